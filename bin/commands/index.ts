@@ -1,0 +1,7 @@
+/**
+ * @module The registry of idoc commands: a plain import list (a test checks that every file in this
+ * folder is listed). Each module registers lazily-loaded actions.
+ */
+import type { RegisterCommand } from './context.js';
+
+export const COMMANDS: readonly RegisterCommand[] = [];

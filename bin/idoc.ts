@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * @module The `idoc` command: commander wiring only. Each command lives in `bin/commands/<name>.ts`,
+ * registered here; its heavy modules are imported inside its action, so `idoc --help` stays fast.
+ */
+import { Command, CommanderError } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, processIo, reportError, type Io } from '../src/cli/exit.js';
+import { COMMANDS } from './commands/index.js';
+
+/** Build the program. `io` receives all output; `setExit` the exit code chosen by the action. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('idoc')
+    .description('Instrument operations toolkit: telemetry ingest and checks, PDS L0 products, orbits, planning and telecommand.')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  for (const register of COMMANDS) register(program, { io, setExit });
+  return program;
+}
+
+/** Run the CLI in-process on `argv` (without `node` and the script name). Resolves to the exit code. */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = ExitCode.Ok;
+  const program = buildProgram(io, (c) => { code = Math.max(code, c); });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; any other commander complaint is a usage error.
+      return e.exitCode === 0 ? ExitCode.Ok : ExitCode.InputError;
+    }
+    return reportError(e, io);
+  }
+}
+
+const isMain = (() => {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+if (isMain) {
+  run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,49 @@
+/**
+ * @module Exit codes and the one-line error printer shared by every idoc command.
+ * 0 success, 1 a check found problems in the data, 2 usage or input errors.
+ */
+import { InputError, UsageError } from '../errors.js';
+
+export const ExitCode = {
+  /** All went well and the data was clean. */
+  Ok: 0,
+  /** The run completed but the data had problems (CRC errors, gaps, skipped bytes, rule violations). */
+  Problems: 1,
+  /** Usage error or unreadable input: the run could not do its job. */
+  InputError: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Where a command writes: stdout for results, stderr for progress and errors (injectable for tests). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is a terminal (progress is shown only then). */
+  readonly errIsTty: boolean;
+}
+
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  errIsTty: Boolean(process.stderr.isTTY),
+};
+
+/**
+ * Map a thrown error to its exit code and print it: known errors as one line (`idoc: message`),
+ * with one line per problem for InputError; unknown errors with their stack.
+ */
+export function reportError(e: unknown, io: Io): ExitCode {
+  if (e instanceof UsageError || e instanceof InputError) {
+    io.err(`idoc: ${e.message}\n`);
+    if (e instanceof InputError) for (const p of e.problems) io.err(`  ${p.path}: ${p.message}\n`);
+    return ExitCode.InputError;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err === 'object' && typeof err.code === 'string' && typeof err.path === 'string') {
+    // File system errors (ENOENT, EACCES, ENOSPC…) name their file: one line, exit 2.
+    io.err(`idoc: ${err.path}: ${err.code}: ${err.message.replace(/^[A-Z]+: /, '')}\n`);
+    return ExitCode.InputError;
+  }
+  io.err(`idoc: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(e)}\n`);
+  return ExitCode.InputError;
+}
