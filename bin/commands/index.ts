@@ -3,5 +3,8 @@
  * folder is listed). Each module registers lazily-loaded actions.
  */
 import type { RegisterCommand } from './context.js';
+import { registerTime } from './time.js';
 
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerTime,
+];

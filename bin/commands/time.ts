@@ -1,0 +1,105 @@
+/**
+ * @module `idoc time`: convert instants between UTC, TAI and CCSDS time codes, and show or load the
+ * leap-second table. Thin: the work is in `src/time/`.
+ */
+import { Option } from 'commander';
+import type { RegisterCommand } from './context.js';
+
+export const registerTime: RegisterCommand = (program, ctx) => {
+  const time = program
+    .command('time')
+    .description('Time codes (CCSDS 301.0-B-4 CUC/CDS), UTC ↔ TAI conversion and the leap-second table');
+
+  time
+    .command('convert')
+    .description('Print an instant as UTC (ISO-8601 Z), TAI seconds since 1958-01-01, CUC hex and CDS hex')
+    .argument('<value>', 'the instant: UTC ISO-8601, TAI seconds since 1958, or CUC/CDS hex')
+    .addOption(
+      new Option('--from <kind>', 'what VALUE is (default: utc when it looks like a date, tai when it is a number)').choices([
+        'tai',
+        'utc',
+        'cuc-hex',
+        'cds-hex',
+      ]),
+    )
+    .option('--cuc <coarse.fine>', 'implicit CUC layout (no P-field) for input and output, e.g. 4.2 (default: P-field; 4.2 on output)')
+    .option('--cds <days.sub>', 'implicit CDS layout (no P-field): 2|3 day octets, .none|.us|.ps (default: P-field; 2.us on output)')
+    .option('--epoch <iso>', 'agency epoch as UTC ISO-8601 (default: CCSDS epoch 1958-01-01T00:00:00 TAI)')
+    .option('--json', 'print JSON')
+    .action(async (value: string, opts: { from?: string; cuc?: string; cds?: string; epoch?: string; json?: boolean }) => {
+      const t = await import('../../src/time/index.js');
+      const { convertInstant } = await import('../../src/time/convert.js');
+      const report = convertInstant(value, {
+        from: opts.from as 'tai' | 'utc' | 'cuc-hex' | 'cds-hex' | undefined,
+        cuc: opts.cuc,
+        cds: opts.cds,
+        epoch: opts.epoch,
+      });
+      warnExpiry(t, ctx.io.err, report.tai);
+      if (opts.json) {
+        ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      const code = (c: typeof report.cuc): string =>
+        'error' in c ? `(not representable: ${c.error})` : `${c.hex}  (${c.pField ? 'P-field, ' : 'implicit, '}${c.layout})`;
+      ctx.io.out(
+        [
+          `utc      ${report.utc}${report.leapSecond ? '  (inserted leap second)' : ''}`,
+          `tai      ${report.tai.toFixed(6)}  (s since 1958-01-01T00:00:00 TAI)`,
+          `tai-utc  ${report.taiMinusUtc} s`,
+          `cuc      ${code(report.cuc)}`,
+          `cds      ${code(report.cds)}`,
+          '',
+        ].join('\n'),
+      );
+    });
+
+  time
+    .command('leap-seconds')
+    .description('Show the active leap-second table (source, expiry, TAI-UTC steps), or load an IERS Leap_Second.dat')
+    .option('--load <file>', 'validate an IERS Leap_Second.dat and store it as $IDOC_HOME/leap-seconds.dat (IDOC_HOME default ~/.config/idoc)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { load?: string; json?: boolean }) => {
+      const t = await import('../../src/time/index.js');
+      if (opts.load !== undefined) {
+        const { readFileSync } = await import('node:fs');
+        const table = t.storeLeapSecondFile(readFileSync(opts.load, 'utf8'), opts.load);
+        ctx.io.err(`idoc: stored ${opts.load} as ${table.source} (${table.entries.length} entries, expires ${table.expires})\n`);
+      }
+      const table = t.activeLeapSeconds();
+      const expired = t.leapTableExpired(new Date(), table);
+      warnExpiry(t, ctx.io.err);
+      const rows = table.entries.map((e) => ({
+        date: new Date(e.utcUnix * 1000).toISOString().slice(0, 10),
+        mjd: e.mjd,
+        taiMinusUtc: e.taiMinusUtc,
+      }));
+      if (opts.json) {
+        ctx.io.out(`${JSON.stringify({ source: table.source, expires: table.expires, expired, storedPath: t.storedLeapSecondPath(), entries: rows }, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `source   ${table.source}`,
+        `expires  ${table.expires}${expired ? '  (EXPIRED)' : ''}`,
+        `stored   ${t.storedLeapSecondPath()}`,
+        '',
+        'from (UTC)   MJD     TAI-UTC',
+        ...rows.map((r) => `${r.date}   ${r.mjd}   ${String(r.taiMinusUtc).padStart(3)} s`),
+        '',
+      ];
+      ctx.io.out(lines.join('\n'));
+    });
+};
+
+/** Warn on stderr when the active table has expired, or when `tai` lies beyond its expiry. */
+function warnExpiry(t: typeof import('../../src/time/index.js'), err: (s: string) => void, tai?: number): void {
+  const table = t.activeLeapSeconds();
+  if (t.leapTableExpired(new Date(), table)) {
+    err(
+      `idoc: warning: the leap-second table (${table.source}) expired on ${table.expires}; ` +
+        'load the current IERS Leap_Second.dat with: idoc time leap-seconds --load FILE\n',
+    );
+  } else if (tai !== undefined && t.taiToUnixMs(tai, table) >= t.expiresUnixMs(table)) {
+    err(`idoc: warning: the instant is after the leap-second table's expiry (${table.expires}): a leap second announced later is not counted\n`);
+  }
+}
