@@ -1,0 +1,14 @@
+/**
+ * @module The mission configuration (`idoc.json`, `--config PATH`): find it, load and check it against
+ * `schemas/config.schema.json`, resolve the packet profile and the APID declarations, and apply command-line
+ * overrides.
+ */
+export type { ApidDeclaration, ApidKind, ConfigFile, EpochScale, MissionConfig } from './types.js';
+export { DEFAULT_CONFIG_NAME, configFromData, defaultConfig, findConfig, loadConfig, parseConfig } from './load.js';
+export { APID_COUNT, apidTable, type ApidTable } from './apid-table.js';
+export { IDLE_APID } from './apid-checks.js';
+export { MAX_PACKET_LENGTH, profileFromPackets } from './packets-profile.js';
+export { epochFromFlag, profileFromOptions, timeCodeFromFlag, type ProfileOptions } from './profile-options.js';
+export { epochToTai } from './epoch.js';
+export { configSchema, configSchemaPath, schemaProblems, type PointerProblem } from './schema-problems.js';
+export { parseJsonText } from './json-text.js';
