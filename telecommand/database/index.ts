@@ -1,0 +1,19 @@
+/** @module The telecommand database: types, loading and checking, lookup, values, calibration, sequences, MIB import. */
+export type {
+  Calibration, CalibrationPoint, Criticality, EnumEntry, FormalParameter, JsonValue, LinearCalibration, ParameterType,
+  SequenceStep, StepArgument, TableCalibration, TcCommand, TcDatabase, TcEffects, TcParameter, TcResult, TcSequence, ValueRange,
+} from './types.js';
+export { ParameterTypes } from './types.js';
+// Loading and checking (schema + semantic rules)
+export { checkTcDatabase, loadTcDatabase, parseTcDatabase } from './load.js';
+export { tcdbSchemaPath } from './_schema.js';
+// Lookup
+export { commandsByType, findCommand, findSequence } from './lookup.js';
+// Values and calibration
+export { engToRaw, rawToEng, tableInvertible } from './calibration.js';
+export {
+  fromRaw, hexToBytes, parameterBits, rawEqual, resolveValues, toRaw,
+  type DecodedValue, type RawValue, type ResolvedValues, type UserValue,
+} from './parameter-values.js';
+// Sequences
+export { expandSequence, type TimedCommand } from './sequence.js';
