@@ -65,6 +65,9 @@ export const registerTime: RegisterCommand = (program, ctx) => {
         const { readFileSync } = await import('node:fs');
         const table = t.storeLeapSecondFile(readFileSync(opts.load, 'utf8'), opts.load);
         ctx.io.err(`idoc: stored ${opts.load} as ${table.source} (${table.entries.length} entries, expires ${table.expires})\n`);
+        if (t.activeLeapSeconds().source !== table.source) {
+          ctx.io.err(`idoc: warning: ${opts.load} expires before the bundled table (${t.BUNDLED_LEAP_SECONDS.expires}); the bundled table stays in use\n`);
+        }
       }
       const table = t.activeLeapSeconds();
       const expired = t.leapTableExpired(new Date(), table);

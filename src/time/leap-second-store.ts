@@ -62,8 +62,9 @@ export function leapTableExpired(now: Date, table: LeapSecondTable = activeLeapS
 }
 
 /**
- * Validate `text` as an IERS `Leap_Second.dat` and store it for later runs (temporary file + rename), then
- * make it active. Returns the parsed table (its `source` is the stored path).
+ * Validate `text` as an IERS `Leap_Second.dat` and store it for later runs (temporary file + rename). The
+ * next {@link activeLeapSeconds} call picks it up (unless the bundled table expires later). Returns the parsed
+ * table (its `source` is the stored path).
  * @throws InputError naming `fileName` and line when the text is malformed; nothing is written then.
  */
 export function storeLeapSecondFile(text: string, fileName: string): LeapSecondTable {
@@ -74,7 +75,7 @@ export function storeLeapSecondFile(text: string, fileName: string): LeapSecondT
   // Store the file as given (it parses), with a provenance comment that the parser ignores.
   writeFileSync(tmp, `# idoc: loaded from ${fileName} on ${new Date().toISOString()}\n${text.endsWith('\n') ? text : `${text}\n`}`);
   renameSync(tmp, file);
-  const table = { ...parsed, source: file };
-  active = table;
-  return table;
+  // Forget the active table: the next use applies the same choice as a new process would.
+  active = null;
+  return { ...parsed, source: file };
 }
