@@ -1,0 +1,259 @@
+/**
+ * @module The resynchronising splitter shared by the record framings (raw, prefix, DDS): a record is
+ * `headerLength` framing octets then one CCSDS packet. The format descriptor says how to check its header.
+ *
+ * Rules (the same for every chunking, because a decision is taken only once every byte it looks at has
+ * arrived, or at the end of the stream):
+ * - a candidate packet needs a plausible primary header (version 0, not six zero octets, length within the
+ *   maximum; a declared APID when resynchronising after skipped bytes and APIDs are declared);
+ * - it is confirmed by its record header (DDS: size field = packet length), by a correct PEC when packets
+ *   carry one, or by a plausible header right after it (or the exact end of the stream);
+ * - a PEC-carrying packet whose PEC fails but whose successor is plausible is kept, flagged `crc: bad`;
+ * - anything else is skipped one byte at a time; consecutive skipped bytes form one reported range.
+ * Without a PEC, a packet followed directly by garbage cannot be told from one whose length field lies; it is
+ * kept only when it continues its APID exactly (next sequence count, same length as the APID's last packet),
+ * otherwise it is reported with the garbage as skipped bytes rather than passed on unconfirmed.
+ * While resynchronising, only APIDs declared in the config (or, without a config, APIDs already seen in the
+ * stream) are candidates, and without PECs two headers must chain.
+ */
+import { IDLE_APID, MAX_PACKET_LENGTH } from '../../src/ccsds/primary-header.js';
+import { crc16 } from '../../src/ccsds/crc16.js';
+import type { DdsHeader } from './dds/layout.js';
+import { emptyBatch, type Batch, type FramedPacket, type SkipReason, type SplitOptions, type Splitter } from './types.js';
+
+/** How one framing's records look. */
+export interface RecordFormat {
+  readonly name: string;
+  /** Framing octets before each packet. */
+  readonly headerLength: number;
+  /** Check the framing header at `p` against the packet length; true = consistent. */
+  readonly checkHeader?: (buf: Uint8Array, p: number, packetLength: number) => boolean;
+  /** A consistent framing header confirms the record on its own (DDS: a 32-bit size that matches). */
+  readonly selfConfirming: boolean;
+  /** Decode the framing header to travel with the packet. */
+  readonly decodeHeader?: (buf: Uint8Array, p: number) => DdsHeader;
+}
+
+const EMPTY = new Uint8Array(0);
+const NEED_MORE = -1;
+const REJECT = -2;
+const TRUNCATED = -3;
+/** Longest zero run looked across when confirming a packet by its successor. */
+const MAX_ZERO_RUN = 65536;
+
+export class RecordSplitter implements Splitter {
+  readonly framing: string;
+  private buf: Uint8Array = EMPTY;
+  /** Stream offset of buf[0]. */
+  private base = 0;
+  private inSync = true;
+  private readonly crc: boolean;
+  private readonly known: Uint8Array | undefined;
+  /** APIDs of packets accepted so far: the resynchronisation filter when none are declared. */
+  private readonly learned = new Uint8Array(2048);
+  private learnedAny = false;
+  /** Per APID, the sequence count and length of the last accepted packet (-1: none yet). */
+  private readonly lastSeq = new Int32Array(2048).fill(-1);
+  private readonly lastLen = new Int32Array(2048);
+  private readonly maxLen: number;
+  // The open skip range.
+  private skipStart = -1;
+  private skipLen = 0;
+  private skipNonZero = false;
+  private skipFirst: SkipReason = 'garbage';
+  // Result of the last record check.
+  private crcState: 'ok' | 'bad' | 'none' = 'none';
+
+  constructor(private readonly format: RecordFormat, options: SplitOptions = {}) {
+    this.framing = format.name;
+    this.crc = options.crc ?? false;
+    this.known = options.knownApids;
+    this.maxLen = options.maxPacketLength ?? MAX_PACKET_LENGTH;
+  }
+
+  push(chunk: Uint8Array): Batch {
+    if (this.buf.length === 0) {
+      this.buf = chunk;
+    } else if (chunk.length > 0) {
+      const joined = new Uint8Array(this.buf.length + chunk.length);
+      joined.set(this.buf, 0);
+      joined.set(chunk, this.buf.length);
+      this.buf = joined;
+    }
+    return this.scan(false);
+  }
+
+  end(): Batch {
+    return this.scan(true);
+  }
+
+  private scan(ended: boolean): Batch {
+    const out = emptyBatch();
+    const buf = this.buf;
+    const n = buf.length;
+    const H = this.format.headerLength;
+    let p = 0;
+    while (p < n) {
+      const r = this.tryRecord(buf, p, n, ended);
+      if (r === NEED_MORE) break;
+      if (r === TRUNCATED) {
+        this.skipBytes(buf, p, n - p, 'truncated');
+        p = n;
+        break;
+      }
+      if (r === REJECT) {
+        this.skipBytes(buf, p, 1, this.lastReject);
+        p += 1;
+        this.inSync = false;
+        continue;
+      }
+      // Accepted: r is the packet length.
+      this.closeSkip(out);
+      const o = p + H;
+      const b0 = buf[o]!;
+      const apid = ((b0 & 0x07) << 8) | buf[o + 1]!;
+      if (apid === IDLE_APID) {
+        out.idle += 1;
+        out.idleBytes += r;
+      } else {
+        if (!this.learned[apid]) { this.learned[apid] = 1; this.learnedAny = true; }
+        const b2 = buf[o + 2]!;
+        this.lastSeq[apid] = ((b2 & 0x3f) << 8) | buf[o + 3]!;
+        this.lastLen[apid] = r;
+        const packet: FramedPacket = {
+          buf, offset: o, length: r, streamOffset: this.base + o, apid,
+          type: ((b0 >>> 4) & 1) as 0 | 1, secondaryHeader: (b0 & 0x08) !== 0,
+          sequenceFlags: b2 >>> 6, sequenceCount: ((b2 & 0x3f) << 8) | buf[o + 3]!, crc: this.crcState,
+          ...(this.format.decodeHeader ? { dds: this.format.decodeHeader(buf, p) } : {}),
+        };
+        out.packets.push(packet);
+      }
+      p = o + r;
+      this.inSync = true;
+    }
+    if (ended) {
+      if (p < n) this.skipBytes(buf, p, n - p, 'truncated');
+      this.closeSkip(out);
+      this.base += n;
+      this.buf = EMPTY;
+    } else {
+      this.base += p;
+      // Keep only the unread tail, copied so the caller may reuse its chunk buffer.
+      this.buf = p < n ? buf.slice(p) : EMPTY;
+    }
+    return out;
+  }
+
+  private lastReject: SkipReason = 'garbage';
+
+  /** Is there a plausible primary header at `o`? (Needs 6 bytes.) */
+  private plausible(buf: Uint8Array, o: number, requireKnown: boolean): boolean {
+    const b0 = buf[o]!;
+    if ((b0 & 0xe0) !== 0) return false; // packet version 000 (CCSDS 133.0-B-2 §4.1.3.2)
+    const b1 = buf[o + 1]!, b2 = buf[o + 2]!, b3 = buf[o + 3]!, b4 = buf[o + 4]!, b5 = buf[o + 5]!;
+    if ((b0 | b1 | b2 | b3 | b4 | b5) === 0) return false; // six zero octets: fill, not a packet
+    if (((b4 << 8) | b5) + 7 > this.maxLen) return false;
+    if (requireKnown) {
+      const known = this.known ?? (this.learnedAny ? this.learned : undefined);
+      const apid = ((b0 & 0x07) << 8) | b1;
+      if (known && apid !== IDLE_APID && !known[apid]) return false;
+    }
+    return true;
+  }
+
+  /** Decide the record at `p`: its packet length, or NEED_MORE / REJECT / TRUNCATED. */
+  private tryRecord(buf: Uint8Array, p: number, n: number, ended: boolean): number {
+    const H = this.format.headerLength;
+    const o = p + H;
+    if (o + 6 > n) return ended ? TRUNCATED : NEED_MORE;
+    this.lastReject = 'garbage';
+    if (!this.plausible(buf, o, !this.inSync)) return REJECT;
+    const len = ((buf[o + 4]! << 8) | buf[o + 5]!) + 7;
+    if (this.format.checkHeader && !this.format.checkHeader(buf, p, len)) return REJECT;
+    const end = o + len;
+    if (end > n) {
+      if (!ended) return NEED_MORE;
+      // The stream ends inside this candidate: skip a byte and look on (a later packet may still be whole).
+      this.lastReject = 'truncated';
+      return REJECT;
+    }
+    let crcOk = false;
+    if (this.crc) {
+      crcOk = crc16(buf, o, end) === 0;
+      this.crcState = crcOk ? 'ok' : 'bad';
+    } else {
+      this.crcState = 'none';
+    }
+    if (this.format.selfConfirming || crcOk) return len;
+    // Confirm by what follows: the exact end of the stream, or the next record's packet. A packet whose PEC
+    // failed needs a successor whose PEC checks; without PECs, a successor header that is plausible (two in a
+    // row when resynchronising, so that garbage rarely passes).
+    const remaining = n - end;
+    // While resynchronising, a packet whose PEC fails is never accepted: real packets are dense, so "some
+    // packet with a good PEC follows" is weak evidence for a candidate found inside garbage.
+    if (this.crc && !this.inSync) return REJECT;
+    const v = remaining === 0 && ended ? 1 : this.confirmAt(buf, end, n, ended, this.crc || this.inSync ? 1 : 2);
+    if (v === NEED_MORE) return NEED_MORE;
+    if (v === 1) return len;
+    // No PEC and no plausible successor (garbage follows, or this length lies): keep the packet only when it
+    // continues its APID exactly, next sequence count and the same length as the last one (fixed-length
+    // housekeeping); a lying length field would differ.
+    if (!this.crc && this.inSync && this.continuesApid(buf, o, len)) return len;
+    this.lastReject = 'bad-length';
+    return REJECT;
+  }
+
+  private continuesApid(buf: Uint8Array, o: number, len: number): boolean {
+    const apid = ((buf[o]! & 0x07) << 8) | buf[o + 1]!;
+    const last = this.lastSeq[apid]!;
+    const seq = ((buf[o + 2]! & 0x3f) << 8) | buf[o + 3]!;
+    return last >= 0 && seq === ((last + 1) & 0x3fff) && this.lastLen[apid] === len;
+  }
+
+  /**
+   * Is there a confirming record at `p`? 1 yes, 0 no, NEED_MORE. With PECs: a plausible packet whose PEC
+   * checks. Without: `depth` plausible headers in a chain (the end of the stream counts as confirming).
+   */
+  private confirmAt(buf: Uint8Array, p: number, n: number, ended: boolean, depth: number): number {
+    const H = this.format.headerLength;
+    const start = p;
+    for (let k = 0; k < depth; k++) {
+      if (p === n && ended) return 1;
+      if (p + H + 6 > n) return ended ? (this.crc ? 0 : 1) : NEED_MORE;
+      // Zero fill between records does not break the chain (it is reported as a zero-fill skip).
+      if (buf[p] === 0 && !this.plausible(buf, p + H, !this.inSync)) {
+        while (p < n && buf[p] === 0 && p - start < MAX_ZERO_RUN) p++;
+        if (p === n) return ended ? 1 : NEED_MORE;
+      }
+      const o = p + H;
+      if (o + 6 > n) return ended ? (this.crc ? 0 : 1) : NEED_MORE;
+      if (!this.plausible(buf, o, !this.inSync)) return 0;
+      const len = ((buf[o + 4]! << 8) | buf[o + 5]!) + 7;
+      if (this.crc) {
+        if (o + len > n) return ended ? 0 : NEED_MORE;
+        return crc16(buf, o, o + len) === 0 ? 1 : 0;
+      }
+      p = o + len;
+      if (p > n && k + 1 < depth) return ended ? 1 : NEED_MORE;
+    }
+    return 1;
+  }
+
+  private skipBytes(buf: Uint8Array, p: number, count: number, reason: SkipReason): void {
+    if (this.skipStart < 0) {
+      this.skipStart = this.base + p;
+      this.skipLen = 0;
+      this.skipNonZero = false;
+      this.skipFirst = reason;
+    }
+    for (let i = p; i < p + count && !this.skipNonZero; i++) if (buf[i] !== 0) this.skipNonZero = true;
+    this.skipLen += count;
+  }
+
+  private closeSkip(out: Batch): void {
+    if (this.skipStart < 0) return;
+    const reason: SkipReason = !this.skipNonZero ? 'zero-fill' : this.skipFirst;
+    out.skips.push({ offset: this.skipStart, length: this.skipLen, reason });
+    this.skipStart = -1;
+  }
+}

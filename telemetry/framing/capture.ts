@@ -1,0 +1,93 @@
+/**
+ * @module Captures (pcap, pcapng) as a framing: the capture reader yields UDP/TCP payloads per flow; each flow
+ * is a byte stream of its own, framed by an inner splitter chosen from the flow's first payload (raw, DDS or
+ * prefix). Packet offsets are mapped back to offsets in the capture file.
+ */
+import { createPcapReader, type PcapPayload, type PcapSkip } from './pcap/index.js';
+import { createDdsSplitter } from './dds/reader.js';
+import { createPrefixSplitter } from './prefix/reader.js';
+import { createRawSplitter } from './raw/reader.js';
+import { detectFraming } from './detect.js';
+import { emptyBatch, type Batch, type SplitOptions, type Splitter } from './types.js';
+
+interface Flow {
+  splitter: Splitter;
+  /**
+   * Flow stream offset → capture file offset: the stream start and file offset of every payload, increasing.
+   * Kept whole (two numbers a payload) because a skip range is reported when it closes, possibly long after it began.
+   */
+  streamStarts: number[];
+  fileOffsets: number[];
+  streamPos: number;
+}
+
+function innerSplitter(first: Uint8Array, options: SplitOptions): Splitter {
+  const c = detectFraming(first, options.maxPacketLength);
+  switch (c.framing) {
+    case 'dds': return createDdsSplitter(options);
+    case 'prefix': return createPrefixSplitter(c.prefixBytes ?? 4, options);
+    default: return createRawSplitter(options);
+  }
+}
+
+class CaptureSplitter implements Splitter {
+  private readonly reader = createPcapReader();
+  private readonly flows = new Map<string, Flow>();
+
+  constructor(private readonly options: SplitOptions) {}
+
+  get framing(): string {
+    const inner = [...new Set([...this.flows.values()].map((f) => f.splitter.framing))].join(',');
+    return `${this.reader.format ?? 'pcap'}${inner ? `(${inner})` : ''}`;
+  }
+
+  push(chunk: Uint8Array): Batch {
+    return this.take(this.reader.push(chunk), false);
+  }
+
+  end(): Batch {
+    return this.take(this.reader.end(), true);
+  }
+
+  private take(r: { payloads: PcapPayload[]; skips: PcapSkip[] }, ended: boolean): Batch {
+    const out = emptyBatch();
+    for (const s of r.skips) out.skips.push({ offset: s.offset, length: s.length, reason: 'capture', detail: s.reason });
+    for (const p of r.payloads) {
+      let flow = this.flows.get(p.flow);
+      if (!flow) {
+        flow = { splitter: innerSplitter(p.bytes, this.options), streamStarts: [], fileOffsets: [], streamPos: 0 };
+        this.flows.set(p.flow, flow);
+      }
+      flow.streamStarts.push(flow.streamPos);
+      flow.fileOffsets.push(p.fileOffset);
+      flow.streamPos += p.bytes.length;
+      this.merge(out, flow, flow.splitter.push(p.bytes));
+    }
+    if (ended) for (const flow of this.flows.values()) this.merge(out, flow, flow.splitter.end());
+    return out;
+  }
+
+  /** Map stream offsets of a flow's batch to capture-file offsets and append it. */
+  private merge(out: Batch, flow: Flow, b: Batch): void {
+    const starts = flow.streamStarts;
+    const toFile = (streamOffset: number): number => {
+      // Binary search: the last payload starting at or before the offset.
+      let lo = 0, hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= streamOffset) lo = mid; else hi = mid - 1;
+      }
+      return flow.fileOffsets[lo]! + (streamOffset - starts[lo]!);
+    };
+    for (const s of b.skips) out.skips.push({ ...s, offset: toFile(s.offset) });
+    for (const p of b.packets) {
+      p.streamOffset = toFile(p.streamOffset);
+      out.packets.push(p);
+    }
+    out.idle += b.idle;
+    out.idleBytes += b.idleBytes;
+  }
+}
+
+/** A splitter for pcap/pcapng captures carrying CCSDS packets in UDP or TCP payloads. */
+export const createCaptureSplitter = (options: SplitOptions = {}): Splitter => new CaptureSplitter(options);

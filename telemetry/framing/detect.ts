@@ -1,0 +1,97 @@
+/**
+ * @module `--framing auto`: tell the framings apart from a file's first bytes, and decide whether packets
+ * carry a PEC (`--crc auto`). Both look only at the head of the file, so the choice does not depend on how
+ * the rest arrives.
+ */
+import { crc16 } from '../../src/ccsds/crc16.js';
+import { IDLE_APID, MAX_PACKET_LENGTH } from '../../src/ccsds/primary-header.js';
+import { DDS_HEADER_LENGTH } from './dds/layout.js';
+import { ddsHeaderConsistent } from './dds/reader.js';
+
+/** How many head bytes detection reads. */
+export const DETECT_BYTES = 256 * 1024;
+
+export type FramingName = 'raw' | 'dds' | 'prefix' | 'pcap' | 'pcapng';
+
+export interface FramingChoice {
+  readonly framing: FramingName;
+  /** Prefix octets, with `prefix`. */
+  readonly prefixBytes?: number;
+  /** Why: one sentence for the person reading the report. */
+  readonly reason: string;
+}
+
+const plausibleAt = (b: Uint8Array, o: number, maxLen: number): boolean => {
+  if (o + 6 > b.length) return false;
+  const b0 = b[o]!;
+  if ((b0 & 0xe0) !== 0) return false;
+  if ((b0 | b[o + 1]! | b[o + 2]! | b[o + 3]! | b[o + 4]! | b[o + 5]!) === 0) return false;
+  return ((b[o + 4]! << 8) | b[o + 5]!) + 7 <= maxLen;
+};
+const lenAt = (b: Uint8Array, o: number): number => ((b[o + 4]! << 8) | b[o + 5]!) + 7;
+
+/**
+ * Number of consecutive records that chain from `start` with `h` framing octets before each packet
+ * (counting a last record that ends exactly at the end of the head). DDS records also need a consistent header.
+ */
+function chainLength(b: Uint8Array, start: number, h: number, dds: boolean, maxLen: number): number {
+  let p = start;
+  let count = 0;
+  while (count < 16) {
+    const o = p + h;
+    if (!plausibleAt(b, o, maxLen)) break;
+    const len = lenAt(b, o);
+    if (dds && !ddsHeaderConsistent(b, p, len)) break;
+    if (o + len > b.length) break;
+    count++;
+    p = o + len;
+    if (p === b.length) break;
+    if (dds) while (p < b.length && b[p] === 0) p++; // zero runs between DDS records
+  }
+  return count;
+}
+
+/** Choose a framing from the head of a file. */
+export function detectFraming(head: Uint8Array, maxPacketLength = MAX_PACKET_LENGTH): FramingChoice {
+  if (head.length === 0) return { framing: 'raw', reason: 'empty input' };
+  if (head.length >= 4) {
+    const m = ((head[0]! << 24) >>> 0) + ((head[1]! << 16) | (head[2]! << 8) | head[3]!);
+    if (m === 0x0a0d0d0a) return { framing: 'pcapng', reason: 'pcapng section header block magic 0x0A0D0D0A' };
+    if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) {
+      return { framing: 'pcap', reason: `pcap magic 0x${m.toString(16)}` };
+    }
+  }
+  let lead = 0;
+  while (lead < head.length && head[lead] === 0) lead++;
+  const dds = chainLength(head, lead, DDS_HEADER_LENGTH, true, maxPacketLength);
+  if (dds >= 1) {
+    return { framing: 'dds', reason: `${dds} consecutive records with an 18-byte DDS header whose size matches the packet length` };
+  }
+  const raw = chainLength(head, 0, 0, false, maxPacketLength);
+  let best: FramingChoice | undefined;
+  let bestCount = 0;
+  if (raw >= 2 || (raw >= 1 && lenAt(head, 0) === head.length)) {
+    best = { framing: 'raw', reason: `${raw} consecutive CCSDS packets from offset 0` };
+    bestCount = raw;
+  }
+  for (let n = 1; n <= 16; n++) {
+    const c = chainLength(head, 0, n, false, maxPacketLength);
+    if (c > bestCount && c >= 2) {
+      best = { framing: 'prefix', prefixBytes: n, reason: `${c} consecutive packets each behind a ${n}-byte prefix` };
+      bestCount = c;
+    }
+  }
+  return best ?? { framing: 'raw', reason: 'no framing recognised in the first bytes; reading as raw packets with resynchronisation' };
+}
+
+/**
+ * `--crc auto`: read the first packets of the head (already framed) and say whether they end in a valid PEC.
+ * Packets carry one when at least 3 of 4 non-idle packets check (a few damaged packets do not flip the choice).
+ */
+export function detectCrc(packets: readonly { buf: Uint8Array; offset: number; length: number; apid: number }[]): { crc: boolean; reason: string } {
+  const sample = packets.filter((p) => p.apid !== IDLE_APID).slice(0, 64);
+  if (sample.length === 0) return { crc: false, reason: 'no packets to decide from; not checking a CRC' };
+  const ok = sample.filter((p) => crc16(p.buf, p.offset, p.offset + p.length) === 0).length;
+  const crc = ok * 4 >= sample.length * 3;
+  return { crc, reason: `${ok} of the first ${sample.length} packets end in a valid CRC-16/CCITT-FALSE` };
+}

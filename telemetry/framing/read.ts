@@ -1,0 +1,121 @@
+/**
+ * @module Reading a packet source (a file, or any async iterable of chunks) into batches: framing chosen
+ * by option or detected from the head, CRC decided the same way, the stream read in large chunks and never
+ * whole into memory.
+ */
+import { open } from 'node:fs/promises';
+import { createDdsSplitter } from './dds/reader.js';
+import { createPrefixSplitter } from './prefix/reader.js';
+import { createRawSplitter } from './raw/reader.js';
+import { createCaptureSplitter } from './capture.js';
+import { DETECT_BYTES, detectCrc, detectFraming, type FramingChoice, type FramingName } from './detect.js';
+import type { Batch, SplitOptions, Splitter } from './types.js';
+import { UsageError } from '../../src/errors.js';
+
+/** What the user asked for on the command line or in the config. */
+export interface ReadOptions {
+  /** Default `auto`. */
+  readonly framing?: FramingName | 'auto';
+  /** With `prefix` (and for `auto` choices it overrides nothing). */
+  readonly prefixBytes?: number;
+  /** Default `auto`. */
+  readonly crc?: 'yes' | 'no' | 'auto';
+  readonly knownApids?: Uint8Array;
+  /** Default 65542. */
+  readonly maxPacketLength?: number;
+  /** Read size in bytes. Default 1 MiB. */
+  readonly chunkSize?: number;
+}
+
+/** An opened source: what was chosen and the batches. */
+export interface PacketSource {
+  readonly name: string;
+  readonly framing: FramingChoice;
+  readonly crc: { readonly crc: boolean; readonly reason: string };
+  /** Size in bytes when known (files). */
+  readonly size: number | undefined;
+  readonly batches: AsyncIterable<Batch>;
+}
+
+/** Make the splitter for a framing choice. */
+export function createSplitter(choice: FramingChoice, options: SplitOptions): Splitter {
+  switch (choice.framing) {
+    case 'raw': return createRawSplitter(options);
+    case 'dds': return createDdsSplitter(options);
+    case 'prefix': return createPrefixSplitter(choice.prefixBytes ?? 4, options);
+    case 'pcap':
+    case 'pcapng':
+      return createCaptureSplitter(options);
+  }
+}
+
+function explicitChoice(opts: ReadOptions): FramingChoice | undefined {
+  const f = opts.framing ?? 'auto';
+  if (f === 'auto') return undefined;
+  if (f === 'prefix') {
+    if (opts.prefixBytes === undefined) throw new UsageError('--framing prefix needs --prefix-bytes N');
+    return { framing: 'prefix', prefixBytes: opts.prefixBytes, reason: 'chosen by option' };
+  }
+  return { framing: f, reason: 'chosen by option' };
+}
+
+/** Decide framing and CRC from the head of a source. */
+export function decide(head: Uint8Array, opts: ReadOptions): { framing: FramingChoice; crc: { crc: boolean; reason: string } } {
+  const framing = explicitChoice(opts) ?? (opts.prefixBytes !== undefined
+    ? { framing: 'prefix' as const, prefixBytes: opts.prefixBytes, reason: 'chosen by --prefix-bytes' }
+    : detectFraming(head, opts.maxPacketLength));
+  const crcOpt = opts.crc ?? 'auto';
+  if (crcOpt !== 'auto') return { framing, crc: { crc: crcOpt === 'yes', reason: 'chosen by option' } };
+  // Frame the head without CRC and look at the packets found.
+  const probe = createSplitter(framing, { ...opts, crc: false });
+  const b = probe.push(head);
+  return { framing, crc: detectCrc(b.packets) };
+}
+
+/** Open a file: read its head to decide, then stream it from the start in chunks. */
+export async function openPacketFile(path: string, opts: ReadOptions = {}): Promise<PacketSource> {
+  const fh = await open(path, 'r');
+  let size: number;
+  let head: Uint8Array;
+  try {
+    size = (await fh.stat()).size;
+    const h = Buffer.alloc(Math.min(DETECT_BYTES, size));
+    const { bytesRead } = await fh.read(h, 0, h.length, 0);
+    head = h.subarray(0, bytesRead);
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  const { framing, crc } = decide(head, opts);
+  const chunkSize = opts.chunkSize ?? 1 << 20;
+  const splitOptions: SplitOptions = { ...opts, crc: crc.crc };
+  async function* batches(): AsyncGenerator<Batch> {
+    const splitter = createSplitter(framing, splitOptions);
+    try {
+      let pos = 0;
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(chunkSize);
+        const { bytesRead } = await fh.read(chunk, 0, chunkSize, pos);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        yield splitter.push(chunk.subarray(0, bytesRead));
+      }
+      yield splitter.end();
+    } finally {
+      await fh.close();
+    }
+  }
+  return { name: path, framing, crc, size, batches: batches() };
+}
+
+/** Split a whole in-memory buffer (tests, small inputs) with the same decisions as a file. */
+export function splitBuffer(bytes: Uint8Array, opts: ReadOptions = {}): { framing: FramingChoice; crc: boolean; batch: Batch } {
+  const { framing, crc } = decide(bytes.subarray(0, DETECT_BYTES), opts);
+  const s = createSplitter(framing, { ...opts, crc: crc.crc });
+  const a = s.push(bytes);
+  const b = s.end();
+  return {
+    framing, crc: crc.crc,
+    batch: { packets: [...a.packets, ...b.packets], skips: [...a.skips, ...b.skips], idle: a.idle + b.idle, idleBytes: a.idleBytes + b.idleBytes },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * @module The contract of every framing: a byte stream in chunks → batches of packet views and skip records.
+ * A packet view points into a buffer owned by the splitter; it stays valid until the next push.
+ */
+import type { DdsHeader } from './dds/layout.js';
+
+/** One CCSDS packet found in the stream, as a view plus its decoded primary-header numbers. */
+export interface FramedPacket {
+  /** Buffer holding the packet: bytes [offset, offset + length). */
+  readonly buf: Uint8Array;
+  readonly offset: number;
+  /** Packet length in octets (primary header data length + 7). */
+  readonly length: number;
+  /** Offset of the packet's first byte in the source (file offset; for captures, the capture file offset). */
+  streamOffset: number;
+  readonly apid: number;
+  /** 0 TM, 1 TC. */
+  readonly type: 0 | 1;
+  readonly secondaryHeader: boolean;
+  readonly sequenceFlags: number;
+  readonly sequenceCount: number;
+  /** PEC check: `ok`, `bad`, or `none` when packets are read as carrying no CRC. */
+  readonly crc: 'ok' | 'bad' | 'none';
+  /** The DDS header of the record, when the framing is DDS. */
+  readonly dds?: DdsHeader;
+}
+
+/** Why bytes were skipped. */
+export type SkipReason =
+  /** Bytes that are neither a packet nor zero fill. */
+  | 'garbage'
+  /** A run of zero bytes (tolerated padding between DDS records; a problem elsewhere). */
+  | 'zero-fill'
+  /**
+   * The range starts with a plausible packet header that could not be confirmed (its PEC and its successor
+   * fail): typically a length field that lies. Garbage that happens to start like a header is reported so too.
+   */
+  | 'bad-length'
+  /** The stream ended inside a packet. */
+  | 'truncated'
+  /** Capture-level damage (pcap/pcapng records, TCP holes). */
+  | 'capture';
+
+/** A byte range of the source that yielded no packet. */
+export interface Skip {
+  /** Source offset of the first skipped byte. */
+  readonly offset: number;
+  readonly length: number;
+  readonly reason: SkipReason;
+  /** Extra words for a person (capture reasons). */
+  readonly detail?: string;
+}
+
+/** What one push (or the end) produced. */
+export interface Batch {
+  readonly packets: FramedPacket[];
+  readonly skips: Skip[];
+  /** Idle packets (APID 0x7FF) seen: counted, not passed on (CCSDS 133.0-B-2 §4.1.3.3.4.4). */
+  idle: number;
+  idleBytes: number;
+}
+
+/** A streaming splitter: feed chunks of any size, get the same packets and skips whatever the chunking. */
+export interface Splitter {
+  /** Framing name: `raw`, `dds`, `prefix:N`, `pcap`, `pcapng`. */
+  readonly framing: string;
+  push(chunk: Uint8Array): Batch;
+  /** End of stream: decide what is left (a truncated packet, trailing bytes). */
+  end(): Batch;
+}
+
+/** Options common to every framing. */
+export interface SplitOptions {
+  /** Packets end in a PEC (CRC-16/CCITT-FALSE): check it, and use it to confirm packets. Default false. */
+  readonly crc?: boolean;
+  /**
+   * Declared APIDs (2048 entries, non-zero = declared). When set, resynchronisation after skipped bytes only
+   * accepts a declared APID; packets that follow a good packet directly are accepted whatever their APID
+   * (so unknown APIDs reach the quarantine instead of being skipped). Default: none (any APID).
+   */
+  readonly knownApids?: Uint8Array;
+  /** Longest packet accepted, octets. Default 65542 (the CCSDS maximum). */
+  readonly maxPacketLength?: number;
+}
+
+export const emptyBatch = (): Batch => ({ packets: [], skips: [], idle: 0, idleBytes: 0 });
