@@ -31,7 +31,7 @@ function describe(text: string, i: number): string {
   const c = text[i];
   if (c === undefined) return 'end of input';
   if (c === "'") return "\"'\" (JSON strings use double quotes)";
-  return JSON.stringify(c);
+  return c === '"' ? `'"'` : `'${JSON.stringify(c).slice(1, -1)}'`;
 }
 
 /** Scan a string starting at the `"` at `i`: the offset after its closing quote, or a defect. */
