@@ -17,3 +17,7 @@ export {
 } from './parameter-values.js';
 // Sequences
 export { expandSequence, type TimedCommand } from './sequence.js';
+// SCOS-2000 MIB import
+export { importMib, parseMibNumber, type MibImport } from './mib/import.js';
+export { ptcPfcToType, type PtcPfcResult } from './mib/ptc-pfc.js';
+export { MIB_COLUMNS, parseMibTable, readMibTable, type MibRow, type MibTableName } from './mib/tables.js';
