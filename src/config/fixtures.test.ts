@@ -38,6 +38,7 @@ const INVALID: Record<string, { code: string; at: string }> = {
   'cds-field-in-cuc.json': { code: 'additionalProperties', at: '#/packets/time/dayOctets' },
   'coarse-octets-out-of-range.json': { code: 'maximum', at: '#/packets/time/coarseOctets' },
   'crc-not-a-string.json': { code: 'type', at: '#/packets/crc' },
+  'duplicate-key.json': { code: 'duplicate-key', at: '#/packets/crc' },
   'duplicate-name.json': { code: 'duplicate-name', at: '#/apids/1/name' },
   'empty-file.json': { code: 'json-syntax', at: ':1:1' },
   'epoch-second-60-on-ordinary-day.json': { code: 'epoch', at: '#/packets/time/epoch' },

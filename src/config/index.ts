@@ -12,3 +12,4 @@ export { epochFromFlag, profileFromOptions, timeCodeFromFlag, type ProfileOption
 export { epochToTai } from './epoch.js';
 export { configSchema, configSchemaPath, schemaProblems, type PointerProblem } from './schema-problems.js';
 export { parseJsonText } from './json-text.js';
+export { resolveConfig, type ConfigOptions } from './resolve.js';

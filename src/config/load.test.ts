@@ -178,3 +178,10 @@ describe('findConfig()', () => {
     expect(findConfig(undefined, path.join(repoRoot, 'fixtures/sample-mission'))).toBe(sampleFile);
   });
 });
+
+describe('parseConfig() duplicate keys', () => {
+  it('reports a key given twice with the line of the repeat, instead of keeping the last silently', () => {
+    const e = thrown(() => parseConfig('{\n  "mission": {"name": "A"},\n  "mission": {"name": "B"}\n}', 'd.json'));
+    expect(e.problems).toEqual([{ code: 'duplicate-key', path: 'd.json#/mission', message: 'property "mission" given again at line 3, column 3; JSON would keep only the last' }]);
+  });
+});

@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_PROFILE } from '../ccsds/profile.js';
 import { InputError, type Problem } from '../errors.js';
+import { findDuplicateKeys } from './_duplicate-keys.js';
+import { lineColumnOf } from './_json-syntax.js';
 import { apidProblems } from './apid-checks.js';
 import { parseJsonText } from './json-text.js';
 import { MAX_PACKET_LENGTH, profileFromPackets } from './packets-profile.js';
@@ -77,10 +79,23 @@ export function configFromData(data: unknown, fileName: string): MissionConfig {
 
 /**
  * Parse and check a configuration given as text; `fileName` names it in messages and becomes `file`.
- * @throws InputError: one `json-syntax` problem (`file:line:column`) for bad JSON, else one per defect.
+ * @throws InputError: one `json-syntax` problem (`file:line:column`) for bad JSON; one `duplicate-key` problem per
+ * key given twice in an object (checked before the schema, as the parsed data has lost the first value); else
+ * one per defect.
  */
 export function parseConfig(text: string, fileName: string): MissionConfig {
-  return configFromData(parseJsonText(text, fileName), fileName);
+  const data = parseJsonText(text, fileName);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const duplicates = findDuplicateKeys(body);
+  if (duplicates.length > 0) {
+    const problems = duplicates.map((d): Problem => {
+      const { line, column } = lineColumnOf(body, d.offset);
+      return { code: 'duplicate-key', path: `${fileName}#${d.pointer}`, message: `property ${JSON.stringify(d.key)} given again at line ${line}, column ${column}; JSON would keep only the last` };
+    });
+    const n = problems.length;
+    throw new InputError(`${fileName}: ${n} problem${n === 1 ? '' : 's'} in the mission configuration`, problems);
+  }
+  return configFromData(data, fileName);
 }
 
 /**
