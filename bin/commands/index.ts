@@ -4,7 +4,9 @@
  */
 import type { RegisterCommand } from './context.js';
 import { registerTime } from './time.js';
+import { registerTc } from './tc.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerTime,
+  registerTc,
 ];
