@@ -1,0 +1,56 @@
+/**
+ * @module CCSDS ASCII epochs (CCSDS 502.0-B-3 §7.5.10 / 301.0-B-4 ASCII time code A and B:
+ * `YYYY-MM-DDThh:mm:ss[.d…][Z]` and `YYYY-DDDThh:mm:ss[.d…][Z]`) and the OEM time systems idoc converts to
+ * UTC: UTC, TAI, TT (= TAI + 32.184 s), GPS (= TAI − 19 s) and TDB (taken as TT: |TDB − TT| < 1.7 ms).
+ * Leap seconds come from src/time.
+ */
+import { taiMinusUtc } from '../../src/time/index.js';
+import type { UnixMs } from '../geometry/types.js';
+
+/** OEM TIME_SYSTEM values idoc accepts. */
+export const TIME_SYSTEMS = ['UTC', 'TAI', 'TT', 'GPS', 'TDB'] as const;
+export type TimeSystem = (typeof TIME_SYSTEMS)[number];
+
+const CAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?)Z?$/;
+const DOY = /^(\d{4})-(\d{3})T(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?)Z?$/;
+
+/**
+ * Read an epoch as milliseconds on the time scale's own "Unix-like" axis (calendar arithmetic only, no leap
+ * seconds); `undefined` when malformed. Seconds up to 60.999… are allowed (a UTC leap second reads as the
+ * next minute's start).
+ */
+export function parseEpochMs(text: string): UnixMs | undefined {
+  const s = text.trim();
+  let m = CAL.exec(s);
+  let ms: number;
+  if (m) {
+    const [, y, mo, d, h, mi, sec] = m as unknown as [string, string, string, string, string, string, string];
+    if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return undefined;
+    ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) + Number(sec) * 1000;
+    // Reject 2025-02-30 and the like.
+    if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDate() !== Number(d)) return undefined;
+  } else if ((m = DOY.exec(s))) {
+    const [, y, doy, h, mi, sec] = m as unknown as [string, string, string, string, string, string];
+    if (Number(doy) < 1 || Number(doy) > 366) return undefined;
+    ms = Date.UTC(Number(y), 0, Number(doy), Number(h), Number(mi)) + Number(sec) * 1000;
+  } else {
+    return undefined;
+  }
+  if (Number(m[0].match(/T(\d{2})/)![1]) > 23) return undefined;
+  const secField = Number(/:(\d{2}(?:\.\d*)?)Z?$/.exec(s)![1]);
+  if (secField >= 61) return undefined;
+  return ms;
+}
+
+/** Convert a time on `scale` (as ms on its calendar axis) to Unix ms UTC. */
+export function toUtcMs(ms: number, scale: TimeSystem): UnixMs {
+  if (scale === 'UTC') return ms;
+  const tai = scale === 'TAI' ? ms : scale === 'GPS' ? ms + 19000 : ms - 32184; // TT, TDB (≈ TT)
+  // UTC = TAI − ΔAT(UTC): one fixed-point step from ΔAT at (TAI − 37 s) settles it except inside a leap second.
+  let utc = tai - 37000;
+  for (let i = 0; i < 3; i++) utc = tai - taiMinusUtc(utc / 1000) * 1000;
+  return utc;
+}
+
+/** ISO-8601 UTC with milliseconds and a trailing Z. */
+export const isoUtc = (t: UnixMs): string => new Date(Math.round(t)).toISOString();

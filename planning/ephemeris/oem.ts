@@ -1,0 +1,107 @@
+/**
+ * @module An ephemeris from a parsed OEM: each segment interpolated as it declares (Lagrange or Hermite of
+ * its degree, see interpolate.ts), never across segments (formats.md §7.1: a segment boundary may be a
+ * manoeuvre) and never beyond a segment's usable span: USEABLE_START/STOP_TIME when given, else
+ * START/STOP_TIME, and in any case not beyond its first and last state (no extrapolation).
+ */
+import { InputError } from '../../src/errors.js';
+import { convertState } from '../geometry/frames.js';
+import type { StateVector, UnixMs } from '../geometry/types.js';
+import { hermite, lagrange, windowStart } from './interpolate.js';
+import type { OemMessage, OemSegment } from './oem-segment.js';
+import type { CoverageSpan, Ephemeris, EphemerisOptions, StateResult } from './types.js';
+import { isoUtc } from './epoch.js';
+
+interface Span extends CoverageSpan { readonly seg: OemSegment }
+
+/** The usable span of a segment (see the module comment). */
+export function segmentSpan(seg: OemSegment): { start: UnixMs; end: UnixMs } {
+  const m = seg.metadata;
+  return {
+    start: Math.max(m.useableStartTime ?? m.startTime, seg.t[0]!),
+    end: Math.min(m.useableStopTime ?? m.stopTime, seg.t[seg.t.length - 1]!),
+  };
+}
+
+/** Interpolate a segment at `t` (which must lie within its states). */
+export function interpolateSegment(seg: OemSegment, t: UnixMs): StateVector {
+  const { method, degree } = seg.metadata.interpolation;
+  const n = seg.t.length;
+  // Times relative to the window's first sample, in seconds.
+  if (method === 'HERMITE') {
+    const count = Math.min(n, Math.max(1, Math.ceil((degree + 1) / 2)));
+    const start = windowStart(seg.t, t, count);
+    const x0 = seg.t[start]!;
+    const xs = new Float64Array(count);
+    for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - x0) / 1000;
+    const s = (t - x0) / 1000;
+    const comp = (p: Float64Array, v: Float64Array) => hermite(xs, p.subarray(start, start + count), v.subarray(start, start + count), 0, count, s);
+    const [x, vx] = comp(seg.x, seg.vx);
+    const [y, vy] = comp(seg.y, seg.vy);
+    const [z, vz] = comp(seg.z, seg.vz);
+    return { t, frame: seg.metadata.frame, r: { x, y, z }, v: { x: vx, y: vy, z: vz } };
+  }
+  const count = Math.min(n, degree + 1);
+  const start = windowStart(seg.t, t, count);
+  const x0 = seg.t[start]!;
+  const xs = new Float64Array(count);
+  for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - x0) / 1000;
+  const s = (t - x0) / 1000;
+  const li = (c: Float64Array) => lagrange(xs, c.subarray(start, start + count), 0, count, s);
+  return {
+    t, frame: seg.metadata.frame,
+    r: { x: li(seg.x), y: li(seg.y), z: li(seg.z) },
+    v: { x: li(seg.vx), y: li(seg.vy), z: li(seg.vz) },
+  };
+}
+
+/**
+ * An ephemeris from an OEM. States come in the first segment's frame (other segments are converted).
+ * @throws InputError when a segment is not Earth-centred, or the file holds several objects and `object`
+ * does not choose one.
+ */
+export function oemEphemeris(msg: OemMessage, file: string, options: EphemerisOptions = {}): Ephemeris {
+  const ids = [...new Set(msg.segments.map((s) => s.metadata.objectId))];
+  let segs = msg.segments;
+  if (options.object !== undefined) {
+    const want = options.object.toUpperCase();
+    segs = segs.filter((s) => s.metadata.objectId.toUpperCase() === want || s.metadata.objectName.toUpperCase() === want);
+    if (segs.length === 0) throw new InputError(`${file}: no segment for object "${options.object}" (objects: ${ids.join(', ')})`);
+  } else if (ids.length > 1) {
+    throw new InputError(`${file}: holds ${ids.length} objects (${ids.join(', ')}); choose one with --object`);
+  }
+  for (const s of segs) {
+    if (s.metadata.centerName.toUpperCase() !== 'EARTH') {
+      throw new InputError(`${file}:${s.line}: CENTER_NAME ${s.metadata.centerName}: only Earth-centred ephemerides are supported for geometry`);
+    }
+  }
+  const frame = segs[0]!.metadata.frame;
+  const spans: Span[] = segs
+    .map((seg) => ({ ...segmentSpan(seg), where: `${file}:${seg.line}`, seg }))
+    .filter((s) => s.end >= s.start)
+    .sort((a, b) => a.start - b.start);
+  let last = spans[0];
+  const find = (t: UnixMs): Span | undefined => {
+    if (last && t >= last.start && t <= last.end) return last;
+    for (const s of spans) if (t >= s.start && t <= s.end) return (last = s);
+    return undefined;
+  };
+  const first = segs[0]!.metadata;
+  return {
+    source: file,
+    kind: 'oem',
+    objectName: first.objectName,
+    objectId: first.objectId,
+    frame,
+    coverage: spans.map(({ start, end, where }) => ({ start, end, where })),
+    stateAt(t: UnixMs): StateResult {
+      const s = find(t);
+      if (!s) {
+        const list = spans.map((c) => `${isoUtc(c.start)}…${isoUtc(c.end)} (${c.where})`).join(', ');
+        return { ok: false, reason: 'outside-coverage', message: `${file}: ${isoUtc(t)} is outside the usable spans: ${list}` };
+      }
+      const st = interpolateSegment(s.seg, t);
+      return { ok: true, state: st.frame === frame ? st : convertState(st, frame) };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * @module planning: orbit ephemerides (TLE through SGP4, CCSDS OEM in KVN and XML), geometry (frames,
+ * geodetic coordinates, the Sun, eclipses, station look angles), the event finder and the windows algebra.
+ * The only door other domains use.
+ */
+// Units, frames and shared types
+export type { Deg, EcefVec3, EciVec3, Frame, GcrfVec3, Geodetic, InertialFrame, Interval, Km, KmPerS, Rad, StateVector, TemeVec3, UnixMs, Vec3 } from './geometry/types.js';
+export { AU_KM, EARTH_ROTATION_RAD_S, SUN_RADIUS_KM, WGS84_A, WGS84_E2, WGS84_F } from './geometry/types.js';
+// Ephemeris sources
+export type { CoverageSpan, Ephemeris, EphemerisOptions, NoStateReason, StateResult } from './ephemeris/types.js';
+export { detectEphemerisFormat, ephemerisFromFile, ephemerisFromText } from './ephemeris/load.js';
+export { SGP4_ERRORS, parseTle, selectObject, tleChecksum, tleEphemeris, type ParseTleOptions, type TleRecord } from './ephemeris/tle.js';
+export { parseOemKvn } from './ephemeris/oem-kvn.js';
+export { parseOemXml } from './ephemeris/oem-xml.js';
+export { DEFAULT_INTERPOLATION, type OemInterpolation, type OemMessage, type OemMetadata, type OemSegment } from './ephemeris/oem-segment.js';
+export { interpolateSegment, oemEphemeris, segmentSpan } from './ephemeris/oem.js';
+export { formatOemKvn, formatOemXml, type OemSegmentInput } from './ephemeris/oem-write.js';
+export { TIME_SYSTEMS, isoUtc, parseEpochMs, toUtcMs, type TimeSystem } from './ephemeris/epoch.js';
+export { hermite, lagrange } from './ephemeris/interpolate.js';
+// Geometry
+export {
+  convertState, gcrfToItrf, gcrfToItrfMatrix, gmst, itrfToGcrf, itrfToTeme, julianDateUtc, nutation, temeToItrf, temeToItrfMatrix,
+  type EarthRotationOptions,
+} from './geometry/frames.js';
+export { ecefToGeodetic, geodeticToEcef, groundTrackSpeed, upVector } from './geometry/geodetic.js';
+export { sunPosition, sunPositionEcef, type SunPosition } from './geometry/sun.js';
+export { shadowGeometry, type EclipseState, type ShadowGeometry } from './geometry/eclipse.js';
+export { elevationDeg, lookAngles, parseStation, stationFrame, type LookAngles, type Station, type StationFrame } from './geometry/station.js';
+export {
+  geometryRecord, sampleAt, sampleFromState, shadowOf, sunElevationAtSubSatellite, type GeometryRecord, type GeometrySample,
+} from './geometry/sample.js';
+// Events and windows
+export {
+  EVENT_KINDS, altitudeAbove, inUmbra, latitudeAbove, northOfEquator, stationVisible, subSatelliteDay, sunlit,
+  type Condition, type EventKind,
+} from './events/conditions.js';
+export { conditionWindows, coveredParts, maximise, scanConditions, type ConditionScan, type Crossing, type ScanOptions, type ScanResult } from './events/find.js';
+export { findEvents, type EventOptions, type EventsResult, type OrbitEvent, type Pass } from './events/events.js';
+export { orbitCounter, type OrbitCounter } from './events/orbit-number.js';
+export {
+  andWindows, inWindows, longerThan, minusWindows, normalizeWindows, notWindows, orWindows, totalDuration, type Windows,
+} from './events/windows.js';
