@@ -11,17 +11,14 @@
 import {
   AF_INET,
   AF_INET6,
-  ETHERNET_HEADER,
   ETHERNET_HEADER_LENGTH,
   EtherType,
   IPV4_FLAG_MF,
-  IPV4_HEADER,
   IPV4_HEADER_LENGTH,
   IPV6_EXTENSION_HEADER,
   IPV6_EXTENSION_HEADER_LENGTH,
   IPV6_FRAGMENT_HEADER,
   IPV6_FRAGMENT_HEADER_LENGTH,
-  IPV6_HEADER,
   IPV6_HEADER_LENGTH,
   IPV6_UNIFORM_EXTENSIONS,
   IpProtocol,
@@ -32,26 +29,24 @@ import {
   SLL2_HEADER_LENGTH,
   SLL_HEADER,
   SLL_HEADER_LENGTH,
-  TCP_HEADER,
   TCP_HEADER_LENGTH,
-  UDP_HEADER,
   UDP_HEADER_LENGTH,
-  VLAN_TAG,
   VLAN_TAG_LENGTH,
   parseAt,
+  readEthernetHeader,
+  readIpv4Header,
+  readIpv6Header,
+  readTcpHeader,
+  readUdpHeader,
+  readVlanTag,
 } from './layout.js';
 import type {
-  EthernetHeader,
-  Ipv4Header,
   Ipv6ExtensionHeader,
   Ipv6FragmentHeader,
-  Ipv6Header,
   NullHeader,
   Sll2Header,
   SllHeader,
   TcpHeader,
-  UdpHeader,
-  VlanTag,
 } from './layout.js';
 
 /** Nested VLAN tags followed at most (QinQ uses 2). */
@@ -122,7 +117,7 @@ class FrameDecoder {
 
   ethernet(): FrameResult {
     if (this.frame.length < ETHERNET_HEADER_LENGTH) return this.short('ethernet header');
-    const h = parseAt<EthernetHeader>(ETHERNET_HEADER, this.frame, 0, ETHERNET_HEADER_LENGTH);
+    const h = readEthernetHeader(this.frame, 0);
     return this.etherType(h.etherType, ETHERNET_HEADER_LENGTH);
   }
 
@@ -133,7 +128,7 @@ class FrameDecoder {
     for (let tags = 0; t === EtherType.Vlan || t === EtherType.QinQ || t === EtherType.QinQLegacy; tags++) {
       if (tags === MAX_VLAN_TAGS) return this.damaged(`more than ${MAX_VLAN_TAGS} nested vlan tags`);
       if (this.frame.length < o + VLAN_TAG_LENGTH) return this.short('vlan tag');
-      t = parseAt<VlanTag>(VLAN_TAG, this.frame, o, VLAN_TAG_LENGTH).etherType;
+      t = readVlanTag(this.frame, o).etherType;
       o += VLAN_TAG_LENGTH;
     }
     if (t === EtherType.Ipv4) return this.ipv4(o);
@@ -175,7 +170,7 @@ class FrameDecoder {
   ipv4(o: number): FrameResult {
     const frame = this.frame;
     if (frame.length < o + IPV4_HEADER_LENGTH) return this.short('ipv4 header');
-    const h = parseAt<Ipv4Header>(IPV4_HEADER, frame, o, IPV4_HEADER_LENGTH);
+    const h = readIpv4Header(frame, o);
     if (h.version !== 4) return this.damaged(`ipv4 header with version ${h.version}`);
     if (h.ihl < 5) return this.damaged(`ipv4 header length ${h.ihl} words < 5`);
     const headerLength = h.ihl * 4;
@@ -204,7 +199,7 @@ class FrameDecoder {
   ipv6(o: number): FrameResult {
     const frame = this.frame;
     if (frame.length < o + IPV6_HEADER_LENGTH) return this.short('ipv6 header');
-    const h = parseAt<Ipv6Header>(IPV6_HEADER, frame, o, IPV6_HEADER_LENGTH);
+    const h = readIpv6Header(frame, o);
     if (h.version !== 6) return this.damaged(`ipv6 header with version ${h.version}`);
     const src = `[${ipv6Text(h.source)}]`;
     const dst = `[${ipv6Text(h.destination)}]`;
@@ -270,7 +265,7 @@ class FrameDecoder {
     let flow: string;
     let tcp: TcpHeader | undefined;
     if (udp) {
-      const u = parseAt<UdpHeader>(UDP_HEADER, frame, start, UDP_HEADER_LENGTH);
+      const u = readUdpHeader(frame, start);
       flow = `udp ${src}:${u.sourcePort}>${dst}:${u.destinationPort}`;
       if (u.length < UDP_HEADER_LENGTH) return this.damaged(`udp length ${u.length} < 8 in flow ${flow}`, flow);
       if (start + u.length > end) {
@@ -279,7 +274,7 @@ class FrameDecoder {
       payloadStart = start + UDP_HEADER_LENGTH;
       payloadEnd = start + u.length;
     } else {
-      tcp = parseAt<TcpHeader>(TCP_HEADER, frame, start, TCP_HEADER_LENGTH);
+      tcp = readTcpHeader(frame, start);
       flow = `tcp ${src}:${tcp.sourcePort}>${dst}:${tcp.destinationPort}`;
       const headerLength = tcp.dataOffset * 4;
       if (tcp.dataOffset < 5 || start + headerLength > end) {

@@ -22,12 +22,8 @@ import type { Sink } from './_tcp-stream.js';
 import {
   BlockType,
   IdbOption,
-  PCAPNG_BLOCK_HEADER_BE,
-  PCAPNG_BLOCK_HEADER_LE,
   PCAPNG_BLOCK_HEADER_LENGTH,
   PCAPNG_BYTE_ORDER_MAGIC,
-  PCAPNG_EPB_BODY_BE,
-  PCAPNG_EPB_BODY_LE,
   PCAPNG_EPB_BODY_LENGTH,
   PCAPNG_IDB_BODY_BE,
   PCAPNG_IDB_BODY_LE,
@@ -48,11 +44,13 @@ import {
   PCAP_FILE_HEADER_LE,
   PCAP_FILE_HEADER_LENGTH,
   PCAP_LINKTYPE_MASK,
-  PCAP_RECORD_HEADER_BE,
-  PCAP_RECORD_HEADER_LE,
   PCAP_RECORD_HEADER_LENGTH,
   PcapMagic,
   parseAt,
+  readPcapRecordHeader,
+  readPcapngBlockHeader,
+  readPcapngEnhancedPacket,
+  readU32,
 } from './layout.js';
 import type {
   PcapFileHeader,
@@ -308,7 +306,7 @@ class Reader implements PcapReader {
   }
 
   private recordHeader(buf: Uint8Array, at: number): PcapRecordHeader {
-    return parseAt<PcapRecordHeader>(this.littleEndian ? PCAP_RECORD_HEADER_LE : PCAP_RECORD_HEADER_BE, buf, at, PCAP_RECORD_HEADER_LENGTH);
+    return readPcapRecordHeader(buf, at, this.littleEndian);
   }
 
   private get fractionLimit(): number {
@@ -387,19 +385,16 @@ class Reader implements PcapReader {
     const shb = buf[at] === 0x0a && buf[at + 1] === 0x0d && buf[at + 2] === 0x0d && buf[at + 3] === 0x0a;
     if (shb) {
       if (this.need(PCAPNG_BLOCK_HEADER_LENGTH + 4, avail)) return undefined;
-      const bom = parseAt<PcapngBlockHeader>(PCAPNG_BLOCK_HEADER_BE, buf, at + 4, PCAPNG_BLOCK_HEADER_LENGTH).blockTotalLength;
+      const bom = readU32(buf, at + 8, false);
       if (bom === PCAPNG_BYTE_ORDER_MAGIC) le = false;
       else if (bom === 0x4d3c2b1a) le = true;
       else return null;
     }
-    return { h: parseAt<PcapngBlockHeader>(le ? PCAPNG_BLOCK_HEADER_LE : PCAPNG_BLOCK_HEADER_BE, buf, at, PCAPNG_BLOCK_HEADER_LENGTH), le };
+    return { h: readPcapngBlockHeader(buf, at, le), le };
   }
 
   private trailer(buf: Uint8Array, at: number, length: number, le: boolean): number {
-    const o = at + length - 4;
-    return le
-      ? (buf[o]! | (buf[o + 1]! << 8) | (buf[o + 2]! << 16) | (buf[o + 3]! << 24)) >>> 0
-      : ((buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!) >>> 0;
+    return readU32(buf, at + length - 4, le);
   }
 
   private badLength(len: number): boolean {
@@ -473,8 +468,9 @@ class Reader implements PcapReader {
         const name = epb ? 'enhanced packet block' : 'packet block';
         const fixed = epb ? PCAPNG_EPB_BODY_LENGTH : PCAPNG_PB_BODY_LENGTH;
         if (tooShort(PCAPNG_BLOCK_HEADER_LENGTH + fixed + 4, name)) return;
-        const layout = epb ? (le ? PCAPNG_EPB_BODY_LE : PCAPNG_EPB_BODY_BE) : le ? PCAPNG_PB_BODY_LE : PCAPNG_PB_BODY_BE;
-        const b = parseAt<PcapngEnhancedPacket | PcapngObsoletePacket>(layout, buf, bodyAt, fixed);
+        const b: PcapngEnhancedPacket | PcapngObsoletePacket = epb
+          ? readPcapngEnhancedPacket(buf, bodyAt, le)
+          : parseAt<PcapngObsoletePacket>(le ? PCAPNG_PB_BODY_LE : PCAPNG_PB_BODY_BE, buf, bodyAt, fixed);
         const dataAt = bodyAt + fixed;
         if (dataAt + b.capturedLen > bodyEnd) {
           this.skip(this.pos, len, `pcapng ${name}: captured length ${b.capturedLen} exceeds the block`);
