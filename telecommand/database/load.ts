@@ -66,9 +66,13 @@ function toProblem(e: ErrorObject, fileName: string): Problem {
   const params = e.params as Record<string, unknown>;
   let pointer = e.instancePath;
   let message = e.message ?? 'invalid';
-  if (e.keyword === 'required') pointer += `/${String(params['missingProperty'])}`, message = 'required property is missing';
-  else if (e.keyword === 'additionalProperties') pointer += `/${String(params['additionalProperty'])}`, message = 'unknown property';
-  else if (e.keyword === 'enum') message += `: ${JSON.stringify(params['allowedValues'])}`;
+  if (e.keyword === 'required') {
+    pointer += `/${escapePointer(String(params['missingProperty']))}`;
+    message = 'required property is missing';
+  } else if (e.keyword === 'additionalProperties') {
+    pointer += `/${escapePointer(String(params['additionalProperty']))}`;
+    message = 'unknown property';
+  } else if (e.keyword === 'enum') message += `: ${JSON.stringify(params['allowedValues'])}`;
   else if (e.keyword === 'const') message += `: ${JSON.stringify(params['allowedValue'])}`;
   else if (e.keyword === 'not') message = 'property not allowed here';
   return { code: e.keyword, path: `${fileName}#${pointer || '/'}`, message };

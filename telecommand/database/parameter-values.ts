@@ -90,10 +90,11 @@ export function toRaw(p: TcParameter, value: UserValue): Conv {
         rawNum = Math.round(r);
       } else if (!Number.isInteger(eng)) {
         return fail('type', `${eng} is not an integer`);
-      } else if (!Number.isSafeInteger(eng) && typeof value === 'string') {
+      } else if (!Number.isSafeInteger(eng) && typeof value === 'string' && /^[+]?(\d+|0x[0-9a-f]+)$|^-\d+$/i.test(value.trim())) {
         // Large integers typed on a command line keep their exact digits.
         return integerRaw(p, BigInt(value.trim()), eng, eng);
       }
+      if (!Number.isFinite(rawNum)) return fail('overflow', `${eng} calibrates to a raw value out of any range`);
       return integerRaw(p, BigInt(rawNum), eng, rawNum);
     }
     case 'float': {
