@@ -3,11 +3,13 @@
  * folder is listed). Each module registers lazily-loaded actions.
  */
 import type { RegisterCommand } from './context.js';
+import { registerPackets } from './packets.js';
 import { registerTime } from './time.js';
 import { registerL0 } from './l0.js';
 import { registerTc } from './tc.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerPackets,
   registerTime,
   registerL0,
   registerTc,

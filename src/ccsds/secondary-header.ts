@@ -242,10 +242,21 @@ export function timeOffsetOf(profile: PacketProfile): number {
 
 /**
  * Guess the secondary-header profile from a packet's first data-field octet (for files read without a config):
- * PUS-C TM carries version 2 in the high nibble (0x2_); PUS-A TM carries 0x10-0x1F (spare, version 1).
+ * PUS-C TM carries version 2 in the high nibble (0x2_, the low nibble being the time reference status);
+ * PUS-A TM carries exactly 0x10 (spare bit 0, version 001, four spare bits 0: ECSS-E-70-41A §5.3.1).
  */
 export function guessSecondaryHeader(firstDataOctet: number): 'pus-c' | 'pus-a' | undefined {
   if (firstDataOctet >>> 4 === 2) return 'pus-c';
-  if ((firstDataOctet & 0xf0) === 0x10) return 'pus-a';
+  if (firstDataOctet === 0x10) return 'pus-a';
   return undefined;
+}
+
+/**
+ * Packet time (TAI seconds since 1958) of a TM packet with a secondary header, or undefined when the profile
+ * has none or the packet is too short. The hot-path form of {@link decodeSecondaryHeader}: only the time.
+ */
+export function packetTimeOf(buf: Uint8Array, offset: number, length: number, profile: PacketProfile, timeOffset = timeOffsetOf(profile)): number | undefined {
+  if (timeOffset < 0) return undefined;
+  const t = decodeTimeField(buf, offset + timeOffset, offset + length, profile.time);
+  return t.ok ? t.tai : undefined;
 }

@@ -18,6 +18,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Binary results on stdout (`packets cat`); resolves when the stream can take more. */
+  outBytes?(bytes: Uint8Array): Promise<void>;
   /** True when stderr is a terminal (progress is shown only then). */
   readonly errIsTty: boolean;
 }
@@ -25,6 +27,12 @@ export interface Io {
 export const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
+  outBytes: (b) =>
+    new Promise((resolve, reject) => {
+      const ok = process.stdout.write(b, (e) => (e ? reject(e) : undefined));
+      if (ok) resolve();
+      else process.stdout.once('drain', () => resolve());
+    }),
   errIsTty: Boolean(process.stderr.isTTY),
 };
 

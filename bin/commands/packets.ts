@@ -1,0 +1,159 @@
+/**
+ * @module `idoc packets inspect|dump|cat|split`: read any packet file (raw, DDS, prefixed, pcap/pcapng) and
+ * report, list, extract or split its packets. Thin: options → telemetry/inspect.
+ */
+import type { Command } from 'commander';
+import type { CommandContext, RegisterCommand } from './context.js';
+
+interface ReadFlags {
+  config?: string;
+  framing?: string;
+  prefixBytes?: string;
+  crc?: string;
+  profile?: string;
+  time?: string;
+  epoch?: string;
+  maxPacketLength?: string;
+  json?: boolean;
+  apid?: string;
+  from?: string;
+  to?: string;
+  limit?: string;
+  out?: string;
+}
+
+const FRAMINGS = ['auto', 'raw', 'dds', 'prefix', 'pcap', 'pcapng'] as const;
+
+function withReadOptions(cmd: Command, filters: boolean): Command {
+  cmd
+    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
+    .option('--framing <name>', `framing: ${FRAMINGS.join(', ')}`, 'auto')
+    .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
+    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
+    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
+    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cuc4.3, cuc-p, cds-us')
+    .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
+    .option('--max-packet-length <n>', 'longest packet accepted, octets (default: config, else 65542)')
+    .option('--json', 'machine-readable output');
+  if (filters) {
+    cmd
+      .option('--apid <list>', 'only these APIDs, e.g. 1100,1110-1119')
+      .option('--from <utc>', 'only packets with a packet time at or after this UTC time')
+      .option('--to <utc>', 'only packets with a packet time before this UTC time')
+      .option('--limit <n>', 'stop after this many packets');
+  }
+  return cmd;
+}
+
+async function prepare(files: string[], flags: ReadFlags) {
+  const [{ resolveMission }, { parseApidList, parseUtcFlag, parseIntFlag, parseChoice }, { UsageError }] = await Promise.all([
+    import('../../src/cli/mission.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+  ]);
+  if (!files.length) throw new UsageError('no input file given');
+  const framing = parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
+  const mission = await resolveMission(flags);
+  const prefixBytes = flags.prefixBytes !== undefined ? parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
+  const maxPacketLength = flags.maxPacketLength !== undefined ? parseIntFlag('--max-packet-length', flags.maxPacketLength, 7, 65542) : mission.config.maxPacketLength;
+  const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
+  const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+  const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+  const limit = flags.limit !== undefined ? parseIntFlag('--limit', flags.limit, 1, Number.MAX_SAFE_INTEGER) : undefined;
+  return {
+    mission,
+    walk: {
+      read: {
+        framing, crc: mission.crc, maxPacketLength,
+        ...(prefixBytes !== undefined ? { prefixBytes } : {}),
+        ...(mission.knownApids ? { knownApids: mission.knownApids } : {}),
+      },
+      profile: mission.profile,
+      apidName: mission.apidName,
+      filter: {
+        ...(apids ? { apid: apids.has } : {}),
+        ...(fromTai !== undefined ? { fromTai } : {}),
+        ...(toTai !== undefined ? { toTai } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      },
+    },
+  };
+}
+
+async function progressFor(ctx: CommandContext) {
+  const { createProgress } = await import('../../src/cli/progress.js');
+  const progress = createProgress(ctx.io);
+  return { progress, onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) };
+}
+
+export const registerPackets: RegisterCommand = (program, ctx) => {
+  const packets = program.command('packets').description('read packet files: inspect, dump, cat, split');
+
+  withReadOptions(packets.command('inspect').argument('<files...>'), false)
+    .description('totals, per-APID counts, sequence gaps, duplicates, CRC errors, skipped bytes, time span')
+    .action(async (files: string[], flags: ReadFlags) => {
+      const { walk } = await prepare(files, flags);
+      const [{ walkFiles }, { formatInspect }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
+      const { progress, onProgress } = await progressFor(ctx);
+      const report = await walkFiles(files, { ...walk, filter: {}, progress: onProgress });
+      progress.done();
+      ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
+      ctx.setExit(report.problems ? 1 : 0);
+    });
+
+  withReadOptions(packets.command('dump').argument('<files...>'), true)
+    .description('one line per packet (NDJSON with --json)')
+    .action(async (files: string[], flags: ReadFlags) => {
+      const { walk } = await prepare(files, flags);
+      const [{ walkFiles, guessProfile }, { packetRecord, formatPacketLine }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
+      const profile = walk.profile === 'auto' ? await guessProfile(files[0]!, walk.read) : walk.profile;
+      const lines: string[] = [];
+      const flush = () => { if (lines.length) { ctx.io.out(`${lines.join('\n')}\n`); lines.length = 0; } };
+      const report = await walkFiles(files, { ...walk, profile }, (p, t, file) => {
+        const r = packetRecord(p, t, file, profile);
+        lines.push(flags.json ? JSON.stringify(r) : formatPacketLine(r));
+        if (lines.length >= 1000) flush();
+      });
+      flush();
+      ctx.setExit(report.problems ? 1 : 0);
+    });
+
+  withReadOptions(packets.command('cat').argument('<files...>'), true)
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .description('the packets alone, concatenated, without framing (e.g. a DDS file becomes a packet stream)')
+    .action(async (files: string[], flags: ReadFlags) => {
+      const { walk } = await prepare(files, flags);
+      const [{ walkFiles }, { createPacketSink }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
+      const sink = await createPacketSink(flags.out, ctx.io);
+      const { progress, onProgress } = await progressFor(ctx);
+      try {
+        const report = await walkFiles(files, { ...walk, progress: onProgress }, (p) => sink.write(p.buf.subarray(p.offset, p.offset + p.length)));
+        await sink.commit();
+        ctx.setExit(report.problems ? 1 : 0);
+      } catch (e) {
+        await sink.abort();
+        throw e;
+      } finally {
+        progress.done();
+      }
+    });
+
+  withReadOptions(packets.command('split').argument('<files...>'), true)
+    .requiredOption('--out <dir>', 'output directory: one apid_<N>.bin per APID')
+    .description('one file of raw packets per APID, in stream order')
+    .action(async (files: string[], flags: ReadFlags) => {
+      const { walk } = await prepare(files, flags);
+      const [{ walkFiles }, { splitByApid }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
+      const { progress, onProgress } = await progressFor(ctx);
+      const splitter = await splitByApid(flags.out!);
+      try {
+        const report = await walkFiles(files, { ...walk, progress: onProgress }, (p) => splitter.write(p.apid, p.buf.subarray(p.offset, p.offset + p.length)));
+        const written = await splitter.commit();
+        progress.done();
+        if (flags.json) ctx.io.out(`${JSON.stringify({ files: written, problems: report.problems }, null, 2)}\n`);
+        else for (const w of written) ctx.io.out(`${w.file}  ${w.packets} packets  ${w.bytes} bytes\n`);
+        ctx.setExit(report.problems ? 1 : 0);
+      } catch (e) {
+        await splitter.abort();
+        throw e;
+      }
+    });
+};

@@ -1,0 +1,75 @@
+/**
+ * @module Text forms of inspection results and packets for people (the JSON forms are the objects themselves).
+ */
+import { SEQUENCE_FLAG_NAMES } from '../../src/ccsds/primary-header.js';
+import { decodeSecondaryHeader } from '../../src/ccsds/secondary-header.js';
+import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { taiToUtcIso } from '../../src/time/index.js';
+import type { FramedPacket } from '../framing/index.js';
+import type { InspectReport } from './inspect.js';
+import { unixMicrosToIso } from './inspect.js';
+
+const hexOff = (o: number) => `0x${o.toString(16)}`;
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function formatInspect(r: InspectReport): string {
+  const lines: string[] = [];
+  for (const f of r.files) {
+    lines.push(`${f.file}: ${f.bytes === undefined ? '' : `${n(f.bytes)} bytes, `}framing ${f.framing} (${f.framingReason}); CRC ${f.crc ? 'checked' : 'not checked'} (${f.crcReason})`);
+  }
+  const t = r.totals;
+  lines.push(`profile ${r.profile}; ${n(t.packets)} packets (${n(t.bytes)} bytes) in ${t.apids} APIDs${t.idle ? `, ${n(t.idle)} idle packet${t.idle > 1 ? 's' : ''} left out` : ''}`);
+  if (r.firstTime) lines.push(`packet time ${r.firstTime} .. ${r.lastTime}`);
+  if (r.ddsFirstTime) lines.push(`DDS time    ${r.ddsFirstTime} .. ${r.ddsLastTime}`);
+  lines.push('');
+  const rows = [['APID', 'name', 'packets', 'bytes', 'gaps', 'missing', 'dups', 'ooo', 'crc', 'first time', 'last time']];
+  for (const a of r.apids) {
+    rows.push([String(a.apid), a.name ?? '-', n(a.packets), n(a.bytes), String(a.gaps), String(a.missing), String(a.duplicates), String(a.outOfOrder), String(a.crcErrors), a.firstTime ?? '-', a.lastTime ?? '-']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) lines.push(row.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  if (r.gaps.length) {
+    lines.push('', 'sequence gaps:');
+    for (const g of r.gaps) {
+      lines.push(`  APID ${g.apid}: ${g.missing} missing between count ${g.afterSeq} and ${g.beforeSeq}${g.afterTime ? ` (${g.afterTime} .. ${g.beforeTime ?? '?'})` : ''}, ${g.file} offset ${hexOff(g.offset)}`);
+    }
+  }
+  if (r.skips.length) {
+    lines.push('', 'skipped bytes:');
+    for (const s of r.skips) lines.push(`  ${s.file} offset ${hexOff(s.offset)} (${s.offset}): ${n(s.length)} bytes, ${s.reason}${s.detail ? `: ${s.detail}` : ''}`);
+  }
+  if (r.listsTruncated) lines.push('  (lists cut; use --json for counts)');
+  lines.push('');
+  const problems: string[] = [];
+  if (t.crcErrors) problems.push(`${n(t.crcErrors)} CRC error${t.crcErrors > 1 ? 's' : ''}`);
+  if (t.gaps) problems.push(`${n(t.gaps)} gap${t.gaps > 1 ? 's' : ''} (${n(t.missing)} packets missing)`);
+  if (t.skippedBytes) problems.push(`${n(t.skippedBytes)} bytes skipped in ${n(t.skippedRanges)} range${t.skippedRanges > 1 ? 's' : ''}`);
+  const notes: string[] = [];
+  if (t.duplicates) notes.push(`${n(t.duplicates)} duplicate${t.duplicates > 1 ? 's' : ''}`);
+  if (t.outOfOrder) notes.push(`${n(t.outOfOrder)} out of order`);
+  if (t.toleratedBytes) notes.push(`${n(t.toleratedBytes)} bytes of zero fill between DDS records`);
+  lines.push(problems.length ? `problems: ${problems.join(', ')}` : 'no problems found');
+  if (notes.length) lines.push(`notes: ${notes.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One packet as a JSON-ready record (NDJSON of `packets dump --json`). */
+export function packetRecord(p: FramedPacket, tai: number | undefined, file: string, profile: PacketProfile) {
+  const sh = p.secondaryHeader && profile.secondaryHeader !== 'none'
+    ? decodeSecondaryHeader(p.buf, p.offset, p.length, p.type, profile)
+    : undefined;
+  return {
+    file, offset: p.streamOffset, apid: p.apid, type: p.type === 0 ? 'TM' : 'TC',
+    sequenceFlags: SEQUENCE_FLAG_NAMES[p.sequenceFlags]!, sequenceCount: p.sequenceCount, length: p.length,
+    ...(sh?.ok ? { service: sh.header.service, subtype: sh.header.subtype } : {}),
+    ...(tai !== undefined ? { time: taiToUtcIso(tai) } : {}),
+    crc: p.crc,
+    ...(p.dds ? { dds: { time: unixMicrosToIso(p.dds.seconds * 1e6 + p.dds.microseconds), groundStation: p.dds.groundStation, virtualChannel: p.dds.virtualChannel, sleService: p.dds.sleService, timeQuality: p.dds.timeQuality } } : {}),
+  };
+}
+
+export function formatPacketLine(r: ReturnType<typeof packetRecord>): string {
+  const pus = r.service !== undefined ? `PUS ${r.service},${r.subtype}`.padEnd(10) : '-'.padEnd(10);
+  const dds = r.dds ? `  DDS ${r.dds.time} gs 0x${r.dds.groundStation.toString(16)} vc ${r.dds.virtualChannel} tq ${r.dds.timeQuality}` : '';
+  return `${hexOff(r.offset).padStart(10)}  APID ${String(r.apid).padStart(4)}  ${r.type}  ${r.sequenceFlags.padEnd(12)} seq ${String(r.sequenceCount).padStart(5)}  len ${String(r.length).padStart(5)}  ${pus} ${r.time ?? '-'.padEnd(27)}  CRC ${r.crc}${dds}`;
+}

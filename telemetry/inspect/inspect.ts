@@ -1,0 +1,227 @@
+/**
+ * @module `packets inspect`: everything an operator wants to know about a packet file at a glance, gathered
+ * in one pass over the batches: totals, per-APID counts, sequence gaps, duplicates, CRC errors, skipped
+ * bytes, first and last times. Findings are data; nothing here throws on bad telemetry.
+ */
+import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
+import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { taiToUtcIso } from '../../src/time/index.js';
+import type { Batch, FramedPacket, Skip } from '../framing/index.js';
+import { SequenceTracker, SeqVerdict, type SequenceGap } from '../checks/sequence.js';
+
+export interface InspectOptions {
+  readonly profile: PacketProfile;
+  /** Name of a declared APID, for the report. */
+  readonly apidName?: (apid: number) => string | undefined;
+  /** At most this many gaps and skipped ranges are listed (all are counted). Default 1000. */
+  readonly maxListed?: number;
+}
+
+interface ApidAcc {
+  packets: number;
+  bytes: number;
+  firstSeq: number;
+  lastSeq: number;
+  gaps: number;
+  missing: number;
+  duplicates: number;
+  outOfOrder: number;
+  crcErrors: number;
+  firstTime: number | undefined;
+  lastTime: number | undefined;
+}
+
+export interface FileSummary {
+  readonly file: string;
+  readonly bytes: number | undefined;
+  readonly framing: string;
+  readonly framingReason: string;
+  readonly crc: boolean;
+  readonly crcReason: string;
+  packets: number;
+  skippedBytes: number;
+}
+
+export interface ApidReport {
+  readonly apid: number;
+  readonly name: string | undefined;
+  readonly packets: number;
+  readonly bytes: number;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly gaps: number;
+  readonly missing: number;
+  readonly duplicates: number;
+  readonly outOfOrder: number;
+  readonly crcErrors: number;
+  readonly firstTime: string | undefined;
+  readonly lastTime: string | undefined;
+}
+
+export interface InspectReport {
+  readonly files: readonly FileSummary[];
+  readonly profile: string;
+  readonly totals: {
+    readonly packets: number;
+    readonly bytes: number;
+    readonly apids: number;
+    readonly idle: number;
+    readonly idleBytes: number;
+    readonly crcErrors: number;
+    readonly gaps: number;
+    readonly missing: number;
+    readonly duplicates: number;
+    readonly outOfOrder: number;
+    readonly skippedRanges: number;
+    /** Skipped bytes that are a problem (everything but zero fill between DDS records). */
+    readonly skippedBytes: number;
+    /** Zero fill between DDS records: tolerated, not a problem. */
+    readonly toleratedBytes: number;
+  };
+  readonly firstTime: string | undefined;
+  readonly lastTime: string | undefined;
+  /** DDS header times (ground), for DDS input. */
+  readonly ddsFirstTime: string | undefined;
+  readonly ddsLastTime: string | undefined;
+  readonly apids: readonly ApidReport[];
+  readonly gaps: readonly (Omit<SequenceGap, 'afterTime' | 'beforeTime'> & { afterTime: string | undefined; beforeTime: string | undefined })[];
+  readonly skips: readonly (Skip & { file: string })[];
+  /** True when listing stopped at maxListed. */
+  readonly listsTruncated: boolean;
+  /** CRC errors, gaps or problem skipped bytes: exit code 1. */
+  readonly problems: boolean;
+}
+
+/** UTC Unix microseconds → ISO-8601 with 6 decimals and Z (DDS header times are UTC already). */
+export const unixMicrosToIso = (us: number): string | undefined =>
+  Number.isFinite(us) ? `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}.${String(us % 1e6).padStart(6, '0')}Z` : undefined;
+
+const iso = (tai: number | undefined): string | undefined => (tai === undefined ? undefined : taiToUtcIso(tai));
+
+/** Accumulates batches from one or more files into an {@link InspectReport}. */
+export class Inspector {
+  private readonly apids = new Map<number, ApidAcc>();
+  private readonly tracker = new SequenceTracker();
+  private readonly files: FileSummary[] = [];
+  private readonly gaps: SequenceGap[] = [];
+  private readonly skips: (Skip & { file: string })[] = [];
+  private readonly maxListed: number;
+  private readonly timeOffset: number;
+  private listsTruncated = false;
+  private current: FileSummary | undefined;
+  private tolerateZeroFill = false;
+  private idle = 0;
+  private idleBytes = 0;
+  private skippedRanges = 0;
+  private skippedBytes = 0;
+  private toleratedBytes = 0;
+  private ddsFirst = Infinity;
+  private ddsLast = -Infinity;
+  private firstTime: number | undefined;
+  private lastTime: number | undefined;
+
+  constructor(private readonly options: InspectOptions) {
+    this.maxListed = options.maxListed ?? 1000;
+    this.timeOffset = timeOffsetOf(options.profile);
+  }
+
+  beginFile(summary: Omit<FileSummary, 'packets' | 'skippedBytes'>): void {
+    this.current = { ...summary, packets: 0, skippedBytes: 0 };
+    this.files.push(this.current);
+    this.tolerateZeroFill = summary.framing === 'dds';
+  }
+
+  /** Packet time (TAI) per the profile, for TM packets with a secondary header. */
+  timeOf(p: FramedPacket): number | undefined {
+    return p.type === 0 && p.secondaryHeader ? packetTimeOf(p.buf, p.offset, p.length, this.options.profile, this.timeOffset) : undefined;
+  }
+
+  /** Account one packet; returns its time (so callers filtering by time need not decode it again). */
+  addPacket(p: FramedPacket, time: number | undefined = this.timeOf(p)): void {
+    const file = this.current?.file ?? '';
+    let a = this.apids.get(p.apid);
+    if (!a) {
+      a = { packets: 0, bytes: 0, firstSeq: p.sequenceCount, lastSeq: p.sequenceCount, gaps: 0, missing: 0, duplicates: 0, outOfOrder: 0, crcErrors: 0, firstTime: undefined, lastTime: undefined };
+      this.apids.set(p.apid, a);
+    }
+    a.packets++;
+    a.bytes += p.length;
+    if (this.current) this.current.packets++;
+    if (p.crc === 'bad') a.crcErrors++;
+    if (time !== undefined) {
+      if (a.firstTime === undefined || time < a.firstTime) a.firstTime = time;
+      if (a.lastTime === undefined || time > a.lastTime) a.lastTime = time;
+      if (this.firstTime === undefined || time < this.firstTime) this.firstTime = time;
+      if (this.lastTime === undefined || time > this.lastTime) this.lastTime = time;
+    }
+    if (p.dds) {
+      const t = p.dds.seconds * 1e6 + p.dds.microseconds; // integer µs: exact below 2^53
+      if (t < this.ddsFirst) this.ddsFirst = t;
+      if (t > this.ddsLast) this.ddsLast = t;
+    }
+    if (p.type !== 0) return; // a TC's count is its packet name, not a continuity counter
+    const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset);
+    if (v === SeqVerdict.Duplicate) a.duplicates++;
+    else if (v === SeqVerdict.OutOfOrder) a.outOfOrder++;
+    else {
+      a.lastSeq = p.sequenceCount;
+      if (v === SeqVerdict.Gap) {
+        const g = this.tracker.lastGap!;
+        a.gaps++;
+        a.missing += g.missing;
+        if (this.gaps.length < this.maxListed) this.gaps.push(g);
+        else this.listsTruncated = true;
+      }
+    }
+  }
+
+  addSkips(skips: readonly Skip[]): void {
+    const file = this.current?.file ?? '';
+    for (const s of skips) {
+      if (this.tolerateZeroFill && s.reason === 'zero-fill') {
+        this.toleratedBytes += s.length;
+        continue;
+      }
+      this.skippedRanges++;
+      this.skippedBytes += s.length;
+      if (this.current) this.current.skippedBytes += s.length;
+      if (this.skips.length < this.maxListed) this.skips.push({ ...s, file });
+      else this.listsTruncated = true;
+    }
+  }
+
+  /** Account a whole batch (packets, skips, idle packets). */
+  add(batch: Batch): void {
+    for (const p of batch.packets) this.addPacket(p);
+    this.addIdle(batch);
+    this.addSkips(batch.skips);
+  }
+
+  addIdle(batch: Batch): void {
+    this.idle += batch.idle;
+    this.idleBytes += batch.idleBytes;
+  }
+
+  report(): InspectReport {
+    const apids = [...this.apids.entries()].sort((x, y) => x[0] - y[0]).map(([apid, a]): ApidReport => ({
+      apid, name: this.options.apidName?.(apid), packets: a.packets, bytes: a.bytes, firstSeq: a.firstSeq, lastSeq: a.lastSeq,
+      gaps: a.gaps, missing: a.missing, duplicates: a.duplicates, outOfOrder: a.outOfOrder, crcErrors: a.crcErrors,
+      firstTime: iso(a.firstTime), lastTime: iso(a.lastTime),
+    }));
+    const sum = (k: keyof ApidReport) => apids.reduce((s, a) => s + (a[k] as number), 0);
+    const totals = {
+      packets: sum('packets'), bytes: sum('bytes'), apids: apids.length, idle: this.idle, idleBytes: this.idleBytes,
+      crcErrors: sum('crcErrors'), gaps: sum('gaps'), missing: sum('missing'), duplicates: sum('duplicates'), outOfOrder: sum('outOfOrder'),
+      skippedRanges: this.skippedRanges, skippedBytes: this.skippedBytes, toleratedBytes: this.toleratedBytes,
+    };
+    return {
+      files: this.files, profile: this.options.profile.secondaryHeader, totals,
+      firstTime: iso(this.firstTime), lastTime: iso(this.lastTime),
+      ddsFirstTime: unixMicrosToIso(this.ddsFirst), ddsLastTime: unixMicrosToIso(this.ddsLast),
+      apids,
+      gaps: this.gaps.map((g) => ({ ...g, afterTime: iso(g.afterTime), beforeTime: iso(g.beforeTime) })),
+      skips: this.skips, listsTruncated: this.listsTruncated,
+      problems: totals.crcErrors > 0 || totals.gaps > 0 || totals.skippedBytes > 0,
+    };
+  }
+}

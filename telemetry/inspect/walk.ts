@@ -1,0 +1,91 @@
+/**
+ * @module Walking packet files: open each (framing and CRC chosen or detected), decide the secondary-header
+ * profile when asked to guess, filter, and account every packet in an {@link Inspector}. The `packets`
+ * commands are this walk plus what they do with each packet.
+ */
+import { guessSecondaryHeader } from '../../src/ccsds/secondary-header.js';
+import { PROFILE_PRESETS, type PacketProfile } from '../../src/ccsds/profile.js';
+import { openPacketFile, splitBuffer, DETECT_BYTES, type FramedPacket, type ReadOptions } from '../framing/index.js';
+import { Inspector, type InspectReport } from './inspect.js';
+import { open } from 'node:fs/promises';
+
+/** Which packets a command acts on (all are still inspected, up to `limit`). */
+export interface PacketFilter {
+  /** APID predicate. */
+  readonly apid?: (apid: number) => boolean;
+  /** Packet time window, TAI, inclusive start and exclusive end; packets without a time are left out when set. */
+  readonly fromTai?: number;
+  readonly toTai?: number;
+  /** Stop after this many packets passed the filter. */
+  readonly limit?: number;
+}
+
+export interface WalkOptions {
+  readonly read: ReadOptions;
+  /** The profile, or `auto`: guess PUS-C / PUS-A from the first TM packet, else `none` (no packet times). */
+  readonly profile: PacketProfile | 'auto';
+  readonly apidName?: (apid: number) => string | undefined;
+  readonly filter?: PacketFilter;
+  /** Called after each chunk with bytes done in the current file and its size. */
+  readonly progress?: (file: string, done: number, total: number | undefined) => void;
+}
+
+/** Guess the profile from the head of a file (the first TM packet with a secondary header). */
+export async function guessProfile(file: string, read: ReadOptions): Promise<PacketProfile> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(DETECT_BYTES);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const { batch } = splitBuffer(head.subarray(0, bytesRead), read);
+    // Every one of the first 32 TM packets with a secondary header must agree (a single byte is weak evidence).
+    const sample = batch.packets.filter((p) => p.type === 0 && p.secondaryHeader && p.length > 7).slice(0, 32);
+    const kinds = new Set(sample.map((p) => guessSecondaryHeader(p.buf[p.offset + 6]!)));
+    const kind = sample.length && kinds.size === 1 ? [...kinds][0] : undefined;
+    return PROFILE_PRESETS[kind ?? 'none']!;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Walk `files` in order; `onPacket` receives each packet that passes the filter with its time (TAI) and may be
+ * async (writers awaiting drain). Returns the inspection report of everything read.
+ */
+export async function walkFiles(
+  files: readonly string[],
+  options: WalkOptions,
+  onPacket?: (p: FramedPacket, tai: number | undefined, file: string) => void | Promise<void>,
+): Promise<InspectReport> {
+  const profile = options.profile === 'auto' ? await guessProfile(files[0]!, options.read) : options.profile;
+  const inspector = new Inspector({ profile, ...(options.apidName ? { apidName: options.apidName } : {}) });
+  const f = options.filter ?? {};
+  const timed = f.fromTai !== undefined || f.toTai !== undefined;
+  let passed = 0;
+  outer: for (const file of files) {
+    const src = await openPacketFile(file, options.read);
+    inspector.beginFile({ file, bytes: src.size, framing: src.framing.framing === 'prefix' ? `prefix:${src.framing.prefixBytes}` : src.framing.framing, framingReason: src.framing.reason, crc: src.crc.crc, crcReason: src.crc.reason });
+    let done = 0;
+    for await (const batch of src.batches) {
+      for (const p of batch.packets) {
+        const t = inspector.timeOf(p);
+        inspector.addPacket(p, t);
+        if (!onPacket) continue;
+        if (f.apid && !f.apid(p.apid)) continue;
+        if (timed && (t === undefined || (f.fromTai !== undefined && t < f.fromTai) || (f.toTai !== undefined && t >= f.toTai))) continue;
+        const r = onPacket(p, t, file);
+        if (r) await r;
+        if (f.limit !== undefined && ++passed >= f.limit) {
+          inspector.addSkips(batch.skips);
+          // Close the generator (and its file) early: the limit is reached.
+          await (src.batches as AsyncGenerator).return?.(undefined);
+          break outer;
+        }
+      }
+      inspector.addIdle(batch);
+      inspector.addSkips(batch.skips);
+      if (batch.packets.length) done = batch.packets[batch.packets.length - 1]!.streamOffset;
+      options.progress?.(file, done, src.size);
+    }
+  }
+  return inspector.report();
+}
