@@ -74,6 +74,7 @@ export function decodeFrame(linkType: number, frame: Uint8Array, origLen: number
     case LinkType.Ethernet:
       return f.ethernet();
     case LinkType.Null:
+    case LinkType.Loop:
       return f.loopback();
     case LinkType.Raw:
       return f.rawIp(0);

@@ -2,7 +2,9 @@
  * @module TCP byte-stream reassembly, one state per flow direction (RFC 9293 §3.4 sequence numbers).
  *
  * - SYN consumes one sequence number: the first data octet is ISN + 1. A repeated SYN with the same ISN is a
- *   retransmission; a SYN with a new ISN starts a new connection (anything still buffered is flushed first).
+ *   retransmission; a SYN with a new ISN starts a new connection: anything still buffered is flushed first,
+ *   and if the old connection delivered bytes, a skip `tcp connection restarted (new SYN) in flow …` of
+ *   length 0 at the SYN's payload offset marks the discontinuity.
  * - A flow whose SYN was not captured starts at the sequence number of its first segment with data.
  * - In-order bytes are delivered at once; bytes already delivered (retransmissions, overlaps) are dropped.
  * - Segments ahead of the expected sequence number are copied into a reorder buffer. When that buffer holds
@@ -10,6 +12,8 @@
  *   as lost: a skip `tcp gap of N bytes in flow …` is reported and the stream goes on from there.
  * - FIN and RST need no handling: nothing follows them in the same connection.
  *
+ * Every skip that carries a `flow` means "the byte stream of that flow is broken here": a consumer that
+ * splits the stream into packets drops its partial packet for that flow.
  * A gap skip has `length` 0 (the missing bytes are not in the file) and `offset` = the `fileOffset` of the
  * payload that resumes the stream after the gap, so a consumer can tell where in the flow the hole lies.
  * Comparisons are modulo 2^32 (serial arithmetic): a flow may wrap its sequence space.
@@ -34,6 +38,8 @@ interface FlowState {
   /** Out-of-order segments, ordered by sequence number relative to `next`. */
   pending: Pending[];
   pendingBytes: number;
+  /** Bytes were delivered since the last SYN (or since the flow was first seen). */
+  delivered: boolean;
 }
 
 /** Where results go. */
@@ -54,13 +60,17 @@ export class TcpReassembler {
   segment(flow: string, sequence: number, flags: number, bytes: Uint8Array, fileOffset: number, timeUs: number, out: Sink): void {
     let st = this.flows.get(flow);
     if (st === undefined) {
-      st = { next: undefined, isn: undefined, pending: [], pendingBytes: 0 };
+      st = { next: undefined, isn: undefined, pending: [], pendingBytes: 0, delivered: false };
       this.flows.set(flow, st);
     }
     let seq = sequence >>> 0;
     if ((flags & TcpFlag.Syn) !== 0) {
       if (st.isn !== seq) {
         if (st.pending.length > 0) this.flushFlow(flow, st, out);
+        if (st.delivered) {
+          out.skips.push({ offset: fileOffset, length: 0, reason: `tcp connection restarted (new SYN) in flow ${flow}: stream discontinuity`, flow });
+          st.delivered = false;
+        }
         st.isn = seq;
         st.next = (seq + 1) >>> 0;
       }
@@ -73,6 +83,7 @@ export class TcpReassembler {
     if (d <= 0) {
       if (d + length <= 0) return; // every byte already delivered: a retransmission
       out.payloads.push({ flow, protocol: 'tcp', bytes: bytes.subarray(-d), fileOffset: fileOffset - d, timeUs });
+      st.delivered = true;
       st.next = (seq + length) >>> 0;
       this.drain(flow, st, out);
       return;
@@ -123,6 +134,7 @@ export class TcpReassembler {
       st.pendingBytes -= p.bytes.length;
       if (d + p.bytes.length <= 0) continue;
       out.payloads.push({ flow, protocol: 'tcp', bytes: p.bytes.subarray(-d), fileOffset: p.fileOffset - d, timeUs: p.timeUs });
+      st.delivered = true;
       st.next = (p.seq + p.bytes.length) >>> 0;
     }
   }

@@ -81,7 +81,7 @@ describe('createPcapReader() gives the same results whatever the chunking', () =
         expect(readCapture(shifted(file, by), chunks)).toEqual(whole);
         expect(readCapture(file, [1])).toEqual(whole);
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 
@@ -92,7 +92,7 @@ describe('createPcapReader() gives the same results whatever the chunking', () =
         expect(readCapture(shifted(file, by), chunks)).toEqual(whole);
         expect(readCapture(file, [1])).toEqual(whole);
       }),
-      { numRuns: 80 },
+      { numRuns: 200 },
     );
   });
 

@@ -6,7 +6,7 @@
  * - pcapng: draft-ietf-opsawg-pcapng (§3.1 general block structure, §3.5 options, §4.1 SHB, §4.2 IDB,
  *   §4.3 EPB, §4.4 SPB, Appendix A obsolete Packet Block).
  * - Link layers: tcpdump.org link-layer header types (LINKTYPE_ETHERNET 1 with IEEE 802.1Q/802.1ad tags,
- *   LINKTYPE_NULL 0, LINKTYPE_RAW 101, LINKTYPE_IPV4 228, LINKTYPE_IPV6 229, LINKTYPE_LINUX_SLL 113,
+ *   LINKTYPE_NULL 0, LINKTYPE_LOOP 108, LINKTYPE_RAW 101, LINKTYPE_IPV4 228, LINKTYPE_IPV6 229, LINKTYPE_LINUX_SLL 113,
  *   LINKTYPE_LINUX_SLL2 276).
  * - IPv4 RFC 791 §3.1, IPv6 RFC 8200 §3/§4, UDP RFC 768, TCP RFC 9293 §3.1.
  *
@@ -288,6 +288,8 @@ export const LinkType = {
   Ethernet: 1,
   /** Raw IP, version from the first nibble. */
   Raw: 101,
+  /** OpenBSD loopback: like Null with the family in network byte order. */
+  Loop: 108,
   /** Linux cooked capture v1. */
   LinuxSll: 113,
   /** Raw IPv4. */

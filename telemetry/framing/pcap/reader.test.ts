@@ -220,9 +220,10 @@ describe('link types', () => {
     const r = readCapture(writePcap([{ timeUs: T0, frame: arp }, { timeUs: T0, frame: icmp }]));
     expect(r).toMatchObject({ payloads: [], skips: [] });
   });
-  it('BSD loopback (0) with the family in either byte order, IPv4 and the IPv6 families', () => {
+  it('BSD loopback (0) and OpenBSD loop (108) with the family in either byte order, IPv4 and the IPv6 families', () => {
     expect(one(concat([fromHex('02000000'), ip4udp]), 0).payloads).toMatchObject([{ flow: FLOW4 }]);
     expect(one(concat([fromHex('00000002'), ip4udp]), 0).payloads).toMatchObject([{ flow: FLOW4 }]);
+    expect(one(concat([fromHex('00000002'), ip4udp]), 108).payloads).toMatchObject([{ flow: FLOW4 }]);
     for (const fam of ['0a000000', '18000000', '1c000000', '0000001e']) {
       expect(one(concat([fromHex(fam), ip6udp]), 0).payloads, fam).toMatchObject([{ flow: FLOW6, hex: '0909' }]);
     }
@@ -443,9 +444,12 @@ describe('TCP payloads (RFC 9293)', () => {
     const r = read([seg(5000, TCP.ACK, [1]), back, seg(5001, TCP.ACK, [2])]);
     expect(r.payloads.map((p) => [p.flow, p.hex])).toEqual([[FLOW, '01'], ['tcp 10.0.0.2:7000>10.0.0.1:40000', 'bb'], [FLOW, '02']]);
   });
-  it('a new SYN (new ISN) restarts the flow; a repeated SYN does not', () => {
-    const r = read([seg(0, TCP.SYN, []), seg(1, 0, [1]), seg(0, TCP.SYN, []), seg(1, 0, [1]), seg(500, TCP.SYN, []), seg(501, 0, [2])]);
+  it('a new SYN (new ISN) restarts the flow and reports the discontinuity; a repeated SYN does not', () => {
+    const frames = [seg(0, TCP.SYN, []), seg(1, 0, [1]), seg(0, TCP.SYN, []), seg(1, 0, [1]), seg(500, TCP.SYN, []), seg(501, 0, [2])];
+    const r = read(frames);
     expect(text(r)).toBe('0102');
+    const synAt = 24 + 16 * 5 + frames.slice(0, 4).reduce((n, f) => n + f.length, 0) + 54;
+    expect(r.skips).toEqual([{ offset: synAt, length: 0, reason: `tcp connection restarted (new SYN) in flow ${FLOW}: stream discontinuity`, flow: FLOW }]);
   });
   it('reassembles TCP inside pcapng and over IPv6', () => {
     const frames = [0, 1].map((i) => ethernet(0x86dd, ipv6('::a', '::b', 6, tcp(1, 2, 10 + i, 0, bytes(i)))));
