@@ -149,6 +149,13 @@ describe('pcapng blocks (draft-ietf-opsawg-pcapng)', () => {
     const r = readCapture(concat([shb, idb, epb]));
     expect(r.payloads[0]!.timeUs).toBe(1_700_000_000_123_456);
   });
+  it('reports a section of an unsupported major version (§4.1) and reads on', () => {
+    const file = writePcapng(twoRecords, { littleEndian: false });
+    file[13] = 2; // major version 2 (big-endian u16 at offset 12)
+    const r = readCapture(file);
+    expect(r.skips).toEqual([{ offset: 0, length: 28, reason: 'pcapng section of unsupported version 2.0; reading on' }]);
+    expect(r.payloads).toHaveLength(2);
+  });
   it('reads Simple Packet Blocks (§4.4) with timeUs NaN', () => {
     const r = readCapture(writePcapng(twoRecords, { simple: true }));
     expect(r.skips).toEqual([]);

@@ -35,6 +35,8 @@ import {
   PCAPNG_PB_BODY_BE,
   PCAPNG_PB_BODY_LE,
   PCAPNG_PB_BODY_LENGTH,
+  PCAPNG_SHB_BODY_BE,
+  PCAPNG_SHB_BODY_LE,
   PCAPNG_SHB_BODY_LENGTH,
   PCAPNG_SHB_TYPE,
   PCAPNG_SPB_BODY_BE,
@@ -60,6 +62,7 @@ import type {
   PcapngInterfaceDescription,
   PcapngObsoletePacket,
   PcapngOptionHeader,
+  PcapngSectionHeader,
   PcapngSimplePacket,
 } from './layout.js';
 import type { PcapBatch, PcapReader, PcapReaderOptions } from './types.js';
@@ -454,6 +457,12 @@ class Reader implements PcapReader {
         // §4.1: a new section; its interfaces are numbered afresh.
         this.littleEndian = le;
         this.interfaces = [];
+        const shb = parseAt<PcapngSectionHeader>(le ? PCAPNG_SHB_BODY_LE : PCAPNG_SHB_BODY_BE, buf, bodyAt, PCAPNG_SHB_BODY_LENGTH);
+        if (shb.versionMajor !== 1) {
+          // §4.1: a reader should not parse a section of another major version; the blocks of this one are
+          // still delimited by their lengths, so read on and let damage show as skips.
+          this.skip(this.pos, len, `pcapng section of unsupported version ${shb.versionMajor}.${shb.versionMinor}; reading on`);
+        }
         return;
       }
       case BlockType.InterfaceDescription: {
