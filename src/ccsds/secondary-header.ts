@@ -107,6 +107,9 @@ export interface SecondaryHeader {
   readonly synchronised?: boolean;
 }
 
+/** FINE_LSB[n] = 2^-8n s. */
+const FINE_LSB: readonly number[] = [1, 2 ** -8, 2 ** -16, 2 ** -24];
+
 /** Result of decoding: the header, or why it could not be read (a finding, not an exception). */
 export type SecondaryHeaderResult = { ok: true; header: SecondaryHeader } | { ok: false; reason: string };
 
@@ -257,6 +260,18 @@ export function guessSecondaryHeader(firstDataOctet: number): 'pus-c' | 'pus-a' 
  */
 export function packetTimeOf(buf: Uint8Array, offset: number, length: number, profile: PacketProfile, timeOffset = timeOffsetOf(profile)): number | undefined {
   if (timeOffset < 0) return undefined;
-  const t = decodeTimeField(buf, offset + timeOffset, offset + length, profile.time);
+  const spec = profile.time;
+  if (spec.code === 'cuc' && !spec.pField && spec.coarseOctets <= 4 && spec.fineOctets <= 3) {
+    // Fast path for the common implicit CUC (no allocation): same arithmetic as decodeCuc (CCSDS 301.0-B-4 §3.2).
+    const at = offset + timeOffset;
+    if (at + spec.coarseOctets + spec.fineOctets > offset + length) return undefined;
+    let coarse = 0;
+    for (let i = 0; i < spec.coarseOctets; i++) coarse = coarse * 256 + buf[at + i]!;
+    if (spec.syncFlagInMsb) coarse %= 2 ** (8 * spec.coarseOctets - 1);
+    let fine = 0;
+    for (let i = 0; i < spec.fineOctets; i++) fine = fine * 256 + buf[at + spec.coarseOctets + i]!;
+    return spec.epochTai + coarse + fine * FINE_LSB[spec.fineOctets]!;
+  }
+  const t = decodeTimeField(buf, offset + timeOffset, offset + length, spec);
   return t.ok ? t.tai : undefined;
 }

@@ -3,14 +3,23 @@
  * 16384): gaps with their missing-packet counts, repeated packets (duplicates), and out-of-order packets.
  *
  * A duplicate is a packet whose (sequence count, fingerprint) matches one of the APID's last 64 packets; the
- * fingerprint is the CRC-16 of the packet's first 64 octets with its length, cheap enough for every packet.
+ * fingerprint folds the length, the 16 octets after the primary header (where PUS puts the time) and the
+ * last two octets (the PEC, when there is one): cheap enough for every packet.
  * A step of more than half the counter range is a step back (out of order) unless the packet time moved
  * forward, which makes it a long gap.
  */
-import { crc16 } from '../../src/ccsds/crc16.js';
 import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
 
 const RING = 64;
+
+function fingerprint(buf: Uint8Array, offset: number, length: number): number {
+  let h = length | 0;
+  const end = Math.min(offset + 22, offset + length);
+  for (let i = offset + 6; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  h = Math.imul(h ^ buf[offset + length - 2]!, 0x01000193);
+  h = Math.imul(h ^ buf[offset + length - 1]!, 0x01000193);
+  return h | 0;
+}
 
 /** A sequence-count discontinuity. */
 export interface SequenceGap {
@@ -48,7 +57,7 @@ export class SequenceTracker {
   lastGap: SequenceGap | undefined;
 
   check(apid: number, seq: number, time: number | undefined, buf: Uint8Array, offset: number, length: number, file: string, streamOffset: number): SeqVerdict {
-    const fp = (crc16(buf, offset, offset + Math.min(64, length)) << 15) ^ length;
+    const fp = fingerprint(buf, offset, length);
     let st = this.states[apid];
     if (!st) {
       st = { last: seq, lastTime: time, ringSeq: new Int32Array(RING).fill(-1), ringFp: new Int32Array(RING), ringPos: 0 };
@@ -56,7 +65,7 @@ export class SequenceTracker {
       this.remember(st, seq, fp);
       return SeqVerdict.First;
     }
-    const step = (seq - st.last + SEQUENCE_MODULO) % SEQUENCE_MODULO;
+    const step = (seq - st.last) & (SEQUENCE_MODULO - 1);
     if (step !== 1) {
       for (let i = 0; i < RING; i++) if (st.ringSeq[i] === seq && st.ringFp[i] === fp) return SeqVerdict.Duplicate;
       // More than half the counter range forward reads as a step back, unless the packet time moved forward

@@ -75,7 +75,7 @@ export class RecordSplitter implements Splitter {
     if (this.buf.length === 0) {
       this.buf = chunk;
     } else if (chunk.length > 0) {
-      const joined = new Uint8Array(this.buf.length + chunk.length);
+      const joined = Buffer.allocUnsafe(this.buf.length + chunk.length); // every byte is written below
       joined.set(this.buf, 0);
       joined.set(chunk, this.buf.length);
       this.buf = joined;
@@ -124,7 +124,7 @@ export class RecordSplitter implements Splitter {
           buf, offset: o, length: r, streamOffset: this.base + o, apid,
           type: ((b0 >>> 4) & 1) as 0 | 1, secondaryHeader: (b0 & 0x08) !== 0,
           sequenceFlags: b2 >>> 6, sequenceCount: ((b2 & 0x3f) << 8) | buf[o + 3]!, crc: this.crcState,
-          ...(this.format.decodeHeader ? { dds: this.format.decodeHeader(buf, p) } : {}),
+          dds: this.format.decodeHeader ? this.format.decodeHeader(buf, p) : undefined,
         };
         out.packets.push(packet);
       }

@@ -91,17 +91,25 @@ export async function openPacketFile(path: string, opts: ReadOptions = {}): Prom
   const splitOptions: SplitOptions = { ...opts, crc: crc.crc };
   async function* batches(): AsyncGenerator<Batch> {
     const splitter = createSplitter(framing, splitOptions);
+    // Read ahead: the next chunk is being read while this one is split.
+    let pos = 0;
+    const readNext = async (): Promise<Buffer | undefined> => {
+      const chunk = Buffer.allocUnsafe(chunkSize);
+      const { bytesRead } = await fh.read(chunk, 0, chunkSize, pos);
+      pos += bytesRead;
+      return bytesRead ? chunk.subarray(0, bytesRead) : undefined;
+    };
+    let pending = readNext();
     try {
-      let pos = 0;
       for (;;) {
-        const chunk = Buffer.allocUnsafe(chunkSize);
-        const { bytesRead } = await fh.read(chunk, 0, chunkSize, pos);
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        yield splitter.push(chunk.subarray(0, bytesRead));
+        const chunk = await pending;
+        if (!chunk) break;
+        pending = readNext();
+        yield splitter.push(chunk);
       }
       yield splitter.end();
     } finally {
+      await pending.catch(() => undefined);
       await fh.close();
     }
   }

@@ -21,8 +21,8 @@ export interface FramedPacket {
   readonly sequenceCount: number;
   /** PEC check: `ok`, `bad`, or `none` when packets are read as carrying no CRC. */
   readonly crc: 'ok' | 'bad' | 'none';
-  /** The DDS header of the record, when the framing is DDS. */
-  readonly dds?: DdsHeader;
+  /** The DDS header of the record when the framing is DDS, else undefined (always present: one object shape). */
+  readonly dds: DdsHeader | undefined;
 }
 
 /** Why bytes were skipped. */

@@ -100,7 +100,7 @@ const iso = (tai: number | undefined): string | undefined => (tai === undefined 
 
 /** Accumulates batches from one or more files into an {@link InspectReport}. */
 export class Inspector {
-  private readonly apids = new Map<number, ApidAcc>();
+  private readonly apids: (ApidAcc | undefined)[] = new Array(2048);
   private readonly tracker = new SequenceTracker();
   private readonly files: FileSummary[] = [];
   private readonly gaps: SequenceGap[] = [];
@@ -139,10 +139,10 @@ export class Inspector {
   /** Account one packet; returns its time (so callers filtering by time need not decode it again). */
   addPacket(p: FramedPacket, time: number | undefined = this.timeOf(p)): void {
     const file = this.current?.file ?? '';
-    let a = this.apids.get(p.apid);
+    let a = this.apids[p.apid];
     if (!a) {
       a = { packets: 0, bytes: 0, firstSeq: p.sequenceCount, lastSeq: p.sequenceCount, gaps: 0, missing: 0, duplicates: 0, outOfOrder: 0, crcErrors: 0, firstTime: undefined, lastTime: undefined };
-      this.apids.set(p.apid, a);
+      this.apids[p.apid] = a;
     }
     a.packets++;
     a.bytes += p.length;
@@ -203,7 +203,7 @@ export class Inspector {
   }
 
   report(): InspectReport {
-    const apids = [...this.apids.entries()].sort((x, y) => x[0] - y[0]).map(([apid, a]): ApidReport => ({
+    const apids = [...this.apids.entries()].filter((e): e is [number, ApidAcc] => e[1] !== undefined).map(([apid, a]): ApidReport => ({
       apid, name: this.options.apidName?.(apid), packets: a.packets, bytes: a.bytes, firstSeq: a.firstSeq, lastSeq: a.lastSeq,
       gaps: a.gaps, missing: a.missing, duplicates: a.duplicates, outOfOrder: a.outOfOrder, crcErrors: a.crcErrors,
       firstTime: iso(a.firstTime), lastTime: iso(a.lastTime),

@@ -1,0 +1,105 @@
+/**
+ * @module `npm run bench`: idoc's performance figures, each a median of several runs, printed beside the
+ * baselines measured on the same run (these machines are shared and noisy: compare within a run).
+ *
+ * packets inspect: a 1,000,000-packet mixed capture (about 300 MB) in a fresh process per run, against
+ *   (a) a plain Node walk over the packet headers and (b) the same walk with a byte-at-a-time table CRC.
+ * Peak RSS is measured for the capture and for one twice its size: flat memory means they match.
+ * Then the other stages' benches, where present (geometry, PDS4 validation).
+ * Options: `--packets N` (default 1,000,000), `--runs N` (default 5), `--keep` (keep the capture).
+ */
+import { execFile } from 'node:child_process';
+import { open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { crc16, crc16Bytewise } from '../src/ccsds/crc16.js';
+import { writeMixedCapture } from './capture.js';
+
+const exec = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const PACKETS = arg('packets', 1_000_000);
+const RUNS = arg('runs', 5);
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+/** Walk packet headers of a file in 1 MiB chunks (carrying a split packet), optionally with a CRC. */
+async function walk(file: string, crc: ((b: Uint8Array, s: number, e: number) => number) | undefined): Promise<{ seconds: number; packets: number }> {
+  const t = performance.now();
+  const fh = await open(file, 'r');
+  let carry = new Uint8Array(0);
+  let packets = 0;
+  let pos = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
+    if (!bytesRead) break;
+    pos += bytesRead;
+    let buf: Uint8Array = chunk.subarray(0, bytesRead);
+    if (carry.length) { const j = new Uint8Array(carry.length + buf.length); j.set(carry); j.set(buf, carry.length); buf = j; }
+    let p = 0;
+    while (p + 6 <= buf.length) {
+      const len = ((buf[p + 4]! << 8) | buf[p + 5]!) + 7;
+      if (p + len > buf.length) break;
+      if (crc && crc(buf, p, p + len) !== 0) throw new Error('bad CRC in bench capture');
+      packets++;
+      p += len;
+    }
+    carry = buf.slice(p);
+  }
+  await fh.close();
+  return { seconds: (performance.now() - t) / 1000, packets };
+}
+
+async function inspectChild(file: string) {
+  const { stdout } = await exec(process.execPath, [path.join(here, 'inspect-child.js'), file], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as { seconds: number; packets: number; bytes: number; crcErrors: number; maxRssMB: number };
+}
+
+async function main(): Promise<void> {
+  const file = path.join(tmpdir(), `idoc-bench-${process.pid}.bin`);
+  const file2 = path.join(tmpdir(), `idoc-bench-${process.pid}-x2.bin`);
+  try {
+    log(`generating ${PACKETS.toLocaleString('en-US')} packets …`);
+    const bytes = await writeMixedCapture(file, PACKETS);
+    const mb = bytes / 1e6;
+    log(`capture: ${mb.toFixed(0)} MB, ${PACKETS.toLocaleString('en-US')} packets; ${RUNS} runs each, medians\n`);
+    const plain: number[] = [], bytewise: number[] = [], slicing: number[] = [], inspect: number[] = [], rss: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      plain.push((await walk(file, undefined)).seconds);
+      bytewise.push((await walk(file, crc16Bytewise)).seconds);
+      slicing.push((await walk(file, crc16)).seconds);
+      const c = await inspectChild(file);
+      if (c.packets !== PACKETS || c.crcErrors) throw new Error(`inspect saw ${c.packets} packets, ${c.crcErrors} CRC errors`);
+      inspect.push(c.seconds);
+      rss.push(c.maxRssMB);
+    }
+    const row = (name: string, s: number[]) => log(`${name.padEnd(46)} ${(mb / median(s)).toFixed(0).padStart(6)} MB/s  ${(PACKETS / median(s) / 1e3).toFixed(0).padStart(6)} k packets/s`);
+    row('baseline: plain header walk', plain);
+    row('baseline: header walk + byte-at-a-time CRC', bytewise);
+    row('header walk + slicing-by-8 CRC (idoc crc16)', slicing);
+    row('idoc packets inspect (CRC, seq, time, stats)', inspect);
+    log(`inspect peak RSS: ${median(rss).toFixed(0)} MB (target < 200 MB; target speed >= 400 MB/s)`);
+    await writeMixedCapture(file2, PACKETS * 2);
+    const big = await inspectChild(file2);
+    log(`inspect peak RSS on a capture twice the size: ${big.maxRssMB.toFixed(0)} MB (${(2 * mb / big.seconds).toFixed(0)} MB/s)`);
+  } finally {
+    if (!process.argv.includes('--keep')) { await rm(file, { force: true }); await rm(file2, { force: true }); }
+  }
+  for (const [mod, fn] of [['./geometry.bench.js', 'benchGeometry'], ['./pds4-validate.bench.js', 'benchPds4Validate']] as const) {
+    try {
+      const m = (await import(mod)) as Record<string, () => Promise<{ name: string; medianMs: number; runs: number }>>;
+      const r = await m[fn]!();
+      log(`${r.name}: median ${r.medianMs.toFixed(1)} ms over ${r.runs} runs`);
+    } catch (e) {
+      log(`${fn}: not run (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+}
+
+await main();
