@@ -365,6 +365,24 @@ describe('damaged and truncated files', () => {
       { offset: next, length: second + recordLength - next, reason: expect.stringMatching(/^corrupt pcap record header .*; resynchronised at offset 144$/) },
     ]);
   });
+  it('skips exactly the garbage inserted between two pcap records', () => {
+    const file = writePcap(records);
+    const at = 24 + 2 * recordLength;
+    const damaged = concat([file.subarray(0, at), new Uint8Array(7).fill(0xee), file.subarray(at)]);
+    // The captured length read at `at + 8` is made of the real header's timestamp octets f1 53 65 42 (LE).
+    const r = readCapture(damaged);
+    expect(r.payloads.map((p) => p.hex)).toEqual(['0000', '0101', '0202', '0303']);
+    expect(r.skips).toEqual([{ offset: at, length: 7, reason: `corrupt pcap record header (captured length 1113936881 > maxRecordLength 262144) at offset ${at}; resynchronised at offset ${at + 7}` }]);
+  });
+  it('skips exactly the garbage inserted between two pcapng blocks', () => {
+    const file = writePcapng(records);
+    const at = 48 + 2 * (32 + 44);
+    const damaged = concat([file.subarray(0, at), new Uint8Array(5).fill(0xff), file.subarray(at)]);
+    // The length read at `at` is ff 06 00 00 (LE): 0x6ff = 1791, not a multiple of 4.
+    const r = readCapture(damaged);
+    expect(r.payloads.map((p) => p.hex)).toEqual(['0000', '0101', '0202', '0303']);
+    expect(r.skips).toEqual([{ offset: at, length: 5, reason: `pcapng block type 0xffffffff with impossible length 1791 at offset ${at}; resynchronised at offset ${at + 5}` }]);
+  });
   it('reports trailing garbage as one skip to the end of the file', () => {
     const file = concat([writePcap(records), new Uint8Array(37).fill(0xee)]);
     const r = readCapture(file);
@@ -413,6 +431,11 @@ describe('TCP payloads (RFC 9293)', () => {
       { flow: FLOW, protocol: 'tcp', hex: '0102', fileOffset: 24 + 16 + frames[0]!.length + 16 + 54, timeUs: T0 + 1 },
       { flow: FLOW, protocol: 'tcp', hex: '03', fileOffset: 24 + 16 * 3 + frames[0]!.length + frames[1]!.length + 54, timeUs: T0 + 2 },
     ]);
+  });
+  it('skips TCP options by the data offset (RFC 9293 §3.1)', () => {
+    const mss = fromHex('020405b4 01010402'); // MSS 1460, NOP NOP SACK-permitted
+    const frame = ethernet(0x0800, ipv4(A, B, 6, tcp(40000, 7000, 1, TCP.ACK, bytes(0x77), mss)));
+    expect(read([frame]).payloads).toMatchObject([{ flow: FLOW, hex: '77', fileOffset: 40 + 14 + 20 + 28 }]);
   });
   it('delivers data carried on the SYN after the SYN octet', () => {
     expect(text(read([seg(5, TCP.SYN, [9]), seg(7, TCP.ACK, [8])]))).toBe('0908');
