@@ -10,6 +10,7 @@ import { writeWithDamage } from '../../fixtures/damage.js';
 import { createRawSplitter } from './raw/reader.js';
 import { createDdsSplitter } from './dds/reader.js';
 import { createPrefixSplitter } from './prefix/reader.js';
+import { createCaptureSplitter } from './capture.js';
 import { decodeDdsHeader } from './dds/layout.js';
 import { detectFraming } from './detect.js';
 import { splitBuffer } from './read.js';
@@ -22,6 +23,16 @@ const pick = (...names: string[]) => () => names.map((n) => ({ bytes: samples.fi
 describe('raw framing', () => runFramingSuite(() => createRawSplitter({ crc: true }), pick('sim.bin', 'sim_damaged.bin', 'zeros.bin', 'empty.bin')));
 describe('DDS framing', () => runFramingSuite(() => createDdsSplitter({ crc: true }), pick('sim.dds', 'sim_damaged.dds')));
 describe('prefix framing', () => runFramingSuite(() => createPrefixSplitter(4, { crc: true }), pick('sim_prefix4.bin', 'sim_damaged_prefix4.bin')));
+
+describe('capture framing (pcap UDP, pcapng TCP carrying DDS)', () => runFramingSuite(() => createCaptureSplitter({ crc: true }), pick('sim.pcap', 'sim_dds_tcp.pcapng')));
+
+describe('capture offsets', () => {
+  it('packet offsets point into the capture file at the packet bytes', () => {
+    const bytes = samples.files.get('sim.pcap')!;
+    const r = splitInChunks(() => createCaptureSplitter({ crc: true }), bytes, [bytes.length]);
+    for (const p of r.packets.slice(0, 50)) expect(Buffer.from(bytes.subarray(p.offset, p.offset + p.length)).toString('hex')).toBe(p.bytes);
+  });
+});
 
 describe('framing without CRC', () => {
   it('raw framing without a PEC still recovers every packet of the clean stream and flags none', () => {
