@@ -45,7 +45,7 @@ export interface PcapFileHeader {
   readonly sigfigs: number;
   /** SnapLen: maximum octets captured per packet. */
   readonly snaplen: number;
-  /** LinkType (low 26 bits, LT_LINKTYPE) and FCS information (high bits). */
+  /** LinkType (lower 16 bits) and FCS length information (upper 16 bits, ignored). */
   readonly linkType: number;
 }
 export const PCAP_FILE_HEADER_LENGTH = 24;
@@ -63,8 +63,8 @@ const pcapFileHeader = (endian: 'little' | 'big'): Parser =>
 export const PCAP_FILE_HEADER_LE = pcapFileHeader('little');
 /** pcap file header, big-endian writer. */
 export const PCAP_FILE_HEADER_BE = pcapFileHeader('big');
-/** Mask of the link type within the LinkType field (libpcap LT_LINKTYPE; high bits carry FCS info). */
-export const PCAP_LINKTYPE_MASK = 0x03ffffff;
+/** Mask of the link type within the LinkType field (§4: the lower 16 bits; the upper 16 carry FCS info). */
+export const PCAP_LINKTYPE_MASK = 0xffff;
 
 /** pcap packet record header, 16 octets (draft-ietf-opsawg-pcap §5). */
 export interface PcapRecordHeader {

@@ -149,12 +149,17 @@ describe('pcapng blocks (draft-ietf-opsawg-pcapng)', () => {
     const r = readCapture(concat([shb, idb, epb]));
     expect(r.payloads[0]!.timeUs).toBe(1_700_000_000_123_456);
   });
-  it('reports a section of an unsupported major version (§4.1) and reads on', () => {
-    const file = writePcapng(twoRecords, { littleEndian: false });
-    file[13] = 2; // major version 2 (big-endian u16 at offset 12)
-    const r = readCapture(file);
-    expect(r.skips).toEqual([{ offset: 0, length: 28, reason: 'pcapng section of unsupported version 2.0; reading on' }]);
-    expect(r.payloads).toHaveLength(2);
+  it('skips a section of an unsupported major version up to the next SHB (§3.4)', () => {
+    const v2 = writePcapng(twoRecords, { littleEndian: false });
+    v2[13] = 2; // major version 2 (big-endian u16 at offset 12)
+    const v1 = writePcapng([{ timeUs: T0, frame: frameB }]);
+    const r = readCapture(concat([v2, v1, v2]));
+    expect(r.payloads.map((p) => p.hex)).toEqual(['cc']);
+    const reason = 'pcapng section of unsupported version 2.0 skipped';
+    expect(r.skips).toEqual([
+      { offset: 0, length: v2.length, reason },
+      { offset: v2.length + v1.length, length: v2.length, reason },
+    ]);
   });
   it('reads Simple Packet Blocks (§4.4) with timeUs NaN', () => {
     const r = readCapture(writePcapng(twoRecords, { simple: true }));

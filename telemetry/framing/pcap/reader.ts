@@ -15,6 +15,10 @@
  * a timestamp within a year of the last good record (non-zero when there is none yet), followed by another such header or by the end of the
  * file; for pcapng, a block of a registered type whose leading and trailing lengths agree. If none is found
  * the rest of the file is one skip.
+ *
+ * pcapng: blocks other than SHB, IDB, EPB, SPB and the obsolete PB are passed over by their length; a
+ * section whose SHB has a major version other than 1 is skipped up to the next SHB (§3.4), as one skip.
+ * A Simple Packet Block has no timestamp: its payloads carry `timeUs` NaN.
  */
 import { decodeFrame } from './_frame.js';
 import { TcpReassembler } from './_tcp-stream.js';
@@ -143,6 +147,9 @@ class Reader implements PcapReader {
 
   // pcapng state
   private interfaces: Interface[] = [];
+  /** Start of a section being skipped for its version (§3.4), or undefined. */
+  private skippedSectionFrom: number | undefined = undefined;
+  private skippedSectionReason = '';
 
   // resynchronisation
   private resyncFrom = 0;
@@ -203,6 +210,7 @@ class Reader implements PcapReader {
     while (this.carryEnd > this.carryStart) {
       this.consumeCarry(this.step(this.carry, this.carryStart, this.carryEnd - this.carryStart, true));
     }
+    this.closeSkippedSection();
     if (this.mode === 'resync') {
       this.skip(this.resyncFrom, this.pos - this.resyncFrom, `${this.resyncReason}; no plausible record found before the end of the file`);
     } else if (this.mode === 'unknown') {
@@ -344,6 +352,7 @@ class Reader implements PcapReader {
   }
 
   private startResync(reason: string): number {
+    this.closeSkippedSection();
     this.mode = 'resync';
     this.resyncFrom = this.pos;
     this.resyncReason = `${reason} at offset ${this.pos}`;
@@ -408,6 +417,7 @@ class Reader implements PcapReader {
     const r = this.blockHeader(buf, at, avail);
     if (r === undefined) {
       if (!eof) return NEED_MORE;
+      this.closeSkippedSection();
       this.skip(this.pos, avail, `truncated pcapng block header: the file ends ${avail} octets into it`);
       return avail;
     }
@@ -419,6 +429,7 @@ class Reader implements PcapReader {
     }
     if (avail < len) {
       if (!eof) return this.needMore(len);
+      this.closeSkippedSection();
       this.skip(this.pos, avail, `truncated pcapng block: the file ends ${avail} octets into a ${len}-octet block`);
       return avail;
     }
@@ -426,8 +437,17 @@ class Reader implements PcapReader {
     if (trailing !== len) {
       return this.startResync(`pcapng block type 0x${h.blockType.toString(16)}: trailing length ${trailing} differs from leading length ${len}`);
     }
+    if (h.blockType === BlockType.SectionHeader) this.closeSkippedSection();
+    else if (this.skippedSectionFrom !== undefined) return len;
     this.block(buf, at, h.blockType, len, le);
     return len;
+  }
+
+  /** Report the section skipped so far for its version, if any, up to the current position. */
+  private closeSkippedSection(): void {
+    if (this.skippedSectionFrom === undefined) return;
+    this.skip(this.skippedSectionFrom, this.pos - this.skippedSectionFrom, this.skippedSectionReason);
+    this.skippedSectionFrom = undefined;
   }
 
   private stepPcapngResync(buf: Uint8Array, at: number, avail: number, eof: boolean): number {
@@ -459,9 +479,9 @@ class Reader implements PcapReader {
         this.interfaces = [];
         const shb = parseAt<PcapngSectionHeader>(le ? PCAPNG_SHB_BODY_LE : PCAPNG_SHB_BODY_BE, buf, bodyAt, PCAPNG_SHB_BODY_LENGTH);
         if (shb.versionMajor !== 1) {
-          // §4.1: a reader should not parse a section of another major version; the blocks of this one are
-          // still delimited by their lengths, so read on and let damage show as skips.
-          this.skip(this.pos, len, `pcapng section of unsupported version ${shb.versionMajor}.${shb.versionMinor}; reading on`);
+          // §3.4: a section of a version the reader does not understand is skipped up to the next SHB.
+          this.skippedSectionFrom = this.pos;
+          this.skippedSectionReason = `pcapng section of unsupported version ${shb.versionMajor}.${shb.versionMinor} skipped`;
         }
         return;
       }
