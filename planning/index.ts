@@ -15,7 +15,7 @@ export { parseOemXml } from './ephemeris/oem-xml.js';
 export { DEFAULT_INTERPOLATION, type OemInterpolation, type OemMessage, type OemMetadata, type OemSegment } from './ephemeris/oem-segment.js';
 export { interpolateSegment, oemEphemeris, segmentSpan } from './ephemeris/oem.js';
 export { formatOemKvn, formatOemXml, type OemSegmentInput } from './ephemeris/oem-write.js';
-export { TIME_SYSTEMS, isoUtc, parseEpochMs, toUtcMs, type TimeSystem } from './ephemeris/epoch.js';
+export { TIME_SYSTEMS, isoUtc, parseEpochMs, parseIsoDuration, parseUtcInstant, toUtcMs, type TimeSystem } from './ephemeris/epoch.js';
 export { hermite, lagrange } from './ephemeris/interpolate.js';
 // Geometry
 export {
@@ -40,3 +40,5 @@ export { orbitCounter, type OrbitCounter } from './events/orbit-number.js';
 export {
   andWindows, inWindows, longerThan, minusWindows, normalizeWindows, notWindows, orWindows, totalDuration, type Windows,
 } from './events/windows.js';
+// Renderings
+export { eventsCsv, eventsText, geometryCsvHeader, geometryCsvRow, geometryJson, geometryText } from './report.js';

@@ -7,10 +7,12 @@ import { registerPackets } from './packets.js';
 import { registerTime } from './time.js';
 import { registerL0 } from './l0.js';
 import { registerTc } from './tc.js';
+import { registerOrbit } from './orbit.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerPackets,
   registerTime,
   registerL0,
   registerTc,
+  registerOrbit,
 ];

@@ -54,3 +54,27 @@ export function toUtcMs(ms: number, scale: TimeSystem): UnixMs {
 
 /** ISO-8601 UTC with milliseconds and a trailing Z. */
 export const isoUtc = (t: UnixMs): string => new Date(Math.round(t)).toISOString();
+
+/**
+ * Read a UTC instant given on a command line: CCSDS/ISO-8601 calendar or day-of-year form, UTC when no zone
+ * is written (a trailing Z is fine), or with an explicit `±hh:mm` offset. `undefined` when malformed.
+ */
+export function parseUtcInstant(text: string): UnixMs | undefined {
+  const s = text.trim();
+  const plain = parseEpochMs(s);
+  if (plain !== undefined) return plain;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?[+-]\d{2}:\d{2}$/.test(s)) {
+    const ms = Date.parse(s);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return parseEpochMs(`${s}T00:00:00`);
+  return undefined;
+}
+
+/** Read an ISO-8601 duration (`PT10S`, `PT1M30S`, `PT2H`, `P1D`, `P1DT12H`, fractions allowed) as ms; `undefined` when malformed. */
+export function parseIsoDuration(text: string): number | undefined {
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim().toUpperCase());
+  if (!m || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase().endsWith('T')) return undefined;
+  const [, d, h, mi, s] = m;
+  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(mi ?? 0)) * 60000 + Number(s ?? 0) * 1000;
+}

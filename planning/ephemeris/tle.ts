@@ -206,7 +206,8 @@ export function tleEphemeris(records: readonly TleRecord[], file: string, option
     stateAt(t: UnixMs): StateResult {
       const s = pick(t);
       if (!s) {
-        return { ok: false, reason: 'outside-coverage', message: `${file}: ${new Date(t).toISOString()} is more than ${maxAge / 86400000} days from every element set epoch` };
+        const near = t < sets[0]!.from ? sets[0]! : sets.at(-1)!;
+        return { ok: false, reason: 'outside-coverage', message: `${near.where}: ${new Date(t).toISOString()} is more than ${maxAge / 86400000} days from the epoch of the nearest element set (${new Date(near.rec.epoch).toISOString()}); no state there` };
       }
       const minutes = (t - s.rec.epoch) / 60000;
       const pv = sgp4(s.satrec, minutes);

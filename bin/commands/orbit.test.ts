@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { run } from '../idoc.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fx = (name: string) => path.join(root, 'fixtures/orbits', name);
+
+async function idoc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(argv, { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false });
+  return { code, out, err };
+}
+
+describe('idoc orbit state', () => {
+  it('prints the state of a TLE at an instant, as text and as JSON', async () => {
+    const text = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', '2014-01-21T00:00:00Z', '--station', 'REDU:50.0:5.15:380:5');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^object {10}ISS \(ZARYA\) \(25544\)/);
+    expect(text.out).toMatch(/position TEME {3}-?\d+\.\d{3} /);
+    // Epoch 2014-01-20T22:23:04Z is in revolution 86847; the ascending node at 22:30:38 starts 86848.
+    expect(text.out).toMatch(/orbit {11}86848/);
+    const j = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', '2014-01-21T00:00:00Z', '--json');
+    const rec = JSON.parse(j.out);
+    expect(rec.time).toBe('2014-01-21T00:00:00.000Z');
+    expect(rec.altitudeKm).toBeGreaterThan(400);
+    expect(rec.altitudeKm).toBeLessThan(440);
+    expect(['sunlit', 'penumbra', 'umbra']).toContain(rec.eclipse);
+  });
+
+  it('the same instant from the OEM written from that TLE agrees within 1 m', async () => {
+    const a = JSON.parse((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', '2014-01-21T00:30:30Z', '--json')).out);
+    const b = JSON.parse((await idoc('orbit', 'state', '--oem', fx('leo-sample.oem.xml'), '--at', '2014-01-21T00:30:30Z', '--json')).out);
+    const d = Math.hypot(a.positionItrfKm.x - b.positionItrfKm.x, a.positionItrfKm.y - b.positionItrfKm.y, a.positionItrfKm.z - b.positionItrfKm.z);
+    expect(d).toBeLessThan(1e-3);
+    expect(b.frame).toBe('GCRF');
+  });
+
+  it('exits 2 with file and line for a time outside coverage, bad files and usage errors', async () => {
+    const out = await idoc('orbit', 'state', '--oem', fx('leo-sample.oem'), '--at', '2014-01-22T00:00:00Z');
+    expect(out.code).toBe(2);
+    expect(out.err).toMatch(/^idoc: .*leo-sample\.oem: 2014-01-22T00:00:00\.000Z is outside the usable spans: .*leo-sample\.oem:5\)/);
+    const tle = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', '2015-01-01T00:00:00Z');
+    expect([tle.code, tle.err]).toEqual([2, expect.stringMatching(/iss-2014\.tle:2-3: 2015-01-01T00:00:00\.000Z is more than 30 days/)]);
+    const bad = await idoc('orbit', 'state', '--oem', fx('bad/epochs-out-of-order.oem'), '--at', '2014-01-21T01:42:00Z');
+    expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/epochs-out-of-order\.oem:20: .*epochs out of order/)]);
+    expect((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', 'yesterday')).code).toBe(2);
+    expect((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--oem', fx('leo-sample.oem'), '--at', '2014-01-21T00:00:00Z')).err).toMatch(/exactly one of --tle FILE or --oem FILE/);
+    const wrong = await idoc('orbit', 'state', '--tle', fx('leo-sample.oem'), '--at', '2014-01-21T00:00:00Z');
+    expect([wrong.code, wrong.err]).toEqual([2, expect.stringMatching(/leo-sample\.oem:1: no two-line element sets found/)]);
+  });
+});
+
+describe('idoc orbit events', () => {
+  it('lists events and passes; --csv and --json carry the same events', async () => {
+    const args = ['orbit', 'events', '--tle', fx('iss-2014.tle'), '--from', '2014-01-21T00:00:00Z', '--to', '2014-01-21T12:00:00Z', '--station', 'REDU:50.0:5.15:380:5', '--altitude', '425'];
+    const text = await idoc(...args);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^2014-01-21T\d\d:\d\d:\d\d\.\d{3}Z {2}\S+/);
+    expect(text.out).toMatch(/\npasses:\n {2}REDU/);
+    const csv = (await idoc(...args, '--csv')).out.trim().split('\n');
+    expect(csv[0]).toBe('time,kind,orbit,station,threshold,value');
+    const json = JSON.parse((await idoc(...args, '--json')).out);
+    expect(json.events).toHaveLength(csv.length - 1);
+    expect(json.events.some((e: { kind: string }) => e.kind === 'aos')).toBe(true);
+    expect(json.passes[0].station).toBe('REDU');
+    const only = JSON.parse((await idoc(...args, '--json', '--kinds', 'umbra-entry,umbra-exit')).out);
+    expect(new Set(only.events.map((e: { kind: string }) => e.kind))).toEqual(new Set(['umbra-entry', 'umbra-exit']));
+  });
+
+  it('warns about the gap between OEM segments and refuses a range outside coverage', async () => {
+    const ok = await idoc('orbit', 'events', '--oem', fx('leo-sample.oem'), '--from', '2014-01-21T00:10:00Z', '--to', '2014-01-21T03:00:00Z', '--csv');
+    expect(ok.code).toBe(0);
+    expect(ok.err).toMatch(/warning: .*leo-sample\.oem: no ephemeris 2014-01-21T01:25:00\.000Z…2014-01-21T01:40:00\.000Z/);
+    const out = await idoc('orbit', 'events', '--oem', fx('leo-sample.oem'), '--from', '2014-01-21T00:00:00Z', '--to', '2014-01-21T03:00:00Z');
+    expect([out.code, out.err]).toEqual([2, expect.stringMatching(/leo-sample\.oem: 2014-01-21T00:00:00\.000Z is outside the usable spans/)]);
+    expect((await idoc('orbit', 'events', '--tle', fx('iss-2014.tle'), '--from', '2014-01-21T00:00:00Z', '--to', '2014-01-21T01:00:00Z', '--kinds', 'sunset')).code).toBe(2);
+  });
+});
+
+describe('idoc orbit geometry', () => {
+  it('writes a CSV grid including both ends, one row per step, with station columns', async () => {
+    const g = await idoc('orbit', 'geometry', '--tle', fx('iss-2014.tle'), '--from', '2014-01-21T00:00:00Z', '--to', '2014-01-21T00:10:00Z', '--step', 'PT10S', '--station', 'REDU:50.0:5.15:380:5');
+    expect(g.code).toBe(0);
+    const rows = g.out.trim().split('\n');
+    expect(rows).toHaveLength(62);
+    expect(rows[0]).toBe('time,frame,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s,lat_deg,lon_deg,alt_km,ground_speed_km_s,sun_elevation_deg,day_night,eclipse,illumination,orbit,REDU_az_deg,REDU_el_deg,REDU_range_km,REDU_visible');
+    expect(rows[1]).toMatch(/^2014-01-21T00:00:00\.000Z,TEME,/);
+    expect(rows[61]).toMatch(/^2014-01-21T00:10:00\.000Z,/);
+    expect(rows[1]!.split(',')).toHaveLength(21);
+    const speed = Number(rows[1]!.split(',')[11]);
+    expect(speed).toBeGreaterThan(6.5); // ISS ground-track speed ≈ 7.2 km/s (minus Earth rotation effects)
+    expect(speed).toBeLessThan(7.6);
+  });
+
+  it('rejects a malformed step', async () => {
+    const g = await idoc('orbit', 'geometry', '--tle', fx('iss-2014.tle'), '--from', '2014-01-21T00:00:00Z', '--to', '2014-01-21T00:10:00Z', '--step', '10s');
+    expect([g.code, g.err]).toEqual([2, expect.stringMatching(/--step 10s: expected an ISO-8601 duration/)]);
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * @module `idoc orbit`: spacecraft state, events and geometry tables from a TLE or OEM file.
+ *   orbit state    --tle FILE | --oem FILE --at TIME [--station S ...] [--json]
+ *   orbit events   --tle FILE | --oem FILE --from T --to T [--station S ...] [--altitude KM ...] [--latitude DEG ...] [--json | --csv]
+ *   orbit geometry --tle FILE | --oem FILE --from T --to T --step PT10S [--station S ...] [--json]
+ * Thin: the work is in planning/, loaded only when a subcommand runs. Bad input → one line naming the file
+ * and line, exit 2; a time outside the ephemeris' coverage is bad input too.
+ */
+import type { Command } from 'commander';
+import { InputError, UsageError } from '../../src/errors.js';
+import type { CommandContext, RegisterCommand } from './context.js';
+
+interface SourceOpts { tle?: string; oem?: string; object?: string; station?: string[]; json?: boolean }
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function addSource(cmd: Command): Command {
+  return cmd
+    .option('--tle <file>', 'two-line element sets (SGP4); several sets of one object are each used around their epoch')
+    .option('--oem <file>', 'CCSDS OEM, KVN or XML, version 2 or 3')
+    .option('--object <name|number>', 'the object, when the file holds several')
+    .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), e.g. KIRUNA:67.857:20.964:402:5', collect);
+}
+
+async function load(opts: SourceOpts) {
+  if ((opts.tle === undefined) === (opts.oem === undefined)) throw new UsageError('give exactly one of --tle FILE or --oem FILE');
+  const planning = await import('../../planning/index.js');
+  const file = (opts.tle ?? opts.oem)!;
+  const ephem = await planning.ephemerisFromFile(file, { format: opts.tle !== undefined ? 'tle' : 'oem', ...(opts.object !== undefined ? { object: opts.object } : {}) });
+  const stations = (opts.station ?? []).map((s) => planning.parseStation(s));
+  return { planning, ephem, stations };
+}
+
+function instant(planning: typeof import('../../planning/index.js'), text: string, option: string): number {
+  const t = planning.parseUtcInstant(text);
+  if (t === undefined) throw new UsageError(`${option} "${text}": expected an ISO-8601 UTC time such as 2025-11-02T12:00:00Z`);
+  return t;
+}
+
+function range(planning: typeof import('../../planning/index.js'), from: string, to: string) {
+  const r = { start: instant(planning, from, '--from'), end: instant(planning, to, '--to') };
+  if (!(r.end > r.start)) throw new UsageError(`--to ${to} is not after --from ${from}`);
+  return r;
+}
+
+/** Refuse a range reaching outside the ephemeris' coverage; warn on gaps inside it. */
+function checkCoverage(ctx: CommandContext, planning: typeof import('../../planning/index.js'), ephem: import('../../planning/index.js').Ephemeris, r: { start: number; end: number }): void {
+  const cov = ephem.coverage;
+  const first = cov[0]!;
+  const last = cov.at(-1)!;
+  for (const t of [r.start, r.end]) {
+    const s = ephem.stateAt(t);
+    if (!s.ok && s.reason === 'outside-coverage' && (t < first.start || t > last.end)) throw new InputError(s.message);
+  }
+  const covered = planning.coveredParts(ephem, r);
+  const gaps = planning.notWindows(covered, r);
+  for (const g of gaps) ctx.io.err(`idoc: warning: ${ephem.source}: no ephemeris ${planning.isoUtc(g.start)}…${planning.isoUtc(g.end)} (between segments); nothing computed there\n`);
+}
+
+function addState(orbit: Command, ctx: CommandContext): void {
+  addSource(orbit.command('state').description('Position, velocity, geodetic coordinates, Sun, eclipse and station look angles at one instant'))
+    .requiredOption('--at <time>', 'UTC instant, ISO-8601 (e.g. 2025-11-02T12:00:00Z)')
+    .option('--json', 'print the state as JSON')
+    .action(async (opts: SourceOpts & { at: string }) => {
+      const { planning, ephem, stations } = await load(opts);
+      const t = instant(planning, opts.at, '--at');
+      const s = ephem.stateAt(t);
+      if (!s.ok) throw new InputError(s.message);
+      const rec = planning.geometryRecord(planning.sampleFromState(s.state), stations.map(planning.stationFrame));
+      const orbitNo = planning.orbitCounter(ephem, { start: t, end: t }).orbitAt(t);
+      if (opts.json) ctx.io.out(`${JSON.stringify({ object: ephem.objectName, objectId: ephem.objectId, source: ephem.source, ...planning.geometryJson(rec, orbitNo) }, null, 2)}\n`);
+      else ctx.io.out(`object          ${ephem.objectName} (${ephem.objectId}) from ${ephem.source}\n${planning.geometryText(rec, orbitNo)}`);
+    });
+}
+
+function addEvents(orbit: Command, ctx: CommandContext): void {
+  addSource(orbit.command('events').description('Eclipse entry/exit, station passes (AOS, LOS, maximum elevation), nodes, thresholds and terminator crossings'))
+    .requiredOption('--from <time>', 'start, UTC ISO-8601')
+    .requiredOption('--to <time>', 'end, UTC ISO-8601')
+    .option('--altitude <km>', 'report crossings of this altitude (repeatable)', collect)
+    .option('--latitude <deg>', 'report crossings of this geodetic latitude (repeatable)', collect)
+    .option('--kinds <list>', 'comma-separated event kinds to report (default all)')
+    .option('--step <duration>', 'search grid step, ISO-8601 duration (default PT30S)')
+    .option('--json', 'print {events, passes, covered} as JSON')
+    .option('--csv', 'print events as CSV')
+    .action(async (opts: SourceOpts & { from: string; to: string; altitude?: string[]; latitude?: string[]; kinds?: string; step?: string; csv?: boolean }) => {
+      if (opts.json && opts.csv) throw new UsageError('give at most one of --json and --csv');
+      const { planning, ephem, stations } = await load(opts);
+      const r = range(planning, opts.from, opts.to);
+      const nums = (list: string[] | undefined, what: string) => (list ?? []).map((v) => {
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${what} "${v}" is not a number`);
+        return n;
+      });
+      const kinds = opts.kinds?.split(',').map((k) => k.trim());
+      for (const k of kinds ?? []) if (!(planning.EVENT_KINDS as readonly string[]).includes(k)) throw new UsageError(`--kinds: unknown event kind "${k}" (${planning.EVENT_KINDS.join(', ')})`);
+      const stepMs = opts.step === undefined ? undefined : planning.parseIsoDuration(opts.step);
+      if (stepMs !== undefined && !(stepMs >= 1000)) throw new UsageError(`--step ${opts.step}: expected an ISO-8601 duration of at least 1 s, e.g. PT30S`);
+      if (opts.step !== undefined && stepMs === undefined) throw new UsageError(`--step ${opts.step}: expected an ISO-8601 duration such as PT30S`);
+      checkCoverage(ctx, planning, ephem, r);
+      const res = planning.findEvents(ephem, r, {
+        stations, altitudesKm: nums(opts.altitude, 'altitude'), latitudesDeg: nums(opts.latitude, 'latitude'),
+        ...(kinds ? { kinds: kinds as import('../../planning/index.js').EventKind[] } : {}),
+        ...(stepMs !== undefined ? { stepMs } : {}),
+      });
+      const iso = planning.isoUtc;
+      if (opts.json) {
+        ctx.io.out(`${JSON.stringify({
+          object: ephem.objectName, objectId: ephem.objectId, source: ephem.source, from: iso(r.start), to: iso(r.end),
+          covered: res.covered.map((c) => ({ start: iso(c.start), end: iso(c.end) })),
+          events: res.events.map((e) => ({ ...e, t: iso(e.t) })),
+          passes: res.passes.map((p) => ({ ...p, aos: p.aos === null ? null : iso(p.aos), los: p.los === null ? null : iso(p.los), maxElevationTime: iso(p.maxElevationTime) })),
+        }, null, 2)}\n`);
+      } else if (opts.csv) {
+        ctx.io.out(planning.eventsCsv(res.events));
+      } else {
+        ctx.io.out(planning.eventsText(res.events, res.passes));
+      }
+    });
+}
+
+function addGeometry(orbit: Command, ctx: CommandContext): void {
+  addSource(orbit.command('geometry').description('Geometry along a time grid as CSV (for plots and ancillary data beside L0 products)'))
+    .requiredOption('--from <time>', 'start, UTC ISO-8601')
+    .requiredOption('--to <time>', 'end, UTC ISO-8601 (included when on the grid)')
+    .requiredOption('--step <duration>', 'grid step, ISO-8601 duration, e.g. PT10S')
+    .option('--json', 'print an array of records as JSON instead of CSV')
+    .action(async (opts: SourceOpts & { from: string; to: string; step: string }) => {
+      const { planning, ephem, stations } = await load(opts);
+      const r = range(planning, opts.from, opts.to);
+      const step = planning.parseIsoDuration(opts.step);
+      if (step === undefined || !(step >= 1)) throw new UsageError(`--step ${opts.step}: expected an ISO-8601 duration such as PT10S`);
+      const rows = Math.floor((r.end - r.start) / step) + 1;
+      if (rows > 5_000_000) throw new UsageError(`--step ${opts.step} gives ${rows} rows; at most 5 000 000`);
+      checkCoverage(ctx, planning, ephem, r);
+      const counter = planning.orbitCounter(ephem, r);
+      const frames = stations.map(planning.stationFrame);
+      const json: unknown[] = [];
+      if (!opts.json) ctx.io.out(planning.geometryCsvHeader(stations.map((s) => s.name)));
+      let chunk = '';
+      for (let i = 0; i < rows; i++) {
+        const t = r.start + i * step;
+        const s = ephem.stateAt(t);
+        if (!s.ok) {
+          if (s.reason === 'outside-coverage') continue; // a gap between segments, already warned about
+          throw new InputError(s.message);
+        }
+        const rec = planning.geometryRecord(planning.sampleFromState(s.state), frames);
+        if (opts.json) json.push(planning.geometryJson(rec, counter.orbitAt(t)));
+        else {
+          chunk += planning.geometryCsvRow(rec, counter.orbitAt(t));
+          if (chunk.length > 1 << 16) { ctx.io.out(chunk); chunk = ''; }
+        }
+      }
+      if (opts.json) ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
+      else if (chunk) ctx.io.out(chunk);
+    });
+}
+
+export const registerOrbit: RegisterCommand = (program, ctx) => {
+  const orbit = program.command('orbit').description('Orbit ephemerides (TLE, CCSDS OEM): state, events and geometry');
+  addState(orbit, ctx);
+  addEvents(orbit, ctx);
+  addGeometry(orbit, ctx);
+};
