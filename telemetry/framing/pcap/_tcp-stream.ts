@@ -5,7 +5,9 @@
  *   retransmission; a SYN with a new ISN starts a new connection: anything still buffered is flushed first,
  *   and if the old connection delivered bytes, a skip `tcp connection restarted (new SYN) in flow …` of
  *   length 0 at the SYN's payload offset marks the discontinuity.
- * - A flow whose SYN was not captured starts at the sequence number of its first segment with data.
+ * - A flow whose SYN was not captured starts at the sequence number of its first segment with data; bytes
+ *   that arrive later but lie before that start are reported as a skip (without `flow`: the delivered
+ *   stream is not broken) rather than silently dropped.
  * - In-order bytes are delivered at once; bytes already delivered (retransmissions, overlaps) are dropped.
  * - Segments ahead of the expected sequence number are copied into a reorder buffer. When that buffer holds
  *   more than `maxBuffered` octets, or at the end of the capture, the hole before its first segment is taken
@@ -35,6 +37,8 @@ interface FlowState {
   next: number | undefined;
   /** ISN of the last SYN seen. */
   isn: number | undefined;
+  /** Sequence number of the first byte delivered when the flow started without a SYN (mid-stream). */
+  base: number | undefined;
   /** Out-of-order segments, ordered by sequence number relative to `next`. */
   pending: Pending[];
   pendingBytes: number;
@@ -60,7 +64,7 @@ export class TcpReassembler {
   segment(flow: string, sequence: number, flags: number, bytes: Uint8Array, fileOffset: number, timeUs: number, out: Sink): void {
     let st = this.flows.get(flow);
     if (st === undefined) {
-      st = { next: undefined, isn: undefined, pending: [], pendingBytes: 0, delivered: false };
+      st = { next: undefined, isn: undefined, base: undefined, pending: [], pendingBytes: 0, delivered: false };
       this.flows.set(flow, st);
     }
     let seq = sequence >>> 0;
@@ -72,13 +76,20 @@ export class TcpReassembler {
           st.delivered = false;
         }
         st.isn = seq;
+        st.base = undefined;
         st.next = (seq + 1) >>> 0;
       }
       seq = (seq + 1) >>> 0;
     }
     const length = bytes.length;
     if (length === 0) return;
-    if (st.next === undefined) st.next = seq;
+    if (st.next === undefined) st.next = st.base = seq;
+    if (st.base !== undefined && diff(seq, st.base) < 0) {
+      // Bytes older than the first one delivered of a flow picked up mid-stream: never delivered, and too
+      // late to deliver in order. Not a break of the delivered stream, so no `flow` field.
+      const n = Math.min(length, diff(st.base, seq));
+      out.skips.push({ offset: fileOffset, length: n, reason: `tcp data before the first delivered byte of flow ${flow} (capture started mid-stream): ${n} bytes not delivered` });
+    }
     const d = diff(seq, st.next);
     if (d <= 0) {
       if (d + length <= 0) return; // every byte already delivered: a retransmission

@@ -93,7 +93,7 @@ export const PCAP_RECORD_HEADER_BE = pcapRecordHeader('big');
 // ---------------------------------------------------------------------------------------------------------
 // pcapng (draft-ietf-opsawg-pcapng)
 
-/** Block types (§3.1, §4, §10.1 registry; Appendix A for the obsolete Packet Block). */
+/** Block types (§3.1, §4 and the block type registry; Appendix A for the obsolete Packet Block). */
 export const BlockType = {
   /** Interface Description Block (§4.2). */
   InterfaceDescription: 0x00000001,

@@ -489,7 +489,9 @@ describe('TCP payloads (RFC 9293)', () => {
   it('reassembles TCP inside pcapng and over IPv6', () => {
     const frames = [0, 1].map((i) => ethernet(0x86dd, ipv6('::a', '::b', 6, tcp(1, 2, 10 + i, 0, bytes(i)))));
     const r = readCapture(writePcapng([{ timeUs: T0, frame: frames[1]! }, { timeUs: T0, frame: frames[0]! }]));
-    // Mid-stream start at seq 11: the earlier segment then looks old and is dropped (documented).
+    // Mid-stream start at seq 11: the earlier segment comes too late to be delivered in order; it is reported.
     expect(r.payloads.map((p) => [p.flow, p.hex])).toEqual([['tcp [::a]:1>[::b]:2', '01']]);
+    const offset = 28 + 20 + 32 + ((frames[1]!.length + 3) & ~3) + 28 + 14 + 40 + 20; // SHB, IDB, padded EPB, EPB header, headers
+    expect(r.skips).toEqual([{ offset, length: 1, reason: 'tcp data before the first delivered byte of flow tcp [::a]:1>[::b]:2 (capture started mid-stream): 1 bytes not delivered' }]);
   });
 });
