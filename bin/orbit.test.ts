@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from '../idoc.js';
+import { run } from './idoc.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fx = (name: string) => path.join(root, 'fixtures/orbits', name);
 
 async function idoc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
