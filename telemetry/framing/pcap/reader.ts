@@ -12,8 +12,8 @@
  * its leading one starts a resynchronisation: the reader scans forward one octet at a time for a plausible
  * unit, and reports everything from the bad unit to it as one skip. Plausible means, for pcap, a record
  * header with a fraction below one second, 0 < captured ≤ original length, captured ≤ `maxRecordLength`,
- * a timestamp within a year of the last good record (non-zero when there is none yet), followed by another such header or by the end of the
- * file; for pcapng, a block of a registered type whose leading and trailing lengths agree. If none is found
+ * a timestamp within a year of the last good record (non-zero when there is none yet), followed by another
+ * such header or by the end of the file; for pcapng, a block of a registered type whose leading and trailing lengths agree. If none is found
  * the rest of the file is one skip.
  *
  * pcapng: blocks other than SHB, IDB, EPB, SPB and the obsolete PB are passed over by their length; a
