@@ -12,6 +12,8 @@ import { emptyBatch, type Batch, type SplitOptions, type Splitter } from './type
 
 interface Flow {
   splitter: Splitter;
+  /** Flow stream offset where the current splitter started (it restarts after a break in the flow). */
+  base: number;
   /**
    * Flow stream offset → capture file offset: the stream start and file offset of every payload, increasing.
    * Kept whole (two numbers a payload) because a skip range is reported when it closes, possibly long after it began.
@@ -19,6 +21,7 @@ interface Flow {
   streamStarts: number[];
   fileOffsets: number[];
   streamPos: number;
+  makeSplitter: () => Splitter;
 }
 
 function innerSplitter(first: Uint8Array, options: SplitOptions): Splitter {
@@ -51,11 +54,23 @@ class CaptureSplitter implements Splitter {
 
   private take(r: { payloads: PcapPayload[]; skips: PcapSkip[] }, ended: boolean): Batch {
     const out = emptyBatch();
-    for (const s of r.skips) out.skips.push({ offset: s.offset, length: s.length, reason: 'capture', detail: s.reason });
+    for (const s of r.skips) {
+      out.skips.push({ offset: s.offset, length: s.length, reason: 'capture', detail: s.reason });
+      // A break in a flow's byte stream (TCP hole, restart, truncated payload): end that flow's splitter so a
+      // packet is never stitched across the hole (its partial tail is reported), and start afresh.
+      const flow = s.flow !== undefined ? this.flows.get(s.flow) : undefined;
+      if (flow) {
+        this.merge(out, flow, flow.splitter.end());
+        flow.splitter = flow.makeSplitter();
+        flow.base = flow.streamPos;
+      }
+    }
     for (const p of r.payloads) {
       let flow = this.flows.get(p.flow);
       if (!flow) {
-        flow = { splitter: innerSplitter(p.bytes, this.options), streamStarts: [], fileOffsets: [], streamPos: 0 };
+        const first = p.bytes;
+        const makeSplitter = () => innerSplitter(first, this.options);
+        flow = { splitter: makeSplitter(), makeSplitter, base: 0, streamStarts: [], fileOffsets: [], streamPos: 0 };
         this.flows.set(p.flow, flow);
       }
       flow.streamStarts.push(flow.streamPos);
@@ -70,7 +85,8 @@ class CaptureSplitter implements Splitter {
   /** Map stream offsets of a flow's batch to capture-file offsets and append it. */
   private merge(out: Batch, flow: Flow, b: Batch): void {
     const starts = flow.streamStarts;
-    const toFile = (streamOffset: number): number => {
+    const toFile = (splitterOffset: number): number => {
+      const streamOffset = splitterOffset + flow.base;
       // Binary search: the last payload starting at or before the offset.
       let lo = 0, hi = starts.length - 1;
       while (lo < hi) {
