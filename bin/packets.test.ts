@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { run } from './idoc.js';
 import { buildSamples } from '../fixtures/generate.js';
 import type { Io } from '../src/cli/exit.js';
+import { BUNDLED_LEAP_SECONDS, setLeapSecondTable } from '../src/time/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG = path.join(ROOT, 'fixtures/sample-mission/idoc.json');
@@ -62,6 +63,16 @@ describe('idoc packets inspect', () => {
     const cfg = await idoc('packets', 'inspect', f('sim.bin'), '--config', f('bad.json'));
     expect(cfg.code).toBe(2);
     expect(cfg.err).toContain('#/mission/name');
+  });
+  it('warns on stderr when the leap-second table has expired, and still answers', async () => {
+    setLeapSecondTable({ ...BUNDLED_LEAP_SECONDS, expires: '2020-01-01' });
+    try {
+      const r = await idoc('packets', 'inspect', f('sim.bin'), '--config', CONFIG);
+      expect(r.err).toMatch(/warning: the leap-second table .* expired on 2020-01-01/);
+      expect(r.code).toBe(0);
+    } finally {
+      setLeapSecondTable(null);
+    }
   });
   it('--help works for every packets subcommand', async () => {
     for (const sub of ['inspect', 'dump', 'cat', 'split']) {

@@ -45,7 +45,17 @@ function withReadOptions(cmd: Command, filters: boolean): Command {
   return cmd;
 }
 
-async function prepare(files: string[], flags: ReadFlags) {
+/** UTC is printed through the leap-second table: say so when it has expired (a newer leap second may be missing). */
+async function warnLeapExpiry(ctx: CommandContext): Promise<void> {
+  const t = await import('../../src/time/index.js');
+  if (t.leapTableExpired(new Date())) {
+    const table = t.activeLeapSeconds();
+    ctx.io.err(`idoc: warning: the leap-second table (${table.source}) expired on ${table.expires}; load a current one with 'idoc time leap-seconds --load Leap_Second.dat'\n`);
+  }
+}
+
+async function prepare(files: string[], flags: ReadFlags, ctx: CommandContext) {
+  await warnLeapExpiry(ctx);
   const [{ resolveMission }, { parseApidList, parseUtcFlag, parseIntFlag, parseChoice }, { UsageError }] = await Promise.all([
     import('../../src/cli/mission.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
   ]);
@@ -90,7 +100,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
   withReadOptions(packets.command('inspect').argument('<files...>'), false)
     .description('totals, per-APID counts, sequence gaps, duplicates, CRC errors, skipped bytes, time span')
     .action(async (files: string[], flags: ReadFlags) => {
-      const { walk } = await prepare(files, flags);
+      const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles }, { formatInspect }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
       const { progress, onProgress } = await progressFor(ctx);
       const report = await walkFiles(files, { ...walk, filter: {}, progress: onProgress });
@@ -102,7 +112,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
   withReadOptions(packets.command('dump').argument('<files...>'), true)
     .description('one line per packet (NDJSON with --json)')
     .action(async (files: string[], flags: ReadFlags) => {
-      const { walk } = await prepare(files, flags);
+      const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles, guessProfile }, { packetRecord, formatPacketLine }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
       const profile = walk.profile === 'auto' ? await guessProfile(files[0]!, walk.read) : walk.profile;
       const lines: string[] = [];
@@ -120,7 +130,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .description('the packets alone, concatenated, without framing (e.g. a DDS file becomes a packet stream)')
     .action(async (files: string[], flags: ReadFlags) => {
-      const { walk } = await prepare(files, flags);
+      const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles }, { createPacketSink }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
       const sink = await createPacketSink(flags.out, ctx.io);
       const { progress, onProgress } = await progressFor(ctx);
@@ -140,7 +150,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
     .requiredOption('--out <dir>', 'output directory: one apid_<N>.bin per APID')
     .description('one file of raw packets per APID, in stream order')
     .action(async (files: string[], flags: ReadFlags) => {
-      const { walk } = await prepare(files, flags);
+      const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles }, { splitByApid }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
       const { progress, onProgress } = await progressFor(ctx);
       const splitter = await splitByApid(flags.out!);
