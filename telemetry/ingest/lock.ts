@@ -39,7 +39,7 @@ export async function takeLock(dir: string, name = 'ingest.lock'): Promise<Lock>
     } catch {
       // Unreadable or half-written lock: treat as stale below only if it stays that way.
     }
-    if (typeof owner.pid === 'number' && owner.pid !== process.pid && alive(owner.pid)) {
+    if (typeof owner.pid === 'number' && alive(owner.pid)) {
       throw new InputError(`${file}: another ingest is running (pid ${owner.pid} since ${owner.since ?? '?'})`);
     }
     // Stale: replace it atomically by renaming our own file over it, then re-check on the next loop.

@@ -1,0 +1,145 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSamples } from '../../fixtures/generate.js';
+import { generateSim } from '../../fixtures/sim-instrument.js';
+import { writeWithDamage } from '../../fixtures/damage.js';
+import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
+import type { Feed, FeedUnit } from '../feeds/types.js';
+import { ingestUnit } from './ingest-unit.js';
+import { ingestOnce } from './run-once.js';
+import { jsonLineLogger } from './log.js';
+import { newFeedStats, type IngestArchive, type IngestItem } from './types.js';
+import { takeLock } from './lock.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+let files: Map<string, Uint8Array>;
+beforeAll(async () => { files = (await buildSamples()).files; });
+
+/** An in-memory archive that records each transaction (items and cursor together). */
+function memoryArchive() {
+  const tx: { items: IngestItem[]; cursor?: { feed: string; value: string } }[] = [];
+  const keys = new Set<string>();
+  const cursors = new Map<string, string>();
+  const archive: IngestArchive & { tx: typeof tx } = {
+    tx,
+    storeBatch(items, cursor) {
+      let stored = 0, duplicates = 0;
+      for (const it of items) {
+        const p = it.packet;
+        const k = Buffer.from(p.buf.subarray(p.offset, p.offset + p.length)).toString('hex');
+        if (keys.has(k)) duplicates++; else { keys.add(k); stored++; }
+      }
+      tx.push({ items: [...items], ...(cursor ? { cursor } : {}) });
+      if (cursor) cursors.set(cursor.feed, cursor.value);
+      return { stored, duplicates };
+    },
+    cursor: (feed) => cursors.get(feed),
+  };
+  return archive;
+}
+
+function unitOf(name: string, bytes: Uint8Array, chunk: number, cursorAfter: string | undefined, log: string[], failAt?: number): FeedUnit {
+  return {
+    feed: 'f', source: name, framing: 'auto', cursorAfter,
+    chunks: (async function* () {
+      for (let o = 0; o < bytes.length; o += chunk) {
+        if (failAt !== undefined && o >= failAt) throw new Error('connection reset mid-transfer');
+        yield bytes.slice(o, o + chunk);
+      }
+    })(),
+    complete: async () => void log.push(`complete ${name}`),
+    reject: async (reason) => void log.push(`reject ${name}: ${reason}`),
+  };
+}
+
+const router = { routeOf: (apid: number) => (apid === 1100 || apid === 1101 ? 'SIM_HK' : apid === 1110 ? 'SIM_SCI' : 'quarantine') };
+const ctx = (archive: IngestArchive) => ({ archive, router, profile: PROFILE_PRESETS['pus-c']!, read: { crc: 'auto' as const } });
+
+describe('ingestUnit()', () => {
+  it('stores every packet once, with the cursor in the same transaction as the last packets', async () => {
+    const a = memoryArchive();
+    const log: string[] = [];
+    const stats = newFeedStats('f');
+    const r = await ingestUnit(unitOf('sim.dds', files.get('sim.dds')!, 10_000, 'c1', log), { ...ctx(a), stats });
+    expect(r).toMatchObject({ packets: 705, framing: 'dds', rejected: false });
+    expect(stats).toMatchObject({ stored: 705, duplicates: 0, quarantined: 6, units: 1 });
+    const last = a.tx[a.tx.length - 1]!;
+    expect(last.cursor).toEqual({ feed: 'f', value: 'c1' });
+    expect(last.items.length).toBeGreaterThan(0);
+    expect(a.tx.slice(0, -1).every((t) => !t.cursor)).toBe(true);
+    expect(log).toEqual(['complete sim.dds']);
+    expect(new Set(last.items.map((i) => i.route))).toContain('SIM_HK');
+  });
+
+  it('a transfer that drops keeps what was stored, does not move the cursor, and the retry repeats nothing', async () => {
+    const a = memoryArchive();
+    const log: string[] = [];
+    const stats = newFeedStats('f');
+    const { bytes, truth } = writeWithDamage('long.dds', await generateSim({ seconds: 1800 }), 'dds', []);
+    expect(bytes.length).toBeGreaterThan(400_000);
+    await expect(ingestUnit(unitOf('long.dds', bytes, 4096, 'c1', log, 380_000), { ...ctx(a), stats })).rejects.toThrow(/mid-transfer/);
+    expect(a.cursor('f')).toBeUndefined();
+    expect(log).toEqual([]);
+    const before = stats.stored;
+    expect(before).toBeGreaterThan(1000);
+    await ingestUnit(unitOf('long.dds', bytes, 4096, 'c1', log), { ...ctx(a), stats });
+    expect(stats.stored).toBe(truth.packets);
+    expect(stats.duplicates).toBe(before);
+    expect(a.cursor('f')).toBe('c1');
+  });
+
+  it('a unit with bytes but no packet is rejected, with a reason, and the cursor moves past it', async () => {
+    const a = memoryArchive();
+    const log: string[] = [];
+    const r = await ingestUnit(unitOf('junk', new Uint8Array(5000).fill(0xff), 1000, 'c9', log), { ...ctx(a), stats: newFeedStats('f') });
+    expect(r.rejected).toBe(true);
+    expect(log[0]).toMatch(/^reject junk: no CCSDS packet found in 5000 bytes/);
+    expect(a.cursor('f')).toBe('c9');
+  });
+
+  it('an empty unit (a zero-byte DDS delivery) stores nothing and completes', async () => {
+    const a = memoryArchive();
+    const log: string[] = [];
+    await ingestUnit(unitOf('empty', new Uint8Array(0), 1000, 'c2', log), { ...ctx(a), stats: newFeedStats('f') });
+    expect(log).toEqual(['complete empty']);
+    expect(a.cursor('f')).toBe('c2');
+  });
+});
+
+describe('ingestOnce()', () => {
+  const feed = (name: string, units: () => FeedUnit[], fail = false): Feed => ({
+    name, kind: 'drop-folder', realtime: false,
+    async *pull() { if (fail) throw new Error('feed down: ECONNREFUSED'); yield* units(); },
+  });
+  it('exit 0 when all is well, 1 on data problems, 2 when a feed failed; one JSON line per event', async () => {
+    const lines: string[] = [];
+    const log = jsonLineLogger((l) => void lines.push(l));
+    const a = memoryArchive();
+    const clean = await ingestOnce([feed('a', () => [unitOf('sim.bin', files.get('sim.bin')!, 65536, undefined, [])])], { ...ctx(a), router: { routeOf: () => 'ALL' } }, log);
+    expect(clean.exitCode).toBe(0);
+    const damaged = await ingestOnce([feed('b', () => [unitOf('sim_damaged.bin', files.get('sim_damaged.bin')!, 65536, undefined, [])])], ctx(memoryArchive()), log);
+    expect(damaged.exitCode).toBe(1);
+    expect(damaged.feeds[0]).toMatchObject({ crcErrors: 1, skippedBytes: 465 });
+    const down = await ingestOnce([feed('c', () => [], true), feed('d', () => [])], ctx(memoryArchive()), log);
+    expect(down.exitCode).toBe(2);
+    expect(down.feeds.map((f) => f.state)).toEqual(['failed', 'idle']);
+    const events = lines.map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toContain('feed-failed');
+    expect(events.every((e) => /Z$/.test(e.time))).toBe(true);
+  });
+});
+
+describe('takeLock()', () => {
+  it('keeps a second ingest out, and takes over a stale lock of a dead process', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'idoc-lock-'));
+    const lock = await takeLock(dir);
+    await expect(takeLock(dir)).rejects.toThrow(/another ingest is running/);
+    await lock.release();
+    await writeFile(path.join(dir, 'ingest.lock'), JSON.stringify({ pid: process.ppid, since: 'x' }));
+    await expect(takeLock(dir)).rejects.toThrow(/another ingest is running \(pid/);
+    await writeFile(path.join(dir, 'ingest.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, since: 'x' }));
+    const taken = await takeLock(dir);
+    expect(taken.file).toBe(path.join(dir, 'ingest.lock'));
+  });
+});

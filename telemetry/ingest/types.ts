@@ -1,0 +1,49 @@
+/**
+ * @module What the ingest runner needs from the archive and the routing table: the narrow interfaces it
+ * codes against (the archive in src/store and the table in telemetry/routing provide them).
+ */
+import type { FramedPacket } from '../framing/index.js';
+
+/** One packet to store, with where it came from and where it goes. */
+export interface IngestItem {
+  readonly packet: FramedPacket;
+  readonly tai: number | undefined;
+  readonly route: string;
+  readonly feed: string;
+  readonly source: string;
+  readonly receivedUnixMs: number;
+}
+
+/** The archive as ingest uses it: one transaction per call, the cursor saved with the packets it covers. */
+export interface IngestArchive {
+  storeBatch(items: readonly IngestItem[], cursor?: { feed: string; value: string }): { stored: number; duplicates: number };
+  cursor(feed: string): string | undefined;
+}
+
+/** Route name per APID; unknown APIDs go to `quarantine`. */
+export interface IngestRouter {
+  routeOf(apid: number): string;
+}
+
+/** Per-feed counters, for the summary, the status file and the exit code. */
+export interface FeedStats {
+  feed: string;
+  state: 'idle' | 'pulling' | 'failed' | 'stopped';
+  units: number;
+  packets: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+  crcErrors: number;
+  skippedBytes: number;
+  rejectedUnits: number;
+  bytes: number;
+  failures: number;
+  lastError: string | undefined;
+  lastIngestUnixMs: number | undefined;
+}
+
+export const newFeedStats = (feed: string): FeedStats => ({
+  feed, state: 'idle', units: 0, packets: 0, stored: 0, duplicates: 0, quarantined: 0, crcErrors: 0, skippedBytes: 0,
+  rejectedUnits: 0, bytes: 0, failures: 0, lastError: undefined, lastIngestUnixMs: undefined,
+});

@@ -1,0 +1,98 @@
+/**
+ * @module `idoc ingest --watch`: the daemon. Each feed is an rxjs loop (pull what is new, ingest it unit by
+ * unit, wait — the poll interval, or a growing backoff after a failure — and pull again); the loops are merged
+ * and run until the stop signal. Realtime feeds (TCP, UDP) stream units until stopped. A stop (SIGTERM, SIGINT)
+ * lets the unit in flight finish and commit, then resolves. A status file is rewritten periodically for
+ * `idoc ingest status`.
+ */
+import { defer, from, merge, interval, timer, EMPTY, lastValueFrom } from 'rxjs';
+import { catchError, map, repeat, takeUntil, ignoreElements } from 'rxjs/operators';
+import { fromEvent } from 'rxjs';
+import { writeFile, rename } from 'node:fs/promises';
+import type { Feed } from '../feeds/types.js';
+import { nextDelay } from '../feeds/backoff.js';
+import { ingestUnit, type UnitContext } from './ingest-unit.js';
+import { newFeedStats, type FeedStats } from './types.js';
+import type { Logger } from './log.js';
+
+export interface WatchOptions {
+  /** Between pulls of a feed that is up, ms. Default 10 000. */
+  readonly pollMs?: number;
+  /** Status file rewritten every `statusEveryMs` (default 2 000). */
+  readonly statusFile?: string;
+  readonly statusEveryMs?: number;
+}
+
+export interface WatchStatus {
+  readonly pid: number;
+  readonly started: string;
+  readonly updated: string;
+  readonly feeds: readonly (FeedStats & { packetsPerSecond: number })[];
+}
+
+/** Run until `signal` aborts; resolves with the final per-feed counters. */
+export async function runWatch(feeds: readonly Feed[], ctx: Omit<UnitContext, 'stats'>, log: Logger, signal: AbortSignal, opts: WatchOptions = {}): Promise<FeedStats[]> {
+  const pollMs = opts.pollMs ?? 10_000;
+  const started = new Date();
+  const stats = feeds.map((f) => newFeedStats(f.name));
+  const stop$ = fromEvent(signal, 'abort');
+  const rateBase = stats.map(() => ({ t: Date.now(), stored: 0, rate: 0 }));
+
+  // Pulls in flight: a stop unsubscribes at once, but the unit being stored must finish before we return.
+  const running = new Set<Promise<void>>();
+  const track = (p: Promise<void>): Promise<void> => {
+    running.add(p);
+    void p.finally(() => running.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  const loop = (feed: Feed, s: FeedStats) => {
+    let failures = 0;
+    const pull = defer(() => from(track((async () => {
+      s.state = 'pulling';
+      for await (const unit of feed.pull(ctx.archive.cursor(feed.name), signal)) {
+        const r = await ingestUnit(unit, { ...ctx, stats: s });
+        log.event(r.rejected ? 'unit-rejected' : 'unit-ingested', { feed: feed.name, source: unit.source, packets: r.packets, framing: r.framing, cursor: unit.cursorAfter });
+        if (signal.aborted) break;
+      }
+      s.state = 'idle';
+      failures = 0;
+    })()))).pipe(
+      catchError((e: Error) => {
+        s.state = 'failed';
+        s.failures++;
+        s.lastError = e.message;
+        failures++;
+        log.event('feed-failed', { feed: feed.name, error: e.message, retryInMs: nextDelay(failures - 1) });
+        return EMPTY;
+      }),
+    );
+    // Poll again after the interval, or after the backoff while the feed keeps failing.
+    return pull.pipe(repeat({ delay: () => timer(failures ? nextDelay(failures - 1) : pollMs).pipe(takeUntil(stop$)) }), takeUntil(stop$));
+  };
+
+  const writeStatus = async () => {
+    if (!opts.statusFile) return;
+    const now = Date.now();
+    const status: WatchStatus = {
+      pid: process.pid, started: started.toISOString(), updated: new Date(now).toISOString(),
+      feeds: stats.map((s, i) => {
+        const b = rateBase[i]!;
+        if (now - b.t >= 1000) { b.rate = ((s.stored - b.stored) * 1000) / (now - b.t); b.t = now; b.stored = s.stored; }
+        return { ...s, packetsPerSecond: Math.round(b.rate) };
+      }),
+    };
+    const tmp = `${opts.statusFile}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(status, null, 2)}\n`);
+    await rename(tmp, opts.statusFile);
+  };
+
+  log.event('watch-started', { feeds: feeds.map((f) => ({ name: f.name, kind: f.kind })) });
+  const status$ = interval(opts.statusEveryMs ?? 2000).pipe(map(() => void writeStatus().catch(() => undefined)), ignoreElements(), takeUntil(stop$));
+  await lastValueFrom(merge(...feeds.map((f, i) => loop(f, stats[i]!)), status$), { defaultValue: undefined });
+  await Promise.allSettled([...running]); // drain: the units in flight commit before we stop
+  for (const s of stats) if (s.state !== 'failed') s.state = 'stopped';
+  await writeStatus().catch(() => undefined);
+  log.event('watch-stopped', { feeds: stats });
+  return stats;
+}
