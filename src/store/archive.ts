@@ -1,0 +1,424 @@
+/**
+ * @module The archive: a directory holding `index.sqlite` (better-sqlite3, WAL) and the raw packet octets in
+ * segment files. {@link openArchive} opens or creates one; {@link Archive.storeBatch} stores a batch exactly
+ * once in one transaction together with the feed cursor it completes.
+ *
+ * Exactly once. The dedupe key is (APID, packet time or -1 without one, sequence count, 32-bit digest of the
+ * octets): the same packet delivered by two stations (different DDS headers, same octets), by a replayed file or
+ * by a cron job run twice has the same key and is counted as a duplicate; a count that wrapped round comes with
+ * a different packet time and is a new packet. Packets without a packet time are deduped on (APID, count,
+ * digest) alone: an identical untimed packet after a count wrap would be taken for a duplicate.
+ *
+ * Speed. Rows go in with multi-row `INSERT OR IGNORE` statements of {@link GROUP} rows inside a savepoint; a
+ * group that meets a duplicate is rolled back to its savepoint and redone row by row, so only the rows actually
+ * stored get segment space. One segment write and one fdatasync per batch, then the commit.
+ *
+ * Full disk. SQLITE_FULL from the index or ENOSPC from a segment write rolls the batch back (rows, cursor,
+ * counters, segment length) and surfaces as one {@link InputError} naming the archive directory.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { packetDigest } from './digest.js';
+import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
+import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles } from './segments.js';
+import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
+
+/** The index file inside an archive directory. */
+export const INDEX_FILE = 'index.sqlite';
+/** The route of packets whose APID no route claims. */
+export const QUARANTINE_ROUTE = 'quarantine';
+/** Rows per multi-row INSERT (15 parameters each: 960 < SQLite's 32766 limit). */
+const GROUP = 64;
+const COLS = 15;
+const CRC_CODE = { none: 0, ok: 1, bad: 2 } as const;
+const CRC_NAME = ['none', 'ok', 'bad'] as const;
+
+export interface ArchiveOptions {
+  /** Open for reading only (status, query, gaps): nothing is created or repaired. Default false. */
+  readonly readonly?: boolean;
+  /** Largest segment file, octets. Default 1 GiB. */
+  readonly segmentBytes?: number;
+  /**
+   * SQLite `synchronous` in WAL mode: `full` makes every committed batch survive a power cut, `normal` only a
+   * process crash (faster). Default `full`.
+   */
+  readonly synchronous?: 'full' | 'normal';
+  /** fdatasync segment files before each commit. Default true. */
+  readonly fsync?: boolean;
+  /** SQLite `max_page_count` (tests simulate a full disk with it). Default: unlimited. */
+  readonly maxPageCount?: number;
+}
+
+export interface Archive {
+  readonly dir: string;
+  /**
+   * Store a batch in ONE transaction, deduped, and when given save the feed cursor in the same transaction.
+   * @throws InputError when the disk is full or the index fails (the batch and the cursor are then not stored).
+   */
+  storeBatch(items: readonly StoredPacketInput[], cursor?: { readonly feed: string; readonly value: string }): StoreResult;
+  /** The cursor last saved for a feed. */
+  cursor(feed: string): string | undefined;
+  /** Per-APID totals, cursors. */
+  status(): ArchiveSummary;
+  /** Packets in (packet time, APID, count) order; untimed packets first, in arrival order. */
+  query(q?: PacketQuery): IterableIterator<PacketRow>;
+  /** One APID's packets in archive order: timed ones by (time, count), then the untimed ones by arrival. */
+  apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow>;
+  /** The APIDs present. */
+  apids(): number[];
+  /** The octets of a packet. */
+  bytesOf(row: PacketRow): Uint8Array;
+  close(): void;
+}
+
+/** Turn a storage failure into one line naming the archive; others pass through. */
+function storageError(e: unknown, dir: string): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new InputError(`${dir}: archive disk full (${code}): the batch and its cursor were not stored, the archive is unchanged`, [], { cause: e });
+  }
+  if (typeof code === 'string' && (code.startsWith('SQLITE_') || code === 'EIO' || code === 'EROFS' || code === 'EDQUOT')) {
+    return new InputError(`${dir}: archive write failed (${code}): ${(e as Error).message}; the batch was not stored`, [], { cause: e });
+  }
+  return e;
+}
+
+/**
+ * Open (creating when needed, unless read-only) the archive in `dir`.
+ * @throws InputError when `dir` holds no archive (read-only), the index is damaged or newer than this idoc.
+ */
+export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
+  const file = path.join(dir, INDEX_FILE);
+  let db: Database.Database;
+  try {
+    if (opts.readonly) {
+      if (!fs.existsSync(file)) throw new InputError(`${dir}: not an idoc archive (no ${INDEX_FILE})`);
+      db = new Database(file, { readonly: true, fileMustExist: true });
+    } else {
+      fs.mkdirSync(dir, { recursive: true });
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      migrate(db);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${dir}: cannot open the archive index: ${(e as Error).message}`, [], { cause: e });
+  }
+  if (opts.readonly) {
+    const v = schemaVersionOf(db);
+    if (v !== SCHEMA_VERSION) {
+      db.close();
+      throw new InputError(`${dir}: archive schema version ${v}, this idoc reads ${SCHEMA_VERSION}${v < SCHEMA_VERSION ? ' (open it once for writing to migrate it)' : ''}`);
+    }
+  }
+  if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${opts.maxPageCount}`);
+  db.pragma('cache_size = -65536'); // 64 MiB page cache
+  const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true);
+  if (!opts.readonly) segments.recover();
+  return new SqliteArchive(dir, db, segments, Boolean(opts.readonly));
+}
+
+interface Row {
+  apid: number; tkey: number; seq: number; n: number; meta: number; received: number;
+  dds_time: number | null; station: number | null; vc: number | null; route: number; source: number; soff: number; raw: number; len: number;
+}
+const ROW_COLUMNS = 'apid, tkey, seq, n, meta, received, dds_time, station, vc, route, source, soff, raw, len';
+
+class SqliteArchive implements Archive {
+  private readonly routeIds = new Map<string, number>();
+  private readonly sourceIds = new Map<string, number>();
+  private routeNames: Map<number, string> | undefined;
+  private sourceNames: Map<number, { feed: string; source: string }> | undefined;
+  private arrival = 0;
+  private out = new Uint8Array(1 << 20);
+  private readonly args: unknown[] = new Array(GROUP * COLS);
+  private readonly dupPerApid = new Int32Array(2048);
+  private readonly lastPerApid = new Float64Array(2048);
+  private readonly touched = new Uint8Array(2048);
+  private readonly insertOne: Database.Statement | undefined;
+  private readonly insertGroup: Database.Statement | undefined;
+  private readonly txStore: ((items: readonly StoredPacketInput[], cursor: { feed: string; value: string } | undefined) => StoreResult) | undefined;
+  private readonly groupTx: (() => void) | undefined;
+
+  constructor(readonly dir: string, private readonly db: Database.Database, private readonly segments: SegmentFiles, readonly: boolean) {
+    if (readonly) return;
+    const values = `(${new Array(COLS).fill('?').join(',')})`;
+    const head = 'INSERT OR IGNORE INTO packets (apid, tkey, seq, digest, n, meta, received, dds_time, station, vc, route, source, soff, raw, len) VALUES ';
+    this.insertOne = db.prepare(head + values);
+    this.insertGroup = db.prepare(head + new Array(GROUP).fill(values).join(','));
+    const insertGroup = this.insertGroup;
+    const args = this.args;
+    this.groupTx = db.transaction(() => {
+      if (insertGroup.run(args).changes !== GROUP) throw DUPLICATE_IN_GROUP;
+    });
+    const upsertStats = db.prepare(`INSERT INTO apid_stats (apid, duplicates, last_ingest_ms) VALUES (?, ?, ?)
+      ON CONFLICT (apid) DO UPDATE SET duplicates = duplicates + excluded.duplicates, last_ingest_ms = MAX(last_ingest_ms, excluded.last_ingest_ms)`);
+    const saveCursor = db.prepare(`INSERT INTO cursors (feed, value, updated_ms) VALUES (?, ?, ?)
+      ON CONFLICT (feed) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`);
+    const saveArrival = db.prepare("UPDATE counters SET value = ? WHERE name = 'arrival'");
+    this.arrival = (db.prepare("SELECT value FROM counters WHERE name = 'arrival'").get() as { value: number }).value;
+    this.txStore = db.transaction((items, cursor) => {
+      const r = this.storeRows(items);
+      for (let apid = 0; apid < 2048; apid++) {
+        if (this.touched[apid]) upsertStats.run(apid, this.dupPerApid[apid]!, this.lastPerApid[apid]!);
+      }
+      saveArrival.run(this.arrival + items.length);
+      if (cursor) saveCursor.run(cursor.feed, cursor.value, Date.now());
+      return r;
+    });
+  }
+
+  private idOf(kind: 'routes' | 'sources', key: string, feed?: string): number {
+    const cache = kind === 'routes' ? this.routeIds : this.sourceIds;
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const id = kind === 'routes'
+      ? ((this.db.prepare('SELECT id FROM routes WHERE name = ?').get(key) as { id: number } | undefined)?.id
+        ?? Number(this.db.prepare('INSERT INTO routes (name) VALUES (?)').run(key).lastInsertRowid))
+      : ((this.db.prepare('SELECT id FROM sources WHERE feed = ? AND source = ?').get(feed, key.slice(key.indexOf('\u0000') + 1)) as { id: number } | undefined)?.id
+        ?? Number(this.db.prepare('INSERT INTO sources (feed, source) VALUES (?, ?)').run(feed, key.slice(key.indexOf('\u0000') + 1)).lastInsertRowid));
+    cache.set(key, id);
+    return id;
+  }
+
+  /** Fill the 15 values of item `it` at `args[o…]`, its octets going to `raw`. */
+  private fill(args: unknown[], o: number, it: StoredPacketInput, n: number, raw: number): void {
+    const p = it.packet;
+    const dds = p.dds;
+    args[o] = p.apid;
+    args[o + 1] = it.tai ?? -1;
+    args[o + 2] = p.sequenceCount;
+    args[o + 3] = packetDigest(p.buf, p.offset, p.length);
+    args[o + 4] = n;
+    args[o + 5] = p.sequenceFlags | (CRC_CODE[p.crc] << 2) | (p.type << 4) | (p.secondaryHeader ? 32 : 0) | (dds ? (Math.min(dds.timeQuality, 2) + 1) << 6 : 0);
+    args[o + 6] = it.receivedUnixMs;
+    args[o + 7] = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : null;
+    args[o + 8] = dds ? dds.groundStation : null;
+    args[o + 9] = dds ? dds.virtualChannel : null;
+    args[o + 10] = this.idOf('routes', it.route);
+    args[o + 11] = this.idOf('sources', `${it.feed}\u0000${it.source}`, it.feed);
+    args[o + 12] = p.streamOffset;
+    args[o + 13] = raw;
+    args[o + 14] = p.length;
+  }
+
+  private storeRows(items: readonly StoredPacketInput[]): StoreResult {
+    this.dupPerApid.fill(0);
+    this.lastPerApid.fill(0);
+    this.touched.fill(0);
+    let total = 0;
+    for (const it of items) {
+      total += it.packet.length;
+      const a = it.packet.apid;
+      if (!this.touched[a] || it.receivedUnixMs > this.lastPerApid[a]!) this.lastPerApid[a] = it.receivedUnixMs;
+      this.touched[a] = 1;
+    }
+    if (total > this.out.length) this.out = new Uint8Array(Math.max(total, this.out.length * 2));
+    const out = this.out;
+    const seg = this.segments.reserve(total);
+    const base = seg.id * SEGMENT_SPAN + seg.start;
+    let used = 0;
+    let stored = 0;
+    const args = this.args;
+    const one = new Array<unknown>(COLS);
+    const copy = (it: StoredPacketInput) => {
+      const p = it.packet;
+      out.set(p.buf.subarray(p.offset, p.offset + p.length), used);
+      used += p.length;
+    };
+    const single = (i: number): void => {
+      const it = items[i]!;
+      this.fill(one, 0, it, this.arrival + i, base + used);
+      if (this.insertOne!.run(one).changes) {
+        copy(it);
+        stored++;
+      } else {
+        this.dupPerApid[it.packet.apid]!++;
+      }
+    };
+    let i = 0;
+    let fast = true;
+    while (i + GROUP <= items.length) {
+      if (fast) {
+        let pos = base + used;
+        for (let k = 0; k < GROUP; k++) {
+          const it = items[i + k]!;
+          this.fill(args, k * COLS, it, this.arrival + i + k, pos);
+          pos += it.packet.length;
+        }
+        try {
+          this.groupTx!();
+          for (let k = 0; k < GROUP; k++) copy(items[i + k]!);
+          stored += GROUP;
+          i += GROUP;
+          continue;
+        } catch (e) {
+          if (e !== DUPLICATE_IN_GROUP) throw e;
+        }
+      }
+      // Row by row; go back to groups once a whole group's worth of rows had no duplicate.
+      const before = stored;
+      for (let k = 0; k < GROUP; k++) single(i + k);
+      fast = stored - before === GROUP;
+      i += GROUP;
+    }
+    for (; i < items.length; i++) single(i);
+    if (used > 0) this.pendingLength = this.segments.write(out, used, seg.start);
+    return { stored, duplicates: items.length - stored };
+  }
+
+  private pendingLength: number | undefined;
+
+  storeBatch(items: readonly StoredPacketInput[], cursor?: { readonly feed: string; readonly value: string }): StoreResult {
+    if (!this.txStore) throw new Error(`${this.dir}: archive opened read-only`);
+    if (items.length === 0 && !cursor) return { stored: 0, duplicates: 0 };
+    this.pendingLength = undefined;
+    try {
+      const r = this.txStore(items, cursor ? { feed: cursor.feed, value: cursor.value } : undefined);
+      this.arrival += items.length;
+      if (this.pendingLength !== undefined) this.segments.committed(this.pendingLength);
+      return r;
+    } catch (e) {
+      // Rolled back: ids cached during the batch and the segment position may not exist any more.
+      this.routeIds.clear();
+      this.sourceIds.clear();
+      this.segments.reload();
+      throw storageError(e, this.dir);
+    }
+  }
+
+  cursor(feed: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM cursors WHERE feed = ?').get(feed) as { value: string } | undefined)?.value;
+  }
+
+  private names(): { routes: Map<number, string>; sources: Map<number, { feed: string; source: string }> } {
+    this.routeNames ??= new Map((this.db.prepare('SELECT id, name FROM routes').all() as { id: number; name: string }[]).map((r) => [r.id, r.name]));
+    this.sourceNames ??= new Map((this.db.prepare('SELECT id, feed, source FROM sources').all() as { id: number; feed: string; source: string }[]).map((r) => [r.id, { feed: r.feed, source: r.source }]));
+    return { routes: this.routeNames, sources: this.sourceNames };
+  }
+
+  private toRow(r: Row): PacketRow {
+    const { routes, sources } = this.names();
+    let routeName = routes.get(r.route);
+    let src = sources.get(r.source);
+    if (routeName === undefined || src === undefined) {
+      this.routeNames = undefined;
+      this.sourceNames = undefined;
+      const again = this.names();
+      routeName = again.routes.get(r.route) ?? '?';
+      src = again.sources.get(r.source) ?? { feed: '?', source: '?' };
+    }
+    const tq = (r.meta >>> 6) & 3;
+    return {
+      apid: r.apid,
+      tai: r.tkey < 0 ? undefined : r.tkey,
+      sequenceCount: r.seq,
+      sequenceFlags: r.meta & 3,
+      type: ((r.meta >>> 4) & 1) as 0 | 1,
+      crc: CRC_NAME[(r.meta >>> 2) & 3] ?? 'none',
+      receivedUnixMs: r.received,
+      dds: r.dds_time === null ? undefined : { unixMs: r.dds_time, groundStation: r.station ?? 0, virtualChannel: r.vc ?? 0, timeQuality: tq > 0 ? tq - 1 : 0 },
+      route: routeName,
+      feed: src.feed,
+      source: src.source,
+      sourceOffset: r.soff,
+      length: r.len,
+      arrival: r.n,
+      raw: r.raw,
+    };
+  }
+
+  status(): ArchiveSummary {
+    const per = this.db.prepare(`SELECT apid, COUNT(*) AS packets, SUM(len) AS bytes, SUM(tkey < 0) AS untimed,
+        MIN(CASE WHEN tkey >= 0 THEN tkey END) AS first, MAX(CASE WHEN tkey >= 0 THEN tkey END) AS last,
+        SUM(((meta >> 2) & 3) = 2) AS crc FROM packets GROUP BY apid ORDER BY apid`).all() as
+      { apid: number; packets: number; bytes: number; untimed: number; first: number | null; last: number | null; crc: number }[];
+    const stats = new Map((this.db.prepare('SELECT apid, duplicates, last_ingest_ms FROM apid_stats').all() as { apid: number; duplicates: number; last_ingest_ms: number }[]).map((s) => [s.apid, s]));
+    const routeRows = this.db.prepare('SELECT DISTINCT p.apid AS apid, r.name AS name FROM packets p JOIN routes r ON r.id = p.route ORDER BY r.name').all() as { apid: number; name: string }[];
+    const routesOf = new Map<number, string[]>();
+    for (const r of routeRows) (routesOf.get(r.apid) ?? routesOf.set(r.apid, []).get(r.apid)!).push(r.name);
+    const apids: ApidSummary[] = per.map((a) => {
+      const s = stats.get(a.apid);
+      return {
+        apid: a.apid, packets: a.packets, bytes: a.bytes, untimed: a.untimed,
+        firstTai: a.first ?? undefined, lastTai: a.last ?? undefined,
+        duplicates: s?.duplicates ?? 0, crcErrors: a.crc,
+        lastIngestUnixMs: s?.last_ingest_ms,
+        routes: routesOf.get(a.apid) ?? [],
+      };
+    });
+    const cursors = (this.db.prepare('SELECT feed, value, updated_ms FROM cursors ORDER BY feed').all() as { feed: string; value: string; updated_ms: number }[])
+      .map((c) => ({ feed: c.feed, value: c.value, updatedUnixMs: c.updated_ms }));
+    const sum = (f: (a: ApidSummary) => number) => apids.reduce((t, a) => t + f(a), 0);
+    return {
+      dir: this.dir, schemaVersion: schemaVersionOf(this.db),
+      packets: sum((a) => a.packets), bytes: sum((a) => a.bytes), duplicates: sum((a) => a.duplicates), crcErrors: sum((a) => a.crcErrors),
+      apids, cursors,
+    };
+  }
+
+  apids(): number[] {
+    // Skip-scan over the primary key: one probe per APID.
+    const out: number[] = [];
+    const next = this.db.prepare('SELECT apid FROM packets WHERE apid > ? ORDER BY apid LIMIT 1').pluck();
+    for (let a = next.get(-1) as number | undefined; a !== undefined; a = next.get(a) as number | undefined) out.push(a);
+    return out;
+  }
+
+  *apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow> {
+    const timed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`);
+    for (const r of timed.iterate(apid, Math.max(fromTai ?? 0, 0), toTai ?? Number.MAX_VALUE)) yield this.toRow(r as Row);
+    if (fromTai === undefined && toTai === undefined) {
+      const untimed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey < 0 ORDER BY n`);
+      for (const r of untimed.iterate(apid)) yield this.toRow(r as Row);
+    }
+  }
+
+  *query(q: PacketQuery = {}): IterableIterator<PacketRow> {
+    const inRanges = (a: number) => !q.apids || q.apids.some(([lo, hi]) => a >= lo && a <= hi);
+    const apids = this.apids().filter(inRanges);
+    const timedOnly = q.fromTai !== undefined || q.toTai !== undefined;
+    const keep = (r: PacketRow) => q.route === undefined || r.route === q.route;
+    if (!timedOnly) {
+      // Untimed packets first, in arrival order across APIDs.
+      const untimed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey < 0 ORDER BY n`);
+      const rows: PacketRow[] = [];
+      for (const a of apids) for (const r of untimed.iterate(a)) rows.push(this.toRow(r as Row));
+      rows.sort((x, y) => x.arrival - y.arrival);
+      for (const r of rows) if (keep(r)) yield r;
+    }
+    // k-way merge of the per-APID streams, each already in (time, count) order.
+    const streams = apids.map((a) => {
+      const it = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`)
+        .iterate(a, Math.max(q.fromTai ?? 0, 0), q.toTai ?? Number.MAX_VALUE) as IterableIterator<Row>;
+      return { it, head: it.next() };
+    });
+    for (;;) {
+      let best = -1;
+      for (let k = 0; k < streams.length; k++) {
+        const s = streams[k]!;
+        if (s.head.done) continue;
+        if (best < 0 || s.head.value.tkey < (streams[best]!.head.value as Row).tkey) best = k;
+      }
+      if (best < 0) return;
+      const s = streams[best]!;
+      const row = this.toRow(s.head.value as Row);
+      s.head = s.it.next();
+      if (keep(row)) yield row;
+    }
+  }
+
+  bytesOf(row: PacketRow): Uint8Array {
+    return this.segments.read(row.raw, row.length);
+  }
+
+  close(): void {
+    this.segments.close();
+    if (this.db.open) this.db.close();
+  }
+}
+
+const DUPLICATE_IN_GROUP = new Error('duplicate in group');

@@ -1,0 +1,9 @@
+/**
+ * @module The embedded archive (issue 3): SQLite index + raw segment files, exactly-once batches with feed
+ * cursors, status and queries. Public door of src/store.
+ */
+export { openArchive, INDEX_FILE, QUARANTINE_ROUTE, type Archive, type ArchiveOptions } from './archive.js';
+export type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
+export { packetDigest } from './digest.js';
+export { SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema.js';
+export { DEFAULT_SEGMENT_BYTES } from './segments.js';
