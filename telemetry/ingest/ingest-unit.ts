@@ -11,7 +11,11 @@ import type { PacketProfile } from '../../src/ccsds/profile.js';
 import type { Batch, ReadOptions } from '../framing/index.js';
 import type { FeedUnit } from '../feeds/types.js';
 import { frameChunks, type FramedUnit } from './frame-unit.js';
+import { InputError } from '../../src/errors.js';
 import type { FeedStats, IngestArchive, IngestItem, IngestRouter } from './types.js';
+
+/** The archive could not take a batch (disk full, I/O error): the run must stop, whatever the feed. */
+export class ArchiveWriteError extends InputError {}
 
 export interface UnitContext {
   readonly archive: IngestArchive;
@@ -60,7 +64,12 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     return items;
   };
   const store = (items: IngestItem[], cursor?: { feed: string; value: string }) => {
-    const r = ctx.archive.storeBatch(items, cursor);
+    let r: { stored: number; duplicates: number };
+    try {
+      r = ctx.archive.storeBatch(items, cursor);
+    } catch (e) {
+      throw new ArchiveWriteError((e as Error).message, [], { cause: e });
+    }
     ctx.stats.stored += r.stored;
     ctx.stats.duplicates += r.duplicates;
     ctx.onBatch?.(r.stored, 0);

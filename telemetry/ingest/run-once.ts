@@ -4,7 +4,7 @@
  * 2 a feed failed (down, dropped mid-transfer, timed out) or the config is bad.
  */
 import type { Feed } from '../feeds/types.js';
-import { ingestUnit, type UnitContext } from './ingest-unit.js';
+import { ArchiveWriteError, ingestUnit, type UnitContext } from './ingest-unit.js';
 import { newFeedStats, type FeedStats } from './types.js';
 import type { Logger } from './log.js';
 
@@ -41,6 +41,7 @@ export async function ingestOnce(
       }
       stats.state = 'idle';
     } catch (e) {
+      if (e instanceof ArchiveWriteError) throw e; // the archive is full or failing: stop the whole run
       stats.state = 'failed';
       stats.failures++;
       stats.lastError = (e as Error).message;

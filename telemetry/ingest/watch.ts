@@ -11,7 +11,7 @@ import { fromEvent } from 'rxjs';
 import { writeFile, rename } from 'node:fs/promises';
 import type { Feed } from '../feeds/types.js';
 import { nextDelay } from '../feeds/backoff.js';
-import { ingestUnit, type UnitContext } from './ingest-unit.js';
+import { ArchiveWriteError, ingestUnit, type UnitContext } from './ingest-unit.js';
 import { newFeedStats, type FeedStats } from './types.js';
 import type { Logger } from './log.js';
 
@@ -59,6 +59,7 @@ export async function runWatch(feeds: readonly Feed[], ctx: Omit<UnitContext, 's
       failures = 0;
     })()))).pipe(
       catchError((e: Error) => {
+        if (e instanceof ArchiveWriteError) throw e; // disk full: the daemon stops with the error
         s.state = 'failed';
         s.failures++;
         s.lastError = e.message;

@@ -1,0 +1,44 @@
+/**
+ * @module The daemon's status file (`<archive>/ingest-status.json`, rewritten every few seconds) and the text
+ * forms of the ingest summary and status.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../../src/errors.js';
+import type { FeedStats } from './types.js';
+import type { WatchStatus } from './watch.js';
+
+export const statusFileOf = (archiveDir: string): string => path.join(archiveDir, 'ingest-status.json');
+
+export async function readStatus(archiveDir: string): Promise<WatchStatus & { running: boolean }> {
+  const file = statusFileOf(archiveDir);
+  let status: WatchStatus;
+  try {
+    status = JSON.parse(await readFile(file, 'utf8')) as WatchStatus;
+  } catch (e) {
+    throw new InputError(`${file}: no ingest status (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is an 'idoc ingest --watch' running on this archive?`);
+  }
+  let running = false;
+  try { process.kill(status.pid, 0); running = true; } catch { running = false; }
+  return { ...status, running };
+}
+
+const row = (cells: string[], widths: number[]) => cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+
+function table(stats: readonly (FeedStats & { packetsPerSecond?: number })[]): string[] {
+  const head = ['feed', 'state', 'units', 'packets', 'stored', 'dups', 'quarantine', 'crc', 'skipped B', 'pkt/s', 'last ingest'];
+  const rows = stats.map((s) => [
+    s.feed, s.state, String(s.units), String(s.packets), String(s.stored), String(s.duplicates), String(s.quarantined),
+    String(s.crcErrors), String(s.skippedBytes), s.packetsPerSecond === undefined ? '-' : String(s.packetsPerSecond),
+    s.lastIngestUnixMs ? new Date(s.lastIngestUnixMs).toISOString() : '-',
+  ]);
+  const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const out = [row(head, widths), ...rows.map((r) => row(r, widths))];
+  for (const s of stats) if (s.lastError) out.push(`${s.feed}: ${s.state === 'failed' ? 'FAILED: ' : 'last error: '}${s.lastError}`);
+  return out;
+}
+
+export const formatSummary = (archiveDir: string, stats: readonly FeedStats[]): string => `archive ${archiveDir}\n${table(stats).join('\n')}\n`;
+
+export const formatStatus = (s: WatchStatus & { running: boolean }): string =>
+  `ingest daemon pid ${s.pid} ${s.running ? 'running' : 'not running'} since ${s.started}, status of ${s.updated}\n${table(s.feeds).join('\n')}\n`;
