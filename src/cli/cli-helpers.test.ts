@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createProgress } from './progress.js';
+import { parseApidList, parseChoice, parseIntFlag, parseUtcFlag } from './options.js';
+import { reportError, type Io } from './exit.js';
+import { InputError, UsageError } from '../errors.js';
+import { utcToTai } from '../time/index.js';
+
+const capture = (tty: boolean) => {
+  let err = '';
+  const io: Io = { out: () => undefined, err: (t) => void (err += t), errIsTty: tty };
+  return { io, err: () => err };
+};
+
+describe('createProgress()', () => {
+  it('draws one self-overwriting line on a terminal and clears it at the end', () => {
+    const c = capture(true);
+    const p = createProgress(c.io, 0);
+    p.update('file.dds', 5e6, 1e7);
+    p.done();
+    expect(c.err()).toMatch(/^\r\x1b\[Kfile\.dds: 5\.0 MB 50\.0% \d+ MB\/s ETA \d+ s\r\x1b\[K$/);
+  });
+  it('stays quiet when stderr is not a terminal', () => {
+    const c = capture(false);
+    const p = createProgress(c.io, 0);
+    p.update('x', 1, 2);
+    p.done();
+    expect(c.err()).toBe('');
+  });
+});
+
+describe('option parsing', () => {
+  it('parseApidList() takes singles and ranges and rejects the rest naming the flag', () => {
+    const l = parseApidList('--apid', '1100, 1110-1112');
+    expect([1100, 1110, 1111, 1112, 1113].map(l.has)).toEqual([true, true, true, true, false]);
+    expect(() => parseApidList('--apid', '2048')).toThrow(/--apid "2048"/);
+    expect(() => parseApidList('--apid', '5-3')).toThrow(UsageError);
+  });
+  it('parseUtcFlag() reads ISO UTC (Z optional, date only) and refuses nonsense', () => {
+    expect(parseUtcFlag('--from', '2026-01-01')).toBe(utcToTai('2026-01-01T00:00:00Z'));
+    expect(parseUtcFlag('--from', '2026-01-01T12:00:00')).toBe(utcToTai('2026-01-01T12:00:00Z'));
+    expect(() => parseUtcFlag('--from', 'yesterday')).toThrow(/--from "yesterday"/);
+  });
+  it('parseIntFlag() and parseChoice() name the flag in their errors', () => {
+    expect(parseIntFlag('--limit', '10', 1, 100)).toBe(10);
+    expect(() => parseIntFlag('--limit', '0', 1, 100)).toThrow(/--limit "0": expected an integer 1..100/);
+    expect(() => parseChoice('--crc', 'maybe', ['yes', 'no'])).toThrow(/--crc "maybe": expected one of yes, no/);
+  });
+});
+
+describe('reportError()', () => {
+  it('maps usage and input errors to exit 2 with one line, plus one line per problem', () => {
+    const c = capture(false);
+    expect(reportError(new InputError('idoc.json: 2 problems', [{ code: 'required', path: 'idoc.json#/mission', message: 'mission is required' }]), c.io)).toBe(2);
+    expect(c.err()).toBe('idoc: idoc.json: 2 problems\n  idoc.json#/mission: mission is required\n');
+  });
+  it('names the file of a file-system error', () => {
+    const c = capture(false);
+    const e = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC', path: '/data/out.bin' });
+    expect(reportError(e, c.io)).toBe(2);
+    expect(c.err()).toBe('idoc: /data/out.bin: ENOSPC: no space left on device, write\n');
+  });
+});
