@@ -2,17 +2,10 @@
  * @module What the ingest runner needs from the archive and the routing table: the narrow interfaces it
  * codes against (the archive in src/store and the table in telemetry/routing provide them).
  */
-import type { FramedPacket } from '../framing/index.js';
 
-/** One packet to store, with where it came from and where it goes. */
-export interface IngestItem {
-  readonly packet: FramedPacket;
-  readonly tai: number | undefined;
-  readonly route: string;
-  readonly feed: string;
-  readonly source: string;
-  readonly receivedUnixMs: number;
-}
+/** One packet to store, with where it came from and where it goes: the archive's own input type. */
+export type { StoredPacketInput as IngestItem } from '../../src/store/index.js';
+import type { StoredPacketInput as IngestItem } from '../../src/store/index.js';
 
 /** The archive as ingest uses it: one transaction per call, the cursor saved with the packets it covers. */
 export interface IngestArchive {
