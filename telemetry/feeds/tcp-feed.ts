@@ -87,15 +87,18 @@ export function tcpFeed(o: TcpFeedOptions): Feed {
       if (!socket) return;
       attempt = 0;
       const chunks = connectionChunks(socket, signal);
-      yield {
-        feed: o.name, source, framing: o.framing ?? 'raw',
-        ...(o.prefixBytes !== undefined ? { prefixBytes: o.prefixBytes } : {}),
-        chunks, cursorAfter: undefined,
-        complete: async () => undefined,
-        reject: async () => undefined,
-      };
-      // The consumer asks for the next unit after this connection ended: make sure it is closed.
-      socket.destroy();
+      try {
+        yield {
+          feed: o.name, source, framing: o.framing ?? 'raw',
+          ...(o.prefixBytes !== undefined ? { prefixBytes: o.prefixBytes } : {}),
+          chunks, cursorAfter: undefined,
+          complete: async () => undefined,
+          reject: async () => undefined,
+        };
+      } finally {
+        // Next unit asked for (this connection is done), or the consumer stopped: close it either way.
+        socket.destroy();
+      }
     }
   }
   return { name: o.name, kind: 'tcp', realtime: true, pull };

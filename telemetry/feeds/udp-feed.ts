@@ -70,15 +70,18 @@ export function udpFeed(o: UdpFeedOptions): Feed {
       socket.on('error', () => close());
       socket.on('close', () => q.end());
       o.onListening?.(socket.address());
-      yield {
-        feed: o.name, source, framing: o.framing ?? 'raw',
-        ...(o.prefixBytes !== undefined ? { prefixBytes: o.prefixBytes } : {}),
-        chunks: q, cursorAfter: undefined,
-        complete: async () => undefined,
-        reject: async () => undefined,
-      };
-      signal.removeEventListener('abort', close);
-      close();
+      try {
+        yield {
+          feed: o.name, source, framing: o.framing ?? 'raw',
+          ...(o.prefixBytes !== undefined ? { prefixBytes: o.prefixBytes } : {}),
+          chunks: q, cursorAfter: undefined,
+          complete: async () => undefined,
+          reject: async () => undefined,
+        };
+      } finally {
+        signal.removeEventListener('abort', close);
+        close();
+      }
     }
   }
   return { name: o.name, kind: 'udp', realtime: true, pull };
