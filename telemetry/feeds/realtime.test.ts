@@ -50,7 +50,9 @@ describe('tcpFeed()', () => {
         retries.push([attempt, delay]);
         // The server starts late: after the third refused attempt.
         if (attempt === 2 && !server) {
-          server = net.createServer((socket) => socket.end(payloads[served++]));
+          server = net.createServer((socket) => {
+            socket.end(payloads[served++]);
+          });
           server.listen(port, '127.0.0.1');
           cleanups.push(() => new Promise<void>((resolve) => server!.close(() => resolve())));
         }
@@ -97,7 +99,9 @@ describe('udpFeed()', () => {
     let port = 0;
     const feed = udpFeed({ name: 'sim', host: '127.0.0.1', port: 0, onListening: (a) => (port = a.port) });
     const sender = dgram.createSocket('udp4');
-    cleanups.push(() => sender.close());
+    cleanups.push(() => {
+      sender.close();
+    });
     const datagrams = ['one', 'two', 'three'].map((s) => Buffer.from(s));
     const got: string[] = [];
     for await (const unit of feed.pull(undefined, ac.signal)) {
