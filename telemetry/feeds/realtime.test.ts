@@ -51,7 +51,7 @@ describe('tcpFeed()', () => {
         // The server starts late: after the third refused attempt.
         if (attempt === 2 && !server) {
           server = net.createServer((socket) => {
-            socket.end(payloads[served++]);
+            socket.end(payloads[served++] ?? '');
           });
           server.listen(port, '127.0.0.1');
           cleanups.push(() => new Promise<void>((resolve) => server!.close(() => resolve())));
