@@ -72,6 +72,21 @@ describe('storeBatch dedupe', () => {
     a.close();
   });
 
+  it('moves the new rows of a group that met duplicates to contiguous octets (interleaved new and repeated packets)', () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    const pk = Array.from({ length: 256 }, (_, i) => pusPacket(1101, i, 3000 + i, i & 0xff));
+    const odd = pk.filter((_, i) => i % 2 === 1);
+    a.storeBatch(items(framed(odd.slice(0, 40)), P));
+    const size = segBytes(dir);
+    // Groups of 64 rows: the first holds 40 repeats among 24 new rows; the same packet twice in one group too.
+    const batch = [...pk.slice(0, 80), pk[3]!, ...pk.slice(80)];
+    expect(a.storeBatch(items(framed(batch), P))).toEqual({ stored: 256 - 40, duplicates: 41 });
+    expect(segBytes(dir) - size).toBe(pk.reduce((n, p) => n + p.length, 0) - odd.slice(0, 40).reduce((n, p) => n + p.length, 0));
+    expect(allBytes(a)).toEqual(pk.map((p) => Buffer.from(p).toString('hex')));
+    a.close();
+  });
+
   it('counts stored + duplicates = distinct + repeats for any delivery order (property)', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 79 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 90 }), (picks, cut) => {
       const a = openArchive(tmp(), { fsync: false, synchronous: 'normal' });

@@ -9,9 +9,12 @@
  * a different packet time and is a new packet. Packets without a packet time are deduped on (APID, count,
  * digest) alone: an identical untimed packet after a count wrap would be taken for a duplicate.
  *
- * Speed. Rows go in with multi-row `INSERT OR IGNORE` statements of {@link GROUP} rows inside a savepoint; a
- * group that meets a duplicate is rolled back to its savepoint and redone row by row, so only the rows actually
- * stored get segment space. One segment write and one fdatasync per batch, then the commit.
+ * Speed. Rows go in with multi-row `INSERT OR IGNORE` statements of {@link GROUP} rows, each row given the
+ * octet position it gets if every row is new. When a group meets a duplicate (fewer changes than rows), the rows
+ * it did insert are found by their arrival number and moved to contiguous positions, and the batch goes on row by
+ * row until a whole group's worth of rows is new again, so only stored packets take segment space. (A savepoint
+ * per group would be simpler but costs more than the inserts.) One segment write and one fdatasync per batch,
+ * then the commit. Batches of several thousand packets keep the per-batch costs (two fsyncs) small.
  *
  * Full disk. SQLITE_FULL from the index or ENOSPC from a segment write rolls the batch back (rows, cursor,
  * counters, segment length) and surfaces as one {@link InputError} naming the archive directory.
@@ -116,6 +119,9 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
   }
   if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${opts.maxPageCount}`);
   db.pragma('cache_size = -65536'); // 64 MiB page cache
+  // Checkpoint the WAL every ~40 MB rather than every 4 MB: pages rewritten by consecutive batches are copied
+  // back to the index once.
+  if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000');
   const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true);
   if (!opts.readonly) segments.recover();
   return new SqliteArchive(dir, db, segments, Boolean(opts.readonly));
@@ -129,6 +135,8 @@ const ROW_COLUMNS = 'apid, tkey, seq, n, meta, received, dds_time, station, vc, 
 
 class SqliteArchive implements Archive {
   private readonly routeIds = new Map<string, number>();
+  /** The ids of the previous item (consecutive items nearly always share route and source). */
+  private lastIds = { route: '', routeId: 0, feed: '', source: '', sourceId: 0 };
   private readonly sourceIds = new Map<string, number>();
   private routeNames: Map<number, string> | undefined;
   private sourceNames: Map<number, { feed: string; source: string }> | undefined;
@@ -141,7 +149,8 @@ class SqliteArchive implements Archive {
   private readonly insertOne: Database.Statement | undefined;
   private readonly insertGroup: Database.Statement | undefined;
   private readonly txStore: ((items: readonly StoredPacketInput[], cursor: { feed: string; value: string } | undefined) => StoreResult) | undefined;
-  private readonly groupTx: (() => void) | undefined;
+  private readonly arrivalOf: Database.Statement | undefined;
+  private readonly moveRaw: Database.Statement | undefined;
 
   constructor(readonly dir: string, private readonly db: Database.Database, private readonly segments: SegmentFiles, readonly: boolean) {
     if (readonly) return;
@@ -149,11 +158,9 @@ class SqliteArchive implements Archive {
     const head = 'INSERT OR IGNORE INTO packets (apid, tkey, seq, digest, n, meta, received, dds_time, station, vc, route, source, soff, raw, len) VALUES ';
     this.insertOne = db.prepare(head + values);
     this.insertGroup = db.prepare(head + new Array(GROUP).fill(values).join(','));
-    const insertGroup = this.insertGroup;
-    const args = this.args;
-    this.groupTx = db.transaction(() => {
-      if (insertGroup.run(args).changes !== GROUP) throw DUPLICATE_IN_GROUP;
-    });
+    const key = 'apid = ? AND tkey = ? AND seq = ? AND digest = ?';
+    this.arrivalOf = db.prepare(`SELECT n FROM packets WHERE ${key}`).pluck();
+    this.moveRaw = db.prepare(`UPDATE packets SET raw = ? WHERE ${key}`);
     const upsertStats = db.prepare(`INSERT INTO apid_stats (apid, duplicates, last_ingest_ms) VALUES (?, ?, ?)
       ON CONFLICT (apid) DO UPDATE SET duplicates = duplicates + excluded.duplicates, last_ingest_ms = MAX(last_ingest_ms, excluded.last_ingest_ms)`);
     const saveCursor = db.prepare(`INSERT INTO cursors (feed, value, updated_ms) VALUES (?, ?, ?)
@@ -198,8 +205,15 @@ class SqliteArchive implements Archive {
     args[o + 7] = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : null;
     args[o + 8] = dds ? dds.groundStation : null;
     args[o + 9] = dds ? dds.virtualChannel : null;
-    args[o + 10] = this.idOf('routes', it.route);
-    args[o + 11] = this.idOf('sources', `${it.feed}\u0000${it.source}`, it.feed);
+    const last = this.lastIds;
+    if (it.route !== last.route) { last.route = it.route; last.routeId = this.idOf('routes', it.route); }
+    if (it.feed !== last.feed || it.source !== last.source) {
+      last.feed = it.feed;
+      last.source = it.source;
+      last.sourceId = this.idOf('sources', `${it.feed}\u0000${it.source}`, it.feed);
+    }
+    args[o + 10] = last.routeId;
+    args[o + 11] = last.sourceId;
     args[o + 12] = p.streamOffset;
     args[o + 13] = raw;
     args[o + 14] = p.length;
@@ -249,15 +263,29 @@ class SqliteArchive implements Archive {
           this.fill(args, k * COLS, it, this.arrival + i + k, pos);
           pos += it.packet.length;
         }
-        try {
-          this.groupTx!();
+        const changes = this.insertGroup!.run(args).changes;
+        if (changes === GROUP) {
           for (let k = 0; k < GROUP; k++) copy(items[i + k]!);
           stored += GROUP;
-          i += GROUP;
-          continue;
-        } catch (e) {
-          if (e !== DUPLICATE_IN_GROUP) throw e;
+        } else {
+          // Some rows were duplicates: find the rows this group inserted (their arrival number is ours) and
+          // move them to contiguous octet positions; then continue row by row for a while.
+          for (let k = 0; k < GROUP; k++) {
+            const it = items[i + k]!;
+            const o = k * COLS;
+            const key = [args[o], args[o + 1], args[o + 2], args[o + 3]];
+            if (this.arrivalOf!.get(key) !== this.arrival + i + k) {
+              this.dupPerApid[it.packet.apid]!++;
+              continue;
+            }
+            if (args[o + 13] !== base + used) this.moveRaw!.run(base + used, ...key);
+            copy(it);
+            stored++;
+          }
+          fast = false;
         }
+        i += GROUP;
+        continue;
       }
       // Row by row; go back to groups once a whole group's worth of rows had no duplicate.
       const before = stored;
@@ -285,6 +313,7 @@ class SqliteArchive implements Archive {
       // Rolled back: ids cached during the batch and the segment position may not exist any more.
       this.routeIds.clear();
       this.sourceIds.clear();
+      this.lastIds = { route: '', routeId: 0, feed: '', source: '', sourceId: 0 };
       this.segments.reload();
       throw storageError(e, this.dir);
     }
@@ -420,5 +449,3 @@ class SqliteArchive implements Archive {
     if (this.db.open) this.db.close();
   }
 }
-
-const DUPLICATE_IN_GROUP = new Error('duplicate in group');
