@@ -3,16 +3,22 @@
  * folder is listed). Each module registers lazily-loaded actions.
  */
 import type { RegisterCommand } from './context.js';
+import { registerFeed } from './feed.js';
+import { registerReplay } from './replay.js';
 import { registerPackets } from './packets.js';
 import { registerTime } from './time.js';
 import { registerL0 } from './l0.js';
 import { registerTc } from './tc.js';
 import { registerOrbit } from './orbit.js';
+import { registerPlan } from './plan.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerFeed,
+  registerReplay,
   registerPackets,
   registerTime,
   registerL0,
   registerTc,
   registerOrbit,
+  registerPlan,
 ];

@@ -1,0 +1,213 @@
+/**
+ * @module `idoc plan`: generate a command plan from observation requests, validate it against rules and an
+ * ephemeris, export it for uplink (PUS TC[11,4] stack, EPS ITL, POR), and import an existing ITL.
+ *   plan generate   --requests FILE --tcdb FILE --ephemeris FILE [--station S…] --from T --to T --out PLAN
+ *   plan validate   PLAN --tcdb FILE [--ephemeris FILE] [--rules FILE] [--station S…] [--json | --junit FILE]
+ *   plan export     PLAN --format pus|itl|por --out FILE --tcdb FILE [--rules FILE --ephemeris FILE] [--force --waiver TEXT]
+ *   plan import-itl FILE [--evf FILE] [--out PLAN]
+ * Thin: the work is in planning/ and telecommand/export/, loaded only when a subcommand runs. Exit 0 clean,
+ * 1 when a check found problems (violations, unplaced requests, refused export), 2 for bad input.
+ */
+import { UsageError } from '../../src/errors.js';
+import type { RegisterCommand } from './context.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+async function instant(text: string, option: string): Promise<number> {
+  const { parseUtcInstant } = await import('../../planning/ephemeris/epoch.js');
+  const t = parseUtcInstant(text);
+  if (t === undefined) throw new UsageError(`${option} "${text}": expected an ISO-8601 UTC time such as 2025-01-01T00:00:00Z`);
+  return t;
+}
+
+const positiveInt = (name: string, max: number) => (text: string): number => {
+  const n = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text, 16) : /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${name} ${JSON.stringify(text)}: expected an integer 0..${max}`);
+  return n;
+};
+
+interface CheckOpts { tcdb: string; ephemeris?: string; rules?: string; station?: string[]; object?: string }
+
+/** Load what validation needs and validate. */
+async function runValidation(planFile: string, o: CheckOpts) {
+  const { loadPlan } = await import('../../planning/plan/load.js');
+  const { loadTcDatabase } = await import('../../telecommand/database/load.js');
+  const { loadRules, defaultRuleSet } = await import('../../planning/validate/rules-file.js');
+  const { validatePlan } = await import('../../planning/validate/validate.js');
+  const { parseStation } = await import('../../planning/geometry/station.js');
+  const plan = loadPlan(planFile);
+  const db = loadTcDatabase(o.tcdb);
+  const rules = o.rules !== undefined ? loadRules(o.rules) : defaultRuleSet();
+  const stations = (o.station ?? []).map((s) => parseStation(s));
+  let ephemeris;
+  if (o.ephemeris !== undefined) {
+    const { ephemerisFromFile } = await import('../../planning/ephemeris/load.js');
+    ephemeris = await ephemerisFromFile(o.ephemeris, o.object !== undefined ? { object: o.object } : {});
+  }
+  const report = validatePlan({ plan, db, rules, stations, ...(ephemeris ? { ephemeris } : {}) });
+  return { plan, db, report };
+}
+
+export const registerPlan: RegisterCommand = (program, ctx) => {
+  const plan = program.command('plan').description('Command plans: generate from observation requests, validate against rules and an ephemeris, export for uplink (PUS TC[11,4], ITL, POR), import an ITL');
+
+  plan.command('generate')
+    .description('Place each request (by priority) in the first window meeting its constraints and expand it into timed commands; exit 1 when some request could not be placed')
+    .requiredOption('--requests <file>', 'observation requests JSON (schemas/requests.schema.json)')
+    .requiredOption('--tcdb <file>', 'telecommand database JSON')
+    .requiredOption('--ephemeris <file>', 'TLE or CCSDS OEM (KVN or XML)')
+    .requiredOption('--from <time>', 'planning start, UTC ISO-8601')
+    .requiredOption('--to <time>', 'planning end, UTC ISO-8601')
+    .requiredOption('--out <file>', 'plan JSON to write (temporary name, then renamed)')
+    .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), added to the requests file\'s', collect)
+    .option('--object <name|number>', 'the object, when the ephemeris holds several')
+    .option('--name <name>', 'plan name (default: the --out file name without extension)')
+    .option('--uplink <time>', 'uplink time, UTC ISO-8601 (recorded in the plan)')
+    .option('--latency <s>', 'uplink latency, s (default 0)')
+    .option('--initial-mode <mode>', 'instrument mode at the start of the plan')
+    .option('--json', 'print placements and unplaced requests as JSON')
+    .action(async (o: { requests: string; tcdb: string; ephemeris: string; from: string; to: string; out: string; station?: string[]; object?: string; name?: string; uplink?: string; latency?: string; initialMode?: string; json?: boolean }) => {
+      const range = { start: await instant(o.from, '--from'), end: await instant(o.to, '--to') };
+      if (!(range.end > range.start)) throw new UsageError(`--to ${o.to} is not after --from ${o.from}`);
+      const latency = o.latency === undefined ? 0 : Number(o.latency);
+      if (!(latency >= 0)) throw new UsageError(`--latency "${o.latency}": expected seconds ≥ 0`);
+      const uplink = o.uplink !== undefined ? { t: await instant(o.uplink, '--uplink'), latencyS: latency } : undefined;
+      const { loadRequests } = await import('../../planning/requests/load.js');
+      const { loadTcDatabase } = await import('../../telecommand/database/load.js');
+      const { ephemerisFromFile } = await import('../../planning/ephemeris/load.js');
+      const { parseStation } = await import('../../planning/geometry/station.js');
+      const { atomsOf, buildPlanGeometry } = await import('../../planning/requests/constraints.js');
+      const { generatePlan } = await import('../../planning/generate/generate.js');
+      const { mergeStations } = await import('../../planning/validate/validate.js');
+      const { planText, writeAtomic } = await import('../../planning/plan/write.js');
+      const { isoUtc } = await import('../../planning/ephemeris/epoch.js');
+      const path = await import('node:path');
+      const requests = loadRequests(o.requests);
+      const db = loadTcDatabase(o.tcdb);
+      const ephem = await ephemerisFromFile(o.ephemeris, o.object !== undefined ? { object: o.object } : {});
+      const stations = mergeStations(requests.stations, (o.station ?? []).map((s) => parseStation(s)));
+      const atoms = requests.requests.flatMap((r) => atomsOf(r.constraints, stations));
+      const geometry = buildPlanGeometry(ephem, range, stations, atoms);
+      const name = o.name ?? path.basename(o.out).replace(/(\.plan)?\.json$/, '');
+      const r = generatePlan({ db, requests, geometry, range, name, ...(uplink ? { uplink } : {}), ...(o.initialMode !== undefined ? { initialMode: o.initialMode } : {}) });
+      writeAtomic(o.out, planText(r.plan));
+      if (o.json) {
+        ctx.io.out(`${JSON.stringify({
+          plan: o.out, commands: r.plan.commands.length,
+          placed: r.placements.map((p) => ({ request: p.request, start: isoUtc(p.start), end: isoUtc(p.end), commands: p.commands.length })),
+          unplaced: r.unplaced,
+        }, null, 2)}\n`);
+      } else {
+        const lines = [`${o.out}: ${r.placements.length} requests placed, ${r.plan.commands.length} commands, ${r.unplaced.length} not placed`];
+        for (const p of [...r.placements].sort((a, b) => a.start - b.start)) lines.push(`  placed   ${p.request.padEnd(16)} ${isoUtc(p.start)} .. ${isoUtc(p.end)}  ${p.commands.length} commands`);
+        for (const u of r.unplaced) lines.push(`  unplaced ${u.request.padEnd(16)} ${u.reason}`);
+        ctx.io.out(`${lines.join('\n')}\n`);
+      }
+      if (r.unplaced.length) ctx.setExit(1);
+    });
+
+  plan.command('validate')
+    .description('Check every command of a plan against the rules (syntax, timing, modes, orderings, geometry, power, data volume, schedule); exit 0 clean, 1 violations, 2 bad input')
+    .argument('<plan>', 'plan JSON (schemas/plan.schema.json)')
+    .requiredOption('--tcdb <file>', 'telecommand database JSON')
+    .option('--ephemeris <file>', 'TLE or CCSDS OEM: needed by geometry, event and data-volume rules and by command constraints')
+    .option('--rules <file>', 'rules JSON (schemas/rules.schema.json); default: syntax and timing only')
+    .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), added to the plan\'s and the rules\'', collect)
+    .option('--object <name|number>', 'the object, when the ephemeris holds several')
+    .option('--json', 'print the report as JSON')
+    .option('--junit <file>', 'also write the report as JUnit XML (for Jenkins / GitLab CI)')
+    .action(async (planFile: string, o: CheckOpts & { json?: boolean; junit?: string }) => {
+      if (o.json && o.junit) throw new UsageError('--json and --junit exclude each other');
+      const { report } = await runValidation(planFile, o);
+      const { reportJson, reportJunit, reportText } = await import('../../planning/validate/report.js');
+      if (o.junit !== undefined) {
+        const { writeAtomic } = await import('../../planning/plan/write.js');
+        writeAtomic(o.junit, reportJunit(report));
+      }
+      ctx.io.out(o.json ? reportJson(report) : reportText(report));
+      if (report.errors) ctx.setExit(1);
+    });
+
+  plan.command('export')
+    .description('Export a plan for uplink: PUS TC[11,4] time-tagged stack (binary, + manifest), EPS ITL or POR; refuses a plan with validation errors unless --force --waiver TEXT; writes a .sha256 sidecar')
+    .argument('<plan>', 'plan JSON')
+    .requiredOption('--format <format>', 'pus | itl | por')
+    .requiredOption('--out <file>', 'file to write (temporary name, then renamed)')
+    .requiredOption('--tcdb <file>', 'telecommand database JSON')
+    .option('--ephemeris <file>', 'TLE or CCSDS OEM for the validation run before export')
+    .option('--rules <file>', 'rules JSON for the validation run before export; default: syntax and timing only')
+    .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable)', collect)
+    .option('--object <name|number>', 'the object, when the ephemeris holds several')
+    .option('--force', 'export even when validation finds errors (needs --waiver)')
+    .option('--waiver <text>', 'why the errors are accepted: recorded in the exported file (PUS: in its manifest)')
+    .option('--activities-per-packet <n>', 'PUS: activities per TC[11,4] packet (default 1)', positiveInt('--activities-per-packet', 255))
+    .option('--schedule-apid <n>', 'PUS: APID of the on-board scheduler (default 0)', positiveInt('--schedule-apid', 2046))
+    .action(async (planFile: string, o: CheckOpts & { format: string; out: string; force?: boolean; waiver?: string; activitiesPerPacket?: number; scheduleApid?: number }) => {
+      if (!['pus', 'itl', 'por'].includes(o.format)) throw new UsageError(`--format ${o.format}: expected pus, itl or por`);
+      if (o.force && (o.waiver === undefined || !o.waiver.trim())) throw new UsageError('--force needs --waiver TEXT saying why the errors are accepted');
+      if (o.waiver !== undefined && !o.force) throw new UsageError('--waiver is only used with --force');
+      if (o.activitiesPerPacket === 0) throw new UsageError('--activities-per-packet must be at least 1');
+      const { plan, db, report } = await runValidation(planFile, o);
+      if (report.errors && !o.force) {
+        const { reportText } = await import('../../planning/validate/report.js');
+        ctx.io.err(reportText(report));
+        ctx.io.err(`idoc: ${planFile}: refusing to export a plan with ${report.errors} validation error${report.errors === 1 ? '' : 's'} (use --force --waiver TEXT to override)\n`);
+        ctx.setExit(1);
+        return;
+      }
+      const record = o.force && report.errors ? { waiver: o.waiver!, violations: report.errors } : {};
+      const { writeWithSha256 } = await import('../../planning/plan/write.js');
+      const timeline = { name: plan.name, instrument: plan.instrument, validity: plan.validity, commands: plan.commands };
+      let summary: string;
+      if (o.format === 'pus') {
+        const { exportPusStack } = await import('../../telecommand/export/pus-stack.js');
+        const stack = exportPusStack(timeline, db, {
+          ...(o.activitiesPerPacket !== undefined ? { activitiesPerPacket: o.activitiesPerPacket } : {}),
+          ...(o.scheduleApid !== undefined ? { scheduleApid: o.scheduleApid } : {}),
+        }, record);
+        writeWithSha256(o.out, stack.bytes);
+        writeWithSha256(`${o.out}.manifest.json`, `${JSON.stringify(stack.manifest, null, 2)}\n`);
+        summary = `${o.out}: ${stack.manifest.packets.length} TC[11,4] packets, ${plan.commands.length} commands, ${stack.bytes.length} octets (+ .manifest.json)`;
+      } else if (o.format === 'itl') {
+        const { formatItl } = await import('../../telecommand/export/itl.js');
+        writeWithSha256(o.out, formatItl(timeline, db, record));
+        summary = `${o.out}: ITL, ${plan.commands.length} entries`;
+      } else {
+        const { formatPor } = await import('../../telecommand/export/por.js');
+        writeWithSha256(o.out, formatPor(timeline, db, record));
+        summary = `${o.out}: POR, ${plan.commands.length} requests`;
+      }
+      ctx.io.out(`${summary}${record.waiver !== undefined ? `; exported WITH ${report.errors} errors under waiver` : ''}\n`);
+    });
+
+  plan.command('import-itl')
+    .description('Read an EPS/MAPPS ITL timeline into a plan JSON, so existing timelines can be validated too')
+    .argument('<itl>', 'ITL file')
+    .option('--evf <file>', 'event file resolving relative entries (LABEL (COUNT = n) +hh:mm:ss)')
+    .option('--name <name>', 'plan name (default: the ITL file name)')
+    .option('--out <file>', 'plan JSON to write (default: standard output)')
+    .action(async (file: string, o: { evf?: string; name?: string; out?: string }) => {
+      const { readFileSync } = await import('node:fs');
+      const { parseItl, parseEvf } = await import('../../telecommand/export/itl.js');
+      const { planText, writeAtomic } = await import('../../planning/plan/write.js');
+      const evf = o.evf !== undefined ? parseEvf(readFileSync(o.evf, 'utf8'), o.evf) : undefined;
+      const { timeline } = parseItl(readFileSync(file, 'utf8'), file, { ...(evf ? { evf } : {}), ...(o.name !== undefined ? { name: o.name } : {}) });
+      const text = planText(timelineToPlan(timeline, file));
+      if (o.out !== undefined) {
+        writeAtomic(o.out, text);
+        ctx.io.out(`${o.out}: ${timeline.commands.length} commands from ${file}\n`);
+      } else ctx.io.out(text);
+    });
+};
+
+/** A timeline read from an ITL as a plan. */
+function timelineToPlan(tl: import('../../telecommand/export/itl.js').Timeline, file: string): import('../../planning/plan/types.js').Plan {
+  return {
+    file, name: tl.name, instrument: tl.instrument, validity: tl.validity, stations: [], unplaced: [],
+    commands: tl.commands.map((c, index) => ({
+      index, t: c.t, command: c.command, parameters: c.parameters,
+      ...(c.request !== undefined ? { request: c.request } : {}),
+      ...(c.constraints !== undefined ? { constraints: c.constraints as import('../../planning/requests/types.js').GeometryConstraints } : {}),
+    })),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * @module Reading the planning JSON files (plans, requests, rules) against their schemas in `schemas/`
+ * (internal). The schema files ship with the package; they are found by walking up from this module, which
+ * works from the sources and from `dist/`. One ajv instance holds all three schemas, so a plan can refer to
+ * the constraint definition of the requests schema.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { InputError, type Problem } from '../../src/errors.js';
+import { parseJsonText } from '../../src/config/json-text.js';
+
+/** The planning schemas, by file name. */
+export const PLANNING_SCHEMAS = ['requests.schema.json', 'rules.schema.json', 'plan.schema.json'] as const;
+export type PlanningSchema = (typeof PLANNING_SCHEMAS)[number];
+
+/** Absolute path of `schemas/<name>`. Throws Error when the package is incomplete. */
+export function planningSchemaPath(name: string): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'schemas', name);
+    if (existsSync(candidate)) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`schemas/${name} not found above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function instance(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    for (const name of PLANNING_SCHEMAS) ajv.addSchema(JSON.parse(readFileSync(planningSchemaPath(name), 'utf8')) as object, name);
+  }
+  return ajv;
+}
+
+/** The validator of one planning schema, compiled once. */
+export function planningValidator(name: PlanningSchema): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    v = instance().getSchema(name);
+    if (!v) throw new Error(`schema ${name} did not compile`);
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** A validator for a schema given as data (a rule module's options), compiled once per object. */
+const bySchema = new WeakMap<object, ValidateFunction>();
+export function validatorOf(schema: object): ValidateFunction {
+  let v = bySchema.get(schema);
+  if (!v) {
+    v = instance().compile(schema);
+    bySchema.set(schema, v);
+  }
+  return v;
+}
+
+const escapePointer = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** ajv errors as problems located by JSON pointer: `file#/pointer`. `prefix` is prepended to each pointer. */
+export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, fileName: string, prefix = ''): Problem[] {
+  const out: Problem[] = [];
+  for (const e of errors ?? []) {
+    if (e.keyword === 'if') continue;
+    const params = e.params as Record<string, unknown>;
+    let pointer = prefix + e.instancePath;
+    let message = e.message ?? 'invalid';
+    if (e.keyword === 'required') {
+      pointer += `/${escapePointer(String(params['missingProperty']))}`;
+      message = 'required property is missing';
+    } else if (e.keyword === 'additionalProperties') {
+      pointer += `/${escapePointer(String(params['additionalProperty']))}`;
+      message = 'unknown property';
+    } else if (e.keyword === 'enum') message += `: ${JSON.stringify(params['allowedValues'])}`;
+    else if (e.keyword === 'const') message += `: ${JSON.stringify(params['allowedValue'])}`;
+    out.push({ code: e.keyword, path: `${fileName}#${pointer || '/'}`, message });
+  }
+  return out;
+}
+
+/**
+ * Parse `text` and check it against `schema`.
+ * @throws InputError naming the file and line:column (bad JSON) or one JSON pointer per schema problem.
+ */
+export function readChecked(text: string, fileName: string, schema: PlanningSchema, what: string): unknown {
+  const data = parseJsonText(text, fileName);
+  const validate = planningValidator(schema);
+  if (!validate(data)) {
+    const problems = ajvProblems(validate.errors, fileName);
+    throw new InputError(`${fileName}: not a valid ${what} (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
+  }
+  return data;
+}
+
+export { escapePointer };

@@ -1,0 +1,8 @@
+/** @module Plan validation: rule kinds (one module each), rules files, the validator and its renderings. */
+export { defineRule, formatMessage, type ReportInput, type ResolvedCommand, type RuleContext, type RuleModule } from './rule.js';
+export { RULE_MODULES, ruleModule } from './rules/index.js';
+export { STATE_EVENTS, type StateEvent } from './rules/event-state.js';
+export { defaultRuleSet, loadRules, parseRules, ruleSetFromJson, type ConfiguredRule, type RuleSet } from './rules-file.js';
+export { mergeStations, resolveCommands, validatePlan, type ValidateInput, type ValidationReport, type Violation } from './validate.js';
+export { reportJson, reportJunit, reportText } from './report.js';
+export { matches, matchText, type CommandMatch } from './_match.js';
