@@ -1,0 +1,80 @@
+/**
+ * @module `idoc feed serve|list`: run the DDS-like HTTP feed server over a folder of packet files, and list
+ * the feeds a mission configuration declares. Thin: options → telemetry/feeds.
+ */
+import type { RegisterCommand } from './context.js';
+
+interface ServeFlags {
+  root?: string;
+  port?: string;
+  host?: string;
+  timeSource?: string;
+  config?: string;
+  crc?: string;
+  profile?: string;
+  time?: string;
+  epoch?: string;
+  json?: boolean;
+}
+
+const TIME_SOURCES = ['auto', 'dds', 'packet'] as const;
+
+export const registerFeed: RegisterCommand = (program, ctx) => {
+  const feed = program.command('feed').description('telemetry feeds: serve packets over HTTP, list the configured feeds');
+
+  feed
+    .command('serve')
+    .description('serve the packets of a folder (DDS, raw, prefixed, pcap files) by APID and UTC window as DDS records over HTTP (GET /packets, GET /status)')
+    .requiredOption('--root <dir>', 'folder of packet files (indexed once at start, sub-folders included)')
+    .requiredOption('--port <n>', 'TCP port (0: any free port, printed)')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--time-source <which>', `time packets are served by: ${TIME_SOURCES.join(', ')} (auto: DDS time when the file has one, else packet time)`, 'auto')
+    .option('--config <path>', 'mission config, for packet times (default: ./idoc.json when present)')
+    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
+    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
+    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cds-us')
+    .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
+    .option('--json', 'the start-up line as JSON')
+    .action(async (flags: ServeFlags) => {
+      const [{ InputError }, { parseIntFlag, parseChoice }, { resolveMission }, { indexPacketFolder, startFeedServer }, { stat }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../telemetry/feeds/index.js'), import('node:fs/promises'),
+      ]);
+      const port = parseIntFlag('--port', flags.port ?? '', 0, 65535);
+      const timeSource = parseChoice('--time-source', flags.timeSource ?? 'auto', TIME_SOURCES);
+      const root = flags.root!;
+      const s = await stat(root).catch(() => undefined);
+      if (!s?.isDirectory()) throw new InputError(`--root ${root}: not a folder`);
+      const mission = await resolveMission(flags);
+      const index = await indexPacketFolder(root, { read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength }, profile: mission.profile, timeSource });
+      for (const p of index.problems) ctx.io.err(`idoc feed serve: ${p.file}: ${p.message}\n`);
+      const server = await startFeedServer(index, port, flags.host ?? '127.0.0.1');
+      const info = { url: server.url, root, files: index.files.length, packets: index.count, untimed: index.untimed };
+      ctx.io.out(flags.json ? `${JSON.stringify(info)}\n` : `serving ${info.packets} packets from ${info.files} files in ${root} at ${info.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+    });
+
+  feed
+    .command('list')
+    .description('the feeds the mission configuration declares (the feeds section checked against its schema)')
+    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { config?: string; json?: boolean }) => {
+      const [{ resolveMission }, { feedsFromConfig }] = await Promise.all([import('../../src/cli/mission.js'), import('../../telemetry/feeds/index.js')]);
+      const mission = await resolveMission(flags);
+      const feeds = feedsFromConfig(mission.config, { includeDisabled: true });
+      const raw = ((mission.config.raw as Record<string, unknown>)['feeds'] ?? {}) as Record<string, { enabled?: boolean }>;
+      const rows = feeds.map((f) => ({ name: f.name, kind: f.kind, realtime: f.realtime, enabled: raw[f.name]?.enabled !== false }));
+      if (flags.json) ctx.io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      else if (!rows.length) ctx.io.out('no feeds declared\n');
+      else for (const r of rows) ctx.io.out(`${r.name.padEnd(20)} ${r.kind.padEnd(13)}${r.realtime ? ' realtime' : ''}${r.enabled ? '' : ' (disabled)'}\n`);
+    });
+};

@@ -1,0 +1,91 @@
+/**
+ * @module `idoc replay CAPTURE... --to tcp://HOST:PORT | --to udp://HOST:PORT | --listen tcp://HOST:PORT`: send
+ * the packets of captures to a test bench at the pace of their timestamps. Thin: options → telemetry/replay.
+ */
+import type { RegisterCommand } from './context.js';
+
+interface ReplayFlags {
+  to?: string;
+  listen?: string;
+  speed?: string;
+  loop?: boolean;
+  limit?: string;
+  config?: string;
+  framing?: string;
+  prefixBytes?: string;
+  crc?: string;
+  profile?: string;
+  time?: string;
+  epoch?: string;
+  json?: boolean;
+}
+
+const FRAMINGS = ['auto', 'raw', 'dds', 'prefix', 'pcap', 'pcapng'] as const;
+
+export const registerReplay: RegisterCommand = (program, ctx) => {
+  program
+    .command('replay')
+    .argument('<captures...>', 'packet files of any framing idoc reads (raw, DDS, prefixed, pcap, pcapng)')
+    .description('send the packets of captures as raw CCSDS packets, at the pace of their timestamps, to a test bench')
+    .option('--to <url>', 'send to tcp://HOST:PORT (connect) or udp://HOST:PORT (one packet per datagram)')
+    .option('--listen <url>', 'listen on tcp://HOST:PORT and send to the first client that connects')
+    .option('--speed <n>', 'times real time (e.g. 10), or max: as fast as the receiver takes them', '1')
+    .option('--loop', 'start again from the first capture after the last')
+    .option('--limit <n>', 'stop after this many packets')
+    .option('--config <path>', 'mission config, for packet times (default: ./idoc.json when present)')
+    .option('--framing <name>', `framing: ${FRAMINGS.join(', ')}`, 'auto')
+    .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
+    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
+    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
+    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cds-us')
+    .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
+    .option('--json', 'summary as JSON')
+    .action(async (captures: string[], flags: ReplayFlags) => {
+      const [{ UsageError }, { parseIntFlag, parseChoice }, { resolveMission }, replayLib] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../telemetry/replay/index.js'),
+      ]);
+      if ((flags.to === undefined) === (flags.listen === undefined)) throw new UsageError('give exactly one of --to tcp://HOST:PORT | udp://HOST:PORT, or --listen tcp://HOST:PORT');
+      const to = flags.to !== undefined ? replayLib.parseEndpoint('--to', flags.to) : undefined;
+      const listen = flags.listen !== undefined ? replayLib.parseEndpoint('--listen', flags.listen, ['tcp'], true) : undefined;
+      const speedText = flags.speed ?? '1';
+      const speed = speedText === 'max' ? 'max' : Number(speedText);
+      if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed ${JSON.stringify(speedText)}: expected a positive number or max`);
+      const limit = flags.limit !== undefined ? parseIntFlag('--limit', flags.limit, 1, Number.MAX_SAFE_INTEGER) : undefined;
+      const framing = parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
+      const prefixBytes = flags.prefixBytes !== undefined ? parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
+      const mission = await resolveMission(flags);
+
+      const ac = new AbortController();
+      const stop = (): void => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const sender = to
+        ? await (to.protocol === 'udp' ? replayLib.udpSender(to) : replayLib.tcpSender(to))
+        : await replayLib.listenSender(listen!, (url) => ctx.io.err(`idoc replay: listening on ${url}\n`), ac.signal);
+      let lastShown = 0;
+      try {
+        const summary = await replayLib.replay(captures, sender, {
+          read: { framing, crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(prefixBytes !== undefined ? { prefixBytes } : {}) },
+          profile: mission.profile, speed, loop: Boolean(flags.loop), signal: ac.signal,
+          ...(limit !== undefined ? { limit } : {}),
+          ...(ctx.io.errIsTty
+            ? {
+                onPacket: (s) => {
+                  const t = Date.now();
+                  if (t - lastShown < 250) return;
+                  lastShown = t;
+                  ctx.io.err(`\r\x1b[Kreplay: ${s.packets} packets, ${(s.bytes / 1e6).toFixed(1)} MB, ${s.seconds.toFixed(1)} s`);
+                },
+              }
+            : {}),
+        });
+        if (lastShown) ctx.io.err('\r\x1b[K');
+        const result = { target: sender.target, packets: summary.packets, bytes: summary.bytes, seconds: Number(summary.seconds.toFixed(3)), passes: summary.passes };
+        ctx.io.out(flags.json ? `${JSON.stringify(result)}\n` : `replayed ${result.packets} packets, ${result.bytes} bytes in ${result.seconds.toFixed(2)} s to ${result.target}\n`);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await sender.close();
+      }
+    });
+};
