@@ -96,10 +96,9 @@ export function validatePlan(input: ValidateInput): ValidationReport {
   for (const r of rules.rules) for (const a of r.module.atoms?.(r.options as never, { plan, stations: names }) ?? []) atoms.add(a);
   for (const c of plan.commands) for (const a of atomsOf(c.constraints, stations)) atoms.add(a);
   let geometry: PlanGeometry | undefined;
-  const needsGeometry = atoms.size > 0 || rules.rules.some((r) => r.module.atoms !== undefined && r.kind !== 'geometry');
-  if (needsGeometry || input.ephemeris) {
+  if (atoms.size > 0 || input.ephemeris) {
     if (!input.ephemeris) {
-      throw new UsageError(`the rules or the plan's constraints need an ephemeris (geometry: ${[...atoms].join(', ') || 'events'}): give --ephemeris FILE`);
+      throw new UsageError(`the rules or the plan's constraints need an ephemeris (geometry: ${[...atoms].join(', ')}): give --ephemeris FILE`);
     }
     const times = commands.map((c) => c.t).filter(Number.isFinite);
     const range = { start: Math.min(plan.validity.start, ...times), end: Math.max(plan.validity.end, ...times) };

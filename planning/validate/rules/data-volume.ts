@@ -43,7 +43,7 @@ export default defineRule<DataVolumeOptions>({
       baseRateBps: { type: 'number', minimum: 0, description: 'Generation rate at the plan start, bit/s. Default 0.' },
     },
   },
-  atoms: (o, { stations }) => (o.stations ?? stations).map((s) => `visible:${s}`),
+  atoms: (o, { stations }) => (o.downlinkRateBps > 0 ? (o.stations ?? stations).map((s) => `visible:${s}`) : []),
   check(ctx, o) {
     const geo = ctx.geometry;
     let passes: Windows = [];
