@@ -1,7 +1,8 @@
 /**
- * @module `idoc l0`: PDS4 L0 products. For now `l0 validate` (PDS4 labels against the IM 1.26.0.0
- * XSD and Schematron); `l0 build` and `l0 list` are to be added as further subcommands of the same
- * group. Thin: the work is in `telemetry/products/pds4/`, loaded only when a subcommand runs.
+ * @module `idoc l0`: PDS4 L0 products. `l0 build` (packets → versioned products per route and window, from
+ * packet files with `--from-files`), `l0 list` (what an output folder holds) and `l0 validate` (PDS4 labels
+ * against the IM 1.26.0.0 XSD and Schematron). Thin: the work is in `telemetry/products/`, loaded only when a
+ * subcommand runs.
  */
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -37,7 +38,145 @@ function addValidate(l0: Command, ctx: CommandContext): void {
     });
 }
 
+interface BuildFlags {
+  fromFiles?: string[];
+  config?: string;
+  framing?: string;
+  prefixBytes?: string;
+  crc?: string;
+  profile?: string;
+  time?: string;
+  epoch?: string;
+  route?: string;
+  from?: string;
+  to?: string;
+  window?: string;
+  out: string;
+  productTime?: string;
+  pds3?: boolean;
+  json?: boolean;
+}
+
+const FRAMINGS = ['auto', 'raw', 'dds', 'prefix', 'pcap', 'pcapng'] as const;
+
+/** `l0 build --from-files FILE... [--route R] [--from T] [--to T] [--window W] [--out DIR] [--product-time T] [--pds3] [--json]`.
+ * Exit 0 when every product is clean, 1 when a product has quality findings (gaps, CRC errors, failed or incomplete frames…). */
+function addBuild(l0: Command, ctx: CommandContext): void {
+  l0
+    .command('build')
+    .description('Build L0 products (one per route per window; a new version when the data changed) and the collection')
+    .option('--from-files <files...>', 'read packets from these packet files (raw, DDS, prefixed, pcap/pcapng)')
+    .option('--config <path>', 'mission config with a products section (default: ./idoc.json when present)')
+    .option('--framing <name>', `framing of the files: ${FRAMINGS.join(', ')}`, 'auto')
+    .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
+    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
+    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config)')
+    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2')
+    .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds)')
+    .option('--route <names>', 'only these routes (comma-separated, as named in the config)')
+    .option('--from <utc>', 'only packets at or after this UTC time')
+    .option('--to <utc>', 'only packets before this UTC time')
+    .option('--window <w>', 'product window: day, orbit or an ISO-8601 duration such as PT1H (default: config, else day)')
+    .option('--out <dir>', 'output folder', 'l0')
+    .option('--product-time <utc>', 'product time written into labels (default: the newest packet time of each product)')
+    .option('--pds3', 'write OMEGA-heritage PDS3 (ODL) labels instead of PDS4 (no collection)')
+    .option('--json', 'print the build report as JSON')
+    .action(async (flags: BuildFlags) => {
+      const [{ resolveMission }, opts, { UsageError }, products, time] = await Promise.all([
+        import('../../src/cli/mission.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+        import('../../telemetry/products/index.js'), import('../../src/time/index.js'),
+      ]);
+      if (!flags.fromFiles?.length) {
+        throw new UsageError('l0 build: give the packets with --from-files FILE... (building from the archive is not connected yet)');
+      }
+      const framing = opts.parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
+      const mission = await resolveMission(flags);
+      const config = products.productsConfig(mission.config);
+      let window;
+      try {
+        window = flags.window !== undefined ? products.parseWindow(flags.window) : undefined;
+        if ((window ?? config.window).kind === 'orbit') products.windowFunction({ kind: 'orbit' });
+      } catch (e) {
+        throw new UsageError(`--window: ${(e as Error).message}`);
+      }
+      const fromTai = flags.from !== undefined ? opts.parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? opts.parseUtcFlag('--to', flags.to) : undefined;
+      const productTime = flags.productTime !== undefined ? time.taiToUtcIso(opts.parseUtcFlag('--product-time', flags.productTime), 3) : undefined;
+      const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean);
+      for (const r of routes ?? []) {
+        if (config.routes.length && !config.routes.some((c) => c.name === r)) throw new UsageError(`--route ${JSON.stringify(r)}: not a configured route (${config.routes.map((c) => c.name).join(', ')})`);
+      }
+      const profile = mission.profile === 'auto' ? (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, { framing }) : mission.profile;
+      const prefixBytes = flags.prefixBytes !== undefined ? opts.parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
+      const read = {
+        framing, crc: mission.crc, maxPacketLength: mission.config.maxPacketLength,
+        ...(prefixBytes !== undefined ? { prefixBytes } : {}),
+        ...(mission.knownApids ? { knownApids: mission.knownApids } : {}),
+      };
+      const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
+      const resolvedProfile = await profile;
+      const report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, resolvedProfile, stats), {
+        out: flags.out, products: config, profile: resolvedProfile,
+        mission: {
+          name: mission.config.mission.name,
+          ...(mission.config.mission.spacecraft !== undefined ? { spacecraft: mission.config.mission.spacecraft } : {}),
+          ...(mission.config.mission.instrument !== undefined ? { instrument: mission.config.mission.instrument } : {}),
+        },
+        ...(routes ? { routes } : {}),
+        ...(fromTai !== undefined ? { fromTai } : {}),
+        ...(toTai !== undefined ? { toTai } : {}),
+        ...(window ? { window } : {}),
+        ...(productTime !== undefined ? { productTime } : {}),
+        format: flags.pds3 ? 'pds3' : 'pds4',
+      });
+      const problems = report.products.some((p) => p.summary.flaggedPackets > 0 || p.findings.length > 0);
+      if (flags.json) {
+        ctx.io.out(`${JSON.stringify({ ...report, inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) }, null, 2)}\n`);
+      } else {
+        for (const p of report.products) {
+          const s = p.summary;
+          ctx.io.out(`${p.status.padEnd(9)} ${p.lidvid}  ${p.start} .. ${p.stop}\n`);
+          ctx.io.out(`          ${p.label}\n`);
+          ctx.io.out(`          packets ${s.packets}, gaps ${s.gaps} (${s.missingPackets} missing), CRC errors ${s.crcErrors}, duplicates removed ${s.duplicates}, frames ${s.frames} (${s.decompressionFailures} failed, ${s.incompleteFrames} incomplete), orphan segments ${s.orphanSegments}\n`);
+          for (const f of p.findings) ctx.io.out(`          ${f}\n`);
+        }
+        if (report.collection) ctx.io.out(`${report.collection.status.padEnd(9)} ${report.collection.lidvid}  ${report.collection.members} member(s)  ${report.collection.label}\n`);
+        ctx.io.err(`${report.packets} packet(s), ${report.products.length} product(s)${report.unrouted ? `, ${report.unrouted} packet(s) in no route (left out)` : ''}\n`);
+      }
+      if (problems) ctx.setExit(1);
+    });
+}
+
+/** `l0 list [--out DIR] [--json]`. */
+function addList(l0: Command, ctx: CommandContext): void {
+  l0
+    .command('list')
+    .description('List the L0 products and collections in an output folder (versions, time spans, quality)')
+    .option('--out <dir>', 'output folder', 'l0')
+    .option('--json', 'print {products[], collections[]} as JSON')
+    .action(async (flags: { out: string; json?: boolean }) => {
+      try {
+        statSync(flags.out);
+      } catch (e) {
+        throw new InputError(`${flags.out}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      const { listL0 } = await import('../../telemetry/products/index.js');
+      const list = await listL0(flags.out);
+      if (flags.json) {
+        ctx.io.out(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      for (const p of list.products) {
+        ctx.io.out(`${p.latest ? '*' : ' '} ${p.productId} v${p.version} ${p.format}  ${p.start ?? '?'} .. ${p.stop ?? '?'}  ${p.quality ?? ''}\n`);
+      }
+      for (const c of list.collections) ctx.io.out(`  collection ${c.collection} v${c.version}: ${c.members} member(s)  ${c.label}\n`);
+      ctx.io.err(`${list.products.length} product label(s), ${list.collections.length} collection label(s); * = latest version\n`);
+    });
+}
+
 export const registerL0: RegisterCommand = (program, ctx) => {
-  const l0 = program.command('l0').description('PDS4 L0 raw-telemetry products: validate labels (build and list to come)');
+  const l0 = program.command('l0').description('PDS4 L0 raw-telemetry products: build, list, validate');
+  addBuild(l0, ctx);
+  addList(l0, ctx);
   addValidate(l0, ctx);
 };

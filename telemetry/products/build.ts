@@ -1,0 +1,298 @@
+/**
+ * @module The L0 product builder: packets (an async iterable, from the archive or from packet files) → one
+ * product per route per window, each a packet data file, an index file (per-packet quality flags, frames), a
+ * frames file when configured, and its PDS4 label (or a PDS3 label with `format: 'pds3'`); then the collection
+ * label and inventory (PDS4).
+ *
+ * Layout under `out`: `<collection>/<route>/<product>_v<N>.{dat,xml|lbl}`, `…_v<N>_index.dat`,
+ * `…_v<N>_frames.dat`, and `<collection>/collection_<collection>_v<M>.{xml,csv}`.
+ *
+ * Versions: a product whose data files (packets, index, frames) equal those of its latest version is left
+ * alone (`unchanged`); otherwise the next version is written (`1.0` → `2.0`) beside the old ones, which are
+ * kept. The collection gets a new version when its inventory (the latest version of every product) changes.
+ * Deterministic: no clock is read; the product time is `productTime` when given, else the newest packet time
+ * of the product (the collection: the newest product time of the run). Files are written atomically, data
+ * files first and the label last, so a crash never leaves a label without its data.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
+import { prepareCodecs } from './_codecs.js';
+import { sameContent, writeAtomic } from './_files.js';
+import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
+import { encodeIndex } from './index-file.js';
+import { pds3Label } from './pds3-label.js';
+import { collectionInventory, collectionLabel, l0Label, packetRuns, type L0Quality } from './pds4/index.js';
+import { framesFileArea, frameRuns, indexFileArea, withFileAreas } from './pds4/l0-index-area.js';
+import { processStream, type ProcessedStream } from './process.js';
+import type { L0Packet, L0Summary } from './types.js';
+import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
+
+export interface BuildOptions {
+  /** Output folder (created). */
+  readonly out: string;
+  readonly products: ProductsConfig;
+  readonly mission: { readonly name: string; readonly spacecraft?: string; readonly instrument?: string };
+  readonly profile: PacketProfile;
+  /** Only these routes (names as configured). Default all. */
+  readonly routes?: readonly string[];
+  /** Only packets with a (window) time in [fromTai, toTai). */
+  readonly fromTai?: number;
+  readonly toTai?: number;
+  /** Overrides the configured window. */
+  readonly window?: WindowSpec;
+  /** Orbit numbers for `orbit` windows (the planning module's hook). */
+  readonly orbits?: OrbitNumbering;
+  /** Product time (ISO-8601 UTC with Z). Default: the newest packet time of each product. */
+  readonly productTime?: string;
+  /** Default `pds4`. */
+  readonly format?: 'pds4' | 'pds3';
+}
+
+/** What happened to one product. */
+export interface BuiltProduct {
+  readonly route: string;
+  readonly window: string;
+  readonly productId: string;
+  readonly lidvid: string;
+  readonly version: number;
+  /** `new` first version, `updated` a further version, `unchanged` the latest version already held this data. */
+  readonly status: 'new' | 'updated' | 'unchanged';
+  readonly label: string;
+  readonly files: readonly string[];
+  readonly start: string;
+  readonly stop: string;
+  readonly productTime: string;
+  readonly summary: L0Summary;
+  /** One line per frame problem and orphan segment (time and reason). */
+  readonly findings: readonly string[];
+}
+
+export interface BuildReport {
+  readonly products: BuiltProduct[];
+  readonly collection: { readonly label: string; readonly inventory: string; readonly lidvid: string; readonly status: 'new' | 'updated' | 'unchanged'; readonly members: number } | undefined;
+  /** Packets read, and those whose APID is in no route (left out). */
+  readonly packets: number;
+  readonly bytes: number;
+  readonly unrouted: number;
+}
+
+const md5 = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex');
+const iso = (tai: number): string => taiToUtcIso(tai, 3);
+
+function concatBytes(parts: readonly Uint8Array[]): { bytes: Uint8Array; offsets: Float64Array } {
+  const offsets = new Float64Array(parts.length);
+  let n = 0;
+  for (let i = 0; i < parts.length; i++) { offsets[i] = n; n += parts[i]!.length; }
+  const bytes = Buffer.allocUnsafe(n);
+  for (let i = 0; i < parts.length; i++) bytes.set(parts[i]!, offsets[i]!);
+  return { bytes, offsets };
+}
+
+/** Latest version number of `productId` among the labels in `dir` (0 when none). */
+async function latestVersion(dir: string, stem: string): Promise<number> {
+  let names: string[];
+  try { names = await readdir(dir); } catch { return 0; }
+  const re = new RegExp(`^${stem.replace(/[.]/g, '\\.')}_v(\\d+)\\.(xml|lbl)$`);
+  return names.reduce((n, f) => { const m = re.exec(f); return m ? Math.max(n, Number(m[1])) : n; }, 0);
+}
+
+interface Bucket { readonly route: RouteConfig; readonly window: ProductWindow; readonly packets: L0Packet[] }
+
+export type PacketInput = AsyncIterable<L0Packet | readonly L0Packet[]> | Iterable<L0Packet>;
+
+/**
+ * Build (or update) the L0 products of `packets`: an iterable of packets, or an async iterable of packets or of
+ * batches of packets (cheaper: one await per batch). Packets are held in memory per route and window until built.
+ */
+export async function buildL0(packets: PacketInput, options: BuildOptions): Promise<BuildReport> {
+  const cfg = options.products;
+  const windowOf = windowFunction(options.window ?? cfg.window, options.orbits);
+  const wanted = options.routes ? new Set(options.routes) : undefined;
+  const routeOf = new Int32Array(2048).fill(-1);
+  const routes: RouteConfig[] = [...cfg.routes];
+  routes.forEach((r, k) => { for (const [a, b] of r.apids) for (let x = a; x <= b; x++) if (routeOf[x] === -1) routeOf[x] = k; });
+  const declared = routes.length > 0;
+  const buckets = new Map<string, Bucket>();
+  const lastTai = new Float64Array(2048).fill(NaN);
+  let count = 0, bytes = 0, unrouted = 0;
+  const add = (p: L0Packet): void => {
+    count++;
+    bytes += p.bytes.length;
+    const apid = p.apid & 0x7ff;
+    let k = routeOf[apid]!;
+    if (k < 0) {
+      if (declared) { unrouted++; return; }
+      k = routes.length;
+      routes.push({ name: `apid_${apid}`, apids: [[apid, apid]], reassemble: false, compression: 'none', framesFile: false, title: `${options.mission.name} APID ${apid} L0`, instrument: options.mission.instrument ?? options.mission.name });
+      routeOf[apid] = k;
+    }
+    const route = routes[k]!;
+    if (wanted && !wanted.has(route.name)) return;
+    // Packets without a time go with the previous packet of their APID (else their reception time, else 1958).
+    const t = p.tai ?? (Number.isNaN(lastTai[apid]!) ? (p.receivedUnixMs !== undefined ? utcUnixToTai(p.receivedUnixMs / 1000) : 0) : lastTai[apid]!);
+    if (p.tai !== undefined) lastTai[apid] = p.tai;
+    if ((options.fromTai !== undefined && t < options.fromTai) || (options.toTai !== undefined && t >= options.toTai)) return;
+    const w = windowOf(t);
+    const key = `${k}\u0000${w.id}`;
+    let b = buckets.get(key);
+    if (!b) { b = { route, window: w, packets: [] }; buckets.set(key, b); }
+    b.packets.push(p);
+  };
+  if (Symbol.iterator in packets) {
+    for (const p of packets) add(p);
+  } else {
+    for await (const x of packets) {
+      if (Array.isArray(x)) for (const p of x as readonly L0Packet[]) add(p);
+      else add(x as L0Packet);
+    }
+  }
+  if (routes.some((r) => r.compression === 'science-frame')) await prepareCodecs();
+  const ordered = [...buckets.values()].sort((a, b) => routes.indexOf(a.route) - routes.indexOf(b.route) || (a.window.startTai - b.window.startTai));
+  const built: BuiltProduct[] = [];
+  for (const b of ordered) {
+    const processed = processStream(b.packets, {
+      profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
+      maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
+    });
+    built.push(await writeProduct(b, processed, options));
+  }
+  const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built);
+  return { products: built, collection, packets: count, bytes, unrouted };
+}
+
+function findingsOf(s: ProcessedStream): string[] {
+  const t = (tai: number | undefined) => (tai === undefined ? 'no time' : iso(tai));
+  return [
+    ...s.frames.filter((f) => f.status !== 'ok').map((f) => `APID ${f.apid} frame ${f.frameId >= 0 ? `${f.frameId} ` : ''}at ${t(f.startTai)} (${f.segments} segment(s)): ${f.status}: ${f.reason ?? ''}`),
+    ...s.orphans.map((o) => `APID ${o.apid} orphan segment, sequence count ${o.sequenceCount}, at ${t(o.tai)}`),
+  ];
+}
+
+async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions): Promise<BuiltProduct> {
+  const cfg = options.products;
+  const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
+  const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
+  await mkdir(dir, { recursive: true });
+  const data = concatBytes(s.packets.map((p) => p.bytes));
+  const withFrames = b.route.framesFile && s.frames.length > 0;
+  const frames = withFrames ? concatBytes(s.frames.map((f) => f.data)) : undefined;
+  const index = encodeIndex(s.packets, s.flags, data.offsets, s.frames, frames?.offsets);
+  const times = s.packets.map((p) => p.tai).filter((t): t is number => t !== undefined);
+  const startTai = times.length ? times[0]! : b.window.startTai;
+  const stopTai = times.length ? times[times.length - 1]! : b.window.stopTai;
+  const newest = times.reduce((m, t) => Math.max(m, t), -Infinity);
+  const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
+  const latest = await latestVersion(dir, productId);
+  const stemOf = (v: number) => `${productId}_v${v}`;
+  if (latest > 0) {
+    const stem = stemOf(latest);
+    const same = await sameContent(path.join(dir, `${stem}.dat`), data.bytes)
+      && await sameContent(path.join(dir, `${stem}_index.dat`), index.bytes)
+      && (frames ? await sameContent(path.join(dir, `${stem}_frames.dat`), frames.bytes) : !(await exists(path.join(dir, `${stem}_frames.dat`))));
+    const labelFile = path.join(dir, `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}`);
+    if (same && await exists(labelFile)) {
+      return result(b, s, productId, latest, 'unchanged', labelFile, dir, stem, !!frames, iso(startTai), iso(stopTai), productTime, options);
+    }
+  }
+  const version = latest + 1;
+  const stem = stemOf(version);
+  const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}` };
+  const quality: L0Quality = { packets: s.summary.packets, gaps: s.summary.gaps, crcErrors: s.summary.crcErrors, decompressionFailures: s.summary.decompressionFailures };
+  const sum = s.summary;
+  const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
+  const dataMd5 = md5(data.bytes);
+  const vid = `${version}.0`;
+  const lid = `${cfg.bundle}:${cfg.collection}:${productId}`;
+  const title = `${b.route.title} ${b.window.id}`;
+  const start = iso(startTai), stop = iso(stopTai);
+  const fRuns = frames ? frameRuns(s.frames.map((f, k) => ({ offset: frames.offsets[k]!, length: f.data.length }))) : [];
+  let label: string;
+  if (options.format === 'pds3') {
+    label = pds3Label({
+      productId: stem.toUpperCase(), version: vid, dataSetId: `${cfg.bundle.split(':').slice(3).join('-')}-${cfg.collection}`.toUpperCase(),
+      title, start, stop, productTime, missionName: options.mission.name, instrumentHostName: options.mission.spacecraft ?? options.mission.name,
+      instrumentName: b.route.instrument, targetName: cfg.target.name, quality,
+      dataFile: { name: names.data, size: data.bytes.length, md5: dataMd5, runs: packetRuns(s.packets.map((p, i) => ({ offset: data.offsets[i]!, length: p.bytes.length }))) },
+      indexFile: { name: names.index, tables: index.tables },
+      ...(frames ? { framesFile: { name: names.frames, runs: fRuns } } : {}),
+    });
+  } else {
+    const sources = [...new Set(s.packets.map((p) => p.source).filter((x): x is string => x !== undefined).map((x) => path.basename(x)))].sort();
+    const base = l0Label({
+      lid, vid, title, start, stop, missionName: options.mission.name, instrumentName: b.route.instrument,
+      ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
+      targetName: cfg.target.name, targetType: cfg.target.type,
+      dataFile: { name: names.data, size: data.bytes.length, md5: dataMd5 },
+      packets: s.packets.map((p, i) => ({ offset: data.offsets[i]!, length: p.bytes.length })),
+      quality, productTime, processingLevel: cfg.processingLevel,
+      ...(cfg.curatingFacility !== undefined && sources.length ? { sourceProducts: { ids: sources, curatingFacility: cfg.curatingFacility } } : {}),
+    });
+    label = withFileAreas(base, [
+      indexFileArea({ fileName: names.index, size: index.bytes.length, md5: md5(index.bytes), creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
+      ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.bytes.length, md5: md5(frames.bytes), creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
+    ]);
+  }
+  await writeAtomic(path.join(dir, names.data), data.bytes);
+  await writeAtomic(path.join(dir, names.index), index.bytes);
+  if (frames) await writeAtomic(path.join(dir, names.frames), frames.bytes);
+  await writeAtomic(path.join(dir, names.label), label);
+  return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try { await stat(file); return true; } catch { return false; }
+}
+
+function result(b: Bucket, s: ProcessedStream, productId: string, version: number, status: BuiltProduct['status'], label: string, dir: string, stem: string, frames: boolean, start: string, stop: string, productTime: string, options: BuildOptions): BuiltProduct {
+  const cfg = options.products;
+  return {
+    route: b.route.name, window: b.window.id, productId, lidvid: `${cfg.bundle}:${cfg.collection}:${productId}::${version}.0`, version, status, label,
+    files: [path.join(dir, `${stem}.dat`), path.join(dir, `${stem}_index.dat`), ...(frames ? [path.join(dir, `${stem}_frames.dat`)] : []), label],
+    start, stop, productTime, summary: s.summary, findings: findingsOf(s),
+  };
+}
+
+/** Labels of products (latest version each) found under the collection folder → LIDVIDs, sorted. */
+async function collectionMembers(root: string, lidPrefix: string): Promise<string[]> {
+  const latest = new Map<string, number>();
+  let routes: string[];
+  try { routes = await readdir(root); } catch { return []; }
+  for (const r of routes.sort()) {
+    let names: string[];
+    try { names = await readdir(path.join(root, r)); } catch { continue; }
+    for (const f of names) {
+      const m = /^(.+)_v(\d+)\.xml$/.exec(f);
+      if (m) latest.set(m[1]!, Math.max(latest.get(m[1]!) ?? 0, Number(m[2])));
+    }
+  }
+  return [...latest.entries()].map(([id, v]) => `${lidPrefix}:${id}::${v}.0`).sort();
+}
+
+async function updateCollection(options: BuildOptions, built: readonly BuiltProduct[]): Promise<BuildReport['collection']> {
+  const cfg = options.products;
+  const root = path.join(options.out, cfg.collection);
+  const lid = `${cfg.bundle}:${cfg.collection}`;
+  const members = await collectionMembers(root, lid);
+  const inventory = collectionInventory(members);
+  const stem = `collection_${cfg.collection}`;
+  let names: string[] = [];
+  try { names = await readdir(root); } catch { /* new */ }
+  const re = new RegExp(`^${stem.replace(/[.]/g, '\\.')}_v(\\d+)\\.xml$`);
+  const latest = names.reduce((n, f) => { const m = re.exec(f); return m ? Math.max(n, Number(m[1])) : n; }, 0);
+  if (latest > 0 && await sameContent(path.join(root, `${stem}_v${latest}.csv`), inventory)) {
+    return { label: path.join(root, `${stem}_v${latest}.xml`), inventory: path.join(root, `${stem}_v${latest}.csv`), lidvid: `${lid}::${latest}.0`, status: 'unchanged', members: members.length };
+  }
+  const version = latest + 1;
+  const productTime = options.productTime ?? built.map((b) => b.productTime).sort().at(-1)!;
+  const inv = `${stem}_v${version}.csv`;
+  const label = collectionLabel({
+    lid, vid: `${version}.0`, title: `${options.mission.name} L0 products: ${cfg.collection}`, inventoryFileName: inv, inventory, productTime,
+    description: `L0 products of ${options.mission.name} (CCSDS packets as received, sorted, deduplicated, checked), generated by idoc. The inventory lists the latest version of each product.`,
+  });
+  await writeAtomic(path.join(root, inv), inventory);
+  await writeAtomic(path.join(root, `${stem}_v${version}.xml`), label);
+  return { label: path.join(root, `${stem}_v${version}.xml`), inventory: path.join(root, inv), lidvid: `${lid}::${version}.0`, status: version === 1 ? 'new' : 'updated', members: members.length };
+}

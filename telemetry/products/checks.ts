@@ -1,0 +1,102 @@
+/**
+ * @module Per-packet checks of an L0 stream, each setting a {@link QualityFlag} bit: length against the primary
+ * header (CCSDS 133.0-B-2 §4.1.3.5.3), PEC, sequence continuity per APID (wrap-aware, §4.1.3.4.2.2), packet
+ * time present, monotonic per APID in arrival order, and inside the plausible range, and the secondary header's
+ * PUS version for the profile (PUS-C: 2, ECSS-E-ST-70-41C §7.4.3.1 / §7.4.4.1; PUS-A: 1, ECSS-E-70-41A §5.3.1).
+ *
+ * In L0 order (sorted by time) time cannot step back, so monotonicity is judged in arrival order (the order the
+ * packets were handed to the builder) per APID and per `source`. A forward step of more than half the count range reads as a step back
+ * unless the packet time moved forward (then it is a long gap), as in telemetry/checks/sequence.ts.
+ */
+import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
+import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { QualityFlag, type L0Gap, type L0Packet } from './types.js';
+
+export interface CheckOptions {
+  readonly profile: PacketProfile;
+  /** Plausible packet times, TAI seconds, inclusive. Default: no range check. */
+  readonly timeRange?: { readonly minTai: number; readonly maxTai: number };
+}
+
+export interface Checked {
+  /** One word of {@link QualityFlag} bits per packet. */
+  readonly flags: Uint32Array;
+  readonly gaps: L0Gap[];
+}
+
+/** The PUS version a profile's secondary headers carry in their first octet, or undefined (not checked). */
+function pusVersionOf(profile: PacketProfile, firstOctet: number): { got: number; want: number } | undefined {
+  switch (profile.secondaryHeader) {
+    case 'pus-c': return { got: firstOctet >>> 4, want: 2 };
+    case 'pus-a': return { got: (firstOctet >>> 4) & 7, want: 1 };
+    default: return undefined;
+  }
+}
+
+/**
+ * Check `packets` (in L0 order). `arrival[i]` is the arrival index of packet i (see `sortPackets`); without it
+ * the L0 order is taken as the arrival order.
+ */
+export function checkPackets(packets: readonly L0Packet[], options: CheckOptions, arrival?: Int32Array): Checked {
+  const n = packets.length;
+  const flags = new Uint32Array(n);
+  const gaps: L0Gap[] = [];
+  const lastSeq = new Int32Array(2048).fill(-1);
+  const lastTai = new Float64Array(2048).fill(NaN);
+  const range = options.timeRange;
+  const hasTime = options.profile.secondaryHeader !== 'none';
+  for (let i = 0; i < n; i++) {
+    const p = packets[i]!;
+    const b = p.bytes;
+    let f = 0;
+    if (b.length < 7 || ((b[4]! << 8) | b[5]!) + 7 !== b.length) f |= QualityFlag.Length;
+    if (p.crc === 'bad') f |= QualityFlag.Crc;
+    const t = p.tai;
+    if (t === undefined) {
+      f |= QualityFlag.TimeMissing;
+      if (hasTime && b.length >= 6 && (b[0]! & 0x08) !== 0) f |= QualityFlag.PusHeader;
+    } else if (range !== undefined && (t < range.minTai || t > range.maxTai)) {
+      f |= QualityFlag.TimeOutOfRange;
+    }
+    if (b.length > 6 && (b[0]! & 0x08) !== 0) {
+      const v = pusVersionOf(options.profile, b[6]!);
+      if (v !== undefined && v.got !== v.want) f |= QualityFlag.PusHeader;
+    }
+    const apid = p.apid & 0x7ff;
+    const prev = lastSeq[apid]!;
+    if (prev >= 0) {
+      const step = (p.sequenceCount - prev) & (SEQUENCE_MODULO - 1);
+      if (step !== 1) {
+        const prevT = lastTai[apid]!;
+        const forward = t !== undefined && !Number.isNaN(prevT) && t > prevT;
+        if (step === 0 || (step > SEQUENCE_MODULO / 2 && !forward)) {
+          f |= QualityFlag.SequenceOrder;
+        } else {
+          f |= QualityFlag.SequenceGap;
+          gaps.push({ apid, afterSeq: prev, beforeSeq: p.sequenceCount, missing: step - 1, afterTai: Number.isNaN(prevT) ? undefined : prevT, beforeTai: t });
+        }
+      }
+    }
+    if (!(f & QualityFlag.SequenceOrder)) {
+      lastSeq[apid] = p.sequenceCount;
+      if (t !== undefined) lastTai[apid] = t;
+    }
+    flags[i] = f;
+  }
+  // Time monotonic per APID and source, in arrival order (a late delivery from another source is not a step back).
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (arrival) order.sort((a, b) => arrival[a]! - arrival[b]!);
+  const perSource = new Map<string, Float64Array>();
+  for (const i of order) {
+    const p = packets[i]!;
+    if (p.tai === undefined) continue;
+    const key = p.source ?? '';
+    let last = perSource.get(key);
+    if (!last) { last = new Float64Array(2048).fill(NaN); perSource.set(key, last); }
+    const apid = p.apid & 0x7ff;
+    const prevT = last[apid]!;
+    if (!Number.isNaN(prevT) && p.tai < prevT) flags[i] = flags[i]! | QualityFlag.TimeNotMonotonic;
+    else last[apid] = p.tai;
+  }
+  return { flags, gaps };
+}

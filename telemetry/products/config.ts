@@ -1,0 +1,109 @@
+/**
+ * @module The `products` section of the mission configuration, checked against
+ * `schemas/config-products.schema.json` (ajv, draft 2020-12) and resolved with its defaults. Problems are
+ * reported like the rest of the config: an InputError whose problems carry `file#/pointer`.
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { MissionConfig } from '../../src/config/index.js';
+import { ajvErrorsToProblems, configSchemaPath } from '../../src/config/schema-problems.js';
+import { InputError } from '../../src/errors.js';
+import { utcToTai } from '../../src/time/index.js';
+import type { Compression } from './process.js';
+import { parseWindow, type WindowSpec } from './window.js';
+
+/** One resolved route. */
+export interface RouteConfig {
+  readonly name: string;
+  /** Inclusive APID ranges. */
+  readonly apids: readonly (readonly [number, number])[];
+  readonly reassemble: boolean;
+  readonly compression: Compression;
+  readonly framesFile: boolean;
+  readonly title: string;
+  readonly instrument: string;
+}
+
+/** The resolved `products` section. */
+export interface ProductsConfig {
+  /** `urn:<agency>:<authority>:<bundle>`. */
+  readonly bundle: string;
+  readonly collection: string;
+  readonly window: WindowSpec;
+  readonly processingLevel: 'Telemetry' | 'Raw';
+  readonly target: { readonly name: string; readonly type: string };
+  readonly curatingFacility: string | undefined;
+  readonly timeRange: { readonly minTai: number; readonly maxTai: number };
+  readonly maxSegments: number;
+  readonly maxFrameLength: number;
+  /** Routes; when none are configured or declared, one route per APID seen (`apid_<n>`). */
+  readonly routes: readonly RouteConfig[];
+}
+
+export const PRODUCTS_SCHEMA_FILE = 'config-products.schema.json';
+
+let validator: ValidateFunction | undefined;
+function validate(): ValidateFunction {
+  if (validator) return validator;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
+  addFormatsModule.default(ajv, ['date-time']);
+  const file = path.join(path.dirname(configSchemaPath()), PRODUCTS_SCHEMA_FILE);
+  return (validator = ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object));
+}
+
+const idToken = (s: string): string => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
+
+/**
+ * Resolve the products section of a loaded mission config (defaults when absent).
+ * @throws InputError with one problem per schema defect, each `file#/products/…`.
+ */
+export function productsConfig(config: MissionConfig): ProductsConfig {
+  const raw = (config.raw !== null && typeof config.raw === 'object' ? (config.raw as Record<string, unknown>)['products'] : undefined) ?? {};
+  const v = validate();
+  if (!v(raw)) {
+    const file = config.file ?? '(defaults)';
+    const problems = ajvErrorsToProblems(v.errors ?? []).map((p) => ({ code: p.code, path: `${file}#/products${p.pointer}`, message: p.message }));
+    throw new InputError(`${file}: the products section has ${problems.length} problem(s)`, problems);
+  }
+  const s = raw as {
+    bundle?: string; collection?: string; window?: string; processingLevel?: 'Telemetry' | 'Raw';
+    target?: { name: string; type?: string }; curatingFacility?: string; plausibleTime?: { from: string; to: string };
+    maxSegments?: number; maxFrameLength?: number;
+    routes?: Record<string, { apids: (number | [number, number])[]; reassemble?: boolean; compression?: Compression; framesFile?: boolean; title?: string; instrument?: string }>;
+  };
+  const mission = config.mission;
+  const instrument = mission.instrument ?? mission.name;
+  const route = (name: string, apids: (readonly [number, number])[], r: { reassemble?: boolean; compression?: Compression; framesFile?: boolean; title?: string; instrument?: string } = {}): RouteConfig => {
+    const reassemble = r.reassemble ?? false;
+    const compression = r.compression ?? 'none';
+    return {
+      name, apids, reassemble, compression,
+      framesFile: r.framesFile ?? (reassemble || compression !== 'none'),
+      title: r.title ?? `${mission.name} ${r.instrument ?? instrument} L0 ${name}`,
+      instrument: r.instrument ?? instrument,
+    };
+  };
+  const routes = s.routes !== undefined
+    ? Object.entries(s.routes).map(([name, r]) => route(name, r.apids.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const)), r))
+    : config.apids.map((d) => route(d.name, [[d.apids.from, d.apids.to]], d.instrument !== undefined ? { instrument: d.instrument } : {}));
+  return {
+    bundle: s.bundle ?? `urn:esa:psa:${idToken(`${mission.name}_${instrument}`)}`,
+    collection: s.collection ?? 'data_raw',
+    window: parseWindow(s.window ?? 'day'),
+    processingLevel: s.processingLevel ?? 'Telemetry',
+    target: { name: s.target?.name ?? 'Earth', type: s.target?.type ?? 'Planet' },
+    curatingFacility: s.curatingFacility,
+    timeRange: {
+      minTai: utcToTai(s.plausibleTime?.from ?? '1990-01-01T00:00:00Z'),
+      maxTai: utcToTai(s.plausibleTime?.to ?? '2100-01-01T00:00:00Z'),
+    },
+    maxSegments: s.maxSegments ?? 4096,
+    maxFrameLength: s.maxFrameLength ?? 16 << 20,
+    routes,
+  };
+}
+
+/** Product-id token of a route name (`SIM_SCI` → `sim_sci`). */
+export const routeToken = idToken;

@@ -1,0 +1,40 @@
+/**
+ * @module Packets for L0 building read from packet files (any framing telemetry/framing reads: raw, DDS,
+ * prefixed, pcap/pcapng), in file order: each packet copied out of the reader's buffer, its time taken from the
+ * secondary header per the profile, its reception time from the DDS header when there is one.
+ */
+import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
+import { openPacketFile, type ReadOptions, type Skip } from '../framing/index.js';
+import type { L0Packet } from './types.js';
+
+/** What reading found besides packets (skipped bytes per file, idle packets). */
+export interface FileReadStats {
+  readonly files: { readonly file: string; readonly packets: number; readonly skips: Skip[]; readonly idle: number }[];
+}
+
+/** Read `files` in order into L0 packets, one array per read batch; `stats` (when given) receives each file's skips and counts. */
+export async function* packetsFromFiles(files: readonly string[], read: ReadOptions, profile: PacketProfile, stats?: FileReadStats): AsyncGenerator<L0Packet[]> {
+  const timeOffset = timeOffsetOf(profile);
+  for (const file of files) {
+    const src = await openPacketFile(file, read);
+    const entry = { file, packets: 0, skips: [] as Skip[], idle: 0 };
+    stats?.files.push(entry);
+    for await (const batch of src.batches) {
+      entry.skips.push(...batch.skips);
+      entry.idle += batch.idle;
+      const out: L0Packet[] = [];
+      for (const p of batch.packets) {
+        entry.packets++;
+        const bytes = p.buf.slice(p.offset, p.offset + p.length);
+        const tai = p.type === 0 && p.secondaryHeader ? packetTimeOf(bytes, 0, bytes.length, profile, timeOffset) : undefined;
+        const received = p.dds ? p.dds.seconds * 1000 + p.dds.microseconds / 1000 : undefined;
+        out.push({
+          bytes, apid: p.apid, sequenceCount: p.sequenceCount, sequenceFlags: p.sequenceFlags, tai, crc: p.crc, source: file,
+          ...(received !== undefined ? { receivedUnixMs: received } : {}),
+        });
+      }
+      if (out.length) yield out;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * @module L0 order: packets sorted by packet time, then by sequence count (wrap-aware, CCSDS 133.0-B-2
+ * §4.1.3.4.2.2: counts run modulo 16384, so 0 follows 16383), with identical packets (same bytes) removed.
+ *
+ * Packets without a time keep their place behind the packet that arrived before them (they sort with the
+ * last known time in arrival order), so a stream without secondary headers keeps its arrival order.
+ * Equal times and APIDs order by the signed wrap-aware count difference: segments of one frame, which
+ * share their time, come out first-to-last even across a wrap.
+ */
+import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
+import type { L0Packet } from './types.js';
+
+/** Signed wrap-aware difference `a − b` of two sequence counts, in −8192…8191. */
+export function sequenceDelta(a: number, b: number): number {
+  const d = (a - b) & (SEQUENCE_MODULO - 1);
+  return d >= SEQUENCE_MODULO / 2 ? d - SEQUENCE_MODULO : d;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+/** Result of {@link sortPackets}. */
+export interface SortedPackets {
+  readonly packets: L0Packet[];
+  /** The arrival index of each kept packet (for checks done in arrival order). */
+  readonly arrival: Int32Array;
+  /** Identical packets removed. */
+  readonly duplicates: number;
+}
+
+/**
+ * Sort packets into L0 order and drop exact duplicates (same bytes: the same packet delivered twice, by two
+ * stations or a replay). Packets that share APID, count and time but differ in bytes are all kept. Stable:
+ * equal keys keep arrival order. Does not modify the input.
+ */
+export function sortPackets(input: readonly L0Packet[]): SortedPackets {
+  const n = input.length;
+  const time = new Float64Array(n);
+  let last = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = input[i]!.tai;
+    if (t !== undefined && Number.isFinite(t)) last = t;
+    time[i] = last;
+  }
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const sorted = Array.from(order).sort((i, j) => {
+    const dt = time[i]! - time[j]!;
+    if (dt !== 0) return dt;
+    const a = input[i]!, b = input[j]!;
+    if (a.apid !== b.apid) return a.apid - b.apid;
+    const ds = sequenceDelta(a.sequenceCount, b.sequenceCount);
+    return ds !== 0 ? ds : i - j;
+  });
+  const packets: L0Packet[] = [];
+  const arrival: number[] = [];
+  let duplicates = 0;
+  let groupStart = 0;
+  for (const i of sorted) {
+    const p = input[i]!;
+    const prev = packets[packets.length - 1];
+    const prevIndex = arrival[arrival.length - 1];
+    if (prev === undefined || prevIndex === undefined || time[prevIndex] !== time[i] || prev.apid !== p.apid || prev.sequenceCount !== p.sequenceCount) {
+      groupStart = packets.length;
+    } else {
+      // Same time, APID and count: a duplicate when the bytes equal any kept packet of the group.
+      let dup = false;
+      for (let k = groupStart; k < packets.length && !dup; k++) dup = sameBytes(packets[k]!.bytes, p.bytes);
+      if (dup) { duplicates++; continue; }
+    }
+    packets.push(p);
+    arrival.push(i);
+  }
+  return { packets, arrival: Int32Array.from(arrival), duplicates };
+}

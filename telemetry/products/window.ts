@@ -1,0 +1,67 @@
+/**
+ * @module Product windows: which L0 product a packet time falls in. A UTC day (default), any fixed ISO-8601
+ * duration (`PT1H`, `PT30M`, `P1D`; aligned to 1970-01-01T00:00:00Z, so `PT1H` windows start on the hour), or
+ * orbits, given by an {@link OrbitNumbering} (the planning module's orbit numbers, when it provides them).
+ */
+import { inLeapSecond, taiToUtcUnix, utcUnixToTai } from '../../src/time/index.js';
+
+/** One window: an id used in product names, and its TAI bounds [start, stop). */
+export interface ProductWindow {
+  /** `20260101` (day), `20260101t010000` (sub-day durations), `orbit_000123` (orbits). */
+  readonly id: string;
+  readonly startTai: number;
+  readonly stopTai: number;
+}
+
+/** Orbit numbers from planning: the orbit containing a TAI instant. */
+export type OrbitNumbering = (tai: number) => { readonly orbit: number; readonly startTai: number; readonly stopTai: number };
+
+/** A window kind as parsed from `--window` or the config. */
+export type WindowSpec =
+  | { readonly kind: 'day' }
+  | { readonly kind: 'duration'; readonly seconds: number; readonly text: string }
+  | { readonly kind: 'orbit' };
+
+/**
+ * Parse `day`, `orbit`, or an ISO-8601 duration of days, hours, minutes and seconds (`P1D`, `PT1H`, `PT90M`,
+ * `PT3600S`, `P1DT12H`). Years, months and weeks are refused (not fixed lengths).
+ * @throws RangeError on anything else, or a duration under one second.
+ */
+export function parseWindow(text: string): WindowSpec {
+  if (text === 'day') return { kind: 'day' };
+  if (text === 'orbit') return { kind: 'orbit' };
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
+  if (!m || text === 'P' || text.endsWith('T')) throw new RangeError(`window ${JSON.stringify(text)}: expected day, orbit or an ISO-8601 duration such as PT1H`);
+  const seconds = Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  if (seconds < 1) throw new RangeError(`window ${JSON.stringify(text)}: must be at least one second`);
+  return { kind: 'duration', seconds, text };
+}
+
+const compact = (unixSeconds: number, withTime: boolean): string => {
+  const iso = new Date(unixSeconds * 1000).toISOString();
+  const day = iso.slice(0, 10).replace(/-/g, '');
+  return withTime ? `${day}t${iso.slice(11, 19).replace(/:/g, '')}` : day;
+};
+
+/**
+ * The function placing a TAI instant in its window.
+ * @throws RangeError for `orbit` without an orbit numbering.
+ */
+export function windowFunction(spec: WindowSpec, orbits?: OrbitNumbering): (tai: number) => ProductWindow {
+  if (spec.kind === 'orbit') {
+    if (!orbits) throw new RangeError('orbit windows need orbit numbers from planning (not available yet): use day or a duration');
+    return (tai) => {
+      const o = orbits(tai);
+      return { id: `orbit_${String(o.orbit).padStart(6, '0')}`, startTai: o.startTai, stopTai: o.stopTai };
+    };
+  }
+  const seconds = spec.kind === 'day' ? 86400 : spec.seconds;
+  const withTime = seconds % 86400 !== 0;
+  return (tai) => {
+    // During an inserted leap second taiToUtcUnix holds at the following midnight; 23:59:60 belongs to the window
+    // that ends there (its TAI is below that window's stop).
+    const utc = Math.floor(taiToUtcUnix(tai)) - (inLeapSecond(tai) ? 1 : 0);
+    const start = Math.floor(utc / seconds) * seconds;
+    return { id: compact(start, withTime), startTai: utcUnixToTai(start), stopTai: utcUnixToTai(start + seconds) };
+  };
+}
