@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../src/errors.js';
+import { loadTcDatabase } from '../database/load.js';
+import { formatItl, itlTime, parseEvf, parseItl, parseItlTime, type Timeline } from './itl.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const db = loadTcDatabase(path.join(root, 'fixtures/planning/sim.tcdb.json'));
+const t0 = Date.parse('2025-01-01T00:00:00Z');
+const timeline: Timeline = {
+  name: 'itl', instrument: 'SIM', validity: { start: t0, end: t0 + 86400_000 },
+  commands: [
+    { t: t0 + 60_000, command: 'SIM_POWER_ON', parameters: {}, request: 'PWR-UP' },
+    { t: t0 + 120_500, command: 'SIM_HV_ON', parameters: { VOLTAGE: 1200, RAMP: 12.5 }, request: 'OBS-1', constraints: { sunlit: true, latitudeDeg: { min: 0 } } },
+    { t: t0 + 180_000, command: 'SIM_OBS_START', parameters: { OBS_ID: 'OBS 7', EXPOSURE: 500, BINNING: 'B4', COMPRESS: false, TAG: '0000' }, request: 'OBS-1' },
+    { t: t0 + 181_000, command: 'SIM_OBS_START', parameters: { OBS_ID: '12345678', EXPOSURE: 1, BINNING: 'B1', COMPRESS: true, TAG: 'true' } },
+  ],
+};
+
+describe('ITL (formats.md §6.2)', () => {
+  it('itlTime()/parseItlTime(): dd-Mon-yyyy_hh:mm:ss with milliseconds only when not zero', () => {
+    expect(itlTime(Date.parse('2014-01-21T06:05:09Z'))).toBe('21-Jan-2014_06:05:09');
+    expect(itlTime(Date.parse('2025-12-31T23:59:59.250Z'))).toBe('31-Dec-2025_23:59:59.250');
+    expect(parseItlTime('21-Jan-2014_06:05:09')).toBe(Date.parse('2014-01-21T06:05:09Z'));
+    expect(parseItlTime('30-Feb-2014_06:05:09')).toBeUndefined();
+    expect(parseItlTime('2014-01-21T06:05:09')).toBeUndefined();
+  });
+
+  it('formatItl() writes headers, metadata comments, units and continuation lines', () => {
+    const text = formatItl(timeline, db, { createdUnixMs: t0 });
+    expect(text).toContain('Start_time: 01-Jan-2025_00:00:00\nEnd_time: 02-Jan-2025_00:00:00\n');
+    expect(text).toContain('# SIM - REQUEST=OBS-1\n# SIM - CONSTRAINTS={"sunlit":true,"latitudeDeg":{"min":0}}\n01-Jan-2025_00:02:00.500  SIM  *  SIM_HV_ON  ( VOLTAGE=1200 [V] \\\n');
+    expect(text).toMatch(/RAMP=12\.5 \[V\/s\] \)\n/);
+    expect(text).toContain('OBS_ID="OBS 7"');
+    expect(text).toContain('BINNING=B4');
+    expect(text).toContain('COMPRESS=FALSE');
+  });
+
+  it('an export re-imported is equal (times, commands, parameter values and types, requests, constraints)', () => {
+    const back = parseItl(formatItl(timeline, db, { waiver: 'ok', violations: 1 }), 'x.itl', { name: 'itl' });
+    expect(back.timeline).toEqual(timeline);
+    expect(back.header).toMatchObject({ Version: '1' });
+  });
+
+  it('reads EPS relative entries through an EVF, MAJIS OBS blocks, profiles and comments', () => {
+    const evf = parseEvf('Start_time: 01-Jan-2025_00:00:00\n01-Jan-2025_01:00:00  MD_OBS1_SO  (COUNT = 1)\n01-Jan-2025_03:00:00  MD_OBS1_SO  (COUNT = 2)\n', 'e.evf');
+    const text = [
+      'Version: 00001', 'Source_file: other.itl', '# a comment',
+      'MD_OBS1_SO (COUNT = 2) +00:10:00  SIM  SCIENCE  SIM_PING',
+      'MD_OBS1_SO -1_00:00:30  SIM  *  SIM_HTR_SET  ( SETPOINT = 25 [degC] POWER_PROFILE = 00:00:00 5 [W] 00:01:00 0 [W] )',
+      '01-Jan-2025_04:00:00  SIM  OBS_START  DARK_01',
+      '01-Jan-2025_04:00:10  SIM  *  SIM_PING  # trailing comment',
+      '01-Jan-2025_04:05:00  SIM  OBS_END  DARK_01',
+    ].join('\n');
+    const { timeline: tl, header } = parseItl(text, 'r.itl', { evf });
+    expect(header).toEqual({ Version: '00001' });
+    expect(tl.commands).toEqual([
+      { t: Date.parse('2025-01-01T03:10:00Z'), command: 'SIM_PING', parameters: {}, mode: 'SCIENCE' },
+      { t: Date.parse('2024-12-31T00:59:30Z'), command: 'SIM_HTR_SET', parameters: { SETPOINT: 25 } },
+      { t: Date.parse('2025-01-01T04:00:10Z'), command: 'SIM_PING', parameters: {}, request: 'DARK_01' },
+    ]);
+  });
+
+  it('bad lines are reported all at once, each with file:line', () => {
+    const text = ['Start_time: 32-Jan-2025_00:00:00', 'garbage here', '01-Jan-2025_00:00:00  SIM  *  SIM_HTR_SET  ( SETPOINT )', 'EVT +00:00:01  SIM  *  SIM_PING', '01-Jan-2025_04:00:00  SIM  OBS_START  A'].join('\n');
+    try {
+      parseItl(text, 'bad.itl');
+      throw new Error('no error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).problems.map((p) => p.path)).toEqual(['bad.itl:2', 'bad.itl:3', 'bad.itl:4', 'bad.itl:5', 'bad.itl: Start_time']);
+      expect((e as InputError).problems[2]!.message).toMatch(/EVT \(COUNT = 1\) is not in the event file \(none given: use --evf FILE\)/);
+    }
+    expect(() => parseEvf('01-Jan-2025_01:00:00 LABEL\n', 'e.evf')).toThrow(/e\.evf:1: expected/);
+  });
+});
