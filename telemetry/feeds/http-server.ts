@@ -8,7 +8,7 @@
  *   last record sent; the request's `after` when nothing matched) and `X-Idoc-More` (`1` when `limit` cut the
  *   answer short: ask again from the cursor). `from` is inclusive, `to` exclusive. Default limit 100 000.
  * - `GET /status` → JSON: files, packets per APID, time span, requests served.
- * Bad parameters → 400 with a JSON `{ "error": … }`.
+ * Bad parameters → 400 with a JSON `{ "error": … }`. Served from files, or from an idoc archive (packet-index.ts).
  */
 import http from 'node:http';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -52,6 +52,7 @@ class PacketReader {
   async bytes(i: number): Promise<Uint8Array> {
     const held = this.index.held.get(i);
     if (held) return held;
+    if (this.index.readPacket) return this.index.readPacket(i);
     const file = this.index.fileOf[i]!;
     const offset = this.index.offset[i]!;
     const length = this.index.length[i]!;
@@ -207,7 +208,10 @@ export async function startFeedServer(index: PacketIndex, port: number, host = '
     server, port: bound, url: `http://${hostInUrl}:${bound}`,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
-      server.close(() => resolve());
+      server.close(() => {
+        index.close?.();
+        resolve();
+      });
     }),
   };
 }

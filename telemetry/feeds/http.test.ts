@@ -101,6 +101,23 @@ describe('feed server and HTTP feed', () => {
     }
   });
 
+  it('serves an idoc archive folder by DDS time, the same records as the files it was filled from', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'idoc-serve-archive-'));
+    try {
+      const { openArchive } = await import('../../src/store/index.js');
+      const archive = openArchive(dir, { fsync: false });
+      const { batch } = splitBuffer(await readFile(SAMPLE('sim.dds')), { framing: 'dds' });
+      archive.storeBatch(batch.packets.map((packet) => ({ packet, tai: undefined, route: 'sim', feed: 'test', source: 'sim.dds', receivedUnixMs: 0 })));
+      archive.close();
+      const s = await serve(await indexPacketFolder(dir));
+      const units = await pullAll(httpFeed({ name: 'web', url: s.url, apids: [[1101, 1101]] }).pull(undefined, new AbortController().signal));
+      const got = units.flatMap((u) => ddsRecords(u.bytes));
+      expect(hex(got)).toEqual(hex(records.filter((r) => r.apid === 1101)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('GET /status describes the holdings', async () => {
     const s = await serve();
     const status = (await (await fetch(`${s.url}/status`)).json()) as Record<string, unknown>;

@@ -4,8 +4,10 @@
  * time, per option) and where its bytes are, sorted by time. Column arrays keep a million packets small.
  * Packets inside captures are not contiguous in their file (TCP segments, link headers): their bytes are
  * kept in memory. Packets without a time (no profile time, no DDS header) cannot be served by window and are
- * counted as `untimed`.
+ * counted as `untimed`. A folder holding an idoc archive (`index.sqlite`, src/store) is served from the
+ * archive instead: its packets, by DDS time or packet time, read from its segment files.
  */
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
@@ -13,6 +15,9 @@ import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { taiToUtcUnix } from '../../src/time/index.js';
 import { openPacketFile, type ReadOptions } from '../framing/index.js';
 import { guessProfile } from '../inspect/walk.js';
+
+/** The index file of an idoc archive folder (src/store INDEX_FILE; named here so files need not load SQLite). */
+const ARCHIVE_INDEX_FILE = 'index.sqlite';
 
 /** Which time a packet is served by. */
 export type TimeSource =
@@ -57,6 +62,61 @@ export interface PacketIndex {
   /** Packets without a usable time (not served). */
   readonly untimed: number;
   readonly problems: readonly IndexProblem[];
+  /** Bytes of entry i when they come from elsewhere than files (an archive). */
+  readonly readPacket?: (i: number) => Uint8Array;
+  /** Release what the index holds open (an archive). */
+  close?(): void;
+}
+
+/** Columns collected in stream order, sorted by time at the end. */
+class IndexBuilder {
+  readonly t: number[] = []; readonly f: number[] = []; readonly off: number[] = []; readonly len: number[] = [];
+  readonly ap: number[] = []; readonly st: number[] = []; readonly vc: number[] = [];
+  readonly held = new Map<number, Uint8Array>();
+  untimed = 0;
+  add(us: number, file: number, offset: number, length: number, apid: number, station: number, vc: number, bytes?: Uint8Array): void {
+    if (bytes) this.held.set(this.t.length, bytes);
+    this.t.push(us); this.f.push(file); this.off.push(offset); this.len.push(length); this.ap.push(apid); this.st.push(station); this.vc.push(vc);
+  }
+  /** Sort by time (stable: ties keep stream order) into column arrays. */
+  finish(root: string, files: string[], problems: IndexProblem[]): PacketIndex {
+    const { t } = this;
+    const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]! || a - b);
+    const n = order.length;
+    const index = {
+      root, files, count: n, untimed: this.untimed, problems,
+      timeUs: new Float64Array(n), fileOf: new Uint32Array(n), offset: new Float64Array(n), length: new Uint32Array(n),
+      apid: new Uint16Array(n), station: new Uint16Array(n), virtualChannel: new Uint16Array(n), held: new Map<number, Uint8Array>(),
+    };
+    order.forEach((k, i) => {
+      index.timeUs[i] = t[k]!; index.fileOf[i] = this.f[k]!; index.offset[i] = this.off[k]!; index.length[i] = this.len[k]!;
+      index.apid[i] = this.ap[k]!; index.station[i] = this.st[k]!; index.virtualChannel[i] = this.vc[k]!;
+      const h = this.held.get(k);
+      if (h) index.held.set(i, h);
+    });
+    return index;
+  }
+}
+
+/** Index the packets of an idoc archive (opened read-only; kept open to read packet bytes until `close`). */
+async function indexArchive(root: string, source: TimeSource): Promise<PacketIndex> {
+  const { openArchive } = await import('../../src/store/index.js');
+  const archive = openArchive(root, { readonly: true });
+  const b = new IndexBuilder();
+  for (const row of archive.query()) {
+    let us: number | undefined;
+    if (row.dds && source !== 'packet') us = Math.round(row.dds.unixMs * 1000);
+    else if (source !== 'dds' && row.tai !== undefined) us = Math.round(taiToUtcUnix(row.tai) * 1e6);
+    if (us === undefined) {
+      b.untimed++;
+      continue;
+    }
+    b.add(us, 0, row.raw, row.length, row.apid, row.dds?.groundStation ?? 0, row.dds?.virtualChannel ?? 0);
+  }
+  const index = b.finish(root, [root], []);
+  // bytesOf reads by (raw position, length): the other row fields are not needed.
+  type Row = Parameters<typeof archive.bytesOf>[0];
+  return { ...index, readPacket: (i) => archive.bytesOf({ raw: index.offset[i]!, length: index.length[i]! } as Row), close: () => archive.close() };
 }
 
 async function listFiles(root: string): Promise<string[]> {
@@ -75,15 +135,17 @@ async function listFiles(root: string): Promise<string[]> {
   return out;
 }
 
-/** Index every packet file under `root` (recursively; dot files skipped; empty or unreadable files noted). */
+/**
+ * Index every packet file under `root` (recursively; dot files skipped; empty or unreadable files noted), or
+ * the archive when `root` holds one.
+ */
 export async function indexPacketFolder(root: string, options: IndexOptions = {}): Promise<PacketIndex> {
   const read = options.read ?? {};
   const source = options.timeSource ?? 'auto';
+  if (existsSync(path.join(root, ARCHIVE_INDEX_FILE))) return indexArchive(root, source);
   const files = await listFiles(root);
-  const t: number[] = [], f: number[] = [], off: number[] = [], len: number[] = [], ap: number[] = [], st: number[] = [], vc: number[] = [];
-  const heldRaw = new Map<number, Uint8Array>();
+  const b = new IndexBuilder();
   const problems: IndexProblem[] = [];
-  let untimed = 0;
   const kept: string[] = [];
   for (const file of files) {
     let src;
@@ -108,32 +170,17 @@ export async function indexPacketFolder(root: string, options: IndexOptions = {}
           if (tai !== undefined) us = Math.round(taiToUtcUnix(tai) * 1e6);
         }
         if (us === undefined) {
-          untimed++;
+          b.untimed++;
           continue;
         }
-        if (capture) heldRaw.set(t.length, p.buf.slice(p.offset, p.offset + p.length));
-        t.push(us); f.push(fileIndex); off.push(p.streamOffset); len.push(p.length); ap.push(p.apid);
-        st.push(p.dds?.groundStation ?? 0); vc.push(p.dds?.virtualChannel ?? 0);
+        b.add(us, fileIndex, p.streamOffset, p.length, p.apid, p.dds?.groundStation ?? 0, p.dds?.virtualChannel ?? 0,
+          capture ? p.buf.slice(p.offset, p.offset + p.length) : undefined);
       }
     }
     if (packets) kept.push(file);
     else problems.push({ file, message: 'no packets found' });
   }
-  // Stable sort by time (ties keep file and stream order).
-  const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]! || a - b);
-  const n = order.length;
-  const index = {
-    root, files: kept, count: n, untimed, problems,
-    timeUs: new Float64Array(n), fileOf: new Uint32Array(n), offset: new Float64Array(n), length: new Uint32Array(n),
-    apid: new Uint16Array(n), station: new Uint16Array(n), virtualChannel: new Uint16Array(n), held: new Map<number, Uint8Array>(),
-  };
-  order.forEach((k, i) => {
-    index.timeUs[i] = t[k]!; index.fileOf[i] = f[k]!; index.offset[i] = off[k]!; index.length[i] = len[k]!;
-    index.apid[i] = ap[k]!; index.station[i] = st[k]!; index.virtualChannel[i] = vc[k]!;
-    const h = heldRaw.get(k);
-    if (h) index.held.set(i, h);
-  });
-  return index;
+  return b.finish(root, kept, problems);
 }
 
 /** First entry with time ≥ `us`. */
