@@ -11,6 +11,8 @@ import { registerL0 } from './l0.js';
 import { registerTc } from './tc.js';
 import { registerOrbit } from './orbit.js';
 import { registerPlan } from './plan.js';
+import { registerArchive } from './archive.js';
+import { registerRoutes } from './routes.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -21,4 +23,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerTc,
   registerOrbit,
   registerPlan,
+  registerArchive,
+  registerRoutes,
 ];

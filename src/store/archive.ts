@@ -67,8 +67,10 @@ export interface Archive {
   status(): ArchiveSummary;
   /** Packets in (packet time, APID, count) order; untimed packets first, in arrival order. */
   query(q?: PacketQuery): IterableIterator<PacketRow>;
-  /** One APID's packets in archive order: timed ones by (time, count), then the untimed ones by arrival. */
+  /** One APID's packets with a packet time, by (time, count), optionally within [fromTai, toTai). */
   apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow>;
+  /** One APID's packets without a packet time, in arrival order. */
+  untimedRows(apid: number): IterableIterator<PacketRow>;
   /** The APIDs present. */
   apids(): number[];
   /** The octets of a packet. */
@@ -400,10 +402,11 @@ class SqliteArchive implements Archive {
   *apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow> {
     const timed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`);
     for (const r of timed.iterate(apid, Math.max(fromTai ?? 0, 0), toTai ?? Number.MAX_VALUE)) yield this.toRow(r as Row);
-    if (fromTai === undefined && toTai === undefined) {
-      const untimed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey < 0 ORDER BY n`);
-      for (const r of untimed.iterate(apid)) yield this.toRow(r as Row);
-    }
+  }
+
+  *untimedRows(apid: number): IterableIterator<PacketRow> {
+    const untimed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey < 0 ORDER BY n`);
+    for (const r of untimed.iterate(apid)) yield this.toRow(r as Row);
   }
 
   *query(q: PacketQuery = {}): IterableIterator<PacketRow> {

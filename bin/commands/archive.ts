@@ -1,0 +1,116 @@
+/**
+ * @module `idoc archive status|query|gaps`: read the archive (`--archive DIR`, else the config's `archive.dir`,
+ * else ./idoc-archive). Thin: options → src/store and telemetry/gaps.
+ */
+import type { Command } from 'commander';
+import type { RegisterCommand } from './context.js';
+
+interface Flags {
+  config?: string;
+  archive?: string;
+  json?: boolean;
+  csv?: boolean;
+  apid?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+  ddsRequest?: string;
+}
+
+const common = (cmd: Command): Command => cmd
+  .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
+  .option('--config <path>', 'mission config (default: ./idoc.json when present)');
+
+async function open(flags: Flags) {
+  const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([
+    import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../src/cli/options.js'),
+  ]);
+  const mission = await resolveMission(flags);
+  const { dir } = store.archiveSettings(mission.config, flags.archive);
+  const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid).ranges : undefined;
+  const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+  const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+  const archive = store.openArchive(dir, { readonly: true });
+  const periodOf = (apid: number) => mission.config.apids.find((d) => apid >= d.apids.from && apid <= d.apids.to)?.periodSeconds;
+  return { mission, archive, apids, fromTai, toTai, periodOf };
+}
+
+export const registerArchive: RegisterCommand = (program, ctx) => {
+  const archive = program.command('archive').description('the packet archive: status, query, gaps');
+
+  common(archive.command('status'))
+    .description('per APID: packets, time span, last ingest, gaps, duplicates, CRC errors; feed cursors')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: Flags) => {
+      const { mission, archive: a, periodOf } = await open(flags);
+      try {
+        const [{ findGaps }, { archiveStatusReport, formatArchiveStatus }] = await Promise.all([
+          import('../../telemetry/gaps/index.js'), import('../../telemetry/gaps/status.js'),
+        ]);
+        const report = archiveStatusReport(a.status(), findGaps(a, { periodOf }), mission.apidName);
+        ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatArchiveStatus(report));
+        ctx.setExit(report.gaps || report.crcErrors ? 1 : 0);
+      } finally {
+        a.close();
+      }
+    });
+
+  common(archive.command('query'))
+    .description('packets by APID and packet time, as `packets cat` writes them (or NDJSON with --json)')
+    .option('--apid <list>', 'only these APIDs, e.g. 1100,1110-1119')
+    .option('--from <utc>', 'packet time at or after this UTC time')
+    .option('--to <utc>', 'packet time before this UTC time')
+    .option('--json', 'one JSON record per packet (NDJSON), with the packet in hex')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action(async (flags: Flags) => {
+      const { archive: a, apids, fromTai, toTai } = await open(flags);
+      try {
+        const [{ createPacketSink }, { queryRecord }] = await Promise.all([import('../../telemetry/inspect/sink.js'), import('../../telemetry/gaps/status.js')]);
+        const q = { ...(apids ? { apids } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}) };
+        const sink = await createPacketSink(flags.out, ctx.io);
+        try {
+          const enc = new TextEncoder();
+          for (const row of a.query(q)) {
+            const bytes = a.bytesOf(row);
+            await sink.write(flags.json ? enc.encode(`${JSON.stringify(queryRecord(row, bytes))}\n`) : bytes);
+          }
+          await sink.commit();
+        } catch (e) {
+          await sink.abort();
+          throw e;
+        }
+      } finally {
+        a.close();
+      }
+    });
+
+  common(archive.command('gaps'))
+    .description('every gap per APID (sequence count, wrap-aware; cadence breaks where periodSeconds is declared)')
+    .option('--apid <list>', 'only these APIDs')
+    .option('--from <utc>', 'only packets at or after this UTC time')
+    .option('--to <utc>', 'only packets before this UTC time')
+    .option('--json', 'machine-readable output')
+    .option('--csv', 'CSV output')
+    .option('--dds-request <dir>', 'write DDS request files (<id>.XML) asking again for the missing windows')
+    .action(async (flags: Flags) => {
+      const { mission, archive: a, apids, fromTai, toTai, periodOf } = await open(flags);
+      try {
+        const { findGaps, gapRecord, gapsCsv, gapsTable, gapWindows, writeGapRequests, windowRequestId } = await import('../../telemetry/gaps/index.js');
+        const gaps = findGaps(a, { ...(apids ? { apids } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), periodOf });
+        const records = gaps.map((g) => gapRecord(g, mission.apidName(g.apid)));
+        if (flags.ddsRequest !== undefined) {
+          const { mkdir } = await import('node:fs/promises');
+          await mkdir(flags.ddsRequest, { recursive: true });
+          const windows = gapWindows(gaps);
+          const files = await writeGapRequests(flags.ddsRequest, windows);
+          if (flags.json) ctx.io.out(`${JSON.stringify({ requests: windows.map((w, i) => ({ id: windowRequestId(w), file: files[i], apid: w.apid, start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString(), gaps: w.gaps, missing: w.missing })) }, null, 2)}\n`);
+          else for (const f of files) ctx.io.out(`${f}\n`);
+        } else if (flags.json) ctx.io.out(`${JSON.stringify({ gaps: records }, null, 2)}\n`);
+        else if (flags.csv) ctx.io.out(gapsCsv(records));
+        else ctx.io.out(gapsTable(records));
+        ctx.setExit(gaps.length ? 1 : 0);
+      } finally {
+        a.close();
+      }
+    });
+};

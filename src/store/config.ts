@@ -1,0 +1,29 @@
+/**
+ * @module The `archive` section of the mission configuration (schemas/config-archive.schema.json): where the
+ * archive is and how it opens. `--archive DIR` wins over `archive.dir`; the default is `./idoc-archive`.
+ */
+import path from 'node:path';
+import type { MissionConfig } from '../config/index.js';
+import type { ArchiveOptions } from './archive.js';
+import { checkedSection, configRelative } from './section-schema.js';
+
+interface ArchiveSection { dir?: string; segmentMegabytes?: number; synchronous?: 'full' | 'normal' }
+
+/** The default archive folder name. */
+export const DEFAULT_ARCHIVE_DIR = 'idoc-archive';
+
+/**
+ * The archive directory and options for a command.
+ * @throws InputError when the section fails its schema.
+ */
+export function archiveSettings(config: MissionConfig, flagDir?: string, cwd = process.cwd()): { dir: string; options: ArchiveOptions } {
+  const s = checkedSection<ArchiveSection>(config, 'archive') ?? {};
+  const dir = flagDir !== undefined ? path.resolve(cwd, flagDir) : s.dir !== undefined ? configRelative(config, s.dir, cwd) : path.resolve(cwd, DEFAULT_ARCHIVE_DIR);
+  return {
+    dir,
+    options: {
+      ...(s.segmentMegabytes !== undefined ? { segmentBytes: s.segmentMegabytes * 1024 * 1024 } : {}),
+      ...(s.synchronous !== undefined ? { synchronous: s.synchronous } : {}),
+    },
+  };
+}

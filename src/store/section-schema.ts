@@ -1,0 +1,52 @@
+/**
+ * @module Checking one section of the mission configuration (`routes`, `archive`, …) against its own schema
+ * file `schemas/config-<section>.schema.json` (ajv, draft 2020-12), with problems located `file#/section/…`
+ * like src/config reports the main schema.
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ajvErrorsToProblems, pointerToken, type PointerProblem } from '../config/schema-problems.js';
+import type { MissionConfig } from '../config/index.js';
+import { InputError, type Problem } from '../errors.js';
+
+const validators = new Map<string, ValidateFunction>();
+
+function schemaPath(relative: string): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`${relative} not found above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+function validator(section: string): ValidateFunction {
+  const hit = validators.get(section);
+  if (hit) return hit;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false });
+  const v = ajv.compile(JSON.parse(readFileSync(schemaPath(`schemas/config-${section}.schema.json`), 'utf8')) as object);
+  validators.set(section, v);
+  return v;
+}
+
+/** The section's data (undefined when absent) after its schema check; `extra` adds checks beyond the schema. */
+export function checkedSection<T>(config: MissionConfig, section: string, extra?: (data: T) => PointerProblem[]): T | undefined {
+  const raw = config.raw;
+  const data = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[section] : undefined;
+  if (data === undefined) return undefined;
+  const validate = validator(section);
+  const problems: PointerProblem[] = validate(data) ? (extra ? extra(data as T) : []) : ajvErrorsToProblems(validate.errors ?? []);
+  if (problems.length === 0) return data as T;
+  const file = config.file ?? '(built-in configuration)';
+  const located = problems.map((p): Problem => ({ code: p.code, path: `${file}#/${pointerToken(section)}${p.pointer}`, message: p.message }));
+  throw new InputError(`${file}: ${located.length} problem${located.length === 1 ? '' : 's'} in the ${section} section`, located);
+}
+
+/** Resolve a path written in the config: relative to the config file's folder, else to `cwd`. */
+export function configRelative(config: MissionConfig, p: string, cwd = process.cwd()): string {
+  return path.resolve(config.file ? path.dirname(config.file) : cwd, p);
+}
