@@ -5,4 +5,4 @@ export { STATE_EVENTS, type StateEvent } from './rules/event-state.js';
 export { defaultRuleSet, loadRules, parseRules, ruleSetFromJson, type ConfiguredRule, type RuleSet } from './rules-file.js';
 export { mergeStations, resolveCommands, validatePlan, type ValidateInput, type ValidationReport, type Violation } from './validate.js';
 export { reportJson, reportJunit, reportText } from './report.js';
-export { matches, matchText, type CommandMatch } from './_match.js';
+export type { CommandMatch } from './_match.js';

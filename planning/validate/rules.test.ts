@@ -12,15 +12,15 @@ import { reportJunit, reportText } from './report.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const db = loadTcDatabase(path.join(root, 'fixtures/planning/sim.tcdb.json'));
 
-type Row = [string, string, Record<string, JsonValue>?];
+type Row = readonly [number, string, Record<string, JsonValue>?];
 /** A tiny plan: one row per command, times in seconds after 2025-01-01T00:00Z. */
-const plan = (rows: readonly (readonly [number, ...Row])[], extra: Record<string, unknown> = {}) =>
+const plan = (rows: readonly Row[], extra: Record<string, unknown> = {}) =>
   planFromJson({
     formatVersion: 1, name: 't', validity: { start: '2025-01-01T00:00:00Z', end: '2025-01-02T00:00:00Z' }, initialMode: 'STANDBY',
     commands: rows.map(([s, command, parameters]): PlanCommandJson => ({ time: new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString(), command, ...(parameters ? { parameters } : {}) })),
     ...extra,
   }, 'test.plan.json');
-const run = (kind: string, options: Record<string, unknown>, rows: readonly (readonly [number, ...Row])[]) =>
+const run = (kind: string, options: Record<string, unknown>, rows: readonly Row[]) =>
   validatePlan({ plan: plan(rows), db, rules: ruleSetFromJson({ rules: [{ id: 'R', kind, options }] }, 'test.rules.json') })
     .violations.map((v) => [v.index, v.messageId]);
 
