@@ -45,10 +45,14 @@ function fakeDds(requestDir: string, deliveryDir: string, opts: { answer?: (id: 
         const wanted = records.filter((x) => r.apids.includes(x.apid) && x.timeUs >= r.startMs * 1000 && x.timeUs < r.endMs * 1000);
         const body = Buffer.concat(wanted.map((x) => x.bytes));
         const dat = path.join(deliveryDir, `${r.id}.DAT`);
-        const half = body.length >> 1;
-        await writeFile(dat, body.subarray(0, half));
-        await new Promise((res) => setTimeout(res, 15));
-        await appendFile(dat, body.subarray(half));
+        // Written in 30 parts ~5 ms apart (a slow sync), well inside one poll interval (60 ms): the size
+        // changes between any two polls until the file is whole.
+        const part = Math.max(1, Math.ceil(body.length / 30));
+        await writeFile(dat, body.subarray(0, part));
+        for (let at = part; at < body.length; at += part) {
+          await new Promise((res) => setTimeout(res, 4));
+          await appendFile(dat, body.subarray(at, at + part));
+        }
       }
     })().finally(() => (busy = false));
   }, 10);
@@ -57,7 +61,7 @@ function fakeDds(requestDir: string, deliveryDir: string, opts: { answer?: (id: 
 }
 
 const options = (o: Partial<DdsExchangeOptions> = {}): DdsExchangeOptions => ({
-  name: 'dds', requestDir: dir, apids: [1100, 1120], windowMs: 100_000, delayMs: 0, pollMs: 20, timeoutMs: 5000,
+  name: 'dds', requestDir: dir, apids: [1100, 1120], windowMs: 100_000, delayMs: 0, pollMs: 60, timeoutMs: 5000,
   startMs: firstS * 1000, now: () => (firstS + 400) * 1000, ...o,
 });
 
@@ -131,7 +135,7 @@ describe('ddsExchangeFeed()', () => {
   });
 
   it('a timeout stops the pull with a FeedError, the cursor stays; a late answer is taken next run without asking again', async () => {
-    const feed = ddsExchangeFeed(options({ timeoutMs: 150 }));
+    const feed = ddsExchangeFeed(options({ timeoutMs: 250 }));
     const seen: string[] = [];
     const run = async (): Promise<void> => {
       for await (const u of feed.pull(undefined, new AbortController().signal)) seen.push(u.cursorAfter!);
