@@ -3,7 +3,7 @@
  * file `schemas/config-<section>.schema.json` (ajv, draft 2020-12), with problems located `file#/section/…`
  * like src/config reports the main schema.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +33,30 @@ function validator(section: string): ValidateFunction {
   return v;
 }
 
+/**
+ * ajv errors → problems. A `oneOf` whose branches fail on type (an APID that is neither a number in range nor
+ * a pair) is dropped by the shared filter as an echo; it is reported here with the alternative's description.
+ */
+function schemaProblems(errors: readonly ErrorObject[]): PointerProblem[] {
+  const problems = ajvErrorsToProblems(errors);
+  const seen = new Set(problems.map((p) => p.pointer));
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' || seen.has(e.instancePath)) continue;
+    seen.add(e.instancePath);
+    const ps = e.parentSchema as { description?: unknown } | undefined;
+    const what = typeof ps?.description === 'string' ? ps.description.replace(/\.$/, '') : 'one of the allowed forms';
+    problems.push({ code: 'oneOf', pointer: e.instancePath, message: `must be ${what.charAt(0).toLowerCase()}${what.slice(1)} (got ${JSON.stringify(e.data)})` });
+  }
+  return problems;
+}
+
 /** The section's data (undefined when absent) after its schema check; `extra` adds checks beyond the schema. */
 export function checkedSection<T>(config: MissionConfig, section: string, extra?: (data: T) => PointerProblem[]): T | undefined {
   const raw = config.raw;
   const data = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[section] : undefined;
   if (data === undefined) return undefined;
   const validate = validator(section);
-  const problems: PointerProblem[] = validate(data) ? (extra ? extra(data as T) : []) : ajvErrorsToProblems(validate.errors ?? []);
+  const problems: PointerProblem[] = validate(data) ? (extra ? extra(data as T) : []) : schemaProblems(validate.errors ?? []);
   if (problems.length === 0) return data as T;
   const file = config.file ?? '(built-in configuration)';
   const located = problems.map((p): Problem => ({ code: p.code, path: `${file}#/${pointerToken(section)}${p.pointer}`, message: p.message }));
