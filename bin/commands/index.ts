@@ -6,6 +6,7 @@ import type { RegisterCommand } from './context.js';
 import { registerFeed } from './feed.js';
 import { registerReplay } from './replay.js';
 import { registerPackets } from './packets.js';
+import { registerIngest } from './ingest.js';
 import { registerTime } from './time.js';
 import { registerL0 } from './l0.js';
 import { registerTc } from './tc.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
   registerReplay,
   registerPackets,
+  registerIngest,
   registerTime,
   registerL0,
   registerTc,

@@ -14,6 +14,8 @@ import { frameChunks, type FramedUnit } from './frame-unit.js';
 import { InputError } from '../../src/errors.js';
 import type { FeedStats, IngestArchive, IngestItem, IngestRouter } from './types.js';
 
+const QUARANTINE = 'quarantine';
+
 /** The archive could not take a batch (disk full, I/O error): the run must stop, whatever the feed. */
 export class ArchiveWriteError extends InputError {}
 
@@ -52,14 +54,14 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
   let skipped = 0;
   const toItems = (b: Batch): IngestItem[] => {
     const received = now();
-    const items: IngestItem[] = new Array(b.packets.length);
-    for (let i = 0; i < b.packets.length; i++) {
-      const p = b.packets[i]!;
-      const route = ctx.router.routeOf(p.apid);
-      if (route === 'quarantine') ctx.stats.quarantined++;
+    const items: IngestItem[] = [];
+    for (const p of b.packets) {
+      const route = ctx.router.dispatch(p);
+      if (route.name === QUARANTINE) ctx.stats.quarantined++;
       if (p.crc === 'bad') ctx.stats.crcErrors++;
+      if (!route.archive) continue;
       const tai = p.type === 0 && p.secondaryHeader ? packetTimeOf(p.buf, p.offset, p.length, ctx.profile, timeOffset) : undefined;
-      items[i] = { packet: p, tai, route, feed: unit.feed, source: unit.source, receivedUnixMs: received };
+      items.push({ packet: p, tai, route: route.name, feed: unit.feed, source: unit.source, receivedUnixMs: received });
     }
     return items;
   };

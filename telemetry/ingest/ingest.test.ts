@@ -53,7 +53,7 @@ function unitOf(name: string, bytes: Uint8Array, chunk: number, cursorAfter: str
   };
 }
 
-const router = { routeOf: (apid: number) => (apid === 1100 || apid === 1101 ? 'SIM_HK' : apid === 1110 ? 'SIM_SCI' : 'quarantine') };
+const router = { dispatch: (p: { apid: number }) => ({ name: p.apid === 1100 || p.apid === 1101 ? 'SIM_HK' : p.apid === 1110 ? 'SIM_SCI' : 'quarantine', archive: true }) };
 const ctx = (archive: IngestArchive) => ({ archive, router, profile: PROFILE_PRESETS['pus-c']!, read: { crc: 'auto' as const } });
 
 describe('ingestUnit()', () => {
@@ -116,7 +116,7 @@ describe('ingestOnce()', () => {
     const lines: string[] = [];
     const log = jsonLineLogger((l) => void lines.push(l));
     const a = memoryArchive();
-    const clean = await ingestOnce([feed('a', () => [unitOf('sim.bin', files.get('sim.bin')!, 65536, undefined, [])])], { ...ctx(a), router: { routeOf: () => 'ALL' } }, log);
+    const clean = await ingestOnce([feed('a', () => [unitOf('sim.bin', files.get('sim.bin')!, 65536, undefined, [])])], { ...ctx(a), router: { dispatch: () => ({ name: 'ALL', archive: true }) } }, log);
     expect(clean.exitCode).toBe(0);
     const damaged = await ingestOnce([feed('b', () => [unitOf('sim_damaged.bin', files.get('sim_damaged.bin')!, 65536, undefined, [])])], ctx(memoryArchive()), log);
     expect(damaged.exitCode).toBe(1);

@@ -6,6 +6,7 @@
 /** One packet to store, with where it came from and where it goes: the archive's own input type. */
 export type { StoredPacketInput as IngestItem } from '../../src/store/index.js';
 import type { StoredPacketInput as IngestItem } from '../../src/store/index.js';
+import type { FramedPacket } from '../framing/index.js';
 
 /** The archive as ingest uses it: one transaction per call, the cursor saved with the packets it covers. */
 export interface IngestArchive {
@@ -13,9 +14,13 @@ export interface IngestArchive {
   cursor(feed: string): string | undefined;
 }
 
-/** Route name per APID; unknown APIDs go to `quarantine`. */
+/**
+ * Routing as ingest uses it: `dispatch` counts the packet, writes or forwards it per its route's targets, and
+ * returns the route (its name is stored; `archive: false` keeps it out of the archive). Unknown APIDs go to
+ * `quarantine`. telemetry/routing's RouteDispatcher is one.
+ */
 export interface IngestRouter {
-  routeOf(apid: number): string;
+  dispatch(p: FramedPacket): { readonly name: string; readonly archive: boolean };
 }
 
 /** Per-feed counters, for the summary, the status file and the exit code. */

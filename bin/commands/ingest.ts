@@ -1,0 +1,101 @@
+/**
+ * @module `idoc ingest --once | --watch` and `idoc ingest status`: pull every configured feed into the archive.
+ * Thin: config, feeds, routes and archive are built by their modules; telemetry/ingest runs them.
+ */
+import type { RegisterCommand } from './context.js';
+
+interface IngestFlags {
+  config?: string;
+  archive?: string;
+  once?: boolean;
+  watch?: boolean;
+  poll?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const registerIngest: RegisterCommand = (program, ctx) => {
+  const ingest = program
+    .command('ingest')
+    .description('pull telemetry from every configured feed into the archive (--once for cron, --watch as a daemon)')
+    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--archive <dir>', 'archive directory (default: config archive.dir, else ./idoc-archive)')
+    .option('--once', 'pull what is new from every feed, then exit (0 all well, 1 data problems, 2 a feed or the config failed)')
+    .option('--watch', 'run as a daemon until SIGTERM/SIGINT (drains and commits, exit 0); SIGUSR1 logs the status')
+    .option('--poll <seconds>', 'seconds between pulls of a feed with --watch (default 10)')
+    .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no JSON event lines on stderr')
+    .action(async (flags: IngestFlags) => {
+      const [{ UsageError }, { resolveMission }, { archiveDirOf }, { parseIntFlag }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/mission.js'), import('../../src/cli/archive-location.js'), import('../../src/cli/options.js'),
+      ]);
+      if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
+      const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
+      if (!mission.config.file) throw new UsageError('ingest: no mission config (./idoc.json or --config PATH) declaring feeds');
+      const [{ feedsFromConfig }, { routeTable, RouteDispatcher }, store, ingestMod, { jsonLineLogger, silentLogger }, { takeLock }, { PROFILE_PRESETS }] = await Promise.all([
+        import('../../telemetry/feeds/config.js'), import('../../telemetry/routing/index.js'), import('../../src/store/index.js'),
+        import('../../telemetry/ingest/index.js'), import('../../telemetry/ingest/log.js'), import('../../telemetry/ingest/lock.js'),
+        import('../../src/ccsds/profile.js'),
+      ]);
+      const feeds = feedsFromConfig(mission.config);
+      const router = new RouteDispatcher(routeTable(mission.config));
+      const dir = archiveDirOf(mission.config, flags.archive);
+      const log = flags.quiet ? silentLogger : jsonLineLogger((l) => ctx.io.err(l));
+      const archive = store.openArchive(dir);
+      const lock = await takeLock(dir).catch((e: unknown) => { archive.close(); throw e; });
+      const unitCtx = {
+        archive, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
+        read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
+      };
+      const stop = new AbortController();
+      const onSignal = () => { log.event('stop-requested', {}); stop.abort(); };
+      try {
+        if (flags.once) {
+          process.once('SIGTERM', onSignal);
+          process.once('SIGINT', onSignal);
+          const r = await ingestMod.ingestOnce(feeds, unitCtx, log, stop.signal);
+          ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, ...r }, null, 2)}\n` : ingestMod.formatSummary(dir, r.feeds));
+          ctx.setExit(r.exitCode);
+        } else {
+          const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
+          const statusFile = ingestMod.statusFileOf(dir);
+          const onUsr1 = () => log.event('status', { file: statusFile });
+          process.on('SIGTERM', onSignal);
+          process.on('SIGINT', onSignal);
+          process.on('SIGUSR1', onUsr1);
+          try {
+            const stats = await ingestMod.runWatch(feeds, unitCtx, log, stop.signal, { pollMs, statusFile });
+            ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, feeds: stats }, null, 2)}\n` : ingestMod.formatSummary(dir, stats));
+          } finally {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+            process.off('SIGUSR1', onUsr1);
+          }
+        }
+        await router.commit(); // raw packet files renamed into place, forwards drained
+      } catch (e) {
+        await router.abort();
+        throw e;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        archive.close();
+        await lock.release();
+      }
+    });
+
+  ingest
+    .command('status')
+    .description('per-feed state, rates and counters of the running (or last) ingest daemon')
+    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--archive <dir>', 'archive directory')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: IngestFlags) => {
+      const [{ resolveMission }, { archiveDirOf }, ingestMod] = await Promise.all([
+        import('../../src/cli/mission.js'), import('../../src/cli/archive-location.js'), import('../../telemetry/ingest/index.js'),
+      ]);
+      const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
+      const status = await ingestMod.readStatus(archiveDirOf(mission.config, flags.archive));
+      ctx.io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : ingestMod.formatStatus(status));
+    });
+};
