@@ -86,9 +86,7 @@ function concatBytes(parts: readonly Uint8Array[]): { bytes: Uint8Array; offsets
   const offsets = new Float64Array(parts.length);
   let n = 0;
   for (let i = 0; i < parts.length; i++) { offsets[i] = n; n += parts[i]!.length; }
-  const bytes = Buffer.allocUnsafe(n);
-  for (let i = 0; i < parts.length; i++) bytes.set(parts[i]!, offsets[i]!);
-  return { bytes, offsets };
+  return { bytes: Buffer.concat(parts as Uint8Array[], n), offsets };
 }
 
 /** Latest version number of `productId` among the labels in `dir` (0 when none). */
@@ -116,6 +114,7 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
   routes.forEach((r, k) => { for (const [a, b] of r.apids) for (let x = a; x <= b; x++) if (routeOf[x] === -1) routeOf[x] = k; });
   const declared = routes.length > 0;
   const buckets = new Map<string, Bucket>();
+  const current: (Bucket | undefined)[] = [];
   const lastTai = new Float64Array(2048).fill(NaN);
   let count = 0, bytes = 0, unrouted = 0;
   const add = (p: L0Packet): void => {
@@ -135,10 +134,15 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
     const t = p.tai ?? (Number.isNaN(lastTai[apid]!) ? (p.receivedUnixMs !== undefined ? utcUnixToTai(p.receivedUnixMs / 1000) : 0) : lastTai[apid]!);
     if (p.tai !== undefined) lastTai[apid] = p.tai;
     if ((options.fromTai !== undefined && t < options.fromTai) || (options.toTai !== undefined && t >= options.toTai)) return;
-    const w = windowOf(t);
-    const key = `${k}\u0000${w.id}`;
-    let b = buckets.get(key);
-    if (!b) { b = { route, window: w, packets: [] }; buckets.set(key, b); }
+    // The window of the route's previous packet usually holds this one too: no window lookup per packet.
+    let b = current[k];
+    if (b === undefined || t < b.window.startTai || t >= b.window.stopTai) {
+      const w = windowOf(t);
+      const key = `${k}\u0000${w.id}`;
+      b = buckets.get(key);
+      if (!b) { b = { route, window: w, packets: [] }; buckets.set(key, b); }
+      current[k] = b;
+    }
     b.packets.push(p);
   };
   if (Symbol.iterator in packets) {

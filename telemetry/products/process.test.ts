@@ -36,7 +36,7 @@ describe('sortPackets()', () => {
   it('orders equal-time segments by count across the 16383 → 0 wrap, and removes identical packets only', () => {
     const a = pkt(5, 16383, T0, 1), b = pkt(5, 0, T0, 0), c = pkt(5, 1, T0, 2);
     const altered = { ...c, bytes: c.bytes.slice() };
-    altered.bytes[altered.bytes.length - 3] ^= 1;
+    altered.bytes[altered.bytes.length - 3] = altered.bytes[altered.bytes.length - 3]! ^ 1;
     const r = sortPackets([c, b, a, { ...b }, altered]);
     expect(r.packets.map((p) => p.sequenceCount)).toEqual([16383, 0, 1, 1]);
     expect(r.duplicates).toBe(1);
