@@ -43,7 +43,7 @@ export function pds3Label(input: Pds3LabelInput): string {
   const lines: string[] = [];
   let depth = 0;
   const kv = (k: string, v: string | number) => lines.push(`${'  '.repeat(depth)}${k.padEnd(Math.max(0, 24 - 2 * depth))} = ${v}`);
-  const open = (o: string, name: string) => { kv('OBJECT', name); depth++; void o; };
+  const open = (name: string) => { kv('OBJECT', name); depth++; };
   const close = (name: string) => { depth--; kv('END_OBJECT', name); };
   kv('PDS_VERSION_ID', 'PDS3');
   kv('LABEL_REVISION_NOTE', quoted('idoc L0 product label'));
@@ -71,19 +71,19 @@ export function pds3Label(input: Pds3LabelInput): string {
   kv('DESCRIPTION', quoted(`${input.title}. ${qualitySummary(input.quality)}`));
   input.dataFile.runs.forEach((r, i) => {
     const name = `PACKETS_${i + 1}_TABLE`;
-    open('TABLE', name);
+    open(name);
     kv('INTERCHANGE_FORMAT', 'BINARY');
     kv('ROWS', r.records);
     kv('COLUMNS', 2);
     kv('ROW_BYTES', r.length);
     kv('DESCRIPTION', quoted(`${r.records} CCSDS packet(s) of ${r.length} octets each`));
-    open('COLUMN', 'COLUMN');
+    open('COLUMN');
     kv('NAME', 'PRIMARY_HEADER');
     kv('DATA_TYPE', 'MSB_BIT_STRING');
     kv('START_BYTE', 1);
     kv('BYTES', 6);
     for (const b of PRIMARY_HEADER_BITS) {
-      open('BIT_COLUMN', 'BIT_COLUMN');
+      open('BIT_COLUMN');
       kv('NAME', b.name.toUpperCase());
       kv('BIT_DATA_TYPE', 'MSB_UNSIGNED_INTEGER');
       kv('START_BIT', b.start);
@@ -91,7 +91,7 @@ export function pds3Label(input: Pds3LabelInput): string {
       close('BIT_COLUMN');
     }
     close('COLUMN');
-    open('COLUMN', 'COLUMN');
+    open('COLUMN');
     kv('NAME', 'PACKET_DATA_FIELD');
     kv('DATA_TYPE', 'MSB_UNSIGNED_INTEGER');
     kv('START_BYTE', 7);
@@ -103,7 +103,7 @@ export function pds3Label(input: Pds3LabelInput): string {
   });
   for (const t of index) {
     const name = `${t.name.toUpperCase()}_TABLE`;
-    open('TABLE', name);
+    open(name);
     kv('INTERCHANGE_FORMAT', 'BINARY');
     kv('ROWS', t.records);
     kv('COLUMNS', t.fields.length);
@@ -111,7 +111,7 @@ export function pds3Label(input: Pds3LabelInput): string {
     kv('DESCRIPTION', quoted(t.description));
     let start = 1;
     for (const f of t.fields) {
-      open('COLUMN', 'COLUMN');
+      open('COLUMN');
       kv('NAME', f.name.toUpperCase());
       kv('DATA_TYPE', ODL_TYPES[f.dataType] ?? 'MSB_UNSIGNED_INTEGER');
       kv('START_BYTE', start);
@@ -124,12 +124,12 @@ export function pds3Label(input: Pds3LabelInput): string {
   }
   input.framesFile?.runs.forEach((r, i) => {
     const name = `FRAMES_${i + 1}_TABLE`;
-    open('TABLE', name);
+    open(name);
     kv('INTERCHANGE_FORMAT', 'BINARY');
     kv('ROWS', r.records);
     kv('COLUMNS', 1);
     kv('ROW_BYTES', r.length);
-    open('COLUMN', 'COLUMN');
+    open('COLUMN');
     kv('NAME', 'FRAME_DATA');
     kv('DATA_TYPE', 'MSB_UNSIGNED_INTEGER');
     kv('START_BYTE', 1);
