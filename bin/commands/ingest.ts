@@ -2,6 +2,7 @@
  * @module `idoc ingest --once | --watch` and `idoc ingest status`: pull every configured feed into the archive.
  * Thin: config, feeds, routes and archive are built by their modules; telemetry/ingest runs them.
  */
+import type { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
 
 interface IngestFlags {
@@ -26,8 +27,8 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no JSON event lines on stderr')
     .action(async (flags: IngestFlags) => {
-      const [{ UsageError }, { resolveMission }, { archiveDirOf }, { parseIntFlag }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/mission.js'), import('../../src/cli/archive-location.js'), import('../../src/cli/options.js'),
+      const [{ UsageError }, { resolveMission }, { parseIntFlag }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/mission.js'), import('../../src/cli/options.js'),
       ]);
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
@@ -39,9 +40,9 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       ]);
       const feeds = feedsFromConfig(mission.config);
       const router = new RouteDispatcher(routeTable(mission.config));
-      const dir = archiveDirOf(mission.config, flags.archive);
+      const { dir, options: archiveOptions } = store.archiveSettings(mission.config, flags.archive);
       const log = flags.quiet ? silentLogger : jsonLineLogger((l) => ctx.io.err(l));
-      const archive = store.openArchive(dir);
+      const archive = store.openArchive(dir, archiveOptions);
       const lock = await takeLock(dir).catch((e: unknown) => { archive.close(); throw e; });
       const unitCtx = {
         archive, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
@@ -90,12 +91,14 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--config <path>', 'mission config (default: ./idoc.json)')
     .option('--archive <dir>', 'archive directory')
     .option('--json', 'machine-readable output')
-    .action(async (flags: IngestFlags) => {
-      const [{ resolveMission }, { archiveDirOf }, ingestMod] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../src/cli/archive-location.js'), import('../../telemetry/ingest/index.js'),
+    .action(async (_flags: IngestFlags, cmd: Command) => {
+      // `--json`, `--config` and `--archive` are also options of `ingest`, which takes them first: read both levels.
+      const flags = cmd.optsWithGlobals<IngestFlags>();
+      const [{ resolveMission }, { archiveSettings }, ingestMod] = await Promise.all([
+        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/ingest/index.js'),
       ]);
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
-      const status = await ingestMod.readStatus(archiveDirOf(mission.config, flags.archive));
+      const status = await ingestMod.readStatus(archiveSettings(mission.config, flags.archive).dir);
       ctx.io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : ingestMod.formatStatus(status));
     });
 };
