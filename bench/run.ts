@@ -6,11 +6,12 @@
  *   (a) a plain Node walk over the packet headers and (b) the same walk with a byte-at-a-time table CRC.
  * Peak RSS is measured for the capture and for one twice its size: flat memory means they match.
  * Then the other stages' benches, where present (geometry, PDS4 validation).
- * Options: `--packets N` (default 1,000,000), `--runs N` (default 5), `--keep` (keep the capture).
+ * Options: `--packets N` (default 1,000,000), `--runs N` (default 5), `--keep` (keep the capture),
+ * `--only inspect,ingest,archive,l0,geometry,planning,pds4` (a subset).
  */
 import { execFile } from 'node:child_process';
 import { open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -62,13 +63,14 @@ async function inspectChild(file: string) {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--only') && !process.argv[process.argv.indexOf('--only') + 1]!.split(',').includes('inspect')) return stagesOnly();
   const file = path.join(tmpdir(), `idoc-bench-${process.pid}.bin`);
   const file2 = path.join(tmpdir(), `idoc-bench-${process.pid}-x2.bin`);
   try {
     log(`generating ${PACKETS.toLocaleString('en-US')} packets …`);
     const bytes = await writeMixedCapture(file, PACKETS);
     const mb = bytes / 1e6;
-    log(`capture: ${mb.toFixed(0)} MB, ${PACKETS.toLocaleString('en-US')} packets; ${RUNS} runs each, medians\n`);
+    log(`capture: ${mb.toFixed(0)} MB, ${PACKETS.toLocaleString('en-US')} packets; ${RUNS} runs each; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores\n`);
     const plain: number[] = [], bytewise: number[] = [], slicing: number[] = [], inspect: number[] = [], rss: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       plain.push((await walk(file, undefined)).seconds);
@@ -79,7 +81,8 @@ async function main(): Promise<void> {
       inspect.push(c.seconds);
       rss.push(c.maxRssMB);
     }
-    const row = (name: string, s: number[]) => log(`${name.padEnd(46)} ${(mb / median(s)).toFixed(0).padStart(6)} MB/s  ${(PACKETS / median(s) / 1e3).toFixed(0).padStart(6)} k packets/s`);
+    const row = (name: string, s: number[]) =>
+      log(`${name.padEnd(46)} median ${(mb / median(s)).toFixed(0).padStart(5)} MB/s ${(PACKETS / median(s) / 1e3).toFixed(0).padStart(5)} k packets/s   best ${(mb / Math.min(...s)).toFixed(0).padStart(5)} MB/s`);
     row('baseline: plain header walk', plain);
     row('baseline: header walk + byte-at-a-time CRC', bytewise);
     row('header walk + slicing-by-8 CRC (idoc crc16)', slicing);
@@ -91,11 +94,27 @@ async function main(): Promise<void> {
   } finally {
     if (!process.argv.includes('--keep')) { await rm(file, { force: true }); await rm(file2, { force: true }); }
   }
-  for (const [mod, fn] of [['./geometry.bench.js', 'benchGeometry'], ['./pds4-validate.bench.js', 'benchPds4Validate']] as const) {
+  await stagesOnly();
+}
+
+async function stagesOnly(): Promise<void> {
+  // The other stages' benches (each reports a median and its own figures; see their files for targets).
+  const stages = [
+    ['./ingest.bench.js', 'benchIngest'],
+    ['./archive.bench.js', 'benchArchive'],
+    ['./l0.bench.js', 'benchL0'],
+    ['./geometry.bench.js', 'benchGeometry'],
+    ['./planning.bench.js', 'benchPlanning'],
+    ['./pds4-validate.bench.js', 'benchPds4Validate'],
+  ] as const;
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined;
+  for (const [mod, fn] of stages) {
+    if (only && !only.some((o) => fn.toLowerCase().includes(o.toLowerCase()))) continue;
     try {
-      const m = (await import(mod)) as Record<string, () => Promise<{ name: string; medianMs: number; runs: number }>>;
-      const r = await m[fn]!();
-      log(`${r.name}: median ${r.medianMs.toFixed(1)} ms over ${r.runs} runs`);
+      const m = (await import(mod)) as Record<string, () => Promise<{ name: string; medianMs: number; runs: number } & Record<string, unknown>>>;
+      const { name, medianMs, runs, ...extra } = await m[fn]!();
+      const more = Object.entries(extra).map(([k, v]) => `${k} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(1)) : String(v)}`).join(', ');
+      log(`${name}: median ${medianMs.toFixed(1)} ms over ${runs} runs${more ? `; ${more}` : ''}`);
     } catch (e) {
       log(`${fn}: not run (${(e as Error).message.split('\n')[0]})`);
     }
