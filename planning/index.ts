@@ -42,3 +42,11 @@ export {
 } from './events/windows.js';
 // Renderings
 export { eventsCsv, eventsText, geometryCsvHeader, geometryCsvRow, geometryJson, geometryText } from './report.js';
+// Plans, observation requests, generation and validation (the planning half of TC planning)
+export * as plan from './plan/index.js';
+export * as requests from './requests/index.js';
+export { generatePlan, placementOrder, type GenerateInput, type GenerateResult, type Placement } from './generate/index.js';
+export {
+  RULE_MODULES, defaultRuleSet, loadRules, parseRules, reportJson, reportJunit, reportText, validatePlan,
+  type RuleModule, type RuleSet, type ValidateInput, type ValidationReport, type Violation,
+} from './validate/index.js';
