@@ -44,8 +44,24 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       const log = flags.quiet ? silentLogger : jsonLineLogger((l) => ctx.io.err(l));
       const archive = store.openArchive(dir, archiveOptions);
       const lock = await takeLock(dir).catch((e: unknown) => { archive.close(); throw e; });
+      // Progress on a terminal (packets, MB, MB/s); nothing when stderr is not a terminal.
+      const { createProgress } = await import('../../src/cli/progress.js');
+      const progress = createProgress(ctx.io);
+      let packets = 0, bytes = 0;
+      const counted = ctx.io.errIsTty
+        ? {
+            storeBatch: (items: Parameters<typeof archive.storeBatch>[0], cursor?: Parameters<typeof archive.storeBatch>[1]) => {
+              const r = archive.storeBatch(items, cursor);
+              packets += items.length;
+              for (const it of items) bytes += it.packet.length;
+              progress.update(`ingest: ${packets.toLocaleString('en-US')} packets`, bytes, undefined);
+              return r;
+            },
+            cursor: (feed: string) => archive.cursor(feed),
+          }
+        : archive;
       const unitCtx = {
-        archive, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
+        archive: counted, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
         read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
       };
       const stop = new AbortController();
@@ -55,6 +71,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
           process.once('SIGTERM', onSignal);
           process.once('SIGINT', onSignal);
           const r = await ingestMod.ingestOnce(feeds, unitCtx, log, stop.signal);
+          progress.done();
           ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, ...r }, null, 2)}\n` : ingestMod.formatSummary(dir, r.feeds));
           ctx.setExit(r.exitCode);
         } else {
