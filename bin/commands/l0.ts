@@ -1,6 +1,6 @@
 /**
  * @module `idoc l0`: PDS4 L0 products. `l0 build` (packets → versioned products per route and window, from
- * packet files with `--from-files`), `l0 list` (what an output folder holds) and `l0 validate` (PDS4 labels
+ * the archive, or from packet files with `--from-files`), `l0 list` (what an output folder holds) and `l0 validate` (PDS4 labels
  * against the IM 1.26.0.0 XSD and Schematron). Thin: the work is in `telemetry/products/`, loaded only when a
  * subcommand runs.
  */
@@ -40,6 +40,7 @@ function addValidate(l0: Command, ctx: CommandContext): void {
 
 interface BuildFlags {
   fromFiles?: string[];
+  archive?: string;
   config?: string;
   framing?: string;
   prefixBytes?: string;
@@ -59,13 +60,15 @@ interface BuildFlags {
 
 const FRAMINGS = ['auto', 'raw', 'dds', 'prefix', 'pcap', 'pcapng'] as const;
 
-/** `l0 build --from-files FILE... [--route R] [--from T] [--to T] [--window W] [--out DIR] [--product-time T] [--pds3] [--json]`.
- * Exit 0 when every product is clean, 1 when a product has quality findings (gaps, CRC errors, failed or incomplete frames…). */
+/** `l0 build [--archive DIR | --from-files FILE...] [--route R] [--from T] [--to T] [--window W] [--out DIR] [--product-time T] [--pds3] [--json]`.
+ * Exit 0 when every product of the run is clean, 1 when a product has quality findings (flagged packets: gaps,
+ * CRC errors…; failed or incomplete frames, orphan segments), 2 on bad input (no archive, bad flags or config). */
 function addBuild(l0: Command, ctx: CommandContext): void {
   l0
     .command('build')
-    .description('Build L0 products (one per route per window; a new version when the data changed) and the collection')
-    .option('--from-files <files...>', 'read packets from these packet files (raw, DDS, prefixed, pcap/pcapng)')
+    .description('Build L0 products from the archive (or packet files): one per route per window, a new version when the data changed, and the collection')
+    .option('--archive <dir>', 'archive to read (default: config archive.dir, else ./idoc-archive)')
+    .option('--from-files <files...>', 'read packets from these packet files (raw, DDS, prefixed, pcap/pcapng) instead of the archive')
     .option('--config <path>', 'mission config with a products section (default: ./idoc.json when present)')
     .option('--framing <name>', `framing of the files: ${FRAMINGS.join(', ')}`, 'auto')
     .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
@@ -86,9 +89,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         import('../../src/cli/mission.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
         import('../../telemetry/products/index.js'), import('../../src/time/index.js'),
       ]);
-      if (!flags.fromFiles?.length) {
-        throw new UsageError('l0 build: give the packets with --from-files FILE... (building from the archive is not connected yet)');
-      }
+      if (flags.fromFiles?.length && flags.archive !== undefined) throw new UsageError('l0 build: give either --archive DIR or --from-files FILE..., not both');
       const framing = opts.parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
       const mission = await resolveMission(flags);
       const config = products.productsConfig(mission.config);
@@ -106,17 +107,8 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       for (const r of routes ?? []) {
         if (config.routes.length && !config.routes.some((c) => c.name === r)) throw new UsageError(`--route ${JSON.stringify(r)}: not a configured route (${config.routes.map((c) => c.name).join(', ')})`);
       }
-      const profile = mission.profile === 'auto' ? (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, { framing }) : mission.profile;
-      const prefixBytes = flags.prefixBytes !== undefined ? opts.parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
-      const read = {
-        framing, crc: mission.crc, maxPacketLength: mission.config.maxPacketLength,
-        ...(prefixBytes !== undefined ? { prefixBytes } : {}),
-        ...(mission.knownApids ? { knownApids: mission.knownApids } : {}),
-      };
-      const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
-      const resolvedProfile = await profile;
-      const report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, resolvedProfile, stats), {
-        out: flags.out, products: config, profile: resolvedProfile,
+      const common = {
+        out: flags.out, products: config,
         mission: {
           name: mission.config.mission.name,
           ...(mission.config.mission.spacecraft !== undefined ? { spacecraft: mission.config.mission.spacecraft } : {}),
@@ -127,11 +119,46 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         ...(toTai !== undefined ? { toTai } : {}),
         ...(window ? { window } : {}),
         ...(productTime !== undefined ? { productTime } : {}),
-        format: flags.pds3 ? 'pds3' : 'pds4',
-      });
+        format: flags.pds3 ? 'pds3' as const : 'pds4' as const,
+      };
+      let report: import('../../telemetry/products/index.js').BuildReport;
+      let inputs: Record<string, unknown>;
+      let leftOut = '';
+      if (flags.fromFiles?.length) {
+        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, { framing }) : mission.profile;
+        const prefixBytes = flags.prefixBytes !== undefined ? opts.parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
+        const read = {
+          framing, crc: mission.crc, maxPacketLength: mission.config.maxPacketLength,
+          ...(prefixBytes !== undefined ? { prefixBytes } : {}),
+          ...(mission.knownApids ? { knownApids: mission.knownApids } : {}),
+        };
+        const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
+        report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats), { ...common, profile });
+        inputs = { inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) };
+        if (report.unrouted) leftOut = `, ${report.unrouted} packet(s) in no route (left out)`;
+      } else {
+        const [store, { PROFILE_PRESETS }] = await Promise.all([import('../../src/store/index.js'), import('../../src/ccsds/profile.js')]);
+        const { dir } = store.archiveSettings(mission.config, flags.archive);
+        let archive;
+        try {
+          archive = store.openArchive(dir, { readonly: true });
+        } catch (e) {
+          if (e instanceof InputError) throw new InputError(`${e.message}: give the archive with --archive DIR (or packet files with --from-files FILE...)`, e.problems);
+          throw e;
+        }
+        try {
+          const stats = { packets: 0, bytes: 0, unroutedApids: [] as number[] };
+          const profile = mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile;
+          report = await products.buildL0FromArchive(archive, { ...common, profile }, stats);
+          inputs = { archive: dir, unroutedApids: stats.unroutedApids };
+          if (stats.unroutedApids.length) leftOut = `; APID(s) ${stats.unroutedApids.join(', ')} in the archive are in no products route (left out)`;
+        } finally {
+          archive.close();
+        }
+      }
       const problems = report.products.some((p) => p.summary.flaggedPackets > 0 || p.findings.length > 0);
       if (flags.json) {
-        ctx.io.out(`${JSON.stringify({ ...report, inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) }, null, 2)}\n`);
+        ctx.io.out(`${JSON.stringify({ ...report, ...inputs }, null, 2)}\n`);
       } else {
         for (const p of report.products) {
           const s = p.summary;
@@ -141,7 +168,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
           for (const f of p.findings) ctx.io.out(`          ${f}\n`);
         }
         if (report.collection) ctx.io.out(`${report.collection.status.padEnd(9)} ${report.collection.lidvid}  ${report.collection.members} member(s)  ${report.collection.label}\n`);
-        ctx.io.err(`${report.packets} packet(s), ${report.products.length} product(s)${report.unrouted ? `, ${report.unrouted} packet(s) in no route (left out)` : ''}\n`);
+        ctx.io.err(`${report.packets} packet(s), ${report.products.length} product(s)${leftOut}\n`);
       }
       if (problems) ctx.setExit(1);
     });

@@ -97,9 +97,21 @@ async function latestVersion(dir: string, stem: string): Promise<number> {
   return names.reduce((n, f) => { const m = re.exec(f); return m ? Math.max(n, Number(m[1])) : n; }, 0);
 }
 
-interface Bucket { readonly route: RouteConfig; readonly window: ProductWindow; readonly packets: L0Packet[] }
+/** The packets of one route in one window, as handed to {@link buildWindows}. */
+export interface WindowBatch {
+  readonly route: RouteConfig;
+  readonly window: ProductWindow;
+  /** In arrival order (the order checks judge time monotonicity in); sorted by the builder. */
+  readonly packets: readonly L0Packet[];
+}
+type Bucket = WindowBatch;
 
 export type PacketInput = AsyncIterable<L0Packet | readonly L0Packet[]> | Iterable<L0Packet>;
+
+/** The default route of an APID when the config names no routes: `apid_<n>`. */
+export function defaultRoute(apid: number, mission: BuildOptions['mission']): RouteConfig {
+  return { name: `apid_${apid}`, apids: [[apid, apid]], reassemble: false, compression: 'none', framesFile: false, title: `${mission.name} APID ${apid} L0`, instrument: mission.instrument ?? mission.name };
+}
 
 /**
  * Build (or update) the L0 products of `packets`: an iterable of packets, or an async iterable of packets or of
@@ -113,8 +125,8 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
   const routes: RouteConfig[] = [...cfg.routes];
   routes.forEach((r, k) => { for (const [a, b] of r.apids) for (let x = a; x <= b; x++) if (routeOf[x] === -1) routeOf[x] = k; });
   const declared = routes.length > 0;
-  const buckets = new Map<string, Bucket>();
-  const current: (Bucket | undefined)[] = [];
+  const buckets = new Map<string, { route: RouteConfig; window: ProductWindow; packets: L0Packet[] }>();
+  const current: ({ route: RouteConfig; window: ProductWindow; packets: L0Packet[] } | undefined)[] = [];
   const lastTai = new Float64Array(2048).fill(NaN);
   let count = 0, bytes = 0, unrouted = 0;
   const add = (p: L0Packet): void => {
@@ -125,7 +137,7 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
     if (k < 0) {
       if (declared) { unrouted++; return; }
       k = routes.length;
-      routes.push({ name: `apid_${apid}`, apids: [[apid, apid]], reassemble: false, compression: 'none', framesFile: false, title: `${options.mission.name} APID ${apid} L0`, instrument: options.mission.instrument ?? options.mission.name });
+      routes.push(defaultRoute(apid, options.mission));
       routeOf[apid] = k;
     }
     const route = routes[k]!;
@@ -153,10 +165,25 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
       else add(x as L0Packet);
     }
   }
-  if (routes.some((r) => r.compression === 'science-frame')) await prepareCodecs();
   const ordered = [...buckets.values()].sort((a, b) => routes.indexOf(a.route) - routes.indexOf(b.route) || (a.window.startTai - b.window.startTai));
+  const r = await buildWindows(ordered, options);
+  return { ...r, packets: count, bytes, unrouted };
+}
+
+/**
+ * Build (or update) one product per batch, in the order given (each batch is released once its product is
+ * written, so a caller streaming windows holds one window at a time), then the collection. `packets` and
+ * `bytes` of the report count the batches' packets; `unrouted` is 0 (the caller filtered).
+ */
+export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterable<WindowBatch>, options: BuildOptions): Promise<BuildReport> {
+  const cfg = options.products;
+  let codecsReady = false;
   const built: BuiltProduct[] = [];
-  for (const b of ordered) {
+  let count = 0, bytes = 0;
+  for await (const b of batches) {
+    if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
+    for (const p of b.packets) bytes += p.bytes.length;
+    count += b.packets.length;
     const processed = processStream(b.packets, {
       profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
       maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
@@ -164,7 +191,7 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
     built.push(await writeProduct(b, processed, options));
   }
   const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built);
-  return { products: built, collection, packets: count, bytes, unrouted };
+  return { products: built, collection, packets: count, bytes, unrouted: 0 };
 }
 
 function findingsOf(s: ProcessedStream): string[] {

@@ -21,6 +21,7 @@ export { parseWindow, windowFunction, type ProductWindow, type WindowSpec, type 
 export { productsConfig, routeToken, PRODUCTS_SCHEMA_FILE, type ProductsConfig, type RouteConfig } from './config.js';
 export { encodeIndex, PACKET_INDEX_FIELDS, FRAME_INDEX_FIELDS, PACKET_RECORD_LENGTH, FRAME_RECORD_LENGTH, type EncodedIndex } from './index-file.js';
 export { pds3Label, type Pds3LabelInput } from './pds3-label.js';
-export { buildL0, type BuildOptions, type BuildReport, type BuiltProduct, type PacketInput } from './build.js';
+export { buildL0, buildWindows, defaultRoute, type BuildOptions, type BuildReport, type BuiltProduct, type PacketInput, type WindowBatch } from './build.js';
 export { listL0, type ListedProduct, type ListedCollection } from './list.js';
 export { packetsFromFiles, type FileReadStats } from './from-files.js';
+export { archiveWindows, archiveRoutes, buildL0FromArchive, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';

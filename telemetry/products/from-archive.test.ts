@@ -1,0 +1,149 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../bin/idoc.js';
+import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
+import { loadConfig } from '../../src/config/index.js';
+import { openArchive, type Archive } from '../../src/store/index.js';
+import { splitBuffer } from '../framing/index.js';
+import { generateSim, SIM_APIDS, type SimPacket } from '../../fixtures/sim-instrument.js';
+import { SIM_PROFILE, toL0 } from './_test-helpers.js';
+import { buildL0, type BuildOptions } from './build.js';
+import { productsConfig } from './config.js';
+import { archiveRoutes, archiveWindows, buildL0FromArchive } from './from-archive.js';
+import { listL0 } from './list.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CONFIG = path.join(ROOT, 'fixtures/l0/idoc.json');
+const dirs: string[] = [];
+const tmp = () => { const d = mkdtempSync(path.join(tmpdir(), 'idoc-l0a-')); dirs.push(d); return d; };
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => { for (const e of readdirSync(d).sort()) { const p = path.join(d, e); if (statSync(p).isDirectory()) walk(p); else out.set(path.relative(dir, p), readFileSync(p)); } };
+  walk(dir);
+  return out;
+}
+
+/** Store packets into the archive the way ingest does (framed by the real splitter, times per the profile). */
+function store(archive: Archive, packets: readonly SimPacket[], source: string, receivedUnixMs = 1_767_225_600_000): void {
+  const all = Buffer.concat(packets.map((p) => p.bytes));
+  const framed = splitBuffer(all, { framing: 'raw', crc: 'yes' }).batch.packets;
+  archive.storeBatch(framed.map((packet) => ({
+    packet, tai: packetTimeOf(packet.buf, packet.offset, packet.length, SIM_PROFILE), route: 'SIM', feed: 'test', source, receivedUnixMs,
+  })));
+}
+
+let sim: SimPacket[];
+let options: Omit<BuildOptions, 'out'>;
+beforeAll(async () => {
+  sim = await generateSim({ seconds: 120 });
+  options = { products: productsConfig(await loadConfig(CONFIG)), mission: { name: 'Sample', spacecraft: 'SAMPLESAT', instrument: 'SIM' }, profile: SIM_PROFILE };
+});
+
+describe('L0 products from the archive', () => {
+  it('equal the products built from the same packets in memory, file for file', async () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    // Stored in two batches, HK first: arrival order differs from time order, the products must not.
+    store(a, sim.filter((p) => p.apid === SIM_APIDS.hkFast), 'sim.bin');
+    store(a, sim.filter((p) => p.apid !== SIM_APIDS.hkFast), 'sim.bin');
+    a.close();
+    const ro = openArchive(dir, { readonly: true });
+    const fromArchive = tmp(), fromMemory = tmp();
+    const r = await buildL0FromArchive(ro, { ...options, out: fromArchive });
+    ro.close();
+    await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE) })), { ...options, out: fromMemory });
+    expect(r.packets).toBe(sim.length);
+    expect(r.products.map((p) => [p.route, p.status, p.summary.flaggedPackets])).toEqual([
+      ['SIM_HK_FAST', 'new', 0], ['SIM_HK_SLOW', 'new', 0], ['SIM_SCI', 'new', 0], ['SIM_EVT', 'new', 0],
+    ]);
+    expect(tree(fromArchive)).toEqual(tree(fromMemory));
+  });
+
+  it('late packets make version 2 (version 1 kept, inventory updated); the same archive twice gives identical trees', async () => {
+    const dir = tmp();
+    const late = new Set(sim.filter((p) => p.apid === SIM_APIDS.hkFast && p.sequenceCount >= 40 && p.sequenceCount < 43));
+    let a = openArchive(dir);
+    store(a, sim.filter((p) => !late.has(p)), 'first.dat');
+    a.close();
+    const out = tmp(), twin = tmp();
+    const build = async (to: string) => {
+      const ro = openArchive(dir, { readonly: true });
+      try { return await buildL0FromArchive(ro, { ...options, out: to }); } finally { ro.close(); }
+    };
+    const first = await build(out);
+    expect(first.products[0]!.summary).toMatchObject({ gaps: 1, missingPackets: 3 });
+    a = openArchive(dir);
+    store(a, [...late], 'late.dat', 1_767_229_200_000);
+    a.close();
+    const second = await build(out);
+    expect(second.products.map((p) => [p.productId, p.status, p.version])).toEqual([
+      ['sim_hk_fast_l0_20260101', 'updated', 2], ['sim_hk_slow_l0_20260101', 'unchanged', 1], ['sim_sci_l0_20260101', 'unchanged', 1], ['sim_evt_l0_20260101', 'unchanged', 1],
+    ]);
+    // The late delivery comes from another source: its times are not a step back.
+    expect(second.products[0]!.summary).toMatchObject({ packets: 120, gaps: 0, flaggedPackets: 0 });
+    expect(second.collection).toMatchObject({ status: 'updated', lidvid: 'urn:esa:psa:sample_sim:data_raw::2.0', members: 4 });
+    expect(readFileSync(path.join(out, 'data_raw/collection_data_raw_v2.csv'), 'utf8')).toContain('sim_hk_fast_l0_20260101::2.0\r\n');
+    expect(readFileSync(path.join(out, 'data_raw/collection_data_raw_v1.csv'), 'utf8')).toContain('sim_hk_fast_l0_20260101::1.0\r\n');
+    const hk = path.join(out, 'data_raw/sim_hk_fast');
+    expect(readdirSync(hk).filter((f) => f.endsWith('.xml')).sort()).toEqual(['sim_hk_fast_l0_20260101_v1.xml', 'sim_hk_fast_l0_20260101_v2.xml']);
+    expect(readFileSync(path.join(hk, 'sim_hk_fast_l0_20260101_v2.dat'))).toEqual(Buffer.concat(sim.filter((p) => p.apid === SIM_APIDS.hkFast).map((p) => p.bytes)));
+    const list = await listL0(out);
+    expect(list.products.filter((p) => p.productId === 'sim_hk_fast_l0_20260101').map((p) => [p.version, p.latest])).toEqual([[1, false], [2, true]]);
+    // Nothing new: nothing written.
+    const before = tree(out);
+    const third = await build(out);
+    expect(third.products.every((p) => p.status === 'unchanged') && third.collection?.status === 'unchanged').toBe(true);
+    expect(tree(out)).toEqual(before);
+    // Twice from the same archive into fresh folders: byte-identical.
+    await build(twin);
+    const again = tmp();
+    await build(again);
+    expect(tree(again)).toEqual(tree(twin));
+  });
+
+  it('streams one window of one route at a time, in time order, and names the APIDs no route claims', async () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    store(a, sim, 'sim.bin');
+    a.close();
+    const ro = openArchive(dir, { readonly: true });
+    try {
+      const stats = { packets: 0, bytes: 0, unroutedApids: [] as number[] };
+      const batches = [...archiveWindows(ro, { ...options, routes: ['SIM_HK_FAST', 'SIM_SCI'], window: { kind: 'duration', seconds: 60, text: 'PT1M' } }, stats)];
+      expect(batches.map((b) => [b.route.name, b.window.id, b.packets.length])).toEqual([
+        ['SIM_HK_FAST', '20260101t000000', 60], ['SIM_HK_FAST', '20260101t000100', 60],
+        ['SIM_SCI', '20260101t000000', sim.filter((p) => p.apid === SIM_APIDS.science && p.tai < sim[0]!.tai + 60).length],
+        ['SIM_SCI', '20260101t000100', sim.filter((p) => p.apid === SIM_APIDS.science && p.tai >= sim[0]!.tai + 60).length],
+      ]);
+      expect(stats.packets).toBe(batches.reduce((n, b) => n + b.packets.length, 0));
+      expect(archiveRoutes([1100, 1500], options)).toMatchObject({ unrouted: [1500], routes: [{ route: { name: 'SIM_HK_FAST' }, apids: [1100] }] });
+      expect(archiveRoutes([7], { ...options, products: { ...options.products, routes: [] } }).routes.map((r) => r.route.name)).toEqual(['apid_7']);
+    } finally {
+      ro.close();
+    }
+  });
+
+  it('idoc l0 build reads the archive by default; no archive is an input error (exit 2)', async () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    store(a, sim, 'sim.bin');
+    a.close();
+    const out = tmp();
+    const text: string[] = [];
+    const err: string[] = [];
+    const io = { out: (s: string) => text.push(s), err: (s: string) => err.push(s), errIsTty: false };
+    expect(await run(['l0', 'build', '--config', CONFIG, '--archive', dir, '--out', out, '--json', '--product-time', '2026-01-02T00:00:00Z'], io)).toBe(0);
+    const report = JSON.parse(text.join('')) as { products: { status: string; productTime: string }[]; archive: string };
+    expect(report.products.map((p) => p.status)).toEqual(['new', 'new', 'new', 'new']);
+    expect(report.products[0]!.productTime).toBe('2026-01-02T00:00:00.000Z');
+    expect(report.archive).toBe(dir);
+    expect(await run(['l0', 'build', '--config', CONFIG, '--archive', path.join(dir, 'nope'), '--out', out], io)).toBe(2);
+    expect(err.join('')).toMatch(/nope: not an idoc archive .*--archive DIR/);
+    expect(await run(['l0', 'build', '--config', CONFIG, '--archive', dir, '--from-files', 'x.bin', '--out', out], io)).toBe(2);
+  });
+});
