@@ -14,6 +14,7 @@ import { registerOrbit } from './orbit.js';
 import { registerPlan } from './plan.js';
 import { registerArchive } from './archive.js';
 import { registerRoutes } from './routes.js';
+import { registerDemo } from './demo.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -27,4 +28,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerArchive,
   registerRoutes,
+  registerDemo,
 ];

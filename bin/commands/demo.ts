@@ -1,0 +1,47 @@
+/**
+ * @module `idoc demo [--dir DIR] [--keep] [--schema-dir DIR] [--json]` (what `npm start` runs): the whole chain
+ * on the bundled sample: serve the sample feed, ingest it into a fresh archive, build and validate the L0
+ * products, print what was made and where. Exit 0 when the chain ran and the labels are valid (or could not be
+ * validated because the schema folder is absent: said so), 1 when a label fails validation, 2 when a stage
+ * failed. Thin: the chain is telemetry/products/sample-chain.ts.
+ */
+import type { RegisterCommand } from './context.js';
+
+interface DemoFlags {
+  dir?: string;
+  keep?: boolean;
+  schemaDir?: string;
+  json?: boolean;
+}
+
+export const registerDemo: RegisterCommand = (program, ctx) => {
+  program
+    .command('demo')
+    .description('run the whole chain on the bundled sample: feed server → ingest → archive → L0 products → PDS4 validation, and say what was made where')
+    .option('--dir <dir>', 'working folder (kept); default: a fresh temporary folder, removed at the end unless --keep')
+    .option('--keep', 'keep the temporary working folder')
+    .option('--schema-dir <dir>', 'PDS4 schema folder (default: $IDOC_PDS4_DIR, else ../shared/pds4 beside the package)')
+    .option('--json', 'print the run as JSON')
+    .action(async (flags: DemoFlags) => {
+      const [{ mkdtemp, readdir, rm }, os, path, { UsageError }, chain] = await Promise.all([
+        import('node:fs/promises'), import('node:os'), import('node:path'), import('../../src/errors.js'),
+        import('../../telemetry/products/sample-chain.js'),
+      ]);
+      let dir: string;
+      if (flags.dir !== undefined) {
+        dir = path.resolve(flags.dir);
+        const present = await readdir(dir).catch(() => [] as string[]);
+        if (present.length) throw new UsageError(`--dir ${flags.dir}: not empty (the demo needs a fresh folder)`);
+      } else {
+        dir = await mkdtemp(path.join(os.tmpdir(), 'idoc-demo-'));
+      }
+      const kept = flags.dir !== undefined || Boolean(flags.keep);
+      try {
+        const r = await chain.runSampleChain({ dir, ...(flags.schemaDir !== undefined ? { schemaDir: flags.schemaDir } : {}) });
+        ctx.io.out(flags.json ? `${JSON.stringify({ ...r, kept }, null, 2)}\n` : chain.formatSampleChain(r, kept));
+        if (r.validation.done && r.validation.errors > 0) ctx.setExit(1);
+      } finally {
+        if (!kept) await rm(dir, { recursive: true, force: true });
+      }
+    });
+};

@@ -1,0 +1,71 @@
+/**
+ * @module The wiring of an ingest run from a mission config: feeds, routing table and dispatcher, the archive
+ * (opened for writing, locked) and the context `ingestOnce` / `runWatch` take. Shared by `idoc ingest` and
+ * `idoc demo` so both build the chain the same way. `finish` commits or aborts the routes' raw files and
+ * forwards, then closes the archive and releases the lock.
+ */
+import type { Mission } from '../../src/cli/mission.js';
+import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
+import { archiveSettings, openArchive, type Archive } from '../../src/store/index.js';
+import { feedsFromConfig } from '../feeds/config.js';
+import type { Feed } from '../feeds/types.js';
+import { RouteDispatcher, routeTable } from '../routing/index.js';
+import { takeLock } from './lock.js';
+import { ingestOnce, type OnceResult } from './run-once.js';
+import type { UnitContext } from './ingest-unit.js';
+import type { Logger } from './log.js';
+
+/** An opened ingest: what the runners need, and how to end it. */
+export interface IngestSetup {
+  /** Archive directory (absolute). */
+  readonly dir: string;
+  readonly archive: Archive;
+  readonly feeds: readonly Feed[];
+  readonly router: RouteDispatcher;
+  /** The context for `ingestOnce` / `runWatch`. */
+  readonly unitCtx: Omit<UnitContext, 'stats'>;
+  /** Commit (`ok`) or abort the routes' raw files and forwards, close the archive, release the lock. */
+  finish(ok: boolean): Promise<void>;
+}
+
+/**
+ * Open the ingest chain of `mission`: feeds and routes from its config, the archive of `archive.dir` (or
+ * `archiveDir`), locked against a second ingest.
+ * @throws InputError on a bad feeds/routes/archive section, an unopenable archive or a held lock.
+ */
+export async function openIngest(mission: Mission, archiveDir?: string): Promise<IngestSetup> {
+  const feeds = feedsFromConfig(mission.config);
+  const router = new RouteDispatcher(routeTable(mission.config));
+  const { dir, options } = archiveSettings(mission.config, archiveDir);
+  const archive = openArchive(dir, options);
+  const lock = await takeLock(dir).catch((e: unknown) => { archive.close(); throw e; });
+  const unitCtx = {
+    archive, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
+    read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
+  };
+  return {
+    dir, archive, feeds, router, unitCtx,
+    async finish(ok) {
+      try {
+        if (ok) await router.commit(); // raw packet files renamed into place, forwards drained
+        else await router.abort();
+      } finally {
+        archive.close();
+        await lock.release();
+      }
+    },
+  };
+}
+
+/** One `--once` run of an opened ingest, finished (committed, closed, unlocked) whatever happens. */
+export async function ingestOnceAndFinish(setup: IngestSetup, log: Logger, signal?: AbortSignal): Promise<OnceResult> {
+  let result: OnceResult;
+  try {
+    result = await ingestOnce(setup.feeds, setup.unitCtx, log, signal);
+  } catch (e) {
+    await setup.finish(false);
+    throw e;
+  }
+  await setup.finish(true);
+  return result;
+}
