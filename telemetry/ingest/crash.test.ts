@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,14 +65,34 @@ async function setup(name: string): Promise<string> {
   return dir;
 }
 
-/** Run `idoc ingest --once` in `dir`; kill it with SIGKILL after `killAfterMs` (when given). */
-function ingest(dir: string, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+/** Bytes of raw packets written to the archive's segment files so far (they are written before each commit). */
+function segmentBytes(dir: string): number {
+  const seg = path.join(dir, 'archive', 'segments');
+  if (!existsSync(seg)) return 0;
+  let n = 0;
+  for (const f of readdirSync(seg)) n += statSync(path.join(seg, f)).size;
+  return n;
+}
+
+/**
+ * Run `idoc ingest --once` in `dir`; SIGKILL it once `killAtBytes` of segment data have been written (by
+ * progress, not by the clock, so the kills land inside the work whatever the machine's speed), or after
+ * `killAfterMs` (a kill during start-up).
+ */
+function ingest(dir: string, kill: { atBytes?: number; afterMs?: number } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, 'ingest', '--once', '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += String(d); });
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => { if (timer) clearTimeout(timer); resolve({ code, signal, stderr }); });
+    const timer = kill.afterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
+    const poll = kill.atBytes === undefined ? undefined : setInterval(() => {
+      if (segmentBytes(dir) >= kill.atBytes!) child.kill('SIGKILL');
+    }, 2);
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      resolve({ code, signal, stderr });
+    });
   });
 }
 
@@ -95,9 +115,8 @@ function contents(dir: string): { packets: string[]; cursors: Record<string, str
 describe.skipIf(!existsSync(BIN))('ingest survives SIGKILL at any moment (exactly once)', () => {
   it('killed and restarted many times, the archive equals a clean run packet by packet', async () => {
     const clean = await setup('clean');
-    const t0 = performance.now();
     const first = await ingest(clean);
-    const cleanMs = performance.now() - t0;
+    const total = segmentBytes(clean);
     expect(first.code, first.stderr).toBe(1); // the damaged file has a CRC error and garbage: data problems, exit 1
     const expected = contents(clean);
     expect(expected.packets.length).toBeGreaterThan(15_000);
@@ -107,8 +126,9 @@ describe.skipIf(!existsSync(BIN))('ingest survives SIGKILL at any moment (exactl
     let kills = 0;
     const midway: number[] = [];
     for (let i = 0; i < 14; i++) {
-      // Kill somewhere between start-up and the end of a clean run's duration (this machine's speed).
-      const r = await ingest(crashed, Math.floor(cleanMs * (0.1 + 0.85 * rnd())));
+      // Two kills during start-up, the others once a random share of the packet bytes has been written.
+      const done = segmentBytes(crashed); // segment bytes already there (of earlier runs)
+      const r = await ingest(crashed, i < 2 ? { afterMs: 50 + 200 * i } : { atBytes: done + Math.floor(Math.max(0, total - done) * rnd() * 0.5) });
       if (r.signal === 'SIGKILL') kills++;
       else expect([0, 1], r.stderr).toContain(r.code);
       if (existsSync(path.join(crashed, 'archive', INDEX_FILE))) midway.push(contents(crashed).packets.length);
