@@ -1,6 +1,7 @@
 /**
  * The daemon end to end (issue 3): a real `idoc ingest --watch` process on loopback pulls, at once, the real
- * HTTP feed server, a DDS exchange folder answered by a fake DDS, a drop folder, and a TCP link fed by a real
+ * HTTP feed server (directly, and through a proxy that cuts its first response in the middle), a DDS exchange
+ * folder answered by a fake DDS, a drop folder, and a TCP link fed by a real
  * `idoc replay --listen`. The same SIM packets arrive by four routes (duplicate deliveries), the drop folder
  * adds a damaged copy, a file of an unknown APID and a file that is not telemetry. The archive must hold
  * exactly the distinct packets, quarantine the unknown APID, and SIGTERM must drain and exit 0.
@@ -11,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,17 +62,47 @@ async function fakeDds(requests: string, sim: Uint8Array): Promise<void> {
   }
 }
 
+/** A proxy to the feed server whose first response is cut in the middle (a feed that drops mid-transfer). */
+let flaky: http.Server;
+let flakyUrl: string;
+let flakyCuts = 0;
+function startFlaky(target: string): Promise<void> {
+  flaky = http.createServer((req, res) => {
+    http.get(new URL(req.url!, target), (up) => {
+      const parts: Buffer[] = [];
+      up.on('data', (d: Buffer) => parts.push(d));
+      up.on('end', () => {
+        const body = Buffer.concat(parts);
+        const headers = { ...up.headers };
+        res.writeHead(up.statusCode ?? 500, headers);
+        if (flakyCuts === 0 && body.length > 1000 && req.url!.startsWith('/packets')) {
+          flakyCuts++;
+          res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy());
+        } else {
+          res.end(body);
+        }
+      });
+    });
+  });
+  return new Promise((resolve) => flaky.listen(0, '127.0.0.1', () => {
+    flakyUrl = `http://127.0.0.1:${(flaky.address() as { port: number }).port}`;
+    resolve();
+  }));
+}
+
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'idoc-daemon-'));
   await mkdir(path.join(work, 'served'));
   await copyFile(SAMPLE('sim.dds'), path.join(work, 'served/sim.dds'));
   server = await startFeedServer(await indexPacketFolder(path.join(work, 'served')), 0);
+  await startFlaky(server.url);
 });
 
 afterAll(async () => {
   stopDds = true;
   for (const c of children) c.kill('SIGKILL');
   await server?.close();
+  flaky?.close();
   await rm(work, { recursive: true, force: true });
 });
 
@@ -89,7 +121,7 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
     const dir = path.join(work, 'mission');
     for (const d of ['drop', 'dds']) await mkdir(path.join(dir, d), { recursive: true });
     // Drop folder: a damaged copy of the same telemetry, a file of unknown APID 1500, and a file that is not telemetry.
-    await copyFile(SAMPLE('sim_damaged.bin'), path.join(dir, 'drop/sim_damaged.bin'));
+    await copyFile(SAMPLE('sim_damaged.dds'), path.join(dir, 'drop/sim_damaged.dds')); // a corrupt DDS delivery
     const t0 = utcToTai('2026-01-01T01:00:00Z');
     const unknown = Buffer.concat(Array.from({ length: 20 }, (_, i) => buildPacket({
       type: 0, apid: 1500, sequenceFlags: 3, sequenceCount: i, crc: true, data: new Uint8Array(8).fill(i),
@@ -102,6 +134,7 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
     delete config.$schema;
     config.feeds = {
       http: { kind: 'http', url: server.url, maxPackets: 200 },
+      flaky: { kind: 'http', url: flakyUrl, maxPackets: 300 },
       dds: { kind: 'dds-exchange', requestDir: 'dds', apids: [1100, 1101, 1110, 1120], start: '2026-01-01T00:00:00Z', window: 'PT10M', maxWindows: 1, pollSeconds: 0.1, timeoutSeconds: 20 },
       drop: { kind: 'drop-folder', dir: 'drop', pollSeconds: 0.1 },
       bench: { kind: 'tcp', host: '127.0.0.1', port, backoff: { initialSeconds: 0.1, maxSeconds: 0.5 } },
@@ -117,7 +150,7 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
 
     // Expected: the distinct packets of everything delivered (the bit-flipped packet is distinct by its bytes).
     const distinct = new Map<string, number>();
-    for (const f of ['sim.bin', 'sim_damaged.bin']) {
+    for (const f of ['sim.bin', 'sim_damaged.dds']) {
       for (const p of splitBuffer(await readFile(SAMPLE(f)), { crc: 'yes' }).batch.packets) distinct.set(sha(p.buf.subarray(p.offset, p.offset + p.length)), p.apid);
     }
     for (const p of splitBuffer(unknown, { crc: 'yes' }).batch.packets) distinct.set(sha(p.buf.subarray(p.offset, p.offset + p.length)), p.apid);
@@ -139,7 +172,7 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
     while (Date.now() < deadline) {
       got = stored();
       const rejected = existsSync(path.join(dir, 'drop/rejected/notes.txt'));
-      const delivered = !existsSync(path.join(dir, 'drop/sim_damaged.bin')) && !existsSync(path.join(dir, 'drop/unknown_apid.bin'));
+      const delivered = !existsSync(path.join(dir, 'drop/sim_damaged.dds')) && !existsSync(path.join(dir, 'drop/unknown_apid.bin'));
       if (got.size >= distinct.size && rejected && delivered && (await replay.done.then(() => true, () => false))) break;
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -149,16 +182,21 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
     expect(await status.done, status.err()).toBe(0);
     const st = JSON.parse(status.out());
     expect(st.running).toBe(true);
-    expect(st.feeds.map((f: { feed: string }) => f.feed).sort()).toEqual(['bench', 'dds', 'drop', 'http']);
+    expect(st.feeds.map((f: { feed: string }) => f.feed).sort()).toEqual(['bench', 'dds', 'drop', 'flaky', 'http']);
 
     daemon.kill('SIGTERM');
     expect(await daemon.done, daemon.err()).toBe(0);
     got = stored();
     expect([...got.keys()].sort()).toEqual([...distinct.keys()].sort());
     for (const [k, v] of got) expect(v.route, k).toBe(v.apid === 1500 ? 'quarantine' : v.apid === 1110 ? 'SIM_SCI' : v.apid === 1120 ? 'SIM_EVT' : 'SIM_HK');
+    expect(daemon.err().split('\n').filter((l) => l && !l.startsWith('{'))).toEqual([]); // nothing but JSON event lines
     const events = daemon.err().trim().split('\n').map((l) => JSON.parse(l) as { event: string; feed?: string });
     expect(events.filter((e) => e.event === 'unit-ingested').map((e) => e.feed)).toEqual(expect.arrayContaining(['http', 'dds', 'drop', 'bench']));
     expect(events.some((e) => e.event === 'unit-rejected')).toBe(true);
+    // The feed that dropped mid-transfer failed once, was retried with backoff, and delivered everything.
+    expect(flakyCuts).toBe(1);
+    expect(events.some((e) => e.event === 'feed-failed' && e.feed === 'flaky')).toBe(true);
+    expect(events.filter((e) => e.event === 'unit-ingested' && e.feed === 'flaky').length).toBeGreaterThan(1);
     expect(events[events.length - 1]!.event).toBe('watch-stopped');
     const a = openArchive(archiveDir, { readonly: true });
     try {

@@ -9,6 +9,7 @@ import { defer, from, merge, interval, timer, EMPTY, lastValueFrom } from 'rxjs'
 import { catchError, map, repeat, takeUntil, ignoreElements } from 'rxjs/operators';
 import { fromEvent } from 'rxjs';
 import { writeFile, rename } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import type { Feed } from '../feeds/types.js';
 import { nextDelay } from '../feeds/backoff.js';
 import { ArchiveWriteError, ingestUnit, type UnitContext } from './ingest-unit.js';
@@ -33,6 +34,8 @@ export interface WatchStatus {
 /** Run until `signal` aborts; resolves with the final per-feed counters. */
 export async function runWatch(feeds: readonly Feed[], ctx: Omit<UnitContext, 'stats'>, log: Logger, signal: AbortSignal, opts: WatchOptions = {}): Promise<FeedStats[]> {
   const pollMs = opts.pollMs ?? 10_000;
+  // Every feed loop, timer and request listens to the one stop signal: many listeners, by design.
+  setMaxListeners(16 + 8 * feeds.length, signal);
   const started = new Date();
   const stats = feeds.map((f) => newFeedStats(f.name));
   const stop$ = fromEvent(signal, 'abort');
