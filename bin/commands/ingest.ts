@@ -77,7 +77,10 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         } else {
           const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
           const statusFile = ingestMod.statusFileOf(dir);
-          const onUsr1 = () => log.event('status', { file: statusFile });
+          // SIGUSR1: the latest status (rewritten every 2 s) as one JSON event line on stderr.
+          const onUsr1 = () => {
+            ingestMod.readStatus(dir).then((st) => log.event('status', { ...st }), (e: Error) => log.event('status', { file: statusFile, error: e.message }));
+          };
           process.on('SIGTERM', onSignal);
           process.on('SIGINT', onSignal);
           process.on('SIGUSR1', onUsr1);

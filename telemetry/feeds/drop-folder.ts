@@ -87,5 +87,7 @@ export function dropFolderFeed(o: DropFolderOptions): Feed {
     }
   }
 
-  return { name: o.name, kind: 'drop-folder', realtime: false, pull };
+  /** Files waiting in the folder (not yet done or rejected). */
+  const backlog = async (): Promise<number> => (await scanFolder(o.dir, ignoredDropName)).size;
+  return { name: o.name, kind: 'drop-folder', realtime: false, pull, backlog };
 }

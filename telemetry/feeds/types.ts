@@ -30,4 +30,6 @@ export interface Feed {
   pull(cursor: string | undefined, signal: AbortSignal): AsyncIterable<FeedUnit>;
   /** Realtime feeds: a never-ending stream of units (reconnecting with backoff) until the signal aborts. */
   readonly realtime: boolean;
+  /** Units waiting (files in a drop folder, DDS windows due), when the feed can tell; for status reports. */
+  backlog?(): Promise<number | undefined>;
 }

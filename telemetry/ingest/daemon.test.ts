@@ -184,6 +184,8 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
     expect(st.running).toBe(true);
     expect(st.feeds.map((f: { feed: string }) => f.feed).sort()).toEqual(['bench', 'dds', 'drop', 'flaky', 'http']);
 
+    daemon.kill('SIGUSR1'); // the status as a JSON event line
+    await new Promise((r) => setTimeout(r, 800));
     daemon.kill('SIGTERM');
     expect(await daemon.done, daemon.err()).toBe(0);
     got = stored();
@@ -193,6 +195,9 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
     const events = daemon.err().trim().split('\n').map((l) => JSON.parse(l) as { event: string; feed?: string });
     expect(events.filter((e) => e.event === 'unit-ingested').map((e) => e.feed)).toEqual(expect.arrayContaining(['http', 'dds', 'drop', 'bench']));
     expect(events.some((e) => e.event === 'unit-rejected')).toBe(true);
+    const usr1 = events.find((e) => e.event === 'status') as unknown as { feeds: { feed: string; backlog?: number }[] } | undefined;
+    expect(usr1?.feeds.map((f) => f.feed).sort()).toEqual(['bench', 'dds', 'drop', 'flaky', 'http']);
+    expect(usr1?.feeds.find((f) => f.feed === 'drop')?.backlog).toBe(0);
     // The feed that dropped mid-transfer failed once, was retried with backoff, and delivered everything.
     expect(flakyCuts).toBe(1);
     expect(events.some((e) => e.event === 'feed-failed' && e.feed === 'flaky')).toBe(true);

@@ -25,11 +25,12 @@ export async function readStatus(archiveDir: string): Promise<WatchStatus & { ru
 
 const row = (cells: string[], widths: number[]) => cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
 
-function table(stats: readonly (FeedStats & { packetsPerSecond?: number })[]): string[] {
-  const head = ['feed', 'state', 'units', 'packets', 'stored', 'dups', 'quarantine', 'crc', 'skipped B', 'pkt/s', 'last ingest'];
+function table(stats: readonly (FeedStats & { packetsPerSecond?: number; backlog?: number })[]): string[] {
+  const head = ['feed', 'state', 'units', 'packets', 'stored', 'dups', 'quarantine', 'crc', 'skipped B', 'pkt/s', 'backlog', 'last ingest'];
   const rows = stats.map((s) => [
     s.feed, s.state, String(s.units), String(s.packets), String(s.stored), String(s.duplicates), String(s.quarantined),
     String(s.crcErrors), String(s.skippedBytes), s.packetsPerSecond === undefined ? '-' : String(s.packetsPerSecond),
+    s.backlog === undefined ? '-' : String(s.backlog),
     s.lastIngestUnixMs ? new Date(s.lastIngestUnixMs).toISOString() : '-',
   ]);
   const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));

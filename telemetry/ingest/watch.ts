@@ -28,7 +28,8 @@ export interface WatchStatus {
   readonly pid: number;
   readonly started: string;
   readonly updated: string;
-  readonly feeds: readonly (FeedStats & { packetsPerSecond: number })[];
+  /** Per feed: counters, the storing rate over the last second or more, and the units waiting when known. */
+  readonly feeds: readonly (FeedStats & { packetsPerSecond: number; backlog?: number })[];
 }
 
 /** Run until `signal` aborts; resolves with the final per-feed counters. */
@@ -78,12 +79,14 @@ export async function runWatch(feeds: readonly Feed[], ctx: Omit<UnitContext, 's
   const writeStatus = async () => {
     if (!opts.statusFile) return;
     const now = Date.now();
+    const backlogs = await Promise.all(feeds.map((f) => (f.backlog ? f.backlog().catch(() => undefined) : Promise.resolve(undefined))));
     const status: WatchStatus = {
       pid: process.pid, started: started.toISOString(), updated: new Date(now).toISOString(),
       feeds: stats.map((s, i) => {
         const b = rateBase[i]!;
         if (now - b.t >= 1000) { b.rate = ((s.stored - b.stored) * 1000) / (now - b.t); b.t = now; b.stored = s.stored; }
-        return { ...s, packetsPerSecond: Math.round(b.rate) };
+        const backlog = backlogs[i];
+        return { ...s, packetsPerSecond: Math.round(b.rate), ...(backlog !== undefined ? { backlog } : {}) };
       }),
     };
     const tmp = `${opts.statusFile}.${process.pid}.tmp`;
