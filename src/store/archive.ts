@@ -26,6 +26,7 @@ import { InputError } from '../errors.js';
 import { packetDigest } from './digest.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles } from './segments.js';
+import { sharedBytes } from './write-behind.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
 
 /** The index file inside an archive directory. */
@@ -104,6 +105,9 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
     } else {
       fs.mkdirSync(dir, { recursive: true });
       db = new Database(file);
+      // 8 KiB pages for a new index (an existing one keeps its own): fewer, fuller B-tree pages for rows of ~60
+      // octets; measured ~5-10 % less CPU per stored packet than 4 KiB. Must come before WAL mode.
+      db.pragma('page_size = 8192');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       migrate(db);
@@ -143,7 +147,9 @@ class SqliteArchive implements Archive {
   private routeNames: Map<number, string> | undefined;
   private sourceNames: Map<number, { feed: string; source: string }> | undefined;
   private arrival = 0;
-  private out = new Uint8Array(1 << 20);
+  private out = sharedBytes(1 << 20);
+  /** Per item of the batch being stored: 1 when it was new. */
+  private isStored = new Uint8Array(4096);
   private readonly args: unknown[] = new Array(GROUP * COLS);
   private readonly dupPerApid = new Int32Array(2048);
   private readonly lastPerApid = new Float64Array(2048);
@@ -232,71 +238,105 @@ class SqliteArchive implements Archive {
       if (!this.touched[a] || it.receivedUnixMs > this.lastPerApid[a]!) this.lastPerApid[a] = it.receivedUnixMs;
       this.touched[a] = 1;
     }
-    if (total > this.out.length) this.out = new Uint8Array(Math.max(total, this.out.length * 2));
+    if (total > this.out.length) this.out = sharedBytes(Math.max(total, this.out.length * 2));
+    if (items.length > this.isStored.length) this.isStored = new Uint8Array(Math.max(items.length, this.isStored.length * 2));
     const out = this.out;
+    const isStored = this.isStored;
+    isStored.fill(0, 0, items.length);
     const seg = this.segments.reserve(total);
     const base = seg.id * SEGMENT_SPAN + seg.start;
+    // Every octet in arrival order: the layout when no packet is a duplicate (nearly always), written by the
+    // worker thread while the rows go in; compacted and written again below when some were duplicates.
+    let at = 0;
+    for (const it of items) {
+      const p = it.packet;
+      out.set(p.buf.subarray(p.offset, p.offset + p.length), at);
+      at += p.length;
+    }
+    const behind = this.segments.writeBehind(out, total, seg.start);
     let used = 0;
     let stored = 0;
     const args = this.args;
     const one = new Array<unknown>(COLS);
-    const copy = (it: StoredPacketInput) => {
-      const p = it.packet;
-      out.set(p.buf.subarray(p.offset, p.offset + p.length), used);
-      used += p.length;
+    const keep = (i: number, it: StoredPacketInput) => {
+      isStored[i] = 1;
+      used += it.packet.length;
     };
     const single = (i: number): void => {
       const it = items[i]!;
       this.fill(one, 0, it, this.arrival + i, base + used);
       if (this.insertOne!.run(one).changes) {
-        copy(it);
+        keep(i, it);
         stored++;
       } else {
         this.dupPerApid[it.packet.apid]!++;
       }
     };
-    let i = 0;
-    let fast = true;
-    while (i + GROUP <= items.length) {
-      if (fast) {
-        let pos = base + used;
-        for (let k = 0; k < GROUP; k++) {
-          const it = items[i + k]!;
-          this.fill(args, k * COLS, it, this.arrival + i + k, pos);
-          pos += it.packet.length;
-        }
-        const changes = this.insertGroup!.run(args).changes;
-        if (changes === GROUP) {
-          for (let k = 0; k < GROUP; k++) copy(items[i + k]!);
-          stored += GROUP;
-        } else {
-          // Some rows were duplicates: find the rows this group inserted (their arrival number is ours) and
-          // move them to contiguous octet positions; then continue row by row for a while.
+    try {
+      let i = 0;
+      let fast = true;
+      while (i + GROUP <= items.length) {
+        if (fast) {
+          let pos = base + used;
           for (let k = 0; k < GROUP; k++) {
             const it = items[i + k]!;
-            const o = k * COLS;
-            const key = [args[o], args[o + 1], args[o + 2], args[o + 3]];
-            if (this.arrivalOf!.get(key) !== this.arrival + i + k) {
-              this.dupPerApid[it.packet.apid]!++;
-              continue;
-            }
-            if (args[o + 13] !== base + used) this.moveRaw!.run(base + used, ...key);
-            copy(it);
-            stored++;
+            this.fill(args, k * COLS, it, this.arrival + i + k, pos);
+            pos += it.packet.length;
           }
-          fast = false;
+          const changes = this.insertGroup!.run(args).changes;
+          if (changes === GROUP) {
+            for (let k = 0; k < GROUP; k++) keep(i + k, items[i + k]!);
+            stored += GROUP;
+          } else {
+            // Some rows were duplicates: find the rows this group inserted (their arrival number is ours) and
+            // move them to contiguous octet positions; then continue row by row for a while.
+            for (let k = 0; k < GROUP; k++) {
+              const it = items[i + k]!;
+              const o = k * COLS;
+              const key = [args[o], args[o + 1], args[o + 2], args[o + 3]];
+              if (this.arrivalOf!.get(key) !== this.arrival + i + k) {
+                this.dupPerApid[it.packet.apid]!++;
+                continue;
+              }
+              if (args[o + 13] !== base + used) this.moveRaw!.run(base + used, ...key);
+              keep(i + k, it);
+              stored++;
+            }
+            fast = false;
+          }
+          i += GROUP;
+          continue;
         }
+        // Row by row; go back to groups once a whole group's worth of rows had no duplicate.
+        const before = stored;
+        for (let k = 0; k < GROUP; k++) single(i + k);
+        fast = stored - before === GROUP;
         i += GROUP;
-        continue;
       }
-      // Row by row; go back to groups once a whole group's worth of rows had no duplicate.
-      const before = stored;
-      for (let k = 0; k < GROUP; k++) single(i + k);
-      fast = stored - before === GROUP;
-      i += GROUP;
+      for (; i < items.length; i++) single(i);
+    } catch (e) {
+      if (behind) this.segments.settle();
+      throw e;
     }
-    for (; i < items.length; i++) single(i);
-    if (used > 0) this.pendingLength = this.segments.write(out, used, seg.start);
+    if (behind && stored === items.length) {
+      this.pendingLength = this.segments.waitBehind(seg.start + total);
+    } else {
+      if (behind) this.segments.settle(); // its octets beyond the committed length are overwritten or cut off
+      if (stored < items.length) {
+        // Stored packets keep their arrival order, packed (the positions given to their rows above).
+        let to = 0;
+        let from = 0;
+        for (let k = 0; k < items.length; k++) {
+          const len = items[k]!.packet.length;
+          if (isStored[k]) {
+            if (to !== from) out.copyWithin(to, from, from + len);
+            to += len;
+          }
+          from += len;
+        }
+      }
+      if (used > 0 || behind) this.pendingLength = this.segments.write(out, used, seg.start, behind);
+    }
     return { stored, duplicates: items.length - stored };
   }
 

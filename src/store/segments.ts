@@ -5,16 +5,23 @@
  * transaction commits. So after any crash the files hold at least what the index references, and anything
  * beyond the committed length (a batch that never committed: a torn tail) is cut off when a writer opens the
  * archive.
+ *
+ * Large batches are written by a worker thread ({@link WriteBehind}) while the index rows are inserted; the
+ * archive waits for it before committing, so the order of durability is the same.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { InputError } from '../errors.js';
+import { WriteBehind } from './write-behind.js';
 
 /** Default largest segment file: 1 GiB. */
 export const DEFAULT_SEGMENT_BYTES = 1 << 30;
 /** `raw` = segment id × 2^32 + offset (segments stay below 4 GiB). */
 export const SEGMENT_SPAN = 2 ** 32;
+
+/** Batches from this size on are written by the worker thread; smaller ones in place. */
+const BEHIND_BYTES = 256 * 1024;
 
 const fileName = (id: number): string => `seg-${String(id).padStart(6, '0')}.bin`;
 
@@ -25,6 +32,8 @@ export class SegmentFiles {
   private current: Current | undefined;
   private readonly readFds = new Map<number, number>();
   private block: { id: number; start: number; bytes: Buffer } | undefined;
+  private readonly behind = new WriteBehind();
+  private behindInFlight = false;
 
   constructor(archiveDir: string, private readonly db: Database.Database, private readonly maxBytes: number, private readonly fsync: boolean) {
     this.dir = path.join(archiveDir, 'segments');
@@ -52,6 +61,7 @@ export class SegmentFiles {
 
   /** Forget the writer state and read it again from the index (after a rolled-back transaction). */
   reload(): void {
+    this.settle();
     if (this.current) fs.closeSync(this.current.fd);
     this.current = undefined;
   }
@@ -82,15 +92,49 @@ export class SegmentFiles {
   /**
    * Write `buf[0, used)` at `start` of the current segment, make it durable, and record the new length in the
    * index (still inside the caller's transaction). The in-memory length moves only with {@link committed}.
+   * `cut`: also cut the file at the new end.
    */
-  write(buf: Uint8Array, used: number, start: number): number {
+  write(buf: Uint8Array, used: number, start: number, cut = false): number {
     const c = this.openCurrent();
     let done = 0;
     while (done < used) done += fs.writeSync(c.fd, buf, done, used - done, start + done);
+    if (cut) fs.ftruncateSync(c.fd, start + used); // octets a write-behind put beyond, for packets found to be duplicates
     if (this.fsync) fs.fdatasyncSync(c.fd);
     const length = start + used;
     this.db.prepare('UPDATE segments SET length = ? WHERE id = ?').run(length, c.id);
     return length;
+  }
+
+  /**
+   * Start writing `buf[0, used)` (a {@link sharedBytes} buffer, left untouched until {@link waitBehind}) at
+   * `start` of the current segment on the worker thread, then fdatasync it. Returns false (nothing started)
+   * for a small batch: the caller then uses {@link write}.
+   */
+  writeBehind(buf: Uint8Array, used: number, start: number): boolean {
+    if (used < BEHIND_BYTES) return false;
+    this.behind.start(this.openCurrent().fd, buf, used, start, this.fsync);
+    this.behindInFlight = true;
+    return true;
+  }
+
+  /**
+   * Wait for the write started by {@link writeBehind} and record the new length in the index (inside the
+   * caller's transaction). Returns that length, for {@link committed}.
+   * @throws Error with the system error code (ENOSPC, EIO, …) when the write or the fdatasync failed.
+   */
+  waitBehind(length: number): number {
+    this.behindInFlight = false;
+    this.behind.wait();
+    const c = this.openCurrent();
+    this.db.prepare('UPDATE segments SET length = ? WHERE id = ?').run(length, c.id);
+    return length;
+  }
+
+  /** Wait for a write in flight, ignoring its outcome (its batch is being rolled back). */
+  settle(): void {
+    if (!this.behindInFlight) return;
+    this.behindInFlight = false;
+    this.behind.settle();
   }
 
   /** The transaction that wrote up to `length` committed. */
@@ -118,6 +162,7 @@ export class SegmentFiles {
 
   close(): void {
     this.reload();
+    this.behind.close();
     for (const fd of this.readFds.values()) fs.closeSync(fd);
     this.readFds.clear();
     this.block = undefined;
