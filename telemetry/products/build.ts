@@ -14,17 +14,16 @@
  * of the product (the collection: the newest product time of the run). Files are written atomically, data
  * files first and the label last, so a crash never leaves a label without its data.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
-import { sameContent, writeAtomic } from './_files.js';
+import { partsOf, sameContent, sameParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
-import { collectionInventory, collectionLabel, l0Label, packetRuns, type L0Quality } from './pds4/index.js';
+import { collectionInventory, collectionLabel, l0Label, type L0Quality, type PacketRun } from './pds4/index.js';
 import { framesFileArea, frameRuns, indexFileArea, withFileAreas } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
 import type { L0Packet, L0Summary } from './types.js';
@@ -79,15 +78,7 @@ export interface BuildReport {
   readonly unrouted: number;
 }
 
-const md5 = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex');
 const iso = (tai: number): string => taiToUtcIso(tai, 3);
-
-function concatBytes(parts: readonly Uint8Array[]): { bytes: Uint8Array; offsets: Float64Array } {
-  const offsets = new Float64Array(parts.length);
-  let n = 0;
-  for (let i = 0; i < parts.length; i++) { offsets[i] = n; n += parts[i]!.length; }
-  return { bytes: Buffer.concat(parts as Uint8Array[], n), offsets };
-}
 
 /** Latest version number of `productId` among the labels in `dir` (0 when none). */
 async function latestVersion(dir: string, stem: string): Promise<number> {
@@ -202,27 +193,56 @@ function findingsOf(s: ProcessedStream): string[] {
   ];
 }
 
+/** Runs of consecutive equal lengths of items laid end to end from offset 0 (the PDS4/PDS3 packet tables). */
+function runsOf(count: number, lengthOf: (i: number) => number): PacketRun[] {
+  const runs: PacketRun[] = [];
+  let offset = 0;
+  for (let i = 0; i < count;) {
+    const length = lengthOf(i);
+    let j = i + 1;
+    while (j < count && lengthOf(j) === length) j++;
+    runs.push({ offset, length, records: j - i });
+    offset += length * (j - i);
+    i = j;
+  }
+  return runs;
+}
+
 async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions): Promise<BuiltProduct> {
   const cfg = options.products;
   const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
   const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
   await mkdir(dir, { recursive: true });
-  const data = concatBytes(s.packets.map((p) => p.bytes));
+  const n = s.packets.length;
+  const views = new Array<Uint8Array>(n);
+  let startTai: number | undefined, stopTai: number | undefined, newest = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const p = s.packets[i]!;
+    views[i] = p.bytes;
+    const t = p.tai;
+    if (t !== undefined) {
+      startTai ??= t;
+      stopTai = t;
+      if (t > newest) newest = t;
+    }
+  }
+  const offsets = new Float64Array(n);
+  const data = partsOf(views, offsets);
   const withFrames = b.route.framesFile && s.frames.length > 0;
-  const frames = withFrames ? concatBytes(s.frames.map((f) => f.data)) : undefined;
-  const index = encodeIndex(s.packets, s.flags, data.offsets, s.frames, frames?.offsets);
-  const times = s.packets.map((p) => p.tai).filter((t): t is number => t !== undefined);
-  const startTai = times.length ? times[0]! : b.window.startTai;
-  const stopTai = times.length ? times[times.length - 1]! : b.window.stopTai;
-  const newest = times.reduce((m, t) => Math.max(m, t), -Infinity);
+  const frameOffsets = withFrames ? new Float64Array(s.frames.length) : undefined;
+  const frames = withFrames ? partsOf(s.frames.map((f) => f.data), frameOffsets) : undefined;
+  const index = encodeIndex(s.packets, s.flags, offsets, s.frames, frameOffsets);
+  const indexParts: Parts = { parts: [index.bytes], size: index.bytes.length };
+  startTai ??= b.window.startTai;
+  stopTai ??= b.window.stopTai;
   const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
   const latest = await latestVersion(dir, productId);
   const stemOf = (v: number) => `${productId}_v${v}`;
   if (latest > 0) {
     const stem = stemOf(latest);
-    const same = await sameContent(path.join(dir, `${stem}.dat`), data.bytes)
-      && await sameContent(path.join(dir, `${stem}_index.dat`), index.bytes)
-      && (frames ? await sameContent(path.join(dir, `${stem}_frames.dat`), frames.bytes) : !(await exists(path.join(dir, `${stem}_frames.dat`))));
+    const same = await sameParts(path.join(dir, `${stem}.dat`), data)
+      && await sameParts(path.join(dir, `${stem}_index.dat`), indexParts)
+      && (frames ? await sameParts(path.join(dir, `${stem}_frames.dat`), frames) : !(await exists(path.join(dir, `${stem}_frames.dat`))));
     const labelFile = path.join(dir, `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}`);
     if (same && await exists(labelFile)) {
       return result(b, s, productId, latest, 'unchanged', labelFile, dir, stem, !!frames, iso(startTai), iso(stopTai), productTime, options);
@@ -231,44 +251,48 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const version = latest + 1;
   const stem = stemOf(version);
   const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}` };
+  // Data files first (each hashed while it is written), the label last: a crash leaves no label without its data.
+  const dataMd5 = await writeAtomicParts(path.join(dir, names.data), data);
+  const indexMd5 = await writeAtomicParts(path.join(dir, names.index), indexParts);
+  const framesMd5 = frames ? await writeAtomicParts(path.join(dir, names.frames), frames) : '';
   const quality: L0Quality = { packets: s.summary.packets, gaps: s.summary.gaps, crcErrors: s.summary.crcErrors, decompressionFailures: s.summary.decompressionFailures };
   const sum = s.summary;
   const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
-  const dataMd5 = md5(data.bytes);
   const vid = `${version}.0`;
   const lid = `${cfg.bundle}:${cfg.collection}:${productId}`;
   const title = `${b.route.title} ${b.window.id}`;
   const start = iso(startTai), stop = iso(stopTai);
-  const fRuns = frames ? frameRuns(s.frames.map((f, k) => ({ offset: frames.offsets[k]!, length: f.data.length }))) : [];
+  const runs = runsOf(n, (i) => views[i]!.length);
+  const fRuns = frames ? frameRuns(s.frames.map((f, k) => ({ offset: frameOffsets![k]!, length: f.data.length }))) : [];
   let label: string;
   if (options.format === 'pds3') {
     label = pds3Label({
       productId: stem.toUpperCase(), version: vid, dataSetId: `${cfg.bundle.split(':').slice(3).join('-')}-${cfg.collection}`.toUpperCase(),
       title, start, stop, productTime, missionName: options.mission.name, instrumentHostName: options.mission.spacecraft ?? options.mission.name,
       instrumentName: b.route.instrument, targetName: cfg.target.name, quality,
-      dataFile: { name: names.data, size: data.bytes.length, md5: dataMd5, runs: packetRuns(s.packets.map((p, i) => ({ offset: data.offsets[i]!, length: p.bytes.length }))) },
+      dataFile: { name: names.data, size: data.size, md5: dataMd5, runs },
       indexFile: { name: names.index, tables: index.tables },
       ...(frames ? { framesFile: { name: names.frames, runs: fRuns } } : {}),
     });
   } else {
-    const sources = [...new Set(s.packets.map((p) => p.source).filter((x): x is string => x !== undefined).map((x) => path.basename(x)))].sort();
+    const sourceSet = new Set<string>();
+    let lastSource: string | undefined;
+    for (const p of s.packets) if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
+    const sources = [...sourceSet].sort();
     const base = l0Label({
       lid, vid, title, start, stop, missionName: options.mission.name, instrumentName: b.route.instrument,
       ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
       targetName: cfg.target.name, targetType: cfg.target.type,
-      dataFile: { name: names.data, size: data.bytes.length, md5: dataMd5 },
-      packets: s.packets.map((p, i) => ({ offset: data.offsets[i]!, length: p.bytes.length })),
+      dataFile: { name: names.data, size: data.size, md5: dataMd5 },
+      packets: { runs },
       quality, productTime, processingLevel: cfg.processingLevel,
       ...(cfg.curatingFacility !== undefined && sources.length ? { sourceProducts: { ids: sources, curatingFacility: cfg.curatingFacility } } : {}),
     });
     label = withFileAreas(base, [
-      indexFileArea({ fileName: names.index, size: index.bytes.length, md5: md5(index.bytes), creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
-      ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.bytes.length, md5: md5(frames.bytes), creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
+      indexFileArea({ fileName: names.index, size: index.bytes.length, md5: indexMd5, creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
+      ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
     ]);
   }
-  await writeAtomic(path.join(dir, names.data), data.bytes);
-  await writeAtomic(path.join(dir, names.index), index.bytes);
-  if (frames) await writeAtomic(path.join(dir, names.frames), frames.bytes);
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);
 }

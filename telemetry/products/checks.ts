@@ -84,15 +84,25 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
     flags[i] = f;
   }
   // Time monotonic per APID and source, in arrival order (a late delivery from another source is not a step back).
-  const order = Array.from({ length: n }, (_, i) => i);
-  if (arrival) order.sort((a, b) => arrival[a]! - arrival[b]!);
+  let order: Int32Array | undefined;
+  if (arrival) {
+    let inOrder = true;
+    for (let i = 1; i < n && inOrder; i++) inOrder = arrival[i - 1]! < arrival[i]!;
+    if (!inOrder) order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => arrival[a]! - arrival[b]!);
+  }
   const perSource = new Map<string, Float64Array>();
-  for (const i of order) {
+  let lastKey: string | undefined;
+  let last: Float64Array | undefined;
+  for (let k = 0; k < n; k++) {
+    const i = order ? order[k]! : k;
     const p = packets[i]!;
     if (p.tai === undefined) continue;
     const key = p.source ?? '';
-    let last = perSource.get(key);
-    if (!last) { last = new Float64Array(2048).fill(NaN); perSource.set(key, last); }
+    if (key !== lastKey || last === undefined) {
+      last = perSource.get(key);
+      if (!last) { last = new Float64Array(2048).fill(NaN); perSource.set(key, last); }
+      lastKey = key;
+    }
     const apid = p.apid & 0x7ff;
     const prevT = last[apid]!;
     if (!Number.isNaN(prevT) && p.tai < prevT) flags[i] = flags[i]! | QualityFlag.TimeNotMonotonic;

@@ -10,7 +10,7 @@ import { openArchive, type Archive } from '../../src/store/index.js';
 import { splitBuffer } from '../framing/index.js';
 import { generateSim, SIM_APIDS, type SimPacket } from '../../fixtures/sim-instrument.js';
 import { SIM_PROFILE, toL0 } from './_test-helpers.js';
-import { buildL0, type BuildOptions } from './build.js';
+import { buildL0, buildWindows, type BuildOptions } from './build.js';
 import { productsConfig } from './config.js';
 import { archiveRoutes, archiveWindows, buildL0FromArchive } from './from-archive.js';
 import { listL0 } from './list.js';
@@ -29,11 +29,12 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 /** Store packets into the archive the way ingest does (framed by the real splitter, times per the profile). */
-function store(archive: Archive, packets: readonly SimPacket[], source: string, receivedUnixMs = 1_767_225_600_000): void {
+function store(archive: Archive, packets: readonly SimPacket[], source: string, receivedUnixMs = 1_767_225_600_000, untimed: (apid: number, seq: number) => boolean = () => false): void {
   const all = Buffer.concat(packets.map((p) => p.bytes));
   const framed = splitBuffer(all, { framing: 'raw', crc: 'yes' }).batch.packets;
   archive.storeBatch(framed.map((packet) => ({
-    packet, tai: packetTimeOf(packet.buf, packet.offset, packet.length, SIM_PROFILE), route: 'SIM', feed: 'test', source, receivedUnixMs,
+    packet, tai: untimed(packet.apid, packet.sequenceCount) ? undefined : packetTimeOf(packet.buf, packet.offset, packet.length, SIM_PROFILE),
+    route: 'SIM', feed: 'test', source, receivedUnixMs,
   })));
 }
 
@@ -43,6 +44,9 @@ beforeAll(async () => {
   sim = await generateSim({ seconds: 120 });
   options = { products: productsConfig(await loadConfig(CONFIG)), mission: { name: 'Sample', spacecraft: 'SAMPLESAT', instrument: 'SIM' }, profile: SIM_PROFILE };
 });
+
+/** Build through the Archive interface (`reader: 'api'`). */
+const buildWindowsVia = (archive: Archive, out: string) => buildWindows(archiveWindows(archive, { ...options, reader: 'api' }), { ...options, out });
 
 describe('L0 products from the archive', () => {
   it('equal the products built from the same packets in memory, file for file', async () => {
@@ -104,6 +108,31 @@ describe('L0 products from the archive', () => {
     const again = tmp();
     await build(again);
     expect(tree(again)).toEqual(tree(twin));
+  });
+
+  it('the columnar scan and the Archive interface give the same products (packets without a time go by reception time)', async () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    store(a, sim.filter((p) => p.apid !== SIM_APIDS.event), 'a.dat');
+    // Events stored without a packet time, received on 2026-01-01 and on 2026-01-02.
+    const events = sim.filter((p) => p.apid === SIM_APIDS.event);
+    store(a, events.slice(0, 1), 'b.dat', 1_767_225_600_000, () => true);
+    store(a, events.slice(1), 'c.dat', 1_767_312_000_000 + 3600_000, () => true);
+    a.close();
+    const ro = openArchive(dir, { readonly: true });
+    try {
+      const scan = tmp(), api = tmp();
+      const rs = await buildL0FromArchive(ro, { ...options, out: scan });
+      const ra = await buildWindowsVia(ro, api);
+      expect(rs.products.map((p) => [p.productId, p.summary.packets])).toEqual([
+        ['sim_hk_fast_l0_20260101', 120], ['sim_hk_slow_l0_20260101', 120], ['sim_sci_l0_20260101', 39],
+        ['sim_evt_l0_20260101', 1], ['sim_evt_l0_20260102', events.length - 1],
+      ]);
+      expect(ra.products.map((p) => p.productId)).toEqual(rs.products.map((p) => p.productId));
+      expect(tree(api)).toEqual(tree(scan));
+    } finally {
+      ro.close();
+    }
   });
 
   it('streams one window of one route at a time, in time order, and names the APIDs no route claims', async () => {

@@ -58,26 +58,29 @@ export function encodeIndex(
   frames: readonly L0Frame[], frameOffsets: Float64Array | undefined,
 ): EncodedIndex {
   const frameOf = new Int32Array(packets.length).fill(-1);
-  frames.forEach((f, k) => { for (const i of f.packetIndices) frameOf[i] = k; });
+  for (let k = 0; k < frames.length; k++) for (const i of frames[k]!.packetIndices) frameOf[i] = k;
   const packetBytes = packets.length * PACKET_RECORD_LENGTH;
+  // One preallocated buffer, fixed records; 64-bit offsets as two 32-bit halves (no BigInt per record).
   const bytes = new Uint8Array(packetBytes + frames.length * FRAME_RECORD_LENGTH);
   const v = new DataView(bytes.buffer);
+  const u64 = (o: number, x: number): void => { v.setUint32(o, Math.floor(x / 4294967296)); v.setUint32(o + 4, x >>> 0); };
   for (let i = 0; i < packets.length; i++) {
     const p = packets[i]!;
     const o = i * PACKET_RECORD_LENGTH;
-    v.setBigUint64(o, BigInt(packetOffsets[i]!));
+    u64(o, packetOffsets[i]!);
     v.setUint32(o + 8, p.bytes.length);
     v.setUint16(o + 12, p.apid);
     v.setUint16(o + 14, p.sequenceCount);
-    v.setUint8(o + 16, p.sequenceFlags & 3);
-    v.setUint8(o + 17, CRC[p.crc]);
+    bytes[o + 16] = p.sequenceFlags & 3;
+    bytes[o + 17] = CRC[p.crc];
     v.setUint32(o + 18, flags[i]!);
     v.setFloat64(o + 22, p.tai ?? -1);
     v.setInt32(o + 30, frameOf[i]!);
   }
-  frames.forEach((f, k) => {
+  for (let k = 0; k < frames.length; k++) {
+    const f = frames[k]!;
     const o = packetBytes + k * FRAME_RECORD_LENGTH;
-    v.setBigUint64(o, BigInt(frameOffsets?.[k] ?? 0));
+    u64(o, frameOffsets?.[k] ?? 0);
     v.setUint32(o + 8, f.data.length);
     v.setUint16(o + 12, f.apid);
     v.setUint8(o + 14, STATUS[f.status]);
@@ -87,7 +90,7 @@ export function encodeIndex(
     v.setUint32(o + 24, f.segments);
     v.setFloat64(o + 28, f.startTai ?? -1);
     v.setFloat64(o + 36, f.stopTai ?? -1);
-  });
+  }
   const tables: IndexTable[] = [
     { name: 'packet_index', offset: 0, records: packets.length, description: 'One record per packet of the packet data file, in file order.', fields: PACKET_INDEX_FIELDS },
     { name: 'frame_index', offset: packetBytes, records: frames.length, description: 'One record per source frame reassembled from segmented packets (and decompressed when configured).', fields: FRAME_INDEX_FIELDS },

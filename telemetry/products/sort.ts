@@ -44,16 +44,20 @@ export function sortPackets(input: readonly L0Packet[]): SortedPackets {
     if (t !== undefined && Number.isFinite(t)) last = t;
     time[i] = last;
   }
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const sorted = Array.from(order).sort((i, j) => {
+  const before = (i: number, j: number): number => {
     const dt = time[i]! - time[j]!;
     if (dt !== 0) return dt;
     const a = input[i]!, b = input[j]!;
     if (a.apid !== b.apid) return a.apid - b.apid;
     const ds = sequenceDelta(a.sequenceCount, b.sequenceCount);
     return ds !== 0 ? ds : i - j;
-  });
+  };
+  // Usually already in order (the archive hands packets in time order): one pass instead of a sort.
+  let inOrder = true;
+  for (let i = 1; i < n && inOrder; i++) inOrder = before(i - 1, i) < 0;
+  const sorted = new Int32Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = i;
+  if (!inOrder) sorted.sort(before);
   const packets: L0Packet[] = [];
   const arrival: number[] = [];
   let duplicates = 0;

@@ -1,0 +1,237 @@
+/**
+ * @module A bulk, read-only scan of an idoc archive for L0 building: the rows of one APID and time window as
+ * columns (no object per row), and their octets read from the segment files in large ranges, each packet a
+ * view into its range. It reads the archive's documented on-disk contract (src/store/schema.ts, schema
+ * version 1: table `packets` keyed by (apid, tkey, seq, digest), `raw` = segment id × 2^32 + offset,
+ * `segments(id, file)`, `sources(id, feed, source)`) and declines any other schema version, so the caller can
+ * fall back to the Archive API (`apidRows` / `bytesOf`), which costs an object per row and a 1 MiB read per
+ * block miss. It exists for speed; it belongs in src/store as a columnar read API.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The archive schema version this scan understands. */
+export const SCAN_SCHEMA_VERSION = 1;
+const SEGMENT_SPAN = 2 ** 32;
+/** Packets closer than this in a segment file are read in one range (a read call costs about this many octets of copying). */
+const COALESCE_GAP = 16 << 10;
+/** Largest single read. */
+const MAX_RANGE = 64 << 20;
+
+type Arena = { chunks: Buffer[]; chunk: number; used: number };
+/**
+ * Read buffers handed from one scan to the next in this process (fresh memory costs a page fault per 4 KiB on
+ * first touch: on a virtual machine that is slower than reading the octets). Freed by {@link releaseReadBuffers}.
+ */
+let spareArena: Arena | undefined;
+
+/** Drop the read buffers kept for the next scan (a long-running process that is done building). */
+export function releaseReadBuffers(): void {
+  spareArena = undefined;
+}
+
+/** Rows of one query, as columns (index i = row i, in (time, count) order). */
+export interface ScanRows {
+  readonly count: number;
+  readonly apid: Uint16Array;
+  /** TAI, or NaN when the packet has no time. */
+  readonly tai: Float64Array;
+  readonly seq: Uint16Array;
+  /** `meta`: bits 0-1 sequence flags, 2-3 CRC (0 none, 1 ok, 2 bad). */
+  readonly meta: Uint8Array;
+  readonly arrival: Float64Array;
+  readonly received: Float64Array;
+  readonly source: Int32Array;
+  readonly raw: Float64Array;
+  readonly length: Uint32Array;
+}
+
+class RowBuilder {
+  n = 0;
+  apid = new Uint16Array(1024); tai = new Float64Array(1024); seq = new Uint16Array(1024); meta = new Uint8Array(1024);
+  arrival = new Float64Array(1024); received = new Float64Array(1024); source = new Int32Array(1024); raw = new Float64Array(1024); length = new Uint32Array(1024);
+  private grow(): void {
+    const cap = this.apid.length * 2;
+    const g = <T extends Uint16Array | Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(cap); b.set(a); return b; };
+    this.apid = g(this.apid); this.tai = g(this.tai); this.seq = g(this.seq); this.meta = g(this.meta);
+    this.arrival = g(this.arrival); this.received = g(this.received); this.source = g(this.source); this.raw = g(this.raw); this.length = g(this.length);
+  }
+  add(apid: number, r: unknown[]): void {
+    if (this.n === this.apid.length) this.grow();
+    const i = this.n++;
+    // [tkey, seq, n, meta, received, source, raw, len]
+    this.apid[i] = apid;
+    const t = r[0] as number;
+    this.tai[i] = t < 0 ? NaN : t;
+    this.seq[i] = r[1] as number;
+    this.arrival[i] = r[2] as number;
+    this.meta[i] = r[3] as number;
+    this.received[i] = r[4] as number;
+    this.source[i] = r[5] as number;
+    this.raw[i] = r[6] as number;
+    this.length[i] = r[7] as number;
+  }
+  rows(): ScanRows {
+    const n = this.n;
+    return {
+      count: n, apid: this.apid.subarray(0, n), tai: this.tai.subarray(0, n), seq: this.seq.subarray(0, n), meta: this.meta.subarray(0, n),
+      arrival: this.arrival.subarray(0, n), received: this.received.subarray(0, n), source: this.source.subarray(0, n), raw: this.raw.subarray(0, n), length: this.length.subarray(0, n),
+    };
+  }
+}
+
+/** An open scan of one archive directory. */
+export class ArchiveScan {
+  private readonly timed: Database.Statement;
+  private readonly untimed: Database.Statement;
+  private readonly nextTime: Database.Statement;
+  private readonly fds = new Map<number, number>();
+  private readonly segmentFiles: Map<number, string>;
+  /** Source names by id (`source` column). */
+  readonly sources: ReadonlyMap<number, string>;
+  /** Read buffers kept for reuse (see {@link recycle}); undefined: fresh buffers for every read. */
+  private arena: Arena | undefined;
+
+  private constructor(readonly dir: string, private readonly db: Database.Database) {
+    const cols = 'tkey, seq, n, meta, received, source, raw, len';
+    this.timed = db.prepare(`SELECT ${cols} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`).raw(true);
+    this.untimed = db.prepare(`SELECT ${cols} FROM packets WHERE apid = ? AND tkey < 0 ORDER BY n`).raw(true);
+    this.nextTime = db.prepare('SELECT MIN(tkey) FROM packets WHERE apid = ? AND tkey >= ?').pluck();
+    this.segmentFiles = new Map((db.prepare('SELECT id, file FROM segments').all() as { id: number; file: string }[]).map((s) => [s.id, s.file]));
+    this.sources = new Map((db.prepare('SELECT id, source FROM sources').all() as { id: number; source: string }[]).map((s) => [s.id, s.source]));
+  }
+
+  /** Open `dir` read-only, or undefined when its index is not schema version {@link SCAN_SCHEMA_VERSION}. */
+  static open(dir: string): ArchiveScan | undefined {
+    let db: Database.Database;
+    try {
+      db = new Database(path.join(dir, 'index.sqlite'), { readonly: true, fileMustExist: true });
+    } catch {
+      return undefined;
+    }
+    try {
+      const v = (db.prepare('SELECT MAX(version) FROM schema_version').pluck().get() as number | null) ?? 0;
+      if (v !== SCAN_SCHEMA_VERSION) { db.close(); return undefined; }
+      return new ArchiveScan(dir, db);
+    } catch {
+      db.close();
+      return undefined;
+    }
+  }
+
+  /** The APIDs present (skip-scan over the primary key). */
+  apids(): number[] {
+    const out: number[] = [];
+    const next = this.db.prepare('SELECT apid FROM packets WHERE apid > ? ORDER BY apid LIMIT 1').pluck();
+    for (let a = next.get(-1) as number | undefined; a !== undefined; a = next.get(a) as number | undefined) out.push(a);
+    return out;
+  }
+
+  /** The earliest packet time of `apid` at or after `fromTai` (undefined when none). */
+  firstTime(apid: number, fromTai: number): number | undefined {
+    const t = this.nextTime.get(apid, Math.max(fromTai, 0)) as number | null;
+    return t === null ? undefined : t;
+  }
+
+  /** Timed rows of `apids` in [fromTai, toTai), APID by APID, each in (time, count) order. */
+  rows(apids: readonly number[], fromTai: number, toTai: number): ScanRows {
+    const b = new RowBuilder();
+    for (const a of apids) for (const r of this.timed.all(a, Math.max(fromTai, 0), toTai) as unknown[][]) b.add(a, r);
+    return b.rows();
+  }
+
+  /** Untimed rows of `apids`, APID by APID, each in arrival order. */
+  untimedRows(apids: readonly number[]): ScanRows {
+    const b = new RowBuilder();
+    for (const a of apids) for (const r of this.untimed.iterate(a) as IterableIterator<unknown[]>) b.add(a, r);
+    return b.rows();
+  }
+
+  /**
+   * Reuse read buffers from now on: every view returned by {@link bytes} since the previous call becomes
+   * invalid (overwritten by later reads). Fresh memory is slow to touch; reused buffers are not.
+   */
+  recycle(): void {
+    if (!this.arena) { this.arena = spareArena ?? { chunks: [], chunk: 0, used: 0 }; spareArena = undefined; }
+    this.arena.chunk = 0;
+    this.arena.used = 0;
+  }
+
+  private alloc(size: number): Buffer {
+    const a = this.arena;
+    if (!a) return Buffer.allocUnsafeSlow(size);
+    for (; a.chunk < a.chunks.length; a.chunk++, a.used = 0) {
+      const c = a.chunks[a.chunk]!;
+      if (c.length - a.used >= size) { a.used += size; return c.subarray(a.used - size, a.used); }
+    }
+    a.chunks.push(Buffer.allocUnsafeSlow(Math.max(size, 16 << 20)));
+    a.used = size;
+    return a.chunks[a.chunk]!.subarray(0, size);
+  }
+
+  private fd(id: number): number {
+    let fd = this.fds.get(id);
+    if (fd === undefined) {
+      const file = this.segmentFiles.get(id) ?? `seg-${String(id).padStart(6, '0')}.bin`;
+      fd = fs.openSync(path.join(this.dir, 'segments', file), 'r');
+      this.fds.set(id, fd);
+    }
+    return fd;
+  }
+
+  /**
+   * The octets of rows `order[k]` (k = 0…), as views into a few large reads: rows are visited in segment
+   * order and packets less than 16 KiB apart are read together.
+   * @throws Error naming the segment file when it holds fewer octets than the index references.
+   */
+  bytes(rows: ScanRows, order: Int32Array): Uint8Array[] {
+    const n = order.length;
+    const out = new Array<Uint8Array>(n);
+    const byPos = new Int32Array(n);
+    let inOrder = true;
+    for (let k = 0; k < n; k++) { byPos[k] = k; if (k > 0 && rows.raw[order[k]!]! < rows.raw[order[k - 1]!]!) inOrder = false; }
+    if (!inOrder) byPos.sort((x, y) => rows.raw[order[x]!]! - rows.raw[order[y]!]!);
+    let k = 0;
+    while (k < n) {
+      const first = order[byPos[k]!]!;
+      const seg = Math.floor(rows.raw[first]! / SEGMENT_SPAN);
+      const start = rows.raw[first]! - seg * SEGMENT_SPAN;
+      let end = start + rows.length[first]!;
+      let e = k + 1;
+      while (e < n) {
+        const i = order[byPos[e]!]!;
+        const r = rows.raw[i]!;
+        if (Math.floor(r / SEGMENT_SPAN) !== seg) break;
+        const off = r - seg * SEGMENT_SPAN;
+        const stop = Math.max(end, off + rows.length[i]!);
+        if (off > end + COALESCE_GAP || stop - start > MAX_RANGE) break;
+        end = stop;
+        e++;
+      }
+      const buf = this.alloc(end - start);
+      let got = 0;
+      while (got < buf.length) {
+        const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
+        if (m === 0) throw new Error(`${path.join(this.dir, 'segments', this.segmentFiles.get(seg) ?? String(seg))}: offset ${start + got}: octets referenced by the index are missing`);
+        got += m;
+      }
+      for (let j = k; j < e; j++) {
+        const pos = byPos[j]!;
+        const i = order[pos]!;
+        const off = rows.raw[i]! - seg * SEGMENT_SPAN - start;
+        out[pos] = buf.subarray(off, off + rows.length[i]!);
+      }
+      k = e;
+    }
+    return out;
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
+    if (this.arena) spareArena = this.arena;
+    this.arena = undefined;
+    if (this.db.open) this.db.close();
+  }
+}
