@@ -25,7 +25,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { packetDigest } from './digest.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
-import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles } from './segments.js';
+import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
 import { sharedBytes } from './write-behind.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
 
@@ -51,6 +51,12 @@ export interface ArchiveOptions {
   readonly synchronous?: 'full' | 'normal';
   /** fdatasync segment files before each commit. Default true. */
   readonly fsync?: boolean;
+  /**
+   * Segment octets of large batches written and fdatasync'd on a worker thread while the index rows are
+   * inserted (the commit still waits for them): `auto` (default) once the thread is up, `always` waiting for it
+   * to boot, `never` on the calling thread.
+   */
+  readonly writeBehind?: WriteBehindMode;
   /** SQLite `max_page_count` (tests simulate a full disk with it). Default: unlimited. */
   readonly maxPageCount?: number;
 }
@@ -128,7 +134,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
   // Checkpoint the WAL every ~40 MB rather than every 4 MB: pages rewritten by consecutive batches are copied
   // back to the index once.
   if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000');
-  const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true);
+  const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true, opts.writeBehind ?? 'auto');
   if (!opts.readonly) segments.recover();
   return new SqliteArchive(dir, db, segments, Boolean(opts.readonly));
 }
@@ -247,12 +253,26 @@ class SqliteArchive implements Archive {
     const base = seg.id * SEGMENT_SPAN + seg.start;
     // Every octet in arrival order: the layout when no packet is a duplicate (nearly always), written by the
     // worker thread while the rows go in; compacted and written again below when some were duplicates.
+    // Packets lying back to back in one buffer (raw framing) are copied as one run: no view per packet.
     let at = 0;
+    let runBuf: Uint8Array | undefined;
+    let runStart = 0;
+    let runEnd = 0;
     for (const it of items) {
       const p = it.packet;
-      out.set(p.buf.subarray(p.offset, p.offset + p.length), at);
-      at += p.length;
+      if (p.buf === runBuf && p.offset === runEnd) {
+        runEnd += p.length;
+        continue;
+      }
+      if (runBuf) {
+        out.set(runBuf.subarray(runStart, runEnd), at);
+        at += runEnd - runStart;
+      }
+      runBuf = p.buf;
+      runStart = p.offset;
+      runEnd = p.offset + p.length;
     }
+    if (runBuf) out.set(runBuf.subarray(runStart, runEnd), at);
     const behind = this.segments.writeBehind(out, total, seg.start);
     let used = 0;
     let stored = 0;

@@ -24,10 +24,13 @@ function schemaPath(relative: string): string {
   }
 }
 
+/** One ajv instance for every section: its meta-schema is compiled once per process, not once per section. */
+let ajv: Ajv2020 | undefined;
+
 function validator(section: string): ValidateFunction {
   const hit = validators.get(section);
   if (hit) return hit;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false });
+  ajv ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false });
   const v = ajv.compile(JSON.parse(readFileSync(schemaPath(`schemas/config-${section}.schema.json`), 'utf8')) as object);
   validators.set(section, v);
   return v;

@@ -20,6 +20,13 @@ export const DEFAULT_SEGMENT_BYTES = 1 << 30;
 /** `raw` = segment id × 2^32 + offset (segments stay below 4 GiB). */
 export const SEGMENT_SPAN = 2 ** 32;
 
+/**
+ * When segment octets are written on the worker thread: `auto` for batches of {@link BEHIND_BYTES} and more
+ * once the thread is up (until then in place), `always` the same but waiting for the thread to boot (tests),
+ * `never` always in place.
+ */
+export type WriteBehindMode = 'auto' | 'always' | 'never';
+
 /** Batches from this size on are written by the worker thread; smaller ones in place. */
 const BEHIND_BYTES = 256 * 1024;
 
@@ -35,7 +42,10 @@ export class SegmentFiles {
   private readonly behind = new WriteBehind();
   private behindInFlight = false;
 
-  constructor(archiveDir: string, private readonly db: Database.Database, private readonly maxBytes: number, private readonly fsync: boolean) {
+  constructor(
+    archiveDir: string, private readonly db: Database.Database, private readonly maxBytes: number, private readonly fsync: boolean,
+    private readonly mode: WriteBehindMode = 'auto',
+  ) {
     this.dir = path.join(archiveDir, 'segments');
   }
 
@@ -108,10 +118,10 @@ export class SegmentFiles {
   /**
    * Start writing `buf[0, used)` (a {@link sharedBytes} buffer, left untouched until {@link waitBehind}) at
    * `start` of the current segment on the worker thread, then fdatasync it. Returns false (nothing started)
-   * for a small batch: the caller then uses {@link write}.
+   * for a small batch or while the thread boots: the caller then uses {@link write}.
    */
   writeBehind(buf: Uint8Array, used: number, start: number): boolean {
-    if (used < BEHIND_BYTES) return false;
+    if (this.mode === 'never' || used < BEHIND_BYTES || !this.behind.ready(this.mode === 'always')) return false;
     this.behind.start(this.openCurrent().fd, buf, used, start, this.fsync);
     this.behindInFlight = true;
     return true;

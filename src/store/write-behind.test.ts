@@ -27,12 +27,12 @@ const segBytes = (dir: string) => fs.readdirSync(path.join(dir, 'segments')).red
 const allBytes = (a: Archive) => [...a.query()].map((r) => hex(a.bytesOf(r)));
 const sum = (ps: readonly Uint8Array[]) => ps.reduce((n, p) => n + p.length, 0);
 
-describe('segment octets written behind the index rows (batches of 256 KiB and more)', () => {
+describe.each(['always', 'never'] as const)('segment octets of batches of 256 KiB and more, write-behind %s', (mode) => {
   const pk = Array.from({ length: 900 }, (_, i) => bigPacket(1100 + (i % 2), i, 50_000 + i));
 
   it('stores large batches with their octets intact and no space for duplicates, across reopenings', () => {
     const dir = tmp();
-    let a = openArchive(dir);
+    let a = openArchive(dir, { writeBehind: mode });
     expect(a.storeBatch(items(framed(pk.slice(0, 400)), P), { feed: 'f', value: 'a' })).toEqual({ stored: 400, duplicates: 0 });
     expect(segBytes(dir)).toBe(sum(pk.slice(0, 400)));
     // 300 repeats interleaved with 300 new packets: the worker writes all 600, the new ones are packed and the
@@ -44,7 +44,7 @@ describe('segment octets written behind the index rows (batches of 256 KiB and m
     expect(a.storeBatch(items(framed(pk.slice(0, 500)), P))).toEqual({ stored: 0, duplicates: 500 });
     expect(segBytes(dir)).toBe(sum(pk.slice(0, 700)));
     a.close();
-    a = openArchive(dir);
+    a = openArchive(dir, { writeBehind: mode });
     expect(a.storeBatch(items(framed(pk.slice(650)), P), { feed: 'f', value: 'c' })).toEqual({ stored: 200, duplicates: 50 });
     expect(segBytes(dir)).toBe(sum(pk));
     expect(allBytes(a)).toEqual(pk.map(hex));
@@ -54,7 +54,7 @@ describe('segment octets written behind the index rows (batches of 256 KiB and m
 
   it('a batch that throws while its octets are being written leaves the archive as it was', () => {
     const dir = tmp();
-    const a = openArchive(dir);
+    const a = openArchive(dir, { writeBehind: mode });
     a.storeBatch(items(framed(pk.slice(0, 300)), P), { feed: 'f', value: 'one' });
     const size = segBytes(dir);
     const batch = items(framed(pk.slice(300, 800)), P);

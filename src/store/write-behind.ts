@@ -17,13 +17,15 @@ import { getSystemErrorName } from 'node:util';
  * The worker. No messages per job (posting one costs more than a small write): the job is written into the
  * shared control arrays and signalled with Atomics; a new buffer (rare: it only grows) comes as a message,
  * read synchronously. `ctl`: [0] jobs posted, [1] jobs done, [2] errno of the last job (0 ok), [3] phase
- * (1 write, 2 fdatasync), [4] fd, [5] fsync, [6] stop. `num`: [0] length, [1] position.
+ * (1 write, 2 fdatasync), [4] fd, [5] fsync, [6] stop, [7] booted. `num`: [0] length, [1] position.
  */
 const WORKER = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const { ctl, num, port } = workerData;
 let buf = new Uint8Array(0);
+Atomics.store(ctl, 7, 1);
+Atomics.notify(ctl, 7);
 for (let seen = 0; ;) {
   Atomics.wait(ctl, 0, seen);
   if (Atomics.load(ctl, 6)) break;
@@ -54,27 +56,40 @@ export function sharedBytes(length: number): Uint8Array {
 export class WriteBehind {
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
-  private ctl = new Int32Array(new SharedArrayBuffer(7 * 4));
+  private ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
   private num = new Float64Array(new SharedArrayBuffer(2 * 8));
   private sent: SharedArrayBuffer | undefined;
   private posted = 0;
   /** A job was started and not yet waited for. */
   private pendingWait = false;
 
+  /**
+   * Whether the worker thread is up (it is started by the first call; booting takes ~50-100 ms, which the
+   * caller spends writing in place rather than waiting). With `block`, wait for it.
+   */
+  ready(block = false): boolean {
+    this.boot();
+    if (block) while (Atomics.load(this.ctl, 7) !== 1) Atomics.wait(this.ctl, 7, 0, 1000);
+    return Atomics.load(this.ctl, 7) === 1;
+  }
+
+  private boot(): void {
+    if (this.worker) return;
+    // Fresh control arrays per worker: a stopped one may still be reading its old ones.
+    this.ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
+    this.num = new Float64Array(new SharedArrayBuffer(2 * 8));
+    this.posted = 0;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WORKER, { eval: true, workerData: { ctl: this.ctl, num: this.num, port: port2 }, transferList: [port2] });
+    this.worker.unref();
+  }
+
   /** Start writing `buf[0, length)` at `position` of `fd` (then fdatasync when `fsync`). */
   start(fd: number, buf: Uint8Array, length: number, position: number, fsync: boolean): void {
     if (this.pendingWait) throw new Error('write-behind: the previous job was not waited for');
     if (!(buf.buffer instanceof SharedArrayBuffer) || buf.byteOffset !== 0) throw new Error('write-behind: the buffer must be a shared buffer from offset 0');
-    if (!this.worker) {
-      // Fresh control arrays per worker: a stopped one may still be reading its old ones.
-      this.ctl = new Int32Array(new SharedArrayBuffer(7 * 4));
-      this.num = new Float64Array(new SharedArrayBuffer(2 * 8));
-      this.posted = 0;
-      const { port1, port2 } = new MessageChannel();
-      this.port = port1;
-      this.worker = new Worker(WORKER, { eval: true, workerData: { ctl: this.ctl, num: this.num, port: port2 }, transferList: [port2] });
-      this.worker.unref();
-    }
+    this.boot();
     if (this.sent !== buf.buffer) {
       this.port!.postMessage(buf.buffer);
       this.sent = buf.buffer;
