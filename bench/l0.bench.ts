@@ -85,7 +85,7 @@ function readArchive(dir: string): { ms: number; bytes: number } {
 }
 
 /** Median (and best) time of building products from an archive into a fresh folder, beside the archive-read baseline. */
-export async function benchL0(): Promise<{ name: string; medianMs: number; runs: number; mbPerSecond: number; bestMbPerSecond: number; baselineMbPerSecond: number; baselineBestMbPerSecond: number }> {
+export async function benchL0(): Promise<{ name: string; medianMs: number; runs: number; mbPerSecond: number; bestMbPerSecond: number; firstRunMbPerSecond: number; baselineMbPerSecond: number; baselineBestMbPerSecond: number }> {
   const hours = arg('hours', 2);
   const runs = arg('runs', 5);
   const work = await mkdtemp(path.join(tmpdir(), 'idoc-l0-bench-'));
@@ -112,7 +112,7 @@ export async function benchL0(): Promise<{ name: string; medianMs: number; runs:
     const rate = (ms: number) => mb / (ms / 1000);
     return {
       name: `l0 build from an archive (${packets} packets, ${mb.toFixed(0)} MB, ${hours} h, PT1H windows)`, medianMs: median(times), runs,
-      mbPerSecond: rate(median(times)), bestMbPerSecond: rate(Math.min(...times)),
+      mbPerSecond: rate(median(times)), bestMbPerSecond: rate(Math.min(...times)), firstRunMbPerSecond: rate(times[0]!),
       baselineMbPerSecond: rate(median(base)), baselineBestMbPerSecond: rate(Math.min(...base)),
     };
   } finally {
@@ -123,6 +123,6 @@ export async function benchL0(): Promise<{ name: string; medianMs: number; runs:
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const r = await benchL0();
   process.stdout.write(`${r.name}: median ${r.medianMs.toFixed(0)} ms over ${r.runs} runs\n`
-    + `  build:    median ${r.mbPerSecond.toFixed(0)} MB/s, best ${r.bestMbPerSecond.toFixed(0)} MB/s (target 200)\n`
+    + `  build:    median ${r.mbPerSecond.toFixed(0)} MB/s, best ${r.bestMbPerSecond.toFixed(0)} MB/s, first run (fresh process memory) ${r.firstRunMbPerSecond.toFixed(0)} MB/s (target 200)\n`
     + `  baseline: reading the same packets with the archive query: median ${r.baselineMbPerSecond.toFixed(0)} MB/s, best ${r.baselineBestMbPerSecond.toFixed(0)} MB/s\n`);
 }

@@ -24,4 +24,6 @@ export { pds3Label, type Pds3LabelInput } from './pds3-label.js';
 export { buildL0, buildWindows, defaultRoute, type BuildOptions, type BuildReport, type BuiltProduct, type PacketInput, type WindowBatch } from './build.js';
 export { listL0, type ListedProduct, type ListedCollection } from './list.js';
 export { packetsFromFiles, type FileReadStats } from './from-files.js';
+// The sample chain (`idoc demo`) is `./sample-chain.js`, not re-exported here: it loads feeds, ingest and the store.
+export { releaseReadBuffers } from './_archive-scan.js';
 export { archiveWindows, archiveRoutes, buildL0FromArchive, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';
