@@ -33,19 +33,15 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
       if (!mission.config.file) throw new UsageError('ingest: no mission config (./idoc.json or --config PATH) declaring feeds');
-      const [{ feedsFromConfig }, { routeTable, RouteDispatcher }, store, ingestMod, { jsonLineLogger, silentLogger }, { takeLock }, { PROFILE_PRESETS }] = await Promise.all([
-        import('../../telemetry/feeds/config.js'), import('../../telemetry/routing/index.js'), import('../../src/store/index.js'),
-        import('../../telemetry/ingest/index.js'), import('../../telemetry/ingest/log.js'), import('../../telemetry/ingest/lock.js'),
-        import('../../src/ccsds/profile.js'),
+      const [ingestMod, { openIngest }, { jsonLineLogger, silentLogger }, { createProgress }] = await Promise.all([
+        import('../../telemetry/ingest/index.js'), import('../../telemetry/ingest/setup.js'), import('../../telemetry/ingest/log.js'),
+        import('../../src/cli/progress.js'),
       ]);
-      const feeds = feedsFromConfig(mission.config);
-      const router = new RouteDispatcher(routeTable(mission.config));
-      const { dir, options: archiveOptions } = store.archiveSettings(mission.config, flags.archive);
+      const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
       const log = flags.quiet ? silentLogger : jsonLineLogger((l) => ctx.io.err(l));
-      const archive = store.openArchive(dir, archiveOptions);
-      const lock = await takeLock(dir).catch((e: unknown) => { archive.close(); throw e; });
+      const setup = await openIngest(mission, flags.archive);
+      const { dir, archive, feeds } = setup;
       // Progress on a terminal (packets, MB, MB/s); nothing when stderr is not a terminal.
-      const { createProgress } = await import('../../src/cli/progress.js');
       const progress = createProgress(ctx.io);
       let packets = 0, bytes = 0;
       const counted = ctx.io.errIsTty
@@ -60,10 +56,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
             cursor: (feed: string) => archive.cursor(feed),
           }
         : archive;
-      const unitCtx = {
-        archive: counted, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
-        read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
-      };
+      const unitCtx = { ...setup.unitCtx, archive: counted };
       const stop = new AbortController();
       const onSignal = () => { log.event('stop-requested', {}); stop.abort(); };
       try {
@@ -75,7 +68,6 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
           ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, ...r }, null, 2)}\n` : ingestMod.formatSummary(dir, r.feeds));
           ctx.setExit(r.exitCode);
         } else {
-          const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
           const statusFile = ingestMod.statusFileOf(dir);
           // SIGUSR1: the latest status (rewritten every 2 s) as one JSON event line on stderr.
           const onUsr1 = () => {
@@ -93,15 +85,13 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
             process.off('SIGUSR1', onUsr1);
           }
         }
-        await router.commit(); // raw packet files renamed into place, forwards drained
+        await setup.finish(true); // raw packet files renamed into place, forwards drained, archive closed, unlocked
       } catch (e) {
-        await router.abort();
+        await setup.finish(false);
         throw e;
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
-        archive.close();
-        await lock.release();
       }
     });
 

@@ -145,11 +145,19 @@ describe.skipIf(!existsSync(BIN))('ingest survives SIGKILL at any moment (exactl
     expect((await readdir(path.join(crashed, 'drop'))).sort()).toEqual(['done']);
   }, 240_000);
 
-  it('two ingests started at once: one runs, the other exits 2 naming the lock', async () => {
+  it('a second ingest while one runs exits 2 naming the lock; the first is unharmed', async () => {
     const dir = await setup('twice');
-    const [a, b] = await Promise.all([ingest(dir), ingest(dir)]);
-    const codes = [a.code, b.code].sort();
-    expect(codes[1]).toBe(2);
-    expect([a.stderr, b.stderr].join('')).toMatch(/another ingest is running/);
+    // The first runs as a daemon (it holds the lock until stopped), so the overlap is certain.
+    const first = spawn(process.execPath, [BIN, 'ingest', '--watch', '--quiet', '--poll', '1'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    const lockFile = path.join(dir, 'archive', 'ingest.lock');
+    for (let i = 0; i < 600 && !existsSync(lockFile); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(lockFile)).toBe(true);
+    const second = await ingest(dir);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`another ingest is running \\(pid ${first.pid}`));
+    first.kill('SIGTERM');
+    expect(await firstExit).toBe(0);
+    expect(existsSync(lockFile)).toBe(false);
   }, 60_000);
 });
