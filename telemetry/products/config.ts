@@ -92,7 +92,7 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
     bundle: s.bundle ?? `urn:esa:psa:${idToken(`${mission.name}_${instrument}`)}`,
     collection: s.collection ?? 'data_raw',
     window: parseWindow(s.window ?? 'day'),
-    processingLevel: s.processingLevel ?? 'Telemetry',
+    processingLevel: s.processingLevel ?? 'Raw',
     target: { name: s.target?.name ?? 'Earth', type: s.target?.type ?? 'Planet' },
     curatingFacility: s.curatingFacility,
     timeRange: {

@@ -63,8 +63,8 @@ describe('l0Label()', () => {
     expect(label).toContain('<records>4</records>');
     expect(label).toContain('<md5_checksum>0123456789abcdef0123456789abcdef</md5_checksum>');
     expect(label).toContain('packets=4, sequence_gaps=1, crc_errors=0, decompression_failures=0');
-    expect(label).toContain('<processing_level>Telemetry</processing_level>');
-    expect(l0Label({ ...SMALL_INPUT, processingLevel: 'Raw' })).toContain('<processing_level>Raw</processing_level>');
+    expect(label).toContain('<processing_level>Raw</processing_level>');
+    expect(l0Label({ ...SMALL_INPUT, processingLevel: 'Telemetry' })).toContain('<processing_level>Telemetry</processing_level>');
   });
   it('describes the primary header bit fields as 48 contiguous bits (CCSDS 133.0-B-2 §4.1.3)', () => {
     const widths = PRIMARY_HEADER_BITS.map((b) => b.stop - b.start + 1);

@@ -58,7 +58,7 @@ export interface L0LabelInput {
   readonly quality: L0Quality;
   /** When the product was made (ISO Z): `File/creation_date_time` default and `Modification_Detail` date. */
   readonly productTime: string;
-  /** Default `Telemetry` (packets unchanged, see README.md); `Raw` when the archive plan says so. */
+  /** Default `Raw` (the L0 issue asks for it; see README.md); `Telemetry` for a packetized-stream product. */
   readonly processingLevel?: 'Telemetry' | 'Raw';
   /** Default `Mission`. */
   readonly investigationType?: string;
@@ -195,7 +195,7 @@ export function l0Label(input: L0LabelInput): string {
       node('Time_Coordinates', [leaf('start_date_time', input.start), leaf('stop_date_time', input.stop)]),
       node('Primary_Result_Summary', [
         leaf('purpose', 'Science'),
-        leaf('processing_level', input.processingLevel ?? 'Telemetry'),
+        leaf('processing_level', input.processingLevel ?? 'Raw'),
         leaf('description', `${qualitySummary(input.quality)} ${records} packet(s) in ${runs.length} table(s) of equal-length packets.`),
       ]),
       node('Investigation_Area', [
