@@ -4,6 +4,7 @@
  * `idoc demo` so both build the chain the same way. `finish` commits or aborts the routes' raw files and
  * forwards, then closes the archive and releases the lock.
  */
+import { mkdir } from 'node:fs/promises';
 import type { Mission } from '../../src/cli/mission.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
 import { archiveSettings, openArchive, type Archive } from '../../src/store/index.js';
@@ -37,8 +38,17 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
   const feeds = feedsFromConfig(mission.config);
   const router = new RouteDispatcher(routeTable(mission.config));
   const { dir, options } = archiveSettings(mission.config, archiveDir);
-  const archive = openArchive(dir, options);
-  const lock = await takeLock(dir).catch((e: unknown) => { archive.close(); throw e; });
+  // The lock first: opening an archive for writing repairs it (cuts an uncommitted segment tail), which must
+  // never happen under a running ingest.
+  await mkdir(dir, { recursive: true });
+  const lock = await takeLock(dir);
+  let archive: Archive;
+  try {
+    archive = openArchive(dir, options);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
   const unitCtx = {
     archive, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
     read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },

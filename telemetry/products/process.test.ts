@@ -42,6 +42,18 @@ describe('sortPackets()', () => {
     expect(r.duplicates).toBe(1);
     expect(r.packets[3]).toBe(altered);
   });
+  it('keeps the intact copy when another copy of the same packet failed its CRC, in either arrival order', () => {
+    const good = { ...pkt(6, 10, T0), crc: 'ok' as const };
+    const bad = { ...good, bytes: good.bytes.slice(), crc: 'bad' as const };
+    bad.bytes[9] = bad.bytes[9]! ^ 0x10;
+    for (const order of [[good, bad], [bad, good]]) {
+      const r = sortPackets(order);
+      expect(r.packets).toEqual([good]);
+      expect(r.duplicates).toBe(1);
+    }
+    // A CRC-failed packet with no intact twin stays (and is flagged by the checks).
+    expect(sortPackets([bad]).packets).toEqual([bad]);
+  });
   it('gives the same order for any arrival order of distinct packets (property)', () => {
     const input = sim.slice(0, 200).map((p) => toL0(p));
     const expected = sortPackets(input).packets;

@@ -26,14 +26,15 @@ export interface SortedPackets {
   readonly packets: L0Packet[];
   /** The arrival index of each kept packet (for checks done in arrival order). */
   readonly arrival: Int32Array;
-  /** Identical packets removed. */
+  /** Duplicates removed: identical packets, and CRC-failed copies of packets received intact. */
   readonly duplicates: number;
 }
 
 /**
- * Sort packets into L0 order and drop exact duplicates (same bytes: the same packet delivered twice, by two
- * stations or a replay). Packets that share APID, count and time but differ in bytes are all kept. Stable:
- * equal keys keep arrival order. Does not modify the input.
+ * Sort packets into L0 order and drop duplicates: the same bytes delivered twice (two stations, a replay), and a
+ * copy whose CRC failed of a packet also received intact (the intact one is kept, wherever it came). Other
+ * packets that share APID, count and time but differ in bytes are all kept. Stable: equal keys keep arrival
+ * order. Does not modify the input.
  */
 export function sortPackets(input: readonly L0Packet[]): SortedPackets {
   const n = input.length;
@@ -69,10 +70,26 @@ export function sortPackets(input: readonly L0Packet[]): SortedPackets {
     if (prev === undefined || prevIndex === undefined || time[prevIndex] !== time[i] || prev.apid !== p.apid || prev.sequenceCount !== p.sequenceCount) {
       groupStart = packets.length;
     } else {
-      // Same time, APID and count: a duplicate when the bytes equal any kept packet of the group.
+      // Same time, APID and count: a duplicate when the bytes equal any kept packet of the group, or when it is
+      // a copy whose CRC failed of a packet also received intact (two stations, one with a bit error).
       let dup = false;
-      for (let k = groupStart; k < packets.length && !dup; k++) dup = sameBytes(packets[k]!.bytes, p.bytes);
+      for (let k = groupStart; k < packets.length && !dup; k++) {
+        const q = packets[k]!;
+        dup = sameBytes(q.bytes, p.bytes) || (p.crc === 'bad' && q.crc === 'ok' && q.bytes.length === p.bytes.length);
+      }
       if (dup) { duplicates++; continue; }
+      if (p.crc === 'ok') {
+        // The intact copy replaces a CRC-failed copy kept before it.
+        let replaced = false;
+        for (let k = groupStart; k < packets.length && !replaced; k++) {
+          if (packets[k]!.crc === 'bad' && packets[k]!.bytes.length === p.bytes.length) {
+            packets[k] = p;
+            arrival[k] = i;
+            replaced = true;
+          }
+        }
+        if (replaced) { duplicates++; continue; }
+      }
     }
     packets.push(p);
     arrival.push(i);
