@@ -4,16 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
+import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
 
-interface ReadFlags {
-  config?: string;
-  framing?: string;
-  prefixBytes?: string;
-  crc?: string;
-  profile?: string;
-  time?: string;
-  epoch?: string;
-  maxPacketLength?: string;
+interface PacketsFlags extends ReadFlags {
   json?: boolean;
   apid?: string;
   from?: string;
@@ -22,19 +15,8 @@ interface ReadFlags {
   out?: string;
 }
 
-const FRAMINGS = ['auto', 'raw', 'dds', 'prefix', 'pcap', 'pcapng'] as const;
-
 function withReadOptions(cmd: Command, filters: boolean): Command {
-  cmd
-    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
-    .option('--framing <name>', `framing: ${FRAMINGS.join(', ')}`, 'auto')
-    .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
-    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
-    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
-    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cuc4.3, cuc-p, cds-us')
-    .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
-    .option('--max-packet-length <n>', 'longest packet accepted, octets (default: config, else 65542)')
-    .option('--json', 'machine-readable output');
+  addReadOptions(cmd).option('--json', 'machine-readable output');
   if (filters) {
     cmd
       .option('--apid <list>', 'only these APIDs, e.g. 1100,1110-1119')
@@ -54,16 +36,13 @@ async function warnLeapExpiry(ctx: CommandContext): Promise<void> {
   }
 }
 
-async function prepare(files: string[], flags: ReadFlags, ctx: CommandContext) {
+async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext) {
   await warnLeapExpiry(ctx);
-  const [{ resolveMission }, { parseApidList, parseUtcFlag, parseIntFlag, parseChoice }, { UsageError }] = await Promise.all([
-    import('../../src/cli/mission.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+  const [{ readSetup }, { parseApidList, parseUtcFlag, parseIntFlag }, { UsageError }] = await Promise.all([
+    import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
   ]);
   if (!files.length) throw new UsageError('no input file given');
-  const framing = parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
-  const mission = await resolveMission(flags);
-  const prefixBytes = flags.prefixBytes !== undefined ? parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
-  const maxPacketLength = flags.maxPacketLength !== undefined ? parseIntFlag('--max-packet-length', flags.maxPacketLength, 7, 65542) : mission.config.maxPacketLength;
+  const { mission, read } = await readSetup(flags);
   const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
   const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
@@ -71,11 +50,7 @@ async function prepare(files: string[], flags: ReadFlags, ctx: CommandContext) {
   return {
     mission,
     walk: {
-      read: {
-        framing, crc: mission.crc, maxPacketLength,
-        ...(prefixBytes !== undefined ? { prefixBytes } : {}),
-        ...(mission.knownApids ? { knownApids: mission.knownApids } : {}),
-      },
+      read,
       profile: mission.profile,
       apidName: mission.apidName,
       filter: {
@@ -99,7 +74,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
 
   withReadOptions(packets.command('inspect').argument('<files...>'), false)
     .description('totals, per-APID counts, sequence gaps, duplicates, CRC errors, skipped bytes, time span')
-    .action(async (files: string[], flags: ReadFlags) => {
+    .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles }, { formatInspect }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
       const { progress, onProgress } = await progressFor(ctx);
@@ -111,7 +86,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
 
   withReadOptions(packets.command('dump').argument('<files...>'), true)
     .description('one line per packet (NDJSON with --json)')
-    .action(async (files: string[], flags: ReadFlags) => {
+    .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles, guessProfile }, { packetRecord, formatPacketLine }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
       const profile = walk.profile === 'auto' ? await guessProfile(files[0]!, walk.read) : walk.profile;
@@ -129,7 +104,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
   withReadOptions(packets.command('cat').argument('<files...>'), true)
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .description('the packets alone, concatenated, without framing (e.g. a DDS file becomes a packet stream)')
-    .action(async (files: string[], flags: ReadFlags) => {
+    .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles }, { createPacketSink }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
       const sink = await createPacketSink(flags.out, ctx.io);
@@ -149,7 +124,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
   withReadOptions(packets.command('split').argument('<files...>'), true)
     .requiredOption('--out <dir>', 'output directory: one apid_<N>.bin per APID')
     .description('one file of raw packets per APID, in stream order')
-    .action(async (files: string[], flags: ReadFlags) => {
+    .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles }, { splitByApid }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
       const { progress, onProgress } = await progressFor(ctx);

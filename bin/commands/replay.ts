@@ -3,28 +3,20 @@
  * the packets of captures to a test bench at the pace of their timestamps. Thin: options → telemetry/replay.
  */
 import type { RegisterCommand } from './context.js';
+import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends ReadFlags {
   to?: string;
   listen?: string;
   speed?: string;
   loop?: boolean;
   limit?: string;
-  config?: string;
-  framing?: string;
-  prefixBytes?: string;
-  crc?: string;
-  profile?: string;
-  time?: string;
-  epoch?: string;
   json?: boolean;
 }
 
-const FRAMINGS = ['auto', 'raw', 'dds', 'prefix', 'pcap', 'pcapng'] as const;
-
 export const registerReplay: RegisterCommand = (program, ctx) => {
-  program
-    .command('replay')
+  addReadOptions(program
+    .command('replay'))
     .argument('<captures...>', 'packet files of any framing idoc reads (raw, DDS, prefixed, pcap, pcapng)')
     .description('send the packets of captures as raw CCSDS packets, at the pace of their timestamps, to a test bench')
     .option('--to <url>', 'send to tcp://HOST:PORT (connect) or udp://HOST:PORT (one packet per datagram)')
@@ -32,17 +24,10 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     .option('--speed <n>', 'times real time (e.g. 10), or max: as fast as the receiver takes them', '1')
     .option('--loop', 'start again from the first capture after the last')
     .option('--limit <n>', 'stop after this many packets')
-    .option('--config <path>', 'mission config, for packet times (default: ./idoc.json when present)')
-    .option('--framing <name>', `framing: ${FRAMINGS.join(', ')}`, 'auto')
-    .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
-    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
-    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
-    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cds-us')
-    .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
     .option('--json', 'summary as JSON')
     .action(async (captures: string[], flags: ReplayFlags) => {
-      const [{ UsageError }, { parseIntFlag, parseChoice }, { resolveMission }, replayLib] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../telemetry/replay/index.js'),
+      const [{ UsageError }, { parseIntFlag }, { readSetup }, replayLib] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/read-setup.js'), import('../../telemetry/replay/index.js'),
       ]);
       if ((flags.to === undefined) === (flags.listen === undefined)) throw new UsageError('give exactly one of --to tcp://HOST:PORT | udp://HOST:PORT, or --listen tcp://HOST:PORT');
       const to = flags.to !== undefined ? replayLib.parseEndpoint('--to', flags.to) : undefined;
@@ -51,9 +36,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       const speed = speedText === 'max' ? 'max' : Number(speedText);
       if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed ${JSON.stringify(speedText)}: expected a positive number or max`);
       const limit = flags.limit !== undefined ? parseIntFlag('--limit', flags.limit, 1, Number.MAX_SAFE_INTEGER) : undefined;
-      const framing = parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
-      const prefixBytes = flags.prefixBytes !== undefined ? parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
-      const mission = await resolveMission(flags);
+      const { mission, read } = await readSetup(flags);
 
       const ac = new AbortController();
       const stop = (): void => ac.abort();
@@ -65,7 +48,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       let lastShown = 0;
       try {
         const summary = await replayLib.replay(captures, sender, {
-          read: { framing, crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(prefixBytes !== undefined ? { prefixBytes } : {}) },
+          read,
           profile: mission.profile, speed, loop: Boolean(flags.loop), signal: ac.signal,
           ...(limit !== undefined ? { limit } : {}),
           ...(ctx.io.errIsTty
