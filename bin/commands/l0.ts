@@ -5,6 +5,7 @@
  * subcommand runs.
  */
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
@@ -52,6 +53,8 @@ interface BuildFlags {
   from?: string;
   to?: string;
   window?: string;
+  ephemeris?: string;
+  object?: string;
   out: string;
   productTime?: string;
   pds3?: boolean;
@@ -80,6 +83,8 @@ function addBuild(l0: Command, ctx: CommandContext): void {
     .option('--from <utc>', 'only packets at or after this UTC time')
     .option('--to <utc>', 'only packets before this UTC time')
     .option('--window <w>', 'product window: day, orbit or an ISO-8601 duration such as PT1H (default: config, else day)')
+    .option('--ephemeris <file>', 'TLE or OEM file for orbit windows (ascending node to ascending node; default: config products.ephemeris)')
+    .option('--object <name>', 'the object in an ephemeris file holding several (name or catalogue number / OBJECT_ID)')
     .option('--out <dir>', 'output folder', 'l0')
     .option('--product-time <utc>', 'product time written into labels (default: the newest packet time of each product)')
     .option('--pds3', 'write OMEGA-heritage PDS3 (ODL) labels instead of PDS4 (no collection)')
@@ -92,13 +97,18 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       if (flags.fromFiles?.length && flags.archive !== undefined) throw new UsageError('l0 build: give either --archive DIR or --from-files FILE..., not both');
       const framing = opts.parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
       const mission = await resolveMission(flags);
-      const config = products.productsConfig(mission.config);
+      const configured = products.productsConfig(mission.config);
+      const object = flags.object ?? configured.orbitSource?.object;
+      const config = flags.ephemeris === undefined ? configured
+        : { ...configured, orbitSource: { file: path.resolve(flags.ephemeris), ...(object !== undefined ? { object } : {}) } };
       let window;
       try {
         window = flags.window !== undefined ? products.parseWindow(flags.window) : undefined;
-        if ((window ?? config.window).kind === 'orbit') products.windowFunction({ kind: 'orbit' });
       } catch (e) {
         throw new UsageError(`--window: ${(e as Error).message}`);
+      }
+      if ((window ?? config.window).kind === 'orbit' && !config.orbitSource) {
+        throw new UsageError('--window orbit: orbit windows need an ephemeris (products.ephemeris in the config, or --ephemeris FILE)');
       }
       const fromTai = flags.from !== undefined ? opts.parseUtcFlag('--from', flags.from) : undefined;
       const toTai = flags.to !== undefined ? opts.parseUtcFlag('--to', flags.to) : undefined;

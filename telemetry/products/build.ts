@@ -105,12 +105,26 @@ export function defaultRoute(apid: number, mission: BuildOptions['mission']): Ro
 }
 
 /**
+ * The orbit numbering for orbit windows: `options.orbits`, else one from the config's `ephemeris` (loaded only
+ * when the window is `orbit`; planning is imported only then). Undefined for other windows.
+ * @throws InputError naming the ephemeris file when it cannot be used.
+ */
+export async function orbitsFor(options: Pick<BuildOptions, 'window' | 'orbits' | 'products'>): Promise<OrbitNumbering | undefined> {
+  if ((options.window ?? options.products.window).kind !== 'orbit') return undefined;
+  if (options.orbits) return options.orbits;
+  const src = options.products.orbitSource;
+  if (!src) return undefined;
+  const { orbitNumberingFromFile } = await import('./orbit-windows.js');
+  return orbitNumberingFromFile(src.file, src.object);
+}
+
+/**
  * Build (or update) the L0 products of `packets`: an iterable of packets, or an async iterable of packets or of
  * batches of packets (cheaper: one await per batch). Packets are held in memory per route and window until built.
  */
 export async function buildL0(packets: PacketInput, options: BuildOptions): Promise<BuildReport> {
   const cfg = options.products;
-  const windowOf = windowFunction(options.window ?? cfg.window, options.orbits);
+  const windowOf = windowFunction(options.window ?? cfg.window, await orbitsFor(options));
   const wanted = options.routes ? new Set(options.routes) : undefined;
   const routeOf = new Int32Array(2048).fill(-1);
   const routes: RouteConfig[] = [...cfg.routes];
@@ -260,7 +274,7 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
   const vid = `${version}.0`;
   const lid = `${cfg.bundle}:${cfg.collection}:${productId}`;
-  const title = `${b.route.title} ${b.window.id}`;
+  const title = `${b.route.title} ${b.window.title ?? b.window.id}`;
   const start = iso(startTai), stop = iso(stopTai);
   const runs = runsOf(n, (i) => views[i]!.length);
   const fRuns = frames ? frameRuns(s.frames.map((f, k) => ({ offset: frameOffsets![k]!, length: f.data.length }))) : [];

@@ -32,6 +32,8 @@ export interface ProductsConfig {
   readonly bundle: string;
   readonly collection: string;
   readonly window: WindowSpec;
+  /** Ephemeris for orbit windows: the file (resolved against the config file's folder) and the object in it. */
+  readonly orbitSource: { readonly file: string; readonly object?: string } | undefined;
   readonly processingLevel: 'Telemetry' | 'Raw';
   readonly target: { readonly name: string; readonly type: string };
   readonly curatingFacility: string | undefined;
@@ -68,7 +70,7 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
     throw new InputError(`${file}: the products section has ${problems.length} problem(s)`, problems);
   }
   const s = raw as {
-    bundle?: string; collection?: string; window?: string; processingLevel?: 'Telemetry' | 'Raw';
+    bundle?: string; collection?: string; window?: string; ephemeris?: string; object?: string; processingLevel?: 'Telemetry' | 'Raw';
     target?: { name: string; type?: string }; curatingFacility?: string; plausibleTime?: { from: string; to: string };
     maxSegments?: number; maxFrameLength?: number;
     routes?: Record<string, { apids: (number | [number, number])[]; reassemble?: boolean; compression?: Compression; framesFile?: boolean; title?: string; instrument?: string }>;
@@ -92,6 +94,10 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
     bundle: s.bundle ?? `urn:esa:psa:${idToken(`${mission.name}_${instrument}`)}`,
     collection: s.collection ?? 'data_raw',
     window: parseWindow(s.window ?? 'day'),
+    orbitSource: s.ephemeris === undefined ? undefined : {
+      file: path.resolve(config.file !== undefined ? path.dirname(config.file) : '.', s.ephemeris),
+      ...(s.object !== undefined ? { object: s.object } : {}),
+    },
     processingLevel: s.processingLevel ?? 'Raw',
     target: { name: s.target?.name ?? 'Earth', type: s.target?.type ?? 'Planet' },
     curatingFacility: s.curatingFacility,

@@ -13,7 +13,7 @@
 import type { Archive, PacketRow } from '../../src/store/index.js';
 import { ArchiveScan, type ScanRows } from './_archive-scan.js';
 import { utcUnixToTai } from '../../src/time/index.js';
-import { buildWindows, defaultRoute, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
+import { buildWindows, defaultRoute, orbitsFor, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
@@ -247,13 +247,14 @@ function pick(r: ScanRows, idx: readonly number[]): ScanRows {
  * memory at a time. The report's `unrouted` is 0; the APIDs left out are in `stats.unroutedApids`.
  */
 export async function buildL0FromArchive(archive: Archive, options: BuildOptions, stats: ArchiveReadStats = { packets: 0, bytes: 0, unroutedApids: [] }): Promise<BuildReport> {
+  const orbits = await orbitsFor(options);
   return buildWindows(archiveWindows(archive, {
     products: options.products, mission: options.mission,
     ...(options.routes ? { routes: options.routes } : {}),
     ...(options.fromTai !== undefined ? { fromTai: options.fromTai } : {}),
     ...(options.toTai !== undefined ? { toTai: options.toTai } : {}),
     ...(options.window ? { window: options.window } : {}),
-    ...(options.orbits ? { orbits: options.orbits } : {}),
+    ...(orbits ? { orbits } : {}),
     reuseBuffers: true,
   }, stats), options);
 }

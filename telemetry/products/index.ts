@@ -21,9 +21,11 @@ export { parseWindow, windowFunction, type ProductWindow, type WindowSpec, type 
 export { productsConfig, routeToken, PRODUCTS_SCHEMA_FILE, type ProductsConfig, type RouteConfig } from './config.js';
 export { encodeIndex, PACKET_INDEX_FIELDS, FRAME_INDEX_FIELDS, PACKET_RECORD_LENGTH, FRAME_RECORD_LENGTH, type EncodedIndex } from './index-file.js';
 export { pds3Label, type Pds3LabelInput } from './pds3-label.js';
-export { buildL0, buildWindows, defaultRoute, type BuildOptions, type BuildReport, type BuiltProduct, type PacketInput, type WindowBatch } from './build.js';
+export { buildL0, buildWindows, defaultRoute, orbitsFor, type BuildOptions, type BuildReport, type BuiltProduct, type PacketInput, type WindowBatch } from './build.js';
 export { listL0, type ListedProduct, type ListedCollection } from './list.js';
 export { packetsFromFiles, type FileReadStats } from './from-files.js';
+// Orbit windows from an ephemeris: `./orbit-windows.js` (orbitNumbering, orbitNumberingFromFile), not re-exported
+// here: it loads planning; `orbitsFor` loads it when the window is `orbit`.
 // The sample chain (`idoc demo`) is `./sample-chain.js`, not re-exported here: it loads feeds, ingest and the store.
 export { releaseReadBuffers } from './_archive-scan.js';
 export { archiveWindows, archiveRoutes, buildL0FromArchive, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';

@@ -7,8 +7,10 @@ import { inLeapSecond, taiToUtcUnix, utcUnixToTai } from '../../src/time/index.j
 
 /** One window: an id used in product names, and its TAI bounds [start, stop). */
 export interface ProductWindow {
-  /** `20260101` (day), `20260101t010000` (sub-day durations), `orbit_000123` (orbits). */
+  /** `20260101` (day), `20260101t010000` (sub-day durations), `orb053662` (orbits). */
   readonly id: string;
+  /** How the label's title names the window, when not by its id (`orbit 53662`). */
+  readonly title?: string;
   readonly startTai: number;
   readonly stopTai: number;
 }
@@ -49,10 +51,10 @@ const compact = (unixSeconds: number, withTime: boolean): string => {
  */
 export function windowFunction(spec: WindowSpec, orbits?: OrbitNumbering): (tai: number) => ProductWindow {
   if (spec.kind === 'orbit') {
-    if (!orbits) throw new RangeError('orbit windows need orbit numbers from planning (not available yet): use day or a duration');
+    if (!orbits) throw new RangeError('orbit windows need an ephemeris (products.ephemeris in the config, or --ephemeris FILE)');
     return (tai) => {
       const o = orbits(tai);
-      return { id: `orbit_${String(o.orbit).padStart(6, '0')}`, startTai: o.startTai, stopTai: o.stopTai };
+      return { id: `orb${String(o.orbit).padStart(6, '0')}`, title: `orbit ${o.orbit}`, startTai: o.startTai, stopTai: o.stopTai };
     };
   }
   const seconds = spec.kind === 'day' ? 86400 : spec.seconds;
