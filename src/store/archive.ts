@@ -27,6 +27,7 @@ import { packetDigest } from './digest.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
 import { sharedBytes } from './write-behind.js';
+import { Checkpointer } from './checkpointer.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
 
 /** The index file inside an archive directory. */
@@ -36,6 +37,8 @@ export const QUARANTINE_ROUTE = 'quarantine';
 /** Rows per multi-row INSERT (15 parameters each: 960 < SQLite's 32766 limit). */
 const GROUP = 64;
 const COLS = 15;
+/** Batches of this many packets start the checkpoint thread (small archives and tests do without). */
+const CHECKPOINTER_ITEMS = 2048;
 const CRC_CODE = { none: 0, ok: 1, bad: 2 } as const;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
 
@@ -136,7 +139,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
   if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000');
   const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true, opts.writeBehind ?? 'auto');
   if (!opts.readonly) segments.recover();
-  return new SqliteArchive(dir, db, segments, Boolean(opts.readonly));
+  return new SqliteArchive(dir, db, segments, Boolean(opts.readonly), opts.synchronous ?? 'full');
 }
 
 interface Row {
@@ -166,7 +169,11 @@ class SqliteArchive implements Archive {
   private readonly arrivalOf: Database.Statement | undefined;
   private readonly moveRaw: Database.Statement | undefined;
 
-  constructor(readonly dir: string, private readonly db: Database.Database, private readonly segments: SegmentFiles, readonly: boolean) {
+  /** WAL checkpoints on a second thread, started by the first large batch (checkpointer.ts). */
+  private checkpointer: Checkpointer | undefined;
+
+  constructor(readonly dir: string, private readonly db: Database.Database, private readonly segments: SegmentFiles, readonly: boolean,
+    private readonly synchronous: 'full' | 'normal' = 'full') {
     if (readonly) return;
     const values = `(${new Array(COLS).fill('?').join(',')})`;
     const head = 'INSERT OR IGNORE INTO packets (apid, tkey, seq, digest, n, meta, received, dds_time, station, vc, route, source, soff, raw, len) VALUES ';
@@ -370,6 +377,11 @@ class SqliteArchive implements Archive {
       const r = this.txStore(items, cursor ? { feed: cursor.feed, value: cursor.value } : undefined);
       this.arrival += items.length;
       if (this.pendingLength !== undefined) this.segments.committed(this.pendingLength);
+      if (this.checkpointer) {
+        if (this.checkpointer.running) this.checkpointer.signal();
+      } else if (items.length >= CHECKPOINTER_ITEMS) {
+        this.checkpointer = new Checkpointer(path.join(this.dir, INDEX_FILE), this.synchronous);
+      }
       return r;
     } catch (e) {
       // Rolled back: ids cached during the batch and the segment position may not exist any more.
@@ -509,6 +521,8 @@ class SqliteArchive implements Archive {
 
   close(): void {
     this.segments.close();
+    this.checkpointer?.close();
+    this.checkpointer = undefined;
     if (this.db.open) this.db.close();
   }
 }
