@@ -19,15 +19,38 @@ export const leaf = (name: string, value: string | number, attrs?: Readonly<Reco
 export const node = (name: string, children: readonly (XmlElement | undefined)[], attrs?: Readonly<Record<string, string>>): XmlElement =>
   attrs === undefined ? { name, children } : { name, children, attrs };
 
-export const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const SPECIAL = /[&<>]/;
+export const escapeText = (s: string): string => (SPECIAL.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s);
 export const escapeAttr = (s: string): string => escapeText(s).replace(/"/g, '&quot;');
+
+const pads: string[] = [''];
+const padOf = (depth: number): string => {
+  while (pads.length <= depth) pads.push(`${pads[pads.length - 1]!}  `);
+  return pads[depth]!;
+};
 
 /** Serialize one element (and its subtree) at an indentation depth. */
 export function serialize(e: XmlElement, depth = 0): string {
-  const pad = '  '.repeat(depth);
-  const attrs = Object.entries(e.attrs ?? {}).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join('');
-  if (e.text !== undefined) return `${pad}<${e.name}${attrs}>${escapeText(e.text)}</${e.name}>\n`;
-  const kids = (e.children ?? []).filter((c): c is XmlElement => c !== undefined);
-  if (kids.length === 0) return `${pad}<${e.name}${attrs}/>\n`;
-  return `${pad}<${e.name}${attrs}>\n${kids.map((c) => serialize(c, depth + 1)).join('')}${pad}</${e.name}>\n`;
+  const out: string[] = [];
+  write(e, depth, out);
+  return out.join('');
+}
+
+/** Append the lines of `e` to `out` (one flat join at the end: labels of thousands of tables stay cheap). */
+function write(e: XmlElement, depth: number, out: string[]): void {
+  const pad = padOf(depth);
+  let attrs = '';
+  if (e.attrs !== undefined) for (const k of Object.keys(e.attrs)) attrs += ` ${k}="${escapeAttr(e.attrs[k]!)}"`;
+  if (e.text !== undefined) {
+    out.push(`${pad}<${e.name}${attrs}>${escapeText(e.text)}</${e.name}>\n`);
+    return;
+  }
+  const kids = e.children ?? [];
+  if (!kids.some((c) => c !== undefined)) {
+    out.push(`${pad}<${e.name}${attrs}/>\n`);
+    return;
+  }
+  out.push(`${pad}<${e.name}${attrs}>\n`);
+  for (const c of kids) if (c !== undefined) write(c, depth + 1, out);
+  out.push(`${pad}</${e.name}>\n`);
 }
