@@ -38,6 +38,17 @@ const EMPTY = new Uint8Array(0);
 const NEED_MORE = -1;
 const REJECT = -2;
 const TRUNCATED = -3;
+/** Default head of a new chunk joined to the carried tail (larger needs fall back to a full join). */
+const STITCH = 64 * 1024;
+
+/** `a` then `b` in a new buffer (every byte written, so no zero fill). */
+function join(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
 /** Longest zero run looked across when confirming a packet by its successor. */
 const MAX_ZERO_RUN = 65536;
 
@@ -56,6 +67,7 @@ export class RecordSplitter implements Splitter {
   private readonly lastSeq = new Int32Array(2048).fill(-1);
   private readonly lastLen = new Int32Array(2048);
   private readonly maxLen: number;
+  private readonly stitch: number;
   // The open skip range.
   private skipStart = -1;
   private skipLen = 0;
@@ -63,37 +75,76 @@ export class RecordSplitter implements Splitter {
   private skipFirst: SkipReason = 'garbage';
   // Result of the last record check.
   private crcState: 'ok' | 'bad' | 'none' = 'none';
+  private lastReject: SkipReason = 'garbage';
 
   constructor(private readonly format: RecordFormat, options: SplitOptions = {}) {
     this.framing = format.name;
     this.crc = options.crc ?? false;
     this.known = options.knownApids;
     this.maxLen = options.maxPacketLength ?? MAX_PACKET_LENGTH;
+    this.stitch = options.stitchBytes ?? STITCH;
   }
 
   push(chunk: Uint8Array): Batch {
-    if (this.buf.length === 0) {
-      this.buf = chunk;
-    } else if (chunk.length > 0) {
-      const joined = Buffer.allocUnsafe(this.buf.length + chunk.length); // every byte is written below
-      joined.set(this.buf, 0);
-      joined.set(chunk, this.buf.length);
-      this.buf = joined;
+    const out = emptyBatch();
+    if (chunk.length === 0) return out;
+    const tail = this.buf;
+    if (tail.length === 0) {
+      this.scan(chunk, 0, false, out);
+    } else if (chunk.length <= 2 * this.stitch) {
+      this.scan(join(tail, chunk), 0, false, out);
+    } else {
+      // Only the carried tail and the head of the chunk are joined (a copy of a few KiB, not of the chunk):
+      // the records that start in the tail are decided there, then the scan goes on in the chunk itself.
+      const stitched = join(tail, chunk.subarray(0, this.stitch));
+      const p = this.scanUntil(stitched, tail.length, out);
+      if (p >= tail.length) {
+        this.base += tail.length;
+        this.scan(chunk, p - tail.length, false, out);
+      } else {
+        // A decision there needs more than the stitched head (a long packet): join the rest from where it stopped.
+        this.base += p;
+        this.scan(join(stitched.subarray(p), chunk.subarray(this.stitch)), 0, false, out);
+      }
     }
-    return this.scan(false);
+    return out;
   }
 
   end(): Batch {
-    return this.scan(true);
+    const out = emptyBatch();
+    this.scan(this.buf, 0, true, out);
+    return out;
   }
 
-  private scan(ended: boolean): Batch {
-    const out = emptyBatch();
-    const buf = this.buf;
+  /**
+   * Decide records of `buf` (whose first byte is stream offset `this.base`) from `start`, until the data runs
+   * out; then keep the unread tail (a copy, so the caller may reuse its chunk) — or, at the end, report it.
+   */
+  private scan(buf: Uint8Array, start: number, ended: boolean, out: Batch): void {
+    const n = buf.length;
+    const p = this.decide(buf, start, n, ended, out);
+    if (ended) {
+      if (p < n) this.skipBytes(buf, p, n - p, 'truncated');
+      this.closeSkip(out);
+      this.base += n;
+      this.buf = EMPTY;
+    } else {
+      this.base += p;
+      this.buf = p < n ? buf.slice(p) : EMPTY;
+    }
+  }
+
+  /** Decide records of `buf` that start before `stop`; returns where it stopped (≥ stop, or earlier when it needs more bytes). */
+  private scanUntil(buf: Uint8Array, stop: number, out: Batch): number {
+    return this.decide(buf, 0, stop, false, out);
+  }
+
+  /** The decision loop: records starting in [start, stop) of `buf`; returns the position reached. */
+  private decide(buf: Uint8Array, start: number, stop: number, ended: boolean, out: Batch): number {
     const n = buf.length;
     const H = this.format.headerLength;
-    let p = 0;
-    while (p < n) {
+    let p = start;
+    while (p < stop) {
       const r = this.tryRecord(buf, p, n, ended);
       if (r === NEED_MORE) break;
       if (r === TRUNCATED) {
@@ -131,20 +182,8 @@ export class RecordSplitter implements Splitter {
       p = o + r;
       this.inSync = true;
     }
-    if (ended) {
-      if (p < n) this.skipBytes(buf, p, n - p, 'truncated');
-      this.closeSkip(out);
-      this.base += n;
-      this.buf = EMPTY;
-    } else {
-      this.base += p;
-      // Keep only the unread tail, copied so the caller may reuse its chunk buffer.
-      this.buf = p < n ? buf.slice(p) : EMPTY;
-    }
-    return out;
+    return p;
   }
-
-  private lastReject: SkipReason = 'garbage';
 
   /** Is there a plausible primary header at `o`? (Needs 6 bytes.) */
   private plausible(buf: Uint8Array, o: number, requireKnown: boolean): boolean {

@@ -65,6 +65,41 @@ describe('framing without CRC', () => {
   });
 });
 
+describe('large chunks (the carried tail is stitched to the head of the next chunk)', () => {
+  it('gives the same result as one push, with damage and 65 KB packets across chunk boundaries, with and without CRC', async () => {
+    const { buildPacket } = await import('../../src/ccsds/packet.js');
+    const sim = await generateSim({ seconds: 3600 });
+    // Interleave long packets so that a record and its confirmation need more than the stitched head.
+    const big = (i: number) => ({ bytes: buildPacket({ type: 0, apid: 1110, sequenceFlags: 3, sequenceCount: (9000 + i) % 16384, secondaryHeader: new Uint8Array(0), data: new Uint8Array(65_400).fill(i & 0xff), crc: true }), apid: 1110, sequenceCount: (9000 + i) % 16384, tai: 0 });
+    const packets = sim.flatMap((p, i) => (i % 1500 === 700 ? [p, big(i), big(i + 1)] : [p]));
+    const { bytes } = writeWithDamage('big.bin', packets, 'raw', [
+      { kind: 'garbage', afterApid: 1100, afterSeq: 900, length: 333 },
+      { kind: 'zeros', afterApid: 1101, afterSeq: 1800, length: 70_000 },
+      { kind: 'bitflip', apid: 1100, seq: 2500, byte: 20 },
+    ]);
+    expect(bytes.length).toBeGreaterThan(1_000_000);
+    for (const crc of [true, false]) {
+      const make = () => createRawSplitter({ crc });
+      const whole = splitInChunks(make, bytes, [bytes.length]);
+      expect(whole.packets.length).toBeGreaterThan(8000);
+      for (const sizes of [[150_000], [200_003, 131_073], [333_333, 1, 262_144]]) expect(splitInChunks(make, bytes, sizes)).toEqual(whole);
+    }
+  });
+
+  it('a small stitch exercises both paths (decided in the stitch, or joined further) with any chunking (property)', async () => {
+    const samples = await buildSamples();
+    const files = ['sim_damaged.bin', 'sim.bin', 'zeros.bin'].map((n) => samples.files.get(n)!);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: files.length - 1 }), fc.boolean(), fc.integer({ min: 1, max: 300 }), fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 12 }), (k, crc, stitchBytes, sizes) => {
+        const bytes = files[k]!;
+        const whole = splitInChunks(() => createRawSplitter({ crc }), bytes, [bytes.length]);
+        expect(splitInChunks(() => createRawSplitter({ crc, stitchBytes }), bytes, sizes)).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('never throws, never stops early', () => {
   it('any bytes give packets and skips that tile the input exactly (property)', () => {
     fc.assert(

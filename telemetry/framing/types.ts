@@ -81,6 +81,11 @@ export interface SplitOptions {
   readonly knownApids?: Uint8Array;
   /** Longest packet accepted, octets. Default 65542 (the CCSDS maximum). */
   readonly maxPacketLength?: number;
+  /**
+   * When a packet spans two chunks, how many octets of the new chunk are copied behind the carried tail to decide
+   * it (the rest of the chunk is read in place; a decision needing more joins the rest). Default 65536.
+   */
+  readonly stitchBytes?: number;
 }
 
 export const emptyBatch = (): Batch => ({ packets: [], skips: [], idle: 0, idleBytes: 0 });
