@@ -78,53 +78,21 @@ export function partsOf(items: readonly Uint8Array[], offsets?: Float64Array): P
  * on this thread while the write runs in the I/O pool. Returns the md5 (hex).
  */
 export async function writeAtomicParts(file: string, content: Parts): Promise<string> {
-  const staged = await stageParts(file, content);
-  await staged.commit();
-  return staged.md5;
-}
-
-/** A file written under its temporary name, not yet durable: {@link StagedFile.commit} fsyncs and renames it. */
-export interface StagedFile {
-  readonly md5: string;
-  /** fsync, close, rename to the final name (on failure: the temporary file removed). */
-  commit(): Promise<void>;
-  /** Close and remove the temporary file. */
-  abort(): Promise<void>;
-}
-
-/**
- * Write `content` under the temporary name of `file` (vectored writes in the I/O pool, md5 on this thread
- * meanwhile). Resolves once every octet is written (the parts' memory may then be reused); the fsync and
- * rename are left to `commit`, so a caller can overlap them with other work.
- */
-export async function stageParts(file: string, content: Parts): Promise<StagedFile> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   const fh = await open(tmp, 'w');
-  const abort = async (): Promise<void> => {
-    await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-  };
   try {
     const writing = writeAllParts(fh, content, file);
     const hash = createHash('md5');
     for (const p of content.parts) hash.update(p);
     const md5 = hash.digest('hex');
     await writing;
-    return {
-      md5, abort,
-      commit: async () => {
-        try {
-          await fh.sync();
-          await fh.close();
-          await rename(tmp, file);
-        } catch (e) {
-          await abort();
-          throw e;
-        }
-      },
-    };
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, file);
+    return md5;
   } catch (e) {
-    await abort();
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
     throw e;
   }
 }

@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
-import { partsOf, sameContent, sameParts, stageParts, writeAtomic, type Parts } from './_files.js';
+import { partsOf, sameContent, sameParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
@@ -185,8 +185,6 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   let codecsReady = false;
   const built: BuiltProduct[] = [];
   let count = 0, bytes = 0;
-  let pending: Promise<void> | undefined;
-  let failure: { error: unknown } | undefined;
   for await (const b of batches) {
     if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
     for (const p of b.packets) bytes += p.bytes.length;
@@ -195,15 +193,8 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
       profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
       maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
     });
-    const w = await writeProduct(b, processed, options);
-    built.push(w.product);
-    // One product's fsyncs and label overlap the next product's reading and processing.
-    await pending;
-    if (failure) throw failure.error;
-    pending = w.done.then(() => undefined, (error: unknown) => { failure = { error }; });
+    built.push(await writeProduct(b, processed, options));
   }
-  await pending;
-  if (failure) throw (failure as { error: unknown }).error;
   const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built);
   return { products: built, collection, packets: count, bytes, unrouted: 0 };
 }
@@ -231,12 +222,7 @@ function runsOf(count: number, lengthOf: (i: number) => number): PacketRun[] {
   return runs;
 }
 
-/**
- * Write one product's data files (their octets are written when this resolves: the packets' memory may be
- * reused) and return its report; `done` completes when the data files are durable and renamed and the label
- * written after them.
- */
-async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions): Promise<{ product: BuiltProduct; done: Promise<void> }> {
+async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions): Promise<BuiltProduct> {
   const cfg = options.products;
   const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
   const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
@@ -273,25 +259,16 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       && (frames ? await sameParts(path.join(dir, `${stem}_frames.dat`), frames) : !(await exists(path.join(dir, `${stem}_frames.dat`))));
     const labelFile = path.join(dir, `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}`);
     if (same && await exists(labelFile)) {
-      return { product: result(b, s, productId, latest, 'unchanged', labelFile, dir, stem, !!frames, iso(startTai), iso(stopTai), productTime, options), done: Promise.resolve() };
+      return result(b, s, productId, latest, 'unchanged', labelFile, dir, stem, !!frames, iso(startTai), iso(stopTai), productTime, options);
     }
   }
   const version = latest + 1;
   const stem = stemOf(version);
   const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}` };
   // Data files first (each hashed while it is written), the label last: a crash leaves no label without its data.
-  // The data files' fsyncs and renames, then the label, complete in `done`, while the caller goes on.
-  const settled = await Promise.allSettled([
-    stageParts(path.join(dir, names.data), data), stageParts(path.join(dir, names.index), indexParts),
-    ...(frames ? [stageParts(path.join(dir, names.frames), frames)] : []),
-  ]);
-  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-  const staged = settled.flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []));
-  if (failed) {
-    await Promise.all(staged.map((f) => f.abort()));
-    throw failed.reason;
-  }
-  const dataMd5 = staged[0]!.md5, indexMd5 = staged[1]!.md5, framesMd5 = staged[2]?.md5 ?? '';
+  const dataMd5 = await writeAtomicParts(path.join(dir, names.data), data);
+  const indexMd5 = await writeAtomicParts(path.join(dir, names.index), indexParts);
+  const framesMd5 = frames ? await writeAtomicParts(path.join(dir, names.frames), frames) : '';
   const quality: L0Quality = { packets: s.summary.packets, gaps: s.summary.gaps, crcErrors: s.summary.crcErrors, decompressionFailures: s.summary.decompressionFailures };
   const sum = s.summary;
   const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
@@ -330,14 +307,8 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
     ]);
   }
-  const labelFile = path.join(dir, names.label);
-  const done = (async () => {
-    const committed = await Promise.allSettled(staged.map((f) => f.commit()));
-    const bad = committed.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-    if (bad) throw bad.reason;
-    await writeAtomic(labelFile, label);
-  })();
-  return { product: result(b, s, productId, version, version === 1 ? 'new' : 'updated', labelFile, dir, stem, !!frames, start, stop, productTime, options), done };
+  await writeAtomic(path.join(dir, names.label), label);
+  return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);
 }
 
 async function exists(file: string): Promise<boolean> {
