@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
+import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
 
 /** `l0 validate PATH [--json] [--schema-dir DIR]`. Exit 0 clean (warnings alone do not fail, as with PDS validate),
  * 1 when any error was found, 2 unreadable input or missing schema files. */
@@ -39,16 +40,9 @@ function addValidate(l0: Command, ctx: CommandContext): void {
     });
 }
 
-interface BuildFlags {
+interface BuildFlags extends ReadFlags {
   fromFiles?: string[];
   archive?: string;
-  config?: string;
-  framing?: string;
-  prefixBytes?: string;
-  crc?: string;
-  profile?: string;
-  time?: string;
-  epoch?: string;
   route?: string;
   from?: string;
   to?: string;
@@ -61,24 +55,15 @@ interface BuildFlags {
   json?: boolean;
 }
 
-const FRAMINGS = ['auto', 'raw', 'dds', 'prefix', 'pcap', 'pcapng'] as const;
-
 /** `l0 build [--archive DIR | --from-files FILE...] [--route R] [--from T] [--to T] [--window W] [--out DIR] [--product-time T] [--pds3] [--json]`.
  * Exit 0 when every product of the run is clean, 1 when a product has quality findings (flagged packets: gaps,
  * CRC errors…; failed or incomplete frames, orphan segments), 2 on bad input (no archive, bad flags or config). */
 function addBuild(l0: Command, ctx: CommandContext): void {
-  l0
+  addReadOptions(l0
     .command('build')
     .description('Build L0 products from the archive (or packet files): one per route per window, a new version when the data changed, and the collection')
     .option('--archive <dir>', 'archive to read (default: config archive.dir, else ./idoc-archive)')
-    .option('--from-files <files...>', 'read packets from these packet files (raw, DDS, prefixed, pcap/pcapng) instead of the archive')
-    .option('--config <path>', 'mission config with a products section (default: ./idoc.json when present)')
-    .option('--framing <name>', `framing of the files: ${FRAMINGS.join(', ')}`, 'auto')
-    .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
-    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
-    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config)')
-    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2')
-    .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds)')
+    .option('--from-files <files...>', 'read packets from these packet files (raw, DDS, prefixed, pcap/pcapng) instead of the archive'))
     .option('--route <names>', 'only these routes (comma-separated, as named in the config)')
     .option('--from <utc>', 'only packets at or after this UTC time')
     .option('--to <utc>', 'only packets before this UTC time')
@@ -90,13 +75,12 @@ function addBuild(l0: Command, ctx: CommandContext): void {
     .option('--pds3', 'write OMEGA-heritage PDS3 (ODL) labels instead of PDS4 (no collection)')
     .option('--json', 'print the build report as JSON')
     .action(async (flags: BuildFlags) => {
-      const [{ resolveMission }, opts, { UsageError }, products, time] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+      const [{ readSetup }, opts, { UsageError }, products, time] = await Promise.all([
+        import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
         import('../../telemetry/products/index.js'), import('../../src/time/index.js'),
       ]);
       if (flags.fromFiles?.length && flags.archive !== undefined) throw new UsageError('l0 build: give either --archive DIR or --from-files FILE..., not both');
-      const framing = opts.parseChoice('--framing', flags.framing ?? 'auto', FRAMINGS);
-      const mission = await resolveMission(flags);
+      const { mission, read } = await readSetup(flags);
       const configured = products.productsConfig(mission.config);
       const object = flags.object ?? configured.orbitSource?.object;
       const config = flags.ephemeris === undefined ? configured
@@ -135,13 +119,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       let inputs: Record<string, unknown>;
       let leftOut = '';
       if (flags.fromFiles?.length) {
-        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, { framing }) : mission.profile;
-        const prefixBytes = flags.prefixBytes !== undefined ? opts.parseIntFlag('--prefix-bytes', flags.prefixBytes, 1, 1024) : undefined;
-        const read = {
-          framing, crc: mission.crc, maxPacketLength: mission.config.maxPacketLength,
-          ...(prefixBytes !== undefined ? { prefixBytes } : {}),
-          ...(mission.knownApids ? { knownApids: mission.knownApids } : {}),
-        };
+        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read) : mission.profile;
         const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
         report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats), { ...common, profile });
         inputs = { inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) };
