@@ -4,9 +4,8 @@
  * works from the sources and from `dist/`. One ajv instance holds all three schemas, so a plan can refer to
  * the constraint definition of the requests schema.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { schemaFile } from '../../src/schema-file.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError, type Problem } from '../../src/errors.js';
 import { parseJsonText } from '../../src/config/json-text.js';
@@ -17,14 +16,7 @@ export type PlanningSchema = (typeof PLANNING_SCHEMAS)[number];
 
 /** Absolute path of `schemas/<name>`. Throws Error when the package is incomplete. */
 export function planningSchemaPath(name: string): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'schemas', name);
-    if (existsSync(candidate)) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`schemas/${name} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
+  return schemaFile(name);
 }
 
 let ajv: Ajv | undefined;

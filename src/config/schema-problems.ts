@@ -6,9 +6,9 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { schemaFile } from '../schema-file.js';
 
 /** A problem located by a JSON pointer into the document (RFC 6901; `''` is the whole document). */
 export interface PointerProblem {
@@ -20,23 +20,13 @@ export interface PointerProblem {
 /** The schema's path relative to the package root. */
 export const CONFIG_SCHEMA_RELATIVE = 'schemas/config.schema.json';
 
-let schemaPathCache: string | undefined;
-
 /**
  * Absolute path of `schemas/config.schema.json`, found by walking up from this module (works from the sources
  * and from `dist/`).
  * @throws Error when the package has no schema folder (a broken install).
  */
 export function configSchemaPath(): string {
-  if (schemaPathCache !== undefined) return schemaPathCache;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, CONFIG_SCHEMA_RELATIVE);
-    if (existsSync(candidate)) return (schemaPathCache = candidate);
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`${CONFIG_SCHEMA_RELATIVE} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
+  return schemaFile(path.basename(CONFIG_SCHEMA_RELATIVE));
 }
 
 let schemaCache: Record<string, unknown> | undefined;

@@ -4,25 +4,16 @@
  * like src/config reports the main schema.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { schemaFile } from '../schema-file.js';
 import { ajvErrorsToProblems, pointerToken, type PointerProblem } from '../config/schema-problems.js';
 import type { MissionConfig } from '../config/index.js';
 import { InputError, type Problem } from '../errors.js';
 
 const validators = new Map<string, ValidateFunction>();
 
-function schemaPath(relative: string): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, relative);
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`${relative} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
+const schemaPath = (relative: string): string => schemaFile(path.basename(relative));
 
 /** One ajv instance for every section: its meta-schema is compiled once per process, not once per section. */
 let ajv: Ajv2020 | undefined;

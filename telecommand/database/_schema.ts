@@ -3,23 +3,14 @@
  * (`files: ["schemas"]`); it is found by walking up from this module, which works from the sources and from
  * `dist/`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { schemaFile } from '../../src/schema-file.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 
-const SCHEMA_FILE = path.join('schemas', 'tcdb.schema.json');
 
 /** Absolute path of the telecommand database schema. Throws Error when the package is incomplete. */
 export function tcdbSchemaPath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, SCHEMA_FILE);
-    if (existsSync(candidate)) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`${SCHEMA_FILE} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
+  return schemaFile('tcdb.schema.json');
 }
 
 let compiled: ValidateFunction | undefined;

@@ -6,9 +6,9 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { schemaFile } from '../../src/schema-file.js';
 import { InputError, type Problem } from '../../src/errors.js';
 import type { MissionConfig } from '../../src/config/index.js';
 import { ajvErrorsToProblems, pointerToken, type PointerProblem } from '../../src/config/schema-problems.js';
@@ -46,16 +46,7 @@ export type FeedConfig =
 
 let validatorCache: ValidateFunction | undefined;
 
-function schemaPath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, FEEDS_SCHEMA_RELATIVE);
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`${FEEDS_SCHEMA_RELATIVE} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
+const schemaPath = (): string => schemaFile(path.basename(FEEDS_SCHEMA_RELATIVE));
 
 function validator(): ValidateFunction {
   if (validatorCache) return validatorCache;
