@@ -34,7 +34,9 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
       if (!mission.config.file) throw new UsageError('ingest: no mission config (./idoc.json or --config PATH) declaring feeds');
       const [ingestMod, { openIngest }, { jsonLineLogger, silentLogger }, { createProgress }] = await Promise.all([
-        import('../../telemetry/ingest/index.js'), import('../../telemetry/ingest/setup.js'), import('../../telemetry/ingest/log.js'),
+        // run-once and status, not the index: the daemon's rxjs is loaded only with --watch (cron start-up).
+        Promise.all([import('../../telemetry/ingest/run-once.js'), import('../../telemetry/ingest/status.js')]).then(([a, b]) => ({ ...a, ...b })),
+        import('../../telemetry/ingest/setup.js'), import('../../telemetry/ingest/log.js'),
         import('../../src/cli/progress.js'),
       ]);
       const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
@@ -77,7 +79,8 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
           process.on('SIGINT', onSignal);
           process.on('SIGUSR1', onUsr1);
           try {
-            const stats = await ingestMod.runWatch(feeds, unitCtx, log, stop.signal, { pollMs, statusFile });
+            const { runWatch } = await import('../../telemetry/ingest/watch.js');
+            const stats = await runWatch(feeds, unitCtx, log, stop.signal, { pollMs, statusFile });
             ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, feeds: stats }, null, 2)}\n` : ingestMod.formatSummary(dir, stats));
           } finally {
             process.off('SIGTERM', onSignal);
@@ -105,7 +108,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       // `--json`, `--config` and `--archive` are also options of `ingest`, which takes them first: read both levels.
       const flags = cmd.optsWithGlobals<IngestFlags>();
       const [{ resolveMission }, { archiveSettings }, ingestMod] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/ingest/index.js'),
+        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/ingest/status.js'),
       ]);
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
       const status = await ingestMod.readStatus(archiveSettings(mission.config, flags.archive).dir);

@@ -50,7 +50,8 @@ const schemaPath = (): string => schemaFile(path.basename(FEEDS_SCHEMA_RELATIVE)
 
 function validator(): ValidateFunction {
   if (validatorCache) return validatorCache;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false });
+  // validateSchema off: the meta-schema is not compiled at every start (src/config/schema-meta.test.ts checks the file).
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, validateSchema: false });
   addFormatsModule.default(ajv, ['date-time']);
   return (validatorCache = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object));
 }
