@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { schemaFile } from '../../src/schema-file.js';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { InputError, type Problem } from '../../src/errors.js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { InputError } from '../../src/errors.js';
 import { parseJsonText } from '../../src/config/json-text.js';
+import { ajvProblemsAt } from '../../src/ajv-problems.js';
 
 /** The planning schemas, by file name. */
 export const PLANNING_SCHEMAS = ['requests.schema.json', 'rules.schema.json', 'plan.schema.json'] as const;
@@ -52,28 +53,8 @@ export function validatorOf(schema: object): ValidateFunction {
   return v;
 }
 
-const escapePointer = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
-
 /** ajv errors as problems located by JSON pointer: `file#/pointer`. `prefix` is prepended to each pointer. */
-export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, fileName: string, prefix = ''): Problem[] {
-  const out: Problem[] = [];
-  for (const e of errors ?? []) {
-    if (e.keyword === 'if') continue;
-    const params = e.params as Record<string, unknown>;
-    let pointer = prefix + e.instancePath;
-    let message = e.message ?? 'invalid';
-    if (e.keyword === 'required') {
-      pointer += `/${escapePointer(String(params['missingProperty']))}`;
-      message = 'required property is missing';
-    } else if (e.keyword === 'additionalProperties') {
-      pointer += `/${escapePointer(String(params['additionalProperty']))}`;
-      message = 'unknown property';
-    } else if (e.keyword === 'enum') message += `: ${JSON.stringify(params['allowedValues'])}`;
-    else if (e.keyword === 'const') message += `: ${JSON.stringify(params['allowedValue'])}`;
-    out.push({ code: e.keyword, path: `${fileName}#${pointer || '/'}`, message });
-  }
-  return out;
-}
+export const ajvProblems = ajvProblemsAt;
 
 /**
  * Parse `text` and check it against `schema`.
@@ -89,4 +70,3 @@ export function readChecked(text: string, fileName: string, schema: PlanningSche
   return data;
 }
 
-export { escapePointer };

@@ -5,8 +5,9 @@
  * Every problem is one line: `file#/json/pointer: message`.
  */
 import { readFileSync } from 'node:fs';
-import type { ErrorObject } from 'ajv';
 import { InputError, type Problem } from '../../src/errors.js';
+import { ajvProblemsAt } from '../../src/ajv-problems.js';
+import { pointerToken } from '../../src/config/schema-problems.js';
 import { tcdbValidator } from './_schema.js';
 import { tableInvertible } from './calibration.js';
 import { toRaw } from './parameter-values.js';
@@ -57,25 +58,7 @@ function lineColumn(text: string, offset: number): string {
 
 function schemaProblems(data: unknown, fileName: string): Problem[] {
   const validate = tcdbValidator();
-  if (validate(data)) return [];
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
-  return errors.map((e) => toProblem(e, fileName));
-}
-
-function toProblem(e: ErrorObject, fileName: string): Problem {
-  const params = e.params as Record<string, unknown>;
-  let pointer = e.instancePath;
-  let message = e.message ?? 'invalid';
-  if (e.keyword === 'required') {
-    pointer += `/${escapePointer(String(params['missingProperty']))}`;
-    message = 'required property is missing';
-  } else if (e.keyword === 'additionalProperties') {
-    pointer += `/${escapePointer(String(params['additionalProperty']))}`;
-    message = 'unknown property';
-  } else if (e.keyword === 'enum') message += `: ${JSON.stringify(params['allowedValues'])}`;
-  else if (e.keyword === 'const') message += `: ${JSON.stringify(params['allowedValue'])}`;
-  else if (e.keyword === 'not') message = 'property not allowed here';
-  return { code: e.keyword, path: `${fileName}#${pointer || '/'}`, message };
+  return validate(data) ? [] : ajvProblemsAt(validate.errors, fileName);
 }
 
 function semanticProblems(db: TcDatabase, fileName: string): Problem[] {
@@ -154,7 +137,7 @@ function sequenceProblems(s: TcSequence, base: string, commands: ReadonlyMap<str
       return;
     }
     for (const [name, arg] of Object.entries(step.arguments ?? {})) {
-      const ab = `${sb}/arguments/${escapePointer(name)}`;
+      const ab = `${sb}/arguments/${pointerToken(name)}`;
       const p = cmd.parameters.find((q) => q.name === name);
       if (!p) at(ab, 'unknown-parameter', `command ${cmd.name} has no parameter ${name}`);
       else if (p.fixed) at(ab, 'fixed', `${name} is fixed in ${cmd.name}`);
@@ -169,4 +152,3 @@ function sequenceProblems(s: TcSequence, base: string, commands: ReadonlyMap<str
 }
 
 /** RFC 6901 escaping of one pointer token. */
-export const escapePointer = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
