@@ -178,7 +178,7 @@ describe.skipIf(!HAVE_SHARED_PDS4)('labels valid against the PDS4 1Q00 XSD and S
     }
   }, 60_000);
 });
-it.skipIf(HAVE_SHARED_PDS4)(`PDS4 label validation: ${SKIP_MESSAGE}`, () => undefined);
+if (!HAVE_SHARED_PDS4) it.skip(`PDS4 label validation: ${SKIP_MESSAGE}`, () => undefined); // a visible skip, not a passing test
 
 describe('idoc l0 build / list', () => {
   it('builds from packet files, exit 0 when clean and 1 with findings; list shows the products', async () => {

@@ -92,7 +92,7 @@ describe('orbit windows', () => {
     expect(p.productId).toMatch(/^sim_hk_slow_l0_orb\d{6}$/);
     expect(await validateLabel(readFileSync(p.label, 'utf8'), p.label)).toEqual([]);
   });
-  it.skipIf(HAVE_SHARED_PDS4)(`orbit label validation: ${SKIP_MESSAGE}`, () => undefined);
+  if (!HAVE_SHARED_PDS4) it.skip(`orbit label validation: ${SKIP_MESSAGE}`, () => undefined); // a visible skip, not a passing test
 
   it('a packet time outside the ephemeris coverage is an InputError naming the file', async () => {
     const ephem = await ephemerisFromFile(TLE);

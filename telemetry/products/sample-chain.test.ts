@@ -76,4 +76,4 @@ describe.skipIf(!existsSync(BIN))('idoc demo (npm start), spawned from dist/', (
     expect(r.err).toMatch(/--dir .*not empty/);
   });
 });
-it.skipIf(existsSync(BIN))('idoc demo end-to-end test skipped: dist/bin/idoc.js is absent (run npm run build)', () => undefined);
+if (!existsSync(BIN)) it.skip('idoc demo end-to-end test skipped: dist/bin/idoc.js is absent (run npm run build)', () => undefined); // a visible skip, not a passing test
