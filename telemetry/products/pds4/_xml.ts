@@ -9,6 +9,34 @@ export interface XmlElement {
   readonly attrs?: Readonly<Record<string, string>>;
   readonly text?: string;
   readonly children?: readonly (XmlElement | undefined)[];
+  /** Pre-rendered lines of the element at an indentation depth (the same text its children would give). */
+  readonly render?: (depth: number) => string;
+}
+
+/**
+ * An element serialized from a template: `make(slot)` builds the element with `slot(k)` standing for value k;
+ * the result renders `values` into the template's text (escaped), cached per depth. For the many tables of
+ * one label that differ only in a few numbers.
+ */
+export function templated(name: string, make: (slot: (k: number) => string) => XmlElement): (values: readonly (string | number)[]) => XmlElement {
+  const cache = new Map<number, string[]>();
+  const partsAt = (depth: number): string[] => {
+    let parts = cache.get(depth);
+    if (!parts) {
+      parts = serialize(make((k) => `\u0000${k}\u0000`), depth).split('\u0000');
+      cache.set(depth, parts);
+    }
+    return parts;
+  };
+  return (values) => ({
+    name,
+    render: (depth) => {
+      const parts = partsAt(depth);
+      let out = parts[0]!;
+      for (let i = 1; i < parts.length; i += 2) out += escapeText(String(values[Number(parts[i])])) + parts[i + 1]!;
+      return out;
+    },
+  });
 }
 
 /** Element with text content. Numbers are written in plain decimal. */
@@ -38,6 +66,10 @@ export function serialize(e: XmlElement, depth = 0): string {
 
 /** Append the lines of `e` to `out` (one flat join at the end: labels of thousands of tables stay cheap). */
 function write(e: XmlElement, depth: number, out: string[]): void {
+  if (e.render !== undefined) {
+    out.push(e.render(depth));
+    return;
+  }
   const pad = padOf(depth);
   let attrs = '';
   if (e.attrs !== undefined) for (const k of Object.keys(e.attrs)) attrs += ` ${k}="${escapeAttr(e.attrs[k]!)}"`;

@@ -6,7 +6,7 @@
  * packet data field as a group of `UnsignedByte` fields. Element order and cardinalities follow the
  * 1Q00 XSD. The text depends only on the input: no clock is read.
  */
-import { leaf, node, serialize, type XmlElement } from './_xml.js';
+import { leaf, node, serialize, templated, type XmlElement } from './_xml.js';
 import { packetRuns, type PacketRun, type PacketSpan } from './packet-runs.js';
 import { INFORMATION_MODEL_VERSION, PDS4_SCH_FILE, PDS4_XSD_FILE } from './schema-dir.js';
 
@@ -83,19 +83,23 @@ export const PRIMARY_HEADER_BITS: readonly { name: string; start: number; stop: 
 
 const byte = { unit: 'byte' } as const;
 
-/** One `Table_Binary` for a run of equal-length packets. */
+/** One `Table_Binary` for a run of equal-length packets (rendered from a template: labels may hold thousands). */
 function packetTable(run: PacketRun, index: number): XmlElement {
-  const dataLength = run.length - 6;
+  return packetTableOf([index + 1, run.offset, run.records, run.length, run.length - 6]);
+}
+
+const packetTableOf = templated('Table_Binary', (v) => {
+  const [index, offset, records, length, dataLength] = [v(0), v(1), v(2), v(3), v(4)];
   return node('Table_Binary', [
-    leaf('name', `packets_${index + 1}`),
-    leaf('local_identifier', `packets_${index + 1}`),
-    leaf('offset', run.offset, byte),
-    leaf('records', run.records),
-    leaf('description', `${run.records} CCSDS packet(s) of ${run.length} octets each, back to back; one record per packet.`),
+    leaf('name', `packets_${index}`),
+    leaf('local_identifier', `packets_${index}`),
+    leaf('offset', offset, byte),
+    leaf('records', records),
+    leaf('description', `${records} CCSDS packet(s) of ${length} octets each, back to back; one record per packet.`),
     node('Record_Binary', [
       leaf('fields', 1),
       leaf('groups', 1),
-      leaf('record_length', run.length, byte),
+      leaf('record_length', length, byte),
       node('Field_Binary', [
         leaf('name', 'primary_header'),
         leaf('field_number', 1),
@@ -134,7 +138,7 @@ function packetTable(run: PacketRun, index: number): XmlElement {
       ]),
     ]),
   ]);
-}
+});
 
 /** The one-line quality summary written into the label. */
 export const qualitySummary = (q: L0Quality): string =>
