@@ -20,16 +20,20 @@ const COALESCE_GAP = 16 << 10;
 const MAX_RANGE = 64 << 20;
 
 type Arena = { chunks: Buffer[]; chunk: number; used: number };
+const newArena = (): Arena => ({ chunks: [], chunk: 0, used: 0 });
 /**
  * Read buffers handed from one scan to the next in this process (fresh memory costs a page fault per 4 KiB on
  * first touch: on a virtual machine that is slower than reading the octets). Freed by {@link releaseReadBuffers}.
  */
-let spareArena: Arena | undefined;
+let spareArenas: [Arena, Arena] | undefined;
 
 /** Drop the read buffers kept for the next scan (a long-running process that is done building). */
 export function releaseReadBuffers(): void {
-  spareArena = undefined;
+  spareArenas = undefined;
 }
+
+/** A read buffer in shared memory (its views can be hashed in a worker thread, see `_md5.ts`). */
+const sharedBuffer = (size: number): Buffer => Buffer.from(new SharedArrayBuffer(size));
 
 /** Rows of one query, as columns (index i = row i, in (time, count) order). */
 export interface ScanRows {
@@ -95,7 +99,8 @@ export class ArchiveScan {
   private readonly segmentFiles: Map<number, string>;
   /** Source names by id (`source` column). */
   readonly sources: ReadonlyMap<number, string>;
-  /** Read buffers kept for reuse (see {@link recycle}); undefined: fresh buffers for every read. */
+  /** Two sets of read buffers used in turn (see {@link recycle}); undefined: fresh buffers for every read. */
+  private arenas: [Arena, Arena] | undefined;
   private arena: Arena | undefined;
 
   private constructor(readonly dir: string, private readonly db: Database.Database) {
@@ -167,23 +172,26 @@ export class ArchiveScan {
   }
 
   /**
-   * Reuse read buffers from now on: every view returned by {@link bytes} since the previous call becomes
-   * invalid (overwritten by later reads). Fresh memory is slow to touch; reused buffers are not.
+   * Reuse read buffers from now on, two sets in turn: the views returned by {@link bytes} before the
+   * previous call become invalid (overwritten by later reads); those since the previous call stay valid until
+   * the next call. So one window can be written while the next is read. Fresh memory is slow to touch; reused
+   * buffers are not.
    */
   recycle(): void {
-    if (!this.arena) { this.arena = spareArena ?? { chunks: [], chunk: 0, used: 0 }; spareArena = undefined; }
+    if (!this.arenas) { this.arenas = spareArenas ?? [newArena(), newArena()]; spareArenas = undefined; }
+    this.arena = this.arena === this.arenas[0] ? this.arenas[1] : this.arenas[0];
     this.arena.chunk = 0;
     this.arena.used = 0;
   }
 
   private alloc(size: number): Buffer {
     const a = this.arena;
-    if (!a) return Buffer.allocUnsafeSlow(size);
+    if (!a) return sharedBuffer(size);
     for (; a.chunk < a.chunks.length; a.chunk++, a.used = 0) {
       const c = a.chunks[a.chunk]!;
       if (c.length - a.used >= size) { a.used += size; return c.subarray(a.used - size, a.used); }
     }
-    a.chunks.push(Buffer.allocUnsafeSlow(Math.max(size, 16 << 20)));
+    a.chunks.push(sharedBuffer(Math.max(size, 16 << 20)));
     a.used = size;
     return a.chunks[a.chunk]!.subarray(0, size);
   }
@@ -248,7 +256,8 @@ export class ArchiveScan {
   close(): void {
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();
-    if (this.arena) spareArena = this.arena;
+    if (this.arenas) spareArenas = this.arenas;
+    this.arenas = undefined;
     this.arena = undefined;
     if (this.db.open) this.db.close();
   }

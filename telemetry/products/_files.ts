@@ -2,9 +2,9 @@
  * @module Atomic product files: each file is written under `.<name>.<pid>.tmp` in its folder, flushed, and
  * renamed; a crash leaves the previous files (and versions) as they were, and at worst a stray `.tmp`.
  */
-import { createHash } from 'node:crypto';
 import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { md5Of } from './_md5.js';
 
 /** Write `bytes` to `file` atomically (temporary name, fsync, rename). */
 export async function writeAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
@@ -75,18 +75,18 @@ export function partsOf(items: readonly Uint8Array[], offsets?: Float64Array): P
 
 /**
  * Write `content` to `file` atomically (temporary name, fsync, rename) with vectored writes, computing its md5
- * on this thread while the write runs in the I/O pool. Returns the md5 (hex).
+ * while the write runs in the I/O pool (in a worker thread for parts in shared memory, see `_md5.ts`).
+ * Returns the md5 (hex).
  */
 export async function writeAtomicParts(file: string, content: Parts): Promise<string> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   const fh = await open(tmp, 'w');
   try {
-    const writing = writeAllParts(fh, content, file);
-    const hash = createHash('md5');
-    for (const p of content.parts) hash.update(p);
-    const md5 = hash.digest('hex');
-    await writing;
+    const hashing = md5Of(content.parts);
+    hashing.catch(() => undefined); // awaited below; not unhandled if the write fails first
+    await writeAllParts(fh, content, file);
     await fh.sync();
+    const md5 = await hashing;
     await fh.close();
     await rename(tmp, file);
     return md5;

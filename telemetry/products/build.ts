@@ -185,15 +185,26 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   let codecsReady = false;
   const built: BuiltProduct[] = [];
   let count = 0, bytes = 0;
-  for await (const b of batches) {
-    if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
-    for (const p of b.packets) bytes += p.bytes.length;
-    count += b.packets.length;
-    const processed = processStream(b.packets, {
-      profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
-      maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
-    });
-    built.push(await writeProduct(b, processed, options));
+  // One product is written (files, md5s, fsyncs, label) while the next window is read and processed; a batch is
+  // not touched after the next one is written (see `ArchiveSelection.reuseBuffers`).
+  let writing: Promise<BuiltProduct> | undefined;
+  try {
+    for await (const b of batches) {
+      if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
+      for (const p of b.packets) bytes += p.bytes.length;
+      count += b.packets.length;
+      const processed = processStream(b.packets, {
+        profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
+        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
+      });
+      if (writing) built.push(await writing);
+      writing = writeProduct(b, processed, options);
+      writing.catch(() => undefined); // awaited with the next batch or below
+    }
+    if (writing) built.push(await writing);
+  } finally {
+    // A failure while reading or processing: let the product being written finish (or fail) before returning.
+    if (writing) await writing.catch(() => undefined);
   }
   const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built);
   return { products: built, collection, packets: count, bytes, unrouted: 0 };
@@ -265,10 +276,12 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const version = latest + 1;
   const stem = stemOf(version);
   const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}` };
-  // Data files first (each hashed while it is written), the label last: a crash leaves no label without its data.
-  const dataMd5 = await writeAtomicParts(path.join(dir, names.data), data);
-  const indexMd5 = await writeAtomicParts(path.join(dir, names.index), indexParts);
-  const framesMd5 = frames ? await writeAtomicParts(path.join(dir, names.frames), frames) : '';
+  // Data files first (together, each hashed while it is written), the label last: a crash leaves no label without its data.
+  const [dataMd5, indexMd5, framesMd5] = await Promise.all([
+    writeAtomicParts(path.join(dir, names.data), data),
+    writeAtomicParts(path.join(dir, names.index), indexParts),
+    frames ? writeAtomicParts(path.join(dir, names.frames), frames) : '',
+  ]);
   const quality: L0Quality = { packets: s.summary.packets, gaps: s.summary.gaps, crcErrors: s.summary.crcErrors, decompressionFailures: s.summary.decompressionFailures };
   const sum = s.summary;
   const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;

@@ -36,8 +36,9 @@ export interface ArchiveSelection {
    */
   readonly reader?: 'scan' | 'api';
   /**
-   * Reuse read buffers from window to window (scan reader): a batch's packet octets are then valid only until
-   * the next batch is asked for. `buildWindows` is done with a batch by then; a caller keeping batches is not.
+   * Reuse read buffers from window to window (scan reader, two sets in turn): a batch's packet octets are then
+   * valid only until the batch after the next one is asked for. `buildWindows` is done with a batch by then
+   * (it writes one product while reading the next window); a caller keeping batches longer is not.
    */
   readonly reuseBuffers?: boolean;
 }

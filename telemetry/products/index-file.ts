@@ -61,7 +61,8 @@ export function encodeIndex(
   for (let k = 0; k < frames.length; k++) for (const i of frames[k]!.packetIndices) frameOf[i] = k;
   const packetBytes = packets.length * PACKET_RECORD_LENGTH;
   // One preallocated buffer, fixed records; 64-bit offsets as two 32-bit halves (no BigInt per record).
-  const bytes = new Uint8Array(packetBytes + frames.length * FRAME_RECORD_LENGTH);
+  // In shared memory: hashed in a worker thread while it is written (`_md5.ts`).
+  const bytes = new Uint8Array(new SharedArrayBuffer(packetBytes + frames.length * FRAME_RECORD_LENGTH));
   const v = new DataView(bytes.buffer);
   const u64 = (o: number, x: number): void => { v.setUint32(o, Math.floor(x / 4294967296)); v.setUint32(o + 4, x >>> 0); };
   for (let i = 0; i < packets.length; i++) {
