@@ -24,7 +24,7 @@ import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
 import { collectionInventory, collectionLabel, l0Label, type L0Quality, type PacketRun } from './pds4/index.js';
-import { framesFileArea, frameRuns, indexFileArea, withFileAreas } from './pds4/l0-index-area.js';
+import { framesFileArea, frameRuns, indexFileArea } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
 import type { L0Packet, L0Summary } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
@@ -306,7 +306,7 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
     let lastSource: string | undefined;
     for (const p of s.packets) if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
     const sources = [...sourceSet].sort();
-    const base = l0Label({
+    label = l0Label({
       lid, vid, title, start, stop, missionName: options.mission.name, instrumentName: b.route.instrument,
       ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
       targetName: cfg.target.name, targetType: cfg.target.type,
@@ -314,11 +314,11 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       packets: { runs },
       quality, productTime, processingLevel: cfg.processingLevel,
       ...(cfg.curatingFacility !== undefined && sources.length ? { sourceProducts: { ids: sources, curatingFacility: cfg.curatingFacility } } : {}),
+      fileAreas: [
+        indexFileArea({ fileName: names.index, size: index.bytes.length, md5: indexMd5, creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
+        ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
+      ],
     });
-    label = withFileAreas(base, [
-      indexFileArea({ fileName: names.index, size: index.bytes.length, md5: indexMd5, creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
-      ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
-    ]);
   }
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);

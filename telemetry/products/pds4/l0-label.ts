@@ -68,6 +68,8 @@ export interface L0LabelInput {
    * `data_to_telemetry_source_product`); the Schematron requires a curating facility (or a DOI).
    */
   readonly sourceProducts?: { readonly ids: readonly string[]; readonly curatingFacility: string };
+  /** Further `File_Area_Observational`s after the packet file's (the index and frames files: `l0-index-area.ts`). */
+  readonly fileAreas?: readonly XmlElement[];
 }
 
 /** `1…n` bit positions of the primary header inside its 6-octet field (CCSDS 133.0-B-2 §4.1.3, bit 1 = MSB). */
@@ -244,6 +246,7 @@ export function l0Label(input: L0LabelInput): string {
       ]),
       ...runs.map(packetTable),
     ]),
+    ...(input.fileAreas ?? []),
   ], rootAttrs);
   return labelProlog + serialize(product);
 }
