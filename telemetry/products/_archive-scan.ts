@@ -25,7 +25,7 @@ const newArena = (): Arena => ({ chunks: [], chunk: 0, used: 0 });
  * Read buffers handed from one scan to the next in this process (fresh memory costs a page fault per 4 KiB on
  * first touch: on a virtual machine that is slower than reading the octets). Freed by {@link releaseReadBuffers}.
  */
-let spareArenas: [Arena, Arena] | undefined;
+let spareArenas: Arena[] | undefined;
 
 /** Drop the read buffers kept for the next scan (a long-running process that is done building). */
 export function releaseReadBuffers(): void {
@@ -100,7 +100,8 @@ export class ArchiveScan {
   /** Source names by id (`source` column). */
   readonly sources: ReadonlyMap<number, string>;
   /** Two sets of read buffers used in turn (see {@link recycle}); undefined: fresh buffers for every read. */
-  private arenas: [Arena, Arena] | undefined;
+  private arenas: Arena[] | undefined;
+  private turn = 0;
   private arena: Arena | undefined;
 
   private constructor(readonly dir: string, private readonly db: Database.Database) {
@@ -172,14 +173,15 @@ export class ArchiveScan {
   }
 
   /**
-   * Reuse read buffers from now on, two sets in turn: the views returned by {@link bytes} before the
-   * previous call become invalid (overwritten by later reads); those since the previous call stay valid until
-   * the next call. So one window can be written while the next is read. Fresh memory is slow to touch; reused
-   * buffers are not.
+   * Reuse read buffers from now on, `sets` sets in turn: a view returned by {@link bytes} stays valid until
+   * `sets` more calls (then its buffer is read into again). So windows can be written while the next ones are
+   * read. Fresh memory is slow to touch; reused buffers are not.
    */
-  recycle(): void {
-    if (!this.arenas) { this.arenas = spareArenas ?? [newArena(), newArena()]; spareArenas = undefined; }
-    this.arena = this.arena === this.arenas[0] ? this.arenas[1] : this.arenas[0];
+  recycle(sets: number): void {
+    if (!this.arenas) { this.arenas = spareArenas ?? []; spareArenas = undefined; }
+    while (this.arenas.length < sets) this.arenas.push(newArena());
+    this.turn = (this.turn + 1) % sets;
+    this.arena = this.arenas[this.turn]!;
     this.arena.chunk = 0;
     this.arena.used = 0;
   }

@@ -175,6 +175,9 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
   return { ...r, packets: count, bytes, unrouted };
 }
 
+/** Products written at once while the next windows are read (each holds its window's read buffers). */
+export const WRITES_IN_FLIGHT = 2;
+
 /**
  * Build (or update) one product per batch, in the order given (each batch is released once its product is
  * written, so a caller streaming windows holds one window at a time), then the collection. `packets` and
@@ -185,9 +188,10 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   let codecsReady = false;
   const built: BuiltProduct[] = [];
   let count = 0, bytes = 0;
-  // One product is written (files, md5s, fsyncs, label) while the next window is read and processed; a batch is
-  // not touched after the next one is written (see `ArchiveSelection.reuseBuffers`).
-  let writing: Promise<BuiltProduct> | undefined;
+  // Up to WRITES_IN_FLIGHT products are written (files, md5s, fsyncs, label) while the next window is read and
+  // processed; a batch is not touched once WRITES_IN_FLIGHT + 1 further batches were asked for (see
+  // `ArchiveSelection.reuseBuffers`). Each product's label is still written after its data files.
+  const writing: Promise<BuiltProduct>[] = [];
   try {
     for await (const b of batches) {
       if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
@@ -197,14 +201,15 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
         profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
         maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
       });
-      if (writing) built.push(await writing);
-      writing = writeProduct(b, processed, options);
-      writing.catch(() => undefined); // awaited with the next batch or below
+      if (writing.length >= WRITES_IN_FLIGHT) built.push(await writing.shift()!);
+      const w = writeProduct(b, processed, options);
+      w.catch(() => undefined); // awaited in turn below
+      writing.push(w);
     }
-    if (writing) built.push(await writing);
+    while (writing.length) built.push(await writing.shift()!);
   } finally {
-    // A failure while reading or processing: let the product being written finish (or fail) before returning.
-    if (writing) await writing.catch(() => undefined);
+    // A failure: let the products being written finish (or fail) before returning.
+    await Promise.allSettled(writing);
   }
   const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built);
   return { products: built, collection, packets: count, bytes, unrouted: 0 };

@@ -13,7 +13,7 @@
 import type { Archive, PacketRow } from '../../src/store/index.js';
 import { ArchiveScan, type ScanRows } from './_archive-scan.js';
 import { utcUnixToTai } from '../../src/time/index.js';
-import { buildWindows, defaultRoute, orbitsFor, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
+import { buildWindows, defaultRoute, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
@@ -36,9 +36,10 @@ export interface ArchiveSelection {
    */
   readonly reader?: 'scan' | 'api';
   /**
-   * Reuse read buffers from window to window (scan reader, two sets in turn): a batch's packet octets are then
-   * valid only until the batch after the next one is asked for. `buildWindows` is done with a batch by then
-   * (it writes one product while reading the next window); a caller keeping batches longer is not.
+   * Reuse read buffers from window to window (scan reader, `WRITES_IN_FLIGHT + 1` sets in turn): a batch's
+   * packet octets are then valid only until `WRITES_IN_FLIGHT + 1` further batches are asked for.
+   * `buildWindows` is done with a batch by then (it writes up to `WRITES_IN_FLIGHT` products while reading the
+   * next window); a caller keeping batches longer is not.
    */
   readonly reuseBuffers?: boolean;
 }
@@ -211,7 +212,7 @@ function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveRe
       const due = [...untimed.values()].filter((x) => x.window.startTai < stopTai).sort((x, y) => x.window.startTai - y.window.startTai);
       for (const x of due) {
         untimed.delete(x.window.id);
-        if (sel.reuseBuffers) scan.recycle();
+        if (sel.reuseBuffers) scan.recycle(WRITES_IN_FLIGHT + 1);
         yield { route, window: x.window, packets: scanPackets(scan, [x.rows], stats) };
       }
     };
@@ -222,7 +223,7 @@ function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveRe
       if (min === Infinity) break;
       const w = windowOf(min);
       yield* untimedBefore(w.startTai);
-      if (sel.reuseBuffers) scan.recycle();
+      if (sel.reuseBuffers) scan.recycle(WRITES_IN_FLIGHT + 1);
       const rows = scan.rows(apids, Math.max(w.startTai, from), Math.min(w.stopTai, to));
       const late = untimed.get(w.id);
       untimed.delete(w.id);
