@@ -160,9 +160,14 @@ const CRC_NAME = ['none', 'ok', 'bad', 'none'] as const;
 
 /** Packets of `rows` (timed rows of one window, then untimed rows) in arrival order, octets read in large ranges. */
 function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: ArchiveReadStats | undefined): L0Packet[] {
-  const out: L0Packet[] = [];
-  const arrival: number[] = [];
+  const total = parts.reduce((m, r) => m + r.count, 0);
+  const out = new Array<L0Packet>(total);
+  const arrival = parts.length < 2 ? undefined : new Float64Array(total);
   let bytes = 0;
+  let o = 0;
+  // Packets of one window nearly all share a source: its name is looked up once per change.
+  let sourceId = NaN;
+  let source = '?';
   for (const rows of parts) {
     const n = rows.count;
     const order = new Int32Array(n);
@@ -171,20 +176,22 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
     for (let i = 1; i < n && sorted; i++) sorted = rows.arrival[i - 1]! < rows.arrival[i]!;
     if (!sorted) order.sort((x, y) => rows.arrival[x]! - rows.arrival[y]!);
     const views = scan.bytes(rows, order);
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < n; k++, o++) {
       const i = order[k]!;
       const meta = rows.meta[i]!;
       const t = rows.tai[i]!;
-      bytes += views[k]!.length;
-      arrival.push(rows.arrival[i]!);
-      out.push({
-        bytes: views[k]!, apid: rows.apid[i]!, sequenceCount: rows.seq[i]!, sequenceFlags: meta & 3, tai: Number.isNaN(t) ? undefined : t,
-        crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source: scan.sources.get(rows.source[i]!) ?? '?',
-      });
+      const v = views[k]!;
+      bytes += v.length;
+      if (arrival) arrival[o] = rows.arrival[i]!;
+      if (rows.source[i] !== sourceId) { sourceId = rows.source[i]!; source = scan.sources.get(sourceId) ?? '?'; }
+      out[o] = {
+        bytes: v, apid: rows.apid[i]!, sequenceCount: rows.seq[i]!, sequenceFlags: meta & 3, tai: Number.isNaN(t) ? undefined : t,
+        crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source,
+      };
     }
   }
-  if (stats) { stats.packets += out.length; stats.bytes += bytes; }
-  if (parts.length < 2) return out;
+  if (stats) { stats.packets += total; stats.bytes += bytes; }
+  if (!arrival) return out;
   const idx = Int32Array.from(out.keys()).sort((x, y) => arrival[x]! - arrival[y]!);
   return Array.from(idx, (i) => out[i]!);
 }
