@@ -175,7 +175,7 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
   return { ...r, packets: count, bytes, unrouted };
 }
 
-/** Products written at once while the next windows are read (each holds its window's read buffers). */
+/** Products still being written while the next window is read (each holds its window's read buffers). */
 export const WRITES_IN_FLIGHT = 2;
 
 /**
@@ -188,9 +188,10 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   let codecsReady = false;
   const built: BuiltProduct[] = [];
   let count = 0, bytes = 0;
-  // Up to WRITES_IN_FLIGHT products are written (files, md5s, fsyncs, label) while the next window is read and
-  // processed; a batch is not touched once WRITES_IN_FLIGHT + 1 further batches were asked for (see
-  // `ArchiveSelection.reuseBuffers`). Each product's label is still written after its data files.
+  // A product's writing (files, md5s, fsyncs, label) starts as soon as its window is processed; up to
+  // WRITES_IN_FLIGHT go on while the next window is read and processed, so a batch is not touched once
+  // WRITES_IN_FLIGHT + 1 further batches were asked for (see `ArchiveSelection.reuseBuffers`). Each product's
+  // label is still written after its data files.
   const writing: Promise<BuiltProduct>[] = [];
   try {
     for await (const b of batches) {
@@ -201,10 +202,11 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
         profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
         maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
       });
-      if (writing.length >= WRITES_IN_FLIGHT) built.push(await writing.shift()!);
       const w = writeProduct(b, processed, options);
-      w.catch(() => undefined); // awaited in turn below
+      w.catch(() => undefined); // awaited in turn
       writing.push(w);
+      // Before the next batch is read (into the buffers of the oldest one still being written).
+      while (writing.length > WRITES_IN_FLIGHT) built.push(await writing.shift()!);
     }
     while (writing.length) built.push(await writing.shift()!);
   } finally {
