@@ -31,6 +31,8 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         import('../../src/errors.js'), import('../../src/cli/mission.js'), import('../../src/cli/options.js'),
       ]);
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
+      // The archive writer's thread loads SQLite while this one reads and checks the config.
+      (await import('../../src/store/writer.js')).warmUpArchiveWriter();
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
       if (!mission.config.file) throw new UsageError('ingest: no mission config (./idoc.json or --config PATH) declaring feeds');
       const [ingestMod, { openIngest }, { jsonLineLogger, silentLogger }, { createProgress }] = await Promise.all([
@@ -48,12 +50,12 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       let packets = 0, bytes = 0;
       const counted = ctx.io.errIsTty
         ? {
-            storeBatch: (items: Parameters<typeof archive.storeBatch>[0], cursor?: Parameters<typeof archive.storeBatch>[1]) => {
-              const r = archive.storeBatch(items, cursor);
-              packets += items.length;
-              for (const it of items) bytes += it.packet.length;
+            batch: () => archive.batch(),
+            store: (b: Parameters<typeof archive.store>[0], cursor?: Parameters<typeof archive.store>[1]) => {
+              packets += b.count;
+              bytes += b.bytes;
               progress.update(`ingest: ${packets.toLocaleString('en-US')} packets`, bytes, undefined);
-              return r;
+              return archive.store(b, cursor);
             },
             cursor: (feed: string) => archive.cursor(feed),
           }

@@ -2,6 +2,8 @@
  * @module Test helpers: SIM-like PUS-C packets (CUC 4+2 from the 2000 epoch of the sample mission) framed by the
  * real splitters, and storing whole fixture files into an archive the way ingest does.
  */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildPacket, pusCTmSecondaryHeader } from '../ccsds/packet.js';
 import { encodeDdsHeader, openPacketFile, splitBuffer, type FramedPacket } from '../../telemetry/framing/index.js';
 import { packetTimeOf } from '../ccsds/secondary-header.js';
@@ -62,3 +64,12 @@ export async function storeFile(archive: Archive, file: string, profile: PacketP
   }
   return { stored, duplicates };
 }
+
+/**
+ * The archive writer's worker as built by `npm run build` (`npm test` builds before it runs the tests): tests
+ * running from sources pass it to openArchiveWriter to exercise the threaded writer. Undefined when not built.
+ */
+export const BUILT_WRITER_WORKER: URL | undefined = (() => {
+  const url = new URL('../../dist/src/store/writer-worker.js', import.meta.url);
+  return fs.existsSync(fileURLToPath(url)) ? url : undefined;
+})();

@@ -26,7 +26,7 @@ import { InputError } from '../errors.js';
 import { packetDigest } from './digest.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
-import { sharedBytes } from './write-behind.js';
+import { I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
 import { Checkpointer } from './checkpointer.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
 
@@ -39,7 +39,6 @@ const GROUP = 64;
 const COLS = 15;
 /** Batches of this many packets start the checkpoint thread (small archives and tests do without). */
 const CHECKPOINTER_ITEMS = 2048;
-const CRC_CODE = { none: 0, ok: 1, bad: 2 } as const;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
 
 export interface ArchiveOptions {
@@ -71,6 +70,10 @@ export interface Archive {
    * @throws InputError when the disk is full or the index fails (the batch and the cursor are then not stored).
    */
   storeBatch(items: readonly StoredPacketInput[], cursor?: { readonly feed: string; readonly value: string }): StoreResult;
+  /** {@link storeBatch} of a packed batch (its octets may be rearranged: duplicates are packed out). */
+  storePacked(batch: PackedBatch, cursor?: { readonly feed: string; readonly value: string }): StoreResult;
+  /** Every feed's saved cursor. */
+  cursors(): Map<string, string>;
   /** The cursor last saved for a feed. */
   cursor(feed: string): string | undefined;
   /** Per-APID totals, cursors. */
@@ -150,13 +153,10 @@ const ROW_COLUMNS = 'apid, tkey, seq, n, meta, received, dds_time, station, vc, 
 
 class SqliteArchive implements Archive {
   private readonly routeIds = new Map<string, number>();
-  /** The ids of the previous item (consecutive items nearly always share route and source). */
-  private lastIds = { route: '', routeId: 0, feed: '', source: '', sourceId: 0 };
   private readonly sourceIds = new Map<string, number>();
   private routeNames: Map<number, string> | undefined;
   private sourceNames: Map<number, { feed: string; source: string }> | undefined;
   private arrival = 0;
-  private out = sharedBytes(1 << 20);
   /** Per item of the batch being stored: 1 when it was new. */
   private isStored = new Uint8Array(4096);
   private readonly args: unknown[] = new Array(GROUP * COLS);
@@ -165,7 +165,7 @@ class SqliteArchive implements Archive {
   private readonly touched = new Uint8Array(2048);
   private readonly insertOne: Database.Statement | undefined;
   private readonly insertGroup: Database.Statement | undefined;
-  private readonly txStore: ((items: readonly StoredPacketInput[], cursor: { feed: string; value: string } | undefined) => StoreResult) | undefined;
+  private readonly txStore: ((batch: PackedBatch, cursor: { feed: string; value: string } | undefined) => StoreResult) | undefined;
   private readonly arrivalOf: Database.Statement | undefined;
   private readonly moveRaw: Database.Statement | undefined;
 
@@ -188,12 +188,12 @@ class SqliteArchive implements Archive {
       ON CONFLICT (feed) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`);
     const saveArrival = db.prepare("UPDATE counters SET value = ? WHERE name = 'arrival'");
     this.arrival = (db.prepare("SELECT value FROM counters WHERE name = 'arrival'").get() as { value: number }).value;
-    this.txStore = db.transaction((items, cursor) => {
-      const r = this.storeRows(items);
+    this.txStore = db.transaction((batch, cursor) => {
+      const r = this.storeRows(batch);
       for (let apid = 0; apid < 2048; apid++) {
         if (this.touched[apid]) upsertStats.run(apid, this.dupPerApid[apid]!, this.lastPerApid[apid]!);
       }
-      saveArrival.run(this.arrival + items.length);
+      saveArrival.run(this.arrival + batch.count);
       if (cursor) saveCursor.run(cursor.feed, cursor.value, Date.now());
       return r;
     });
@@ -212,121 +212,118 @@ class SqliteArchive implements Archive {
     return id;
   }
 
-  /** Fill the 15 values of item `it` at `args[o…]`, its octets going to `raw`. */
-  private fill(args: unknown[], o: number, it: StoredPacketInput, n: number, raw: number): void {
-    const p = it.packet;
-    const dds = p.dds;
-    args[o] = p.apid;
-    args[o + 1] = it.tai ?? -1;
-    args[o + 2] = p.sequenceCount;
-    args[o + 3] = packetDigest(p.buf, p.offset, p.length);
+  /** Fill the 15 values of packet `i` of `b` (its octets at `at`) at `args[o…]`: arrival `n`, octets going to `raw`. */
+  private fill(args: unknown[], o: number, b: PackedBatch, i: number, at: number, n: number, raw: number): void {
+    const v = b.ints;
+    const f = i * INTS;
+    const r = b.reals;
+    const q = i * REALS;
+    const len = v[f + I.len]!;
+    const ddsMs = r[q + R.ddsMs]!;
+    const dds = ddsMs === ddsMs; // not NaN
+    args[o] = v[f + I.apid]!;
+    args[o + 1] = r[q + R.tai]!;
+    args[o + 2] = v[f + I.seq]!;
+    args[o + 3] = packetDigest(b.octets, at, len);
     args[o + 4] = n;
-    args[o + 5] = p.sequenceFlags | (CRC_CODE[p.crc] << 2) | (p.type << 4) | (p.secondaryHeader ? 32 : 0) | (dds ? (Math.min(dds.timeQuality, 2) + 1) << 6 : 0);
-    args[o + 6] = it.receivedUnixMs;
-    args[o + 7] = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : null;
-    args[o + 8] = dds ? dds.groundStation : null;
-    args[o + 9] = dds ? dds.virtualChannel : null;
-    const last = this.lastIds;
-    if (it.route !== last.route) { last.route = it.route; last.routeId = this.idOf('routes', it.route); }
-    if (it.feed !== last.feed || it.source !== last.source) {
-      last.feed = it.feed;
-      last.source = it.source;
-      last.sourceId = this.idOf('sources', `${it.feed}\u0000${it.source}`, it.feed);
+    args[o + 5] = v[f + I.meta]!;
+    // The receipt time is the same for a whole framing batch: one number object for all its rows.
+    const rx = r[q + R.received]!;
+    if (rx !== this.rxBox[1]) {
+      this.rxBox[0] = rx;
+      this.rxBox[1] = rx;
     }
-    args[o + 10] = last.routeId;
-    args[o + 11] = last.sourceId;
-    args[o + 12] = p.streamOffset;
+    args[o + 6] = this.rxBox[0];
+    args[o + 7] = dds ? ddsMs : null;
+    args[o + 8] = dds ? v[f + I.station]! : null;
+    args[o + 9] = dds ? v[f + I.vc]! : null;
+    args[o + 10] = this.batchRouteIds[v[f + I.route]!]!;
+    args[o + 11] = this.batchSourceIds[v[f + I.source]!]!;
+    args[o + 12] = r[q + R.soff]!;
     args[o + 13] = raw;
-    args[o + 14] = p.length;
+    args[o + 14] = len;
   }
 
-  private storeRows(items: readonly StoredPacketInput[]): StoreResult {
+  /** [0]: the last receipt time as a tagged value (a generic array keeps the one number object); [1]: its value. */
+  private readonly rxBox: unknown[] = [null, null];
+  /** Index ids of the route and source tables of the batch being stored. */
+  private batchRouteIds: number[] = [];
+  private batchSourceIds: number[] = [];
+
+  private storeRows(b: PackedBatch): StoreResult {
+    const count = b.count;
+    const v = b.ints;
+    const reals = b.reals;
     this.dupPerApid.fill(0);
     this.lastPerApid.fill(0);
     this.touched.fill(0);
-    let total = 0;
-    for (const it of items) {
-      total += it.packet.length;
-      const a = it.packet.apid;
-      if (!this.touched[a] || it.receivedUnixMs > this.lastPerApid[a]!) this.lastPerApid[a] = it.receivedUnixMs;
+    for (let i = 0; i < count; i++) {
+      const a = v[i * INTS + I.apid]!;
+      const rx = reals[i * REALS + R.received]!;
+      if (!this.touched[a] || rx > this.lastPerApid[a]!) this.lastPerApid[a] = rx;
       this.touched[a] = 1;
     }
-    if (total > this.out.length) this.out = sharedBytes(Math.max(total, this.out.length * 2));
-    if (items.length > this.isStored.length) this.isStored = new Uint8Array(Math.max(items.length, this.isStored.length * 2));
-    const out = this.out;
+    this.batchRouteIds = b.routes.map((name) => this.idOf('routes', name));
+    this.batchSourceIds = b.sources.map((s) => this.idOf('sources', `${s.feed}\u0000${s.source}`, s.feed));
+    const total = b.bytes;
+    if (count > this.isStored.length) this.isStored = new Uint8Array(Math.max(count, this.isStored.length * 2));
+    const out = b.octets;
     const isStored = this.isStored;
-    isStored.fill(0, 0, items.length);
+    isStored.fill(0, 0, count);
     const seg = this.segments.reserve(total);
     const base = seg.id * SEGMENT_SPAN + seg.start;
     // Every octet in arrival order: the layout when no packet is a duplicate (nearly always), written by the
-    // worker thread while the rows go in; compacted and written again below when some were duplicates.
-    // Packets lying back to back in one buffer (raw framing) are copied as one run: no view per packet.
-    let at = 0;
-    let runBuf: Uint8Array | undefined;
-    let runStart = 0;
-    let runEnd = 0;
-    for (const it of items) {
-      const p = it.packet;
-      if (p.buf === runBuf && p.offset === runEnd) {
-        runEnd += p.length;
-        continue;
-      }
-      if (runBuf) {
-        out.set(runBuf.subarray(runStart, runEnd), at);
-        at += runEnd - runStart;
-      }
-      runBuf = p.buf;
-      runStart = p.offset;
-      runEnd = p.offset + p.length;
-    }
-    if (runBuf) out.set(runBuf.subarray(runStart, runEnd), at);
+    // write-behind thread while the rows go in; compacted and written again below when some were duplicates.
     const behind = this.segments.writeBehind(out, total, seg.start);
     let used = 0;
     let stored = 0;
+    let at = 0; // where the octets of the next packet are in `out`
     const args = this.args;
     const one = new Array<unknown>(COLS);
-    const keep = (i: number, it: StoredPacketInput) => {
-      isStored[i] = 1;
-      used += it.packet.length;
-    };
+    const lenOf = (i: number) => v[i * INTS + I.len]!;
     const single = (i: number): void => {
-      const it = items[i]!;
-      this.fill(one, 0, it, this.arrival + i, base + used);
+      const len = lenOf(i);
+      this.fill(one, 0, b, i, at, this.arrival + i, base + used);
       if (this.insertOne!.run(one).changes) {
-        keep(i, it);
+        isStored[i] = 1;
+        used += len;
         stored++;
       } else {
-        this.dupPerApid[it.packet.apid]!++;
+        this.dupPerApid[v[i * INTS + I.apid]!]!++;
       }
+      at += len;
     };
     try {
       let i = 0;
       let fast = true;
-      while (i + GROUP <= items.length) {
+      while (i + GROUP <= count) {
         if (fast) {
           let pos = base + used;
+          const groupAt = at;
           for (let k = 0; k < GROUP; k++) {
-            const it = items[i + k]!;
-            this.fill(args, k * COLS, it, this.arrival + i + k, pos);
-            pos += it.packet.length;
+            const len = lenOf(i + k);
+            this.fill(args, k * COLS, b, i + k, at, this.arrival + i + k, pos);
+            pos += len;
+            at += len;
           }
           const changes = this.insertGroup!.run(args).changes;
           if (changes === GROUP) {
-            for (let k = 0; k < GROUP; k++) keep(i + k, items[i + k]!);
+            isStored.fill(1, i, i + GROUP);
+            used += at - groupAt;
             stored += GROUP;
           } else {
             // Some rows were duplicates: find the rows this group inserted (their arrival number is ours) and
             // move them to contiguous octet positions; then continue row by row for a while.
             for (let k = 0; k < GROUP; k++) {
-              const it = items[i + k]!;
               const o = k * COLS;
               const key = [args[o], args[o + 1], args[o + 2], args[o + 3]];
               if (this.arrivalOf!.get(key) !== this.arrival + i + k) {
-                this.dupPerApid[it.packet.apid]!++;
+                this.dupPerApid[v[(i + k) * INTS + I.apid]!]!++;
                 continue;
               }
               if (args[o + 13] !== base + used) this.moveRaw!.run(base + used, ...key);
-              keep(i + k, it);
+              isStored[i + k] = 1;
+              used += lenOf(i + k);
               stored++;
             }
             fast = false;
@@ -340,21 +337,21 @@ class SqliteArchive implements Archive {
         fast = stored - before === GROUP;
         i += GROUP;
       }
-      for (; i < items.length; i++) single(i);
+      for (; i < count; i++) single(i);
     } catch (e) {
       if (behind) this.segments.settle();
       throw e;
     }
-    if (behind && stored === items.length) {
+    if (behind && stored === count) {
       this.pendingLength = this.segments.waitBehind(seg.start + total);
     } else {
       if (behind) this.segments.settle(); // its octets beyond the committed length are overwritten or cut off
-      if (stored < items.length) {
+      if (stored < count) {
         // Stored packets keep their arrival order, packed (the positions given to their rows above).
         let to = 0;
         let from = 0;
-        for (let k = 0; k < items.length; k++) {
-          const len = items[k]!.packet.length;
+        for (let k = 0; k < count; k++) {
+          const len = lenOf(k);
           if (isStored[k]) {
             if (to !== from) out.copyWithin(to, from, from + len);
             to += len;
@@ -364,22 +361,34 @@ class SqliteArchive implements Archive {
       }
       if (used > 0 || behind) this.pendingLength = this.segments.write(out, used, seg.start, behind);
     }
-    return { stored, duplicates: items.length - stored };
+    return { stored, duplicates: count - stored };
   }
 
   private pendingLength: number | undefined;
 
   storeBatch(items: readonly StoredPacketInput[], cursor?: { readonly feed: string; readonly value: string }): StoreResult {
     if (!this.txStore) throw new Error(`${this.dir}: archive opened read-only`);
-    if (items.length === 0 && !cursor) return { stored: 0, duplicates: 0 };
+    this.packer ??= new PackedBatchBuilder();
+    return this.storePacked(packItems(items, this.packer), cursor);
+  }
+
+  private packer: PackedBatchBuilder | undefined;
+
+  cursors(): Map<string, string> {
+    return new Map((this.db.prepare('SELECT feed, value FROM cursors').all() as { feed: string; value: string }[]).map((c) => [c.feed, c.value]));
+  }
+
+  storePacked(batch: PackedBatch, cursor?: { readonly feed: string; readonly value: string }): StoreResult {
+    if (!this.txStore) throw new Error(`${this.dir}: archive opened read-only`);
+    if (batch.count === 0 && !cursor) return { stored: 0, duplicates: 0 };
     this.pendingLength = undefined;
     try {
-      const r = this.txStore(items, cursor ? { feed: cursor.feed, value: cursor.value } : undefined);
-      this.arrival += items.length;
+      const r = this.txStore(batch, cursor ? { feed: cursor.feed, value: cursor.value } : undefined);
+      this.arrival += batch.count;
       if (this.pendingLength !== undefined) this.segments.committed(this.pendingLength);
       if (this.checkpointer) {
         if (this.checkpointer.running) this.checkpointer.signal();
-      } else if (items.length >= CHECKPOINTER_ITEMS) {
+      } else if (batch.count >= CHECKPOINTER_ITEMS) {
         this.checkpointer = new Checkpointer(path.join(this.dir, INDEX_FILE), this.synchronous);
       }
       return r;
@@ -387,7 +396,6 @@ class SqliteArchive implements Archive {
       // Rolled back: ids cached during the batch and the segment position may not exist any more.
       this.routeIds.clear();
       this.sourceIds.clear();
-      this.lastIds = { route: '', routeId: 0, feed: '', source: '', sourceId: 0 };
       this.segments.reload();
       throw storageError(e, this.dir);
     }

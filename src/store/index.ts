@@ -9,3 +9,5 @@ export { SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema.js';
 export { DEFAULT_SEGMENT_BYTES } from './segments.js';
 export { archiveSettings, DEFAULT_ARCHIVE_DIR } from './config.js';
 export { checkedSection, configRelative } from './section-schema.js';
+export { openArchiveWriter, warmUpArchiveWriter, type ArchiveWriter, type WriterOptions } from './writer.js';
+export { PackedBatchBuilder, packItems, I, INTS, R, REALS, type PackedBatch } from './packed-batch.js';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
-import { openArchive } from '../../src/store/index.js';
+import { openArchive, openArchiveWriter, type ArchiveWriter } from '../../src/store/index.js';
+import { BUILT_WRITER_WORKER } from '../../src/store/_test-packets.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
 import { dropFolderFeed } from '../feeds/drop-folder.js';
 import { generateSim } from '../../fixtures/sim-instrument.js';
@@ -31,17 +32,19 @@ describe('ingest when the archive disk fills', () => {
     await writeFile(path.join(drop, 'big.dds'), bytes);
     await copyFile(path.join(ROOT, 'fixtures/sample/sim.bin'), path.join(drop, 'a_small.bin'));
     const feed = dropFolderFeed({ name: 'drop', dir: drop, pollMs: 20 });
-    const ctx = (archive: ReturnType<typeof openArchive>) => ({ archive, router, profile: PROFILE_PRESETS['pus-c']!, read: { crc: 'auto' as const } });
+    const ctx = (archive: ArchiveWriter) => ({ archive, router, profile: PROFILE_PRESETS['pus-c']!, read: { crc: 'auto' as const } });
 
-    // A tiny page budget: the index fills partway through the big file.
-    const small = openArchive(archiveDir, { maxPageCount: 60 });
+    // A tiny page budget: the index fills partway through the big file. The writer on its thread, as the
+    // command runs it (when built; from sources on this thread).
+    const thread = BUILT_WRITER_WORKER ? { workerFile: BUILT_WRITER_WORKER } : {};
+    const small = await openArchiveWriter(archiveDir, { maxPageCount: 60, ...thread });
     let error: unknown;
     try {
       await ingestOnce([feed], ctx(small), silentLogger);
     } catch (e) {
       error = e;
     } finally {
-      small.close();
+      await small.close();
     }
     expect(error).toBeInstanceOf(ArchiveWriteError);
     expect((error as Error).message).toMatch(new RegExp(`^${archiveDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: archive disk full`));
@@ -55,15 +58,17 @@ describe('ingest when the archive disk fills', () => {
     expect(await readdir(drop)).toContain('big.dds');
 
     // With room again, the next run stores the rest: exactly the distinct packets of both files.
-    const roomy = openArchive(archiveDir);
+    const roomy = await openArchiveWriter(archiveDir, thread);
     try {
       const r = await ingestOnce([dropFolderFeed({ name: 'drop', dir: drop, pollMs: 20 })], ctx(roomy), silentLogger);
       expect(r.exitCode).toBe(0);
-      // sim.bin holds the same first 300 s of SIM telemetry as big.dds: its packets are duplicates.
-      expect(roomy.status().packets).toBe(truth.packets);
     } finally {
-      roomy.close();
+      await roomy.close();
     }
+    // sim.bin holds the same first 300 s of SIM telemetry as big.dds: its packets are duplicates.
+    const full = openArchive(archiveDir, { readonly: true });
+    expect(full.status().packets).toBe(truth.packets);
+    full.close();
     expect((await readdir(path.join(drop, 'done'))).sort()).toEqual(['a_small.bin', 'big.dds']);
   }, 60_000);
 });

@@ -8,4 +8,4 @@ export { frameChunks, type FramedUnit } from './frame-unit.js';
 export { takeLock, type Lock } from './lock.js';
 export { jsonLineLogger, silentLogger, type Logger } from './log.js';
 export { statusFileOf, readStatus, formatSummary, formatStatus } from './status.js';
-export { newFeedStats, type FeedStats, type IngestArchive, type IngestItem, type IngestRouter } from './types.js';
+export { newFeedStats, type FeedStats, type IngestArchive, type IngestRouter } from './types.js';

@@ -7,18 +7,23 @@
  * {@link TX_BATCHES} batches, {@link TX_PACKETS} packets or {@link TX_MS} ms since the first: the per-transaction
  * costs (two fsyncs, WAL pages rewritten) are then spread over ~16,000 packets when a file is read in 1 MiB
  * chunks, while a feed delivering small chunks (a realtime link, a slow transfer) still commits every few chunks.
- * Memory stays bounded: at most that many chunks are held.
  *
- * Chunk buffers must not be reused by a feed after they are yielded (packet views point into them until the
- * held batch is stored); Node streams and the feeds in telemetry/feeds allocate per chunk.
+ * Pipeline. Packets go straight from framing into a packed batch (no object per packet). One batch at most is
+ * being stored (on the archive's writer thread) while the next is filled; before a batch is handed over the
+ * previous one must have committed, so batches commit in order, the cursor batch last, and memory stays bounded
+ * (two batches, plus the chunks of the one being filled).
+ *
+ * Chunk buffers must not be reused by a feed after they are yielded (packets are copied into the batch lazily,
+ * run by run); Node streams and the feeds in telemetry/feeds allocate per chunk.
  */
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import type { Batch, ReadOptions } from '../framing/index.js';
+import type { PackedBatchBuilder } from '../../src/store/index.js';
 import type { FeedUnit } from '../feeds/types.js';
 import { frameChunks, type FramedUnit } from './frame-unit.js';
 import { InputError } from '../../src/errors.js';
-import type { FeedStats, IngestArchive, IngestItem, IngestRouter } from './types.js';
+import type { FeedStats, IngestArchive, IngestRouter } from './types.js';
 
 const QUARANTINE = 'quarantine';
 /** Most framing batches gathered into one transaction. */
@@ -37,8 +42,6 @@ export interface UnitContext {
   readonly profile: PacketProfile;
   readonly read: ReadOptions;
   readonly stats: FeedStats;
-  /** Called after each stored batch (progress, rates). */
-  readonly onBatch?: (stored: number, bytes: number) => void;
   readonly now?: () => number;
 }
 
@@ -61,13 +64,15 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     framing: unit.framing,
     ...(unit.prefixBytes !== undefined ? { prefixBytes: unit.prefixBytes } : {}),
   };
-  /** The items of the transaction being gathered, from how many batches, since when. */
-  let held: IngestItem[] | undefined;
+  /** The batch being gathered, from how many framing batches, since when. */
+  let held: PackedBatchBuilder | undefined;
   let heldBatches = 0;
   let heldSince = 0;
   let packets = 0;
   let skipped = 0;
-  const toItems = (b: Batch, items: IngestItem[]): IngestItem[] => {
+  /** The batch being stored: settles to its error (already an ArchiveWriteError) or undefined. */
+  let inFlight: Promise<Error | undefined> | undefined;
+  const fill = (b: Batch, into: PackedBatchBuilder): void => {
     const received = now();
     for (const p of b.packets) {
       const route = ctx.router.dispatch(p);
@@ -75,39 +80,52 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
       if (p.crc === 'bad') ctx.stats.crcErrors++;
       if (!route.archive) continue;
       const tai = p.type === 0 && p.secondaryHeader ? packetTimeOf(p.buf, p.offset, p.length, ctx.profile, timeOffset) : undefined;
-      items.push({ packet: p, tai, route: route.name, feed: unit.feed, source: unit.source, receivedUnixMs: received });
+      into.add(p, tai, route.name, unit.feed, unit.source, received);
     }
-    return items;
   };
-  const store = (items: IngestItem[], cursor?: { feed: string; value: string }) => {
-    let r: { stored: number; duplicates: number };
-    try {
-      r = ctx.archive.storeBatch(items, cursor);
-    } catch (e) {
-      throw new ArchiveWriteError((e as Error).message, [], { cause: e });
-    }
-    ctx.stats.stored += r.stored;
-    ctx.stats.duplicates += r.duplicates;
-    ctx.onBatch?.(r.stored, 0);
+  /** Wait for the batch in flight; throw its error. */
+  const settle = async (): Promise<void> => {
+    const e = await inFlight;
+    inFlight = undefined;
+    if (e) throw e;
   };
-  for await (const batch of frameChunks(unit.chunks, readOpts, info)) {
-    for (const s of batch.skips) {
-      if (info.framing?.framing === 'dds' && s.reason === 'zero-fill') continue; // tolerated DDS padding
-      skipped += s.length;
+  /** Hand `b` over once the previous batch committed. */
+  const submit = async (b: PackedBatchBuilder, cursor?: { feed: string; value: string }): Promise<void> => {
+    await settle();
+    inFlight = ctx.archive.store(b, cursor).then(
+      (r) => {
+        ctx.stats.stored += r.stored;
+        ctx.stats.duplicates += r.duplicates;
+        return undefined;
+      },
+      (e: Error) => new ArchiveWriteError(e.message, [], { cause: e }),
+    );
+  };
+  try {
+    for await (const batch of frameChunks(unit.chunks, readOpts, info)) {
+      for (const s of batch.skips) {
+        if (info.framing?.framing === 'dds' && s.reason === 'zero-fill') continue; // tolerated DDS padding
+        skipped += s.length;
+      }
+      if (batch.packets.length === 0) continue;
+      if (held && (heldBatches >= TX_BATCHES || held.count >= TX_PACKETS || performance.now() - heldSince >= TX_MS)) {
+        const full = held;
+        held = undefined;
+        await submit(full);
+      }
+      if (!held) {
+        held = ctx.archive.batch();
+        heldBatches = 0;
+        heldSince = performance.now();
+      }
+      fill(batch, held);
+      heldBatches++;
+      packets += batch.packets.length;
     }
-    if (batch.packets.length === 0) continue;
-    if (held && (heldBatches >= TX_BATCHES || held.length >= TX_PACKETS || performance.now() - heldSince >= TX_MS)) {
-      store(held);
-      held = undefined;
-    }
-    if (!held) {
-      held = [];
-      heldBatches = 0;
-      heldSince = performance.now();
-    }
-    toItems(batch, held);
-    heldBatches++;
-    packets += batch.packets.length;
+  } catch (e) {
+    // A dropped transfer: what was handed over is stored (or its failure, which then wins); the held batch is not.
+    await settle();
+    throw e;
   }
   ctx.stats.units++;
   ctx.stats.packets += packets;
@@ -116,12 +134,14 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
   const cursor = unit.cursorAfter !== undefined ? { feed: unit.feed, value: unit.cursorAfter } : undefined;
   if (packets === 0 && info.bytes > 0) {
     // Bytes but not one packet: not a packet file. Set it aside; the cursor still moves past it.
-    if (cursor) store([], cursor);
+    if (cursor) await submit(held ?? ctx.archive.batch(), cursor);
+    await settle();
     ctx.stats.rejectedUnits++;
     await unit.reject(`no CCSDS packet found in ${info.bytes} bytes (framing ${info.framing?.framing ?? 'unknown'})`);
     return { packets, framing: info.framing?.framing, rejected: true };
   }
-  if (held || cursor) store(held ?? [], cursor);
+  if (held || cursor) await submit(held ?? ctx.archive.batch(), cursor);
+  await settle();
   ctx.stats.lastIngestUnixMs = now();
   await unit.complete();
   return { packets, framing: info.framing?.framing, rejected: false };

@@ -7,7 +7,8 @@ import type { Feed, FeedUnit } from '../feeds/types.js';
 import { ingestUnit } from './ingest-unit.js';
 import { ingestOnce } from './run-once.js';
 import { jsonLineLogger } from './log.js';
-import { newFeedStats, type IngestArchive, type IngestItem } from './types.js';
+import { newFeedStats, type IngestArchive } from './types.js';
+import { I, INTS, PackedBatchBuilder } from '../../src/store/index.js';
 import { takeLock } from './lock.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,22 +17,35 @@ import path from 'node:path';
 let files: Map<string, Uint8Array>;
 beforeAll(async () => { files = (await buildSamples()).files; });
 
-/** An in-memory archive that records each transaction (items and cursor together). */
+/**
+ * An in-memory archive that records each transaction (packets and cursor together). Its stores settle a timer
+ * tick later, as the writer thread's do, and it records how many were in flight at once.
+ */
 function memoryArchive() {
-  const tx: { items: IngestItem[]; cursor?: { feed: string; value: string } }[] = [];
+  const tx: { items: { route: string; hex: string }[]; cursor?: { feed: string; value: string } }[] = [];
   const keys = new Set<string>();
   const cursors = new Map<string, string>();
-  const archive: IngestArchive & { tx: typeof tx } = {
+  let inFlight = 0;
+  const archive: IngestArchive & { tx: typeof tx; maxInFlight: number } = {
     tx,
-    storeBatch(items, cursor) {
-      let stored = 0, duplicates = 0;
-      for (const it of items) {
-        const p = it.packet;
-        const k = Buffer.from(p.buf.subarray(p.offset, p.offset + p.length)).toString('hex');
-        if (keys.has(k)) duplicates++; else { keys.add(k); stored++; }
+    maxInFlight: 0,
+    batch: () => new PackedBatchBuilder(1024, 16),
+    async store(builder, cursor) {
+      archive.maxInFlight = Math.max(archive.maxInFlight, ++inFlight);
+      const b = builder.seal();
+      await new Promise((r) => setTimeout(r, 1));
+      let stored = 0, duplicates = 0, at = 0;
+      const items: { route: string; hex: string }[] = [];
+      for (let i = 0; i < b.count; i++) {
+        const len = b.ints[i * INTS + I.len]!;
+        const hex = Buffer.from(b.octets.subarray(at, at + len)).toString('hex');
+        at += len;
+        items.push({ route: b.routes[b.ints[i * INTS + I.route]!]!, hex });
+        if (keys.has(hex)) duplicates++; else { keys.add(hex); stored++; }
       }
-      tx.push({ items: [...items], ...(cursor ? { cursor } : {}) });
+      tx.push({ items, ...(cursor ? { cursor } : {}) });
       if (cursor) cursors.set(cursor.feed, cursor.value);
+      inFlight--;
       return { stored, duplicates };
     },
     cursor: (feed) => cursors.get(feed),
@@ -70,6 +84,9 @@ describe('ingestUnit()', () => {
     expect(a.tx.slice(0, -1).every((t) => !t.cursor)).toBe(true);
     expect(log).toEqual(['complete sim.dds']);
     expect(new Set(last.items.map((i) => i.route))).toContain('SIM_HK');
+    // Batches were handed over one at a time (each after the previous committed), none lost.
+    expect(a.maxInFlight).toBe(1);
+    expect(a.tx.reduce((n, t) => n + t.items.length, 0)).toBe(705);
   });
 
   it('a transfer that drops keeps what was stored, does not move the cursor, and the retry repeats nothing', async () => {

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Mission } from '../../src/cli/mission.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
-import { archiveSettings, openArchive, type Archive } from '../../src/store/index.js';
+import { archiveSettings, openArchiveWriter, type ArchiveWriter } from '../../src/store/index.js';
 import { feedsFromConfig } from '../feeds/config.js';
 import type { Feed } from '../feeds/types.js';
 import { RouteDispatcher, routeTable } from '../routing/index.js';
@@ -20,7 +20,8 @@ import type { Logger } from './log.js';
 export interface IngestSetup {
   /** Archive directory (absolute). */
   readonly dir: string;
-  readonly archive: Archive;
+  /** The archive, written on its own thread (src/store/writer.ts). */
+  readonly archive: ArchiveWriter;
   readonly feeds: readonly Feed[];
   readonly router: RouteDispatcher;
   /** The context for `ingestOnce` / `runWatch`. */
@@ -42,9 +43,9 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
   // never happen under a running ingest.
   await mkdir(dir, { recursive: true });
   const lock = await takeLock(dir);
-  let archive: Archive;
+  let archive: ArchiveWriter;
   try {
-    archive = openArchive(dir, options);
+    archive = await openArchiveWriter(dir, options);
   } catch (e) {
     await lock.release();
     throw e;
@@ -60,8 +61,11 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
         if (ok) await router.commit(); // raw packet files renamed into place, forwards drained
         else await router.abort();
       } finally {
-        archive.close();
-        await lock.release();
+        try {
+          await archive.close();
+        } finally {
+          await lock.release();
+        }
       }
     },
   };

@@ -3,14 +3,17 @@
  * codes against (the archive in src/store and the table in telemetry/routing provide them).
  */
 
-/** One packet to store, with where it came from and where it goes: the archive's own input type. */
-export type { StoredPacketInput as IngestItem } from '../../src/store/index.js';
-import type { StoredPacketInput as IngestItem } from '../../src/store/index.js';
+import type { PackedBatchBuilder, StoreResult } from '../../src/store/index.js';
 import type { FramedPacket } from '../framing/index.js';
 
-/** The archive as ingest uses it: one transaction per call, the cursor saved with the packets it covers. */
+/**
+ * The archive as ingest uses it (src/store's ArchiveWriter is one): batches are filled in builders it hands
+ * out, and each `store` is one transaction holding the batch and, when given, the feed cursor. Stores run in
+ * the order they were called; the promise settles when the transaction has committed (or failed).
+ */
 export interface IngestArchive {
-  storeBatch(items: readonly IngestItem[], cursor?: { feed: string; value: string }): { stored: number; duplicates: number };
+  batch(): PackedBatchBuilder;
+  store(batch: PackedBatchBuilder, cursor?: { readonly feed: string; readonly value: string }): Promise<StoreResult>;
   cursor(feed: string): string | undefined;
 }
 
