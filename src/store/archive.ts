@@ -136,7 +136,11 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
     }
   }
   if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${opts.maxPageCount}`);
-  db.pragma('cache_size = -65536'); // 64 MiB page cache
+  // Page cache: 64 MiB for readers (status, queries, L0 scans). 8 MiB for the writer: its inserts touch the right
+  // edges of the key's B-tree (a few pages per APID) and its dedupe lookups read through the OS page cache; a
+  // bigger cache only adds fresh memory, which costs ~11 µs a 4 KiB page to touch on this project's VMs
+  // (measured: 64 MiB → 8 MiB took ~0.15 s and ~55 MB of peak RSS off a 1M-packet ingest, fresh or all duplicates).
+  db.pragma(opts.readonly ? 'cache_size = -65536' : 'cache_size = -8192');
   // Checkpoint the WAL every ~40 MB rather than every 4 MB: pages rewritten by consecutive batches are copied
   // back to the index once.
   if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000');
