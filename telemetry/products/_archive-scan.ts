@@ -16,8 +16,13 @@ export const SCAN_SCHEMA_VERSION = 1;
 const SEGMENT_SPAN = 2 ** 32;
 /** Packets closer than this in a segment file are read in one range (a read call costs about this many octets of copying). */
 const COALESCE_GAP = 16 << 10;
-/** Largest single read. */
-const MAX_RANGE = 64 << 20;
+/**
+ * Largest single read, and the size of every read-buffer chunk. Equal, so that ranges (which end at a packet
+ * boundary, at most this long) pack the chunks nearly full: with 64 MiB ranges in 16 MiB-or-larger chunks, a range
+ * that did not fit the rest of a chunk got a chunk of its own size, and a 12-hour build touched 721 MB of fresh
+ * read buffers (~11 µs a page on these VMs) where ~250 MB now do.
+ */
+const MAX_RANGE = 16 << 20;
 
 type Arena = { chunks: Buffer[]; chunk: number; used: number };
 const newArena = (): Arena => ({ chunks: [], chunk: 0, used: 0 });
@@ -197,7 +202,7 @@ export class ArchiveScan {
       const c = a.chunks[a.chunk]!;
       if (c.length - a.used >= size) { a.used += size; return c.subarray(a.used - size, a.used); }
     }
-    a.chunks.push(sharedBuffer(Math.max(size, 16 << 20)));
+    a.chunks.push(sharedBuffer(Math.max(size, MAX_RANGE)));
     a.used = size;
     return a.chunks[a.chunk]!.subarray(0, size);
   }
