@@ -5,6 +5,7 @@
  * per packet, no copy. Built by {@link PackedBatchBuilder}, which ingest fills straight from the framed packets.
  */
 import type { FramedPacket } from '../../telemetry/framing/index.js';
+import { sharedBytes } from './write-behind.js';
 
 /**
  * Where each packet's integer values sit in {@link PackedBatch.ints} (packet i: `ints[i * INTS + I.x]`). Kept
@@ -64,7 +65,6 @@ export interface PackedBatch {
 
 const sharedF64 = (n: number) => new Float64Array(new SharedArrayBuffer(n * 8));
 const sharedI32 = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
-const sharedU8 = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
 
 /**
  * Fills a {@link PackedBatch}. Packets lying back to back in one buffer (raw framing) are copied as one run.
@@ -90,7 +90,7 @@ export class PackedBatchBuilder {
   private lastSourceIx = -1;
 
   constructor(octetCapacity = 1 << 20, packetCapacity = 4096) {
-    this.octets = sharedU8(octetCapacity);
+    this.octets = sharedBytes(octetCapacity);
     this.ints = sharedI32(packetCapacity * INTS);
     this.reals = sharedF64(packetCapacity * REALS);
   }
@@ -156,7 +156,7 @@ export class PackedBatchBuilder {
     const len = this.runEnd - this.runStart;
     if (!this.runBuf || len === 0) return;
     if (this.copied + len > this.octets.length) {
-      const more = sharedU8(Math.max(this.octets.length * 2, this.copied + len));
+      const more = sharedBytes(Math.max(this.octets.length * 2, this.copied + len));
       more.set(this.octets.subarray(0, this.copied));
       this.octets = more;
     }

@@ -93,9 +93,11 @@ describe.each(modes)('openArchiveWriter() %s', (_name, opts) => {
     expect(stored(dir)).toHaveLength(committed);
   });
 
-  maybe('an archive that cannot be opened is an InputError, and no thread is left behind', async () => {
+  maybe('an archive that cannot be opened is an InputError naming it', async () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, INDEX_FILE), 'not a database, just text '.repeat(200));
-    await expect(openArchiveWriter(dir, opts)).rejects.toBeInstanceOf(InputError);
+    const e = await openArchiveWriter(dir, opts).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message.startsWith(`${dir}: `)).toBe(true);
   });
 });
