@@ -104,21 +104,18 @@ function pool() {
 
 function inlineWriter(dir: string, opts: ArchiveOptions): ArchiveWriter {
   const archive = openArchive(dir, opts);
-  const cursors = archive.cursors();
   const builders = pool();
   return {
     dir, threaded: false,
     batch: () => builders.take(),
     async store(b, cursor) {
       try {
-        const r = archive.storePacked(b.seal(), cursor);
-        if (cursor) cursors.set(cursor.feed, cursor.value);
-        return r;
+        return archive.storePacked(b.seal(), cursor);
       } finally {
         builders.give(b);
       }
     },
-    cursor: (feed) => cursors.get(feed),
+    cursor: (feed) => archive.cursor(feed),
     async close() {
       archive.close();
     },
@@ -131,6 +128,7 @@ async function threadWriter(dir: string, opts: ArchiveOptions, workerFile: URL):
     worker = warm.worker;
     worker.removeAllListeners('error');
   } else {
+    void warm?.worker.terminate(); // started for another worker file, or already gone
     worker = new Worker(workerFile);
   }
   warm = undefined;

@@ -133,8 +133,8 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
   ctx.stats.bytes += info.bytes;
   const cursor = unit.cursorAfter !== undefined ? { feed: unit.feed, value: unit.cursorAfter } : undefined;
   if (packets === 0 && info.bytes > 0) {
-    // Bytes but not one packet: not a packet file. Set it aside; the cursor still moves past it.
-    if (cursor) await submit(held ?? ctx.archive.batch(), cursor);
+    // Bytes but not one packet (so nothing held): not a packet file. Set it aside; the cursor still moves past it.
+    if (cursor) await submit(ctx.archive.batch(), cursor);
     await settle();
     ctx.stats.rejectedUnits++;
     await unit.reject(`no CCSDS packet found in ${info.bytes} bytes (framing ${info.framing?.framing ?? 'unknown'})`);

@@ -1,11 +1,11 @@
 /**
  * @module Extra `File_Area_Observational`s of an L0 product (IM 1.26.0.0), added after the packet file's area
- * written by `l0Label`: the **index file** (one fixed-length record per packet with its offset, header numbers,
+ * (passed to `l0Label` as `fileAreas`): the **index file** (one fixed-length record per packet with its offset, header numbers,
  * time and quality flags, and one per reassembled frame) and the **frames file** (reassembled, decompressed
  * source frames; each run of equal-length frames a `Table_Binary` of `UnsignedByte` groups, as for packets).
  * Deterministic: the text depends only on the input.
  */
-import { leaf, node, serialize, type XmlElement } from './_xml.js';
+import { leaf, node, type XmlElement } from './_xml.js';
 
 const byte = { unit: 'byte' } as const;
 
@@ -148,11 +148,4 @@ export function framesFileArea(input: FramesAreaInput): XmlElement {
       ]),
     ])),
   ]);
-}
-
-/** Insert extra file areas at the end of a `Product_Observational` label written by `l0Label`. */
-export function withFileAreas(label: string, areas: readonly XmlElement[]): string {
-  const close = '</Product_Observational>\n';
-  if (!label.endsWith(close)) throw new RangeError('withFileAreas: not a Product_Observational label');
-  return label.slice(0, -close.length) + areas.map((a) => serialize(a, 1)).join('') + close;
 }
