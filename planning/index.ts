@@ -17,6 +17,13 @@ export { interpolateSegment, oemEphemeris, segmentSpan } from './ephemeris/oem.j
 export { formatOemKvn, formatOemXml, type OemSegmentInput } from './ephemeris/oem-write.js';
 export { TIME_SYSTEMS, isoUtc, parseEpochMs, parseIsoDuration, parseUtcInstant, toUtcMs, type TimeSystem } from './ephemeris/epoch.js';
 export { hermite, lagrange } from './ephemeris/interpolate.js';
+// JPL SPK kernels (DAF; types 2, 3, 13)
+export { DAF_RECORD_BYTES, readDaf, type Daf, type DafSummary } from './ephemeris/spk/daf.js';
+export { J2000_FRAME_ID, SPK_TYPES, checkSpk, readSpk, type SpkKernel, type SpkSegment } from './ephemeris/spk/spk.js';
+export { loadSpkFiles, spkSet, type SpkSet } from './ephemeris/spk/spk-set.js';
+export { writeSpk, type SpkSegmentInput, type Type13Input, type Type2Input } from './ephemeris/spk/spk-write.js';
+export { spkEphemeris } from './ephemeris/spk/spk-ephemeris.js';
+export { etToUtc, tdbMinusTt, utcToEt } from './ephemeris/spk/et.js';
 // Geometry
 export {
   convertState, gcrfToItrf, gcrfToItrfMatrix, gmst, itrfToGcrf, itrfToTeme, julianDateUtc, nutation, temeToItrf, temeToItrfMatrix,
@@ -27,11 +34,17 @@ export { sunPosition, sunPositionEcef, type SunPosition } from './geometry/sun.j
 export { shadowGeometry, type EclipseState, type ShadowGeometry } from './geometry/eclipse.js';
 export { elevationDeg, lookAngles, parseStation, stationFrame, type LookAngles, type Station, type StationFrame } from './geometry/station.js';
 export {
-  geometryRecord, sampleAt, sampleFromState, shadowOf, sunElevationAtSubSatellite, type GeometryRecord, type GeometrySample,
+  geometryRecord, localSolarTime, sampleAt, sampleFromState, shadowOf, sunElevationAtSubSatellite, type GeometryRecord, type GeometrySample,
+  type SampleOptions,
 } from './geometry/sample.js';
+// Central bodies other than the Earth (IAU WGCCRE 2015 rotation models, ellipsoids, SPK positions)
+export { BODIES, OCCULTER_RADII_KM, bodyByName, type BodyModel } from './geometry/bodies.js';
+export { bodyFixedMatrix, orientation, type Orientation, type PeriodicTerm, type RotationModel } from './geometry/iau-rotation.js';
+export { ellipsoidOf, fromPlanetodetic, toPlanetodetic, type Ellipsoid } from './geometry/ellipsoid.js';
+export { centralBody, withCentralBody, type CentralBody, type Occulter } from './geometry/central-body.js';
 // Events and windows
 export {
-  EVENT_KINDS, altitudeAbove, inUmbra, latitudeAbove, northOfEquator, stationVisible, subSatelliteDay, sunlit,
+  EVENT_KINDS, altitudeAbove, inUmbra, latitudeAbove, northOfEquator, receding, stationVisible, subSatelliteDay, sunlit,
   type Condition, type EventKind,
 } from './events/conditions.js';
 export { conditionWindows, coveredParts, maximise, scanConditions, type ConditionScan, type Crossing, type ScanOptions, type ScanResult } from './events/find.js';

@@ -46,8 +46,14 @@ export function geometryJson(g: GeometryRecord, orbit?: number): Record<string, 
     groundTrackSpeedKmS: g.groundTrackSpeedKmS, sunElevationDeg: g.sunElevationDeg, subSatellite: g.subSatellite,
     eclipse: g.eclipse, illumination: g.illumination, ...(orbit !== undefined ? { orbit } : {}),
     stations: g.stations,
+    localSolarTimeHours: g.localSolarTimeH, centralBody: g.centralBody, fixedFrame: g.fixedFrame, ellipsoid: g.ellipsoid,
   };
 }
+
+const hhmm = (h: number): string => {
+  const m = Math.floor(h * 60 + 1e-9) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
 
 /** A geometry record as readable text. */
 export function geometryText(g: GeometryRecord, orbit?: number): string {
@@ -56,10 +62,11 @@ export function geometryText(g: GeometryRecord, orbit?: number): string {
     `time            ${isoUtc(g.t)}`,
     `position ${g.frame.padEnd(6)} ${v3(g.position, 3)} km`,
     `velocity ${g.frame.padEnd(6)} ${v3(g.velocity, 6)} km/s`,
-    `position ITRF   ${v3(g.positionItrf, 3)} km`,
-    `geodetic        lat ${fix(g.geodetic.latDeg, 4)}°  lon ${fix(g.geodetic.lonDeg, 4)}°  alt ${fix(g.geodetic.altKm, 3)} km (WGS-84)`,
+    `position ${g.fixedFrame.padEnd(6)} ${v3(g.positionItrf, 3)} km`,
+    `geodetic        lat ${fix(g.geodetic.latDeg, 4)}°  lon ${fix(g.geodetic.lonDeg, 4)}°  alt ${fix(g.geodetic.altKm, 3)} km (${g.ellipsoid}${g.centralBody === 'EARTH' ? '' : ', planetodetic latitude, east longitude'})`,
     `ground speed    ${fix(g.groundTrackSpeedKmS, 4)} km/s`,
     `sun elevation   ${fix(g.sunElevationDeg, 3)}° at the sub-satellite point (${g.subSatellite})`,
+    `local time      ${hhmm(g.localSolarTimeH)} (apparent local solar time at the sub-satellite point)`,
     `eclipse         ${g.eclipse} (illumination ${fix(g.illumination, 3)})`,
   ];
   if (orbit !== undefined) lines.push(`orbit           ${orbit}`);
@@ -67,10 +74,14 @@ export function geometryText(g: GeometryRecord, orbit?: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Header of the geometry CSV for the given station names. */
-export function geometryCsvHeader(stations: readonly string[]): string {
+/**
+ * Header of the geometry CSV for the given station names. Around a body other than the Earth (`centralBody`
+ * given and not `EARTH`) a `local_solar_time_h` column follows `orbit` (Earth tables keep their columns).
+ */
+export function geometryCsvHeader(stations: readonly string[], centralBody = 'EARTH'): string {
   const cols = ['time', 'frame', 'x_km', 'y_km', 'z_km', 'vx_km_s', 'vy_km_s', 'vz_km_s', 'lat_deg', 'lon_deg', 'alt_km',
     'ground_speed_km_s', 'sun_elevation_deg', 'day_night', 'eclipse', 'illumination', 'orbit'];
+  if (centralBody !== 'EARTH') cols.push('local_solar_time_h');
   for (const s of stations) cols.push(`${s}_az_deg`, `${s}_el_deg`, `${s}_range_km`, `${s}_visible`);
   return `${cols.map(csvField).join(',')}\n`;
 }
@@ -80,6 +91,7 @@ export function geometryCsvRow(g: GeometryRecord, orbit: number): string {
   const f = [isoUtc(g.t), g.frame, fix(g.position.x, 6), fix(g.position.y, 6), fix(g.position.z, 6), fix(g.velocity.x, 9), fix(g.velocity.y, 9), fix(g.velocity.z, 9),
     fix(g.geodetic.latDeg, 6), fix(g.geodetic.lonDeg, 6), fix(g.geodetic.altKm, 6), fix(g.groundTrackSpeedKmS, 6), fix(g.sunElevationDeg, 4), g.subSatellite, g.eclipse,
     fix(g.illumination, 4), String(orbit)];
+  if (g.centralBody !== 'EARTH') f.push(fix(g.localSolarTimeH, 4));
   for (const s of g.stations) f.push(fix(s.azimuthDeg, 4), fix(s.elevationDeg, 4), fix(s.rangeKm, 4), s.visible ? '1' : '0');
   return `${f.map(csvField).join(',')}\n`;
 }

@@ -70,8 +70,10 @@ export function oemEphemeris(msg: OemMessage, file: string, options: EphemerisOp
   } else if (ids.length > 1) {
     throw new InputError(`${file}: holds ${ids.length} objects (${ids.join(', ')}); choose one with --object`);
   }
+  const center = segs[0]!.metadata.centerName.toUpperCase();
   for (const s of segs) {
-    if (s.metadata.centerName.toUpperCase() !== 'EARTH') {
+    if (options.anyCenter && s.metadata.centerName.toUpperCase() !== center) throw new InputError(`${file}:${s.line}: CENTER_NAME ${s.metadata.centerName} differs from the first segment's ${center}`);
+    if (!options.anyCenter && s.metadata.centerName.toUpperCase() !== 'EARTH') {
       throw new InputError(`${file}:${s.line}: CENTER_NAME ${s.metadata.centerName}: only Earth-centred ephemerides are supported for geometry`);
     }
   }
@@ -90,6 +92,7 @@ export function oemEphemeris(msg: OemMessage, file: string, options: EphemerisOp
   return {
     source: file,
     kind: 'oem',
+    centerName: center,
     objectName: first.objectName,
     objectId: first.objectId,
     frame,

@@ -1,5 +1,6 @@
 /** @module What every ephemeris source (TLE, OEM) provides to geometry and events. */
 import type { Frame, Interval, StateVector, UnixMs } from '../geometry/types.js';
+import type { CentralBody } from '../geometry/central-body.js';
 
 /** Why no state could be given. */
 export type NoStateReason =
@@ -23,7 +24,7 @@ export interface CoverageSpan extends Interval {
 export interface Ephemeris {
   /** The file it came from. */
   readonly source: string;
-  readonly kind: 'tle' | 'oem';
+  readonly kind: 'tle' | 'oem' | 'spk';
   readonly objectName: string;
   readonly objectId: string;
   /** Frame of the states `stateAt` returns. */
@@ -34,12 +35,18 @@ export interface Ephemeris {
   readonly orbitReference?: { readonly t: UnixMs; readonly orbit: number };
   /** The state at `t`, or why not. */
   stateAt(t: UnixMs): StateResult;
+  /** The body the states are relative to, when it is not the Earth (geometry then works in its IAU frame). */
+  readonly centralBody?: CentralBody;
+  /** The centre as the source names it (OEM CENTER_NAME, SPK centre id), when known. */
+  readonly centerName?: string;
 }
 
 /** Options common to the loaders. */
 export interface EphemerisOptions {
   /** For files holding several objects: the object's name or catalogue number / OBJECT_ID. */
   readonly object?: string;
+  /** OEM: accept a CENTER_NAME other than EARTH (the caller then attaches a central body). Default false. */
+  readonly anyCenter?: boolean;
   /** TLE only: how far from the nearest element set's epoch states are given, days. Default 30. */
   readonly tleMaxAgeDays?: number;
 }

@@ -15,6 +15,7 @@ export const EVENT_KINDS = [
   'altitude-above', 'altitude-below',
   'latitude-northward', 'latitude-southward',
   'subsatellite-sunrise', 'subsatellite-sunset',
+  'pericentre', 'apocentre',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -55,3 +56,16 @@ export const latitudeAbove = (deg: Deg): Condition => ({ name: `latitude>${deg}`
 
 /** Day at the sub-satellite point (the Sun's centre above its horizon). */
 export const subSatelliteDay = (): Condition => ({ name: 'day', value: (g) => sunElevationAtSubSatellite(g), rising: 'subsatellite-sunrise', falling: 'subsatellite-sunset' });
+
+/**
+ * Moving away from the central body: the radial velocity r·v/|r| (km/s, the same in any frame of the body).
+ * Rising zero: pericentre; falling zero: apocentre.
+ */
+export const receding = (): Condition => ({
+  name: 'receding',
+  value: (g) => {
+    const { r, v } = g.state;
+    return (r.x * v.x + r.y * v.y + r.z * v.z) / Math.hypot(r.x, r.y, r.z);
+  },
+  rising: 'pericentre', falling: 'apocentre',
+});

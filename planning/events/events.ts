@@ -1,14 +1,15 @@
 /**
  * @module All events of a range: eclipse (penumbra and umbra entry/exit), station passes (AOS, LOS, maximum
  * elevation), ascending and descending nodes, altitude and latitude threshold crossings and terminator
- * crossings at the sub-satellite point, each with its orbit number.
+ * crossings at the sub-satellite point, each with its orbit number; pericentre and apocentre (zeros of the
+ * radial velocity) around any body other than the Earth, and at the Earth when `kinds` asks for them.
  */
 import type { Ephemeris } from '../ephemeris/types.js';
 import { sampleAt } from '../geometry/sample.js';
 import { elevationDeg, lookAngles, stationFrame, type Station } from '../geometry/station.js';
 import type { Deg, Interval, Km, UnixMs } from '../geometry/types.js';
 import {
-  altitudeAbove, inUmbra, latitudeAbove, northOfEquator, stationVisible, subSatelliteDay, sunlit,
+  altitudeAbove, inUmbra, latitudeAbove, northOfEquator, receding, stationVisible, subSatelliteDay, sunlit,
   type Condition, type EventKind,
 } from './conditions.js';
 import { maximise, scanConditions, type ScanOptions } from './find.js';
@@ -66,6 +67,8 @@ export function findEvents(ephem: Ephemeris, range: Interval, options: EventOpti
     ...(options.altitudesKm ?? []).map(altitudeAbove),
     ...(options.latitudesDeg ?? []).map(latitudeAbove),
   ];
+  const apsides = (options.body ?? ephem.centralBody) !== undefined || (options.kinds ?? []).some((k) => k === 'pericentre' || k === 'apocentre');
+  if (apsides) conditions.push(receding());
   const scan = scanConditions(ephem, conditions, range, options);
   const nodes = scan.scans[2]!.crossings.filter((z) => z.rising).map((z) => z.t);
   const counter = orbitCounter(ephem, range, options, nodes);

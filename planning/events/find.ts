@@ -8,13 +8,12 @@
  */
 import { InputError } from '../../src/errors.js';
 import type { Ephemeris } from '../ephemeris/types.js';
-import type { EarthRotationOptions } from '../geometry/frames.js';
-import { sampleAt, type GeometrySample } from '../geometry/sample.js';
+import { sampleAt, type GeometrySample, type SampleOptions } from '../geometry/sample.js';
 import type { Interval, UnixMs } from '../geometry/types.js';
 import type { Condition } from './conditions.js';
 
 /** Options of a scan. */
-export interface ScanOptions extends EarthRotationOptions {
+export interface ScanOptions extends SampleOptions {
   /** Grid step, ms. Default 30 000 (30 s): safe for low orbits; passes shorter than the step are still found by the extremum check. */
   readonly stepMs?: number;
   /** Crossing time tolerance, ms. Default 5. */
@@ -54,7 +53,7 @@ export function coveredParts(ephem: Ephemeris, range: Interval): Interval[] {
 }
 
 /** Get a sample or throw (propagation errors inside coverage end the scan with a message naming the lines). */
-function sampler(ephem: Ephemeris, options: EarthRotationOptions): (t: UnixMs) => GeometrySample {
+function sampler(ephem: Ephemeris, options: SampleOptions): (t: UnixMs) => GeometrySample {
   return (t) => {
     const s = sampleAt(ephem, t, options);
     if ('ok' in s) throw new InputError(s.message);

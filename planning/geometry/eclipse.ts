@@ -29,15 +29,18 @@ export interface ShadowGeometry {
   readonly illumination: number;
 }
 
-/** Disc geometry for a spacecraft at `r` and the Sun at `sun`, both from the Earth's centre, same frame. */
-export function shadowGeometry<F extends Frame>(r: Vec3<F, Km>, sun: Vec3<F, Km>): ShadowGeometry {
+/**
+ * Disc geometry for a spacecraft at `r` and the Sun at `sun`, both from the occulting body's centre, same
+ * frame; the body is a sphere of `bodyRadiusKm` (default the Earth's WGS-84 equatorial radius).
+ */
+export function shadowGeometry<F extends Frame>(r: Vec3<F, Km>, sun: Vec3<F, Km>, bodyRadiusKm: Km = WGS84_A): ShadowGeometry {
   const dr = Math.hypot(r.x, r.y, r.z);
   const sx = sun.x - r.x;
   const sy = sun.y - r.y;
   const sz = sun.z - r.z;
   const ds = Math.hypot(sx, sy, sz);
   const a = Math.asin(Math.min(1, SUN_RADIUS_KM / ds));
-  const b = Math.asin(Math.min(1, WGS84_A / dr));
+  const b = Math.asin(Math.min(1, bodyRadiusKm / dr));
   const cosC = (-r.x * sx - r.y * sy - r.z * sz) / (dr * ds);
   const c = Math.acos(Math.max(-1, Math.min(1, cosC)));
   const penumbraMargin = c - (a + b);
