@@ -1,8 +1,11 @@
 /**
- * @module `idoc orbit`: spacecraft state, events and geometry tables from a TLE or OEM file.
- *   orbit state    --tle FILE | --oem FILE --at TIME [--station S ...] [--json]
- *   orbit events   --tle FILE | --oem FILE --from T --to T [--station S ...] [--altitude KM ...] [--latitude DEG ...] [--json | --csv]
- *   orbit geometry --tle FILE | --oem FILE --from T --to T --step PT10S [--station S ...] [--json]
+ * @module `idoc orbit`: spacecraft state, events and geometry tables from a TLE, an OEM or SPK kernels.
+ *   orbit state    SOURCE --at TIME [--station S ...] [--json]
+ *   orbit events   SOURCE --from T --to T [--station S ...] [--altitude KM ...] [--latitude DEG ...] [--json | --csv]
+ *   orbit geometry SOURCE --from T --to T --step PT10S [--station S ...] [--json]
+ * SOURCE is --tle FILE, --oem FILE, or --spk FILE... --object NAIF_ID (a spacecraft in the kernels); --spk
+ * kernels (repeatable, later ones win) also give the Sun and the planets for an orbiter of another body (OEM
+ * CENTER_NAME MARS, JUPITER, MOON…), whose geometry is then in that body's IAU frame.
  * Thin: the work is in planning/, loaded only when a subcommand runs. Bad input → one line naming the file
  * and line, exit 2; a time outside the ephemeris' coverage is bad input too.
  */
@@ -10,7 +13,7 @@ import type { Command } from 'commander';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
 
-interface SourceOpts { tle?: string; oem?: string; object?: string; station?: string[]; json?: boolean }
+interface SourceOpts { tle?: string; oem?: string; spk?: string[]; object?: string; station?: string[]; json?: boolean }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -18,17 +21,33 @@ function addSource(cmd: Command): Command {
   return cmd
     .option('--tle <file>', 'two-line element sets (SGP4); several sets of one object are each used around their epoch')
     .option('--oem <file>', 'CCSDS OEM, KVN or XML, version 2 or 3')
-    .option('--object <name|number>', 'the object, when the file holds several')
+    .option('--spk <file>', 'JPL SPK kernel (DAF, types 2, 3, 13; repeatable): planets and the Sun for a non-Earth centre, or the spacecraft itself with --object', collect)
+    .option('--object <name|number>', 'the object, when the file holds several (with --spk alone: the spacecraft\'s NAIF id, e.g. -41)')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), e.g. KIRUNA:67.857:20.964:402:5', collect);
 }
 
 async function load(opts: SourceOpts) {
-  if ((opts.tle === undefined) === (opts.oem === undefined)) throw new UsageError('give exactly one of --tle FILE or --oem FILE');
+  const spkFiles = opts.spk ?? [];
+  const fromSpk = opts.tle === undefined && opts.oem === undefined && spkFiles.length > 0;
+  if ((opts.tle !== undefined && opts.oem !== undefined) || (!fromSpk && opts.tle === undefined && opts.oem === undefined)) {
+    throw new UsageError('give exactly one of --tle FILE or --oem FILE, or --spk FILE... --object NAIF_ID');
+  }
+  const id = Number(opts.object);
+  if (fromSpk && (opts.object === undefined || !Number.isInteger(id))) throw new UsageError('--spk without --tle/--oem: give the spacecraft\'s NAIF id with --object (e.g. --object -41)');
   const planning = await import('../../planning/index.js');
-  const file = (opts.tle ?? opts.oem)!;
-  const ephem = await planning.ephemerisFromFile(file, { format: opts.tle !== undefined ? 'tle' : 'oem', ...(opts.object !== undefined ? { object: opts.object } : {}) });
+  const spk = spkFiles.length > 0 ? await planning.loadSpkFiles(spkFiles) : undefined;
+  let ephem: import('../../planning/index.js').Ephemeris;
+  if (fromSpk) {
+    ephem = planning.spkEphemeris(spk!, id);
+  } else {
+    const file = (opts.tle ?? opts.oem)!;
+    ephem = await planning.ephemerisFromFile(file, { format: opts.tle !== undefined ? 'tle' : 'oem', anyCenter: true, ...(opts.object !== undefined ? { object: opts.object } : {}) });
+  }
+  ephem = planning.withCentralBody(ephem, spk);
   const stations = (opts.station ?? []).map((s) => planning.parseStation(s));
-  return { planning, ephem, stations };
+  if (ephem.centralBody && stations.length > 0) throw new UsageError(`--station: ground stations are on the Earth, and ${ephem.source} is centred on ${ephem.centralBody.name}`);
+  const sampleOptions = ephem.centralBody ? { body: ephem.centralBody } : {};
+  return { planning, ephem, stations, sampleOptions };
 }
 
 function instant(planning: typeof import('../../planning/index.js'), text: string, option: string): number {
@@ -62,11 +81,11 @@ function addState(orbit: Command, ctx: CommandContext): void {
     .requiredOption('--at <time>', 'UTC instant, ISO-8601 (e.g. 2025-11-02T12:00:00Z)')
     .option('--json', 'print the state as JSON')
     .action(async (opts: SourceOpts & { at: string }) => {
-      const { planning, ephem, stations } = await load(opts);
+      const { planning, ephem, stations, sampleOptions } = await load(opts);
       const t = instant(planning, opts.at, '--at');
       const s = ephem.stateAt(t);
       if (!s.ok) throw new InputError(s.message);
-      const rec = planning.geometryRecord(planning.sampleFromState(s.state), stations.map(planning.stationFrame));
+      const rec = planning.geometryRecord(planning.sampleFromState(s.state, sampleOptions), stations.map(planning.stationFrame));
       const orbitNo = planning.orbitCounter(ephem, { start: t, end: t }).orbitAt(t);
       if (opts.json) ctx.io.out(`${JSON.stringify({ object: ephem.objectName, objectId: ephem.objectId, source: ephem.source, ...planning.geometryJson(rec, orbitNo) }, null, 2)}\n`);
       else ctx.io.out(`object          ${ephem.objectName} (${ephem.objectId}) from ${ephem.source}\n${planning.geometryText(rec, orbitNo)}`);
@@ -126,7 +145,7 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
     .requiredOption('--step <duration>', 'grid step, ISO-8601 duration, e.g. PT10S')
     .option('--json', 'print an array of records as JSON instead of CSV')
     .action(async (opts: SourceOpts & { from: string; to: string; step: string }) => {
-      const { planning, ephem, stations } = await load(opts);
+      const { planning, ephem, stations, sampleOptions } = await load(opts);
       const r = range(planning, opts.from, opts.to);
       const step = planning.parseIsoDuration(opts.step);
       if (step === undefined || !(step >= 1)) throw new UsageError(`--step ${opts.step}: expected an ISO-8601 duration such as PT10S`);
@@ -136,7 +155,7 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
       const counter = planning.orbitCounter(ephem, r);
       const frames = stations.map(planning.stationFrame);
       const json: unknown[] = [];
-      if (!opts.json) ctx.io.out(planning.geometryCsvHeader(stations.map((s) => s.name)));
+      if (!opts.json) ctx.io.out(planning.geometryCsvHeader(stations.map((s) => s.name), ephem.centralBody?.name ?? 'EARTH'));
       let chunk = '';
       for (let i = 0; i < rows; i++) {
         const t = r.start + i * step;
@@ -145,7 +164,7 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
           if (s.reason === 'outside-coverage') continue; // a gap between segments, already warned about
           throw new InputError(s.message);
         }
-        const rec = planning.geometryRecord(planning.sampleFromState(s.state), frames);
+        const rec = planning.geometryRecord(planning.sampleFromState(s.state, sampleOptions), frames);
         if (opts.json) json.push(planning.geometryJson(rec, counter.orbitAt(t)));
         else {
           chunk += planning.geometryCsvRow(rec, counter.orbitAt(t));
@@ -158,7 +177,7 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
 }
 
 export const registerOrbit: RegisterCommand = (program, ctx) => {
-  const orbit = program.command('orbit').description('Orbit ephemerides (TLE, CCSDS OEM): state, events and geometry');
+  const orbit = program.command('orbit').description('Orbit ephemerides (TLE, CCSDS OEM, JPL SPK): state, events and geometry around the Earth, Mars, Jupiter and its moons, the Moon or the Sun');
   addState(orbit, ctx);
   addEvents(orbit, ctx);
   addGeometry(orbit, ctx);

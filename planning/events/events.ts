@@ -69,9 +69,12 @@ export function findEvents(ephem: Ephemeris, range: Interval, options: EventOpti
   ];
   const apsides = (options.body ?? ephem.centralBody) !== undefined || (options.kinds ?? []).some((k) => k === 'pericentre' || k === 'apocentre');
   if (apsides) conditions.push(receding());
-  const scan = scanConditions(ephem, conditions, range, options);
+  // Around another body the default grid step is 60 s (orbits there last hours; grazing events are still caught
+  // by the finder's extremum check); around the Earth it stays the finder's 30 s.
+  const scanOptions = (options.body ?? ephem.centralBody) !== undefined && options.stepMs === undefined ? { ...options, stepMs: 60000 } : options;
+  const scan = scanConditions(ephem, conditions, range, scanOptions);
   const nodes = scan.scans[2]!.crossings.filter((z) => z.rising).map((z) => z.t);
-  const counter = orbitCounter(ephem, range, options, nodes);
+  const counter = orbitCounter(ephem, range, scanOptions, nodes);
   const want = options.kinds ? new Set<EventKind>(options.kinds) : undefined;
   const events: OrbitEvent[] = [];
   const passes: Pass[] = [];

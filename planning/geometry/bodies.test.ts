@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BODIES, bodyByName } from './bodies.js';
 import { fromPlanetodetic, ellipsoidOf, toPlanetodetic } from './ellipsoid.js';
-import { bodyFixedMatrix, orientation } from './iau-rotation.js';
+import { bodyFixedMatrix, bodyFixedMatrixByRotations, orientation } from './iau-rotation.js';
 
 const body = (name: string) => BODIES.find((b) => b.name === name)!;
 /** ET of a UT Julian date in 2025–2030 (TDB − UT = 69.184 s: ΔAT 37 s + 32.184 s; TDB − TT < 2 ms). */
@@ -55,6 +55,8 @@ describe('bodyFixedMatrix()', () => {
       expect(m[6 + i]).toBeCloseTo(pole[i]!, 12);
       expect(m[i]).toBeCloseTo(x[i]!, 12);
     }
+    const byRot = bodyFixedMatrixByRotations(o);
+    for (let i = 0; i < 9; i++) expect(m[i]).toBeCloseTo(byRot[i]!, 12);
   });
 
   it('turns Mars once per sidereal day of 24.6229 h (W rate 350.8919824°/day)', () => {

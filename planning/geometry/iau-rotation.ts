@@ -53,7 +53,20 @@ export function orientation(model: RotationModel, et: number): Orientation {
   };
 }
 
-/** The ICRF → body-fixed rotation matrix (row-major) of an orientation. */
+/**
+ * The ICRF → body-fixed rotation matrix (row-major) of an orientation: R3(W)·R1(90° − δ0)·R3(90° + α0) written
+ * out (rows: the prime meridian on the equator, the 90° E meridian, the pole).
+ */
 export function bodyFixedMatrix(o: Orientation): M3 {
-  return mulMM(rot3(o.wDeg * RAD), mulMM(rot1((90 - o.decDeg) * RAD), rot3((90 + o.raDeg) * RAD)));
+  const sa = Math.sin(o.raDeg * RAD), ca = Math.cos(o.raDeg * RAD);
+  const sd = Math.sin(o.decDeg * RAD), cd = Math.cos(o.decDeg * RAD);
+  const sw = Math.sin(o.wDeg * RAD), cw = Math.cos(o.wDeg * RAD);
+  return [
+    -sa * cw - ca * sd * sw, ca * cw - sa * sd * sw, cd * sw,
+    sa * sw - ca * sd * cw, -ca * sw - sa * sd * cw, cd * cw,
+    ca * cd, sa * cd, sd,
+  ];
 }
+
+/** The same matrix as the product of the three elementary rotations (kept for the tests' cross-check). */
+export const bodyFixedMatrixByRotations = (o: Orientation): M3 => mulMM(rot3(o.wDeg * RAD), mulMM(rot1((90 - o.decDeg) * RAD), rot3((90 + o.raDeg) * RAD)));

@@ -3,6 +3,9 @@
  * segments through their centres up to the solar-system barycentre (0), as the SPK subsystem does (SPK
  * Required Reading, "SPK Data: Chaining"; e.g. Mars barycentre → SSB ← EMB ← Earth). Priority: a later-loaded
  * kernel wins over an earlier one, and within a file a later segment over an earlier one.
+ * A planet's centre (id N99) that no loaded kernel gives is taken at its system barycentre (id N), as the
+ * DE440s kernel has only barycentres for Mars to Pluto: Mars's centre is within 0.2 km of its barycentre, Jupiter's
+ * within 230 km (load a satellite kernel such as jup365 for better). The Earth (399) and the Moon are in DE440s.
  * States are geometric (no light time, no aberration), in J2000 (ICRF-aligned), km and km/s.
  */
 import { readFile } from 'node:fs/promises';
@@ -47,7 +50,11 @@ export function spkSet(kernels: readonly SpkKernel[]): SpkSet {
     for (let depth = 0; b !== 0; depth++) {
       if (depth > 20) { missing[0] = b; return false; }
       const s = find(b, et);
-      if (!s) { missing[0] = b; return false; }
+      if (!s) {
+        if (b >= 199 && b <= 999 && b % 100 === 99 && b !== 399) { b = (b - 99) / 100; continue; }
+        missing[0] = b;
+        return false;
+      }
       s.state(et, tmp);
       for (let i = 0; i < 6; i++) out[i]! += tmp[i]!;
       b = s.center;
