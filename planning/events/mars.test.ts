@@ -9,7 +9,7 @@ import { utcToEt } from '../ephemeris/spk/et.js';
 import { writeSpk } from '../ephemeris/spk/spk-write.js';
 import { withCentralBody } from '../geometry/central-body.js';
 import { fromPlanetodetic } from '../geometry/ellipsoid.js';
-import { geometryRecord, sampleAt } from '../geometry/sample.js';
+import { geometryRecord, sampleAt, shadowOf } from '../geometry/sample.js';
 import { findEvents } from './events.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -108,6 +108,28 @@ describe.skipIf(!existsSync(DE440S))('a Mars orbiter with the DE440s kernel (../
       const r = orbiter(e.t);
       expect(Math.abs(r[0]! * pole[0]! + r[1]! * pole[1]! + r[2]! * pole[2]!)).toBeLessThan(0.05);
     }
+  });
+
+  it('reports an eclipse by a moon when a kernel gives it (a synthetic Phobos put 50 km sunward of the spacecraft)', async () => {
+    const t = EPOCH + 3600_000;
+    const g0 = sampleAt(ephem!, t);
+    if ('ok' in g0) throw new Error(g0.message);
+    expect(shadowOf(g0).state).toBe('sunlit');
+    const r = orbiter(t), s = sun(t);
+    const d = Math.hypot(s[0]! - r[0]!, s[1]! - r[1]!, s[2]! - r[2]!);
+    const p = [0, 1, 2].map((i) => r[i]! + (50 * (s[i]! - r[i]!)) / d);
+    const et = utcToEt(t);
+    const phobos = readSpk(writeSpk([{ type: 2, target: 401, center: 4, name: 'PHOBOS (fixed, synthetic)', init: et - 3600, intlen: 7200, records: [[[p[0]!, 0], [p[1]!, 0], [p[2]!, 0]]] }]), 'phobos.bsp');
+    const withPhobos = withCentralBody(await ephemerisFromFile(FIXTURE, { anyCenter: true }), spkSet([readSpk(readFileSync(DE440S), DE440S), phobos]));
+    expect(withPhobos.centralBody!.occulters.map((o) => o.name)).toEqual(['PHOBOS']);
+    const g = sampleAt(withPhobos, t);
+    if ('ok' in g) throw new Error(g.message);
+    // Phobos (11.08 km) at 50 km covers 12.8°, the Sun 0.35° at Mars: umbra.
+    expect(shadowOf(g).state).toBe('umbra');
+    // Outside the synthetic kernel's two hours Phobos is unknown and ignored.
+    const later = sampleAt(withPhobos, t + 3 * 3600_000);
+    if ('ok' in later) throw new Error(later.message);
+    expect(later.occulters).toEqual([]);
   });
 
   it('gives latitude, longitude, local solar time and solar elevation that agree with the report\'s rotation and the kernel\'s Sun', () => {

@@ -19,8 +19,8 @@ import type { Ephemeris } from '../ephemeris/types.js';
 export interface Occulter {
   readonly name: string;
   readonly radiusKm: number;
-  /** Its centre relative to the central body, ICRF km. */
-  positionAt(t: UnixMs): V3;
+  /** Its centre relative to the central body, ICRF km; undefined when the kernels do not cover `t`. */
+  positionAt(t: UnixMs): V3 | undefined;
 }
 
 /** A non-Earth central body (see the module comment). */
@@ -61,15 +61,21 @@ export function centralBody(name: string, spk: SpkSet, probe: UnixMs): CentralBo
   }
   const buf = new Float64Array(6);
   const occulters: Occulter[] = [];
+  const has = (id: number) => spk.kernels.some((k) => k.segments.some((sg) => sg.target === id));
   for (const o of model.occulters) {
     const info = OCCULTER_RADII_KM[o];
     if (!info) continue;
-    const ids = o === 'JUPITER' ? [599, 5] : o === 'EARTH' ? [399] : [info.naifId];
-    const id = spkIdOf(spk, ids, selfId, et0);
+    const ids = o === 'JUPITER' ? [599, 5] : [info.naifId];
+    const id = ids.find(has);
     if (id === undefined) continue;
     occulters.push({
       name: o, radiusKm: info.radiusKm,
-      positionAt: (t) => { const s = spk.state(id, selfId, utcToEt(t), buf); return { x: s[0]!, y: s[1]!, z: s[2]! }; },
+      positionAt: (t) => {
+        const et = utcToEt(t);
+        if (!spk.covers(id, selfId, et)) return undefined;
+        const s = spk.state(id, selfId, et, buf);
+        return { x: s[0]!, y: s[1]!, z: s[2]! };
+      },
     });
   }
   const [a, c] = model.radiiKm;

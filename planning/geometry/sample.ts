@@ -63,7 +63,11 @@ function bodySample(state: StateVector, body: CentralBody): GeometrySample {
   const sunI = body.sunAt(state.t);
   // Around the Sun itself there is no "Sun direction": the Sun is put at the sub-spacecraft zenith, far away.
   const sun = sunI ? mulMV(m, sunI) : { x: r.x * 1e9, y: r.y * 1e9, z: r.z * 1e9 };
-  const occulters = body.occulters.map((o) => ({ name: o.name, radiusKm: o.radiusKm, r: mulMV(m, o.positionAt(state.t)) }));
+  const occulters: { name: string; radiusKm: number; r: V3 }[] = [];
+  for (const o of body.occulters) {
+    const p = o.positionAt(state.t);
+    if (p) occulters.push({ name: o.name, radiusKm: o.radiusKm, r: mulMV(m, p) });
+  }
   return { t: state.t, state, r, v, geodetic: toPlanetodetic(r, body.ellipsoid), sun, cache: {}, body, occulters };
 }
 
