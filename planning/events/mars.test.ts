@@ -7,7 +7,7 @@ import { readSpk } from '../ephemeris/spk/spk.js';
 import { spkSet } from '../ephemeris/spk/spk-set.js';
 import { utcToEt } from '../ephemeris/spk/et.js';
 import { writeSpk } from '../ephemeris/spk/spk-write.js';
-import { withCentralBody } from '../geometry/central-body.js';
+import { centralBody, withCentralBody } from '../geometry/central-body.js';
 import { fromPlanetodetic } from '../geometry/ellipsoid.js';
 import { geometryRecord, sampleAt, shadowOf } from '../geometry/sample.js';
 import { findEvents } from './events.js';
@@ -108,6 +108,13 @@ describe.skipIf(!existsSync(DE440S))('a Mars orbiter with the DE440s kernel (../
       const r = orbiter(e.t);
       expect(Math.abs(r[0]! * pole[0]! + r[1]! * pole[1]! + r[2]! * pole[2]!)).toBeLessThan(0.05);
     }
+  });
+
+  it('around the Moon, the Earth (in DE440s) is an occulter; around Mars, DE440s gives no moons', () => {
+    expect(centralBody('MOON', spk!, EPOCH).occulters.map((o) => o.name)).toEqual(['EARTH']);
+    expect(ephem!.centralBody!.occulters).toEqual([]);
+    const eu = () => centralBody('EUROPA', spk!, EPOCH);
+    expect(eu).toThrow(/^central body EUROPA: the SPK kernels give neither 502 relative to the Sun at 2026-03-01T00:00:00\.000Z/);
   });
 
   it('reports an eclipse by a moon when a kernel gives it (a synthetic Phobos put 50 km sunward of the spacecraft)', async () => {

@@ -1,5 +1,5 @@
 /**
- * @module A small SPK writer for tests and fixtures: type 13 (Hermite, unequal steps) and type 2 (Chebyshev)
+ * @module A small SPK writer for tests and fixtures: type 13 (Hermite, unequal steps), type 2 and type 3 (Chebyshev)
  * segments in one DAF of either byte order, laid out as the DAF and SPK Required Reading describe (see daf.ts
  * and spk.ts): file record, one summary record, one name record, then the segments' data. At most 25 segments.
  */
@@ -22,15 +22,15 @@ export interface Type13Input {
   readonly endEt?: number;
 }
 
-/** A type 2 segment: equal-length records of Chebyshev coefficients. */
+/** A type 2 (position) or type 3 (position and velocity) segment: equal-length records of Chebyshev coefficients. */
 export interface Type2Input {
-  readonly type: 2;
+  readonly type: 2 | 3;
   readonly target: number;
   readonly center: number;
   readonly name: string;
   readonly init: number;
   readonly intlen: number;
-  /** Per record: [x coefficients, y coefficients, z coefficients], all of the same length. */
+  /** Per record: [x, y, z] coefficient lists (type 3: then [vx, vy, vz]), all of the same length. */
   readonly records: readonly (readonly (readonly number[])[])[];
 }
 
@@ -51,8 +51,9 @@ function segmentData(s: SpkSegmentInput): { data: number[]; start: number; end: 
   }
   const ncoef = s.records[0]![0]!.length;
   const data: number[] = [];
-  s.records.forEach((r, i) => { data.push(s.init + (i + 0.5) * s.intlen, s.intlen / 2, ...r[0]!, ...r[1]!, ...r[2]!); });
-  data.push(s.init, s.intlen, 2 + 3 * ncoef, s.records.length);
+  const sets = s.type === 2 ? 3 : 6;
+  s.records.forEach((r, i) => { data.push(s.init + (i + 0.5) * s.intlen, s.intlen / 2); for (let k = 0; k < sets; k++) data.push(...r[k]!); });
+  data.push(s.init, s.intlen, 2 + sets * ncoef, s.records.length);
   return { data, start: s.init, end: s.init + s.intlen * s.records.length };
 }
 

@@ -188,3 +188,29 @@ describe('bad kernels: one line naming the file', () => {
     expect(checkSpk(b, 'type21.bsp')).toHaveLength(1);
   });
 });
+
+describe('SPK types 2 and 3 (Chebyshev), against closed-form polynomials', () => {
+  // Over a record of midpoint 1000 s and radius 500 s, x(s) = 7 + 3·T1(s) + 2·T2(s) = 5 + 3s + 4s² with
+  // s = (et − 1000)/500; dx/dt = (3 + 8s)/500.
+  const x = (et: number) => { const s = (et - 1000) / 500; return 5 + 3 * s + 4 * s * s; };
+  const vx = (et: number) => (3 + 8 * ((et - 1000) / 500)) / 500;
+  it('type 2: position from the coefficients, velocity from their derivative; the right record for each instant', () => {
+    const k = readSpk(writeSpk([{ type: 2, target: 1000, center: 10, name: 'T2', init: 500, intlen: 1000, records: [[[7, 3, 2], [1, 0, 0], [0, 0, 0]], [[-1, 0, 0], [2, 1, 0], [0, 0, 0]]] }]), 't2.bsp');
+    const out = new Float64Array(6);
+    for (const et of [500, 777, 1000, 1499]) {
+      k.segments[0]!.state(et, out);
+      expect(out[0]).toBeCloseTo(x(et), 12);
+      expect(out[3]).toBeCloseTo(vx(et), 14);
+      expect(out[1]).toBeCloseTo(1, 12);
+    }
+    k.segments[0]!.state(1750, out); // second record: midpoint 2000 → s = −0.5
+    expect([out[0], out[1], out[4]]).toEqual([-1, expect.closeTo(2 - 0.5, 12), expect.closeTo(1 / 500, 14)]);
+  });
+  it('type 3: velocity from its own coefficients, not from the position derivative', () => {
+    const k = readSpk(writeSpk([{ type: 3, target: 1000, center: 10, name: 'T3', init: 500, intlen: 1000, records: [[[7, 3, 2], [0, 0, 0], [0, 0, 0], [0.5, 0.25, 0], [0, 0, 0], [0, 0, 0]]] }], { littleEndian: false }), 't3.bsp');
+    const out = new Float64Array(6);
+    k.segments[0]!.state(1250, out); // s = 0.5
+    expect(out[0]).toBeCloseTo(x(1250), 12);
+    expect(out[3]).toBeCloseTo(0.5 + 0.25 * 0.5, 14);
+  });
+});
