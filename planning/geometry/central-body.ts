@@ -71,7 +71,7 @@ export function centralBody(name: string, spk: SpkSet, probe: UnixMs): CentralBo
     occulters.push({
       name: o, radiusKm: info.radiusKm,
       positionAt: (t) => {
-        const et = utcToEt(t);
+        const et = etOf(t);
         if (!spk.covers(id, selfId, et)) return undefined;
         const s = spk.state(id, selfId, et, buf);
         return { x: s[0]!, y: s[1]!, z: s[2]! };
@@ -80,6 +80,9 @@ export function centralBody(name: string, spk: SpkSet, probe: UnixMs): CentralBo
   }
   const [a, c] = model.radiiKm;
   const sunBuf = new Float64Array(6);
+  // A sample asks for the frame and the Sun at the same instant: convert it to ET once.
+  let lastT = NaN, lastEt = NaN;
+  const etOf = (t: UnixMs): number => (t === lastT ? lastEt : (lastEt = utcToEt((lastT = t))));
   return {
     name: model.name,
     naifId: model.naifId,
@@ -88,12 +91,12 @@ export function centralBody(name: string, spk: SpkSet, probe: UnixMs): CentralBo
     shadowRadiusKm: a,
     ellipsoidLabel: a === c ? `IAU 2015 sphere ${a} km` : `IAU 2015 ${a.toFixed(2)} × ${c.toFixed(2)} km`,
     fixedAt(t) {
-      const o = orientation(model.rotation, utcToEt(t));
+      const o = orientation(model.rotation, etOf(t));
       return { m: bodyFixedMatrix(o), spinRadS: o.spinRadS };
     },
     sunAt(t) {
       if (model.naifId === 10) return undefined;
-      const s = spk.state(10, selfId, utcToEt(t), sunBuf);
+      const s = spk.state(10, selfId, etOf(t), sunBuf);
       return { x: s[0]!, y: s[1]!, z: s[2]! };
     },
     occulters,
