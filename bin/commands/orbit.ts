@@ -93,13 +93,13 @@ function addState(orbit: Command, ctx: CommandContext): void {
 }
 
 function addEvents(orbit: Command, ctx: CommandContext): void {
-  addSource(orbit.command('events').description('Eclipse entry/exit, station passes (AOS, LOS, maximum elevation), nodes, thresholds and terminator crossings'))
+  addSource(orbit.command('events').description('Eclipse entry/exit, station passes (AOS, LOS, maximum elevation), nodes, thresholds, terminator crossings; pericentre/apocentre around other bodies'))
     .requiredOption('--from <time>', 'start, UTC ISO-8601')
     .requiredOption('--to <time>', 'end, UTC ISO-8601')
     .option('--altitude <km>', 'report crossings of this altitude (repeatable)', collect)
     .option('--latitude <deg>', 'report crossings of this geodetic latitude (repeatable)', collect)
     .option('--kinds <list>', 'comma-separated event kinds to report (default all)')
-    .option('--step <duration>', 'search grid step, ISO-8601 duration (default PT30S)')
+    .option('--step <duration>', 'search grid step, ISO-8601 duration (default PT30S; PT60S around a body other than the Earth)')
     .option('--json', 'print {events, passes, covered} as JSON')
     .option('--csv', 'print events as CSV')
     .action(async (opts: SourceOpts & { from: string; to: string; altitude?: string[]; latitude?: string[]; kinds?: string; step?: string; csv?: boolean }) => {
