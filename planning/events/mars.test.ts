@@ -166,6 +166,25 @@ describe.skipIf(!existsSync(DE440S))('a Mars orbiter with the DE440s kernel (../
       expect(rec.fixedFrame).toBe('IAU_MARS');
       // Day/night matches the sign of the Sun's direction on the local vertical.
       expect(rec.subSatellite).toBe(rec.sunElevationDeg > 0 ? 'day' : 'night');
+      // Ground-track speed: the angle the body-fixed direction of the spacecraft turns through in ±1 s, times
+      // the local radius of Mars (a sphere locally: within 1 % of the speed on the ellipsoid).
+      const dirAt = (tt: number) => {
+        const q = marsPole(tt);
+        const z = [Math.cos(q.dec) * Math.cos(q.ra), Math.cos(q.dec) * Math.sin(q.ra), Math.sin(q.dec)];
+        const n = [-Math.sin(q.ra), Math.cos(q.ra), 0];
+        const zn = [z[1]! * n[2]! - z[2]! * n[1]!, z[2]! * n[0]! - z[0]! * n[2]!, z[0]! * n[1]! - z[1]! * n[0]!];
+        const x = n.map((v, i) => Math.cos(q.w) * v + Math.sin(q.w) * zn[i]!);
+        const y = [z[1]! * x[2]! - z[2]! * x[1]!, z[2]! * x[0]! - z[0]! * x[2]!, z[0]! * x[1]! - z[1]! * x[0]!];
+        const rr = orbiter(tt);
+        const v = [dot(rr, x), dot(rr, y), dot(rr, z)];
+        const len = Math.hypot(v[0]!, v[1]!, v[2]!);
+        return v.map((c) => c / len);
+      };
+      const a = dirAt(t - 1000), b = dirAt(t + 1000);
+      const angle = Math.acos(Math.min(1, dot(a, b)));
+      const surface = fromPlanetodetic({ ...rec.geodetic, altKm: 0 }, { a: 3396.19, e2: 1 - (3376.2 / 3396.19) ** 2 });
+      const localRadius = Math.hypot(surface.x, surface.y, surface.z);
+      expect(Math.abs(rec.groundTrackSpeedKmS / ((angle * localRadius) / 2) - 1)).toBeLessThan(0.01);
     }
   });
 });
