@@ -76,7 +76,7 @@ export function sampleAt(ephem: Ephemeris, t: UnixMs, options: SampleOptions = {
   const s = ephem.stateAt(t);
   if (!s.ok) return s;
   const body = options.body ?? ephem.centralBody;
-  return sampleFromState(s.state, body ? { ...options, body } : options);
+  return body ? bodySample(s.state, body) : sampleFromState(s.state, options);
 }
 
 /** Elevation of the Sun's centre above the horizon at the sub-satellite point (geometric, no refraction). */
