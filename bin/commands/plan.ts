@@ -190,12 +190,19 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       const { readFileSync } = await import('node:fs');
       const { parseItl, parseEvf } = await import('../../telecommand/export/itl.js');
       const { planText, writeAtomic } = await import('../../planning/plan/write.js');
+      const path = await import('node:path');
       const evf = o.evf !== undefined ? parseEvf(readFileSync(o.evf, 'utf8'), o.evf) : undefined;
-      const { timeline } = parseItl(readFileSync(file, 'utf8'), file, { ...(evf ? { evf } : {}), ...(o.name !== undefined ? { name: o.name } : {}) });
+      // Include_file paths are relative to the including file.
+      const include = (name: string, from: string) => {
+        const f = path.isAbsolute(name) ? name : path.join(path.dirname(from), name);
+        return { text: readFileSync(f, 'utf8'), file: f };
+      };
+      const { timeline, files } = parseItl(readFileSync(file, 'utf8'), file, { include, ...(evf ? { evf } : {}), ...(o.name !== undefined ? { name: o.name } : {}) });
       const text = planText(timelineToPlan(timeline, file));
       if (o.out !== undefined) {
         writeAtomic(o.out, text);
-        ctx.io.out(`${o.out}: ${timeline.commands.length} commands from ${file}\n`);
+        const exps = new Set([timeline.instrument, ...timeline.commands.flatMap((c) => (c.experiment !== undefined ? [c.experiment] : []))]);
+        ctx.io.out(`${o.out}: ${timeline.commands.length} commands of ${[...exps].join(', ')} from ${file}${files.length > 1 ? ` and ${files.length - 1} included file(s)` : ''}\n`);
       } else ctx.io.out(text);
     });
 };
@@ -208,6 +215,10 @@ function timelineToPlan(tl: import('../../telecommand/export/itl.js').Timeline, 
       index, t: c.t, command: c.command, parameters: c.parameters,
       ...(c.request !== undefined ? { request: c.request } : {}),
       ...(c.constraints !== undefined ? { constraints: c.constraints as import('../../planning/requests/types.js').GeometryConstraints } : {}),
+      ...(c.experiment !== undefined ? { experiment: c.experiment } : {}),
+      ...(c.mode !== undefined ? { mode: c.mode } : {}),
+      ...(c.powerProfile !== undefined ? { powerProfile: c.powerProfile } : {}),
+      ...(c.dataRateProfile !== undefined ? { dataRateProfile: c.dataRateProfile } : {}),
     })),
   };
 }

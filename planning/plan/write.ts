@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isoUtc } from '../ephemeris/epoch.js';
-import type { Plan, PlanCommandJson, PlanJson } from './types.js';
+import { itlFieldsOf, type Plan, type PlanCommandJson, type PlanJson } from './types.js';
 
 /** The plan as file data (inverse of `planFromJson` up to formatting). */
 export function planToJson(plan: Plan, schema = '../../schemas/plan.schema.json'): PlanJson {
@@ -27,6 +27,7 @@ export function planToJson(plan: Plan, schema = '../../schemas/plan.schema.json'
       ...(c.request !== undefined ? { request: c.request } : {}),
       ...(c.constraints !== undefined ? { constraints: c.constraints } : {}),
       ...(c.comment !== undefined ? { comment: c.comment } : {}),
+      ...itlFieldsOf(c),
     })),
     ...(plan.unplaced.length ? { unplaced: plan.unplaced } : {}),
   };

@@ -24,7 +24,11 @@ describe('ITL (formats.md §6.2)', () => {
     expect(itlTime(Date.parse('2025-12-31T23:59:59.250Z'))).toBe('31-Dec-2025_23:59:59.250');
     expect(parseItlTime('21-Jan-2014_06:05:09')).toBe(Date.parse('2014-01-21T06:05:09Z'));
     expect(parseItlTime('30-Feb-2014_06:05:09')).toBeUndefined();
-    expect(parseItlTime('2014-01-21T06:05:09')).toBeUndefined();
+    expect(parseItlTime('2014-01-21T06:05:09')).toBe(Date.parse('2014-01-21T06:05:09Z'));
+    expect(parseItlTime('2014-01-21T06:05:09.125Z')).toBe(Date.parse('2014-01-21T06:05:09.125Z'));
+    expect(parseItlTime('2014-021T06:05:09Z')).toBe(Date.parse('2014-01-21T06:05:09Z'));
+    expect(parseItlTime('2014-02-30T06:05:09Z')).toBeUndefined();
+    expect(parseItlTime('2014-01-21 06:05:09')).toBeUndefined();
   });
 
   it('formatItl() writes headers, metadata comments, units and continuation lines', () => {
@@ -57,7 +61,7 @@ describe('ITL (formats.md §6.2)', () => {
     expect(header).toEqual({ Version: '00001' });
     expect(tl.commands).toEqual([
       { t: Date.parse('2025-01-01T03:10:00Z'), command: 'SIM_PING', parameters: {}, mode: 'SCIENCE' },
-      { t: Date.parse('2024-12-31T00:59:30Z'), command: 'SIM_HTR_SET', parameters: { SETPOINT: 25 } },
+      { t: Date.parse('2024-12-31T00:59:30Z'), command: 'SIM_HTR_SET', parameters: { SETPOINT: 25 }, powerProfile: [{ offset: '00:00:00', value: 5, unit: 'W' }, { offset: '00:01:00', value: 0, unit: 'W' }] },
       { t: Date.parse('2025-01-01T04:00:10Z'), command: 'SIM_PING', parameters: {}, request: 'DARK_01' },
     ]);
   });
@@ -69,8 +73,8 @@ describe('ITL (formats.md §6.2)', () => {
       throw new Error('no error');
     } catch (e) {
       expect(e).toBeInstanceOf(InputError);
-      expect((e as InputError).problems.map((p) => p.path)).toEqual(['bad.itl:2', 'bad.itl:3', 'bad.itl:4', 'bad.itl:5', 'bad.itl: Start_time']);
-      expect((e as InputError).problems[2]!.message).toMatch(/EVT \(COUNT = 1\) is not in the event file \(none given: use --evf FILE\)/);
+      expect((e as InputError).problems.map((p) => p.path)).toEqual(['bad.itl:1', 'bad.itl:2', 'bad.itl:3', 'bad.itl:4', 'bad.itl:5']);
+      expect((e as InputError).problems[3]!.message).toMatch(/EVT \(COUNT = 1\) is not in the event file \(none given: use --evf FILE\)/);
     }
     expect(() => parseEvf('01-Jan-2025_01:00:00 LABEL\n', 'e.evf')).toThrow(/e\.evf:1: expected/);
   });
