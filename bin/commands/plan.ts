@@ -5,10 +5,12 @@
  *   plan validate   PLAN --tcdb FILE [--ephemeris FILE] [--rules FILE] [--station S…] [--json | --junit FILE]
  *   plan export     PLAN --format pus|itl|por --out FILE --tcdb FILE [--rules FILE --ephemeris FILE] [--force --waiver TEXT]
  *   plan import-itl FILE [--evf FILE] [--out PLAN]
+ *   plan import-edf EDF... --out-tcdb FILE --out-rules FILE [--power-limit W] [--memory-bits N --downlink-rate BPS] [--apid N] [--json]
  * Thin: the work is in planning/ and telecommand/export/, loaded only when a subcommand runs. Exit 0 clean,
  * 1 when a check found problems (violations, unplaced requests, refused export), 2 for bad input.
  */
 import { UsageError } from '../../src/errors.js';
+import { schemaFile as schemaPath } from '../../src/schema-file.js';
 import type { RegisterCommand } from './context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -190,13 +192,8 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       const { readFileSync } = await import('node:fs');
       const { parseItl, parseEvf } = await import('../../telecommand/export/itl.js');
       const { planText, writeAtomic } = await import('../../planning/plan/write.js');
-      const path = await import('node:path');
       const evf = o.evf !== undefined ? parseEvf(readFileSync(o.evf, 'utf8'), o.evf) : undefined;
-      // Include_file paths are relative to the including file.
-      const include = (name: string, from: string) => {
-        const f = path.isAbsolute(name) ? name : path.join(path.dirname(from), name);
-        return { text: readFileSync(f, 'utf8'), file: f };
-      };
+      const include = await includeReader(); // Include_file paths are relative to the including file
       const { timeline, files } = parseItl(readFileSync(file, 'utf8'), file, { include, ...(evf ? { evf } : {}), ...(o.name !== undefined ? { name: o.name } : {}) });
       const text = planText(timelineToPlan(timeline, file));
       if (o.out !== undefined) {
@@ -205,7 +202,71 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
         ctx.io.out(`${o.out}: ${timeline.commands.length} commands of ${[...exps].join(', ')} from ${file}${files.length > 1 ? ` and ${files.length - 1} included file(s)` : ''}\n`);
       } else ctx.io.out(text);
     });
+
+  plan.command('import-edf')
+    .description('Build a telecommand database (modes, a command per action and per mode switch) and rules (modes, transitions, power, data volume) from EPS experiment description files, so imported ITL timelines validate without a hand-written database')
+    .argument('<edf...>', 'EDF files (Include_file lines are followed, relative to the including file)')
+    .requiredOption('--out-tcdb <file>', 'telecommand database JSON to write (schemas/tcdb.schema.json)')
+    .requiredOption('--out-rules <file>', 'rules JSON to write (schemas/rules.schema.json)')
+    .option('--power-limit <W>', 'power allocation of the experiments together, W: adds a power rule')
+    .option('--memory-bits <n>', 'on-board memory, bits: with --downlink-rate adds a data-volume rule')
+    .option('--downlink-rate <bps>', 'downlink rate during station passes, bit/s')
+    .option('--apid <n>', 'APID written for every command (EDFs carry none; default 0)', positiveInt('--apid', 2047))
+    .option('--json', 'print a summary as JSON')
+    .action(async (files: string[], o: { outTcdb: string; outRules: string; powerLimit?: string; memoryBits?: string; downlinkRate?: string; apid?: number; json?: boolean }) => {
+      const num = (v: string | undefined, flag: string) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} "${v}": expected a number ≥ 0`);
+        return n;
+      };
+      const powerLimitW = num(o.powerLimit, '--power-limit');
+      const memoryBits = num(o.memoryBits, '--memory-bits');
+      const downlinkRateBps = num(o.downlinkRate, '--downlink-rate');
+      if ((memoryBits === undefined) !== (downlinkRateBps === undefined)) throw new UsageError('--memory-bits and --downlink-rate go together');
+      const { parseEdf, edfToTcDatabase, edfRules } = await import('../../telecommand/database/edf.js');
+      const { parseTcDatabase } = await import('../../telecommand/database/load.js');
+      const { parseRules } = await import('../../planning/validate/rules-file.js');
+      const { writeAtomic } = await import('../../planning/plan/write.js');
+      const path = await import('node:path');
+      const include = await includeReader();
+      // Several EDFs are read as one: each file as if included by the first.
+      const text = files.map((f) => `Include_file: "${f.replace(/"/g, '')}"`).join('\n');
+      const read = parseEdf(text, 'command line', include);
+      const edf = { ...read, files: read.files.slice(1) };
+      const rel = (to: string, schema: string) => path.relative(path.dirname(path.resolve(to)), schemaPath(schema)).split(path.sep).join('/');
+      const db = { $schema: rel(o.outTcdb, 'tcdb.schema.json'), ...edfToTcDatabase(edf, o.apid !== undefined ? { apid: o.apid } : {}) };
+      const rules = {
+        $schema: rel(o.outRules, 'rules.schema.json'),
+        ...edfRules(edf, {
+          ...(powerLimitW !== undefined ? { powerLimitW } : {}), ...(memoryBits !== undefined ? { memoryBits } : {}), ...(downlinkRateBps !== undefined ? { downlinkRateBps } : {}),
+        }),
+      };
+      const dbText = `${JSON.stringify(db, null, 2)}\n`;
+      const rulesText = `${JSON.stringify(rules, null, 2)}\n`;
+      // What is written must read back: check both against their schemas and rules first.
+      parseTcDatabase(dbText, o.outTcdb);
+      parseRules(rulesText, o.outRules);
+      writeAtomic(o.outTcdb, dbText);
+      writeAtomic(o.outRules, rulesText);
+      const summary = edf.experiments.map((e) => ({ experiment: e.name, modes: e.modes.length, modules: e.modules.length, actions: e.actions.length }));
+      if (o.json) ctx.io.out(`${JSON.stringify({ tcdb: o.outTcdb, rules: o.outRules, commands: db.commands.length, experiments: summary }, null, 2)}\n`);
+      else {
+        ctx.io.out(`${o.outTcdb}: ${db.commands.length} commands, ${db.modes.length} modes; ${o.outRules}: ${rules.rules.length} rules\n`);
+        for (const e of summary) ctx.io.out(`  ${e.experiment}: ${e.modes} modes, ${e.modules} modules, ${e.actions} actions\n`);
+      }
+    });
 };
+
+/** Read a file named in an include line, relative to the including file. */
+async function includeReader(): Promise<(name: string, from: string) => { text: string; file: string }> {
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  return (name, from) => {
+    const f = path.isAbsolute(name) ? name : path.join(path.dirname(from), name);
+    return { text: readFileSync(f, 'utf8'), file: f };
+  };
+}
 
 /** A timeline read from an ITL as a plan. */
 function timelineToPlan(tl: import('../../telecommand/export/itl.js').Timeline, file: string): import('../../planning/plan/types.js').Plan {

@@ -440,6 +440,8 @@ export function parseItl(text: string, file: string, options: ParseItlOptions = 
     throw new InputError(`${file}: no command entries found in the timeline${where}: nothing to import`);
   }
   const instrument = walk.experiments[0]!;
+  // Entries in time order (stable: same-instant entries keep their file order), as EPS runs a timeline.
+  walk.entries.sort((a, b) => a.t - b.t);
   const commands: TimelineCommand[] = walk.entries.map(({ exp, ...c }) => (exp === instrument ? c : { ...c, experiment: exp }));
   const start = header['Start_time'] !== undefined ? parseItlTime(header['Start_time']) : undefined;
   const end = header['End_time'] !== undefined ? parseItlTime(header['End_time']) : undefined;
