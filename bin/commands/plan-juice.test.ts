@@ -48,6 +48,8 @@ describe('a JUICE-like timeline: import-edf → import-itl (includes, EVF, two e
     expect(r.out).toBe(`${plan}: 17 commands of MAJIS, JANUS from ${jx('juice_top.itl')} and 2 included file(s)\n`);
     const p = JSON.parse(readFileSync(plan, 'utf8'));
     expect(p.instrument).toBe('MAJIS');
+    // The $schema written resolves relative to the plan file, to the package's plan schema.
+    expect(JSON.parse(readFileSync(path.resolve(dir, p.$schema), 'utf8')).title).toBe('idoc command plan');
     expect(p.validity).toEqual({ start: '2032-07-04T00:00:00.000Z', end: '2032-07-05T00:00:00.000Z' });
     const janus = p.commands.filter((c: { experiment?: string }) => c.experiment === 'JANUS');
     expect(janus.map((c: { time: string; command: string }) => `${c.time} ${c.command}`)).toEqual([

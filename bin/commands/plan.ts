@@ -30,14 +30,11 @@ const positiveInt = (name: string, max: number) => (text: string): number => {
 
 interface CheckOpts { tcdb: string; ephemeris?: string; rules?: string; station?: string[]; object?: string }
 
-/** Load what validation needs and validate. */
-async function runValidation(planFile: string, o: CheckOpts) {
-  const { loadPlan } = await import('../../planning/plan/load.js');
+/** Load what validation needs besides the plan: database, rules, stations, ephemeris (once for all plans). */
+async function loadValidationInputs(o: CheckOpts) {
   const { loadTcDatabase } = await import('../../telecommand/database/load.js');
   const { loadRules, defaultRuleSet } = await import('../../planning/validate/rules-file.js');
-  const { validatePlan } = await import('../../planning/validate/validate.js');
   const { parseStation } = await import('../../planning/geometry/station.js');
-  const plan = loadPlan(planFile);
   const db = loadTcDatabase(o.tcdb);
   const rules = o.rules !== undefined ? loadRules(o.rules) : defaultRuleSet();
   const stations = (o.station ?? []).map((s) => parseStation(s));
@@ -46,8 +43,46 @@ async function runValidation(planFile: string, o: CheckOpts) {
     const { ephemerisFromFile } = await import('../../planning/ephemeris/load.js');
     ephemeris = await ephemerisFromFile(o.ephemeris, o.object !== undefined ? { object: o.object } : {});
   }
-  const report = validatePlan({ plan, db, rules, stations, ...(ephemeris ? { ephemeris } : {}) });
-  return { plan, db, report };
+  return { db, rules, stations, ...(ephemeris ? { ephemeris } : {}) };
+}
+
+/** Load what validation needs and validate one plan. */
+async function runValidation(planFile: string, o: CheckOpts) {
+  const { loadPlan } = await import('../../planning/plan/load.js');
+  const { validatePlan } = await import('../../planning/validate/validate.js');
+  const plan = loadPlan(planFile);
+  const inputs = await loadValidationInputs(o);
+  const report = validatePlan({ plan, ...inputs });
+  return { plan, db: inputs.db, report };
+}
+
+/** `$schema` of a plan written to `file`: the package's plan schema, relative to the file (so it resolves). */
+function planSchemaRef(path: typeof import('node:path'), file: string): string {
+  return path.relative(path.dirname(path.resolve(file)), schemaPath('plan.schema.json')).split(path.sep).join('/');
+}
+
+const isPattern = (arg: string): boolean => /[*?]/.test(arg);
+
+/**
+ * Plan arguments with patterns expanded: `*` and `?` in the file name part (not in directories), sorted;
+ * a pattern matching nothing is a usage error.
+ */
+async function expandPlanArgs(args: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of args) {
+    if (!isPattern(a)) { out.push(a); continue; }
+    const path = await import('node:path');
+    const { readdirSync } = await import('node:fs');
+    const dir = path.dirname(a);
+    if (isPattern(dir)) throw new UsageError(`${a}: patterns only in the file name, not in directories`);
+    const re = new RegExp(`^${path.basename(a).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    let names: string[];
+    try { names = readdirSync(dir); } catch { names = []; }
+    const hits = names.filter((n) => re.test(n)).sort().map((n) => (dir === '.' && !a.startsWith('./') ? n : path.join(dir, n)));
+    if (!hits.length) throw new UsageError(`${a}: no file matches`);
+    out.push(...hits);
+  }
+  return out;
 }
 
 export const registerPlan: RegisterCommand = (program, ctx) => {
@@ -92,7 +127,7 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       const geometry = buildPlanGeometry(ephem, range, stations, atoms);
       const name = o.name ?? path.basename(o.out).replace(/(\.plan)?\.json$/, '');
       const r = generatePlan({ db, requests, geometry, range, name, ...(uplink ? { uplink } : {}), ...(o.initialMode !== undefined ? { initialMode: o.initialMode } : {}) });
-      writeAtomic(o.out, planText(r.plan));
+      writeAtomic(o.out, planText(r.plan, planSchemaRef(path, o.out)));
       if (o.json) {
         ctx.io.out(`${JSON.stringify({
           plan: o.out, commands: r.plan.commands.length,
@@ -109,25 +144,53 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     });
 
   plan.command('validate')
-    .description('Check every command of a plan against the rules (syntax, timing, modes, orderings, geometry, power, data volume, schedule); exit 0 clean, 1 violations, 2 bad input')
-    .argument('<plan>', 'plan JSON (schemas/plan.schema.json)')
+    .description('Check every command of one or more plans against the rules (syntax, timing, modes, orderings, geometry, power, data volume, schedule); exit 0 clean, 1 violations, 2 bad input')
+    .argument('<plan...>', 'plan JSON files (schemas/plan.schema.json); a pattern with * or ? in the file name (quoted) is expanded, e.g. "plans/*.plan.json"')
     .requiredOption('--tcdb <file>', 'telecommand database JSON')
     .option('--ephemeris <file>', 'TLE or CCSDS OEM: needed by geometry, event and data-volume rules and by command constraints')
     .option('--rules <file>', 'rules JSON (schemas/rules.schema.json); default: syntax and timing only')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), added to the plan\'s and the rules\'', collect)
     .option('--object <name|number>', 'the object, when the ephemeris holds several')
-    .option('--json', 'print the report as JSON')
-    .option('--junit <file>', 'also write the report as JUnit XML (for Jenkins / GitLab CI)')
-    .action(async (planFile: string, o: CheckOpts & { json?: boolean; junit?: string }) => {
-      if (o.json && o.junit) throw new UsageError('--json and --junit exclude each other');
-      const { report } = await runValidation(planFile, o);
-      const { reportJson, reportJunit, reportText } = await import('../../planning/validate/report.js');
+    .option('--json', 'print the report as JSON (an array when several plans or a pattern are given)')
+    .option('--junit <file>', 'also write one JUnit XML file with a test suite per plan (for Jenkins / GitLab CI)')
+    .action(async (planArgs: string[], o: CheckOpts & { json?: boolean; junit?: string }) => {
+      const files = await expandPlanArgs(planArgs);
+      const inputs = await loadValidationInputs(o);
+      const { loadPlan } = await import('../../planning/plan/load.js');
+      const { validatePlan } = await import('../../planning/validate/validate.js');
+      const { reportJunit, reportText } = await import('../../planning/validate/report.js');
+      const { InputError } = await import('../../src/errors.js');
+      const reports = [];
+      const unreadable: { file: string; message: string; problems: { path: string; message: string }[] }[] = [];
+      for (const f of files) {
+        try {
+          reports.push(validatePlan({ plan: loadPlan(f), ...inputs }));
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          if (e instanceof InputError) unreadable.push({ file: f, message: e.message, problems: e.problems.map((p) => ({ path: p.path, message: p.message })) });
+          else if (typeof err?.code === 'string' && typeof err.path === 'string') unreadable.push({ file: f, message: `${err.path}: ${err.code}: ${err.message.replace(/^[A-Z]+: /, '')}`, problems: [] });
+          else throw e;
+        }
+      }
       if (o.junit !== undefined) {
         const { writeAtomic } = await import('../../planning/plan/write.js');
-        writeAtomic(o.junit, reportJunit(report));
+        writeAtomic(o.junit, reportJunit(reports, unreadable));
       }
-      ctx.io.out(o.json ? reportJson(report) : reportText(report));
-      if (report.errors) ctx.setExit(1);
+      for (const u of unreadable) {
+        ctx.io.err(`idoc: ${u.message}\n`);
+        for (const p of u.problems) ctx.io.err(`  ${p.path}: ${p.message}\n`);
+      }
+      const several = files.length > 1 || planArgs.some(isPattern);
+      if (o.json) {
+        const unread = unreadable.map((u) => ({ file: u.file, error: u.message, problems: u.problems }));
+        ctx.io.out(`${JSON.stringify(several ? [...reports, ...unread] : reports[0] ?? unread[0], null, 2)}\n`);
+      } else ctx.io.out(reports.map(reportText).join(several ? '\n' : ''));
+      if (several && !o.json) {
+        const bad = reports.filter((r) => r.errors).length;
+        ctx.io.out(`${files.length} plan(s): ${reports.length - bad} clean, ${bad} with errors, ${unreadable.length} unreadable\n`);
+      }
+      if (unreadable.length) ctx.setExit(2);
+      else if (reports.some((r) => r.errors)) ctx.setExit(1);
     });
 
   plan.command('export')
@@ -195,7 +258,8 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       const evf = o.evf !== undefined ? parseEvf(readFileSync(o.evf, 'utf8'), o.evf) : undefined;
       const include = await includeReader(); // Include_file paths are relative to the including file
       const { timeline, files } = parseItl(readFileSync(file, 'utf8'), file, { include, ...(evf ? { evf } : {}), ...(o.name !== undefined ? { name: o.name } : {}) });
-      const text = planText(timelineToPlan(timeline, file));
+      const path = await import('node:path');
+      const text = planText(timelineToPlan(timeline, file), planSchemaRef(path, o.out ?? path.join(process.cwd(), 'stdout')));
       if (o.out !== undefined) {
         writeAtomic(o.out, text);
         const exps = new Set([timeline.instrument, ...timeline.commands.flatMap((c) => (c.experiment !== undefined ? [c.experiment] : []))]);
