@@ -37,7 +37,7 @@ function positive(text: string | undefined, option: string): number | undefined 
 
 async function load(opts: SourceOpts) {
   if ((opts.tle === undefined) === (opts.oem === undefined)) throw new UsageError('give exactly one of --tle FILE or --oem FILE');
-  const planning = await import('../../planning/index.js');
+  const planning = await import('../../planning/orbits.js');
   const file = (opts.tle ?? opts.oem)!;
   const tleMaxAgeDays = positive(opts.tleMaxAge, '--tle-max-age');
   const maxGapSteps = positive(opts.maxGapSteps, '--max-gap-steps');
@@ -51,20 +51,20 @@ async function load(opts: SourceOpts) {
   return { planning, ephem, stations };
 }
 
-function instant(planning: typeof import('../../planning/index.js'), text: string, option: string): number {
+function instant(planning: typeof import('../../planning/orbits.js'), text: string, option: string): number {
   const t = planning.parseUtcInstant(text);
   if (t === undefined) throw new UsageError(`${option} "${text}": expected an ISO-8601 UTC time such as 2025-11-02T12:00:00Z`);
   return t;
 }
 
-function range(planning: typeof import('../../planning/index.js'), from: string, to: string) {
+function range(planning: typeof import('../../planning/orbits.js'), from: string, to: string) {
   const r = { start: instant(planning, from, '--from'), end: instant(planning, to, '--to') };
   if (!(r.end > r.start)) throw new UsageError(`--to ${to} is not after --from ${from}`);
   return r;
 }
 
 /** Refuse a range reaching outside the ephemeris' coverage; warn on gaps inside it. */
-function checkCoverage(ctx: CommandContext, planning: typeof import('../../planning/index.js'), ephem: import('../../planning/index.js').Ephemeris, r: { start: number; end: number }): void {
+function checkCoverage(ctx: CommandContext, planning: typeof import('../../planning/orbits.js'), ephem: import('../../planning/orbits.js').Ephemeris, r: { start: number; end: number }): void {
   const cov = ephem.coverage;
   const first = cov[0]!;
   const last = cov.at(-1)!;
@@ -120,7 +120,7 @@ function addEvents(orbit: Command, ctx: CommandContext): void {
       checkCoverage(ctx, planning, ephem, r);
       const res = planning.findEvents(ephem, r, {
         stations, altitudesKm: nums(opts.altitude, 'altitude'), latitudesDeg: nums(opts.latitude, 'latitude'),
-        ...(kinds ? { kinds: kinds as import('../../planning/index.js').EventKind[] } : {}),
+        ...(kinds ? { kinds: kinds as import('../../planning/orbits.js').EventKind[] } : {}),
         ...(stepMs !== undefined ? { stepMs } : {}),
       });
       const iso = planning.isoUtc;

@@ -47,7 +47,7 @@ describe('ITL (formats.md §6.2)', () => {
     expect(back.header).toMatchObject({ Version: '1' });
   });
 
-  it('reads EPS relative entries through an EVF, MAJIS OBS blocks, profiles and comments', () => {
+  it('reads EPS relative entries through an EVF, MAJIS OBS blocks, profiles and comments; entries come out in time order', () => {
     const evf = parseEvf('Start_time: 01-Jan-2025_00:00:00\n01-Jan-2025_01:00:00  MD_OBS1_SO  (COUNT = 1)\n01-Jan-2025_03:00:00  MD_OBS1_SO  (COUNT = 2)\n', 'e.evf');
     const text = [
       'Version: 00001', 'Source_file: other.itl', '# a comment',
@@ -60,8 +60,8 @@ describe('ITL (formats.md §6.2)', () => {
     const { timeline: tl, header } = parseItl(text, 'r.itl', { evf });
     expect(header).toEqual({ Version: '00001' });
     expect(tl.commands).toEqual([
-      { t: Date.parse('2025-01-01T03:10:00Z'), command: 'SIM_PING', parameters: {}, mode: 'SCIENCE' },
       { t: Date.parse('2024-12-31T00:59:30Z'), command: 'SIM_HTR_SET', parameters: { SETPOINT: 25 }, powerProfile: [{ offset: '00:00:00', value: 5, unit: 'W' }, { offset: '00:01:00', value: 0, unit: 'W' }] },
+      { t: Date.parse('2025-01-01T03:10:00Z'), command: 'SIM_PING', parameters: {}, mode: 'SCIENCE' },
       { t: Date.parse('2025-01-01T04:00:10Z'), command: 'SIM_PING', parameters: {}, request: 'DARK_01' },
     ]);
   });
