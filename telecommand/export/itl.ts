@@ -254,8 +254,6 @@ interface Walk {
   readonly problems: Problem[];
   readonly entries: Entry[];
   readonly files: string[];
-  /** Experiments in the order met. */
-  readonly experiments: string[];
   /** Start_time / End_time of included files (used when the top level gives none). */
   readonly spans: number[];
 }
@@ -362,7 +360,6 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
       continue;
     }
     const exp = inst.text;
-    if (!walk.experiments.includes(exp)) walk.experiments.push(exp);
     if (name === undefined || name.kind === 'open') {
       // A mode switch without an action: `<time> <EXP> <MODE>`.
       if (mode.text === '*' || name !== undefined) { bad(`"${mode.text}" after the experiment: a mode switch names a mode and has no parameters`); meta = {}; continue; }
@@ -430,7 +427,7 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
  * timeline holds no command at all.
  */
 export function parseItl(text: string, file: string, options: ParseItlOptions = {}): ItlImport {
-  const walk: Walk = { problems: [], entries: [], files: [], experiments: [], spans: [] };
+  const walk: Walk = { problems: [], entries: [], files: [], spans: [] };
   const header: Record<string, string> = {};
   walkItl(text, file, options, walk, [file], header, true);
   const { problems } = walk;
@@ -439,9 +436,10 @@ export function parseItl(text: string, file: string, options: ParseItlOptions = 
     const where = walk.files.length > 1 ? ` nor in the ${walk.files.length - 1} file(s) it includes` : '';
     throw new InputError(`${file}: no command entries found in the timeline${where}: nothing to import`);
   }
-  const instrument = walk.experiments[0]!;
-  // Entries in time order (stable: same-instant entries keep their file order), as EPS runs a timeline.
+  // Entries in time order (stable: same-instant entries keep their file order), as EPS runs a timeline. The
+  // timeline's instrument is the experiment of the first entry (so an export re-imports the same).
   walk.entries.sort((a, b) => a.t - b.t);
+  const instrument = walk.entries[0]!.exp;
   const commands: TimelineCommand[] = walk.entries.map(({ exp, ...c }) => (exp === instrument ? c : { ...c, experiment: exp }));
   const start = header['Start_time'] !== undefined ? parseItlTime(header['Start_time']) : undefined;
   const end = header['End_time'] !== undefined ? parseItlTime(header['End_time']) : undefined;
