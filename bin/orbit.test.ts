@@ -162,3 +162,27 @@ describe('idoc orbit with a decaying TLE and coverage holes', () => {
     expect(wide.code).toBe(0);
   });
 });
+
+describe('idoc orbit on hostile ephemeris files', () => {
+  it('binary junk, truncated NDM XML and control bytes: exit 2, one line per problem, nothing unprintable echoed', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'idoc-orbit-junk-'));
+    const junk = path.join(dir, 'junk.oem');
+    writeFileSync(junk, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
+    const trunc = path.join(dir, 'trunc.xml');
+    writeFileSync(trunc, '<?xml version="1.0"?>\n<ndm><oem version="2.0"><header>');
+    const ctl = path.join(dir, 'ctl.oem');
+    writeFileSync(ctl, 'CCSDS_OEM_VERS = 2.0\nCREATION_DATE = 2014-01-01T00:00:00\nORIGINATOR = X\n\u0000\u0001garbage\n');
+    const a = await idoc('orbit', 'state', '--oem', junk, '--at', '2014-01-01T00:00:00Z');
+    expect(a).toMatchObject({ code: 2, err: `idoc: ${junk}:1: not an OEM (no CCSDS_OEM_VERS or <oem>)\n` });
+    const b = await idoc('orbit', 'state', '--oem', trunc, '--at', '2014-01-01T00:00:00Z');
+    expect(b.code).toBe(2);
+    expect(b.err.trim().split('\n')).toEqual([`idoc: ${trunc}:1: XML: Invalid '[ "ndm", "oem", "header"]' found.`]);
+    const c = await idoc('orbit', 'check', ctl, junk);
+    expect(c.code).toBe(2);
+    expect(c.out).toContain(`${ctl}:4: expected KEYWORD = value, found "??garbage"\n`);
+    expect(c.out).toContain(`${junk}:1: neither an OEM`);
+    expect(c.out).not.toMatch(/[\u0000-\u0008\ufffd]/);
+  });
+});

@@ -10,7 +10,7 @@ import { isoUtc } from './epoch.js';
 import { detectEphemerisFormat } from './load.js';
 import { DEFAULT_MAX_GAP_STEPS, segmentHoles } from './oem.js';
 import { parseOemKvn } from './oem-kvn.js';
-import type { OemMessage } from './oem-segment.js';
+import { problemsOf, type OemMessage } from './oem-segment.js';
 import { parseOemXml } from './oem-xml.js';
 import { SGP4_ERRORS, parseTle } from './tle.js';
 import { twoline2satrec } from 'satellite.js';
@@ -29,9 +29,9 @@ export interface EphemerisCheck {
   readonly notes: readonly string[];
 }
 
-const problemsOf = (e: unknown): Problem[] => {
+const problemsOfError = (e: unknown): Problem[] => {
   if (!(e instanceof InputError)) throw e;
-  return e.problems.length ? [...e.problems] : [{ code: 'input', path: e.message.replace(/: .*$/, ''), message: e.message.replace(/^[^ ]*: /, '') }];
+  return problemsOf(e);
 };
 
 function oemSummary(m: OemMessage, file: string, maxGapSteps: number): { summary: string; notes: string[] } {
@@ -78,7 +78,7 @@ export function checkEphemerisText(text: string, file: string, options: { readon
       };
     }
   } catch (e) {
-    return { file, format, valid: false, problems: problemsOf(e), notes: [] };
+    return { file, format, valid: false, problems: problemsOfError(e), notes: [] };
   }
   return { file, format, valid: false, problems: [{ code: 'format', path: `${file}:1`, message: 'neither an OEM (KVN CCSDS_OEM_VERS, XML <oem> or <ndm>) nor two-line element sets' }], notes: [] };
 }

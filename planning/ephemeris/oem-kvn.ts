@@ -10,7 +10,7 @@
  */
 import { InputError, type Problem } from '../../src/errors.js';
 import {
-  buildSegment, checkCovariance, checkKeywordOrder, checkVersion, headerOrder, oemError, oemProblemsError,
+  buildSegment, checkCovariance, checkKeywordOrder, checkVersion, headerOrder, oemError, oemProblemsError, problemsOf,
   type Located, type OemMessage, type OemSegment, type RawCovariance, type RawRow,
 } from './oem-segment.js';
 
@@ -19,8 +19,7 @@ const KV = /^([A-Z0-9_]+)\s*=\s*(.*?)\s*$/;
 /** Collect the problems of an InputError (or rethrow anything else). */
 function collect(problems: Problem[], e: unknown): void {
   if (!(e instanceof InputError)) throw e;
-  if (e.problems.length) problems.push(...e.problems);
-  else problems.push({ code: 'oem', path: e.message.replace(/: .*$/, ''), message: e.message.replace(/^[^ ]*: /, '') });
+  problems.push(...problemsOf(e));
 }
 
 /**

@@ -78,20 +78,39 @@ export function frameOf(refFrame: string): InertialFrame | 'ITRF' | undefined {
   return undefined;
 }
 
+/** Text from a file made safe for a one-line message: control characters and undecodable bytes become `?`. */
+export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f\ufffd]/g, '?');
+
 /**
- * An error at `file:line`, carrying itself as its one problem (so readers that collect several problems, and
- * `idoc orbit check`, can list each on its own line).
+ * An InputError from an ephemeris reader. It prints as one line when there is one problem (its message);
+ * `located` always lists every problem with its `file:line`, for `idoc orbit check`.
  */
-export function oemError(file: string, line: number, message: string): InputError {
-  return new InputError(`${file}:${line}: ${message}`, [{ code: 'oem', path: `${file}:${line}`, message }]);
+export class EphemerisInputError extends InputError {
+  constructor(message: string, readonly located: readonly Problem[]) {
+    super(message, located.length > 1 ? located : []);
+  }
 }
 
-/** One InputError from several problems: the first as the message, all as `problems`. */
+/** An error at `file:line` (one problem). */
+export function oemError(file: string, line: number, message: string): InputError {
+  const m = printable(message);
+  return new EphemerisInputError(`${file}:${line}: ${m}`, [{ code: 'oem', path: `${file}:${line}`, message: m }]);
+}
+
+/** Every problem an error carries (`located`, else its problems, else its message read as `where: what`). */
+export function problemsOf(e: InputError): Problem[] {
+  if (e instanceof EphemerisInputError) return [...e.located];
+  if (e.problems.length) return [...e.problems];
+  const m = /^(.*?:\d+(?:-\d+)?): (.*)$/s.exec(e.message);
+  return [{ code: 'input', path: m ? m[1]! : e.message.replace(/: .*$/s, ''), message: m ? m[2]! : e.message.replace(/^[^ ]*: /, '') }];
+}
+
+/** One error from several problems, sorted by line: the first as the message, all listed when several. */
 export function oemProblemsError(problems: readonly Problem[]): InputError {
   const lineOf = (p: Problem) => Number(/:(\d+)$/.exec(p.path)?.[1] ?? 0);
   const sorted = [...problems].sort((a, b) => lineOf(a) - lineOf(b));
   const first = sorted[0]!;
-  return new InputError(`${first.path}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, sorted);
+  return new EphemerisInputError(`${first.path}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, sorted);
 }
 
 /** Versions read: 1.0 (502.0-B-1), 2.0 (502.0-B-2), 3.0 (502.0-B-3). */

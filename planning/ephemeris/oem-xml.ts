@@ -11,7 +11,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError, type Problem } from '../../src/errors.js';
 import {
-  COVARIANCE_XML_KEYS, buildSegment, checkCovariance, checkKeywordOrder, checkVersion, headerOrder, oemError, oemProblemsError,
+  COVARIANCE_XML_KEYS, buildSegment, checkCovariance, checkKeywordOrder, checkVersion, headerOrder, oemError, oemProblemsError, problemsOf,
   type Located, type OemMessage, type OemSegment, type RawRow,
 } from './oem-segment.js';
 
@@ -47,7 +47,7 @@ const textOf = (v: unknown): string | undefined => {
  */
 export function parseOemXml(text: string, file: string): OemMessage {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw oemError(file, valid.err.line, `XML: ${valid.err.msg}`);
+  if (valid !== true) throw oemError(file, valid.err.line, `XML: ${valid.err.msg.replace(/\s+/g, ' ')}`);
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -64,7 +64,7 @@ export function parseOemXml(text: string, file: string): OemMessage {
   const problems: Problem[] = [];
   const collect = (e: unknown) => {
     if (!(e instanceof InputError)) throw e;
-    problems.push(...e.problems);
+    problems.push(...problemsOf(e));
   };
   const headerLines = tagLines(text, 'header');
   const segLines = tagLines(text, 'segment');
