@@ -100,7 +100,14 @@ export function validatePlan(input: ValidateInput): ValidationReport {
   const names = stations.map((s) => s.name);
   const atoms = new Set<string>();
   for (const r of rules.rules) for (const a of r.module.atoms?.(r.options as never, { plan, stations: names }) ?? []) atoms.add(a);
-  for (const c of plan.commands) for (const a of atomsOf(c.constraints, stations)) atoms.add(a);
+  const seen = new Set<string>();
+  for (const c of plan.commands) {
+    if (!c.constraints) continue;
+    const key = JSON.stringify(c.constraints);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const a of atomsOf(c.constraints, stations)) atoms.add(a);
+  }
   let geometry: PlanGeometry | undefined;
   if (atoms.size > 0 || input.ephemeris) {
     if (!input.ephemeris) {
