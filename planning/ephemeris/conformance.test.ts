@@ -118,3 +118,22 @@ describe('interpolation never across a gap inside a segment', () => {
     }));
   });
 });
+
+describe('parseEpochMs() (CCSDS 502.0-B §7.5.10 epochs)', () => {
+  it('agrees with Date.parse on every calendar instant and rejects days a month does not have', async () => {
+    const { parseEpochMs } = await import('./epoch.js');
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(1958, 0, 1), max: Date.UTC(2100, 0, 1) }), (ms) => {
+      const iso = new Date(ms).toISOString();
+      expect(parseEpochMs(iso)).toBe(ms);
+      expect(parseEpochMs(iso.replace('Z', ''))).toBe(ms);
+      const d = new Date(ms);
+      const doy = Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1;
+      expect(parseEpochMs(`${d.getUTCFullYear()}-${String(doy).padStart(3, '0')}${iso.slice(10)}`)).toBe(ms);
+    }));
+    for (const bad of ['2025-02-29T00:00:00', '2024-02-30T00:00:00', '2025-04-31T00:00:00', '2100-02-29T00:00:00', '2025-13-01T00:00:00', '2025-01-01T24:00:00', '2025-01-01T00:00:61']) {
+      expect(parseEpochMs(bad), bad).toBeUndefined();
+    }
+    expect(parseEpochMs('2024-02-29T00:00:00')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseEpochMs('2000-02-29T00:00:00')).toBe(Date.UTC(2000, 1, 29));
+  });
+});
