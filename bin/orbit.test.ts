@@ -144,6 +144,14 @@ describe('idoc orbit with a decaying TLE and coverage holes', () => {
       `idoc: ${decay}:1-2: SGP4 error 6 (satellite has decayed) at 2005-11-29T01:25:00.000Z, 56.018 min from epoch: geometry sample 6 of 9 (2005-11-29T01:25:00.000Z) failed; 5 rows written before it`,
     ]);
   });
+  it('orbit events and orbit state name an SGP4 failure once, on one line, exit 2', async () => {
+    const e = await idoc('orbit', 'events', '--tle', decay, '--from', '2005-11-29T00:30:00Z', '--to', '2005-11-29T02:00:00Z', '--station', 'A:10:10:0:5');
+    expect(e.code).toBe(2);
+    expect(e.err.trim().split('\n')).toHaveLength(1);
+    expect(e.err).toMatch(/^idoc: .*decay-28872\.tle:1-2: SGP4 error 6 \(satellite has decayed\) at 2005-11-29T01:2\d:\d\d\.\d{3}Z, 5\d\.\d{3} min from epoch\n$/);
+    const s = await idoc('orbit', 'state', '--tle', decay, '--at', '2005-11-29T01:30:00Z');
+    expect(s).toMatchObject({ code: 2, err: `idoc: ${decay}:1-2: SGP4 error 6 (satellite has decayed) at 2005-11-29T01:30:00.000Z, 61.018 min from epoch\n` });
+  });
   it('--tle-max-age widens the span around the epoch (the default 30 days refuses 3.5 years out)', async () => {
     const at = '2017-07-20T00:00:00Z';
     const no = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', at);
