@@ -281,7 +281,7 @@ function readProfile(toks: Token[], j: number, end: number): { points: ProfilePo
   return { points, next: j };
 }
 
-function walkItl(text: string, file: string, options: ParseItlOptions, walk: Walk, stack: readonly string[], header: Record<string, string>, top: boolean): void {
+function walkItl(text: string, file: string, options: ParseItlOptions, walk: Walk, stack: readonly string[], header: Record<string, string>): void {
   const { problems } = walk;
   walk.files.push(file);
   let meta: Record<string, string> = {};
@@ -313,7 +313,7 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
         }
         if (stack.includes(inc.file)) { bad(`Include_file "${name}" includes ${inc.file} again (${[...stack, inc.file].join(' → ')}): include cycle refused`); continue; }
         const sub: Record<string, string> = {};
-        walkItl(inc.text, inc.file, options, walk, [...stack, inc.file], sub, false);
+        walkItl(inc.text, inc.file, options, walk, [...stack, inc.file], sub);
         for (const k of ['Start_time', 'End_time']) {
           const t = sub[k] !== undefined ? parseItlTime(sub[k]) : undefined;
           if (t !== undefined) walk.spans.push(t);
@@ -417,7 +417,6 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
     meta = {};
   }
   if (observation !== undefined) problems.push({ code: 'itl', path: `${file}:${lines.length}`, message: `OBS_START ${observation} is never closed by OBS_END` });
-  void top;
 }
 
 /**
@@ -429,7 +428,7 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
 export function parseItl(text: string, file: string, options: ParseItlOptions = {}): ItlImport {
   const walk: Walk = { problems: [], entries: [], files: [], spans: [] };
   const header: Record<string, string> = {};
-  walkItl(text, file, options, walk, [file], header, true);
+  walkItl(text, file, options, walk, [file], header);
   const { problems } = walk;
   if (problems.length) throw new InputError(`${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
   if (walk.entries.length === 0) {
