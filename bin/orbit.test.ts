@@ -181,7 +181,9 @@ describe('idoc orbit on hostile ephemeris files', () => {
     const trunc = path.join(dir, 'trunc.xml');
     writeFileSync(trunc, '<?xml version="1.0"?>\n<ndm><oem version="2.0"><header>');
     const ctl = path.join(dir, 'ctl.oem');
-    writeFileSync(ctl, 'CCSDS_OEM_VERS = 2.0\nCREATION_DATE = 2014-01-01T00:00:00\nORIGINATOR = X\n\u0000\u0001garbage\n');
+    writeFileSync(ctl, 'CCSDS_OEM_VERS = 2.0\nCREATION_DATE = 2014-01-01T00:00:00\nORIGINATOR = X\n\u0002\u0001garbage\n');
+    const nul = path.join(dir, 'nul.oem');
+    writeFileSync(nul, 'CCSDS_OEM_VERS = 2.0\nCREATION_DATE = 2014-01-01T00:00:00\n\u0000\u0000\u0000');
     const a = await idoc('orbit', 'state', '--oem', junk, '--at', '2014-01-01T00:00:00Z');
     expect(a).toMatchObject({ code: 2, err: `idoc: ${junk}:1: not an OEM (no CCSDS_OEM_VERS or <oem>)\n` });
     const b = await idoc('orbit', 'state', '--oem', trunc, '--at', '2014-01-01T00:00:00Z');
@@ -192,5 +194,7 @@ describe('idoc orbit on hostile ephemeris files', () => {
     expect(c.out).toContain(`${ctl}:4: expected KEYWORD = value, found "??garbage"\n`);
     expect(c.out).toContain(`${junk}:1: neither an OEM`);
     expect(c.out).not.toMatch(/[\u0000-\u0008\ufffd]/);
+    const d = await idoc('orbit', 'state', '--oem', nul, '--at', '2014-01-01T00:00:00Z');
+    expect(d).toMatchObject({ code: 2, err: `idoc: ${nul}:3: not a text file (binary content at character 57): expected a CCSDS OEM in KVN\n` });
   });
 });
