@@ -5,9 +5,9 @@
  * packets inspect: a 1,000,000-packet mixed capture (about 300 MB) in a fresh process per run, against
  *   (a) a plain Node walk over the packet headers and (b) the same walk with a byte-at-a-time table CRC.
  * Peak RSS is measured for the capture and for one twice its size: flat memory means they match.
- * Then the other stages' benches, where present (geometry, PDS4 validation).
+ * Then the other stages' benches, where present (geometry, planning, PDS4 validation, whole processes).
  * Options: `--packets N` (default 1,000,000), `--runs N` (default 5), `--keep` (keep the capture),
- * `--only inspect,ingest,archive,l0,geometry,mars,planning,pds4` (a subset).
+ * `--only inspect,ingest,archive,l0,geometry,mars,planning,pds4,process` (a subset).
  */
 import { execFile } from 'node:child_process';
 import { open, rm } from 'node:fs/promises';
@@ -107,6 +107,7 @@ async function stagesOnly(): Promise<void> {
     ['./mars.bench.js', 'benchMars'],
     ['./planning.bench.js', 'benchPlanning'],
     ['./pds4-validate.bench.js', 'benchPds4Validate'],
+    ['./process.bench.js', 'benchProcess'],
   ] as const;
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined;
   for (const [mod, fn] of stages) {

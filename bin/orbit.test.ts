@@ -99,3 +99,102 @@ describe('idoc orbit geometry', () => {
     expect([g.code, g.err]).toEqual([2, expect.stringMatching(/--step 10s: expected an ISO-8601 duration/)]);
   });
 });
+
+describe('idoc orbit check', () => {
+  const conf = (p: string) => fx(`conformance/${p}`);
+  it('exit 0 for valid files (OEM KVN/XML/NDM, TLE), one summary line each; coverage holes as notes', async () => {
+    const r = await idoc('orbit', 'check', conf('valid/v2-ndm-iss.xml'), conf('valid/v2-kvn-data-gap.oem'), fx('iss-2014.tle'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`${conf('valid/v2-ndm-iss.xml')}: valid: OEM 2.0 XML, 1 segment, 8 states of ISS (1998-067-A), centre/frame EARTH/EME2000`);
+    expect(r.out).toMatch(/note: .*v2-kvn-data-gap\.oem:24-25: coverage hole of 4260 s/);
+    expect(r.out).toContain(`${fx('iss-2014.tle')}: valid: 1 two-line element set of 1 object`);
+    expect(r.out.trim().split('\n').at(-1)).toBe('3 file(s) valid');
+  });
+  it('exit 2 for invalid files: one line per problem naming file and line; --json gives the same', async () => {
+    const a = conf('invalid/covariance-no-epoch.oem');
+    const b = conf('invalid/epochs-unsorted.oem');
+    const r = await idoc('orbit', 'check', conf('valid/v1-kvn.oem'), a, b);
+    expect(r.code).toBe(2);
+    expect(r.out.split('\n').filter((l) => l.startsWith(a))).toEqual([
+      `${a}:29: COV_REF_FRAME must follow a covariance EPOCH`,
+      `${a}:30: covariance matrix without EPOCH`,
+    ]);
+    expect(r.out).toContain(`${b}:23: epoch 2014-01-21T00:03:00.000 is not after the previous state's (line 22): epochs out of order\n`);
+    expect(r.out).toContain('2 of 3 file(s) invalid');
+    const j = await idoc('orbit', 'check', '--json', a, b);
+    expect(j.code).toBe(2);
+    const recs = JSON.parse(j.out) as { file: string; valid: boolean; problems: { path: string }[] }[];
+    expect(recs.map((x) => [x.valid, x.problems.map((p) => p.path)])).toEqual([[false, [`${a}:29`, `${a}:30`]], [false, [`${b}:23`]]]);
+  });
+  it('a TLE with a bad checksum and a file that is neither: exit 2, one line each', async () => {
+    const r = await idoc('orbit', 'check', fx('sgp4-ver-subset.tle'), conf('invalid/expected.json'));
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`${conf('invalid/expected.json')}:1: neither an OEM`);
+    expect(r.out).toMatch(/sgp4-ver-subset\.tle:\d+: line 2 has 104 characters, expected 69/);
+  });
+});
+
+describe('idoc orbit with a decaying TLE and coverage holes', () => {
+  const decay = fx('decay-28872.tle'); // decays 51.5 min after its epoch 2005-11-29T00:28:58Z (SGP4 error 6)
+  it('orbit geometry writes the rows before the failing sample, then names it once, exit 2', async () => {
+    const r = await idoc('orbit', 'geometry', '--tle', decay, '--from', '2005-11-29T01:00:00Z', '--to', '2005-11-29T01:40:00Z', '--step', 'PT5M');
+    expect(r.code).toBe(2);
+    expect(r.out.trim().split('\n').map((l) => l.slice(0, 24))).toEqual(['time,frame,x_km,y_km,z_k', ...[0, 5, 10, 15, 20].map((m) => `2005-11-29T01:${String(m).padStart(2, '0')}:00.000Z`)]);
+    expect(r.err.trim().split('\n')).toEqual([
+      `idoc: ${decay}:1-2: SGP4 error 6 (satellite has decayed) at 2005-11-29T01:25:00.000Z, 56.018 min from epoch: geometry sample 6 of 9 (2005-11-29T01:25:00.000Z) failed; 5 rows written before it`,
+    ]);
+  });
+  it('orbit events and orbit state name an SGP4 failure once, on one line, exit 2', async () => {
+    const e = await idoc('orbit', 'events', '--tle', decay, '--from', '2005-11-29T00:30:00Z', '--to', '2005-11-29T02:00:00Z', '--station', 'A:10:10:0:5');
+    expect(e.code).toBe(2);
+    expect(e.err.trim().split('\n')).toHaveLength(1);
+    expect(e.err).toMatch(/^idoc: .*decay-28872\.tle:1-2: SGP4 error 6 \(satellite has decayed\) at 2005-11-29T01:2\d:\d\d\.\d{3}Z, 5\d\.\d{3} min from epoch\n$/);
+    const s = await idoc('orbit', 'state', '--tle', decay, '--at', '2005-11-29T01:30:00Z');
+    expect(s).toMatchObject({ code: 2, err: `idoc: ${decay}:1-2: SGP4 error 6 (satellite has decayed) at 2005-11-29T01:30:00.000Z, 61.018 min from epoch\n` });
+  });
+  it('--tle-max-age widens the span around the epoch (the default 30 days refuses 3.5 years out)', async () => {
+    const at = '2017-07-20T00:00:00Z';
+    const no = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', at);
+    expect(no.code).toBe(2);
+    expect(no.err).toMatch(/is more than 30 days from the epoch/);
+    const yes = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', at, '--tle-max-age', '1300', '--json');
+    expect(yes.code).toBe(0);
+    expect(JSON.parse(yes.out).time).toBe('2017-07-20T00:00:00.000Z');
+    expect((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', at, '--tle-max-age', 'x')).err).toBe('idoc: --tle-max-age "x": expected a positive number\n');
+  });
+  it('orbit state inside a coverage hole of an OEM segment: exit 2 naming the lines around the hole', async () => {
+    const r = await idoc('orbit', 'state', '--oem', fx('conformance/valid/v2-kvn-data-gap.oem'), '--at', '2014-01-21T00:40:00Z');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/is in a coverage hole: no states between line 24 .* and line 25/);
+    const wide = await idoc('orbit', 'state', '--oem', fx('conformance/valid/v2-kvn-data-gap.oem'), '--at', '2014-01-21T00:40:00Z', '--max-gap-steps', '100');
+    expect(wide.code).toBe(0);
+  });
+});
+
+describe('idoc orbit on hostile ephemeris files', () => {
+  it('binary junk, truncated NDM XML and control bytes: exit 2, one line per problem, nothing unprintable echoed', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'idoc-orbit-junk-'));
+    const junk = path.join(dir, 'junk.oem');
+    writeFileSync(junk, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
+    const trunc = path.join(dir, 'trunc.xml');
+    writeFileSync(trunc, '<?xml version="1.0"?>\n<ndm><oem version="2.0"><header>');
+    const ctl = path.join(dir, 'ctl.oem');
+    writeFileSync(ctl, 'CCSDS_OEM_VERS = 2.0\nCREATION_DATE = 2014-01-01T00:00:00\nORIGINATOR = X\n\u0002\u0001garbage\n');
+    const nul = path.join(dir, 'nul.oem');
+    writeFileSync(nul, 'CCSDS_OEM_VERS = 2.0\nCREATION_DATE = 2014-01-01T00:00:00\n\u0000\u0000\u0000');
+    const a = await idoc('orbit', 'state', '--oem', junk, '--at', '2014-01-01T00:00:00Z');
+    expect(a).toMatchObject({ code: 2, err: `idoc: ${junk}:1: not an OEM (no CCSDS_OEM_VERS or <oem>)\n` });
+    const b = await idoc('orbit', 'state', '--oem', trunc, '--at', '2014-01-01T00:00:00Z');
+    expect(b.code).toBe(2);
+    expect(b.err.trim().split('\n')).toEqual([`idoc: ${trunc}:1: XML: Invalid '[ "ndm", "oem", "header"]' found.`]);
+    const c = await idoc('orbit', 'check', ctl, junk);
+    expect(c.code).toBe(2);
+    expect(c.out).toContain(`${ctl}:4: expected KEYWORD = value, found "??garbage"\n`);
+    expect(c.out).toContain(`${junk}:1: neither an OEM`);
+    expect(c.out).not.toMatch(/[\u0000-\u0008\ufffd]/);
+    const d = await idoc('orbit', 'state', '--oem', nul, '--at', '2014-01-01T00:00:00Z');
+    expect(d).toMatchObject({ code: 2, err: `idoc: ${nul}:3: not a text file (binary content at character 57): expected a CCSDS OEM in KVN\n` });
+  });
+});

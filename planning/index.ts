@@ -13,7 +13,8 @@ export { SGP4_ERRORS, parseTle, selectObject, tleChecksum, tleEphemeris, type Pa
 export { parseOemKvn } from './ephemeris/oem-kvn.js';
 export { parseOemXml } from './ephemeris/oem-xml.js';
 export { DEFAULT_INTERPOLATION, type OemInterpolation, type OemMessage, type OemMetadata, type OemSegment } from './ephemeris/oem-segment.js';
-export { interpolateSegment, oemEphemeris, segmentSpan } from './ephemeris/oem.js';
+export { DEFAULT_MAX_GAP_STEPS, interpolateSegment, oemEphemeris, segmentHoles, segmentSpan } from './ephemeris/oem.js';
+export { checkEphemerisText, type EphemerisCheck } from './ephemeris/check.js';
 export { formatOemKvn, formatOemXml, type OemSegmentInput } from './ephemeris/oem-write.js';
 export { TIME_SYSTEMS, isoUtc, parseEpochMs, parseIsoDuration, parseUtcInstant, toUtcMs, type TimeSystem } from './ephemeris/epoch.js';
 export { hermite, lagrange } from './ephemeris/interpolate.js';

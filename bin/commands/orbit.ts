@@ -3,9 +3,12 @@
  *   orbit state    SOURCE --at TIME [--station S ...] [--json]
  *   orbit events   SOURCE --from T --to T [--station S ...] [--altitude KM ...] [--latitude DEG ...] [--json | --csv]
  *   orbit geometry SOURCE --from T --to T --step PT10S [--station S ...] [--json]
+ *   orbit check    FILE... [--max-gap-steps N] [--json]
  * SOURCE is --tle FILE, --oem FILE, or --spk FILE... --object NAIF_ID (a spacecraft in the kernels); --spk
  * kernels (repeatable, later ones win) also give the Sun and the planets for an orbiter of another body (OEM
  * CENTER_NAME MARS, JUPITER, MOON…), whose geometry is then in that body's IAU frame.
+ * Common: --tle-max-age DAYS (how far from an element set's epoch SGP4 is used), --max-gap-steps N (an OEM
+ * step longer than N sampling steps is a coverage hole).
  * Thin: the work is in planning/, loaded only when a subcommand runs. Bad input → one line naming the file
  * and line, exit 2; a time outside the ephemeris' coverage is bad input too.
  */
@@ -13,7 +16,7 @@ import type { Command } from 'commander';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
 
-interface SourceOpts { tle?: string; oem?: string; spk?: string[]; object?: string; station?: string[]; json?: boolean }
+interface SourceOpts { tle?: string; oem?: string; spk?: string[]; object?: string; station?: string[]; json?: boolean; tleMaxAge?: string; maxGapSteps?: string }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -23,7 +26,17 @@ function addSource(cmd: Command): Command {
     .option('--oem <file>', 'CCSDS OEM, KVN or XML, version 2 or 3')
     .option('--spk <file>', 'JPL SPK kernel (DAF, types 2, 3, 13; repeatable): planets and the Sun for a non-Earth centre, or the spacecraft itself with --object', collect)
     .option('--object <name|number>', 'the object, when the file holds several (with --spk alone: the spacecraft\'s NAIF id, e.g. -41)')
-    .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), e.g. KIRUNA:67.857:20.964:402:5', collect);
+    .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), e.g. KIRUNA:67.857:20.964:402:5', collect)
+    .option('--tle-max-age <days>', 'TLE: use an element set up to this many days from its epoch (default 30)')
+    .option('--max-gap-steps <n>', 'OEM: a step longer than n times the sampling is a coverage hole, never interpolated across (default 5)');
+}
+
+/** A positive number given on the command line. */
+function positive(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${option} "${text}": expected a positive number`);
+  return n;
 }
 
 async function load(opts: SourceOpts) {
@@ -34,14 +47,22 @@ async function load(opts: SourceOpts) {
   }
   const id = Number(opts.object);
   if (fromSpk && (opts.object === undefined || !Number.isInteger(id))) throw new UsageError('--spk without --tle/--oem: give the spacecraft\'s NAIF id with --object (e.g. --object -41)');
-  const planning = await import('../../planning/index.js');
+  const planning = await import('../../planning/orbits.js');
+  const tleMaxAgeDays = positive(opts.tleMaxAge, '--tle-max-age');
+  const maxGapSteps = positive(opts.maxGapSteps, '--max-gap-steps');
   const spk = spkFiles.length > 0 ? await planning.loadSpkFiles(spkFiles) : undefined;
-  let ephem: import('../../planning/index.js').Ephemeris;
+  let ephem: import('../../planning/orbits.js').Ephemeris;
   if (fromSpk) {
     ephem = planning.spkEphemeris(spk!, id);
   } else {
     const file = (opts.tle ?? opts.oem)!;
-    ephem = await planning.ephemerisFromFile(file, { format: opts.tle !== undefined ? 'tle' : 'oem', anyCenter: true, ...(opts.object !== undefined ? { object: opts.object } : {}) });
+    ephem = await planning.ephemerisFromFile(file, {
+      format: opts.tle !== undefined ? 'tle' : 'oem',
+      anyCenter: true,
+      ...(opts.object !== undefined ? { object: opts.object } : {}),
+      ...(tleMaxAgeDays !== undefined ? { tleMaxAgeDays } : {}),
+      ...(maxGapSteps !== undefined ? { maxGapSteps } : {}),
+    });
   }
   ephem = planning.withCentralBody(ephem, spk);
   const stations = (opts.station ?? []).map((s) => planning.parseStation(s));
@@ -50,20 +71,20 @@ async function load(opts: SourceOpts) {
   return { planning, ephem, stations, sampleOptions };
 }
 
-function instant(planning: typeof import('../../planning/index.js'), text: string, option: string): number {
+function instant(planning: typeof import('../../planning/orbits.js'), text: string, option: string): number {
   const t = planning.parseUtcInstant(text);
   if (t === undefined) throw new UsageError(`${option} "${text}": expected an ISO-8601 UTC time such as 2025-11-02T12:00:00Z`);
   return t;
 }
 
-function range(planning: typeof import('../../planning/index.js'), from: string, to: string) {
+function range(planning: typeof import('../../planning/orbits.js'), from: string, to: string) {
   const r = { start: instant(planning, from, '--from'), end: instant(planning, to, '--to') };
   if (!(r.end > r.start)) throw new UsageError(`--to ${to} is not after --from ${from}`);
   return r;
 }
 
 /** Refuse a range reaching outside the ephemeris' coverage; warn on gaps inside it. */
-function checkCoverage(ctx: CommandContext, planning: typeof import('../../planning/index.js'), ephem: import('../../planning/index.js').Ephemeris, r: { start: number; end: number }): void {
+function checkCoverage(ctx: CommandContext, planning: typeof import('../../planning/orbits.js'), ephem: import('../../planning/orbits.js').Ephemeris, r: { start: number; end: number }): void {
   const cov = ephem.coverage;
   const first = cov[0]!;
   const last = cov.at(-1)!;
@@ -73,7 +94,7 @@ function checkCoverage(ctx: CommandContext, planning: typeof import('../../plann
   }
   const covered = planning.coveredParts(ephem, r);
   const gaps = planning.notWindows(covered, r);
-  for (const g of gaps) ctx.io.err(`idoc: warning: ${ephem.source}: no ephemeris ${planning.isoUtc(g.start)}…${planning.isoUtc(g.end)} (between segments); nothing computed there\n`);
+  for (const g of gaps) ctx.io.err(`idoc: warning: ${ephem.source}: no ephemeris ${planning.isoUtc(g.start)}…${planning.isoUtc(g.end)} (a gap between segments or a coverage hole); nothing computed there\n`);
 }
 
 function addState(orbit: Command, ctx: CommandContext): void {
@@ -119,7 +140,7 @@ function addEvents(orbit: Command, ctx: CommandContext): void {
       checkCoverage(ctx, planning, ephem, r);
       const res = planning.findEvents(ephem, r, {
         stations, altitudesKm: nums(opts.altitude, 'altitude'), latitudesDeg: nums(opts.latitude, 'latitude'),
-        ...(kinds ? { kinds: kinds as import('../../planning/index.js').EventKind[] } : {}),
+        ...(kinds ? { kinds: kinds as import('../../planning/orbits.js').EventKind[] } : {}),
         ...(stepMs !== undefined ? { stepMs } : {}),
       });
       const iso = planning.isoUtc;
@@ -152,7 +173,15 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
       const rows = Math.floor((r.end - r.start) / step) + 1;
       if (rows > 5_000_000) throw new UsageError(`--step ${opts.step} gives ${rows} rows; at most 5 000 000`);
       checkCoverage(ctx, planning, ephem, r);
-      const counter = planning.orbitCounter(ephem, r);
+      // A propagation failure (a decayed TLE) ends the table at the failing sample: rows before it are written,
+      // then the sample is named. Orbit numbers are counted up to the last good sample.
+      let failing = -1;
+      for (let i = 0; i < rows && failing < 0; i++) {
+        const s = ephem.stateAt(r.start + i * step);
+        if (!s.ok && s.reason === 'propagation-error') failing = i;
+      }
+      const good = failing < 0 ? r : { start: r.start, end: r.start + Math.max(0, failing - 1) * step };
+      const counter = failing === 0 ? { orbitAt: () => 0 } : planning.orbitCounter(ephem, good);
       const frames = stations.map(planning.stationFrame);
       const json: unknown[] = [];
       if (!opts.json) ctx.io.out(planning.geometryCsvHeader(stations.map((s) => s.name), ephem.centralBody?.name ?? 'EARTH'));
@@ -162,7 +191,9 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
         const s = ephem.stateAt(t);
         if (!s.ok) {
           if (s.reason === 'outside-coverage') continue; // a gap between segments, already warned about
-          throw new InputError(s.message);
+          if (opts.json) ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
+          else if (chunk) ctx.io.out(chunk);
+          throw new InputError(`${s.message}: geometry sample ${i + 1} of ${rows} (${planning.isoUtc(t)}) failed; ${opts.json ? `${json.length} records` : `${i} rows`} written before it`);
         }
         const rec = planning.geometryRecord(planning.sampleFromState(s.state, sampleOptions), frames);
         if (opts.json) json.push(planning.geometryJson(rec, counter.orbitAt(t)));
@@ -176,8 +207,35 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
     });
 }
 
+function addCheck(orbit: Command, ctx: CommandContext): void {
+  orbit.command('check')
+    .description('Validate ephemeris files (CCSDS OEM KVN/XML/NDM versions 1-3, TLE, JPL SPK): one line per problem; exit 0 all valid, 2 any invalid')
+    .argument('<file...>', 'ephemeris files')
+    .option('--max-gap-steps <n>', 'OEM: a step longer than n times the sampling is a coverage hole, never interpolated across (default 5)')
+    .option('--json', 'print one record per file as a JSON array')
+    .action(async (files: string[], opts: { maxGapSteps?: string; json?: boolean }) => {
+      const maxGapSteps = positive(opts.maxGapSteps, '--max-gap-steps');
+      const { readFile } = await import('node:fs/promises');
+      const { checkEphemerisFile } = await import('../../planning/ephemeris/check.js');
+      const results = [];
+      for (const f of files) results.push(checkEphemerisFile(await readFile(f), f, maxGapSteps !== undefined ? { maxGapSteps } : {}));
+      if (opts.json) ctx.io.out(`${JSON.stringify(results, null, 2)}\n`);
+      else {
+        let text = '';
+        for (const r of results) {
+          if (r.valid) text += `${r.file}: valid: ${r.summary}\n${r.notes.map((n) => `  note: ${n}\n`).join('')}`;
+          else text += r.problems.map((p) => `${p.path}: ${p.message}\n`).join('');
+        }
+        const bad = results.filter((r) => !r.valid).length;
+        ctx.io.out(`${text}${bad ? `${bad} of ${results.length} file(s) invalid` : `${results.length} file(s) valid`}\n`);
+      }
+      if (results.some((r) => !r.valid)) ctx.setExit(2);
+    });
+}
+
 export const registerOrbit: RegisterCommand = (program, ctx) => {
-  const orbit = program.command('orbit').description('Orbit ephemerides (TLE, CCSDS OEM, JPL SPK): state, events and geometry around the Earth, Mars, Jupiter and its moons, the Moon or the Sun');
+  const orbit = program.command('orbit').description('Orbit ephemerides (TLE, CCSDS OEM, JPL SPK): state, events, geometry and file checks, around the Earth, Mars, Jupiter and its moons, the Moon or the Sun');
+  addCheck(orbit, ctx);
   addState(orbit, ctx);
   addEvents(orbit, ctx);
   addGeometry(orbit, ctx);

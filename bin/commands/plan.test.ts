@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -70,7 +70,34 @@ describe('idoc plan', () => {
     expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="idoc plan validate" tests="\d+" failures="6"/);
     expect(xml.match(/<failure /g)).toHaveLength(6);
     expect(xml).toMatch(/<testcase classname="plan.mode" name="MODES command 0 at 2025-01-01T00:30:00.000Z">/);
-    expect((await idoc('validate', ...args, '--json', '--junit', junit)).code).toBe(2);
+    const both = await idoc('validate', ...args, '--json', '--junit', junit);
+    expect(both.code).toBe(1);
+    expect(JSON.parse(both.out).errors).toBe(6);
+    expect(readFileSync(junit, 'utf8')).toBe(xml);
+  });
+
+  it('validate: several plans (a quoted pattern and a plain file) → one JUnit file with a test suite per plan, --json an array', async () => {
+    const junit = path.join(dir, 'all.xml');
+    const pattern = path.join(fx('golden'), '*.plan.json');
+    const golden = readdirSync(fx('golden')).filter((n) => n.endsWith('.plan.json')).sort();
+    const broken = path.join(dir, 'unreadable.plan.json');
+    writeFileSync(broken, '{"formatVersion": 1, "name": "x"}');
+    const r = await idoc('validate', pattern, broken, ...common, '--rules', fx('golden/golden.rules.json'), '--json', '--junit', junit);
+    expect(r.code).toBe(2); // one plan is not a valid plan
+    const reports = JSON.parse(r.out) as { file: string; errors?: number; error?: string }[];
+    expect(reports.map((x) => path.basename(x.file))).toEqual([...golden, 'unreadable.plan.json']);
+    expect(reports.at(-1)!.error).toMatch(/unreadable\.plan\.json: not a valid plan/);
+    expect(r.err).toMatch(/^idoc: .*unreadable\.plan\.json: not a valid plan/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml.match(/<testsuite /g)).toHaveLength(golden.length + 1);
+    for (const g of golden) expect(xml).toContain(`file="${path.join(fx('golden'), g)}"`);
+    expect(xml).toMatch(/<testsuites name="idoc plan validate" tests="\d+" failures="\d+" errors="1" skipped="\d+">/);
+    expect(xml).toContain('<error message=');
+    // Without the unreadable plan: exit 1 (violations), a summary line.
+    const t = await idoc('validate', pattern, ...common, '--rules', fx('golden/golden.rules.json'));
+    expect(t.code).toBe(1);
+    expect(t.out).toMatch(new RegExp(`\n${golden.length} plan\\(s\\): \\d+ clean, \\d+ with errors, 0 unreadable\n$`));
+    expect(await idoc('validate', path.join(dir, 'nothing*.json'), ...common)).toMatchObject({ code: 2, err: `idoc: ${path.join(dir, 'nothing*.json')}: no file matches\n` });
   });
 
   it('export refuses a plan with errors; --force needs --waiver, which is recorded in the file', async () => {
@@ -111,5 +138,27 @@ describe('idoc plan', () => {
     const d = await idoc('validate', fx('golden/geometry.plan.json'), '--tcdb', fx('sim.tcdb.json'), '--rules', fx('golden/golden.rules.json'));
     expect(d.code).toBe(2);
     expect(d.err).toMatch(/need an ephemeris .*give --ephemeris FILE/);
+  });
+});
+
+const DE440S = path.resolve(root, '../shared/orbits/de440s_2025-2030_excerpt.bsp');
+describe.skipIf(!existsSync(DE440S))('idoc plan around Mars (--spk, ../shared/orbits)', () => {
+  const marsOem = path.join(root, 'fixtures/orbits/mars-orbiter.oem');
+  const marsCommon = ['--tcdb', fx('sim.tcdb.json'), '--ephemeris', marsOem];
+  it('generate places the sample requests with a Mars ephemeris once kernels are given, and asks for them otherwise', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'idoc-plan-mars-'));
+    const out = path.join(dir, 'mars.plan.json');
+    const range = ['--from', '2026-03-01T00:00:00Z', '--to', '2026-03-02T00:00:00Z', '--out', out, '--initial-mode', 'OFF'];
+    const bare = await idoc('generate', '--requests', fx('sim.requests.json'), ...marsCommon, ...range);
+    expect(bare.code).toBe(2);
+    expect(bare.err.trim().split('\n')).toHaveLength(1);
+    expect(bare.err).toMatch(/spk/i);
+    const g = await idoc('generate', '--requests', fx('sim.requests.json'), ...marsCommon, '--spk', DE440S, ...range, '--json');
+    expect([0, 1]).toContain(g.code);
+    const placed = JSON.parse(g.out) as { placed: unknown[] };
+    expect(placed.placed.length).toBeGreaterThan(0);
+    const v = await idoc('validate', out, ...marsCommon, '--spk', DE440S, '--rules', fx('sim.rules.json'), '--json');
+    expect(v.err).toBe('');
+    expect([0, 1]).toContain(v.code);
   });
 });

@@ -21,26 +21,24 @@ const DOY = /^(\d{4})-(\d{3})T(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?)Z?$/;
  */
 export function parseEpochMs(text: string): UnixMs | undefined {
   const s = text.trim();
-  let m = CAL.exec(s);
-  let ms: number;
+  // One match, numeric checks (this runs for every state of an OEM and every command of a plan).
+  const m = CAL.exec(s);
   if (m) {
-    const [, y, mo, d, h, mi, sec] = m as unknown as [string, string, string, string, string, string, string];
-    if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return undefined;
-    ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) + Number(sec) * 1000;
-    // Reject 2025-02-30 and the like.
-    if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDate() !== Number(d)) return undefined;
-  } else if ((m = DOY.exec(s))) {
-    const [, y, doy, h, mi, sec] = m as unknown as [string, string, string, string, string, string];
-    if (Number(doy) < 1 || Number(doy) > 366) return undefined;
-    ms = Date.UTC(Number(y), 0, Number(doy), Number(h), Number(mi)) + Number(sec) * 1000;
-  } else {
-    return undefined;
+    const y = +m[1]!, mo = +m[2]!, d = +m[3]!, h = +m[4]!, sec = +m[6]!;
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || sec >= 61) return undefined;
+    return Date.UTC(y, mo - 1, d, h, +m[5]!) + sec * 1000;
   }
-  if (Number(m[0].match(/T(\d{2})/)![1]) > 23) return undefined;
-  const secField = Number(/:(\d{2}(?:\.\d*)?)Z?$/.exec(s)![1]);
-  if (secField >= 61) return undefined;
-  return ms;
+  const n = DOY.exec(s);
+  if (n) {
+    const y = +n[1]!, doy = +n[2]!, h = +n[3]!, sec = +n[5]!;
+    if (doy < 1 || doy > 366 || h > 23 || sec >= 61) return undefined;
+    return Date.UTC(y, 0, doy, h, +n[4]!) + sec * 1000;
+  }
+  return undefined;
 }
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (y: number, mo: number): number => (mo === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[mo - 1]!);
 
 /** Convert a time on `scale` (as ms on its calendar axis) to Unix ms UTC. */
 export function toUtcMs(ms: number, scale: TimeSystem): UnixMs {

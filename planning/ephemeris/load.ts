@@ -10,11 +10,11 @@ import { parseOemXml } from './oem-xml.js';
 import { parseTle, selectObject, tleEphemeris } from './tle.js';
 import type { Ephemeris, EphemerisOptions } from './types.js';
 
-/** Which reader a text needs. */
+/** Which reader a text needs (an XML `<ndm>` combined instantiation is read as an OEM in XML). */
 export function detectEphemerisFormat(text: string): 'oem-kvn' | 'oem-xml' | 'tle' | undefined {
   const head = text.slice(0, 4096).replace(/^\uFEFF/, '');
   if (/^\s*CCSDS_OEM_VERS\s*=/m.test(head)) return 'oem-kvn';
-  if (/<(?:\w+:)?oem[\s>]/.test(head)) return 'oem-xml';
+  if (/<(?:\w+:)?(?:oem|ndm)[\s>]/.test(head)) return 'oem-xml';
   if (/^1 [0-9A-Z ]{5}/m.test(head)) return 'tle';
   return undefined;
 }

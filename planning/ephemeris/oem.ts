@@ -3,6 +3,12 @@
  * its degree, see interpolate.ts), never across segments (formats.md §7.1: a segment boundary may be a
  * manoeuvre) and never beyond a segment's usable span: USEABLE_START/STOP_TIME when given, else
  * START/STOP_TIME, and in any case not beyond its first and last state (no extrapolation).
+ *
+ * Nor across a gap inside a segment: a step between two states much longer than the sampling around it
+ * (more than `maxGapSteps` times both the segment's median step and the shorter neighbouring step; default
+ * {@link DEFAULT_MAX_GAP_STEPS}) is a coverage hole. The segment is split there into runs of states; each run
+ * is interpolated from its own states only, and an instant inside the hole has no state. The neighbour test
+ * keeps variable-step ephemerides (longer steps near apocentre) whole.
  */
 import { InputError } from '../../src/errors.js';
 import { convertState } from '../geometry/frames.js';
@@ -12,7 +18,33 @@ import type { OemMessage, OemSegment } from './oem-segment.js';
 import type { CoverageSpan, Ephemeris, EphemerisOptions, StateResult } from './types.js';
 import { isoUtc } from './epoch.js';
 
-interface Span extends CoverageSpan { readonly seg: OemSegment }
+interface Span extends CoverageSpan {
+  readonly seg: OemSegment;
+  /** The run of states [lo, hi) the span interpolates from. */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Default of {@link EphemerisOptions.maxGapSteps}. */
+export const DEFAULT_MAX_GAP_STEPS = 5;
+
+/**
+ * Coverage holes inside a segment: indices i where the step t[i] → t[i+1] is longer than `maxGapSteps`
+ * times the median step and times the shorter of the neighbouring steps.
+ */
+export function segmentHoles(t: ArrayLike<number>, maxGapSteps = DEFAULT_MAX_GAP_STEPS): number[] {
+  const n = t.length;
+  if (n < 3) return [];
+  const dt = new Float64Array(n - 1);
+  for (let i = 0; i < n - 1; i++) dt[i] = t[i + 1]! - t[i]!;
+  const median = Float64Array.from(dt).sort()[(n - 1) >> 1]!;
+  const holes: number[] = [];
+  for (let i = 0; i < n - 1; i++) {
+    const near = Math.min(i > 0 ? dt[i - 1]! : Infinity, i < n - 2 ? dt[i + 1]! : Infinity);
+    if (dt[i]! > maxGapSteps * median && dt[i]! > maxGapSteps * near) holes.push(i);
+  }
+  return holes;
+}
 
 /** The usable span of a segment (see the module comment). */
 export function segmentSpan(seg: OemSegment): { start: UnixMs; end: UnixMs } {
@@ -23,14 +55,15 @@ export function segmentSpan(seg: OemSegment): { start: UnixMs; end: UnixMs } {
   };
 }
 
-/** Interpolate a segment at `t` (which must lie within its states). */
-export function interpolateSegment(seg: OemSegment, t: UnixMs): StateVector {
+/** Interpolate a segment at `t` (which must lie within its states), from the run of states [lo, hi) only. */
+export function interpolateSegment(seg: OemSegment, t: UnixMs, lo = 0, hi = seg.t.length): StateVector {
   const { method, degree } = seg.metadata.interpolation;
-  const n = seg.t.length;
+  const n = hi - lo;
+  const times = seg.t.subarray(lo, hi);
   // Times relative to the window's first sample, in seconds.
   if (method === 'HERMITE') {
     const count = Math.min(n, Math.max(1, Math.ceil((degree + 1) / 2)));
-    const start = windowStart(seg.t, t, count);
+    const start = lo + windowStart(times, t, count);
     const x0 = seg.t[start]!;
     const xs = new Float64Array(count);
     for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - x0) / 1000;
@@ -42,7 +75,7 @@ export function interpolateSegment(seg: OemSegment, t: UnixMs): StateVector {
     return { t, frame: seg.metadata.frame, r: { x, y, z }, v: { x: vx, y: vy, z: vz } };
   }
   const count = Math.min(n, degree + 1);
-  const start = windowStart(seg.t, t, count);
+  const start = lo + windowStart(times, t, count);
   const x0 = seg.t[start]!;
   const xs = new Float64Array(count);
   for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - x0) / 1000;
@@ -79,8 +112,21 @@ export function oemEphemeris(msg: OemMessage, file: string, options: EphemerisOp
   }
   const frame = segs[0]!.metadata.frame;
   const spans: Span[] = segs
-    .map((seg) => ({ ...segmentSpan(seg), where: `${file}:${seg.line}`, seg }))
-    .filter((s) => s.end >= s.start)
+    .flatMap((seg) => {
+      const span = segmentSpan(seg);
+      const cuts = [-1, ...segmentHoles(seg.t, options.maxGapSteps), seg.t.length - 1];
+      const runs: Span[] = [];
+      for (let k = 0; k + 1 < cuts.length; k++) {
+        const lo = cuts[k]! + 1;
+        const hi = cuts[k + 1]! + 1;
+        if (hi - lo < 2) continue; // a lone state between two holes: nothing to interpolate
+        const start = Math.max(span.start, seg.t[lo]!);
+        const end = Math.min(span.end, seg.t[hi - 1]!);
+        const where = cuts.length > 2 ? `${file}:${seg.lines[lo]}-${seg.lines[hi - 1]}` : `${file}:${seg.line}`;
+        if (end >= start) runs.push({ start, end, where, seg, lo, hi });
+      }
+      return runs;
+    })
     .sort((a, b) => a.start - b.start);
   let last = spans[0];
   const find = (t: UnixMs): Span | undefined => {
@@ -101,9 +147,18 @@ export function oemEphemeris(msg: OemMessage, file: string, options: EphemerisOp
       const s = find(t);
       if (!s) {
         const list = spans.map((c) => `${isoUtc(c.start)}…${isoUtc(c.end)} (${c.where})`).join(', ');
+        const before = spans.filter((c) => c.end < t).at(-1);
+        const after = spans.find((c) => c.start > t);
+        if (before && after && before.seg === after.seg) {
+          const step = (after.seg.t[after.lo]! - before.seg.t[before.hi - 1]!) / 1000;
+          return {
+            ok: false, reason: 'outside-coverage',
+            message: `${file}: ${isoUtc(t)} is in a coverage hole: no states between line ${before.seg.lines[before.hi - 1]} (${isoUtc(before.end)}) and line ${after.seg.lines[after.lo]} (${isoUtc(after.start)}), a ${step} s gap in a segment sampled more finely; not interpolated across`,
+          };
+        }
         return { ok: false, reason: 'outside-coverage', message: `${file}: ${isoUtc(t)} is outside the usable spans: ${list}` };
       }
-      const st = interpolateSegment(s.seg, t);
+      const st = interpolateSegment(s.seg, t, s.lo, s.hi);
       return { ok: true, state: st.frame === frame ? st : convertState(st, frame) };
     },
   };

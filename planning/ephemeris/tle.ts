@@ -9,7 +9,9 @@
  * - An SGP4 failure (decay, eccentricity out of range…) is returned as a value naming the element set's lines.
  */
 import { twoline2satrec, sgp4, type SatRec } from 'satellite.js';
+import { assertText } from '../../src/binary-text.js';
 import { InputError, type Problem } from '../../src/errors.js';
+import { EphemerisInputError, printable } from './oem-segment.js';
 import type { StateVector, UnixMs } from '../geometry/types.js';
 import type { CoverageSpan, Ephemeris, EphemerisOptions, StateResult } from './types.js';
 
@@ -70,11 +72,12 @@ export interface ParseTleOptions {
  * @throws InputError naming `file:line` for each malformed line, bad checksum or unpaired line.
  */
 export function parseTle(text: string, file: string, options: ParseTleOptions = {}): TleRecord[] {
+  assertText(text, file, 'two-line element sets');
   const lines = text.split(/\r?\n/);
   const problems: Problem[] = [];
   const out: TleRecord[] = [];
   let name = '';
-  const fail = (lineNo: number, message: string) => problems.push({ code: 'tle', path: `${file}:${lineNo}`, message });
+  const fail = (lineNo: number, message: string) => problems.push({ code: 'tle', path: `${file}:${lineNo}`, message: printable(message) });
   const clip = (l: string, n: number): string | undefined => {
     const t = l.replace(/\s+$/, '');
     if (t.length === 69) return t;
@@ -130,7 +133,8 @@ export function parseTle(text: string, file: string, options: ParseTleOptions = 
   }
   if (out.length === 0 && problems.length === 0) fail(lines.length, 'no element sets found');
   if (problems.length > 0) {
-    throw new InputError(`${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+    // One line for one problem; every problem listed when several (`located` keeps them all for orbit check).
+    throw new EphemerisInputError(`${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
   }
   return out;
 }

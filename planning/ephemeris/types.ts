@@ -49,4 +49,9 @@ export interface EphemerisOptions {
   readonly anyCenter?: boolean;
   /** TLE only: how far from the nearest element set's epoch states are given, days. Default 30. */
   readonly tleMaxAgeDays?: number;
+  /**
+   * OEM only: a step between states longer than this many times the sampling (the segment's median step and
+   * the shorter neighbouring step) is a coverage hole, never interpolated across. Default 5.
+   */
+  readonly maxGapSteps?: number;
 }

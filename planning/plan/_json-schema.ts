@@ -1,56 +1,53 @@
 /**
  * @module Reading the planning JSON files (plans, requests, rules) against their schemas in `schemas/`
- * (internal). The schema files ship with the package; they are found by walking up from this module, which
- * works from the sources and from `dist/`. One ajv instance holds all three schemas, so a plan can refer to
- * the constraint definition of the requests schema.
+ * (internal). The validators are precompiled (`_validators.generated.ts`, see src/ajv-standalone.ts), so no
+ * schema is compiled when a command starts; a schema given as data without a generated validator (a rule
+ * module's options, in tests) is compiled by ajv, loaded only then, with the three planning schemas beside it
+ * (a plan refers to the constraint definition of the requests schema). The schema files ship with the
+ * package; they are found by walking up from this module, from the sources and from `dist/`.
  */
 import { readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv';
 import { schemaFile } from '../../src/schema-file.js';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { compileSchema } from '../../src/ajv-standalone.js';
 import { InputError } from '../../src/errors.js';
+import * as generated from './_validators.generated.js';
+import { PLANNING_SCHEMAS, ruleOptionsExport, schemaExport, type PlanningSchema } from './_schema-names.js';
 import { parseJsonText } from '../../src/config/json-text.js';
 import { ajvProblemsAt } from '../../src/ajv-problems.js';
 
-/** The planning schemas, by file name. */
-export const PLANNING_SCHEMAS = ['requests.schema.json', 'rules.schema.json', 'plan.schema.json'] as const;
-export type PlanningSchema = (typeof PLANNING_SCHEMAS)[number];
+export { PLANNING_SCHEMAS, type PlanningSchema };
+const GENERATED = generated as unknown as Readonly<Record<string, ValidateFunction | undefined>>;
 
 /** Absolute path of `schemas/<name>`. Throws Error when the package is incomplete. */
 export function planningSchemaPath(name: string): string {
   return schemaFile(name);
 }
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
-function instance(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    for (const name of PLANNING_SCHEMAS) ajv.addSchema(JSON.parse(readFileSync(planningSchemaPath(name), 'utf8')) as object, name);
-  }
-  return ajv;
-}
-
-/** The validator of one planning schema, compiled once. */
+/** The validator of one planning schema (precompiled). */
 export function planningValidator(name: PlanningSchema): ValidateFunction {
-  let v = compiled.get(name);
-  if (!v) {
-    v = instance().getSchema(name);
-    if (!v) throw new Error(`schema ${name} did not compile`);
-    compiled.set(name, v);
-  }
+  const v = GENERATED[schemaExport(name)];
+  if (!v) throw new Error(`no generated validator for ${name} (npm run validators)`);
   return v;
 }
 
-/** A validator for a schema given as data (a rule module's options), compiled once per object. */
+let planningSchemas: Record<string, object> | undefined;
+
+/** A validator for a schema given as data, compiled once per object (ajv loaded only here). */
 const bySchema = new WeakMap<object, ValidateFunction>();
 export function validatorOf(schema: object): ValidateFunction {
   let v = bySchema.get(schema);
   if (!v) {
-    v = instance().compile(schema);
+    planningSchemas ??= Object.fromEntries(PLANNING_SCHEMAS.map((n) => [n, JSON.parse(readFileSync(planningSchemaPath(n), 'utf8')) as object]));
+    v = compileSchema(schema, planningSchemas);
     bySchema.set(schema, v);
   }
   return v;
+}
+
+/** The options validator of a rule kind: the generated one, else `schema` compiled. */
+export function ruleOptionsValidator(kind: string, schema: object): ValidateFunction {
+  return GENERATED[ruleOptionsExport(kind)] ?? validatorOf(schema);
 }
 
 /** ajv errors as problems located by JSON pointer: `file#/pointer`. `prefix` is prepended to each pointer. */

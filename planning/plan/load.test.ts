@@ -90,3 +90,13 @@ describe('parseRequests() and parseRules(): bad input', () => {
     expect(parseRules(readFileSync(path.join(root, 'fixtures/planning/sim.rules.json'), 'utf8'), 'sim.rules.json').rules.length).toBe(10);
   });
 });
+
+describe('precompiled schema validators', () => {
+  it('the generated planning and tcdb validator modules are up to date with schemas/ and the rule option schemas (npm run validators)', async () => {
+    const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+    const { planningValidatorsCode } = await import('./_validators-generate.js');
+    const { tcdbValidatorCode } = await import('../../telecommand/database/_validator-generate.js');
+    expect(readFileSync(here('./_validators.generated.ts'), 'utf8')).toBe(planningValidatorsCode());
+    expect(readFileSync(here('../../telecommand/database/_validator.generated.ts'), 'utf8')).toBe(tcdbValidatorCode());
+  });
+});

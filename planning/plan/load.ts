@@ -9,7 +9,7 @@ import { InputError, type Problem } from '../../src/errors.js';
 import { parseUtcInstant } from '../ephemeris/epoch.js';
 import { checkConstraints, parseStations } from '../requests/load.js';
 import { readChecked } from './_json-schema.js';
-import type { Plan, PlanCommand, PlanJson } from './types.js';
+import { itlFieldsOf, type Plan, type PlanCommand, type PlanJson } from './types.js';
 
 /** Instrument name when a plan gives none (the sample instrument). */
 export const DEFAULT_INSTRUMENT = 'SIM';
@@ -45,6 +45,7 @@ export function planFromJson(data: PlanJson, fileName: string): Plan {
       ...(c.request !== undefined ? { request: c.request } : {}),
       ...(c.constraints !== undefined ? { constraints: c.constraints } : {}),
       ...(c.comment !== undefined ? { comment: c.comment } : {}),
+      ...itlFieldsOf(c),
     };
   });
   if (problems.length) throw new InputError(`${fileName}: not a valid plan (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);

@@ -15,6 +15,31 @@ export interface PlanCommandJson {
   readonly request?: string;
   readonly constraints?: GeometryConstraints;
   readonly comment?: string;
+  readonly experiment?: string;
+  readonly mode?: string;
+  readonly powerProfile?: readonly ProfilePoint[];
+  readonly dataRateProfile?: readonly ProfilePoint[];
+}
+
+/** A point of an ITL resource profile (`schemas/plan.schema.json#/definitions/profile`). */
+export interface ProfilePoint {
+  readonly offset: string;
+  readonly offsetUnit?: string;
+  readonly value: number;
+  readonly unit?: string;
+}
+
+/** The ITL-entry fields a command may carry through import and export. */
+export type ItlFields = Pick<PlanCommandJson, 'experiment' | 'mode' | 'powerProfile' | 'dataRateProfile'>;
+
+/** Copy the ITL-entry fields that are present. */
+export function itlFieldsOf(c: ItlFields): ItlFields {
+  return {
+    ...(c.experiment !== undefined ? { experiment: c.experiment } : {}),
+    ...(c.mode !== undefined ? { mode: c.mode } : {}),
+    ...(c.powerProfile !== undefined ? { powerProfile: c.powerProfile } : {}),
+    ...(c.dataRateProfile !== undefined ? { dataRateProfile: c.dataRateProfile } : {}),
+  };
 }
 
 /** A request generation could not place. */
@@ -49,6 +74,10 @@ export interface PlanCommand {
   readonly request?: string;
   readonly constraints?: GeometryConstraints;
   readonly comment?: string;
+  readonly experiment?: string;
+  readonly mode?: string;
+  readonly powerProfile?: readonly ProfilePoint[];
+  readonly dataRateProfile?: readonly ProfilePoint[];
 }
 
 /** A plan read and checked (times parsed, stations parsed); commands keep their file order. */

@@ -7,9 +7,12 @@ import { createHash } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isoUtc } from '../ephemeris/epoch.js';
-import type { Plan, PlanCommandJson, PlanJson } from './types.js';
+import { itlFieldsOf, type Plan, type PlanCommandJson, type PlanJson } from './types.js';
 
-/** The plan as file data (inverse of `planFromJson` up to formatting). */
+/**
+ * The plan as file data (inverse of `planFromJson` up to formatting). `schema` is the `$schema` written:
+ * callers writing a file pass the path of the package's schema relative to that file, so it resolves.
+ */
 export function planToJson(plan: Plan, schema = '../../schemas/plan.schema.json'): PlanJson {
   return {
     $schema: schema,
@@ -27,14 +30,15 @@ export function planToJson(plan: Plan, schema = '../../schemas/plan.schema.json'
       ...(c.request !== undefined ? { request: c.request } : {}),
       ...(c.constraints !== undefined ? { constraints: c.constraints } : {}),
       ...(c.comment !== undefined ? { comment: c.comment } : {}),
+      ...itlFieldsOf(c),
     })),
     ...(plan.unplaced.length ? { unplaced: plan.unplaced } : {}),
   };
 }
 
-/** JSON text of a plan, one command per line (diff-friendly). */
-export function planText(plan: Plan | PlanJson): string {
-  const json = 'file' in plan ? planToJson(plan) : plan;
+/** JSON text of a plan, one command per line (diff-friendly); `schema` as in {@link planToJson}. */
+export function planText(plan: Plan | PlanJson, schema?: string): string {
+  const json = 'file' in plan ? planToJson(plan, schema) : schema !== undefined ? { ...plan, $schema: schema } : plan;
   const { commands, unplaced, ...head } = json;
   const lines = JSON.stringify(head, null, 2).replace(/\n}$/, '');
   const cmd = commands.map((c) => `    ${JSON.stringify(c)}`).join(',\n');

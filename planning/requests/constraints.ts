@@ -194,17 +194,20 @@ export function constraintWindows(geo: PlanGeometry, c: GeometryConstraints | un
  * What does not hold at `t`: one sentence per failing constraint, with the actual state where it helps
  * (e.g. `requires sunlit, but the spacecraft is in the penumbra`). Empty when all hold.
  */
-export function constraintFailures(geo: PlanGeometry, c: GeometryConstraints | undefined, t: UnixMs): string[] {
-  const failing = constraintParts(geo, c).filter((p) => !inWindows(p.windows, t));
+export function constraintFailures(geo: PlanGeometry, c: GeometryConstraints | undefined, t: UnixMs, parts = constraintParts(geo, c)): string[] {
+  const failing = parts.filter((p) => !inWindows(p.windows, t));
   if (!failing.length) return [];
   if (!inWindows(geo.covered, t)) return [`no ephemeris at ${isoUtc(t)}: the constraints cannot be checked`];
-  const s = sampleAt(geo.ephemeris, t);
-  const geod = 'ok' in s ? undefined : s.geodetic;
+  // The state is needed only to say what the altitude, latitude or longitude actually was.
+  let geod: ReturnType<typeof sampleGeodetic> | null = null;
+  const geodetic = () => (geod === null ? (geod = sampleGeodetic(geo, t)) : geod);
   return failing.map((p) => {
+    const needs = /^(altitude|latitude|longitude)/.test(p.label);
+    const g = needs ? geodetic() : undefined;
     let actual = '';
-    if (geod && /^altitude/.test(p.label)) actual = `, but the altitude is ${geod.altKm.toFixed(1)} km`;
-    else if (geod && /^latitude/.test(p.label)) actual = `, but the latitude is ${geod.latDeg.toFixed(2)}°`;
-    else if (geod && /^longitude/.test(p.label)) actual = `, but the longitude is ${geod.lonDeg.toFixed(2)}°`;
+    if (g && /^altitude/.test(p.label)) actual = `, but the altitude is ${g.altKm.toFixed(1)} km`;
+    else if (g && /^latitude/.test(p.label)) actual = `, but the latitude is ${g.latDeg.toFixed(2)}°`;
+    else if (g && /^longitude/.test(p.label)) actual = `, but the longitude is ${g.lonDeg.toFixed(2)}°`;
     else if (p.label === 'sunlit') actual = inWindows(geo.windows('sunlit'), t) ? '' : ', but the spacecraft is in eclipse (penumbra or umbra)';
     else if (p.label.startsWith('orbit')) actual = `, but it is orbit ${geo.orbitAt(t)}`;
     else if (p.label.startsWith('visible')) actual = ', but no such station sees the spacecraft';
@@ -213,6 +216,12 @@ export function constraintFailures(geo: PlanGeometry, c: GeometryConstraints | u
     else if (p.label.includes('sub-satellite')) actual = `, but it is ${p.label.startsWith('day') ? 'night' : 'day'} there`;
     return `requires ${p.label}${actual}`;
   });
+}
+
+/** The geodetic position at `t`, or undefined when there is no state. */
+function sampleGeodetic(geo: PlanGeometry, t: UnixMs) {
+  const s = sampleAt(geo.ephemeris, t);
+  return 'ok' in s ? undefined : s.geodetic;
 }
 
 export { coveredParts };

@@ -1,7 +1,7 @@
 /**
  * @module Renderings of a validation report: an aligned text table for people, JSON for programs, and JUnit
- * XML for CI servers (Jenkins, GitLab): one test suite per plan, one test case per rule that passed and one
- * failing test case per violation (named by rule, command index and time), so each shows up on its own.
+ * XML for CI servers (Jenkins, GitLab): one test suite per plan (several plans, one file), one test case per
+ * rule that passed and one failing test case per violation (named by rule, command index and time), so each shows up on its own.
  */
 import type { ValidationReport } from './validate.js';
 
@@ -26,8 +26,15 @@ const xml = (s: string): string =>
     // XML 1.0 forbids most control characters even as references.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '?');
 
-/** The report as JUnit XML (the Ant/Jenkins schema most CI servers read). */
-export function reportJunit(r: ValidationReport): string {
+/** A plan that could not be validated (unreadable, not a valid plan): its own test suite with one error. */
+export interface UnreadablePlan {
+  readonly file: string;
+  readonly message: string;
+  readonly problems: readonly { readonly path: string; readonly message: string }[];
+}
+
+/** The test cases of one report. */
+function junitCases(r: ValidationReport): string[] {
   const cases: string[] = [];
   for (const rule of r.rules) {
     const vs = r.violations.filter((v) => v.rule === rule.id);
@@ -42,14 +49,39 @@ export function reportJunit(r: ValidationReport): string {
       cases.push(`    <testcase classname="plan.${xml(rule.kind)}" name="${xml(name)}">\n      <${tag} message="${xml(v.message)}" type="${xml(v.messageId)}">${xml(body)}</${tag}>\n    </testcase>`);
     }
   }
-  const tests = cases.length;
-  const skipped = r.warnings;
+  return cases;
+}
+
+/**
+ * Reports as JUnit XML (the Ant/Jenkins schema most CI servers read): one `<testsuite>` per plan, in the
+ * order given; a plan that could not be read is a suite with one `<error>` test case.
+ */
+export function reportJunit(reports: ValidationReport | readonly ValidationReport[], unreadable: readonly UnreadablePlan[] = []): string {
+  const list = Array.isArray(reports) ? (reports as readonly ValidationReport[]) : [reports as ValidationReport];
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let skipped = 0;
+  for (const r of list) {
+    const cases = junitCases(r);
+    tests += cases.length;
+    failures += r.errors;
+    skipped += r.warnings;
+    suites.push(`  <testsuite name="${xml(r.plan)}" file="${xml(r.file)}" tests="${cases.length}" failures="${r.errors}" errors="0" skipped="${r.warnings}">`, ...cases, '  </testsuite>');
+  }
+  for (const u of unreadable) {
+    tests += 1;
+    const body = [u.message, ...u.problems.map((p) => `${p.path}: ${p.message}`)].join('\n');
+    suites.push(
+      `  <testsuite name="${xml(u.file)}" file="${xml(u.file)}" tests="1" failures="0" errors="1" skipped="0">`,
+      `    <testcase classname="plan.load" name="${xml(u.file)}">\n      <error message="${xml(u.message)}" type="input">${xml(body)}</error>\n    </testcase>`,
+      '  </testsuite>',
+    );
+  }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="idoc plan validate" tests="${tests}" failures="${r.errors}" errors="0" skipped="${skipped}">`,
-    `  <testsuite name="${xml(r.plan)}" file="${xml(r.file)}" tests="${tests}" failures="${r.errors}" errors="0" skipped="${skipped}">`,
-    ...cases,
-    '  </testsuite>',
+    `<testsuites name="idoc plan validate" tests="${tests}" failures="${failures}" errors="${unreadable.length}" skipped="${skipped}">`,
+    ...suites,
     '</testsuites>',
     '',
   ].join('\n');

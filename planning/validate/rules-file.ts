@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError, type Problem } from '../../src/errors.js';
 import type { Station } from '../geometry/station.js';
-import { ajvProblems, readChecked, validatorOf } from '../plan/_json-schema.js';
+import { ajvProblems, readChecked, ruleOptionsValidator } from '../plan/_json-schema.js';
 import { parseStations } from '../requests/load.js';
 import { RULE_MODULES, ruleModule } from './rules/index.js';
 import type { RuleModule } from './rule.js';
@@ -60,7 +60,7 @@ export function ruleSetFromJson(data: RulesJson, fileName: string): RuleSet {
       return;
     }
     const options = r.options ?? {};
-    const validate = validatorOf(module.optionsSchema);
+    const validate = ruleOptionsValidator(module.kind, module.optionsSchema);
     if (!validate(options)) {
       problems.push(...ajvProblems(validate.errors, fileName, `${base}/options`).map((p) => ({ ...p, message: `${r.kind}: ${p.message}` })));
       return;

@@ -65,11 +65,17 @@ function defaultValue(c: TcCommand, name: string): JsonValue | undefined {
 /** Resolve commands: database entry and values (given, then defaults). */
 export function resolveCommands(plan: Plan, db: TcDatabase): ResolvedCommand[] {
   const byName = new Map(db.commands.map((c) => [c.name, c]));
+  // Defaults once per command definition (encoding them is not free), not once per plan command.
+  const defaults = new Map<TcCommand, Record<string, JsonValue>>();
   return plan.commands.map((c) => {
     const def = byName.get(c.command);
-    const values: Record<string, JsonValue> = {};
-    if (def) for (const p of def.parameters) { const d = defaultValue(def, p.name); if (d !== undefined) values[p.name] = d; }
-    Object.assign(values, c.parameters);
+    let d = def ? defaults.get(def) : undefined;
+    if (def && !d) {
+      d = {};
+      for (const p of def.parameters) { const v = defaultValue(def, p.name); if (v !== undefined) d[p.name] = v; }
+      defaults.set(def, d);
+    }
+    const values: Record<string, JsonValue> = { ...d, ...c.parameters };
     return { ...c, def, values };
   });
 }
@@ -94,7 +100,14 @@ export function validatePlan(input: ValidateInput): ValidationReport {
   const names = stations.map((s) => s.name);
   const atoms = new Set<string>();
   for (const r of rules.rules) for (const a of r.module.atoms?.(r.options as never, { plan, stations: names }) ?? []) atoms.add(a);
-  for (const c of plan.commands) for (const a of atomsOf(c.constraints, stations)) atoms.add(a);
+  const seen = new Set<string>();
+  for (const c of plan.commands) {
+    if (!c.constraints) continue;
+    const key = JSON.stringify(c.constraints);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const a of atomsOf(c.constraints, stations)) atoms.add(a);
+  }
   let geometry: PlanGeometry | undefined;
   if (atoms.size > 0 || input.ephemeris) {
     if (!input.ephemeris) {

@@ -1,11 +1,12 @@
 /**
- * @module Locating and compiling `schemas/tcdb.schema.json` (internal). The schema file ships in the package
- * (`files: ["schemas"]`); it is found by walking up from this module, which works from the sources and from
- * `dist/`.
+ * @module Locating `schemas/tcdb.schema.json` and its validator (internal). The validator is precompiled
+ * (`_validator.generated.ts`, see src/ajv-standalone.ts): loading a database compiles no schema. The schema
+ * file ships in the package (`files: ["schemas"]`); it is found by walking up from this module, which works
+ * from the sources and from `dist/`.
  */
-import { readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv';
 import { schemaFile } from '../../src/schema-file.js';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { tcdb } from './_validator.generated.js';
 
 
 /** Absolute path of the telecommand database schema. Throws Error when the package is incomplete. */
@@ -13,13 +14,7 @@ export function tcdbSchemaPath(): string {
   return schemaFile('tcdb.schema.json');
 }
 
-let compiled: ValidateFunction | undefined;
-
-/** The compiled validator (all errors reported), built once. */
+/** The validator (all errors reported). */
 export function tcdbValidator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(tcdbSchemaPath(), 'utf8')) as object;
-    compiled = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
-  }
-  return compiled;
+  return tcdb as unknown as ValidateFunction;
 }

@@ -24,7 +24,11 @@ describe('ITL (formats.md §6.2)', () => {
     expect(itlTime(Date.parse('2025-12-31T23:59:59.250Z'))).toBe('31-Dec-2025_23:59:59.250');
     expect(parseItlTime('21-Jan-2014_06:05:09')).toBe(Date.parse('2014-01-21T06:05:09Z'));
     expect(parseItlTime('30-Feb-2014_06:05:09')).toBeUndefined();
-    expect(parseItlTime('2014-01-21T06:05:09')).toBeUndefined();
+    expect(parseItlTime('2014-01-21T06:05:09')).toBe(Date.parse('2014-01-21T06:05:09Z'));
+    expect(parseItlTime('2014-01-21T06:05:09.125Z')).toBe(Date.parse('2014-01-21T06:05:09.125Z'));
+    expect(parseItlTime('2014-021T06:05:09Z')).toBe(Date.parse('2014-01-21T06:05:09Z'));
+    expect(parseItlTime('2014-02-30T06:05:09Z')).toBeUndefined();
+    expect(parseItlTime('2014-01-21 06:05:09')).toBeUndefined();
   });
 
   it('formatItl() writes headers, metadata comments, units and continuation lines', () => {
@@ -43,7 +47,7 @@ describe('ITL (formats.md §6.2)', () => {
     expect(back.header).toMatchObject({ Version: '1' });
   });
 
-  it('reads EPS relative entries through an EVF, MAJIS OBS blocks, profiles and comments', () => {
+  it('reads EPS relative entries through an EVF, MAJIS OBS blocks, profiles and comments; entries come out in time order', () => {
     const evf = parseEvf('Start_time: 01-Jan-2025_00:00:00\n01-Jan-2025_01:00:00  MD_OBS1_SO  (COUNT = 1)\n01-Jan-2025_03:00:00  MD_OBS1_SO  (COUNT = 2)\n', 'e.evf');
     const text = [
       'Version: 00001', 'Source_file: other.itl', '# a comment',
@@ -56,8 +60,8 @@ describe('ITL (formats.md §6.2)', () => {
     const { timeline: tl, header } = parseItl(text, 'r.itl', { evf });
     expect(header).toEqual({ Version: '00001' });
     expect(tl.commands).toEqual([
+      { t: Date.parse('2024-12-31T00:59:30Z'), command: 'SIM_HTR_SET', parameters: { SETPOINT: 25 }, powerProfile: [{ offset: '00:00:00', value: 5, unit: 'W' }, { offset: '00:01:00', value: 0, unit: 'W' }] },
       { t: Date.parse('2025-01-01T03:10:00Z'), command: 'SIM_PING', parameters: {}, mode: 'SCIENCE' },
-      { t: Date.parse('2024-12-31T00:59:30Z'), command: 'SIM_HTR_SET', parameters: { SETPOINT: 25 } },
       { t: Date.parse('2025-01-01T04:00:10Z'), command: 'SIM_PING', parameters: {}, request: 'DARK_01' },
     ]);
   });
@@ -69,9 +73,64 @@ describe('ITL (formats.md §6.2)', () => {
       throw new Error('no error');
     } catch (e) {
       expect(e).toBeInstanceOf(InputError);
-      expect((e as InputError).problems.map((p) => p.path)).toEqual(['bad.itl:2', 'bad.itl:3', 'bad.itl:4', 'bad.itl:5', 'bad.itl: Start_time']);
-      expect((e as InputError).problems[2]!.message).toMatch(/EVT \(COUNT = 1\) is not in the event file \(none given: use --evf FILE\)/);
+      expect((e as InputError).problems.map((p) => p.path)).toEqual(['bad.itl:1', 'bad.itl:2', 'bad.itl:3', 'bad.itl:4', 'bad.itl:5']);
+      expect((e as InputError).problems[3]!.message).toMatch(/EVT \(COUNT = 1\) is not in the event file \(none given: use --evf FILE\)/);
     }
     expect(() => parseEvf('01-Jan-2025_01:00:00 LABEL\n', 'e.evf')).toThrow(/e\.evf:1: expected/);
+  });
+});
+
+describe('ITL as JUICE/MAJIS planners and OSVE write it', () => {
+  const files: Record<string, string> = {
+    'top.itl': 'Start_time: 2032-07-04T00:00:00Z\nEnd_time: 2032-07-05T00:00:00Z\nInclude_file: "sub/a.itl"\n',
+    'sub/a.itl': '2032-07-04T01:00:00Z  MAJIS  STANDBY\nInclude_file: "b.itl"\n',
+    'sub/b.itl': '04-Jul-2032_00:30:00  JANUS  *  JANUS_IMAGE  ( FILTER=RED \\\n   EXPOSURE=12.5 [ms] )\n',
+  };
+  const include = (name: string, from: string) => {
+    const file = path.posix.join(path.posix.dirname(from), name);
+    const text = files[file];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${file}'`), { code: 'ENOENT' });
+    return { text, file };
+  };
+
+  it('follows nested includes relative to the including file, sorts entries by time and keeps each entry\'s experiment', () => {
+    const r = parseItl(files['top.itl']!, 'top.itl', { include });
+    expect(r.files).toEqual(['top.itl', 'sub/a.itl', 'sub/b.itl']);
+    expect(r.timeline.instrument).toBe('JANUS'); // the experiment of the first entry in time
+    expect(r.timeline.validity).toEqual({ start: Date.parse('2032-07-04T00:00:00Z'), end: Date.parse('2032-07-05T00:00:00Z') });
+    expect(r.timeline.commands).toEqual([
+      { t: Date.parse('2032-07-04T00:30:00Z'), command: 'JANUS_IMAGE', parameters: { FILTER: 'RED', EXPOSURE: 12.5 } },
+      { t: Date.parse('2032-07-04T01:00:00Z'), command: 'MAJIS_MODE', parameters: { MODE: 'STANDBY' }, mode: 'STANDBY', experiment: 'MAJIS' },
+    ]);
+    // Exported under each entry's own experiment, the mode switch as a mode-only entry.
+    const text = formatItl(r.timeline, undefined, { createdUnixMs: 0 });
+    expect(text).toContain('04-Jul-2032_00:30:00  JANUS  *  JANUS_IMAGE  ( FILTER=RED \\\n');
+    expect(text).toContain('04-Jul-2032_01:00:00  MAJIS  STANDBY\n');
+    expect(parseItl(text, 'top.itl').timeline).toEqual(r.timeline);
+  });
+
+  it('a missing include, an include without a reader and an event missing from an ISO-8601 EVF are named with their line', () => {
+    expect(() => parseItl('Include_file: "nope.itl"\n2032-07-04T01:00:00Z MAJIS OFF\n', 'top.itl', { include })).toThrow(/^top\.itl:1: Include_file "nope\.itl": ENOENT no such file/);
+    expect(() => parseItl('Include_file: "x.itl"\n', 'top.itl')).toThrow('top.itl:1: Include_file "x.itl": includes are not read here');
+    const evf = parseEvf('2032-07-04T09:12:30Z  PERIJOVE  (COUNT = 1)\n', 'e.evf');
+    expect(parseItl('PERIJOVE (COUNT = 1) +00:00:30  MAJIS  *  MAJIS_DARK\n', 'r.itl', { evf }).timeline.commands[0]!.t).toBe(Date.parse('2032-07-04T09:13:00Z'));
+    expect(() => parseItl('PERIJOVE (COUNT = 2) +00:00:30  MAJIS  *  MAJIS_DARK\n', 'r.itl', { evf })).toThrow('r.itl:1: event PERIJOVE (COUNT = 2) is not in the event file');
+  });
+
+  it('profiles: malformed points are errors; numeric offsets keep their unit and convert to seconds', async () => {
+    const { profileOffsetS } = await import('./itl.js');
+    expect(() => parseItl('2032-07-04T01:00:00Z MAJIS * X ( POWER_PROFILE = 00:00:00 )\n', 'p.itl')).toThrow('p.itl:1: POWER_PROFILE: profile offset 00:00:00 has no numeric value');
+    expect(profileOffsetS({ offset: '300', offsetUnit: 'sec', value: 1 })).toBe(300);
+    expect(profileOffsetS({ offset: '-1_00:00:30', value: 1 })).toBe(-86430);
+    expect(profileOffsetS({ offset: '2', offsetUnit: 'min', value: 1 })).toBe(120);
+  });
+});
+
+describe('binary content instead of a timeline', () => {
+  it('an ITL, EVF or EDF holding NUL or non-UTF-8 bytes is refused in one line naming the file and line', async () => {
+    const { parseEdf } = await import('../database/edf.js');
+    expect(() => parseItl('Version: 1\n\u0000\u0000junk', 'x.itl')).toThrow(/^x\.itl:2: not a text file \(binary content at character 11\): expected an EPS\/MAPPS ITL timeline$/);
+    expect(() => parseEvf('\ufffd\ufffd', 'x.evf')).toThrow('x.evf:1: not a text file (binary content at character 0): expected an EVF event file');
+    expect(() => parseEdf('Experiment: X\n\u0000', 'x.edf')).toThrow('x.edf:2: not a text file (binary content at character 14): expected an EPS experiment description file (EDF)');
   });
 });

@@ -13,13 +13,23 @@
  *   21-Jan-2014_06:00:40  SIM  *  SIM_HV_ON  ( VOLTAGE=1200 [V] \
  *                                              RAMP=10 [V/s] )
  *
- * One absolute-time entry per command: time `dd-Mon-yyyy_hh:mm:ss[.mmm]` UTC, instrument, mode (`*` = any),
- * command, parameters `NAME=value [unit]` with `\` line continuation. Labels and numbers are written bare,
- * other text quoted, so types survive a round trip. Read: the same, plus `Key: Value` headers (unknown keys
- * kept), relative entries `LABEL [(COUNT = n)] [+|-][ddd_]hh:mm:ss` resolved through an EVF event file,
- * MAJIS `OBS_START`/`OBS_END` blocks (their name becomes the commands' request), and `POWER_PROFILE` /
- * `DATA_RATE_PROFILE` keywords (skipped).
+ * One absolute-time entry per command: time `dd-Mon-yyyy_hh:mm:ss[.mmm]` UTC, experiment (each entry's own:
+ * a timeline may hold several), mode (`*` = any), command, parameters `NAME=value [unit]` with `\` line
+ * continuation, then the entry's `POWER_PROFILE` / `DATA_RATE_PROFILE` as read. Labels and numbers are
+ * written bare, other text quoted, so types survive a round trip.
+ *
+ * Read, as JUICE/MAJIS planners and OSVE write them: the same; times `dd-Mon-yyyy_hh:mm:ss[.fff]` or ISO-8601
+ * (`2032-07-04T12:00:00[.fff][Z]`, also day-of-year `2032-186T12:00:00`) in entries, headers and EVFs;
+ * `Key: Value` headers (unknown keys kept; `Start_time`/`End_time` give the validity); `Include_file:
+ * "path"` (relative to the including file; nested; a cycle is refused), read through a callback so this
+ * module stays free of file I/O; relative entries `LABEL [(COUNT = n)] [+|-][ddd_]hh:mm:ss` resolved through
+ * an EVF event file; MAJIS `OBS_START`/`OBS_END` blocks (their name becomes the commands' request); mode-only
+ * entries `<time> <EXP> <MODE>` (a mode switch without an action) become the command `<EXP>_MODE` with
+ * parameter `MODE` (what `plan import-edf` defines), written back as a mode-only entry; `POWER_PROFILE` and
+ * `DATA_RATE_PROFILE` as lists of `<offset> [unit] <value> [unit]` points (offset `[+|-][ddd_]hh:mm:ss` or
+ * a number with a unit such as `[sec]`), kept as written. An import that finds no command is an error.
  */
+import { assertText } from '../../src/binary-text.js';
 import { InputError, type Problem } from '../../src/errors.js';
 import type { JsonValue, TcDatabase } from '../database/types.js';
 
@@ -34,6 +44,33 @@ export interface TimelineCommand {
   readonly constraints?: object;
   /** Instrument mode the entry states (`*` or absent = any). */
   readonly mode?: string;
+  /** The entry's experiment when it is not the timeline's `instrument`. */
+  readonly experiment?: string;
+  /** POWER_PROFILE of the entry, as read. */
+  readonly powerProfile?: readonly ProfilePoint[];
+  /** DATA_RATE_PROFILE of the entry, as read. */
+  readonly dataRateProfile?: readonly ProfilePoint[];
+}
+
+/** One point of an ITL resource profile: at `offset` from the entry's time, the resource is `value`. */
+export interface ProfilePoint {
+  /** Offset as written: `[+|-][ddd_]hh:mm:ss[.fff]`, or a number whose unit is `offsetUnit`. */
+  readonly offset: string;
+  readonly offsetUnit?: string;
+  readonly value: number;
+  /** Unit of the value as written (`W`, `Watts`, `kbits/sec`…). */
+  readonly unit?: string;
+}
+
+/** Offset of a profile point, seconds (units s, sec, min, h; a duration text otherwise). */
+export function profileOffsetS(p: ProfilePoint): number | undefined {
+  const d = /^([+-]?)(?:(\d+)_)?(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(p.offset);
+  if (d) return (d[1] === '-' ? -1 : 1) * ((Number(d[2] ?? 0) * 24 + Number(d[3])) * 3600 + Number(d[4]) * 60 + Number(d[5]));
+  const n = Number(p.offset);
+  if (!Number.isFinite(n)) return undefined;
+  const u = (p.offsetUnit ?? 's').toLowerCase();
+  const scale = /^(s|sec|secs|second|seconds)$/.test(u) ? 1 : /^(min|mins|minute|minutes)$/.test(u) ? 60 : /^(h|hr|hour|hours)$/.test(u) ? 3600 : undefined;
+  return scale === undefined ? undefined : n * scale;
 }
 
 /** A timeline: what every uplink export reads and the ITL import produces. */
@@ -64,8 +101,22 @@ export function itlTime(t: number): string {
   return `${p2(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()}_${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}${ms ? `.${String(ms).padStart(3, '0')}` : ''}`;
 }
 
-/** Read `dd-Mon-yyyy_hh:mm:ss[.fff]`; undefined when malformed. */
+/** Read `dd-Mon-yyyy_hh:mm:ss[.fff]` or ISO-8601 UTC (calendar or day-of-year, optional Z); undefined when malformed. */
 export function parseItlTime(text: string): number | undefined {
+  const iso = /^(\d{4})-(?:(\d{2})-(\d{2})|(\d{3}))T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$/.exec(text);
+  if (iso) {
+    const [y, h, mi, sec] = [Number(iso[1]), Number(iso[5]), Number(iso[6]), Number(iso[7])];
+    if (h > 23 || mi > 59 || sec > 60) return undefined;
+    const frac = iso[8] ? Math.round(Number(`0.${iso[8]}`) * 1000) : 0;
+    if (iso[4] !== undefined) {
+      const doy = Number(iso[4]);
+      if (doy < 1 || doy > 366 || new Date(Date.UTC(y, 0, doy)).getUTCFullYear() !== y) return undefined;
+      return Date.UTC(y, 0, doy, h, mi, sec) + frac;
+    }
+    const [mo, d] = [Number(iso[2]), Number(iso[3])];
+    if (mo < 1 || mo > 12 || d < 1 || new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return undefined;
+    return Date.UTC(y, mo - 1, d, h, mi, sec) + frac;
+  }
   const m = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})_(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
   if (!m) return undefined;
   const mon = MONTHS.findIndex((x) => x.toLowerCase() === m[2]!.toLowerCase());
@@ -84,6 +135,19 @@ function valueText(v: JsonValue): string {
   return JSON.stringify(v);
 }
 
+/** The command a mode-only ITL entry `<time> <EXP> <MODE>` stands for. */
+export const modeCommandName = (experiment: string): string => `${experiment}_MODE`;
+
+/** Whether a command is a mode-only entry (`<EXP>_MODE` with just MODE = its mode). */
+function isModeOnly(c: TimelineCommand, experiment: string): boolean {
+  const keys = Object.keys(c.parameters);
+  return c.mode !== undefined && c.command === modeCommandName(experiment) && keys.length === 1 && keys[0] === 'MODE' && c.parameters['MODE'] === c.mode
+    && !c.powerProfile && !c.dataRateProfile;
+}
+
+const profileText = (points: readonly ProfilePoint[]): string =>
+  points.map((p) => `${p.offset}${p.offsetUnit !== undefined ? ` [${p.offsetUnit}]` : ''} ${p.value}${p.unit !== undefined ? ` [${p.unit}]` : ''}`).join(' ');
+
 /**
  * The ITL text of a timeline. Units come from the database when given.
  */
@@ -94,13 +158,17 @@ export function formatItl(tl: Timeline, db?: TcDatabase, record: ExportRecord = 
   const units = new Map<string, string>();
   for (const c of db?.commands ?? []) for (const p of c.parameters) if (p.unit) units.set(`${c.name}.${p.name}`, p.unit);
   for (const c of tl.commands) {
-    if (c.request !== undefined) out.push(`# ${tl.instrument} - REQUEST=${c.request}`);
-    if (c.constraints !== undefined) out.push(`# ${tl.instrument} - CONSTRAINTS=${JSON.stringify(c.constraints)}`);
-    const head = `${itlTime(c.t)}  ${tl.instrument}  ${c.mode ?? '*'}  ${c.command}`;
+    const exp = c.experiment ?? tl.instrument;
+    if (c.request !== undefined) out.push(`# ${exp} - REQUEST=${c.request}`);
+    if (c.constraints !== undefined) out.push(`# ${exp} - CONSTRAINTS=${JSON.stringify(c.constraints)}`);
+    if (isModeOnly(c, exp)) { out.push(`${itlTime(c.t)}  ${exp}  ${c.mode}`); continue; }
+    const head = `${itlTime(c.t)}  ${exp}  ${c.mode ?? '*'}  ${c.command}`;
     const params = Object.entries(c.parameters).map(([k, v]) => {
       const unit = units.get(`${c.command}.${k}`);
       return `${k}=${valueText(v)}${unit ? ` [${unit}]` : ''}`;
     });
+    if (c.powerProfile) params.push(`POWER_PROFILE = ${profileText(c.powerProfile)}`);
+    if (c.dataRateProfile) params.push(`DATA_RATE_PROFILE = ${profileText(c.dataRateProfile)}`);
     if (!params.length) out.push(head);
     else if (params.length === 1) out.push(`${head}  ( ${params[0]} )`);
     else {
@@ -113,6 +181,7 @@ export function formatItl(tl: Timeline, db?: TcDatabase, record: ExportRecord = 
 
 /** Events of an EVF file by `LABEL#COUNT`. */
 export function parseEvf(text: string, file: string): Map<string, number> {
+  assertText(text, file, 'an EVF event file');
   const events = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*$/, '').trim();
@@ -164,21 +233,62 @@ const wordValue = (w: string): JsonValue => (NUMBER.test(w) ? Number(w) : /^(tru
 /** The result of reading an ITL. */
 export interface ItlImport {
   readonly timeline: Timeline;
-  /** Header keys as read (`Version`, `Start_time`, …). */
+  /** Header keys as read (`Version`, `Start_time`, …) of the top-level file. */
   readonly header: Readonly<Record<string, string>>;
+  /** Every file read, the top-level one first, then the included ones in the order met. */
+  readonly files: readonly string[];
 }
 
-/**
- * Read an ITL. Relative entries need `evf` (from {@link parseEvf}).
- * @throws InputError naming `file:line` for every line that cannot be read.
- */
-export function parseItl(text: string, file: string, options: { evf?: Map<string, number>; name?: string } = {}): ItlImport {
-  const problems: Problem[] = [];
-  const header: Record<string, string> = {};
-  const commands: TimelineCommand[] = [];
+/** Reads an included file: `name` as written in `Include_file`, `from` the including file. */
+export type ItlIncludeReader = (name: string, from: string) => { readonly text: string; readonly file: string };
+
+/** Options of {@link parseItl}. */
+export interface ParseItlOptions {
+  readonly evf?: Map<string, number>;
+  readonly name?: string;
+  /** Resolves `Include_file` lines; without it, an include is an error naming the line. */
+  readonly include?: ItlIncludeReader;
+}
+
+interface Entry extends TimelineCommand { readonly exp: string }
+
+interface Walk {
+  readonly problems: Problem[];
+  readonly entries: Entry[];
+  readonly files: string[];
+  /** Start_time / End_time of included files (used when the top level gives none). */
+  readonly spans: number[];
+}
+
+const HEADER_TIME = /^(Start_time|End_time)$/;
+const DURATION = /^([+-]?)(?:(\d+)_)?(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/;
+
+/** Read a `POWER_PROFILE = …` / `DATA_RATE_PROFILE = …` point list from `toks[j..end)`; returns the points and the next index. */
+function readProfile(toks: Token[], j: number, end: number): { points: ProfilePoint[]; next: number } | string {
+  const points: ProfilePoint[] = [];
+  while (j < end && !(toks[j]!.kind === 'word' && toks[j + 1]?.kind === 'eq')) {
+    const at = toks[j]!;
+    if (at.kind !== 'word' || !(DURATION.test(at.text) || NUMBER.test(at.text))) return `profile offset "${at.text}" is neither [+|-][ddd_]hh:mm:ss nor a number`;
+    j++;
+    let offsetUnit: string | undefined;
+    if (toks[j]?.kind === 'unit') offsetUnit = toks[j++]!.text;
+    const v = toks[j];
+    if (j >= end || v?.kind !== 'word' || !NUMBER.test(v.text)) return `profile offset ${at.text} has no numeric value`;
+    j++;
+    let unit: string | undefined;
+    if (toks[j]?.kind === 'unit') unit = toks[j++]!.text;
+    points.push({ offset: at.text, ...(offsetUnit !== undefined ? { offsetUnit } : {}), value: Number(v.text), ...(unit !== undefined ? { unit } : {}) });
+  }
+  if (!points.length) return 'empty profile';
+  return { points, next: j };
+}
+
+function walkItl(text: string, file: string, options: ParseItlOptions, walk: Walk, stack: readonly string[], header: Record<string, string>): void {
+  const { problems } = walk;
+  assertText(text, file, 'an EPS/MAPPS ITL timeline');
+  walk.files.push(file);
   let meta: Record<string, string> = {};
   let observation: string | undefined;
-  let instrument: string | undefined;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -192,9 +302,31 @@ export function parseItl(text: string, file: string, options: { evf?: Map<string
       if (m && m[2] !== 'COMMENT') meta[m[2]!] = m[3]!.trim();
       continue;
     }
-    const h = /^([A-Za-z_][A-Za-z0-9_]*):\s*(.*)$/.exec(trimmed);
+    const h = /^([A-Za-z_][A-Za-z0-9_]*):\s*(.*)$/.exec(trimmed.replace(/\s#.*$/, ''));
     if (h && !/^\d/.test(trimmed)) {
-      if (h[1] !== 'Source_file') header[h[1]!] = h[2]!.trim();
+      const [key, value] = [h[1]!, h[2]!.trim()];
+      if (/^Include(_file)?$/i.test(key)) {
+        const name = value.replace(/^"(.*)"$/, '$1');
+        if (!options.include) { bad(`Include_file "${name}": includes are not read here`); continue; }
+        let inc: { text: string; file: string };
+        try { inc = options.include(name, file); } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          bad(`Include_file "${name}": ${err.code ?? ''} ${err.message.replace(/^[A-Z]+: /, '')}`.replace(/\s+/g, ' '));
+          continue;
+        }
+        if (stack.includes(inc.file)) { bad(`Include_file "${name}" includes ${inc.file} again (${[...stack, inc.file].join(' → ')}): include cycle refused`); continue; }
+        const sub: Record<string, string> = {};
+        walkItl(inc.text, inc.file, options, walk, [...stack, inc.file], sub);
+        for (const k of ['Start_time', 'End_time']) {
+          const t = sub[k] !== undefined ? parseItlTime(sub[k]) : undefined;
+          if (t !== undefined) walk.spans.push(t);
+        }
+        continue;
+      }
+      if (key !== 'Source_file') header[key] = value;
+      if (HEADER_TIME.test(key) && parseItlTime(value) === undefined) {
+        problems.push({ code: 'itl', path: `${file}:${lineNo}`, message: `${key} "${value}" is neither dd-Mon-yyyy_hh:mm:ss nor ISO-8601` });
+      }
       continue;
     }
     const body = trimmed.replace(/\s#.*$/, '');
@@ -214,8 +346,8 @@ export function parseItl(text: string, file: string, options: { evf?: Map<string
         count = Number(toks[k + 3]?.text);
         k += 5;
       }
-      const off = /^([+-]?)(?:(\d+)_)?(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(toks[k]?.text ?? '');
-      if (!off) { bad(`"${first}" is neither a time dd-Mon-yyyy_hh:mm:ss nor an event label with an offset [+|-][ddd_]hh:mm:ss`); meta = {}; continue; }
+      const off = DURATION.exec(toks[k]?.text ?? '');
+      if (!off) { bad(`"${first}" is neither a time (dd-Mon-yyyy_hh:mm:ss or ISO-8601) nor an event label with an offset [+|-][ddd_]hh:mm:ss`); meta = {}; continue; }
       k++;
       const ev = options.evf?.get(`${label}#${count}`);
       if (ev === undefined) { bad(`event ${label} (COUNT = ${count}) is not in the event file${options.evf ? '' : ' (none given: use --evf FILE)'}`); meta = {}; continue; }
@@ -225,8 +357,19 @@ export function parseItl(text: string, file: string, options: { evf?: Map<string
     const inst = toks[k];
     const mode = toks[k + 1];
     const name = toks[k + 2];
-    if (inst?.kind !== 'word' || mode?.kind !== 'word' || name?.kind !== 'word') { bad('expected <INSTRUMENT> <MODE|*> <SEQUENCE> after the time'); meta = {}; continue; }
-    instrument ??= inst.text;
+    if (inst?.kind !== 'word' || mode?.kind !== 'word' || (name !== undefined && name.kind !== 'word' && name.kind !== 'open')) {
+      bad('expected <EXPERIMENT> <MODE|*> [<SEQUENCE> [( parameters )]] after the time');
+      meta = {};
+      continue;
+    }
+    const exp = inst.text;
+    if (name === undefined || name.kind === 'open') {
+      // A mode switch without an action: `<time> <EXP> <MODE>`.
+      if (mode.text === '*' || name !== undefined) { bad(`"${mode.text}" after the experiment: a mode switch names a mode and has no parameters`); meta = {}; continue; }
+      walk.entries.push({ exp, t, command: modeCommandName(exp), parameters: { MODE: mode.text }, mode: mode.text, ...(meta['REQUEST'] ?? observation ? { request: (meta['REQUEST'] ?? observation)! } : {}) });
+      meta = {};
+      continue;
+    }
     if (mode.text === 'OBS_START') { observation = name.text; meta = {}; continue; }
     if (mode.text === 'OBS_END') {
       if (observation !== name.text) bad(`OBS_END ${name.text} does not close ${observation ? `OBS_START ${observation}` : 'any OBS_START'}`);
@@ -236,6 +379,8 @@ export function parseItl(text: string, file: string, options: { evf?: Map<string
     }
     k += 3;
     const parameters: Record<string, JsonValue> = {};
+    let powerProfile: ProfilePoint[] | undefined;
+    let dataRateProfile: ProfilePoint[] | undefined;
     if (k < toks.length) {
       if (toks[k]!.kind !== 'open' || toks.at(-1)!.kind !== 'close') { bad('parameters must be enclosed in ( … )'); meta = {}; continue; }
       let j = k + 1;
@@ -245,9 +390,10 @@ export function parseItl(text: string, file: string, options: { evf?: Map<string
         const key = toks[j]!;
         if (key.kind !== 'word' || toks[j + 1]?.kind !== 'eq') { bad(`expected NAME=value, found "${key.text}"`); failed = true; break; }
         if (/^(POWER_PROFILE|DATA_RATE_PROFILE)$/i.test(key.text)) {
-          // <reltime> <value> [unit] … up to the next NAME=.
-          j += 2;
-          while (j < end && !(toks[j]!.kind === 'word' && toks[j + 1]?.kind === 'eq')) j++;
+          const r = readProfile(toks, j + 2, end);
+          if (typeof r === 'string') { bad(`${key.text}: ${r}`); failed = true; break; }
+          if (/^POWER/i.test(key.text)) powerProfile = r.points; else dataRateProfile = r.points;
+          j = r.next;
           continue;
         }
         const v = toks[j + 2];
@@ -263,27 +409,50 @@ export function parseItl(text: string, file: string, options: { evf?: Map<string
       try { constraints = JSON.parse(meta['CONSTRAINTS']) as object; } catch { bad('CONSTRAINTS metadata is not JSON'); }
     }
     const request = meta['REQUEST'] ?? observation;
-    commands.push({
-      t, command: name.text, parameters,
+    walk.entries.push({
+      exp, t, command: name.text, parameters,
       ...(request !== undefined ? { request } : {}),
       ...(constraints !== undefined ? { constraints } : {}),
       ...(mode.text !== '*' ? { mode: mode.text } : {}),
+      ...(powerProfile ? { powerProfile } : {}),
+      ...(dataRateProfile ? { dataRateProfile } : {}),
     });
     meta = {};
   }
   if (observation !== undefined) problems.push({ code: 'itl', path: `${file}:${lines.length}`, message: `OBS_START ${observation} is never closed by OBS_END` });
+}
+
+/**
+ * Read an ITL and the files it includes. Relative entries need `evf` (from {@link parseEvf}); includes need
+ * `include` (the CLI reads them relative to the including file).
+ * @throws InputError naming `file:line` for every line that cannot be read (in any file), and when the
+ * timeline holds no command at all.
+ */
+export function parseItl(text: string, file: string, options: ParseItlOptions = {}): ItlImport {
+  const walk: Walk = { problems: [], entries: [], files: [], spans: [] };
+  const header: Record<string, string> = {};
+  walkItl(text, file, options, walk, [file], header);
+  const { problems } = walk;
+  if (problems.length) throw new InputError(`${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  if (walk.entries.length === 0) {
+    const where = walk.files.length > 1 ? ` nor in the ${walk.files.length - 1} file(s) it includes` : '';
+    throw new InputError(`${file}: no command entries found in the timeline${where}: nothing to import`);
+  }
+  // Entries in time order (stable: same-instant entries keep their file order), as EPS runs a timeline. The
+  // timeline's instrument is the experiment of the first entry (so an export re-imports the same).
+  walk.entries.sort((a, b) => a.t - b.t);
+  const instrument = walk.entries[0]!.exp;
+  const commands: TimelineCommand[] = walk.entries.map(({ exp, ...c }) => (exp === instrument ? c : { ...c, experiment: exp }));
   const start = header['Start_time'] !== undefined ? parseItlTime(header['Start_time']) : undefined;
   const end = header['End_time'] !== undefined ? parseItlTime(header['End_time']) : undefined;
-  if (header['Start_time'] !== undefined && start === undefined) problems.push({ code: 'itl', path: `${file}: Start_time`, message: `"${header['Start_time']}" is not dd-Mon-yyyy_hh:mm:ss` });
-  if (header['End_time'] !== undefined && end === undefined) problems.push({ code: 'itl', path: `${file}: End_time`, message: `"${header['End_time']}" is not dd-Mon-yyyy_hh:mm:ss` });
-  if (problems.length) throw new InputError(`${file}: not a readable ITL (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
-  const times = commands.map((c) => c.t);
+  const times = [...commands.map((c) => c.t), ...walk.spans];
   const validity = {
-    start: start ?? (times.length ? Math.min(...times) : 0),
-    end: end ?? (times.length ? Math.max(...times) : 0),
+    start: start ?? Math.min(...times),
+    end: end ?? Math.max(...times),
   };
   return {
-    timeline: { name: options.name ?? file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, ''), instrument: instrument ?? 'SIM', validity, commands },
+    timeline: { name: options.name ?? file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, ''), instrument, validity, commands },
     header,
+    files: walk.files,
   };
 }

@@ -10,6 +10,7 @@ import { isoUtc } from '../../ephemeris/epoch.js';
 import { normalizeWindows, orWindows, type Windows } from '../../events/windows.js';
 import type { UnixMs } from '../../geometry/types.js';
 import { defineRule } from '../rule.js';
+import { modeLevelTracker, modeLevelsSchema, type ModeLevels } from '../_mode-levels.js';
 
 export interface DataVolumeOptions {
   /** On-board memory allocation, bits. */
@@ -22,6 +23,10 @@ export interface DataVolumeOptions {
   readonly initialBits?: number;
   /** Generation rate at the plan start, bit/s. Default 0. */
   readonly baseRateBps?: number;
+  /** How long the rate change of these commands lasts, s (then it is undone); absent = until changed. */
+  readonly commandDurationS?: Readonly<Record<string, number>>;
+  /** Generation rates set by modes (one machine per experiment), bit/s, added to the commands' changes. */
+  readonly modes?: readonly ModeLevels[];
 }
 
 const mbit = (b: number) => (b / 1e6).toFixed(1);
@@ -41,6 +46,8 @@ export default defineRule<DataVolumeOptions>({
       stations: { type: 'array', items: { type: 'string' }, description: 'Stations whose passes drain the memory. Default all known.' },
       initialBits: { type: 'number', minimum: 0, description: 'Memory fill at the plan start, bits. Default 0.' },
       baseRateBps: { type: 'number', minimum: 0, description: 'Generation rate at the plan start, bit/s. Default 0.' },
+      commandDurationS: { type: 'object', additionalProperties: { type: 'number', minimum: 0 }, description: 'How long the rate change of each listed command lasts, s (then it is undone). Default: until changed.' },
+      modes: modeLevelsSchema('bit/s'),
     },
   },
   atoms: (o, { stations }) => (o.downlinkRateBps > 0 ? (o.stations ?? stations).map((s) => `visible:${s}`) : []),
@@ -59,16 +66,20 @@ export default defineRule<DataVolumeOptions>({
     const start = Math.min(ctx.plan.validity.start, ...ctx.commands.map((c) => c.t));
     const end = Math.max(ctx.plan.validity.end, ...ctx.commands.map((c) => c.t));
     const steps: { t: UnixMs; kind: 'rate' | 'pass'; dr?: number; index?: number }[] = [];
+    const modes = modeLevelTracker(o.modes);
     for (const i of ctx.timeOrder) {
       const c = ctx.commands[i]!;
-      const dr = c.def?.effects?.dataRateBps ?? 0;
+      const own = c.def?.effects?.dataRateBps ?? 0;
+      const dr = own + modes.delta(c);
       if (dr !== 0) steps.push({ t: c.t, kind: 'rate', dr, index: c.index });
+      const dur = o.commandDurationS?.[c.command];
+      if (dur !== undefined && own !== 0) steps.push({ t: c.t + dur * 1000, kind: 'rate', dr: -own, index: c.index });
     }
     for (const p of passes) { steps.push({ t: p.start, kind: 'pass' }, { t: p.end, kind: 'pass' }); }
     steps.sort((a, b) => a.t - b.t);
     let t = start;
     let fill = o.initialBits ?? 0;
-    let rate = o.baseRateBps ?? 0;
+    let rate = (o.baseRateBps ?? 0) + modes.initial;
     let raisedBy: { index: number; command: string } | undefined;
     let p = 0; // passes index
     let full: { t: UnixMs; rate: number; by: typeof raisedBy } | undefined;

@@ -39,7 +39,16 @@ export default defineRule<GeometryOptions>({
     const all = [...stations];
     // Station objects are not known here; atomsOf only needs names.
     const named = (c: GeometryConstraints | undefined) => atomsOf(c, (c?.stationVisible === 'any' ? all : (c?.stationVisible ?? [])).map((name) => ({ name, latDeg: 0, lonDeg: 0, altM: 0, maskDeg: 0 })));
-    for (const c of plan.commands) for (const a of named(merge(c.constraints, o.commands?.[c.command]))) out.add(a);
+    // Plans repeat a few constraint sets many times: derive the atoms of each distinct one once.
+    const seen = new Set<string>();
+    for (const c of plan.commands) {
+      const cons = merge(c.constraints, o.commands?.[c.command]);
+      if (!cons) continue;
+      const key = JSON.stringify(cons);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const a of named(cons)) out.add(a);
+    }
     return [...out];
   },
   check(ctx, o) {
@@ -57,7 +66,7 @@ export default defineRule<GeometryOptions>({
       if (!parts) { parts = constraintParts(geo, cons); cache.set(key, parts); }
       const ok = parts.every((p) => inWindows(p.windows, c.t)) && inWindows(geo.covered, c.t);
       if (ok) continue;
-      const failures = constraintFailures(geo, cons, c.t);
+      const failures = constraintFailures(geo, cons, c.t, parts);
       for (const failure of failures.length ? failures : [`is outside the ephemeris coverage`]) {
         ctx.report({ messageId: 'constraint', index: c.index, data: { command: c.command, time: new Date(c.t).toISOString(), failure } });
       }

@@ -24,12 +24,16 @@ export default defineRule<SyntaxOptions>({
     properties: { flagHazardous: { type: 'boolean', description: 'Report hazardous commands too. Default false.' } },
   },
   check(ctx, options) {
+    // Plans repeat the same command with the same values: check each combination once.
+    const seen = new Map<string, ReturnType<typeof resolveValues>>();
     for (const c of ctx.commands) {
       if (!c.def) {
         ctx.report({ messageId: 'unknownCommand', index: c.index, data: { command: c.command } });
         continue;
       }
-      const r = resolveValues(c.def, c.parameters);
+      const key = `${c.command}\u0000${JSON.stringify(c.parameters)}`;
+      let r = seen.get(key);
+      if (!r) seen.set(key, (r = resolveValues(c.def, c.parameters)));
       if (!r.ok) for (const p of r.problems) ctx.report({ messageId: 'parameter', index: c.index, data: { command: c.command, problem: p.code === 'unknown-parameter' || p.code === 'missing' ? p.message : `${p.message}` } });
       if (options.flagHazardous && c.def.criticality === 'hazardous') ctx.report({ messageId: 'hazardous', index: c.index, data: { command: c.command } });
     }

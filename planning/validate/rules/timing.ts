@@ -12,6 +12,12 @@ export interface TimingOptions {
   readonly uplinkLatencyS?: number;
   /** Require the plan to state its uplink time. Default false. */
   readonly requireUplink?: boolean;
+  /**
+   * Commands that may share their release time with the command before or after them (EPS timelines switch
+   * modes at one instant and run an action there: `plan import-edf` lists each experiment's mode command).
+   * Default none.
+   */
+  readonly sameInstant?: readonly string[];
 }
 
 export default defineRule<TimingOptions>({
@@ -30,6 +36,7 @@ export default defineRule<TimingOptions>({
       minSpacingS: { type: 'number', minimum: 0, description: 'Minimum time between consecutive commands, s. Default 0.' },
       uplinkLatencyS: { type: 'number', minimum: 0, description: "Uplink latency, s; overrides the plan's uplink.latencyS." },
       requireUplink: { type: 'boolean', description: 'Require the plan to state its uplink time. Default false.' },
+      sameInstant: { type: 'array', items: { type: 'string' }, description: 'Commands that may share their release time with the command before or after them (mode switches at one instant). Default none.' },
     },
   },
   check(ctx, o) {
@@ -41,7 +48,7 @@ export default defineRule<TimingOptions>({
       const time = isoUtc(c.t);
       const prev = commands[i - 1];
       if (prev) {
-        if (!(c.t > prev.t)) ctx.report({ messageId: 'notOrdered', index: i, data: { time, prev: prev.index, prevTime: isoUtc(prev.t) } });
+        if (c.t === prev.t && (o.sameInstant?.includes(c.command) || o.sameInstant?.includes(prev.command))) { /* allowed */ } else if (!(c.t > prev.t)) ctx.report({ messageId: 'notOrdered', index: i, data: { time, prev: prev.index, prevTime: isoUtc(prev.t) } });
         else if (c.t - prev.t < minMs) ctx.report({ messageId: 'tooClose', index: i, data: { gap: ((c.t - prev.t) / 1000).toString(), prev: prev.index, min: minMs / 1000 } });
       }
       if (earliest !== undefined && c.t < earliest) {
