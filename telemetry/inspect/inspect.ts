@@ -17,8 +17,6 @@ export interface InspectOptions {
   readonly maxListed?: number;
   /** Time axes and correlation (the config's `time` section); defaults without. */
   readonly time?: TimeSettings;
-  /** Receipt time of plain files (Unix ms); default: when each file is begun. */
-  readonly now?: () => number;
 }
 
 /** The three times of the packet last timed by an {@link Inspector} (src/time/packet-times.ts defines them). */
@@ -30,7 +28,7 @@ export interface PacketTimes {
   /** UTC from on-board time (TAI), NaN when no coefficient set covers it or there is no OBT. */
   utcTai: number;
   groundUnixMs: number;
-  /** `dds`: the DDS header's time; `receipt`: when the file was read. */
+  /** `dds`: the DDS header's time; `receipt`: when the file was received (its modification time). */
   groundKind: 'dds' | 'receipt';
   status: TimeStatusCode;
   /** The chosen-axis time (TAI). */
@@ -156,8 +154,9 @@ export class Inspector {
     this.timer = new PacketTimer(options.time ?? DEFAULT_TIME_SETTINGS, options.profile.time.epochTai);
   }
 
-  beginFile(summary: Omit<FileSummary, 'packets' | 'skippedBytes'>): void {
-    this.readMs = (this.options.now ?? Date.now)();
+  /** Begin a file; `receivedUnixMs` is the ground time of its packets without a DDS header (default: now). */
+  beginFile(summary: Omit<FileSummary, 'packets' | 'skippedBytes'>, receivedUnixMs = Date.now()): void {
+    this.readMs = receivedUnixMs;
     this.current = { ...summary, packets: 0, skippedBytes: 0 };
     this.files.push(this.current);
     this.tolerateZeroFill = summary.framing === 'dds';

@@ -8,7 +8,7 @@ import { PROFILE_PRESETS, type PacketProfile } from '../../src/ccsds/profile.js'
 import { openPacketFile, splitBuffer, DETECT_BYTES, type FramedPacket, type ReadOptions } from '../framing/index.js';
 import { Inspector, type InspectReport, type PacketTimes } from './inspect.js';
 import type { TimeSettings } from '../../src/time/index.js';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 /** Which packets a command acts on (all are still inspected, up to `limit`). */
 export interface PacketFilter {
@@ -66,7 +66,7 @@ export async function walkFiles(
   let passed = 0;
   outer: for (const file of files) {
     const src = await openPacketFile(file, options.read);
-    inspector.beginFile({ file, bytes: src.size, framing: src.framing.framing === 'prefix' ? `prefix:${src.framing.prefixBytes}` : src.framing.framing, framingReason: src.framing.reason, crc: src.crc.crc, crcReason: src.crc.reason });
+    inspector.beginFile({ file, bytes: src.size, framing: src.framing.framing === 'prefix' ? `prefix:${src.framing.prefixBytes}` : src.framing.framing, framingReason: src.framing.reason, crc: src.crc.crc, crcReason: src.crc.reason }, (await stat(file)).mtimeMs);
     let done = 0;
     for await (const batch of src.batches) {
       for (const p of batch.packets) {
