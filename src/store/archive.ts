@@ -216,7 +216,7 @@ class SqliteArchive implements Archive {
       rawOf: db.prepare(`SELECT raw FROM packets WHERE ${key}`).pluck(),
       moveRaw: db.prepare(`UPDATE packets SET raw = ? WHERE ${key}`),
       // Every copy with this time, count (any repeat number) and digest.
-      copiesAt: db.prepare('SELECT seq, ground, source, soff FROM packets WHERE apid = ? AND tkey = ? AND digest = ? AND seq >= ? AND (seq & 16383) = ?'),
+      copiesAt: db.prepare('SELECT seq, ground, source, soff, meta FROM packets WHERE apid = ? AND tkey = ? AND digest = ? AND seq >= ? AND (seq & 16383) = ?'),
       looseCopies: db.prepare('SELECT ground, source, soff FROM loose WHERE apid = ? AND seq = ? AND digest = ?'),
       insertLoose: db.prepare('INSERT OR IGNORE INTO loose (apid, seq, digest, ground, source, soff) VALUES (?, ?, ?, ?, ?, ?)'),
     };
@@ -289,14 +289,19 @@ class SqliteArchive implements Archive {
   private firstRaw = 0;
 
   /**
-   * Is a stored copy (ground time, source id, source offset) the same transmission as the packet whose values are
-   * in `args` at `o`? The same source and offset: the same unit ingested again (a plain file's receipt time is new
-   * each time). Otherwise: ground times within the duplicate window (two stations, a re-delivered DDS file).
-   * Identical packets in one plain file share its receipt time, so they count as duplicates: only a ground time
-   * (DDS header, live link) tells a repeat apart.
+   * Is a stored copy (ground time, source id, source offset, meta) the same transmission as the packet whose values
+   * are in `args` at `o`?
+   * - The same source and offset: the same unit ingested again (a plain file's receipt time is new each time).
+   * - A synchronised on-board time (time status 0) does not come back: identical octets are one transmission
+   *   unless both copies carry an acquisition time (DDS header) and those lie further apart than the window. A
+   *   receipt time (plain file) says when idoc read it, not when it was sent.
+   * - Otherwise (timed by ground time): ground times within the duplicate window. Identical packets in one plain
+   *   file share its receipt time, so they count as duplicates: only a ground time tells a repeat apart.
    */
-  private sameTransmission(ground: number, source: number, soff: number, args: unknown[], o: number): boolean {
+  private sameTransmission(ground: number, source: number, soff: number, meta: number, args: unknown[], o: number): boolean {
     if (source === args[o + 9] && soff === args[o + 10]) return true;
+    const m = args[o + 4] as number;
+    if (((m >>> 8) & 7) === 0 && !(((meta >>> 6) & 3) !== 0 && ((m >>> 6) & 3) !== 0)) return true;
     return Math.abs(ground - (args[o + 6] as number)) <= this.windowMs;
   }
 
@@ -308,8 +313,8 @@ class SqliteArchive implements Archive {
     const st = this.st!;
     const count = (args[o + 2] as number) & 16383;
     let rep = 0;
-    for (const c of st.copiesAt.iterate(args[o], args[o + 1], args[o + 3], count, count) as IterableIterator<{ seq: number; ground: number; source: number; soff: number }>) {
-      if (this.sameTransmission(c.ground, c.source, c.soff, args, o)) return false;
+    for (const c of st.copiesAt.iterate(args[o], args[o + 1], args[o + 3], count, count) as IterableIterator<{ seq: number; ground: number; source: number; soff: number; meta: number }>) {
+      if (this.sameTransmission(c.ground, c.source, c.soff, c.meta, args, o)) return false;
       rep = Math.max(rep, (c.seq >>> 14) + 1);
     }
     this.fill(this.one, 0, b, i, at, raw, rep);
@@ -321,7 +326,7 @@ class SqliteArchive implements Archive {
   private looseVerdict(args: unknown[], o: number): number {
     let seen = 0;
     for (const c of this.st!.looseCopies.iterate(args[o], args[o + 2], args[o + 3]) as IterableIterator<{ ground: number; source: number; soff: number }>) {
-      if (this.sameTransmission(c.ground, c.source, c.soff, args, o)) return 1;
+      if (this.sameTransmission(c.ground, c.source, c.soff, 0, args, o)) return 1;
       seen = 2;
     }
     return seen;
