@@ -38,6 +38,7 @@ function setProblems(sets: readonly CorrelationSet[] | undefined, at: string): P
 
 function extraProblems(t: TimeSection): PointerProblem[] {
   const out = setProblems(t.correlation, '');
+  if (t.launch !== undefined && Number.isNaN(Date.parse(t.launch))) out.push({ code: 'format', pointer: '/launch', message: `${t.launch} is not a date` });
   (t.apids ?? []).forEach((a, i) => {
     if (Array.isArray(a.apids) && a.apids[1] < a.apids[0]) out.push({ code: 'range', pointer: `/apids/${i}/apids`, message: `range [${a.apids[0]}, ${a.apids[1]}] runs backwards` });
     out.push(...setProblems(a.correlation, `/apids/${i}`));
