@@ -71,7 +71,8 @@ export function packetRecord(p: FramedPacket, tai: number | undefined, file: str
       // The three times (src/time/packet-times.ts): on-board, ground, UTC from on-board time; `time` is the chosen axis.
       synchronised: times.status === TimeStatus.synchronised,
       timeStatus: TIME_STATUS_NAMES[times.status],
-      ...(times.obt === times.obt ? { obt: { seconds: obtText(times.obtSeconds) } } : {}),
+      // On-board time: raw seconds (coarse + fine) and as decoded with the profile's epoch (TAI seconds since 1958).
+      ...(times.obt === times.obt ? { obt: { seconds: obtText(times.obtSeconds), tai: times.obt } } : {}),
       ground: { time: unixMicrosToIso(Math.round(times.groundUnixMs * 1000)), kind: times.groundKind },
       ...(times.utcTai === times.utcTai ? { utc: taiToUtcIso(times.utcTai) } : {}),
     } : {}),
