@@ -41,6 +41,8 @@ const COLS = 13;
 /** Batches of this many packets start the checkpoint thread (small archives and tests do without). */
 const CHECKPOINTER_ITEMS = 2048;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
+/** `meta` bit 11: a repeat (identical octets stored before, received further apart than the duplicate window). */
+const REPEAT_BIT = 1 << 11;
 
 export interface ArchiveOptions {
   /** Open for reading only (status, query, gaps): nothing is created or repaired. Default false. */
@@ -318,6 +320,7 @@ class SqliteArchive implements Archive {
       rep = Math.max(rep, (c.seq >>> 14) + 1);
     }
     this.fill(this.one, 0, b, i, at, raw, rep);
+    this.one[4] = (this.one[4] as number) | REPEAT_BIT;
     st.insertOne.run(this.one);
     return true;
   }
@@ -388,6 +391,7 @@ class SqliteArchive implements Archive {
       const meta = metaAt(i);
       this.fill(one, 0, b, i, at, base + used);
       let verdict = loose(meta) ? this.looseVerdict(one, 0) : 0;
+      if (verdict === 2) one[4] = meta | REPEAT_BIT;
       if (verdict !== 1 && !st.insertOne.run(one).changes) verdict = this.resolveConflict(one, 0, b, i, at, base + used) ? 2 : 1;
       account(i, one, 0, verdict);
       at += len;
@@ -416,6 +420,7 @@ class SqliteArchive implements Archive {
               (seen ??= new Set()).add(id);
             }
             if (verdicts[k] === 1) clean = false;
+            if (verdicts[k] === 2) args[o + 4] = meta | REPEAT_BIT;
             pos += len;
             at += len;
           }
@@ -574,7 +579,7 @@ class SqliteArchive implements Archive {
       obt: r.obt ?? undefined,
       groundUnixMs: r.ground,
       timeStatus: (r.meta >>> 8) & 7,
-      repeat: r.seq >>> 14,
+      repeat: (r.meta & REPEAT_BIT) !== 0,
       sequenceCount: r.seq & 16383,
       sequenceFlags: r.meta & 3,
       type: ((r.meta >>> 4) & 1) as 0 | 1,

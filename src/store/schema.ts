@@ -11,7 +11,8 @@
  *   octets received further apart than the duplicate window);
  * - `digest`: {@link packetDigest} of the packet's octets.
  * `meta` packs small fields: bits 0-1 sequence flags, 2-3 CRC (0 none, 1 ok, 2 bad), 4 packet type,
- * 5 secondary header flag, 6-7 DDS time quality + 1 (0 = no DDS header), 8-10 time status (src/time TimeStatus).
+ * 5 secondary header flag, 6-7 DDS time quality + 1 (0 = no DDS header), 8-10 time status (src/time TimeStatus),
+ * 11 repeat (identical octets stored before).
  * `obt`: on-board time as decoded (TAI with the profile's epoch), NULL without one. `ground`: ground time, Unix ms
  * (DDS header time, else receipt time). `dds`: ground station << 16 | virtual channel, NULL without a DDS header.
  * `raw` is where the octets are: segment id × 2^32 + offset in that segment file; it grows in storage order and

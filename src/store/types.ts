@@ -49,8 +49,8 @@ export interface PacketRow {
   readonly groundUnixMs: number;
   /** src/time TimeStatus: 0 when `tai` is UTC from on-board time, else why the ground time is used. */
   readonly timeStatus: number;
-  /** 0 for the first reception; 1, 2, … for repeats (identical octets received further apart than the duplicate window). */
-  readonly repeat: number;
+  /** A repeat: identical octets were stored before, received further apart than the duplicate window. */
+  readonly repeat: boolean;
   readonly sequenceCount: number;
   readonly sequenceFlags: number;
   readonly type: 0 | 1;
