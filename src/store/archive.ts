@@ -35,9 +35,11 @@ import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketI
 export const INDEX_FILE = 'index.sqlite';
 /** The route of packets whose APID no route claims. */
 export const QUARANTINE_ROUTE = 'quarantine';
-/** Rows per multi-row INSERT (13 parameters each: 832 < SQLite's 32766 limit). */
+/** Rows per multi-row INSERT (12 parameters each: 768 < SQLite's 32766 limit). */
 const GROUP = 64;
-const COLS = 13;
+const COLS = 12;
+/** `origin` = route id × 2^24 + source id (schema.ts). */
+const ORIGIN_ROUTE = 16_777_216;
 /** Batches of this many packets start the checkpoint thread (small archives and tests do without). */
 const CHECKPOINTER_ITEMS = 2048;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
@@ -171,9 +173,9 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
 
 interface Row {
   apid: number; tkey: number; seq: number; meta: number; obt: number | null; ground: number; dds: number | null;
-  route: number; source: number; soff: number; raw: number; len: number;
+  origin: number; soff: number; raw: number; len: number;
 }
-const ROW_COLUMNS = 'apid, tkey, seq, meta, obt, ground, dds, route, source, soff, raw, len';
+const ROW_COLUMNS = 'apid, tkey, seq, meta, obt, ground, dds, origin, soff, raw, len';
 
 interface Statements {
   readonly insertOne: Database.Statement;
@@ -210,7 +212,7 @@ class SqliteArchive implements Archive {
     this.windowMs = time.duplicateWindowSeconds * 1000;
     if (readonly) return;
     const values = `(${new Array(COLS).fill('?').join(',')})`;
-    const head = 'INSERT OR IGNORE INTO packets (apid, tkey, seq, digest, meta, obt, ground, dds, route, source, soff, raw, len) VALUES ';
+    const head = 'INSERT OR IGNORE INTO packets (apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len) VALUES ';
     const key = 'apid = ? AND tkey = ? AND seq = ? AND digest = ?';
     this.st = {
       insertOne: db.prepare(head + values),
@@ -218,7 +220,7 @@ class SqliteArchive implements Archive {
       rawOf: db.prepare(`SELECT raw FROM packets WHERE ${key}`).pluck(),
       moveRaw: db.prepare(`UPDATE packets SET raw = ? WHERE ${key}`),
       // Every copy with this time, count (any repeat number) and digest.
-      copiesAt: db.prepare('SELECT seq, ground, source, soff, meta FROM packets WHERE apid = ? AND tkey = ? AND digest = ? AND seq >= ? AND (seq & 16383) = ?'),
+      copiesAt: db.prepare('SELECT seq, ground, origin % 16777216 AS source, soff, meta FROM packets WHERE apid = ? AND tkey = ? AND digest = ? AND seq >= ? AND (seq & 16383) = ?'),
       looseCopies: db.prepare('SELECT ground, source, soff FROM loose WHERE apid = ? AND seq = ? AND digest = ?'),
       insertLoose: db.prepare('INSERT OR IGNORE INTO loose (apid, seq, digest, ground, source, soff) VALUES (?, ?, ?, ?, ?, ?)'),
     };
@@ -252,7 +254,7 @@ class SqliteArchive implements Archive {
     return id;
   }
 
-  /** Fill the 13 values of packet `i` of `b` (its octets at `at`) at `args[o…]`, octets going to `raw`, with repeat number `rep`. */
+  /** Fill the 12 values of packet `i` of `b` (its octets at `at`) at `args[o…]`, octets going to `raw`, with repeat number `rep`. */
   private fill(args: unknown[], o: number, b: PackedBatch, i: number, at: number, raw: number, rep = 0): void {
     const v = b.ints;
     const f = i * INTS;
@@ -266,7 +268,8 @@ class SqliteArchive implements Archive {
     args[o + 2] = v[f + I.seq]! | (rep << 14);
     args[o + 3] = packetDigest(b.octets, at, len);
     args[o + 4] = v[f + I.meta]!;
-    args[o + 5] = obt === obt ? obt : null;
+    // NULL when it equals the key's time (a synchronised packet without correlation: most packets), else as decoded.
+    args[o + 5] = obt === obt && obt !== r[q + R.tai]! ? obt : null;
     // The receipt time is the same for a whole framing batch: one number object for its rows without a DDS header.
     const g = r[q + R.ground]!;
     if (g !== this.groundBox[1]) {
@@ -275,11 +278,10 @@ class SqliteArchive implements Archive {
     }
     args[o + 6] = this.groundBox[0];
     args[o + 7] = dds >= 0 ? dds : null;
-    args[o + 8] = this.batchRouteIds[v[f + I.route]!]!;
-    args[o + 9] = this.batchSourceIds[v[f + I.source]!]!;
-    args[o + 10] = r[q + R.soff]!;
-    args[o + 11] = raw;
-    args[o + 12] = len;
+    args[o + 8] = this.batchRouteIds[v[f + I.route]!]! * ORIGIN_ROUTE + this.batchSourceIds[v[f + I.source]!]!;
+    args[o + 9] = r[q + R.soff]!;
+    args[o + 10] = raw;
+    args[o + 11] = len;
   }
 
   /** [0]: the last ground time as a tagged value (a generic array keeps the one number object); [1]: its value. */
@@ -301,7 +303,7 @@ class SqliteArchive implements Archive {
    *   file share its receipt time, so they count as duplicates: only a ground time tells a repeat apart.
    */
   private sameTransmission(ground: number, source: number, soff: number, meta: number, args: unknown[], o: number): boolean {
-    if (source === args[o + 9] && soff === args[o + 10]) return true;
+    if (source === (args[o + 8] as number) % ORIGIN_ROUTE && soff === args[o + 9]) return true;
     const m = args[o + 4] as number;
     if (((m >>> 8) & 7) === 0 && !(((meta >>> 6) & 3) !== 0 && ((m >>> 6) & 3) !== 0)) return true;
     return Math.abs(ground - (args[o + 6] as number)) <= this.windowMs;
@@ -384,7 +386,7 @@ class SqliteArchive implements Archive {
         repeats++;
         this.repPerApid[apidAt(i)]!++;
       }
-      if (loose(metaAt(i))) st.insertLoose.run(a[o], (a[o + 2] as number) & 16383, a[o + 3], a[o + 6], a[o + 9], a[o + 10]);
+      if (loose(metaAt(i))) st.insertLoose.run(a[o], (a[o + 2] as number) & 16383, a[o + 3], a[o + 6], (a[o + 8] as number) % ORIGIN_ROUTE, a[o + 9]);
     };
     const single = (i: number): void => {
       const len = lenOf(i);
@@ -443,10 +445,10 @@ class SqliteArchive implements Archive {
               const o = k * COLS;
               const len = lenOf(i + k);
               const key = [args[o], args[o + 1], args[o + 2], args[o + 3]];
-              if (st.rawOf.get(key) === args[o + 11]) {
-                if (args[o + 11] !== base + used) {
+              if (st.rawOf.get(key) === args[o + 10]) {
+                if (args[o + 10] !== base + used) {
                   st.moveRaw.run(base + used, ...key);
-                  args[o + 11] = base + used;
+                  args[o + 10] = base + used;
                 }
                 account(i + k, args, o, verdicts[k]!);
               } else {
@@ -563,20 +565,22 @@ class SqliteArchive implements Archive {
 
   private toRow(r: Row): PacketRow {
     const { routes, sources } = this.names();
-    let routeName = routes.get(r.route);
-    let src = sources.get(r.source);
+    const routeId = Math.floor(r.origin / ORIGIN_ROUTE);
+    const sourceId = r.origin % ORIGIN_ROUTE;
+    let routeName = routes.get(routeId);
+    let src = sources.get(sourceId);
     if (routeName === undefined || src === undefined) {
       this.routeNames = undefined;
       this.sourceNames = undefined;
       const again = this.names();
-      routeName = again.routes.get(r.route) ?? '?';
-      src = again.sources.get(r.source) ?? { feed: '?', source: '?' };
+      routeName = again.routes.get(routeId) ?? '?';
+      src = again.sources.get(sourceId) ?? { feed: '?', source: '?' };
     }
     const tq = (r.meta >>> 6) & 3;
     return {
       apid: r.apid,
       tai: r.tkey,
-      obt: r.obt ?? undefined,
+      obt: r.obt ?? (((r.meta >>> 8) & 7) === 1 ? undefined : r.tkey),
       groundUnixMs: r.ground,
       timeStatus: (r.meta >>> 8) & 7,
       repeat: (r.meta & REPEAT_BIT) !== 0,
@@ -602,7 +606,7 @@ class SqliteArchive implements Archive {
         SUM(((meta >> 2) & 3) = 2) AS crc FROM packets GROUP BY apid ORDER BY apid`).all() as
       { apid: number; packets: number; bytes: number; untimed: number; unsync: number; first: number | null; last: number | null; crc: number }[];
     const stats = new Map((this.db.prepare('SELECT apid, duplicates, repeats, last_ingest_ms FROM apid_stats').all() as { apid: number; duplicates: number; repeats: number; last_ingest_ms: number }[]).map((s) => [s.apid, s]));
-    const routeRows = this.db.prepare('SELECT DISTINCT p.apid AS apid, r.name AS name FROM packets p JOIN routes r ON r.id = p.route ORDER BY r.name').all() as { apid: number; name: string }[];
+    const routeRows = this.db.prepare('SELECT DISTINCT p.apid AS apid, r.name AS name FROM packets p JOIN routes r ON r.id = p.origin / 16777216 ORDER BY r.name').all() as { apid: number; name: string }[];
     const routesOf = new Map<number, string[]>();
     for (const r of routeRows) (routesOf.get(r.apid) ?? routesOf.set(r.apid, []).get(r.apid)!).push(r.name);
     const apids: ApidSummary[] = per.map((a) => {

@@ -22,7 +22,7 @@ export interface GapWindow {
 export function gapWindows(gaps: readonly Gap[]): GapWindow[] {
   const byApid = new Map<number, GapWindow[]>();
   for (const g of gaps) {
-    // The DDS answers by its own (ground) time: the packets' ground times when known, else their packet times.
+    // The DDS answers by its own (ground) time: the packets' DDS header times when they came behind one, else their times.
     const start = g.startGroundMs ?? (g.startTai !== undefined ? taiToUnixMs(g.startTai) : undefined);
     const end = g.endGroundMs ?? (g.endTai !== undefined ? taiToUnixMs(g.endTai) : undefined);
     if (start === undefined || end === undefined) continue;

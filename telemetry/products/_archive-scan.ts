@@ -3,7 +3,8 @@
  * columns (no object per row), and their octets read from the segment files in large ranges, each packet a
  * view into its range. It reads the archive's documented on-disk contract (src/store/schema.ts, schema
  * version 2: table `packets` keyed by (apid, tkey, seq | repeat << 14, digest), tkey on the mission's time axis,
- * `ground` the ground time (Unix ms), `meta` bits 8-10 the time status, `raw` = segment id × 2^32 + offset (also the arrival order),
+ * `ground` the ground time (Unix ms), `meta` bits 8-10 the time status, `origin` = route × 2^24 + source,
+ * `raw` = segment id × 2^32 + offset (also the arrival order),
  * `segments(id, file)`, `sources(id, feed, source)`) and declines any other schema version, so the caller can
  * fall back to the Archive API (`apidRows` / `bytesOf`), which costs an object per row and a 1 MiB read per
  * block miss. It exists for speed; it belongs in src/store as a columnar read API.
@@ -118,7 +119,7 @@ export class ArchiveScan {
     spareRows = undefined;
     // Rows go into typed columns through a function called once per row inside SQLite: no JS array and no
     // boxed number per row (better-sqlite3's `all()` costs ~1.6 µs a row and old-generation garbage; this ~0.3 µs).
-    const cols = 'tkey, seq, raw, meta, ground, source, raw, len';
+    const cols = 'tkey, seq, raw, meta, ground, origin % 16777216, raw, len';
     db.function('idoc_scan_row', { deterministic: false }, (tkey, seq, n, meta, received, source, raw, len) => {
       this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, received as number, source as number, raw as number, len as number);
       return null;
