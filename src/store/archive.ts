@@ -3,15 +3,15 @@
  * segment files. {@link openArchive} opens or creates one; {@link Archive.storeBatch} stores a batch exactly
  * once in one transaction together with the feed cursor it completes.
  *
- * Exactly once. The dedupe key is (APID, packet time or -1 without one, sequence count, 32-bit digest of the
- * octets): the same packet delivered by two stations (different DDS headers, same octets), by a replayed file or
- * by a cron job run twice has the same key and is counted as a duplicate; a count that wrapped round comes with
- * a different packet time and is a new packet. Packets without a packet time are deduped on (APID, count,
- * digest) alone: an identical untimed packet after a count wrap would be taken for a duplicate.
+ * Exactly once (schema version 2, schema.ts; README "Exactly once"). The key is (APID, time on the mission's
+ * chosen axis, count | repeat number << 14, 32-bit digest of the octets). A stored row with the same key, or (for
+ * packets timed by ground time) a copy found through `loose`, is judged by {@link SqliteArchive.sameTransmission}:
+ * the same transmission is a duplicate (counted, not stored), another one a repeat (stored with the next repeat
+ * number, counted). A count that wrapped round comes with another time and is a new packet.
  *
  * Speed. Rows go in with multi-row `INSERT OR IGNORE` statements of {@link GROUP} rows, each row given the
  * octet position it gets if every row is new. When a group meets a duplicate (fewer changes than rows), the rows
- * it did insert are found by their arrival number and moved to contiguous positions, and the batch goes on row by
+ * it did insert are found by their octet position and moved to contiguous positions, and the batch goes on row by
  * row until a whole group's worth of rows is new again, so only stored packets take segment space. (A savepoint
  * per group would be simpler but costs more than the inserts.) One segment write and one fdatasync per batch,
  * then the commit. Batches of several thousand packets keep the per-batch costs (two fsyncs) small.
@@ -23,7 +23,6 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { packetDigest } from './digest.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
 import { I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
@@ -254,8 +253,8 @@ class SqliteArchive implements Archive {
     return id;
   }
 
-  /** Fill the 12 values of packet `i` of `b` (its octets at `at`) at `args[o…]`, octets going to `raw`, with repeat number `rep`. */
-  private fill(args: unknown[], o: number, b: PackedBatch, i: number, at: number, raw: number, rep = 0): void {
+  /** Fill the 12 values of packet `i` of `b` (its octets at `_at`; the digest was computed when packed) at `args[o…]`, octets going to `raw`, with repeat number `rep`. */
+  private fill(args: unknown[], o: number, b: PackedBatch, i: number, _at: number, raw: number, rep = 0): void {
     const v = b.ints;
     const f = i * INTS;
     const r = b.reals;
@@ -266,7 +265,7 @@ class SqliteArchive implements Archive {
     args[o] = v[f + I.apid]!;
     args[o + 1] = r[q + R.tai]!;
     args[o + 2] = v[f + I.seq]! | (rep << 14);
-    args[o + 3] = packetDigest(b.octets, at, len);
+    args[o + 3] = v[f + I.digest]!;
     args[o + 4] = v[f + I.meta]!;
     // NULL when it equals the key's time (a synchronised packet without correlation: most packets), else as decoded.
     args[o + 5] = obt === obt && obt !== r[q + R.tai]! ? obt : null;

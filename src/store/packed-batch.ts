@@ -6,6 +6,7 @@
  */
 import type { FramedPacket } from '../../telemetry/framing/index.js';
 import { sharedBytes } from './write-behind.js';
+import { packetDigest } from './digest.js';
 import { utcUnixToTai } from '../time/utc.js';
 
 /**
@@ -25,8 +26,10 @@ export const I = {
   /** Index into {@link PackedBatch.sources}. */
   source: 5,
   len: 6,
+  /** {@link packetDigest} of the octets, computed here (on the ingest thread) so the writer thread need not. */
+  digest: 7,
 } as const;
-export const INTS = 7;
+export const INTS = 8;
 
 /** Where each packet's real values sit in {@link PackedBatch.reals} (packet i: `reals[i * REALS + R.x]`). */
 export const R = {
@@ -146,6 +149,7 @@ export class PackedBatchBuilder {
     n[o + 4] = this.lastRouteIx;
     n[o + 5] = this.lastSourceIx;
     n[o + 6] = p.length;
+    n[o + 7] = packetDigest(p.buf, p.offset, p.length);
     r[q] = time ?? utcUnixToTai(ground / 1000);
     r[q + 1] = obt ?? NaN;
     r[q + 2] = ground;
