@@ -171,7 +171,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
 }
 
 interface Row {
-  apid: number; tkey: number; seq: number; meta: number; obt: number | null; ground: number; dds: number | null;
+  apid: number; tkey: number; seq: number; meta: number; obt: number | null; ground: number | null; dds: number | null;
   origin: number; soff: number; raw: number; len: number;
 }
 const ROW_COLUMNS = 'apid, tkey, seq, meta, obt, ground, dds, origin, soff, raw, len';
@@ -184,6 +184,7 @@ interface Statements {
   readonly copiesAt: Database.Statement;
   readonly looseCopies: Database.Statement;
   readonly insertLoose: Database.Statement;
+  readonly saveReceipt: Database.Statement;
 }
 
 class SqliteArchive implements Archive {
@@ -219,22 +220,24 @@ class SqliteArchive implements Archive {
       rawOf: db.prepare(`SELECT raw FROM packets WHERE ${key}`).pluck(),
       moveRaw: db.prepare(`UPDATE packets SET raw = ? WHERE ${key}`),
       // Every copy with this time, count (any repeat number) and digest.
-      copiesAt: db.prepare('SELECT seq, ground, origin % 16777216 AS source, soff, meta FROM packets WHERE apid = ? AND tkey = ? AND digest = ? AND seq >= ? AND (seq & 16383) = ?'),
+      copiesAt: db.prepare('SELECT seq, COALESCE(ground, (SELECT received FROM receipts r WHERE r.raw <= packets.raw ORDER BY r.raw DESC LIMIT 1)) AS ground, origin % 16777216 AS source, soff, meta FROM packets WHERE apid = ? AND tkey = ? AND digest = ? AND seq >= ? AND (seq & 16383) = ?'),
       looseCopies: db.prepare('SELECT ground, source, soff FROM loose WHERE apid = ? AND seq = ? AND digest = ?'),
       insertLoose: db.prepare('INSERT OR IGNORE INTO loose (apid, seq, digest, ground, source, soff) VALUES (?, ?, ?, ?, ?, ?)'),
+      // The batch's receipt time, keyed by where its first packet goes; written first, so that the rows of this
+      // batch (whose ground time is NULL without a DDS header) find it too. A batch that stores nothing leaves it
+      // for the next, which starts at the same position and replaces it.
+      saveReceipt: db.prepare('INSERT OR REPLACE INTO receipts (raw, received) VALUES (?, ?)'),
     };
     const upsertStats = db.prepare(`INSERT INTO apid_stats (apid, duplicates, repeats, last_ingest_ms) VALUES (?, ?, ?, ?)
       ON CONFLICT (apid) DO UPDATE SET duplicates = duplicates + excluded.duplicates, repeats = repeats + excluded.repeats,
       last_ingest_ms = MAX(last_ingest_ms, excluded.last_ingest_ms)`);
     const saveCursor = db.prepare(`INSERT INTO cursors (feed, value, updated_ms) VALUES (?, ?, ?)
       ON CONFLICT (feed) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`);
-    const saveReceipt = db.prepare('INSERT OR IGNORE INTO receipts (raw, received) VALUES (?, ?)');
     this.txStore = db.transaction((batch, cursor) => {
       const r = this.storeRows(batch);
       for (let apid = 0; apid < 2048; apid++) {
         if (this.touched[apid]) upsertStats.run(apid, this.dupPerApid[apid]!, this.repPerApid[apid]!, this.lastPerApid[apid]!);
       }
-      if (r.stored > 0) saveReceipt.run(this.firstRaw, batch.receivedUnixMs);
       if (cursor) saveCursor.run(cursor.feed, cursor.value, Date.now());
       return r;
     });
@@ -270,12 +273,8 @@ class SqliteArchive implements Archive {
     // NULL when it equals the key's time (a synchronised packet without correlation: most packets), else as decoded.
     args[o + 5] = obt === obt && obt !== r[q + R.tai]! ? obt : null;
     // The receipt time is the same for a whole framing batch: one number object for its rows without a DDS header.
-    const g = r[q + R.ground]!;
-    if (g !== this.groundBox[1]) {
-      this.groundBox[0] = g;
-      this.groundBox[1] = g;
-    }
-    args[o + 6] = this.groundBox[0];
+    // The DDS time; NULL without a DDS header (the receipt time of the batch is in `receipts`).
+    args[o + 6] = dds >= 0 ? r[q + R.ground]! : null;
     args[o + 7] = dds >= 0 ? dds : null;
     args[o + 8] = this.batchRouteIds[v[f + I.route]!]! * ORIGIN_ROUTE + this.batchSourceIds[v[f + I.source]!]!;
     args[o + 9] = r[q + R.soff]!;
@@ -283,13 +282,9 @@ class SqliteArchive implements Archive {
     args[o + 11] = len;
   }
 
-  /** [0]: the last ground time as a tagged value (a generic array keeps the one number object); [1]: its value. */
-  private readonly groundBox: unknown[] = [null, null];
   /** Index ids of the route and source tables of the batch being stored. */
   private batchRouteIds: number[] = [];
   private batchSourceIds: number[] = [];
-  /** Position of the first stored packet of the batch being stored. */
-  private firstRaw = 0;
 
   /**
    * Is a stored copy (ground time, source id, source offset, meta) the same transmission as the packet whose values
@@ -301,11 +296,11 @@ class SqliteArchive implements Archive {
    * - Otherwise (timed by ground time): ground times within the duplicate window. Identical packets in one plain
    *   file share its receipt time, so they count as duplicates: only a ground time tells a repeat apart.
    */
-  private sameTransmission(ground: number, source: number, soff: number, meta: number, args: unknown[], o: number): boolean {
+  private sameTransmission(ground: number, source: number, soff: number, meta: number, args: unknown[], o: number, g: number): boolean {
     if (source === (args[o + 8] as number) % ORIGIN_ROUTE && soff === args[o + 9]) return true;
     const m = args[o + 4] as number;
     if (((m >>> 8) & 7) === 0 && !(((meta >>> 6) & 3) !== 0 && ((m >>> 6) & 3) !== 0)) return true;
-    return Math.abs(ground - (args[o + 6] as number)) <= this.windowMs;
+    return Math.abs(ground - g) <= this.windowMs;
   }
 
   /**
@@ -317,7 +312,7 @@ class SqliteArchive implements Archive {
     const count = (args[o + 2] as number) & 16383;
     let rep = 0;
     for (const c of st.copiesAt.iterate(args[o], args[o + 1], args[o + 3], count, count) as IterableIterator<{ seq: number; ground: number; source: number; soff: number; meta: number }>) {
-      if (this.sameTransmission(c.ground, c.source, c.soff, c.meta, args, o)) return false;
+      if (this.sameTransmission(c.ground, c.source, c.soff, c.meta, args, o, b.reals[i * REALS + R.ground]!)) return false;
       rep = Math.max(rep, (c.seq >>> 14) + 1);
     }
     this.fill(this.one, 0, b, i, at, raw, rep);
@@ -327,10 +322,10 @@ class SqliteArchive implements Archive {
   }
 
   /** For a packet timed by ground time: 1 a duplicate (found in `loose`), 2 identical to stored packets (a repeat), 0 new. */
-  private looseVerdict(args: unknown[], o: number): number {
+  private looseVerdict(args: unknown[], o: number, g: number): number {
     let seen = 0;
     for (const c of this.st!.looseCopies.iterate(args[o], args[o + 2], args[o + 3]) as IterableIterator<{ ground: number; source: number; soff: number }>) {
-      if (this.sameTransmission(c.ground, c.source, c.soff, 0, args, o)) return 1;
+      if (this.sameTransmission(c.ground, c.source, c.soff, 0, args, o, g)) return 1;
       seen = 2;
     }
     return seen;
@@ -358,7 +353,7 @@ class SqliteArchive implements Archive {
     isStored.fill(0, 0, count);
     const seg = this.segments.reserve(total);
     const base = seg.id * SEGMENT_SPAN + seg.start;
-    this.firstRaw = base;
+    st.saveReceipt.run(base, b.receivedUnixMs);
     // Every octet in arrival order: the layout when no packet is a duplicate (nearly always), written by the
     // write-behind thread while the rows go in; compacted and written again below when some were duplicates.
     const behind = this.segments.writeBehind(out, total, seg.start);
@@ -372,6 +367,7 @@ class SqliteArchive implements Archive {
     const metaAt = (i: number) => v[i * INTS + I.meta]!;
     const loose = (meta: number) => ((meta >>> 8) & 7) !== 0;
     const apidAt = (i: number) => v[i * INTS + I.apid]!;
+    const groundAt = (i: number) => b.reals[i * REALS + R.ground]!;
     /** Packet `i` had the verdict `verdict` (0 new, 1 duplicate, 2 repeat); its values are in `a` at `o`. */
     const account = (i: number, a: unknown[], o: number, verdict: number): void => {
       if (verdict === 1) {
@@ -385,13 +381,13 @@ class SqliteArchive implements Archive {
         repeats++;
         this.repPerApid[apidAt(i)]!++;
       }
-      if (loose(metaAt(i))) st.insertLoose.run(a[o], (a[o + 2] as number) & 16383, a[o + 3], a[o + 6], (a[o + 8] as number) % ORIGIN_ROUTE, a[o + 9]);
+      if (loose(metaAt(i))) st.insertLoose.run(a[o], (a[o + 2] as number) & 16383, a[o + 3], groundAt(i), (a[o + 8] as number) % ORIGIN_ROUTE, a[o + 9]);
     };
     const single = (i: number): void => {
       const len = lenOf(i);
       const meta = metaAt(i);
       this.fill(one, 0, b, i, at, base + used);
-      let verdict = loose(meta) ? this.looseVerdict(one, 0) : 0;
+      let verdict = loose(meta) ? this.looseVerdict(one, 0, groundAt(i)) : 0;
       if (verdict === 2) one[4] = meta | REPEAT_BIT;
       if (verdict !== 1 && !st.insertOne.run(one).changes) verdict = this.resolveConflict(one, 0, b, i, at, base + used) ? 2 : 1;
       account(i, one, 0, verdict);
@@ -414,7 +410,7 @@ class SqliteArchive implements Archive {
             const meta = metaAt(i + k);
             verdicts[k] = 0;
             if (loose(meta)) {
-              verdicts[k] = this.looseVerdict(args, o);
+              verdicts[k] = this.looseVerdict(args, o, groundAt(i + k));
               // Identical packets timed by ground time within the group: decided row by row.
               const id = `${args[o] as number}/${args[o + 2] as number}/${args[o + 3] as number}`;
               if (seen?.has(id)) clean = false;
@@ -580,7 +576,7 @@ class SqliteArchive implements Archive {
       apid: r.apid,
       tai: r.tkey,
       obt: r.obt ?? (((r.meta >>> 8) & 7) === 1 ? undefined : r.tkey),
-      groundUnixMs: r.ground,
+      groundUnixMs: r.ground ?? this.receivedAt(r.raw),
       timeStatus: (r.meta >>> 8) & 7,
       repeat: (r.meta & REPEAT_BIT) !== 0,
       sequenceCount: r.seq & 16383,
@@ -588,7 +584,7 @@ class SqliteArchive implements Archive {
       type: ((r.meta >>> 4) & 1) as 0 | 1,
       crc: CRC_NAME[(r.meta >>> 2) & 3] ?? 'none',
       receivedUnixMs: this.receivedAt(r.raw),
-      dds: r.dds === null ? undefined : { unixMs: r.ground, groundStation: r.dds >>> 16, virtualChannel: r.dds & 0xffff, timeQuality: tq > 0 ? tq - 1 : 0 },
+      dds: r.dds === null ? undefined : { unixMs: r.ground ?? NaN, groundStation: r.dds >>> 16, virtualChannel: r.dds & 0xffff, timeQuality: tq > 0 ? tq - 1 : 0 },
       route: routeName,
       feed: src.feed,
       source: src.source,

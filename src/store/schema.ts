@@ -14,8 +14,9 @@
  * 5 secondary header flag, 6-7 DDS time quality + 1 (0 = no DDS header), 8-10 time status (src/time TimeStatus),
  * 11 repeat (identical octets stored before).
  * `obt`: on-board time as decoded (TAI with the profile's epoch); NULL when it equals `tkey` (synchronised, no
- * correlation: most packets) or when there is none (time status 1). `ground`: ground time, Unix ms (DDS header
- * time, else receipt time). `dds`: ground station << 16 | virtual channel, NULL without a DDS header.
+ * correlation: most packets) or when there is none (time status 1). `ground`: the DDS header's time, Unix ms; NULL
+ * without a DDS header, the ground time then being the receipt time of the row's batch (`receipts`: one row per
+ * batch, keyed by the position of its first packet). `dds`: ground station << 16 | virtual channel, NULL without.
  * `origin`: route id × 2^24 + source id (one column for both: fewer values per row).
  * `raw` is where the octets are: segment id × 2^32 + offset in that segment file; it grows in storage order and
  * is the arrival order. Receipt times are kept per stored batch in `receipts` (raw of its first packet).
@@ -59,13 +60,13 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       CREATE TABLE packets_v2 (
         apid INTEGER NOT NULL, tkey REAL NOT NULL, seq INTEGER NOT NULL, digest INTEGER NOT NULL,
-        meta INTEGER NOT NULL, obt REAL, ground REAL NOT NULL, dds INTEGER,
+        meta INTEGER NOT NULL, obt REAL, ground REAL, dds INTEGER,
         origin INTEGER NOT NULL, soff INTEGER NOT NULL, raw INTEGER NOT NULL, len INTEGER NOT NULL,
         PRIMARY KEY (apid, tkey, seq, digest)
       ) WITHOUT ROWID;
       INSERT INTO packets_v2 (apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len)
         SELECT apid, idoc_retime(apid, tkey, COALESCE(dds_time, received), dds_time IS NOT NULL), seq, digest,
-          (meta & 255) | (idoc_status(apid, tkey, COALESCE(dds_time, received), dds_time IS NOT NULL) << 8), CASE WHEN tkey >= 0 THEN tkey END, COALESCE(dds_time, received),
+          (meta & 255) | (idoc_status(apid, tkey, COALESCE(dds_time, received), dds_time IS NOT NULL) << 8), CASE WHEN tkey >= 0 THEN tkey END, dds_time,
           CASE WHEN dds_time IS NOT NULL THEN (station << 16) | vc END, route * 16777216 + source, soff, raw, len
         FROM packets ORDER BY raw;
       CREATE TABLE receipts (raw INTEGER PRIMARY KEY, received REAL NOT NULL);
@@ -76,7 +77,9 @@ export const MIGRATIONS: readonly Migration[] = [
         apid INTEGER NOT NULL, seq INTEGER NOT NULL, digest INTEGER NOT NULL, ground REAL NOT NULL, source INTEGER NOT NULL, soff INTEGER NOT NULL,
         PRIMARY KEY (apid, seq, digest, ground, source, soff)
       ) WITHOUT ROWID;
-      INSERT INTO loose SELECT apid, seq, digest, ground, origin % 16777216, soff FROM packets WHERE (meta >> 8) & 7 != 0;
+      INSERT INTO loose SELECT apid, seq, digest,
+          COALESCE(ground, (SELECT received FROM receipts r WHERE r.raw <= packets.raw ORDER BY r.raw DESC LIMIT 1)), origin % 16777216, soff
+        FROM packets WHERE (meta >> 8) & 7 != 0;
       ALTER TABLE apid_stats ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
     `,
   },

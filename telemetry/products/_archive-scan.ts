@@ -120,8 +120,25 @@ export class ArchiveScan {
     // Rows go into typed columns through a function called once per row inside SQLite: no JS array and no
     // boxed number per row (better-sqlite3's `all()` costs ~1.6 µs a row and old-generation garbage; this ~0.3 µs).
     const cols = 'tkey, seq, raw, meta, ground, origin % 16777216, raw, len';
+    // Ground time: the DDS time, or (NULL) the receipt time of the row's batch (schema.ts `receipts`).
+    const receipts = db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
+    const rAt = Float64Array.from(receipts, (x) => x[0]);
+    const rMs = Float64Array.from(receipts, (x) => x[1]);
+    let hit = -1;
+    const receiptOf = (raw: number): number => {
+      // Rows come in time order, mostly from one batch after another: try the last hit and its successor first.
+      if (hit >= 0 && rAt[hit]! <= raw && (hit + 1 === rAt.length || rAt[hit + 1]! > raw)) return rMs[hit]!;
+      let lo = 0, hi = rAt.length - 1;
+      hit = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        if (rAt[mid]! <= raw) { hit = mid; lo = mid + 1; } else hi = mid - 1;
+      }
+      return hit < 0 ? NaN : rMs[hit]!;
+    };
     db.function('idoc_scan_row', { deterministic: false }, (tkey, seq, n, meta, received, source, raw, len) => {
-      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, received as number, source as number, raw as number, len as number);
+      const ground = received === null ? receiptOf(raw as number) : received as number;
+      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, ground, source as number, raw as number, len as number);
       return null;
     });
     const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${cols} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
