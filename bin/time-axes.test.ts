@@ -143,3 +143,23 @@ describe('real patterns: unsynchronised OBT behind DDS, a boot event repeated ho
     expect(await readdir(path.join(m.dir, 'drop'))).not.toContain('patterns.dds');
   });
 });
+
+describe('idoc time correlate', () => {
+  it('fits a time-couple CSV (the fixture: a clock 20 ppm fast) and shows the sets a config gives', async () => {
+    const r = await idoc('time', 'correlate', path.join(ROOT, 'fixtures/sample-mission/time-couples.csv'), '--json');
+    expect(r.code, r.err).toBe(0);
+    const fit = JSON.parse(r.out) as { couples: number; rmsSeconds: number; correlation: { validFromObt: number; gradient: number; offset: number }[] };
+    expect(fit.couples).toBe(4);
+    expect(fit.correlation[0]!.gradient).toBeCloseTo(1 - 20e-6, 9);
+    expect(fit.correlation[0]!.offset + fit.correlation[0]!.gradient * 820454400).toBeCloseTo(Date.parse('2026-01-01T00:00:00Z') / 1000, 5);
+    expect(fit.rmsSeconds).toBeLessThan(1e-6);
+    const m = await mission('correlated', { launch: '2020-01-01T00:00:00Z', correlationFile: path.join(ROOT, 'fixtures/sample-mission/time-couples.csv'), apids: [{ apids: 1120, axis: 'ground' }] });
+    const shown = JSON.parse((await idoc('time', 'correlate', '--config', m.config, '--json')).out) as { earliest: string; rules: { apids: string; axis: string; correlation: unknown[] | null }[] };
+    expect(shown.earliest).toBe('2020-01-01T00:00:00Z');
+    expect(shown.rules.map((x) => [x.apids, x.axis, x.correlation?.length ?? 0])).toEqual([['mission', 'correlated', 1], ['1120', 'ground', 1]]);
+    const bad = await idoc('time', 'correlate', path.join(ROOT, 'fixtures/sample-mission/idoc.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/idoc\.json: line 1: expected the header "obt,utc"/);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
+});
