@@ -56,10 +56,10 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
     });
 
   common(archive.command('query'))
-    .description('packets by APID and packet time, as `packets cat` writes them (or NDJSON with --json)')
+    .description('packets by APID and time (the mission\'s time axis: UTC from on-board time where synchronised, else ground time), as `packets cat` writes them (or NDJSON with --json, with the three times)')
     .option('--apid <list>', 'only these APIDs, e.g. 1100,1110-1119')
-    .option('--from <utc>', 'packet time at or after this UTC time')
-    .option('--to <utc>', 'packet time before this UTC time')
+    .option('--from <utc>', 'timed at or after this UTC time (on the mission\'s time axis)')
+    .option('--to <utc>', 'timed before this UTC time (same axis)')
     .option('--json', 'one JSON record per packet (NDJSON), with the packet in hex')
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .action(async (flags: Flags) => {

@@ -121,7 +121,8 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       if (flags.fromFiles?.length) {
         const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read) : mission.profile;
         const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
-        report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats), { ...common, profile });
+        const { timeSettings } = await import('../../src/time/config.js');
+        report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats, timeSettings(mission.config)), { ...common, profile });
         inputs = { inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) };
         if (report.unrouted) leftOut = `, ${report.unrouted} packet(s) in no route (left out)`;
       } else {

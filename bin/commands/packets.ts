@@ -20,8 +20,8 @@ function withReadOptions(cmd: Command, filters: boolean): Command {
   if (filters) {
     cmd
       .option('--apid <list>', 'only these APIDs, e.g. 1100,1110-1119')
-      .option('--from <utc>', 'only packets with a packet time at or after this UTC time')
-      .option('--to <utc>', 'only packets with a packet time before this UTC time')
+      .option('--from <utc>', 'only packets timed at or after this UTC time (on the mission\'s time axis: UTC from on-board time where synchronised, else ground time)')
+      .option('--to <utc>', 'only packets timed before this UTC time (same axis)')
       .option('--limit <n>', 'stop after this many packets');
   }
   return cmd;
@@ -43,6 +43,8 @@ async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext
   ]);
   if (!files.length) throw new UsageError('no input file given');
   const { mission, read } = await readSetup(flags);
+  const { timeSettings } = await import('../../src/time/config.js');
+  const time = timeSettings(mission.config);
   const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
   const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
@@ -53,6 +55,7 @@ async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext
       read,
       profile: mission.profile,
       apidName: mission.apidName,
+      time,
       filter: {
         ...(apids ? { apid: apids.has } : {}),
         ...(fromTai !== undefined ? { fromTai } : {}),
@@ -92,8 +95,8 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
       const profile = walk.profile === 'auto' ? await guessProfile(files[0]!, walk.read) : walk.profile;
       const lines: string[] = [];
       const flush = () => { if (lines.length) { ctx.io.out(`${lines.join('\n')}\n`); lines.length = 0; } };
-      const report = await walkFiles(files, { ...walk, profile }, (p, t, file) => {
-        const r = packetRecord(p, t, file, profile);
+      const report = await walkFiles(files, { ...walk, profile }, (p, t, file, times) => {
+        const r = packetRecord(p, t, file, profile, times);
         lines.push(flags.json ? JSON.stringify(r) : formatPacketLine(r));
         if (lines.length >= 1000) flush();
       });

@@ -1,6 +1,6 @@
 /**
- * @module `idoc time`: convert instants between UTC, TAI and CCSDS time codes, and show or load the
- * leap-second table. Thin: the work is in `src/time/`.
+ * @module `idoc time`: convert instants between UTC, TAI and CCSDS time codes, show or load the leap-second
+ * table, fit or show the on-board time correlation (`time correlate`). Thin: the work is in `src/time/`.
  */
 import { Option } from 'commander';
 import type { RegisterCommand } from './context.js';
@@ -52,6 +52,63 @@ export const registerTime: RegisterCommand = (program, ctx) => {
           '',
         ].join('\n'),
       );
+    });
+
+  time
+    .command('correlate')
+    .description('Fit UTC = offset + gradient × OBT to a time-couple CSV (header obt,utc: raw on-board seconds, UTC ISO-8601 Z), or show the config\'s coefficient sets')
+    .argument('[couples]', 'time-couple CSV to fit (least squares; the residual is reported)')
+    .option('--config <file>', 'mission configuration (default: ./idoc.json when present)')
+    .option('--json', 'print JSON')
+    .action(async (couples: string | undefined, opts: { config?: string; json?: boolean }) => {
+      const t = await import('../../src/time/index.js');
+      const iso = (unix: number) => t.taiToUtcIso(t.utcUnixToTai(unix), 6);
+      const setText = (c: import('../../src/time/index.js').CorrelationSet) =>
+        `OBT ${c.validFromObt} .. ${c.validToObt ?? '(open)'}  UTC = ${c.offset} + ${c.gradient} × OBT  (OBT ${c.validFromObt} = ${iso(c.offset + c.gradient * c.validFromObt)})`;
+      if (couples !== undefined) {
+        const { readFileSync } = await import('node:fs');
+        const { InputError } = await import('../../src/errors.js');
+        let text: string;
+        try {
+          text = readFileSync(couples, 'utf8');
+        } catch (e) {
+          throw new InputError(`${couples}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        const fit = t.fitCorrelation(t.parseTimeCouples(text, couples), couples);
+        if (opts.json) {
+          ctx.io.out(`${JSON.stringify({ file: couples, couples: fit.couples, rmsSeconds: fit.rmsSeconds, maxSeconds: fit.maxSeconds, correlation: [fit.set] }, null, 2)}\n`);
+          return;
+        }
+        ctx.io.out([
+          `${couples}: ${fit.couples} time couples`,
+          `fit      ${setText(fit.set)}`,
+          `residual rms ${fit.rmsSeconds.toExponential(3)} s, max ${fit.maxSeconds.toExponential(3)} s`,
+          `config   "time": { "correlation": [${JSON.stringify(fit.set)}] }  (or "correlationFile": "${couples}")`,
+          '',
+        ].join('\n'));
+        return;
+      }
+      const [{ resolveMission }, { timeSettings }] = await Promise.all([import('../../src/cli/mission.js'), import('../../src/time/config.js')]);
+      const mission = await resolveMission(opts.config !== undefined ? { config: opts.config } : {});
+      const s = timeSettings(mission.config);
+      const rules = [{ apids: 'mission', rules: s.defaults }, ...s.apids.map((a) => ({ apids: a.from === a.to ? String(a.from) : `${a.from}-${a.to}`, rules: a.rules }))];
+      if (opts.json) {
+        ctx.io.out(`${JSON.stringify({
+          config: mission.config.file ?? null, earliest: t.taiToUtcIso(s.earliestTai, 0), plausibleSpanDays: s.plausibleSpanSeconds / 86_400,
+          duplicateWindowSeconds: s.duplicateWindowSeconds,
+          rules: rules.map((r) => ({ apids: r.apids, axis: r.rules.axis, correlation: r.rules.correlation ?? null })),
+        }, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `config    ${mission.config.file ?? '(none: defaults)'}`,
+        `earliest  ${t.taiToUtcIso(s.earliestTai, 0)} (launch, else 1990); plausible span ${s.plausibleSpanSeconds / 86_400} days from the ground time; duplicate window ${s.duplicateWindowSeconds} s`,
+      ];
+      for (const r of rules) {
+        lines.push(`${r.apids === 'mission' ? 'mission' : `APID ${r.apids}`}: axis ${r.rules.axis}; ${r.rules.correlation ? `${r.rules.correlation.length} coefficient set(s)` : 'no coefficient sets: the time code is read as absolute time'}`);
+        for (const c of r.rules.correlation ?? []) lines.push(`  ${setText(c)}`);
+      }
+      ctx.io.out(`${lines.join('\n')}\n`);
     });
 
   time

@@ -46,6 +46,7 @@ export interface ConfigFile {
   routes?: Record<string, unknown>;
   products?: Record<string, unknown>;
   archive?: Record<string, unknown>;
+  time?: Record<string, unknown>;
 }
 
 export interface ConfigFileMission {

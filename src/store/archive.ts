@@ -3,15 +3,15 @@
  * segment files. {@link openArchive} opens or creates one; {@link Archive.storeBatch} stores a batch exactly
  * once in one transaction together with the feed cursor it completes.
  *
- * Exactly once. The dedupe key is (APID, packet time or -1 without one, sequence count, 32-bit digest of the
- * octets): the same packet delivered by two stations (different DDS headers, same octets), by a replayed file or
- * by a cron job run twice has the same key and is counted as a duplicate; a count that wrapped round comes with
- * a different packet time and is a new packet. Packets without a packet time are deduped on (APID, count,
- * digest) alone: an identical untimed packet after a count wrap would be taken for a duplicate.
+ * Exactly once (schema version 2, schema.ts; README "Exactly once"). The key is (APID, time on the mission's
+ * chosen axis, count | repeat number << 14, 32-bit digest of the octets). A stored row with the same key, or (for
+ * packets timed by ground time) a copy found through `loose`, is judged by {@link SqliteArchive.sameTransmission}:
+ * the same transmission is a duplicate (counted, not stored), another one a repeat (stored with the next repeat
+ * number, counted). A count that wrapped round comes with another time and is a new packet.
  *
  * Speed. Rows go in with multi-row `INSERT OR IGNORE` statements of {@link GROUP} rows, each row given the
  * octet position it gets if every row is new. When a group meets a duplicate (fewer changes than rows), the rows
- * it did insert are found by their arrival number and moved to contiguous positions, and the batch goes on row by
+ * it did insert are found by their octet position and moved to contiguous positions, and the batch goes on row by
  * row until a whole group's worth of rows is new again, so only stored packets take segment space. (A savepoint
  * per group would be simpler but costs more than the inserts.) One segment write and one fdatasync per batch,
  * then the commit. Batches of several thousand packets keep the per-batch costs (two fsyncs) small.
@@ -23,23 +23,27 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { packetDigest } from './digest.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
 import { I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
 import { Checkpointer } from './checkpointer.js';
+import { DEFAULT_TIME_SETTINGS, PacketTimer, type TimeSettings } from '../time/packet-times.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
 
 /** The index file inside an archive directory. */
 export const INDEX_FILE = 'index.sqlite';
 /** The route of packets whose APID no route claims. */
 export const QUARANTINE_ROUTE = 'quarantine';
-/** Rows per multi-row INSERT (15 parameters each: 960 < SQLite's 32766 limit). */
+/** Rows per multi-row INSERT (12 parameters each: 768 < SQLite's 32766 limit). */
 const GROUP = 64;
-const COLS = 15;
+const COLS = 12;
+/** `origin` = route id × 2^24 + source id (schema.ts). */
+const ORIGIN_ROUTE = 16_777_216;
 /** Batches of this many packets start the checkpoint thread (small archives and tests do without). */
 const CHECKPOINTER_ITEMS = 2048;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
+/** `meta` bit 11: a repeat (identical octets stored before, received further apart than the duplicate window). */
+const REPEAT_BIT = 1 << 11;
 
 export interface ArchiveOptions {
   /** Open for reading only (status, query, gaps): nothing is created or repaired. Default false. */
@@ -61,6 +65,13 @@ export interface ArchiveOptions {
   readonly writeBehind?: WriteBehindMode;
   /** SQLite `max_page_count` (tests simulate a full disk with it). Default: unlimited. */
   readonly maxPageCount?: number;
+  /**
+   * The mission's time settings (src/time/packet-times.ts): the duplicate window, and how rows of an older
+   * archive are re-timed when it is migrated. Default: the defaults (no config).
+   */
+  readonly time?: TimeSettings;
+  /** Epoch of the profile's time code (TAI), for the correlation of migrated rows. Default 0. */
+  readonly epochTai?: number;
 }
 
 export interface Archive {
@@ -122,6 +133,16 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
       db.pragma('page_size = 8192');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      // Version 2 re-times the rows of version 1 on the mission's axis (schema.ts): their OBT as it was stored, their
+      // ground time (DDS, else receipt); the header's synchronisation flag is not known any more (no octets read).
+      const timer = new PacketTimer(opts.time ?? DEFAULT_TIME_SETTINGS, opts.epochTai ?? 0);
+      const retime = (apid: unknown, tkey: unknown, ground: unknown, acquired: unknown): number =>
+        timer.time(apid as number, (tkey as number) >= 0 ? (tkey as number) : NaN, false, ground as number, Boolean(acquired));
+      db.function('idoc_retime', { deterministic: true }, retime);
+      db.function('idoc_status', { deterministic: true }, (apid, tkey, ground, acquired) => {
+        retime(apid, tkey, ground, acquired);
+        return timer.status;
+      });
       migrate(db);
     }
   } catch (e) {
@@ -132,7 +153,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
     const v = schemaVersionOf(db);
     if (v !== SCHEMA_VERSION) {
       db.close();
-      throw new InputError(`${dir}: archive schema version ${v}, this idoc reads ${SCHEMA_VERSION}${v < SCHEMA_VERSION ? ' (open it once for writing to migrate it)' : ''}`);
+      throw new InputError(`${dir}: archive schema version ${v}, this idoc reads ${SCHEMA_VERSION}${v < SCHEMA_VERSION ? ': run idoc ingest once to migrate it' : ''}`);
     }
   }
   if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${opts.maxPageCount}`);
@@ -146,58 +167,77 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
   if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000');
   const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true, opts.writeBehind ?? 'auto');
   if (!opts.readonly) segments.recover();
-  return new SqliteArchive(dir, db, segments, Boolean(opts.readonly), opts.synchronous ?? 'full');
+  return new SqliteArchive(dir, db, segments, Boolean(opts.readonly), opts.synchronous ?? 'full', opts.time ?? DEFAULT_TIME_SETTINGS);
 }
 
 interface Row {
-  apid: number; tkey: number; seq: number; n: number; meta: number; received: number;
-  dds_time: number | null; station: number | null; vc: number | null; route: number; source: number; soff: number; raw: number; len: number;
+  apid: number; tkey: number; seq: number; meta: number; obt: number | null; ground: number | null; dds: number | null;
+  origin: number; soff: number; raw: number; len: number;
 }
-const ROW_COLUMNS = 'apid, tkey, seq, n, meta, received, dds_time, station, vc, route, source, soff, raw, len';
+const ROW_COLUMNS = 'apid, tkey, seq, meta, obt, ground, dds, origin, soff, raw, len';
+
+interface Statements {
+  readonly insertOne: Database.Statement;
+  readonly insertGroup: Database.Statement;
+  readonly rawOf: Database.Statement;
+  readonly moveRaw: Database.Statement;
+  readonly copiesAt: Database.Statement;
+  readonly looseCopies: Database.Statement;
+  readonly insertLoose: Database.Statement;
+  readonly saveReceipt: Database.Statement;
+}
 
 class SqliteArchive implements Archive {
   private readonly routeIds = new Map<string, number>();
   private readonly sourceIds = new Map<string, number>();
   private routeNames: Map<number, string> | undefined;
   private sourceNames: Map<number, { feed: string; source: string }> | undefined;
-  private arrival = 0;
   /** Per item of the batch being stored: 1 when it was new. */
   private isStored = new Uint8Array(4096);
   private readonly args: unknown[] = new Array(GROUP * COLS);
+  private readonly one: unknown[] = new Array(COLS);
   private readonly dupPerApid = new Int32Array(2048);
+  private readonly repPerApid = new Int32Array(2048);
   private readonly lastPerApid = new Float64Array(2048);
   private readonly touched = new Uint8Array(2048);
-  private readonly insertOne: Database.Statement | undefined;
-  private readonly insertGroup: Database.Statement | undefined;
+  private readonly windowMs: number;
+  private readonly st: Statements | undefined;
   private readonly txStore: ((batch: PackedBatch, cursor: { feed: string; value: string } | undefined) => StoreResult) | undefined;
-  private readonly arrivalOf: Database.Statement | undefined;
-  private readonly moveRaw: Database.Statement | undefined;
 
   /** WAL checkpoints on a second thread, started by the first large batch (checkpointer.ts). */
   private checkpointer: Checkpointer | undefined;
 
   constructor(readonly dir: string, private readonly db: Database.Database, private readonly segments: SegmentFiles, readonly: boolean,
-    private readonly synchronous: 'full' | 'normal' = 'full') {
+    private readonly synchronous: 'full' | 'normal' = 'full', time: TimeSettings = DEFAULT_TIME_SETTINGS) {
+    this.windowMs = time.duplicateWindowSeconds * 1000;
     if (readonly) return;
     const values = `(${new Array(COLS).fill('?').join(',')})`;
-    const head = 'INSERT OR IGNORE INTO packets (apid, tkey, seq, digest, n, meta, received, dds_time, station, vc, route, source, soff, raw, len) VALUES ';
-    this.insertOne = db.prepare(head + values);
-    this.insertGroup = db.prepare(head + new Array(GROUP).fill(values).join(','));
+    const head = 'INSERT OR IGNORE INTO packets (apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len) VALUES ';
     const key = 'apid = ? AND tkey = ? AND seq = ? AND digest = ?';
-    this.arrivalOf = db.prepare(`SELECT n FROM packets WHERE ${key}`).pluck();
-    this.moveRaw = db.prepare(`UPDATE packets SET raw = ? WHERE ${key}`);
-    const upsertStats = db.prepare(`INSERT INTO apid_stats (apid, duplicates, last_ingest_ms) VALUES (?, ?, ?)
-      ON CONFLICT (apid) DO UPDATE SET duplicates = duplicates + excluded.duplicates, last_ingest_ms = MAX(last_ingest_ms, excluded.last_ingest_ms)`);
+    this.st = {
+      insertOne: db.prepare(head + values),
+      insertGroup: db.prepare(head + new Array(GROUP).fill(values).join(',')),
+      rawOf: db.prepare(`SELECT raw FROM packets WHERE ${key}`).pluck(),
+      moveRaw: db.prepare(`UPDATE packets SET raw = ? WHERE ${key}`),
+      // Every copy with this time, count (any repeat number) and digest.
+      copiesAt: db.prepare('SELECT seq, COALESCE(ground, (SELECT received FROM receipts r WHERE r.raw <= packets.raw ORDER BY r.raw DESC LIMIT 1)) AS ground, origin % 16777216 AS source, soff, meta FROM packets WHERE apid = ? AND tkey = ? AND digest = ? AND seq >= ? AND (seq & 16383) = ?'),
+      looseCopies: db.prepare('SELECT ground, source, soff FROM loose WHERE apid = ? AND seq = ? AND digest = ?'),
+      insertLoose: db.prepare('INSERT OR IGNORE INTO loose (apid, seq, digest, ground, source, soff) VALUES (?, ?, ?, ?, ?, ?)'),
+      // The batch's receipt time, keyed by where its first packet goes; written first, so that the rows of this
+      // batch (whose ground time is NULL without a DDS header) find it too. A batch that stores nothing leaves it
+      // for the next, which starts at the same position and replaces it.
+      saveReceipt: db.prepare('INSERT OR REPLACE INTO receipts (raw, received) VALUES (?, ?)'),
+    };
+    const upsertStats = db.prepare(`INSERT INTO apid_stats (apid, duplicates, repeats, last_ingest_ms) VALUES (?, ?, ?, ?)
+      ON CONFLICT (apid) DO UPDATE SET duplicates = duplicates + excluded.duplicates, repeats = repeats + excluded.repeats,
+      last_ingest_ms = MAX(last_ingest_ms, excluded.last_ingest_ms)`);
     const saveCursor = db.prepare(`INSERT INTO cursors (feed, value, updated_ms) VALUES (?, ?, ?)
       ON CONFLICT (feed) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`);
-    const saveArrival = db.prepare("UPDATE counters SET value = ? WHERE name = 'arrival'");
-    this.arrival = (db.prepare("SELECT value FROM counters WHERE name = 'arrival'").get() as { value: number }).value;
     this.txStore = db.transaction((batch, cursor) => {
       const r = this.storeRows(batch);
       for (let apid = 0; apid < 2048; apid++) {
-        if (this.touched[apid]) upsertStats.run(apid, this.dupPerApid[apid]!, this.lastPerApid[apid]!);
+        if (this.touched[apid]) upsertStats.run(apid, this.dupPerApid[apid]!, this.repPerApid[apid]!, this.lastPerApid[apid]!);
       }
-      saveArrival.run(this.arrival + batch.count);
       if (cursor) saveCursor.run(cursor.feed, cursor.value, Date.now());
       return r;
     });
@@ -216,55 +256,92 @@ class SqliteArchive implements Archive {
     return id;
   }
 
-  /** Fill the 15 values of packet `i` of `b` (its octets at `at`) at `args[o…]`: arrival `n`, octets going to `raw`. */
-  private fill(args: unknown[], o: number, b: PackedBatch, i: number, at: number, n: number, raw: number): void {
+  /** Fill the 12 values of packet `i` of `b` (its octets at `_at`; the digest was computed when packed) at `args[o…]`, octets going to `raw`, with repeat number `rep`. */
+  private fill(args: unknown[], o: number, b: PackedBatch, i: number, _at: number, raw: number, rep = 0): void {
     const v = b.ints;
     const f = i * INTS;
     const r = b.reals;
     const q = i * REALS;
     const len = v[f + I.len]!;
-    const ddsMs = r[q + R.ddsMs]!;
-    const dds = ddsMs === ddsMs; // not NaN
+    const obt = r[q + R.obt]!;
+    const dds = v[f + I.dds]!;
     args[o] = v[f + I.apid]!;
     args[o + 1] = r[q + R.tai]!;
-    args[o + 2] = v[f + I.seq]!;
-    args[o + 3] = packetDigest(b.octets, at, len);
-    args[o + 4] = n;
-    args[o + 5] = v[f + I.meta]!;
-    // The receipt time is the same for a whole framing batch: one number object for all its rows.
-    const rx = r[q + R.received]!;
-    if (rx !== this.rxBox[1]) {
-      this.rxBox[0] = rx;
-      this.rxBox[1] = rx;
-    }
-    args[o + 6] = this.rxBox[0];
-    args[o + 7] = dds ? ddsMs : null;
-    args[o + 8] = dds ? v[f + I.station]! : null;
-    args[o + 9] = dds ? v[f + I.vc]! : null;
-    args[o + 10] = this.batchRouteIds[v[f + I.route]!]!;
-    args[o + 11] = this.batchSourceIds[v[f + I.source]!]!;
-    args[o + 12] = r[q + R.soff]!;
-    args[o + 13] = raw;
-    args[o + 14] = len;
+    args[o + 2] = v[f + I.seq]! | (rep << 14);
+    args[o + 3] = v[f + I.digest]!;
+    args[o + 4] = v[f + I.meta]!;
+    // NULL when it equals the key's time (a synchronised packet without correlation: most packets), else as decoded.
+    args[o + 5] = obt === obt && obt !== r[q + R.tai]! ? obt : null;
+    // The receipt time is the same for a whole framing batch: one number object for its rows without a DDS header.
+    // The DDS time; NULL without a DDS header (the receipt time of the batch is in `receipts`).
+    args[o + 6] = dds >= 0 ? r[q + R.ground]! : null;
+    args[o + 7] = dds >= 0 ? dds : null;
+    args[o + 8] = this.batchRouteIds[v[f + I.route]!]! * ORIGIN_ROUTE + this.batchSourceIds[v[f + I.source]!]!;
+    args[o + 9] = r[q + R.soff]!;
+    args[o + 10] = raw;
+    args[o + 11] = len;
   }
 
-  /** [0]: the last receipt time as a tagged value (a generic array keeps the one number object); [1]: its value. */
-  private readonly rxBox: unknown[] = [null, null];
   /** Index ids of the route and source tables of the batch being stored. */
   private batchRouteIds: number[] = [];
   private batchSourceIds: number[] = [];
 
+  /**
+   * Is a stored copy (ground time, source id, source offset, meta) the same transmission as the packet whose values
+   * are in `args` at `o`?
+   * - The same source and offset: the same unit ingested again (a plain file's receipt time is new each time).
+   * - A synchronised on-board time (time status 0) does not come back: identical octets are one transmission
+   *   unless both copies carry an acquisition time (DDS header) and those lie further apart than the window. A
+   *   receipt time (plain file) says when idoc read it, not when it was sent.
+   * - Otherwise (timed by ground time): ground times within the duplicate window. Identical packets in one plain
+   *   file share its receipt time, so they count as duplicates: only a ground time tells a repeat apart.
+   */
+  private sameTransmission(ground: number, source: number, soff: number, meta: number, args: unknown[], o: number, g: number): boolean {
+    if (source === (args[o + 8] as number) % ORIGIN_ROUTE && soff === args[o + 9]) return true;
+    const m = args[o + 4] as number;
+    if (((m >>> 8) & 7) === 0 && !(((meta >>> 6) & 3) !== 0 && ((m >>> 6) & 3) !== 0)) return true;
+    return Math.abs(ground - g) <= this.windowMs;
+  }
+
+  /**
+   * Packet `i` (values in `args` at `o`) met a stored packet with its key: a duplicate when one of the copies with
+   * its time, count and digest is the same transmission, else stored as the next repeat (at `raw`). True when stored.
+   */
+  private resolveConflict(args: unknown[], o: number, b: PackedBatch, i: number, at: number, raw: number): boolean {
+    const st = this.st!;
+    const count = (args[o + 2] as number) & 16383;
+    let rep = 0;
+    for (const c of st.copiesAt.iterate(args[o], args[o + 1], args[o + 3], count, count) as IterableIterator<{ seq: number; ground: number; source: number; soff: number; meta: number }>) {
+      if (this.sameTransmission(c.ground, c.source, c.soff, c.meta, args, o, b.reals[i * REALS + R.ground]!)) return false;
+      rep = Math.max(rep, (c.seq >>> 14) + 1);
+    }
+    this.fill(this.one, 0, b, i, at, raw, rep);
+    this.one[4] = (this.one[4] as number) | REPEAT_BIT;
+    st.insertOne.run(this.one);
+    return true;
+  }
+
+  /** For a packet timed by ground time: 1 a duplicate (found in `loose`), 2 identical to stored packets (a repeat), 0 new. */
+  private looseVerdict(args: unknown[], o: number, g: number): number {
+    let seen = 0;
+    for (const c of this.st!.looseCopies.iterate(args[o], args[o + 2], args[o + 3]) as IterableIterator<{ ground: number; source: number; soff: number }>) {
+      if (this.sameTransmission(c.ground, c.source, c.soff, 0, args, o, g)) return 1;
+      seen = 2;
+    }
+    return seen;
+  }
+
   private storeRows(b: PackedBatch): StoreResult {
     const count = b.count;
     const v = b.ints;
-    const reals = b.reals;
+    const st = this.st!;
     this.dupPerApid.fill(0);
+    this.repPerApid.fill(0);
     this.lastPerApid.fill(0);
     this.touched.fill(0);
     for (let i = 0; i < count; i++) {
       const a = v[i * INTS + I.apid]!;
-      const rx = reals[i * REALS + R.received]!;
-      if (!this.touched[a] || rx > this.lastPerApid[a]!) this.lastPerApid[a] = rx;
+      this.lastPerApid[a] = b.receivedUnixMs;
       this.touched[a] = 1;
     }
     this.batchRouteIds = b.routes.map((name) => this.idOf('routes', name));
@@ -276,27 +353,47 @@ class SqliteArchive implements Archive {
     isStored.fill(0, 0, count);
     const seg = this.segments.reserve(total);
     const base = seg.id * SEGMENT_SPAN + seg.start;
+    st.saveReceipt.run(base, b.receivedUnixMs);
     // Every octet in arrival order: the layout when no packet is a duplicate (nearly always), written by the
     // write-behind thread while the rows go in; compacted and written again below when some were duplicates.
     const behind = this.segments.writeBehind(out, total, seg.start);
     let used = 0;
     let stored = 0;
+    let repeats = 0;
     let at = 0; // where the octets of the next packet are in `out`
     const args = this.args;
-    const one = new Array<unknown>(COLS);
+    const one = this.one;
     const lenOf = (i: number) => v[i * INTS + I.len]!;
+    const metaAt = (i: number) => v[i * INTS + I.meta]!;
+    const loose = (meta: number) => ((meta >>> 8) & 7) !== 0;
+    const apidAt = (i: number) => v[i * INTS + I.apid]!;
+    const groundAt = (i: number) => b.reals[i * REALS + R.ground]!;
+    /** Packet `i` had the verdict `verdict` (0 new, 1 duplicate, 2 repeat); its values are in `a` at `o`. */
+    const account = (i: number, a: unknown[], o: number, verdict: number): void => {
+      if (verdict === 1) {
+        this.dupPerApid[apidAt(i)]!++;
+        return;
+      }
+      isStored[i] = 1;
+      used += lenOf(i);
+      stored++;
+      if (verdict === 2) {
+        repeats++;
+        this.repPerApid[apidAt(i)]!++;
+      }
+      if (loose(metaAt(i))) st.insertLoose.run(a[o], (a[o + 2] as number) & 16383, a[o + 3], groundAt(i), (a[o + 8] as number) % ORIGIN_ROUTE, a[o + 9]);
+    };
     const single = (i: number): void => {
       const len = lenOf(i);
-      this.fill(one, 0, b, i, at, this.arrival + i, base + used);
-      if (this.insertOne!.run(one).changes) {
-        isStored[i] = 1;
-        used += len;
-        stored++;
-      } else {
-        this.dupPerApid[v[i * INTS + I.apid]!]!++;
-      }
+      const meta = metaAt(i);
+      this.fill(one, 0, b, i, at, base + used);
+      let verdict = loose(meta) ? this.looseVerdict(one, 0, groundAt(i)) : 0;
+      if (verdict === 2) one[4] = meta | REPEAT_BIT;
+      if (verdict !== 1 && !st.insertOne.run(one).changes) verdict = this.resolveConflict(one, 0, b, i, at, base + used) ? 2 : 1;
+      account(i, one, 0, verdict);
       at += len;
     };
+    const verdicts = new Uint8Array(GROUP);
     try {
       let i = 0;
       let fast = true;
@@ -304,41 +401,66 @@ class SqliteArchive implements Archive {
         if (fast) {
           let pos = base + used;
           const groupAt = at;
+          let clean = true;
+          let seen: Set<string> | undefined;
           for (let k = 0; k < GROUP; k++) {
             const len = lenOf(i + k);
-            this.fill(args, k * COLS, b, i + k, at, this.arrival + i + k, pos);
+            const o = k * COLS;
+            this.fill(args, o, b, i + k, at, pos);
+            const meta = metaAt(i + k);
+            verdicts[k] = 0;
+            if (loose(meta)) {
+              verdicts[k] = this.looseVerdict(args, o, groundAt(i + k));
+              // Identical packets timed by ground time within the group: decided row by row.
+              const id = `${args[o] as number}/${args[o + 2] as number}/${args[o + 3] as number}`;
+              if (seen?.has(id)) clean = false;
+              (seen ??= new Set()).add(id);
+            }
+            if (verdicts[k] === 1) clean = false;
+            if (verdicts[k] === 2) args[o + 4] = meta | REPEAT_BIT;
             pos += len;
             at += len;
           }
-          const changes = this.insertGroup!.run(args).changes;
+          if (!clean) {
+            // A packet timed by ground time is a duplicate: this group row by row.
+            at = groupAt;
+            for (let k = 0; k < GROUP; k++) single(i + k);
+            fast = false;
+            i += GROUP;
+            continue;
+          }
+          const changes = st.insertGroup.run(args).changes;
           if (changes === GROUP) {
-            isStored.fill(1, i, i + GROUP);
-            used += at - groupAt;
-            stored += GROUP;
+            for (let k = 0; k < GROUP; k++) account(i + k, args, k * COLS, verdicts[k]!);
           } else {
-            // Some rows were duplicates: find the rows this group inserted (their arrival number is ours) and
-            // move them to contiguous octet positions; then continue row by row for a while.
+            // Some rows met a stored key: find the rows this group inserted (their octet position is ours) and
+            // move them to contiguous positions; the others are duplicates or repeats. Then row by row for a while.
+            let from = groupAt;
             for (let k = 0; k < GROUP; k++) {
               const o = k * COLS;
+              const len = lenOf(i + k);
               const key = [args[o], args[o + 1], args[o + 2], args[o + 3]];
-              if (this.arrivalOf!.get(key) !== this.arrival + i + k) {
-                this.dupPerApid[v[(i + k) * INTS + I.apid]!]!++;
-                continue;
+              if (st.rawOf.get(key) === args[o + 10]) {
+                if (args[o + 10] !== base + used) {
+                  st.moveRaw.run(base + used, ...key);
+                  args[o + 10] = base + used;
+                }
+                account(i + k, args, o, verdicts[k]!);
+              } else {
+                account(i + k, args, o, this.resolveConflict(args, o, b, i + k, from, base + used) ? 2 : 1);
               }
-              if (args[o + 13] !== base + used) this.moveRaw!.run(base + used, ...key);
-              isStored[i + k] = 1;
-              used += lenOf(i + k);
-              stored++;
+              from += len;
             }
             fast = false;
           }
           i += GROUP;
           continue;
         }
-        // Row by row; go back to groups once a whole group's worth of rows had no duplicate.
+        // Row by row; go back to groups once a whole group's worth of rows were new.
         const before = stored;
+        const repBefore = repeats;
         for (let k = 0; k < GROUP; k++) single(i + k);
-        fast = stored - before === GROUP;
+        fast = stored - before === GROUP && repeats === repBefore;
         i += GROUP;
       }
       for (; i < count; i++) single(i);
@@ -365,7 +487,7 @@ class SqliteArchive implements Archive {
       }
       if (used > 0 || behind) this.pendingLength = this.segments.write(out, used, seg.start, behind);
     }
-    return { stored, duplicates: count - stored };
+    return { stored, duplicates: count - stored, repeats };
   }
 
   private pendingLength: number | undefined;
@@ -384,11 +506,10 @@ class SqliteArchive implements Archive {
 
   storePacked(batch: PackedBatch, cursor?: { readonly feed: string; readonly value: string }): StoreResult {
     if (!this.txStore) throw new Error(`${this.dir}: archive opened read-only`);
-    if (batch.count === 0 && !cursor) return { stored: 0, duplicates: 0 };
+    if (batch.count === 0 && !cursor) return { stored: 0, duplicates: 0, repeats: 0 };
     this.pendingLength = undefined;
     try {
       const r = this.txStore(batch, cursor ? { feed: cursor.feed, value: cursor.value } : undefined);
-      this.arrival += batch.count;
       if (this.pendingLength !== undefined) this.segments.committed(this.pendingLength);
       if (this.checkpointer) {
         if (this.checkpointer.running) this.checkpointer.signal();
@@ -415,44 +536,72 @@ class SqliteArchive implements Archive {
     return { routes: this.routeNames, sources: this.sourceNames };
   }
 
+  /** Receipt times by the position of their batch's first packet, ascending (loaded when first needed). */
+  private receipts: { raw: Float64Array; received: Float64Array } | undefined;
+
+  private receivedAt(raw: number): number {
+    let r = this.receipts;
+    if (!r || raw > r.raw[r.raw.length - 1]!) {
+      const rows = this.db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
+      r = this.receipts = { raw: Float64Array.from(rows, (x) => x[0]), received: Float64Array.from(rows, (x) => x[1]) };
+    }
+    let lo = 0;
+    let hi = r.raw.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (r.raw[mid]! <= raw) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? NaN : r.received[found]!;
+  }
+
   private toRow(r: Row): PacketRow {
     const { routes, sources } = this.names();
-    let routeName = routes.get(r.route);
-    let src = sources.get(r.source);
+    const routeId = Math.floor(r.origin / ORIGIN_ROUTE);
+    const sourceId = r.origin % ORIGIN_ROUTE;
+    let routeName = routes.get(routeId);
+    let src = sources.get(sourceId);
     if (routeName === undefined || src === undefined) {
       this.routeNames = undefined;
       this.sourceNames = undefined;
       const again = this.names();
-      routeName = again.routes.get(r.route) ?? '?';
-      src = again.sources.get(r.source) ?? { feed: '?', source: '?' };
+      routeName = again.routes.get(routeId) ?? '?';
+      src = again.sources.get(sourceId) ?? { feed: '?', source: '?' };
     }
     const tq = (r.meta >>> 6) & 3;
     return {
       apid: r.apid,
-      tai: r.tkey < 0 ? undefined : r.tkey,
-      sequenceCount: r.seq,
+      tai: r.tkey,
+      obt: r.obt ?? (((r.meta >>> 8) & 7) === 1 ? undefined : r.tkey),
+      groundUnixMs: r.ground ?? this.receivedAt(r.raw),
+      timeStatus: (r.meta >>> 8) & 7,
+      repeat: (r.meta & REPEAT_BIT) !== 0,
+      sequenceCount: r.seq & 16383,
       sequenceFlags: r.meta & 3,
       type: ((r.meta >>> 4) & 1) as 0 | 1,
       crc: CRC_NAME[(r.meta >>> 2) & 3] ?? 'none',
-      receivedUnixMs: r.received,
-      dds: r.dds_time === null ? undefined : { unixMs: r.dds_time, groundStation: r.station ?? 0, virtualChannel: r.vc ?? 0, timeQuality: tq > 0 ? tq - 1 : 0 },
+      receivedUnixMs: this.receivedAt(r.raw),
+      dds: r.dds === null ? undefined : { unixMs: r.ground ?? NaN, groundStation: r.dds >>> 16, virtualChannel: r.dds & 0xffff, timeQuality: tq > 0 ? tq - 1 : 0 },
       route: routeName,
       feed: src.feed,
       source: src.source,
       sourceOffset: r.soff,
       length: r.len,
-      arrival: r.n,
+      arrival: r.raw,
       raw: r.raw,
     };
   }
 
   status(): ArchiveSummary {
-    const per = this.db.prepare(`SELECT apid, COUNT(*) AS packets, SUM(len) AS bytes, SUM(tkey < 0) AS untimed,
-        MIN(CASE WHEN tkey >= 0 THEN tkey END) AS first, MAX(CASE WHEN tkey >= 0 THEN tkey END) AS last,
+    const per = this.db.prepare(`SELECT apid, COUNT(*) AS packets, SUM(len) AS bytes, SUM(((meta >> 8) & 7) = 1) AS untimed,
+        SUM(((meta >> 8) & 7) != 0) AS unsync, MIN(tkey) AS first, MAX(tkey) AS last,
         SUM(((meta >> 2) & 3) = 2) AS crc FROM packets GROUP BY apid ORDER BY apid`).all() as
-      { apid: number; packets: number; bytes: number; untimed: number; first: number | null; last: number | null; crc: number }[];
-    const stats = new Map((this.db.prepare('SELECT apid, duplicates, last_ingest_ms FROM apid_stats').all() as { apid: number; duplicates: number; last_ingest_ms: number }[]).map((s) => [s.apid, s]));
-    const routeRows = this.db.prepare('SELECT DISTINCT p.apid AS apid, r.name AS name FROM packets p JOIN routes r ON r.id = p.route ORDER BY r.name').all() as { apid: number; name: string }[];
+      { apid: number; packets: number; bytes: number; untimed: number; unsync: number; first: number | null; last: number | null; crc: number }[];
+    const stats = new Map((this.db.prepare('SELECT apid, duplicates, repeats, last_ingest_ms FROM apid_stats').all() as { apid: number; duplicates: number; repeats: number; last_ingest_ms: number }[]).map((s) => [s.apid, s]));
+    const routeRows = this.db.prepare('SELECT DISTINCT p.apid AS apid, r.name AS name FROM packets p JOIN routes r ON r.id = p.origin / 16777216 ORDER BY r.name').all() as { apid: number; name: string }[];
     const routesOf = new Map<number, string[]>();
     for (const r of routeRows) (routesOf.get(r.apid) ?? routesOf.set(r.apid, []).get(r.apid)!).push(r.name);
     const apids: ApidSummary[] = per.map((a) => {
@@ -460,7 +609,7 @@ class SqliteArchive implements Archive {
       return {
         apid: a.apid, packets: a.packets, bytes: a.bytes, untimed: a.untimed,
         firstTai: a.first ?? undefined, lastTai: a.last ?? undefined,
-        duplicates: s?.duplicates ?? 0, crcErrors: a.crc,
+        duplicates: s?.duplicates ?? 0, repeats: s?.repeats ?? 0, unsynchronised: a.unsync, crcErrors: a.crc,
         lastIngestUnixMs: s?.last_ingest_ms,
         routes: routesOf.get(a.apid) ?? [],
       };
@@ -470,7 +619,7 @@ class SqliteArchive implements Archive {
     const sum = (f: (a: ApidSummary) => number) => apids.reduce((t, a) => t + f(a), 0);
     return {
       dir: this.dir, schemaVersion: schemaVersionOf(this.db),
-      packets: sum((a) => a.packets), bytes: sum((a) => a.bytes), duplicates: sum((a) => a.duplicates), crcErrors: sum((a) => a.crcErrors),
+      packets: sum((a) => a.packets), bytes: sum((a) => a.bytes), duplicates: sum((a) => a.duplicates), repeats: sum((a) => a.repeats), crcErrors: sum((a) => a.crcErrors),
       apids, cursors,
     };
   }
@@ -485,31 +634,22 @@ class SqliteArchive implements Archive {
 
   *apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow> {
     const timed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`);
-    for (const r of timed.iterate(apid, Math.max(fromTai ?? 0, 0), toTai ?? Number.MAX_VALUE)) yield this.toRow(r as Row);
+    for (const r of timed.iterate(apid, fromTai ?? -Number.MAX_VALUE, toTai ?? Number.MAX_VALUE)) yield this.toRow(r as Row);
   }
 
-  *untimedRows(apid: number): IterableIterator<PacketRow> {
-    const untimed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey < 0 ORDER BY n`);
-    for (const r of untimed.iterate(apid)) yield this.toRow(r as Row);
+  /** Since schema version 2 every packet has a time on the chosen axis (its ground time at least): none. */
+  *untimedRows(_apid: number): IterableIterator<PacketRow> {
+    // Nothing: kept for callers written against version 1.
   }
 
   *query(q: PacketQuery = {}): IterableIterator<PacketRow> {
     const inRanges = (a: number) => !q.apids || q.apids.some(([lo, hi]) => a >= lo && a <= hi);
     const apids = this.apids().filter(inRanges);
-    const timedOnly = q.fromTai !== undefined || q.toTai !== undefined;
     const keep = (r: PacketRow) => q.route === undefined || r.route === q.route;
-    if (!timedOnly) {
-      // Untimed packets first, in arrival order across APIDs.
-      const untimed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey < 0 ORDER BY n`);
-      const rows: PacketRow[] = [];
-      for (const a of apids) for (const r of untimed.iterate(a)) rows.push(this.toRow(r as Row));
-      rows.sort((x, y) => x.arrival - y.arrival);
-      for (const r of rows) if (keep(r)) yield r;
-    }
     // k-way merge of the per-APID streams, each already in (time, count) order.
     const streams = apids.map((a) => {
       const it = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`)
-        .iterate(a, Math.max(q.fromTai ?? 0, 0), q.toTai ?? Number.MAX_VALUE) as IterableIterator<Row>;
+        .iterate(a, q.fromTai ?? -Number.MAX_VALUE, q.toTai ?? Number.MAX_VALUE) as IterableIterator<Row>;
       return { it, head: it.next() };
     });
     for (;;) {

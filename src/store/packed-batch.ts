@@ -6,6 +6,8 @@
  */
 import type { FramedPacket } from '../../telemetry/framing/index.js';
 import { sharedBytes } from './write-behind.js';
+import { packetDigest } from './digest.js';
+import { utcUnixToTai } from '../time/utc.js';
 
 /**
  * Where each packet's integer values sit in {@link PackedBatch.ints} (packet i: `ints[i * INTS + I.x]`). Kept
@@ -15,27 +17,28 @@ import { sharedBytes } from './write-behind.js';
 export const I = {
   apid: 0,
   seq: 1,
-  /** The archive's `meta` column (schema.ts): sequence flags, CRC, type, secondary header flag, DDS time quality. */
+  /** The archive's `meta` column (schema.ts): sequence flags, CRC, type, secondary header flag, DDS time quality, time status. */
   meta: 2,
-  /** DDS ground station and virtual channel (0 without a DDS header). */
-  station: 3,
-  vc: 4,
+  /** DDS ground station << 16 | virtual channel; -1 without a DDS header. */
+  dds: 3,
   /** Index into {@link PackedBatch.routes}. */
-  route: 5,
+  route: 4,
   /** Index into {@link PackedBatch.sources}. */
-  source: 6,
-  len: 7,
+  source: 5,
+  len: 6,
+  /** {@link packetDigest} of the octets, computed here (on the ingest thread) so the writer thread need not. */
+  digest: 7,
 } as const;
 export const INTS = 8;
 
 /** Where each packet's real values sit in {@link PackedBatch.reals} (packet i: `reals[i * REALS + R.x]`). */
 export const R = {
-  /** Packet time, TAI seconds since 1958; -1 when the packet has none. */
+  /** The packet's time on the mission's chosen axis, TAI seconds since 1958 (src/time/packet-times.ts). */
   tai: 0,
-  /** Ground receipt time, Unix ms. */
-  received: 1,
-  /** DDS header time, Unix ms; NaN without a DDS header. */
-  ddsMs: 2,
+  /** On-board time as decoded (TAI with the profile's epoch); NaN without one. */
+  obt: 1,
+  /** Ground time, Unix ms: the DDS header's time, else the receipt time. */
+  ground: 2,
   /** Offset of the packet in its source (files may pass 2 GiB). */
   soff: 3,
 } as const;
@@ -43,10 +46,10 @@ export const REALS = 4;
 
 const CRC_CODE = { none: 0, ok: 1, bad: 2 } as const;
 
-/** The `meta` value of a packet (schema.ts documents the bits). */
-export function metaOf(p: FramedPacket): number {
+/** The `meta` value of a packet (schema.ts documents the bits); `timeStatus` is src/time's TimeStatus. */
+export function metaOf(p: FramedPacket, timeStatus = 0): number {
   const dds = p.dds;
-  return p.sequenceFlags | (CRC_CODE[p.crc] << 2) | (p.type << 4) | (p.secondaryHeader ? 32 : 0) | (dds ? (Math.min(dds.timeQuality, 2) + 1) << 6 : 0);
+  return p.sequenceFlags | (CRC_CODE[p.crc] << 2) | (p.type << 4) | (p.secondaryHeader ? 32 : 0) | (dds ? (Math.min(dds.timeQuality, 2) + 1) << 6 : 0) | (timeStatus << 8);
 }
 
 export interface PackedBatch {
@@ -61,6 +64,8 @@ export interface PackedBatch {
   readonly reals: Float64Array;
   readonly routes: readonly string[];
   readonly sources: readonly { readonly feed: string; readonly source: string }[];
+  /** Receipt time of the batch (its first packet's), Unix ms. */
+  readonly receivedUnixMs: number;
 }
 
 const sharedF64 = (n: number) => new Float64Array(new SharedArrayBuffer(n * 8));
@@ -88,6 +93,7 @@ export class PackedBatchBuilder {
   private lastFeed = '';
   private lastSource = '';
   private lastSourceIx = -1;
+  private receivedUnixMs = 0;
 
   constructor(octetCapacity = 1 << 20, packetCapacity = 4096) {
     this.octets = sharedBytes(octetCapacity);
@@ -100,8 +106,13 @@ export class PackedBatchBuilder {
     return this.copied + (this.runEnd - this.runStart);
   }
 
-  /** Append a packet with its packet time (or undefined), route, origin and receipt time. */
-  add(p: FramedPacket, tai: number | undefined, route: string, feed: string, source: string, receivedUnixMs: number): void {
+  /**
+   * Append a packet with its route, origin, receipt time and times (src/time/packet-times.ts): `time` on the
+   * chosen axis (undefined: none known, its ground time is used), `obt` as decoded (default `time`), `timeStatus`
+   * (default: synchronised when `time` is given, no on-board time otherwise).
+   */
+  add(p: FramedPacket, time: number | undefined, route: string, feed: string, source: string, receivedUnixMs: number,
+    obt: number | undefined = time, timeStatus = time === undefined ? 1 : 0): void {
     const i = this.count;
     if ((i + 1) * INTS > this.ints.length) {
       const ints = sharedI32(Math.max(this.ints.length * 2, (i + 1) * INTS));
@@ -129,17 +140,19 @@ export class PackedBatchBuilder {
     const r = this.reals;
     const q = i * REALS;
     const dds = p.dds;
+    const ground = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : receivedUnixMs;
+    if (i === 0) this.receivedUnixMs = receivedUnixMs;
     n[o] = p.apid;
     n[o + 1] = p.sequenceCount;
-    n[o + 2] = metaOf(p);
-    n[o + 3] = dds ? dds.groundStation : 0;
-    n[o + 4] = dds ? dds.virtualChannel : 0;
-    n[o + 5] = this.lastRouteIx;
-    n[o + 6] = this.lastSourceIx;
-    n[o + 7] = p.length;
-    r[q] = tai ?? -1;
-    r[q + 1] = receivedUnixMs;
-    r[q + 2] = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : NaN;
+    n[o + 2] = metaOf(p, timeStatus);
+    n[o + 3] = dds ? (dds.groundStation << 16) | dds.virtualChannel : -1;
+    n[o + 4] = this.lastRouteIx;
+    n[o + 5] = this.lastSourceIx;
+    n[o + 6] = p.length;
+    n[o + 7] = packetDigest(p.buf, p.offset, p.length);
+    r[q] = time ?? utcUnixToTai(ground / 1000);
+    r[q + 1] = obt ?? NaN;
+    r[q + 2] = ground;
     r[q + 3] = p.streamOffset;
     this.count = i + 1;
     if (p.buf === this.runBuf && p.offset === this.runEnd) {
@@ -169,7 +182,7 @@ export class PackedBatchBuilder {
   /** Copy what is pending and return the batch (valid until {@link reset}). */
   seal(): PackedBatch {
     this.flushRun();
-    return { count: this.count, bytes: this.copied, octets: this.octets, ints: this.ints, reals: this.reals, routes: this.routes, sources: this.sources };
+    return { count: this.count, bytes: this.copied, octets: this.octets, ints: this.ints, reals: this.reals, routes: this.routes, sources: this.sources, receivedUnixMs: this.receivedUnixMs };
   }
 
   /** Empty, for the next batch (the buffers are kept). */
@@ -187,10 +200,13 @@ export class PackedBatchBuilder {
 
 /** Pack stored-packet inputs (the archive's `storeBatch` path and tests). */
 export function packItems(
-  items: readonly { readonly packet: FramedPacket; readonly tai: number | undefined; readonly route: string; readonly feed: string; readonly source: string; readonly receivedUnixMs: number }[],
+  items: readonly {
+    readonly packet: FramedPacket; readonly tai: number | undefined; readonly route: string; readonly feed: string; readonly source: string; readonly receivedUnixMs: number;
+    readonly obt?: number | undefined; readonly timeStatus?: number;
+  }[],
   into = new PackedBatchBuilder(),
 ): PackedBatch {
   into.reset();
-  for (const it of items) into.add(it.packet, it.tai, it.route, it.feed, it.source, it.receivedUnixMs);
+  for (const it of items) into.add(it.packet, it.tai, it.route, it.feed, it.source, it.receivedUnixMs, 'obt' in it ? it.obt : it.tai, it.timeStatus ?? (it.tai === undefined ? 1 : 0));
   return into.seal();
 }

@@ -6,8 +6,15 @@ import type { FramedPacket } from '../../telemetry/framing/index.js';
 /** One packet to store, with where it came from and where it is routed. */
 export interface StoredPacketInput {
   readonly packet: FramedPacket;
-  /** Packet time, TAI seconds since 1958, when the packet carries one. */
+  /**
+   * The packet's time on the mission's chosen axis (src/time/packet-times.ts), TAI seconds since 1958; undefined:
+   * none known (its ground time is used).
+   */
   readonly tai: number | undefined;
+  /** On-board time as decoded (TAI with the profile's epoch); default `tai`. */
+  readonly obt?: number | undefined;
+  /** src/time TimeStatus; default synchronised when `tai` is given, no on-board time otherwise. */
+  readonly timeStatus?: number;
   /** Route name (`quarantine` for unknown APIDs). */
   readonly route: string;
   /** Feed name. */
@@ -24,18 +31,31 @@ export interface StoreResult {
   readonly stored: number;
   /** Packets already in the archive (or earlier in the batch): counted, not stored again. */
   readonly duplicates: number;
+  /** Of `stored`: identical to a stored packet but received further apart than the duplicate window (repeats). */
+  readonly repeats: number;
 }
 
 /** One packet as the index knows it. */
 export interface PacketRow {
   readonly apid: number;
-  /** Packet time, TAI; undefined when the packet has none. */
+  /**
+   * The packet's time on the mission's chosen axis (src/time/packet-times.ts), TAI: UTC from on-board time where
+   * synchronised, else the ground time. Always known for rows of schema version 2.
+   */
   readonly tai: number | undefined;
+  /** On-board time as decoded (TAI with the profile's epoch, before correlation); undefined without one. */
+  readonly obt: number | undefined;
+  /** Ground time, Unix ms: the DDS header's time, else the receipt time. */
+  readonly groundUnixMs: number;
+  /** src/time TimeStatus: 0 when `tai` is UTC from on-board time, else why the ground time is used. */
+  readonly timeStatus: number;
+  /** A repeat: identical octets were stored before, received further apart than the duplicate window. */
+  readonly repeat: boolean;
   readonly sequenceCount: number;
   readonly sequenceFlags: number;
   readonly type: 0 | 1;
   readonly crc: 'none' | 'ok' | 'bad';
-  /** Ground receipt time, Unix ms. */
+  /** Ground receipt time (of its batch), Unix ms. */
   readonly receivedUnixMs: number;
   /** DDS header fields when the packet came behind one. */
   readonly dds: { readonly unixMs: number; readonly groundStation: number; readonly virtualChannel: number; readonly timeQuality: number } | undefined;
@@ -45,7 +65,7 @@ export interface PacketRow {
   /** Offset of the packet in its source. */
   readonly sourceOffset: number;
   readonly length: number;
-  /** Arrival number (archive-wide, increasing). */
+  /** Arrival order (archive-wide, increasing; the octets' position, which grows in storage order). */
   readonly arrival: number;
   /** Position of the octets (segment × 2^32 + offset). */
   readonly raw: number;
@@ -61,6 +81,10 @@ export interface ApidSummary {
   readonly firstTai: number | undefined;
   readonly lastTai: number | undefined;
   readonly duplicates: number;
+  /** Stored packets identical to an earlier one but received further apart than the duplicate window. */
+  readonly repeats: number;
+  /** Packets timed by ground time (on-board time missing, not covered, implausible or flagged). */
+  readonly unsynchronised: number;
   readonly crcErrors: number;
   /** Last time a batch held packets of this APID (Unix ms). */
   readonly lastIngestUnixMs: number | undefined;
@@ -73,6 +97,7 @@ export interface ArchiveSummary {
   readonly packets: number;
   readonly bytes: number;
   readonly duplicates: number;
+  readonly repeats: number;
   readonly crcErrors: number;
   readonly apids: readonly ApidSummary[];
   readonly cursors: readonly { readonly feed: string; readonly value: string; readonly updatedUnixMs: number }[];
@@ -82,7 +107,7 @@ export interface ArchiveSummary {
 export interface PacketQuery {
   /** APID predicate ranges (inclusive); all when absent. */
   readonly apids?: readonly (readonly [number, number])[];
-  /** Packet time window, TAI, inclusive start, exclusive end; untimed packets are left out when either is set. */
+  /** Time window on the mission's chosen axis, TAI, inclusive start, exclusive end. */
   readonly fromTai?: number;
   readonly toTai?: number;
   /** Only this route. */

@@ -30,3 +30,10 @@ export {
 export { inLeapSecond, taiMinusUtc, taiToUnixMs, taiToUtcDay, taiToUtcIso, taiToUtcUnix, utcToTai, utcUnixToTai } from './utc.js';
 // On-board time correlation
 export { correlationIndex, obtToTai, obtToUtcUnix, type CorrelationCoefficients, type CorrelationRecord } from './correlation.js';
+// The three times of a packet, the chosen axis, correlation fits (the `time` config section: ./config.ts)
+export {
+  DEFAULT_DUPLICATE_WINDOW_SECONDS, DEFAULT_PLAUSIBLE_SPAN_DAYS, DEFAULT_TIME_SETTINGS, EARLIEST_DEFAULT_TAI, PacketTimer, TIME_STATUS_NAMES,
+  TimeStatus, coveringSet, rulesOf, type CorrelationSet, type TimeAxis, type TimeRules, type TimeSettings, type TimeStatusCode, type TimeStatusName,
+} from './packet-times.js';
+export { fitCorrelation, parseTimeCouples, type CorrelationFit, type TimeCouple } from './correlation-fit.js';
+export { obtFlaggedUnsynchronised } from './obt-flag.js';

@@ -7,6 +7,8 @@
  *   with `Content-Length`, `X-Idoc-Packets` (records in the body), `X-Idoc-Cursor` (the position after the
  *   last record sent; the request's `after` when nothing matched) and `X-Idoc-More` (`1` when `limit` cut the
  *   answer short: ask again from the cursor). `from` is inclusive, `to` exclusive. Default limit 100 000.
+ *   Records go in delivery order and the cursor is `d<N>` (packet-index.ts, "Backfill"): files added to the root
+ *   later are indexed (checked at most once a second) and reach a client whose cursor is past their packet times.
  * - `GET /status` → JSON: files, packets per APID, time span, requests served.
  * Bad parameters → 400 with a JSON `{ "error": … }`. Served from files, or from an idoc archive (packet-index.ts).
  */
@@ -104,7 +106,7 @@ async function sendPackets(index: PacketIndex, params: URLSearchParams, res: htt
   const fromUs = timeParam(params, 'from');
   const toUs = timeParam(params, 'to');
   const after = params.get('after') ?? undefined;
-  if (after !== undefined && after !== '' && !/^\d+:\d+$/.test(after)) throw new BadRequest(`after=${after}: expected a cursor <microseconds>:<n> from X-Idoc-Cursor`);
+  if (after !== undefined && after !== '' && !/^(d\d+|\d+:\d+)$/.test(after)) throw new BadRequest(`after=${after}: expected a cursor d<n> from X-Idoc-Cursor`);
   const limitText = params.get('limit');
   const limit = limitText === null ? DEFAULT_RESPONSE_LIMIT : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1) throw new BadRequest(`limit=${limitText}: expected a positive integer`);
@@ -171,8 +173,18 @@ function statusOf(index: PacketIndex, requests: number): Record<string, unknown>
 }
 
 /** An http.Server answering from `index` (not listening yet). */
-export function createFeedServer(index: PacketIndex): http.Server {
+export function createFeedServer(first: PacketIndex, refreshMs = 1000): http.Server {
   let requests = 0;
+  let index = first;
+  let checked = Date.now();
+  /** Files (or archive packets) added to the root since: indexed before a /packets answer, at most every `refreshMs`. */
+  const fresh = async (): Promise<PacketIndex> => {
+    if (index.refresh && Date.now() - checked >= refreshMs) {
+      checked = Date.now();
+      index = await index.refresh();
+    }
+    return index;
+  };
   return http.createServer((req, res) => {
     requests++;
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -183,7 +195,7 @@ export function createFeedServer(index: PacketIndex): http.Server {
     if (req.method !== 'GET') return json(405, { error: `${req.method ?? ''} not allowed: use GET` });
     if (url.pathname === '/status') return json(200, statusOf(index, requests));
     if (url.pathname !== '/packets') return json(404, { error: `${url.pathname}: not found (use /packets or /status)` });
-    sendPackets(index, url.searchParams, res).catch((e: unknown) => {
+    fresh().then((ix) => sendPackets(ix, url.searchParams, res)).catch((e: unknown) => {
       if (e instanceof BadRequest && !res.headersSent) return json(400, { error: e.message });
       if (!res.headersSent) return json(500, { error: (e as Error).message });
       // Mid-body: the only honest signal left is to cut the connection (the client sees a short body).
@@ -192,9 +204,9 @@ export function createFeedServer(index: PacketIndex): http.Server {
   });
 }
 
-/** Listen on host:port (0 = an ephemeral port). */
-export async function startFeedServer(index: PacketIndex, port: number, host = '127.0.0.1'): Promise<FeedServer> {
-  const server = createFeedServer(index);
+/** Listen on host:port (0 = an ephemeral port); files added to the root are looked for at most every `refreshMs`. */
+export async function startFeedServer(index: PacketIndex, port: number, host = '127.0.0.1', refreshMs = 1000): Promise<FeedServer> {
+  const server = createFeedServer(index, refreshMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

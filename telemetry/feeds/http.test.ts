@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { splitBuffer } from '../framing/index.js';
@@ -59,8 +59,37 @@ describe('feed server and HTTP feed', () => {
     expect(want.length).toBeGreaterThan(50);
     expect(hex(got)).toEqual(hex(want));
     expect(res.headers.get('x-idoc-packets')).toBe(String(want.length));
-    expect(res.headers.get('x-idoc-cursor')).toBe(`${want[want.length - 1]!.timeUs}:0`);
+    expect(res.headers.get('x-idoc-cursor')).toBe(`d${records.indexOf(want[want.length - 1]!)}`); // delivery number = time rank at start
     expect(res.headers.get('x-idoc-more')).toBe('0');
+  });
+
+  it('backfill: a file added later with packets older than the cursor is delivered; a window can be asked again', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'idoc-backfill-'));
+    try {
+      const file = await readFile(SAMPLE('sim.dds'));
+      // Record boundaries of the DDS file: 18-byte header + packet each (formats.md §4.2).
+      const cuts: number[] = [0];
+      for (const r of records) cuts.push(cuts[cuts.length - 1]! + 18 + r.packet.length);
+      const half = records.length >> 1;
+      await writeFile(path.join(dir, 'late.dds'), file.subarray(cuts[half]!, cuts[records.length]!));
+      const s = await startFeedServer(await indexPacketFolder(dir), 0, '127.0.0.1', 0);
+      servers.push(s);
+      const feed = httpFeed({ name: 'web', url: s.url });
+      const first = await pullAll(feed.pull(undefined, new AbortController().signal));
+      expect(hex(first.flatMap((u) => ddsRecords(u.bytes))).sort()).toEqual(hex(records.slice(half)).sort());
+      const cursor = first[first.length - 1]!.unit.cursorAfter;
+      // The earlier half arrives at the server afterwards (a late delivery): older than the cursor, still delivered.
+      await writeFile(path.join(dir, 'early.dds'), file.subarray(0, cuts[half]!));
+      const backfill = await pullAll(feed.pull(cursor, new AbortController().signal));
+      expect(hex(backfill.flatMap((u) => ddsRecords(u.bytes))).sort()).toEqual(hex(records.slice(0, half)).sort());
+      expect(await pullAll(feed.pull(backfill[backfill.length - 1]!.unit.cursorAfter, new AbortController().signal))).toEqual([]);
+      // Asking a window again: from/to without a cursor, in time order (everything is indexed by now).
+      const w = httpFeed({ name: 'web', url: s.url, fromMs: records[100]!.timeUs / 1000, toMs: records[500]!.timeUs / 1000 });
+      const again = (await pullAll(w.pull(undefined, new AbortController().signal))).flatMap((u) => ddsRecords(u.bytes));
+      expect(hex(again).sort()).toEqual(hex(records.filter((r) => r.timeUs >= records[100]!.timeUs && r.timeUs < records[500]!.timeUs)).sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('the client pulls in limited units, each cursor resuming after the previous, until nothing is new', async () => {

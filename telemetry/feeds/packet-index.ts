@@ -6,6 +6,12 @@
  * kept in memory. Packets without a time (no profile time, no DDS header) cannot be served by window and are
  * counted as `untimed`. A folder holding an idoc archive (`index.sqlite`, src/store) is served from the
  * archive instead: its packets, by DDS time or packet time, read from its segment files.
+ *
+ * Backfill (issue 11). Every entry also has a delivery number: the order in which the server came to hold it
+ * (time order for what was indexed at start; files added to the root later, or packets added to the archive,
+ * come after, in time order among themselves: {@link PacketIndex.refresh}). Responses go in delivery order and
+ * the cursor is a delivery number (`d<N>`), so data added later but older than a client's cursor still reaches
+ * it. A client asks for a window again with `from`/`to` and no cursor.
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -62,10 +68,16 @@ export interface PacketIndex {
   /** Packets without a usable time (not served). */
   readonly untimed: number;
   readonly problems: readonly IndexProblem[];
+  /** Delivery number of entry i: 0, 1, … in the order the server came to hold the packets (see the module). */
+  readonly delivery: Float64Array;
+  /** Entry indices in delivery order (`byDelivery[d]` holds delivery number d). */
+  readonly byDelivery: Uint32Array;
   /** Bytes of entry i when they come from elsewhere than files (an archive). */
   readonly readPacket?: (i: number) => Uint8Array;
   /** Release what the index holds open (an archive). */
   close?(): void;
+  /** The index with what was added to the root since (new files; new archive packets), or this one when nothing was. */
+  refresh?(): Promise<PacketIndex>;
 }
 
 /** Columns collected in stream order, sorted by time at the end. */
@@ -78,20 +90,40 @@ class IndexBuilder {
     if (bytes) this.held.set(this.t.length, bytes);
     this.t.push(us); this.f.push(file); this.off.push(offset); this.len.push(length); this.ap.push(apid); this.st.push(station); this.vc.push(vc);
   }
-  /** Sort by time (stable: ties keep stream order) into column arrays. */
-  finish(root: string, files: string[], problems: IndexProblem[]): PacketIndex {
+  /**
+   * Sort by time (stable: ties keep stream order) into column arrays, after the entries of `prev` (whose
+   * delivery numbers are kept; the new entries get the next ones, in time order).
+   */
+  finish(root: string, files: string[], problems: IndexProblem[], prev?: PacketIndex): PacketIndex {
     const { t } = this;
-    const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]! || a - b);
-    const n = order.length;
+    const fresh = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]! || a - b);
+    const base = prev?.count ?? 0;
+    const n = base + fresh.length;
+    // Combined entries: k < base from prev, else fresh[k - base]; delivery numbers prev's, then base + rank.
+    const timeOf = (k: number) => (k < base ? prev!.timeUs[k]! : t[fresh[k - base]!]!);
+    const deliveryOf = (k: number) => (k < base ? prev!.delivery[k]! : k);
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => timeOf(a) - timeOf(b) || deliveryOf(a) - deliveryOf(b));
     const index = {
-      root, files, count: n, untimed: this.untimed, problems,
+      root, files, count: n, untimed: (prev?.untimed ?? 0) + this.untimed, problems: [...(prev?.problems ?? []), ...problems],
       timeUs: new Float64Array(n), fileOf: new Uint32Array(n), offset: new Float64Array(n), length: new Uint32Array(n),
       apid: new Uint16Array(n), station: new Uint16Array(n), virtualChannel: new Uint16Array(n), held: new Map<number, Uint8Array>(),
+      delivery: new Float64Array(n), byDelivery: new Uint32Array(n),
     };
     order.forEach((k, i) => {
-      index.timeUs[i] = t[k]!; index.fileOf[i] = this.f[k]!; index.offset[i] = this.off[k]!; index.length[i] = this.len[k]!;
-      index.apid[i] = this.ap[k]!; index.station[i] = this.st[k]!; index.virtualChannel[i] = this.vc[k]!;
-      const h = this.held.get(k);
+      index.delivery[i] = deliveryOf(k);
+      index.byDelivery[deliveryOf(k)] = i;
+      if (k < base) {
+        const p = prev!;
+        index.timeUs[i] = p.timeUs[k]!; index.fileOf[i] = p.fileOf[k]!; index.offset[i] = p.offset[k]!; index.length[i] = p.length[k]!;
+        index.apid[i] = p.apid[k]!; index.station[i] = p.station[k]!; index.virtualChannel[i] = p.virtualChannel[k]!;
+        const h = p.held.get(k);
+        if (h) index.held.set(i, h);
+        return;
+      }
+      const j = fresh[k - base]!;
+      index.timeUs[i] = t[j]!; index.fileOf[i] = this.f[j]!; index.offset[i] = this.off[j]!; index.length[i] = this.len[j]!;
+      index.apid[i] = this.ap[j]!; index.station[i] = this.st[j]!; index.virtualChannel[i] = this.vc[j]!;
+      const h = this.held.get(j);
       if (h) index.held.set(i, h);
     });
     return index;
@@ -102,21 +134,33 @@ class IndexBuilder {
 async function indexArchive(root: string, source: TimeSource): Promise<PacketIndex> {
   const { openArchive } = await import('../../src/store/index.js');
   const archive = openArchive(root, { readonly: true });
-  const b = new IndexBuilder();
-  for (const row of archive.query()) {
-    let us: number | undefined;
-    if (row.dds && source !== 'packet') us = Math.round(row.dds.unixMs * 1000);
-    else if (source !== 'dds' && row.tai !== undefined) us = Math.round(taiToUtcUnix(row.tai) * 1e6);
-    if (us === undefined) {
-      b.untimed++;
-      continue;
-    }
-    b.add(us, 0, row.raw, row.length, row.apid, row.dds?.groundStation ?? 0, row.dds?.virtualChannel ?? 0);
-  }
-  const index = b.finish(root, [root], []);
   // bytesOf reads by (raw position, length): the other row fields are not needed.
   type Row = Parameters<typeof archive.bytesOf>[0];
-  return { ...index, readPacket: (i) => archive.bytesOf({ raw: index.offset[i]!, length: index.length[i]! } as Row), close: () => archive.close() };
+  /** Rows stored after position `seen` (the octets' position grows in storage order) → an index after `prev`. */
+  const build = (prev: PacketIndex | undefined, seen: number): PacketIndex => {
+    const b = new IndexBuilder();
+    let last = seen;
+    for (const row of archive.query()) {
+      if (row.raw <= seen) continue;
+      last = Math.max(last, row.raw);
+      let us: number | undefined;
+      if (row.dds && source !== 'packet') us = Math.round(row.dds.unixMs * 1000);
+      else if (source !== 'dds' && row.tai !== undefined) us = Math.round(taiToUtcUnix(row.tai) * 1e6);
+      if (us === undefined) {
+        b.untimed++;
+        continue;
+      }
+      b.add(us, 0, row.raw, row.length, row.apid, row.dds?.groundStation ?? 0, row.dds?.virtualChannel ?? 0);
+    }
+    if (prev && b.t.length === 0 && b.untimed === 0) return prev;
+    const index: PacketIndex = b.finish(root, [root], [], prev);
+    const self: PacketIndex = {
+      ...index, readPacket: (i) => archive.bytesOf({ raw: index.offset[i]!, length: index.length[i]! } as Row), close: () => archive.close(),
+      refresh: async () => build(self, last),
+    };
+    return self;
+  };
+  return build(undefined, -1);
 }
 
 async function listFiles(root: string): Promise<string[]> {
@@ -140,14 +184,22 @@ async function listFiles(root: string): Promise<string[]> {
  * the archive when `root` holds one.
  */
 export async function indexPacketFolder(root: string, options: IndexOptions = {}): Promise<PacketIndex> {
-  const read = options.read ?? {};
   const source = options.timeSource ?? 'auto';
   if (existsSync(path.join(root, ARCHIVE_INDEX_FILE))) return indexArchive(root, source);
-  const files = await listFiles(root);
+  return indexFiles(root, options, undefined, new Set());
+}
+
+/** Index the files under `root` not in `known` (all of them at start), after `prev`. */
+async function indexFiles(root: string, options: IndexOptions, prev: PacketIndex | undefined, known: Set<string>): Promise<PacketIndex> {
+  const read = options.read ?? {};
+  const source = options.timeSource ?? 'auto';
+  const files = (await listFiles(root)).filter((f) => !known.has(f));
+  if (prev && files.length === 0) return prev;
   const b = new IndexBuilder();
   const problems: IndexProblem[] = [];
-  const kept: string[] = [];
+  const kept: string[] = [...(prev?.files ?? [])];
   for (const file of files) {
+    known.add(file);
     let src;
     try {
       src = await openPacketFile(file, read);
@@ -180,7 +232,9 @@ export async function indexPacketFolder(root: string, options: IndexOptions = {}
     if (packets) kept.push(file);
     else problems.push({ file, message: 'no packets found' });
   }
-  return b.finish(root, kept, problems);
+  // Files added later are indexed on refresh; a file that grows in place is not re-read (drop whole files in).
+  const self: PacketIndex = { ...b.finish(root, kept, problems, prev), refresh: () => indexFiles(root, options, self, known) };
+  return self;
 }
 
 /** First entry with time ≥ `us`. */
@@ -194,24 +248,26 @@ export function lowerBound(index: PacketIndex, us: number): number {
   return lo;
 }
 
-/**
- * The cursor of entry `i`: `<UTC µs>:<rank among the entries of that same time>`. It names a position that
- * survives a server restart as long as no packet is added at or before that time.
- */
+/** The cursor of entry `i`: `d<delivery number>` (see the module: it follows delivery order, not packet time). */
 export function cursorOf(index: PacketIndex, i: number): string {
-  const us = index.timeUs[i]!;
-  return `${us}:${i - lowerBound(index, us)}`;
+  return `d${index.delivery[i]!}`;
 }
 
-/** Entry following `cursor` (0 for undefined). @throws Error when the cursor is not `<µs>:<n>`. */
+/**
+ * Position in delivery order following `cursor` (0 for undefined): `d<N>`, or a cursor of the former time form
+ * `<UTC µs>:<rank among the entries of that time>` (archives keep the cursors of earlier runs).
+ * @throws Error when the cursor is neither.
+ */
 export function positionAfter(index: PacketIndex, cursor: string | undefined): number {
   if (cursor === undefined || cursor === '') return 0;
+  const d = /^d(\d+)$/.exec(cursor);
+  if (d) return Math.min(Number(d[1]) + 1, index.count);
   const m = /^(\d+):(\d+)$/.exec(cursor);
-  if (!m) throw new Error(`cursor ${JSON.stringify(cursor)}: expected <microseconds>:<n>`);
+  if (!m) throw new Error(`cursor ${JSON.stringify(cursor)}: expected d<n> (or <microseconds>:<n>)`);
+  // The entry after it in time order, then on in delivery order (the same thing until something was added later).
   const us = Number(m[1]);
-  const first = lowerBound(index, us);
-  const end = lowerBound(index, us + 1);
-  return Math.min(first + Number(m[2]) + 1, end);
+  const p = Math.min(lowerBound(index, us) + Number(m[2]) + 1, lowerBound(index, us + 1));
+  return p < index.count ? index.delivery[p]! : index.count;
 }
 
 /** A selection of entries. */
@@ -227,14 +283,15 @@ export interface IndexQuery {
   readonly limit?: number;
 }
 
-/** Entries matching `q` in time order, and whether more match beyond the limit. */
+/** Entries matching `q` in delivery order (time order until something was added later), and whether more match beyond the limit. */
 export function selectEntries(index: PacketIndex, q: IndexQuery): { entries: number[]; more: boolean } {
-  let i = Math.max(positionAfter(index, q.after), q.fromUs !== undefined ? lowerBound(index, q.fromUs) : 0);
-  const end = q.toUs !== undefined ? lowerBound(index, q.toUs) : index.count;
   const limit = q.limit ?? Infinity;
   const entries: number[] = [];
-  for (; i < end; i++) {
+  for (let d = positionAfter(index, q.after); d < index.count; d++) {
+    const i = index.byDelivery[d]!;
     if (q.apid && !q.apid(index.apid[i]!)) continue;
+    const us = index.timeUs[i]!;
+    if ((q.fromUs !== undefined && us < q.fromUs) || (q.toUs !== undefined && us >= q.toUs)) continue;
     if (entries.length >= limit) return { entries, more: true };
     entries.push(i);
   }

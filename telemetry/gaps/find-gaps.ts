@@ -30,10 +30,13 @@ export interface Gap {
   /** Packet times (TAI) of the packets around the gap, when they have one. */
   readonly startTai: number | undefined;
   readonly endTai: number | undefined;
+  /** DDS header times (Unix ms) of those packets when both came behind one: DDS re-requests use them. */
+  readonly startGroundMs?: number;
+  readonly endGroundMs?: number;
 }
 
-/** The fields of a packet the gap finder reads. */
-export interface GapPoint { readonly tai: number | undefined; readonly sequenceCount: number }
+/** The fields of a packet the gap finder reads (`tai` on the mission's chosen time axis, src/time/packet-times.ts). */
+export interface GapPoint { readonly tai: number | undefined; readonly sequenceCount: number; readonly dds?: { readonly unixMs: number } | undefined }
 
 /** Gaps in one APID's packets given in archive order. `periodSeconds` enables cadence breaks. */
 export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?: number): Gap[] {
@@ -56,6 +59,7 @@ export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?:
         afterSeq: last.sequenceCount, beforeSeq: p.sequenceCount,
         missing: step !== 1 ? missing : byTime ?? 0,
         startTai: last.tai, endTai: p.tai,
+        ...(last.dds && p.dds ? { startGroundMs: last.dds.unixMs, endGroundMs: p.dds.unixMs } : {}),
       });
     }
     last = p;

@@ -22,8 +22,13 @@ export interface GapWindow {
 export function gapWindows(gaps: readonly Gap[]): GapWindow[] {
   const byApid = new Map<number, GapWindow[]>();
   for (const g of gaps) {
-    if (g.startTai === undefined || g.endTai === undefined) continue;
-    const w = { apid: g.apid, startMs: Math.floor(taiToUnixMs(g.startTai) / 1000) * 1000, endMs: Math.ceil(taiToUnixMs(g.endTai) / 1000) * 1000, gaps: 1, missing: g.missing };
+    // The DDS answers by its own (ground) time: the packets' DDS header times when they came behind one, else their times.
+    const start = g.startGroundMs ?? (g.startTai !== undefined ? taiToUnixMs(g.startTai) : undefined);
+    const end = g.endGroundMs ?? (g.endTai !== undefined ? taiToUnixMs(g.endTai) : undefined);
+    if (start === undefined || end === undefined) continue;
+    const lo = Math.min(start, end);
+    const hi = Math.max(start, end);
+    const w = { apid: g.apid, startMs: Math.floor(lo / 1000) * 1000, endMs: Math.ceil(hi / 1000) * 1000, gaps: 1, missing: g.missing };
     if (w.endMs === w.startMs) w.endMs += 1000;
     (byApid.get(g.apid) ?? byApid.set(g.apid, []).get(g.apid)!).push(w);
   }

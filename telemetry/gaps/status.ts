@@ -3,6 +3,7 @@
  * the gap report, times in UTC ISO-8601 with Z.
  */
 import { SEQUENCE_FLAG_NAMES } from '../../src/ccsds/primary-header.js';
+import { TIME_STATUS_NAMES } from '../../src/time/index.js';
 import type { ArchiveSummary, PacketRow } from '../../src/store/index.js';
 import { utcOf, type Gap } from './find-gaps.js';
 
@@ -16,12 +17,13 @@ export function archiveStatusReport(s: ArchiveSummary, gaps: readonly Gap[], nam
       apid: a.apid, ...(name !== undefined ? { name } : {}), routes: a.routes, packets: a.packets, bytes: a.bytes,
       ...(a.untimed ? { untimed: a.untimed } : {}),
       first: utcOf(a.firstTai), last: utcOf(a.lastTai), lastIngest: iso(a.lastIngestUnixMs),
-      gaps: g.length, missing: g.reduce((n, x) => n + x.missing, 0), duplicates: a.duplicates, crcErrors: a.crcErrors,
+      gaps: g.length, missing: g.reduce((n, x) => n + x.missing, 0), duplicates: a.duplicates, repeats: a.repeats, unsynchronised: a.unsynchronised, crcErrors: a.crcErrors,
     };
   });
   return {
     archive: s.dir, schemaVersion: s.schemaVersion, packets: s.packets, bytes: s.bytes,
-    gaps: gaps.length, missing: apids.reduce((n, a) => n + a.missing, 0), duplicates: s.duplicates, crcErrors: s.crcErrors,
+    gaps: gaps.length, missing: apids.reduce((n, a) => n + a.missing, 0), duplicates: s.duplicates, repeats: s.repeats,
+    unsynchronised: apids.reduce((n, a) => n + a.unsynchronised, 0), crcErrors: s.crcErrors,
     apids, cursors: s.cursors.map((c) => ({ feed: c.feed, value: c.value, updated: iso(c.updatedUnixMs) })),
   };
 }
@@ -41,7 +43,12 @@ export function formatArchiveStatus(r: ArchiveStatusReport): string {
   }
   const problems = [r.gaps ? `${r.gaps} gaps (${r.missing} packets missing)` : '', r.crcErrors ? `${r.crcErrors} CRC errors` : ''].filter(Boolean);
   lines.push('', problems.length ? `problems: ${problems.join(', ')}` : 'no problems found');
-  if (r.duplicates) lines.push(`notes: ${r.duplicates} duplicate deliveries stored once`);
+  const notes = [
+    r.duplicates ? `${r.duplicates} duplicate deliveries stored once` : '',
+    r.repeats ? `${r.repeats} repeats (identical packets received further apart than the duplicate window) stored` : '',
+    r.unsynchronised ? `${r.unsynchronised} packets timed by ground time (on-board time missing, unsynchronised or implausible)` : '',
+  ].filter(Boolean);
+  if (notes.length) lines.push(`notes: ${notes.join('; ')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -50,7 +57,11 @@ export function queryRecord(row: PacketRow, bytes: Uint8Array) {
   return {
     apid: row.apid, type: row.type === 0 ? 'TM' : 'TC', sequenceFlags: SEQUENCE_FLAG_NAMES[row.sequenceFlags]!, sequenceCount: row.sequenceCount, length: row.length,
     ...(row.tai !== undefined ? { time: utcOf(row.tai) } : {}),
-    crc: row.crc, received: new Date(row.receivedUnixMs).toISOString(),
+    // The three times (src/time/packet-times.ts): `time` is the chosen axis; on-board as decoded; ground.
+    synchronised: row.timeStatus === 0, timeStatus: TIME_STATUS_NAMES[row.timeStatus] ?? String(row.timeStatus),
+    ...(row.obt !== undefined ? { obt: { tai: row.obt } } : {}),
+    ground: new Date(row.groundUnixMs).toISOString(), ...(row.repeat ? { repeat: row.repeat } : {}),
+    crc: row.crc, ...(Number.isFinite(row.receivedUnixMs) ? { received: new Date(row.receivedUnixMs).toISOString() } : {}),
     ...(row.dds ? { dds: { time: new Date(row.dds.unixMs).toISOString(), groundStation: row.dds.groundStation, virtualChannel: row.dds.virtualChannel, timeQuality: row.dds.timeQuality } } : {}),
     route: row.route, feed: row.feed, source: row.source, offset: row.sourceOffset,
     packet: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex'),

@@ -13,7 +13,7 @@ import { openArchive, openArchiveWriter, type ArchiveWriter } from '../../src/st
 import { BUILT_WRITER_WORKER } from '../../src/store/_test-packets.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
 import { dropFolderFeed } from '../feeds/drop-folder.js';
-import { generateSim } from '../../fixtures/sim-instrument.js';
+import { generateSim, SIM_TIME } from '../../fixtures/sim-instrument.js';
 import { writeWithDamage } from '../../fixtures/damage.js';
 import { ingestOnce } from './run-once.js';
 import { ArchiveWriteError } from './ingest-unit.js';
@@ -32,7 +32,8 @@ describe('ingest when the archive disk fills', () => {
     await writeFile(path.join(drop, 'big.dds'), bytes);
     await copyFile(path.join(ROOT, 'fixtures/sample/sim.bin'), path.join(drop, 'a_small.bin'));
     const feed = dropFolderFeed({ name: 'drop', dir: drop, pollMs: 20 });
-    const ctx = (archive: ArchiveWriter) => ({ archive, router, profile: PROFILE_PRESETS['pus-c']!, read: { crc: 'auto' as const } });
+    // The SIM time code (CUC 4+2 from 2000): its packets carry synchronised on-board times, the same in both files.
+    const ctx = (archive: ArchiveWriter) => ({ archive, router, profile: { ...PROFILE_PRESETS['pus-c']!, time: SIM_TIME }, read: { crc: 'auto' as const } });
 
     // A tiny page budget: the index fills partway through the big file. The writer on its thread, as the
     // command runs it (when built; from sources on this thread).
@@ -65,7 +66,8 @@ describe('ingest when the archive disk fills', () => {
     } finally {
       await roomy.close();
     }
-    // sim.bin holds the same first 300 s of SIM telemetry as big.dds: its packets are duplicates.
+    // sim.bin holds the same first 300 s of SIM telemetry as big.dds: its packets are duplicates (the same
+    // synchronised on-board times; a plain file's receipt time says nothing of when they were sent).
     const full = openArchive(archiveDir, { readonly: true });
     expect(full.status().packets).toBe(truth.packets);
     full.close();

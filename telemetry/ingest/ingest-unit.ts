@@ -17,6 +17,7 @@
  * run by run); Node streams and the feeds in telemetry/feeds allocate per chunk.
  */
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
+import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, type TimeSettings } from '../../src/time/index.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import type { Batch, ReadOptions } from '../framing/index.js';
 import type { PackedBatchBuilder } from '../../src/store/index.js';
@@ -40,6 +41,8 @@ export interface UnitContext {
   readonly archive: IngestArchive;
   readonly router: IngestRouter;
   readonly profile: PacketProfile;
+  /** Time axes and correlation (the config's `time` section); defaults without. */
+  readonly time?: TimeSettings;
   readonly read: ReadOptions;
   readonly stats: FeedStats;
   readonly now?: () => number;
@@ -58,6 +61,7 @@ export interface UnitResult {
 export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<UnitResult> {
   const now = ctx.now ?? Date.now;
   const timeOffset = timeOffsetOf(ctx.profile);
+  const timer = new PacketTimer(ctx.time ?? DEFAULT_TIME_SETTINGS, ctx.profile.time.epochTai);
   const info: FramedUnit = { framing: undefined, crc: undefined, bytes: 0 };
   const readOpts: ReadOptions = {
     ...ctx.read,
@@ -79,8 +83,13 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
       if (route.name === QUARANTINE) ctx.stats.quarantined++;
       if (p.crc === 'bad') ctx.stats.crcErrors++;
       if (!route.archive) continue;
-      const tai = p.type === 0 && p.secondaryHeader ? packetTimeOf(p.buf, p.offset, p.length, ctx.profile, timeOffset) : undefined;
-      into.add(p, tai, route.name, unit.feed, unit.source, received);
+      // The three times (src/time/packet-times.ts): on-board as decoded, ground (DDS header, else receipt), chosen axis.
+      const timed = p.type === 0 && p.secondaryHeader;
+      const obt = timed ? packetTimeOf(p.buf, p.offset, p.length, ctx.profile, timeOffset) : undefined;
+      const dds = p.dds;
+      const ground = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : received;
+      const t = timer.time(p.apid, obt ?? NaN, timed && obtFlaggedUnsynchronised(p.buf, p.offset, p.length, ctx.profile, timeOffset), ground, dds !== undefined);
+      into.add(p, t, route.name, unit.feed, unit.source, received, obt, timer.status);
     }
   };
   /** Wait for the batch in flight; throw its error. */
@@ -96,6 +105,7 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
       (r) => {
         ctx.stats.stored += r.stored;
         ctx.stats.duplicates += r.duplicates;
+        ctx.stats.repeats += r.repeats;
         return undefined;
       },
       (e: Error) => new ArchiveWriteError(e.message, [], { cause: e }),

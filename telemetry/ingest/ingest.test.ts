@@ -46,7 +46,7 @@ function memoryArchive() {
       tx.push({ items, ...(cursor ? { cursor } : {}) });
       if (cursor) cursors.set(cursor.feed, cursor.value);
       inFlight--;
-      return { stored, duplicates };
+      return { stored, duplicates, repeats: 0 };
     },
     cursor: (feed) => cursors.get(feed),
   };

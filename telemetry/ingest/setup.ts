@@ -14,6 +14,7 @@ import { RouteDispatcher, routeTable } from '../routing/index.js';
 import { takeLock } from './lock.js';
 import { ingestOnce, type OnceResult } from './run-once.js';
 import type { UnitContext } from './ingest-unit.js';
+import { timeSettings } from '../../src/time/config.js';
 import type { Logger } from './log.js';
 
 /** An opened ingest: what the runners need, and how to end it. */
@@ -39,19 +40,21 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
   const feeds = feedsFromConfig(mission.config);
   const router = new RouteDispatcher(routeTable(mission.config));
   const { dir, options } = archiveSettings(mission.config, archiveDir);
+  const profile = mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile;
+  const time = timeSettings(mission.config);
   // The lock first: opening an archive for writing repairs it (cuts an uncommitted segment tail), which must
   // never happen under a running ingest.
   await mkdir(dir, { recursive: true });
   const lock = await takeLock(dir);
   let archive: ArchiveWriter;
   try {
-    archive = await openArchiveWriter(dir, options);
+    archive = await openArchiveWriter(dir, { ...options, time, epochTai: profile.time.epochTai });
   } catch (e) {
     await lock.release();
     throw e;
   }
   const unitCtx = {
-    archive, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
+    archive, router, profile, time,
     read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
   };
   return {

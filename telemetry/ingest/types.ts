@@ -34,6 +34,8 @@ export interface FeedStats {
   packets: number;
   stored: number;
   duplicates: number;
+  /** Of `stored`: identical to stored packets but received further apart than the duplicate window. */
+  repeats: number;
   quarantined: number;
   crcErrors: number;
   skippedBytes: number;
@@ -45,6 +47,6 @@ export interface FeedStats {
 }
 
 export const newFeedStats = (feed: string): FeedStats => ({
-  feed, state: 'idle', units: 0, packets: 0, stored: 0, duplicates: 0, quarantined: 0, crcErrors: 0, skippedBytes: 0,
+  feed, state: 'idle', units: 0, packets: 0, stored: 0, duplicates: 0, repeats: 0, quarantined: 0, crcErrors: 0, skippedBytes: 0,
   rejectedUnits: 0, bytes: 0, failures: 0, lastError: undefined, lastIngestUnixMs: undefined,
 });

@@ -4,9 +4,9 @@
 import { SEQUENCE_FLAG_NAMES } from '../../src/ccsds/primary-header.js';
 import { decodeSecondaryHeader } from '../../src/ccsds/secondary-header.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
-import { taiToUtcIso } from '../../src/time/index.js';
+import { TIME_STATUS_NAMES, TimeStatus, taiToUtcIso } from '../../src/time/index.js';
 import type { FramedPacket } from '../framing/index.js';
-import type { InspectReport } from './inspect.js';
+import type { InspectReport, PacketTimes } from './inspect.js';
 import { unixMicrosToIso } from './inspect.js';
 
 const hexOff = (o: number) => `0x${o.toString(16)}`;
@@ -20,6 +20,7 @@ export function formatInspect(r: InspectReport): string {
   const t = r.totals;
   lines.push(`profile ${r.profile}; ${n(t.packets)} packets (${n(t.bytes)} bytes) in ${t.apids} APIDs${t.idle ? `, ${n(t.idle)} idle packet${t.idle > 1 ? 's' : ''} left out` : ''}`);
   if (r.firstTime) lines.push(`packet time ${r.firstTime} .. ${r.lastTime}`);
+  if (t.unsynchronised) lines.push(`            ${n(t.unsynchronised)} packet${t.unsynchronised > 1 ? 's' : ''} timed by ground time (on-board time missing, unsynchronised or implausible: --json says which)`);
   if (r.ddsFirstTime) lines.push(`DDS time    ${r.ddsFirstTime} .. ${r.ddsLastTime}`);
   lines.push('');
   const rows = [['APID', 'name', 'packets', 'bytes', 'gaps', 'missing', 'dups', 'ooo', 'crc', 'first time', 'last time']];
@@ -54,7 +55,10 @@ export function formatInspect(r: InspectReport): string {
 }
 
 /** One packet as a JSON-ready record (NDJSON of `packets dump --json`). */
-export function packetRecord(p: FramedPacket, tai: number | undefined, file: string, profile: PacketProfile) {
+/** Raw on-board seconds as printed: coarse + fine, 6 decimals. */
+const obtText = (s: number): string => s.toFixed(6);
+
+export function packetRecord(p: FramedPacket, tai: number | undefined, file: string, profile: PacketProfile, times?: PacketTimes) {
   const sh = p.secondaryHeader && profile.secondaryHeader !== 'none'
     ? decodeSecondaryHeader(p.buf, p.offset, p.length, p.type, profile)
     : undefined;
@@ -63,6 +67,15 @@ export function packetRecord(p: FramedPacket, tai: number | undefined, file: str
     sequenceFlags: SEQUENCE_FLAG_NAMES[p.sequenceFlags]!, sequenceCount: p.sequenceCount, length: p.length,
     ...(sh?.ok ? { service: sh.header.service, subtype: sh.header.subtype } : {}),
     ...(tai !== undefined ? { time: taiToUtcIso(tai) } : {}),
+    ...(times ? {
+      // The three times (src/time/packet-times.ts): on-board, ground, UTC from on-board time; `time` is the chosen axis.
+      synchronised: times.status === TimeStatus.synchronised,
+      timeStatus: TIME_STATUS_NAMES[times.status],
+      // On-board time: raw seconds (coarse + fine) and as decoded with the profile's epoch (TAI seconds since 1958).
+      ...(times.obt === times.obt ? { obt: { seconds: obtText(times.obtSeconds), tai: times.obt } } : {}),
+      ground: { time: unixMicrosToIso(Math.round(times.groundUnixMs * 1000)), kind: times.groundKind },
+      ...(times.utcTai === times.utcTai ? { utc: taiToUtcIso(times.utcTai) } : {}),
+    } : {}),
     crc: p.crc,
     ...(p.dds ? { dds: { time: unixMicrosToIso(p.dds.seconds * 1e6 + p.dds.microseconds), groundStation: p.dds.groundStation, virtualChannel: p.dds.virtualChannel, sleService: p.dds.sleService, timeQuality: p.dds.timeQuality } } : {}),
   };
@@ -71,5 +84,6 @@ export function packetRecord(p: FramedPacket, tai: number | undefined, file: str
 export function formatPacketLine(r: ReturnType<typeof packetRecord>): string {
   const pus = r.service !== undefined ? `PUS ${r.service},${r.subtype}`.padEnd(10) : '-'.padEnd(10);
   const dds = r.dds ? `  DDS ${r.dds.time} gs 0x${r.dds.groundStation.toString(16)} vc ${r.dds.virtualChannel} tq ${r.dds.timeQuality}` : '';
-  return `${hexOff(r.offset).padStart(10)}  APID ${String(r.apid).padStart(4)}  ${r.type}  ${r.sequenceFlags.padEnd(12)} seq ${String(r.sequenceCount).padStart(5)}  len ${String(r.length).padStart(5)}  ${pus} ${r.time ?? '-'.padEnd(27)}  CRC ${r.crc}${dds}`;
+  const ground = r.synchronised === false ? `  (ground time: ${r.timeStatus})` : '';
+  return `${hexOff(r.offset).padStart(10)}  APID ${String(r.apid).padStart(4)}  ${r.type}  ${r.sequenceFlags.padEnd(12)} seq ${String(r.sequenceCount).padStart(5)}  len ${String(r.length).padStart(5)}  ${pus} ${r.time ?? '-'.padEnd(27)}  CRC ${r.crc}${dds}${ground}`;
 }

@@ -5,7 +5,7 @@
  */
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
-import { taiToUtcIso } from '../../src/time/index.js';
+import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, TimeStatus, taiToUtcIso, type TimeSettings, type TimeStatusCode } from '../../src/time/index.js';
 import type { Batch, FramedPacket, Skip } from '../framing/index.js';
 import { SequenceTracker, SeqVerdict, type SequenceGap } from '../checks/sequence.js';
 
@@ -15,6 +15,24 @@ export interface InspectOptions {
   readonly apidName?: (apid: number) => string | undefined;
   /** At most this many gaps and skipped ranges are listed (all are counted). Default 1000. */
   readonly maxListed?: number;
+  /** Time axes and correlation (the config's `time` section); defaults without. */
+  readonly time?: TimeSettings;
+}
+
+/** The three times of the packet last timed by an {@link Inspector} (src/time/packet-times.ts defines them). */
+export interface PacketTimes {
+  /** On-board time as decoded (TAI with the profile's epoch), NaN without one. */
+  obt: number;
+  /** Raw on-board seconds (coarse + fine): obt − epoch. */
+  obtSeconds: number;
+  /** UTC from on-board time (TAI), NaN when no coefficient set covers it or there is no OBT. */
+  utcTai: number;
+  groundUnixMs: number;
+  /** `dds`: the DDS header's time; `receipt`: when the file was received (its modification time). */
+  groundKind: 'dds' | 'receipt';
+  status: TimeStatusCode;
+  /** The chosen-axis time (TAI). */
+  time: number;
 }
 
 interface ApidAcc {
@@ -27,6 +45,7 @@ interface ApidAcc {
   duplicates: number;
   outOfOrder: number;
   crcErrors: number;
+  unsynchronised: number;
   firstTime: number | undefined;
   lastTime: number | undefined;
 }
@@ -54,6 +73,9 @@ export interface ApidReport {
   readonly duplicates: number;
   readonly outOfOrder: number;
   readonly crcErrors: number;
+  /** Packets whose on-board time was not used (no OBT, not covered, implausible, flagged, ground axis): timed by ground time. */
+  readonly unsynchronised: number;
+  /** First and last chosen-axis times. */
   readonly firstTime: string | undefined;
   readonly lastTime: string | undefined;
 }
@@ -72,12 +94,14 @@ export interface InspectReport {
     readonly missing: number;
     readonly duplicates: number;
     readonly outOfOrder: number;
+    readonly unsynchronised: number;
     readonly skippedRanges: number;
     /** Skipped bytes that are a problem (everything but zero fill between DDS records). */
     readonly skippedBytes: number;
     /** Zero fill between DDS records: tolerated, not a problem. */
     readonly toleratedBytes: number;
   };
+  /** First and last chosen-axis times (time.axis: UTC from on-board time where synchronised, else ground time). */
   readonly firstTime: string | undefined;
   readonly lastTime: string | undefined;
   /** DDS header times (ground), for DDS input. */
@@ -119,21 +143,43 @@ export class Inspector {
   private ddsLast = -Infinity;
   private firstTime: number | undefined;
   private lastTime: number | undefined;
+  private readonly timer: PacketTimer;
+  private readMs = 0;
+  /** The times of the packet last given to {@link timeOf} (overwritten by the next). */
+  readonly times: PacketTimes = { obt: NaN, obtSeconds: NaN, utcTai: NaN, groundUnixMs: 0, groundKind: 'receipt', status: TimeStatus.noObt, time: 0 };
 
   constructor(private readonly options: InspectOptions) {
     this.maxListed = options.maxListed ?? 1000;
     this.timeOffset = timeOffsetOf(options.profile);
+    this.timer = new PacketTimer(options.time ?? DEFAULT_TIME_SETTINGS, options.profile.time.epochTai);
   }
 
-  beginFile(summary: Omit<FileSummary, 'packets' | 'skippedBytes'>): void {
+  /** Begin a file; `receivedUnixMs` is the ground time of its packets without a DDS header (default: now). */
+  beginFile(summary: Omit<FileSummary, 'packets' | 'skippedBytes'>, receivedUnixMs = Date.now()): void {
+    this.readMs = receivedUnixMs;
     this.current = { ...summary, packets: 0, skippedBytes: 0 };
     this.files.push(this.current);
     this.tolerateZeroFill = summary.framing === 'dds';
   }
 
-  /** Packet time (TAI) per the profile, for TM packets with a secondary header. */
-  timeOf(p: FramedPacket): number | undefined {
-    return p.type === 0 && p.secondaryHeader ? packetTimeOf(p.buf, p.offset, p.length, this.options.profile, this.timeOffset) : undefined;
+  /** The packet's chosen-axis time (TAI); its three times are left in {@link times}. */
+  timeOf(p: FramedPacket): number {
+    const profile = this.options.profile;
+    const timed = p.type === 0 && p.secondaryHeader;
+    const obt = timed ? packetTimeOf(p.buf, p.offset, p.length, profile, this.timeOffset) ?? NaN : NaN;
+    const flagged = timed && obtFlaggedUnsynchronised(p.buf, p.offset, p.length, profile, this.timeOffset);
+    const dds = p.dds;
+    const ground = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : this.readMs;
+    const t = this.timer.time(p.apid, obt, flagged, ground, dds !== undefined);
+    const x = this.times;
+    x.obt = obt;
+    x.obtSeconds = obt - profile.time.epochTai;
+    x.utcTai = this.timer.utcTai;
+    x.groundUnixMs = ground;
+    x.groundKind = dds ? 'dds' : 'receipt';
+    x.status = this.timer.status;
+    x.time = t;
+    return t;
   }
 
   /** Account one packet; returns its time (so callers filtering by time need not decode it again). */
@@ -141,13 +187,14 @@ export class Inspector {
     const file = this.current?.file ?? '';
     let a = this.apids[p.apid];
     if (!a) {
-      a = { packets: 0, bytes: 0, firstSeq: p.sequenceCount, lastSeq: p.sequenceCount, gaps: 0, missing: 0, duplicates: 0, outOfOrder: 0, crcErrors: 0, firstTime: undefined, lastTime: undefined };
+      a = { packets: 0, bytes: 0, firstSeq: p.sequenceCount, lastSeq: p.sequenceCount, gaps: 0, missing: 0, duplicates: 0, outOfOrder: 0, crcErrors: 0, unsynchronised: 0, firstTime: undefined, lastTime: undefined };
       this.apids[p.apid] = a;
     }
     a.packets++;
     a.bytes += p.length;
     if (this.current) this.current.packets++;
     if (p.crc === 'bad') a.crcErrors++;
+    if (this.times.status !== TimeStatus.synchronised) a.unsynchronised++;
     if (time !== undefined) {
       if (a.firstTime === undefined || time < a.firstTime) a.firstTime = time;
       if (a.lastTime === undefined || time > a.lastTime) a.lastTime = time;
@@ -206,12 +253,14 @@ export class Inspector {
     const apids = [...this.apids.entries()].filter((e): e is [number, ApidAcc] => e[1] !== undefined).map(([apid, a]): ApidReport => ({
       apid, name: this.options.apidName?.(apid), packets: a.packets, bytes: a.bytes, firstSeq: a.firstSeq, lastSeq: a.lastSeq,
       gaps: a.gaps, missing: a.missing, duplicates: a.duplicates, outOfOrder: a.outOfOrder, crcErrors: a.crcErrors,
+      unsynchronised: a.unsynchronised,
       firstTime: iso(a.firstTime), lastTime: iso(a.lastTime),
     }));
     const sum = (k: keyof ApidReport) => apids.reduce((s, a) => s + (a[k] as number), 0);
     const totals = {
       packets: sum('packets'), bytes: sum('bytes'), apids: apids.length, idle: this.idle, idleBytes: this.idleBytes,
       crcErrors: sum('crcErrors'), gaps: sum('gaps'), missing: sum('missing'), duplicates: sum('duplicates'), outOfOrder: sum('outOfOrder'),
+      unsynchronised: sum('unsynchronised'),
       skippedRanges: this.skippedRanges, skippedBytes: this.skippedBytes, toleratedBytes: this.toleratedBytes,
     };
     return {

@@ -6,8 +6,9 @@
 import { guessSecondaryHeader } from '../../src/ccsds/secondary-header.js';
 import { PROFILE_PRESETS, type PacketProfile } from '../../src/ccsds/profile.js';
 import { openPacketFile, splitBuffer, DETECT_BYTES, type FramedPacket, type ReadOptions } from '../framing/index.js';
-import { Inspector, type InspectReport } from './inspect.js';
-import { open } from 'node:fs/promises';
+import { Inspector, type InspectReport, type PacketTimes } from './inspect.js';
+import type { TimeSettings } from '../../src/time/index.js';
+import { open, stat } from 'node:fs/promises';
 
 /** Which packets a command acts on (all are still inspected, up to `limit`). */
 export interface PacketFilter {
@@ -26,6 +27,8 @@ export interface WalkOptions {
   readonly profile: PacketProfile | 'auto';
   readonly apidName?: (apid: number) => string | undefined;
   readonly filter?: PacketFilter;
+  /** Time axes and correlation (the config's `time` section). */
+  readonly time?: TimeSettings;
   /** Called after each chunk with bytes done in the current file and its size. */
   readonly progress?: (file: string, done: number, total: number | undefined) => void;
 }
@@ -48,22 +51,22 @@ export async function guessProfile(file: string, read: ReadOptions): Promise<Pac
 }
 
 /**
- * Walk `files` in order; `onPacket` receives each packet that passes the filter with its time (TAI) and may be
- * async (writers awaiting drain). Returns the inspection report of everything read.
+ * Walk `files` in order; `onPacket` receives each packet that passes the filter with its chosen-axis time (TAI)
+ * and its three times (valid during the call only), and may be async (writers awaiting drain). Returns the inspection report of everything read.
  */
 export async function walkFiles(
   files: readonly string[],
   options: WalkOptions,
-  onPacket?: (p: FramedPacket, tai: number | undefined, file: string) => void | Promise<void>,
+  onPacket?: (p: FramedPacket, tai: number | undefined, file: string, times: PacketTimes) => void | Promise<void>,
 ): Promise<InspectReport> {
   const profile = options.profile === 'auto' ? await guessProfile(files[0]!, options.read) : options.profile;
-  const inspector = new Inspector({ profile, ...(options.apidName ? { apidName: options.apidName } : {}) });
+  const inspector = new Inspector({ profile, ...(options.apidName ? { apidName: options.apidName } : {}), ...(options.time ? { time: options.time } : {}) });
   const f = options.filter ?? {};
   const timed = f.fromTai !== undefined || f.toTai !== undefined;
   let passed = 0;
   outer: for (const file of files) {
     const src = await openPacketFile(file, options.read);
-    inspector.beginFile({ file, bytes: src.size, framing: src.framing.framing === 'prefix' ? `prefix:${src.framing.prefixBytes}` : src.framing.framing, framingReason: src.framing.reason, crc: src.crc.crc, crcReason: src.crc.reason });
+    inspector.beginFile({ file, bytes: src.size, framing: src.framing.framing === 'prefix' ? `prefix:${src.framing.prefixBytes}` : src.framing.framing, framingReason: src.framing.reason, crc: src.crc.crc, crcReason: src.crc.reason }, (await stat(file)).mtimeMs);
     let done = 0;
     for await (const batch of src.batches) {
       for (const p of batch.packets) {
@@ -72,7 +75,7 @@ export async function walkFiles(
         if (!onPacket) continue;
         if (f.apid && !f.apid(p.apid)) continue;
         if (timed && (t === undefined || (f.fromTai !== undefined && t < f.fromTai) || (f.toTai !== undefined && t >= f.toTai))) continue;
-        const r = onPacket(p, t, file);
+        const r = onPacket(p, t, file, inspector.times);
         if (r) await r;
         if (f.limit !== undefined && ++passed >= f.limit) {
           inspector.addSkips(batch.skips);

@@ -2,7 +2,9 @@
  * @module A bulk, read-only scan of an idoc archive for L0 building: the rows of one APID and time window as
  * columns (no object per row), and their octets read from the segment files in large ranges, each packet a
  * view into its range. It reads the archive's documented on-disk contract (src/store/schema.ts, schema
- * version 1: table `packets` keyed by (apid, tkey, seq, digest), `raw` = segment id × 2^32 + offset,
+ * version 2: table `packets` keyed by (apid, tkey, seq | repeat << 14, digest), tkey on the mission's time axis,
+ * `ground` the ground time (Unix ms), `meta` bits 8-10 the time status, `origin` = route × 2^24 + source,
+ * `raw` = segment id × 2^32 + offset (also the arrival order),
  * `segments(id, file)`, `sources(id, feed, source)`) and declines any other schema version, so the caller can
  * fall back to the Archive API (`apidRows` / `bytesOf`), which costs an object per row and a 1 MiB read per
  * block miss. It exists for speed; it belongs in src/store as a columnar read API.
@@ -12,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The archive schema version this scan understands. */
-export const SCAN_SCHEMA_VERSION = 1;
+export const SCAN_SCHEMA_VERSION = 2;
 const SEGMENT_SPAN = 2 ** 32;
 /** Packets closer than this in a segment file are read in one range (a read call costs about this many octets of copying). */
 const COALESCE_GAP = 16 << 10;
@@ -49,9 +51,10 @@ export interface ScanRows {
   /** TAI, or NaN when the packet has no time. */
   readonly tai: Float64Array;
   readonly seq: Uint16Array;
-  /** `meta`: bits 0-1 sequence flags, 2-3 CRC (0 none, 1 ok, 2 bad). */
-  readonly meta: Uint8Array;
+  /** `meta`: bits 0-1 sequence flags, 2-3 CRC (0 none, 1 ok, 2 bad), 8-10 time status. */
+  readonly meta: Uint16Array;
   readonly arrival: Float64Array;
+  /** Ground time, Unix ms (DDS header, else receipt). */
   readonly received: Float64Array;
   readonly source: Int32Array;
   readonly raw: Float64Array;
@@ -60,7 +63,7 @@ export interface ScanRows {
 
 class RowBuilder {
   n = 0;
-  apid = new Uint16Array(1024); tai = new Float64Array(1024); seq = new Uint16Array(1024); meta = new Uint8Array(1024);
+  apid = new Uint16Array(1024); tai = new Float64Array(1024); seq = new Uint16Array(1024); meta = new Uint16Array(1024);
   arrival = new Float64Array(1024); received = new Float64Array(1024); source = new Int32Array(1024); raw = new Float64Array(1024); length = new Uint32Array(1024);
   private grow(): void {
     const cap = this.apid.length * 2;
@@ -75,7 +78,7 @@ class RowBuilder {
     const i = this.n++;
     this.apid[i] = apid;
     this.tai[i] = tkey < 0 ? NaN : tkey;
-    this.seq[i] = seq;
+    this.seq[i] = seq & 16383; // the repeat number is above the count
     this.arrival[i] = n;
     this.meta[i] = meta;
     this.received[i] = received;
@@ -116,9 +119,26 @@ export class ArchiveScan {
     spareRows = undefined;
     // Rows go into typed columns through a function called once per row inside SQLite: no JS array and no
     // boxed number per row (better-sqlite3's `all()` costs ~1.6 µs a row and old-generation garbage; this ~0.3 µs).
-    const cols = 'tkey, seq, n, meta, received, source, raw, len';
+    const cols = 'tkey, seq, raw, meta, ground, origin % 16777216, raw, len';
+    // Ground time: the DDS time, or (NULL) the receipt time of the row's batch (schema.ts `receipts`).
+    const receipts = db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
+    const rAt = Float64Array.from(receipts, (x) => x[0]);
+    const rMs = Float64Array.from(receipts, (x) => x[1]);
+    let hit = -1;
+    const receiptOf = (raw: number): number => {
+      // Rows come in time order, mostly from one batch after another: try the last hit and its successor first.
+      if (hit >= 0 && rAt[hit]! <= raw && (hit + 1 === rAt.length || rAt[hit + 1]! > raw)) return rMs[hit]!;
+      let lo = 0, hi = rAt.length - 1;
+      hit = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        if (rAt[mid]! <= raw) { hit = mid; lo = mid + 1; } else hi = mid - 1;
+      }
+      return hit < 0 ? NaN : rMs[hit]!;
+    };
     db.function('idoc_scan_row', { deterministic: false }, (tkey, seq, n, meta, received, source, raw, len) => {
-      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, received as number, source as number, raw as number, len as number);
+      const ground = received === null ? receiptOf(raw as number) : received as number;
+      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, ground, source as number, raw as number, len as number);
       return null;
     });
     const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${cols} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();

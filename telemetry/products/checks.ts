@@ -52,10 +52,12 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
     if (b.length < 7 || ((b[4]! << 8) | b[5]!) + 7 !== b.length) f |= QualityFlag.Length;
     if (p.crc === 'bad') f |= QualityFlag.Crc;
     const t = p.tai;
-    if (t === undefined) {
+    // timeStatus 1: no on-board time; other non-zero values: an on-board time not used (src/time TimeStatus).
+    if (t === undefined || (p.timeStatus !== undefined && p.timeStatus !== 0)) {
       f |= QualityFlag.TimeMissing;
-      if (hasTime && b.length >= 6 && (b[0]! & 0x08) !== 0) f |= QualityFlag.PusHeader;
-    } else if (range !== undefined && (t < range.minTai || t > range.maxTai)) {
+      if ((t === undefined || p.timeStatus === 1) && hasTime && b.length >= 6 && (b[0]! & 0x08) !== 0) f |= QualityFlag.PusHeader;
+    }
+    if (t !== undefined && range !== undefined && (t < range.minTai || t > range.maxTai)) {
       f |= QualityFlag.TimeOutOfRange;
     }
     if (b.length > 6 && (b[0]! & 0x08) !== 0) {

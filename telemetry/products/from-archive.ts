@@ -88,7 +88,10 @@ function packetsOf(archive: Archive, rows: PacketRow[], stats: ArchiveReadStats 
     const r = rows[i]!;
     const b = archive.bytesOf(r);
     bytes += b.length;
-    out[i] = { bytes: b, apid: r.apid, sequenceCount: r.sequenceCount, sequenceFlags: r.sequenceFlags, tai: r.tai, crc: r.crc, receivedUnixMs: r.receivedUnixMs, source: r.source };
+    out[i] = {
+      bytes: b, apid: r.apid, sequenceCount: r.sequenceCount, sequenceFlags: r.sequenceFlags, tai: r.tai, crc: r.crc, receivedUnixMs: r.receivedUnixMs, source: r.source,
+      ...(r.obt !== undefined ? { obt: r.obt } : {}), groundUnixMs: r.groundUnixMs, timeStatus: r.timeStatus,
+    };
   }
   if (stats) { stats.packets += rows.length; stats.bytes += bytes; }
   return out;
@@ -186,7 +189,7 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
       if (rows.source[i] !== sourceId) { sourceId = rows.source[i]!; source = scan.sources.get(sourceId) ?? '?'; }
       out[o] = {
         bytes: v, apid: rows.apid[i]!, sequenceCount: rows.seq[i]!, sequenceFlags: meta & 3, tai: Number.isNaN(t) ? undefined : t,
-        crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source,
+        crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source, groundUnixMs: rows.received[i]!, timeStatus: (meta >>> 8) & 7,
       };
     }
   }

@@ -18,7 +18,7 @@ export const PACKET_INDEX_FIELDS: readonly IndexField[] = [
   { name: 'sequence_flags', dataType: 'UnsignedByte', length: 1, description: '3 unsegmented, 1 first, 0 continuation, 2 last segment' },
   { name: 'crc_status', dataType: 'UnsignedByte', length: 1, description: '0 no PEC checked, 1 PEC correct, 2 PEC wrong' },
   { name: 'quality_flags', dataType: 'UnsignedMSB4', length: 4, description: `Quality flags, 0 when clean: ${flagList}` },
-  { name: 'packet_time_tai', dataType: 'IEEE754MSBDouble', length: 8, description: 'Packet time from the secondary header, TAI seconds since 1958-01-01T00:00:00 TAI; -1 when the packet has no time' },
+  { name: 'packet_time_tai', dataType: 'IEEE754MSBDouble', length: 8, description: 'Packet time on the mission time axis (UTC from on-board time where synchronised, else the ground time: quality flag time_missing), TAI seconds since 1958-01-01T00:00:00 TAI; -1 when none is known' },
   { name: 'frame_number', dataType: 'SignedMSB4', length: 4, description: 'Record number (from 0) of the frame this packet belongs to in the frames table, -1 when none' },
 ];
 

@@ -12,12 +12,21 @@ export interface L0Packet {
   readonly sequenceCount: number;
   /** Sequence flags (CCSDS 133.0-B-2 §4.1.3.4.2.1): 0 continuation, 1 first, 2 last, 3 unsegmented. */
   readonly sequenceFlags: number;
-  /** Packet time from the secondary header, TAI seconds since 1958; undefined when it has none. */
+  /**
+   * The packet's time on the mission's chosen axis, TAI seconds since 1958 (src/time/packet-times.ts): UTC from
+   * on-board time where synchronised, else the ground time. Undefined only when neither is known.
+   */
   readonly tai: number | undefined;
   /** PEC check done at framing: `none` when the packets are read as carrying no CRC. */
   readonly crc: 'ok' | 'bad' | 'none';
   /** Ground reception time (DDS header, archive), Unix ms. */
   readonly receivedUnixMs?: number;
+  /** On-board time as decoded (TAI with the profile's epoch, before correlation); undefined without one. */
+  readonly obt?: number;
+  /** Ground time, Unix ms: the DDS header's time, else the receipt time (archive) or the file's modification time. */
+  readonly groundUnixMs?: number;
+  /** Why `tai` is (not) UTC from on-board time: src/time TimeStatus (0 = synchronised). */
+  readonly timeStatus?: number;
   /** Where it came from (file, feed), for messages and `Source_Product_External`. */
   readonly source?: string;
 }
@@ -35,7 +44,7 @@ export const QualityFlag = {
   SequenceGap: 1 << 2,
   /** Sequence count repeated or stepping back (a different packet with the count of an earlier one). */
   SequenceOrder: 1 << 3,
-  /** No packet time (no secondary header, or too short for its time field). */
+  /** No usable on-board time (none, not covered by a correlation, implausible, flagged unsynchronised): timed by ground time. */
   TimeMissing: 1 << 4,
   /** Packet time earlier than the previous packet of the same APID in arrival order. */
   TimeNotMonotonic: 1 << 5,
@@ -58,7 +67,7 @@ export const QUALITY_FLAG_DESCRIPTIONS: readonly { readonly bit: number; readonl
   { bit: 1, name: 'crc', meaning: 'PEC mismatch' },
   { bit: 2, name: 'sequence_gap', meaning: 'sequence count gap before this packet' },
   { bit: 3, name: 'sequence_order', meaning: 'sequence count repeated or stepping back' },
-  { bit: 4, name: 'time_missing', meaning: 'no packet time' },
+  { bit: 4, name: 'time_missing', meaning: 'no usable on-board time: timed by ground time' },
   { bit: 5, name: 'time_not_monotonic', meaning: 'time earlier than the previous packet of the APID as received' },
   { bit: 6, name: 'time_out_of_range', meaning: 'time outside the plausible mission range' },
   { bit: 7, name: 'pus_header', meaning: 'secondary header invalid for the profile' },
