@@ -114,6 +114,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         ...(window ? { window } : {}),
         ...(productTime !== undefined ? { productTime } : {}),
         format: flags.pds3 ? 'pds3' as const : 'pds4' as const,
+        periodOf: mission.periodOf,
       };
       let report: import('../../telemetry/products/index.js').BuildReport;
       let inputs: Record<string, unknown>;
@@ -152,7 +153,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
           const s = p.summary;
           ctx.io.out(`${p.status.padEnd(9)} ${p.lidvid}  ${p.start} .. ${p.stop}\n`);
           ctx.io.out(`          ${p.label}\n`);
-          ctx.io.out(`          packets ${s.packets}, gaps ${s.gaps} (${s.missingPackets} missing), CRC errors ${s.crcErrors}, duplicates removed ${s.duplicates}, frames ${s.frames} (${s.decompressionFailures} failed, ${s.incompleteFrames} incomplete), orphan segments ${s.orphanSegments}\n`);
+          ctx.io.out(`          packets ${s.packets}, gaps ${s.gaps} (${s.missingPackets} missing), counter resets ${s.resets}, CRC errors ${s.crcErrors}, duplicates removed ${s.duplicates}, frames ${s.frames} (${s.decompressionFailures} failed, ${s.incompleteFrames} incomplete), orphan segments ${s.orphanSegments}\n`);
           for (const f of p.findings) ctx.io.out(`          ${f}\n`);
         }
         if (report.collection) ctx.io.out(`${report.collection.status.padEnd(9)} ${report.collection.lidvid}  ${report.collection.members} member(s)  ${report.collection.label}\n`);

@@ -53,6 +53,7 @@ async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext
       read,
       profile: mission.profile,
       apidName: mission.apidName,
+      periodOf: mission.periodOf,
       filter: {
         ...(apids ? { apid: apids.has } : {}),
         ...(fromTai !== undefined ? { fromTai } : {}),

@@ -21,6 +21,8 @@ export interface Mission {
   /** Declared APIDs (2048 entries) when the config declares any. */
   readonly knownApids: Uint8Array | undefined;
   readonly apidName: (apid: number) => string | undefined;
+  /** The APID's declared nominal period (`apids[].periodSeconds`), seconds. */
+  readonly periodOf: (apid: number) => number | undefined;
 }
 
 export async function resolveMission(flags: MissionFlags, cwd = process.cwd()): Promise<Mission> {
@@ -40,5 +42,6 @@ export async function resolveMission(flags: MissionFlags, cwd = process.cwd()): 
     crc: profile.crc,
     knownApids: config.apids.length ? table.knownMask : undefined,
     apidName: (apid) => table.declarationOf(apid)?.name,
+    periodOf: (apid) => table.declarationOf(apid)?.periodSeconds,
   };
 }

@@ -25,6 +25,8 @@ export interface WalkOptions {
   /** The profile, or `auto`: guess PUS-C / PUS-A from the first TM packet, else `none` (no packet times). */
   readonly profile: PacketProfile | 'auto';
   readonly apidName?: (apid: number) => string | undefined;
+  /** Declared nominal period of an APID (s): counter resets are told from gaps with it (else it is learned). */
+  readonly periodOf?: (apid: number) => number | undefined;
   readonly filter?: PacketFilter;
   /** Called after each chunk with bytes done in the current file and its size. */
   readonly progress?: (file: string, done: number, total: number | undefined) => void;
@@ -57,7 +59,7 @@ export async function walkFiles(
   onPacket?: (p: FramedPacket, tai: number | undefined, file: string) => void | Promise<void>,
 ): Promise<InspectReport> {
   const profile = options.profile === 'auto' ? await guessProfile(files[0]!, options.read) : options.profile;
-  const inspector = new Inspector({ profile, ...(options.apidName ? { apidName: options.apidName } : {}) });
+  const inspector = new Inspector({ profile, ...(options.apidName ? { apidName: options.apidName } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}) });
   const f = options.filter ?? {};
   const timed = f.fromTai !== undefined || f.toTai !== undefined;
   let passed = 0;
