@@ -52,7 +52,7 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
   }
   const unitCtx = {
     archive, router, profile: mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile,
-    read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
+    read: { crc: mission.crc, crcOverrides: mission.crcOverrides, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
   };
   return {
     dir, archive, feeds, router, unitCtx,
