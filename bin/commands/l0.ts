@@ -120,7 +120,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       let inputs: Record<string, unknown>;
       let leftOut = '';
       if (flags.fromFiles?.length) {
-        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read) : mission.profile;
+        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read, mission.guessHint) : mission.profile;
         const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
         report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats), { ...common, profile });
         inputs = { inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) };

@@ -18,6 +18,8 @@ export interface Mission {
   readonly config: MissionConfig;
   /** `auto` when neither a config file nor `--profile` says which secondary header to read. */
   readonly profile: PacketProfile | 'auto';
+  /** With `auto`: the profile the flags built (its time code, epoch, CRC) and whether `--time` was given. */
+  readonly guessHint: { readonly base: PacketProfile; readonly timeGiven: boolean };
   /** CRC of every APID (the config's packets.crc, or a bare `--crc MODE`). */
   readonly crc: CrcSetting;
   /** Per-APID CRC modes: the config's `apids[].crc`, then `--crc APIDS=MODE` entries. */
@@ -40,10 +42,13 @@ export async function resolveMission(flags: MissionFlags, cwd = process.cwd()): 
     ...(flags.epoch !== undefined ? { epoch: flags.epoch } : {}),
   });
   const table = apidTable(config);
-  const guess = !file && flags.profile === undefined && flags.time === undefined;
+  // Without a config or --profile the secondary header is guessed; --time and --epoch still apply (a time code
+  // alone when no PUS header is recognised: NOAA-20/JPSS).
+  const guess = !file && flags.profile === undefined;
   return {
     config,
     profile: guess ? 'auto' : profile,
+    guessHint: { base: profile, timeGiven: flags.time !== undefined },
     crc: profile.crc,
     crcOverrides: [
       // A bare --crc MODE applies to every APID, the config's per-APID modes included.

@@ -122,3 +122,23 @@ describe('packets inspect --crc (CLI, in-process)', () => {
     }
   });
 });
+
+describe('the mission\'s CRC: config per APID, --crc over it', () => {
+  it('apids[].crc become overrides; a bare --crc MODE applies to every APID; APIDS=MODE entries add to the config', async () => {
+    const { resolveMission } = await import('../../src/cli/mission.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idoc-crc-config-'));
+    try {
+      const config = path.join(dir, 'idoc.json');
+      fs.writeFileSync(config, JSON.stringify({ mission: { name: 'M' }, packets: { crc: 'packet' }, apids: [{ apid: 201, name: 'A', kind: 'other', crc: 'none' }, { apid: 202, name: 'B', kind: 'other', crc: 'data-field' }] }));
+      const m = await resolveMission({ config });
+      expect([m.crc, m.crcOverrides]).toEqual(['packet', [{ from: 201, to: 201, mode: 'none' }, { from: 202, to: 202, mode: 'data-field' }]]);
+      expect(byApid(splitBuffer(mixedCrcStream().bytes, { crc: m.crc, crcOverrides: m.crcOverrides }).batch.packets)).toEqual({ 200: { ok: 299, bad: 1 }, 201: { none: 300 }, 202: { ok: 300 } });
+      const all = await resolveMission({ config, crc: 'none' });
+      expect([all.crc, all.crcOverrides]).toEqual(['none', []]);
+      const more = await resolveMission({ config, crc: '200=auto' });
+      expect(more.crcOverrides).toEqual([...m.crcOverrides, { from: 200, to: 200, mode: 'auto' }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

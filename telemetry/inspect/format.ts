@@ -20,6 +20,7 @@ export function formatInspect(r: InspectReport): string {
     lines.push(`${f.file}: ${f.bytes === undefined ? '' : `${n(f.bytes)} bytes, `}framing ${f.framing} (${f.framingReason}); CRC ${f.crc ? 'checked' : 'not checked'} (${f.crcReason})`);
   }
   const t = r.totals;
+  if (r.profileReason) lines.push(`profile ${r.profile}: ${r.profileReason}`);
   lines.push(`profile ${r.profile}; ${n(t.packets)} packets (${n(t.bytes)} bytes) in ${t.apids} APIDs${t.idle ? `, ${n(t.idle)} idle packet${t.idle > 1 ? 's' : ''} left out` : ''}`);
   if (r.firstTime) lines.push(`packet time ${r.firstTime} .. ${r.lastTime}`);
   if (r.ddsFirstTime) lines.push(`DDS time    ${r.ddsFirstTime} .. ${r.ddsLastTime}`);

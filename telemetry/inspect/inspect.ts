@@ -12,6 +12,8 @@ import { stepTimes } from '../checks/continuity.js';
 
 export interface InspectOptions {
   readonly profile: PacketProfile;
+  /** How the profile was guessed (the evidence), when it was. */
+  readonly profileReason?: string;
   /** Name of a declared APID, for the report. */
   readonly apidName?: (apid: number) => string | undefined;
   /** Declared nominal period of an APID (s), for telling counter resets from gaps; else learned from the stream. */
@@ -67,6 +69,8 @@ export interface ApidReport {
 export interface InspectReport {
   readonly files: readonly FileSummary[];
   readonly profile: string;
+  /** The evidence of a guessed profile. */
+  readonly profileReason?: string;
   readonly totals: {
     readonly packets: number;
     readonly bytes: number;
@@ -256,7 +260,8 @@ export class Inspector {
       skippedRanges: this.skippedRanges, skippedBytes: this.skippedBytes, toleratedBytes: this.toleratedBytes,
     };
     return {
-      files: this.files, profile: this.options.profile.secondaryHeader, totals,
+      files: this.files, profile: this.options.profile.secondaryHeader,
+      ...(this.options.profileReason !== undefined ? { profileReason: this.options.profileReason } : {}), totals,
       firstTime: iso(this.firstTime), lastTime: iso(this.lastTime),
       ddsFirstTime: unixMicrosToIso(this.ddsFirst), ddsLastTime: unixMicrosToIso(this.ddsLast),
       apids,
