@@ -46,23 +46,17 @@ export interface StepTimes {
  * time is usable when present and not before 1990; ground time is whatever the packet came with.
  */
 export function stepTimes(obtTai: number | undefined, groundUnixSeconds: number | undefined): StepTimes {
-  return {
-    obt: obtTai !== undefined && Number.isFinite(obtTai) && obtTai >= OBT_PLAUSIBLE_FROM_TAI ? obtTai : undefined,
-    ground: groundUnixSeconds !== undefined && Number.isFinite(groundUnixSeconds) ? groundUnixSeconds : undefined,
-  };
+  return { obt: usableObt(obtTai), ground: groundUnixSeconds !== undefined && Number.isFinite(groundUnixSeconds) ? groundUnixSeconds : undefined };
 }
+
+/** The on-board time when usable for continuity (see {@link stepTimes}), else undefined. */
+export const usableObt = (obtTai: number | undefined): number | undefined =>
+  obtTai !== undefined && Number.isFinite(obtTai) && obtTai >= OBT_PLAUSIBLE_FROM_TAI ? obtTai : undefined;
 
 /** What the time between two packets says, and on which axis. */
 export interface Elapsed {
   readonly axis: 'obt' | 'ground' | undefined;
   readonly seconds: number | undefined;
-}
-
-/** Δt between two packets: on-board when both have it, else ground when both have it. */
-export function elapsed(a: StepTimes, b: StepTimes): Elapsed {
-  if (a.obt !== undefined && b.obt !== undefined) return { axis: 'obt', seconds: b.obt - a.obt };
-  if (a.ground !== undefined && b.ground !== undefined) return { axis: 'ground', seconds: b.ground - a.ground };
-  return { axis: undefined, seconds: undefined };
 }
 
 /**
@@ -117,10 +111,12 @@ export interface SequenceReset {
  */
 export class ContinuityState {
   private last = -1;
-  private lastTimes: StepTimes = { obt: undefined, ground: undefined };
+  // The last packet's own times (no object per packet: this runs for every packet).
+  private lastObt: number | undefined;
+  private lastGround: number | undefined;
   private readonly learnObt = new CadenceLearner();
   private readonly learnGround = new CadenceLearner();
-  /** Set by `step` when it returned `reset`. */
+  /** Set by `step` when it returned something else than `continuous`. */
   lastElapsed: Elapsed = { axis: undefined, seconds: undefined };
   lastCadence: number | undefined;
 
@@ -139,28 +135,37 @@ export class ContinuityState {
    * is out of order. The first packet of the APID is `continuous`.
    */
   step(seq: number, t: StepTimes): StepKind {
+    return this.stepAt(seq, t.obt, t.ground);
+  }
+
+  /** {@link step} with the times as numbers (the hot path: no object per packet). */
+  stepAt(seq: number, obt: number | undefined, ground: number | undefined): StepKind {
     if (this.last < 0) {
-      this.accept(seq, t);
+      this.accept(seq, obt, ground);
       return 'continuous';
     }
     const s = (seq - this.last) & (SEQUENCE_MODULO - 1);
-    const e = elapsed(this.lastTimes, t);
+    if (s === 1) {
+      if (this.lastObt !== undefined && obt !== undefined) this.learnObt.add(obt - this.lastObt);
+      if (this.lastGround !== undefined && ground !== undefined) this.learnGround.add(ground - this.lastGround);
+      this.accept(seq, obt, ground);
+      return 'continuous';
+    }
+    const e: Elapsed = this.lastObt !== undefined && obt !== undefined ? { axis: 'obt', seconds: obt - this.lastObt }
+      : this.lastGround !== undefined && ground !== undefined ? { axis: 'ground', seconds: ground - this.lastGround }
+        : { axis: undefined, seconds: undefined };
     const cadence = this.cadenceOn(e.axis);
     const kind = judgeStep(s, e.seconds, cadence);
     this.lastElapsed = e;
     this.lastCadence = cadence;
-    if (kind === 'out-of-order') return kind;
-    if (kind === 'continuous') {
-      if (this.lastTimes.obt !== undefined && t.obt !== undefined) this.learnObt.add(t.obt - this.lastTimes.obt);
-      if (this.lastTimes.ground !== undefined && t.ground !== undefined) this.learnGround.add(t.ground - this.lastTimes.ground);
-    }
-    this.accept(seq, t);
+    if (kind !== 'out-of-order') this.accept(seq, obt, ground);
     return kind;
   }
 
-  private accept(seq: number, t: StepTimes): void {
+  // Only the last packet's own times: Δt must span exactly the step it is compared with.
+  private accept(seq: number, obt: number | undefined, ground: number | undefined): void {
     this.last = seq;
-    // Only the last packet's own times: Δt must span exactly the step it is compared with.
-    this.lastTimes = t;
+    this.lastObt = obt;
+    this.lastGround = ground;
   }
 }

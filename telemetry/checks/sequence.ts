@@ -8,7 +8,7 @@
  * Whether a jump is a gap, a counter reset or a step back is decided by continuity.ts (packet times against the
  * APID's cadence).
  */
-import { ContinuityState, type SequenceReset, type StepTimes } from './continuity.js';
+import { ContinuityState, type SequenceReset } from './continuity.js';
 
 const RING = 64;
 
@@ -72,17 +72,17 @@ export class SequenceTracker {
   constructor(private readonly periodOf?: (apid: number) => number | undefined) {}
 
   /**
-   * `time`: the packet time (TAI) reported around gaps; `times`: what continuity compares (see continuity.ts),
-   * by default the packet time as on-board time and no ground time.
+   * `time`: the packet time (TAI) reported around gaps; `obt`, `ground`: what continuity compares (continuity.ts
+   * `stepTimes`/`usableObt`; undefined = not usable).
    */
   check(apid: number, seq: number, time: number | undefined, buf: Uint8Array, offset: number, length: number, file: string, streamOffset: number,
-    times: StepTimes = { obt: time, ground: undefined }): SeqVerdict {
+    obt: number | undefined, ground: number | undefined): SeqVerdict {
     const fp = fingerprint(buf, offset, length);
     let st = this.states[apid];
     if (!st) {
       st = { cont: new ContinuityState(this.periodOf?.(apid)), lastTime: time, ringSeq: new Int32Array(RING).fill(-1), ringFp: new Int32Array(RING), ringPos: 0 };
       this.states[apid] = st;
-      st.cont.step(seq, times);
+      st.cont.stepAt(seq, obt, ground);
       this.remember(st, seq, fp);
       return SeqVerdict.First;
     }
@@ -90,7 +90,7 @@ export class SequenceTracker {
     if (seq !== ((last + 1) & 0x3fff)) {
       for (let i = 0; i < RING; i++) if (st.ringSeq[i] === seq && st.ringFp[i] === fp) return SeqVerdict.Duplicate;
     }
-    const kind = st.cont.step(seq, times);
+    const kind = st.cont.stepAt(seq, obt, ground);
     this.remember(st, seq, fp);
     if (kind === 'out-of-order') return SeqVerdict.OutOfOrder;
     let verdict: SeqVerdict = SeqVerdict.Ok;
@@ -101,7 +101,7 @@ export class SequenceTracker {
       const e = st.cont.lastElapsed;
       this.lastReset = {
         apid, afterSeq: last, beforeSeq: seq, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: st.cont.lastCadence!,
-        obtTai: times.obt, groundUnixSeconds: times.ground, file, offset: streamOffset,
+        obtTai: obt, groundUnixSeconds: ground, file, offset: streamOffset,
       };
       verdict = SeqVerdict.Reset;
     }

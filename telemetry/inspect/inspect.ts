@@ -8,7 +8,7 @@ import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { taiToUtcIso } from '../../src/time/index.js';
 import type { Batch, FramedPacket, Skip } from '../framing/index.js';
 import { SequenceTracker, SeqVerdict, type SequenceGap, type TrackedReset } from '../checks/sequence.js';
-import { stepTimes } from '../checks/continuity.js';
+import { usableObt } from '../checks/continuity.js';
 
 export interface InspectOptions {
   readonly profile: PacketProfile;
@@ -201,7 +201,7 @@ export class Inspector {
     }
     if (p.type !== 0) return; // a TC's count is its packet name, not a continuity counter
     const ground = p.dds ? p.dds.seconds + p.dds.microseconds / 1e6 : undefined;
-    const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset, stepTimes(time, ground));
+    const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset, usableObt(time), ground);
     if (v === SeqVerdict.Duplicate) a.duplicates++;
     else if (v === SeqVerdict.OutOfOrder) a.outOfOrder++;
     else {

@@ -10,7 +10,7 @@
  * no ground time yet (the archive's receipt time is not a packet time), so only usable packet times count.
  */
 import type { PacketProfile } from '../../src/ccsds/profile.js';
-import { ContinuityState, stepTimes, type SequenceReset } from '../checks/continuity.js';
+import { ContinuityState, usableObt, type SequenceReset } from '../checks/continuity.js';
 import { QualityFlag, type L0Gap, type L0Packet } from './types.js';
 
 export interface CheckOptions {
@@ -71,7 +71,7 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
     const apid = p.apid & 0x7ff;
     const c = cont[apid] ?? (cont[apid] = new ContinuityState(options.periodOf?.(apid)));
     const prev = c.lastSeq;
-    const kind = c.step(p.sequenceCount, stepTimes(t, undefined));
+    const kind = c.stepAt(p.sequenceCount, usableObt(t), undefined);
     const prevT = lastTai[apid]!;
     if (kind === 'out-of-order') f |= QualityFlag.SequenceOrder;
     else if (kind === 'gap') {
