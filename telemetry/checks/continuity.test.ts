@@ -37,6 +37,9 @@ describe('judgeStep', () => {
   it('stepTimes: on-board times before 1990 are unusable, ground times are kept', () => {
     expect(stepTimes(5, 1.5e9)).toEqual({ obt: undefined, ground: 1.5e9 });
     expect(stepTimes(T, undefined)).toEqual({ obt: T, ground: undefined });
+    const groundOfT = T - 378_691_200; // the same instant on the Unix axis
+    expect(stepTimes(T, groundOfT + 30 * 86_400)).toEqual({ obt: T, ground: groundOfT + 30 * 86_400 });
+    expect(stepTimes(T, groundOfT + 400 * 86_400).obt).toBeUndefined(); // more than a year from its ground time
   });
 });
 
@@ -89,9 +92,9 @@ describe('ContinuityState (property)', () => {
 
 describe('the reset delivery (fixtures/patterns.ts)', () => {
   const { bytes, truth } = resetDelivery();
-  const packets = splitBuffer(bytes, { framing: 'dds', crc: 'yes' }).batch.packets;
 
-  it('packets inspect: three resets per APID, the one real gap of 5, on the axis truth says', () => {
+  it.each([[false], [true]])('packets inspect: three resets per APID, the one real gap of 5, on the axis truth says (not-synchronised flag in the count: %s)', (flag) => {
+    const packets = splitBuffer(resetDelivery({ notSynchronisedFlag: flag }).bytes, { framing: 'dds', crc: 'yes' }).batch.packets;
     const ins = new Inspector({ profile });
     ins.beginFile({ file: 'resets.dds', bytes: bytes.length, framing: 'dds', framingReason: '', crc: true, crcReason: '' });
     for (const p of packets) ins.addPacket(p);

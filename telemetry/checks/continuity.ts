@@ -21,6 +21,7 @@
  * burst faster than the nominal cadence lowers the learned cadence, which makes the rule lean to "gap".
  */
 import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
+import { TAI_UNIX_OFFSET } from '../../src/time/index.js';
 
 /** A jump is a gap while the implied missing packets fit in TOLERANCE × Δt / cadence (jitter, clock drift). */
 export const TOLERANCE = 2;
@@ -30,6 +31,8 @@ export const CADENCE_RING = 16;
 export const MIN_INTERVALS = 2;
 /** On-board times before 1990-01-01 (TAI s since 1958: 32 years incl. 8 leap days, + 25 s TAI−UTC) are unusable. */
 export const OBT_PLAUSIBLE_FROM_TAI = 1_009_843_225;
+/** …and so are those further than this from the packet's ground time, when it has one (a year, in seconds). */
+export const OBT_MAX_FROM_GROUND = 366 * 86_400;
 
 export type StepKind = 'continuous' | 'gap' | 'reset' | 'out-of-order';
 
@@ -43,15 +46,19 @@ export interface StepTimes {
 
 /**
  * The one accessor of packet times for continuity (the merge point with the time axes of issue 11): on-board
- * time is usable when present and not before 1990; ground time is whatever the packet came with.
+ * time is usable when present, not before 1990 and, when the packet has a ground time, within a year of it (an
+ * unsynchronised clock restarted near its epoch, or a not-synchronised flag read as part of the count, fails
+ * these); ground time is whatever the packet came with.
  */
 export function stepTimes(obtTai: number | undefined, groundUnixSeconds: number | undefined): StepTimes {
-  return { obt: usableObt(obtTai), ground: groundUnixSeconds !== undefined && Number.isFinite(groundUnixSeconds) ? groundUnixSeconds : undefined };
+  const ground = groundUnixSeconds !== undefined && Number.isFinite(groundUnixSeconds) ? groundUnixSeconds : undefined;
+  return { obt: usableObt(obtTai, ground), ground };
 }
 
 /** The on-board time when usable for continuity (see {@link stepTimes}), else undefined. */
-export const usableObt = (obtTai: number | undefined): number | undefined =>
-  obtTai !== undefined && Number.isFinite(obtTai) && obtTai >= OBT_PLAUSIBLE_FROM_TAI ? obtTai : undefined;
+export const usableObt = (obtTai: number | undefined, groundUnixSeconds?: number): number | undefined =>
+  obtTai !== undefined && Number.isFinite(obtTai) && obtTai >= OBT_PLAUSIBLE_FROM_TAI
+    && (groundUnixSeconds === undefined || Math.abs(obtTai - TAI_UNIX_OFFSET - groundUnixSeconds) <= OBT_MAX_FROM_GROUND) ? obtTai : undefined;
 
 /** What the time between two packets says, and on which axis. */
 export interface Elapsed {

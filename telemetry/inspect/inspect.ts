@@ -201,7 +201,7 @@ export class Inspector {
     }
     if (p.type !== 0) return; // a TC's count is its packet name, not a continuity counter
     const ground = p.dds ? p.dds.seconds + p.dds.microseconds / 1e6 : undefined;
-    const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset, usableObt(time), ground);
+    const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset, usableObt(time, ground), ground);
     if (v === SeqVerdict.Duplicate) a.duplicates++;
     else if (v === SeqVerdict.OutOfOrder) a.outOfOrder++;
     else {
