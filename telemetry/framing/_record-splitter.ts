@@ -23,7 +23,7 @@
  * here: the first whose packet or data-field CRC checks decides it; four that check neither make it `none`.
  */
 import { IDLE_APID, MAX_PACKET_LENGTH } from '../../src/ccsds/primary-header.js';
-import { CrcCode, crcMatches, crcTable, type CrcTable } from '../../src/ccsds/crc-policy.js';
+import { CrcCode, crcMatches, crcTable, MODE_OF_CODE, type CrcTable } from '../../src/ccsds/crc-policy.js';
 import type { DdsHeader } from './dds/layout.js';
 import { emptyBatch, type Batch, type FramedPacket, type SkipReason, type SplitOptions, type Splitter } from './types.js';
 
@@ -67,6 +67,7 @@ export class RecordSplitter implements Splitter {
   /** CRC code per APID (a copy: `auto` entries are decided as packets arrive). */
   private readonly crc: CrcTable;
   private readonly autoMisses = new Uint8Array(2048);
+  private readonly late: { apid: number; mode: string }[] = [];
   /** For an undecided `auto` APID: which CRC the last candidate matched (0 none). */
   private autoMatch = 0;
   private readonly known: Uint8Array | undefined;
@@ -119,6 +120,10 @@ export class RecordSplitter implements Splitter {
       }
     }
     return out;
+  }
+
+  crcDecidedLate(): readonly { apid: number; mode: string }[] {
+    return this.late;
   }
 
   end(): Batch {
@@ -182,6 +187,7 @@ export class RecordSplitter implements Splitter {
         if (this.crc[apid] === CrcCode.Auto) {
           if (this.autoMatch) this.crc[apid] = this.autoMatch;
           else if (++this.autoMisses[apid]! >= 4) this.crc[apid] = CrcCode.None;
+          if (this.crc[apid] !== CrcCode.Auto) this.late.push({ apid, mode: MODE_OF_CODE[this.crc[apid]!]! });
         }
         const b2 = buf[o + 2]!;
         this.lastSeq[apid] = ((b2 & 0x3f) << 8) | buf[o + 3]!;

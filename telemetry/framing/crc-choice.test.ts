@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../bin/idoc.js';
 import { CrcCode, crcMatches, crcTable, parseCrcFlag } from '../../src/ccsds/crc-policy.js';
-import { dataFieldCrcStream, MIXED_CRC, mixedCrcStream } from '../../fixtures/patterns.js';
+import { cdsOnlyStream, dataFieldCrcStream, MIXED_CRC, mixedCrcStream } from '../../fixtures/patterns.js';
 import { createRawSplitter } from './raw/reader.js';
 import { splitBuffer } from './read.js';
 import { splitInChunks } from './framing.case.js';
@@ -113,6 +113,12 @@ describe('packets inspect --crc (CLI, in-process)', () => {
       const auto = await inspect();
       expect(auto.out).toContain('CRC checked (per APID from the first packets: packet 200 (63/64); none 201 (0/64); data-field 202 (64/64))');
       expect(auto.out).toContain('problems: 1 CRC error');
+      // APIDs first seen after the head are decided from their first packets, and reported.
+      const late = path.join(dir, 'late.bin');
+      fs.writeFileSync(late, Buffer.concat([mixedCrcStream(3000).bytes, cdsOnlyStream(10)]));
+      const out: string[] = [];
+      await run(['packets', 'inspect', late, '--profile', 'pus-c'], { out: (t: string) => void out.push(t), err: () => undefined, errIsTty: false });
+      expect(out.join('')).toContain('; decided later from their first packets: none 11, none 12)');
       const bad = await inspect('--crc', 'sometimes');
       expect(bad.code).toBe(2);
       expect(bad.err).toMatch(/^idoc: --crc "sometimes": unknown mode/);

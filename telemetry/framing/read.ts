@@ -39,6 +39,8 @@ export interface PacketSource {
   /** Size in bytes when known (files). */
   readonly size: number | undefined;
   readonly batches: AsyncIterable<Batch>;
+  /** CRC modes the splitter decided for `auto` APIDs absent from the head (known as the batches are read). */
+  readonly crcDecidedLate: () => readonly { apid: number; mode: string }[];
 }
 
 /** Make the splitter for a framing choice. */
@@ -91,8 +93,10 @@ export async function openPacketFile(path: string, opts: ReadOptions = {}): Prom
   const { framing, crc } = decide(head, opts);
   const chunkSize = opts.chunkSize ?? 1 << 20;
   const splitOptions: SplitOptions = { ...opts, crc: crc.table };
+  let current: ReturnType<typeof createSplitter> | undefined;
   async function* batches(): AsyncGenerator<Batch> {
     const splitter = createSplitter(framing, splitOptions);
+    current = splitter;
     // Read ahead: the next chunk is being read while this one is split.
     let pos = 0;
     const readNext = async (): Promise<Buffer | undefined> => {
@@ -115,7 +119,7 @@ export async function openPacketFile(path: string, opts: ReadOptions = {}): Prom
       await fh.close();
     }
   }
-  return { name: path, framing, crc, size, batches: batches() };
+  return { name: path, framing, crc, size, batches: batches(), crcDecidedLate: () => current?.crcDecidedLate?.() ?? [] };
 }
 
 /** Split a whole in-memory buffer (tests, small inputs) with the same decisions as a file. */

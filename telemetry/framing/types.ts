@@ -68,6 +68,8 @@ export interface Splitter {
   push(chunk: Uint8Array): Batch;
   /** End of stream: decide what is left (a truncated packet, trailing bytes). */
   end(): Batch;
+  /** CRC modes of `auto` APIDs the splitter decided itself (absent from the head), in the order decided. */
+  crcDecidedLate?(): readonly { apid: number; mode: string }[];
 }
 
 /** Options common to every framing. */

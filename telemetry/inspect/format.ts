@@ -17,7 +17,7 @@ const secs = (x: number) => `${Number(x.toPrecision(6))} s`;
 export function formatInspect(r: InspectReport): string {
   const lines: string[] = [];
   for (const f of r.files) {
-    lines.push(`${f.file}: ${f.bytes === undefined ? '' : `${n(f.bytes)} bytes, `}framing ${f.framing} (${f.framingReason}); CRC ${f.crc ? 'checked' : 'not checked'} (${f.crcReason})`);
+    lines.push(`${f.file}: ${f.bytes === undefined ? '' : `${n(f.bytes)} bytes, `}framing ${f.framing} (${f.framingReason}); CRC ${f.crc ? 'checked' : 'not checked'} (${f.crcReason}${f.crcDecidedLate ? `; decided later from their first packets: ${f.crcDecidedLate}` : ''})`);
   }
   const t = r.totals;
   if (r.profileReason) lines.push(`profile ${r.profile}: ${r.profileReason}`);

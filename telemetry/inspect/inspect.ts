@@ -44,6 +44,8 @@ export interface FileSummary {
   readonly framingReason: string;
   readonly crc: boolean;
   readonly crcReason: string;
+  /** `auto` APIDs absent from the head, decided from their first packets while reading: `packet 33, none 34`. */
+  crcDecidedLate?: string;
   packets: number;
   skippedBytes: number;
 }
@@ -218,6 +220,11 @@ export class Inspector {
         else this.listsTruncated = true;
       }
     }
+  }
+
+  /** Record the CRC modes decided while reading the current file (see FileSummary.crcDecidedLate). */
+  crcDecidedLate(decided: readonly { apid: number; mode: string }[]): void {
+    if (this.current && decided.length) this.current.crcDecidedLate = decided.map((d) => `${d.mode} ${d.apid}`).join(', ');
   }
 
   addSkips(skips: readonly Skip[]): void {

@@ -78,6 +78,7 @@ export async function walkFiles(
       if (batch.packets.length) done = batch.packets[batch.packets.length - 1]!.streamOffset;
       options.progress?.(file, done, src.size);
     }
+    inspector.crcDecidedLate(src.crcDecidedLate());
   }
   return inspector.report();
 }
