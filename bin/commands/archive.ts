@@ -3,6 +3,7 @@
  * else ./idoc-archive). Thin: options → src/store and telemetry/gaps.
  */
 import type { Command } from 'commander';
+import type { ArchiveReset } from '../../telemetry/gaps/index.js';
 import type { RegisterCommand } from './context.js';
 
 interface Flags {
@@ -47,7 +48,8 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
         const [{ findGaps }, { archiveStatusReport, formatArchiveStatus }] = await Promise.all([
           import('../../telemetry/gaps/index.js'), import('../../telemetry/gaps/status.js'),
         ]);
-        const report = archiveStatusReport(a.status(), findGaps(a, { periodOf }), mission.apidName);
+        const resets: ArchiveReset[] = [];
+        const report = archiveStatusReport(a.status(), findGaps(a, { periodOf }, resets), mission.apidName, resets);
         ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatArchiveStatus(report));
         ctx.setExit(report.gaps || report.crcErrors ? 1 : 0);
       } finally {
@@ -85,7 +87,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
     });
 
   common(archive.command('gaps'))
-    .description('every gap per APID (sequence count, wrap-aware; cadence breaks where periodSeconds is declared)')
+    .description('every gap per APID (sequence count, wrap-aware; cadence breaks where periodSeconds is declared), and counter resets apart')
     .option('--apid <list>', 'only these APIDs')
     .option('--from <utc>', 'only packets at or after this UTC time')
     .option('--to <utc>', 'only packets before this UTC time')
@@ -95,9 +97,11 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
     .action(async (flags: Flags) => {
       const { mission, archive: a, apids, fromTai, toTai, periodOf } = await open(flags);
       try {
-        const { findGaps, gapRecord, gapsCsv, gapsTable, gapWindows, writeGapRequests, windowRequestId } = await import('../../telemetry/gaps/index.js');
-        const gaps = findGaps(a, { ...(apids ? { apids } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), periodOf });
+        const { findGaps, gapRecord, gapsCsv, gapsTable, gapWindows, writeGapRequests, windowRequestId, resetRecord } = await import('../../telemetry/gaps/index.js');
+        const resets: ArchiveReset[] = [];
+        const gaps = findGaps(a, { ...(apids ? { apids } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), periodOf }, resets);
         const records = gaps.map((g) => gapRecord(g, mission.apidName(g.apid)));
+        const resetRecords = resets.map((r) => resetRecord(r, mission.apidName(r.apid)));
         if (flags.ddsRequest !== undefined) {
           const { mkdir } = await import('node:fs/promises');
           await mkdir(flags.ddsRequest, { recursive: true });
@@ -105,9 +109,9 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
           const files = await writeGapRequests(flags.ddsRequest, windows);
           if (flags.json) ctx.io.out(`${JSON.stringify({ requests: windows.map((w, i) => ({ id: windowRequestId(w), file: files[i], apid: w.apid, start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString(), gaps: w.gaps, missing: w.missing })) }, null, 2)}\n`);
           else for (const f of files) ctx.io.out(`${f}\n`);
-        } else if (flags.json) ctx.io.out(`${JSON.stringify({ gaps: records }, null, 2)}\n`);
-        else if (flags.csv) ctx.io.out(gapsCsv(records));
-        else ctx.io.out(gapsTable(records));
+        } else if (flags.json) ctx.io.out(`${JSON.stringify({ gaps: records, resets: resetRecords }, null, 2)}\n`);
+        else if (flags.csv) ctx.io.out(gapsCsv(records, resetRecords));
+        else ctx.io.out(gapsTable(records, resetRecords));
         ctx.setExit(gaps.length ? 1 : 0);
       } finally {
         a.close();

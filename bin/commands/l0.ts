@@ -114,12 +114,13 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         ...(window ? { window } : {}),
         ...(productTime !== undefined ? { productTime } : {}),
         format: flags.pds3 ? 'pds3' as const : 'pds4' as const,
+        periodOf: mission.periodOf,
       };
       let report: import('../../telemetry/products/index.js').BuildReport;
       let inputs: Record<string, unknown>;
       let leftOut = '';
       if (flags.fromFiles?.length) {
-        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read) : mission.profile;
+        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read, mission.guessHint) : mission.profile;
         const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
         const { timeSettings } = await import('../../src/time/config.js');
         report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats, timeSettings(mission.config)), { ...common, profile });
@@ -153,7 +154,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
           const s = p.summary;
           ctx.io.out(`${p.status.padEnd(9)} ${p.lidvid}  ${p.start} .. ${p.stop}\n`);
           ctx.io.out(`          ${p.label}\n`);
-          ctx.io.out(`          packets ${s.packets}, gaps ${s.gaps} (${s.missingPackets} missing), CRC errors ${s.crcErrors}, duplicates removed ${s.duplicates}, frames ${s.frames} (${s.decompressionFailures} failed, ${s.incompleteFrames} incomplete), orphan segments ${s.orphanSegments}\n`);
+          ctx.io.out(`          packets ${s.packets}, gaps ${s.gaps} (${s.missingPackets} missing), counter resets ${s.resets}, CRC errors ${s.crcErrors}, duplicates removed ${s.duplicates}, frames ${s.frames} (${s.decompressionFailures} failed, ${s.incompleteFrames} incomplete), orphan segments ${s.orphanSegments}\n`);
           for (const f of p.findings) ctx.io.out(`          ${f}\n`);
         }
         if (report.collection) ctx.io.out(`${report.collection.status.padEnd(9)} ${report.collection.lidvid}  ${report.collection.members} member(s)  ${report.collection.label}\n`);

@@ -54,8 +54,10 @@ async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext
     walk: {
       read,
       profile: mission.profile,
+      guessHint: mission.guessHint,
       apidName: mission.apidName,
       time,
+      periodOf: mission.periodOf,
       filter: {
         ...(apids ? { apid: apids.has } : {}),
         ...(fromTai !== undefined ? { fromTai } : {}),
@@ -92,7 +94,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
     .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles, guessProfile }, { packetRecord, formatPacketLine }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
-      const profile = walk.profile === 'auto' ? await guessProfile(files[0]!, walk.read) : walk.profile;
+      const profile = walk.profile === 'auto' ? await guessProfile(files[0]!, walk.read, walk.guessHint) : walk.profile;
       const lines: string[] = [];
       const flush = () => { if (lines.length) { ctx.io.out(`${lines.join('\n')}\n`); lines.length = 0; } };
       const report = await walkFiles(files, { ...walk, profile }, (p, t, file, times) => {

@@ -3,6 +3,7 @@
  * is mission-dependent (formats.md §2), so it is data, not code: a profile names the header kind and
  * its options, and `secondary-header.ts` reads it.
  */
+import type { CrcSetting } from './crc-policy.js';
 
 /** Time code carried in the secondary header (CCSDS 301.0-B-4). */
 export type TimeCodeSpec =
@@ -30,8 +31,11 @@ export type TimeCodeSpec =
       readonly epochTai: number;
     };
 
-/** The secondary-header kinds idoc knows. */
-export type SecondaryHeaderKind = 'pus-c' | 'pus-a' | 'rosetta' | 'none';
+/**
+ * The secondary-header kinds idoc knows. `cds` and `cuc`: the secondary header is only a time code (CCSDS
+ * 133.0-B-2 §4.1.4.2.1 allows a time code field alone), as NOAA-20/JPSS (CDS day/ms/µs) or IMAP (CUC).
+ */
+export type SecondaryHeaderKind = 'pus-c' | 'pus-a' | 'rosetta' | 'cds' | 'cuc' | 'none';
 
 /** Optional fields of the PUS-A TM data field header (ECSS-E-70-41A §5.3.1; mission tailoring). */
 export interface PusAOptions {
@@ -50,8 +54,8 @@ export interface PacketProfile {
   readonly secondaryHeader: SecondaryHeaderKind;
   /** Time code of TM packets (ignored with `none`). */
   readonly time: TimeCodeSpec;
-  /** Packets end in a 2-octet PEC (CRC-16/CCITT-FALSE): yes, no, or decide per file from the data. */
-  readonly crc: 'yes' | 'no' | 'auto';
+  /** CRC use of every APID (per-APID overrides live in the config's APID declarations): see crc-policy.ts. */
+  readonly crc: CrcSetting;
   /** Only with pus-a. */
   readonly pusA: PusAOptions;
   /** Spare octets after the PUS-C TM time field (mission tailoring). Default 0. */
@@ -72,6 +76,9 @@ export const DEFAULT_PROFILE: PacketProfile = {
   pusCSpareOctets: 0,
 };
 
+/** CDS with a 16-bit day, ms of day and 16-bit µs, CCSDS epoch (NOAA-20/JPSS secondary header). */
+export const CDS_US_TIME: TimeCodeSpec = { code: 'cds', dayOctets: 2, subMs: 'us', pField: false, epochTai: 0 };
+
 /** Named presets accepted by `--profile` and the config's `packets.profile`. */
 export const PROFILE_PRESETS: Readonly<Record<string, PacketProfile>> = {
   'pus-c': DEFAULT_PROFILE,
@@ -84,5 +91,8 @@ export const PROFILE_PRESETS: Readonly<Record<string, PacketProfile>> = {
     time: { code: 'cuc', coarseOctets: 4, fineOctets: 2, pField: false, epochTai: 1420070432, syncFlagInMsb: true },
     crc: 'yes',
   },
+  // Time code only (no PUS fields): NOAA-20/JPSS CDS 2+4+2 from 1958, and CUC 4+2 (refine with --time/--epoch).
+  cds: { ...DEFAULT_PROFILE, secondaryHeader: 'cds', time: CDS_US_TIME },
+  cuc: { ...DEFAULT_PROFILE, secondaryHeader: 'cuc' },
   none: { ...DEFAULT_PROFILE, secondaryHeader: 'none', crc: 'auto' },
 };

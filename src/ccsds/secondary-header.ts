@@ -92,9 +92,10 @@ export const ROSETTA_TC_LENGTH = 4;
 export interface SecondaryHeader {
   /** Octets the secondary header occupies (including the time field). */
   readonly length: number;
-  readonly pusVersion: number;
-  readonly service: number;
-  readonly subtype: number;
+  /** PUS fields: undefined with the time-code-only profiles (cds, cuc). */
+  readonly pusVersion?: number;
+  readonly service?: number;
+  readonly subtype?: number;
   readonly messageTypeCounter?: number;
   readonly destinationId?: number;
   readonly sourceId?: number;
@@ -187,6 +188,14 @@ export function decodeSecondaryHeader(
         },
       };
     }
+    case 'cds':
+    case 'cuc': {
+      // Only a time code (formats.md §3; e.g. NOAA-20/JPSS CDS day/ms/µs): no PUS fields, none in TCs.
+      if (type === 1) return { ok: false, reason: `profile ${profile.secondaryHeader}: no TC secondary header defined` };
+      const t = decodeTimeField(buf, start, end, profile.time);
+      if (!t.ok) return t;
+      return { ok: true, header: { length: t.length, time: t.tai, synchronised: t.synchronised } };
+    }
     case 'rosetta': {
       if (type === 1) {
         const short = need(ROSETTA_TC_LENGTH);
@@ -238,7 +247,10 @@ export function timeOffsetOf(profile: PacketProfile): number {
   switch (profile.secondaryHeader) {
     case 'pus-c': return PRIMARY_HEADER_LENGTH + PUS_C_TM_FIXED_LENGTH;
     case 'pus-a': return PRIMARY_HEADER_LENGTH + PUS_A_TM_FIXED_LENGTH + (profile.pusA.subcounter ? 1 : 0) + profile.pusA.destinationOctets;
-    case 'rosetta': return PRIMARY_HEADER_LENGTH;
+    case 'rosetta':
+    case 'cds':
+    case 'cuc':
+      return PRIMARY_HEADER_LENGTH;
     case 'none': return -1;
   }
 }

@@ -25,8 +25,8 @@ export function addReadOptions(cmd: Command): Command {
     .option('--config <path>', 'mission config (default: ./idoc.json when present)')
     .option('--framing <name>', `framing: ${FRAMING_CHOICES.join(', ')}`, 'auto')
     .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
-    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
-    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
+    .option('--crc <mode>', 'CRC-16 per APID: packet (PEC over the packet; yes), data-field, none (no), auto; or APIDS=MODE entries, e.g. auto,1136=data-field')
+    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta, cds, cuc (time code only) or none (default: config, else guessed)')
     .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cuc4.3, cuc-p, cds-us')
     .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
     .option('--max-packet-length <n>', 'longest packet accepted, octets (default: config, else 65542)');

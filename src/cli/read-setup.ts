@@ -16,7 +16,7 @@ export async function readSetup(flags: ReadFlags): Promise<{ mission: Mission; r
   return {
     mission,
     read: {
-      framing, crc: mission.crc, maxPacketLength,
+      framing, crc: mission.crc, crcOverrides: mission.crcOverrides, maxPacketLength,
       ...(prefixBytes !== undefined ? { prefixBytes } : {}),
       ...(mission.knownApids ? { knownApids: mission.knownApids } : {}),
     },

@@ -101,6 +101,12 @@ const VALID: Record<string, (c: MissionConfig) => void> = {
     expect(c.profile.time).toEqual({ code: 'cds', dayOctets: 3, subMs: 'us', pField: false, epochTai: 15340 * 86400 });
     expect(c.profile.crc).toBe('auto');
   },
+  'time-code-only.json': (c) => {
+    // NOAA-20/JPSS: the secondary header is a CDS day/ms/µs alone (profile.ts CDS_US_TIME); CRC per APID.
+    expect(c.profile).toEqual({ ...PROFILE_PRESETS['cds'], crc: 'none' });
+    expect(c.profile.time).toEqual({ code: 'cds', dayOctets: 2, subMs: 'us', pField: false, epochTai: 0 });
+    expect(c.apids.map((d) => [d.apids.from, d.crc])).toEqual([[11, undefined], [12, 'data-field']]);
+  },
   'no-secondary-header.json': (c) => {
     expect(c.profile.secondaryHeader).toBe('none');
   },

@@ -95,7 +95,7 @@ describe('parseConfig() problems', () => {
     expect(lines[0]).toBe('idoc: m.json: 6 problems in the mission configuration');
     expect(lines.length).toBe(1 + e.problems.length);
     for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}m\.json#\/\S*: \S/);
-    expect(lines).toContain('  m.json#/packets/crc: must be one of "yes", "no", "auto" (got "maybe")');
+    expect(lines).toContain('  m.json#/packets/crc: must be one of "none", "packet", "data-field", "auto", "yes", "no" (got "maybe")');
     expect(lines).toContain('  m.json#/apids/1/apids: APID 100 already declared by /apids/0 (A)');
   });
 

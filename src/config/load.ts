@@ -44,6 +44,7 @@ function declaration(entry: ConfigFileApid, missionInstrument: string | undefine
   const instrument = entry.instrument ?? missionInstrument;
   if (instrument !== undefined) d.instrument = instrument;
   if (entry.periodSeconds !== undefined) d.periodSeconds = entry.periodSeconds;
+  if (entry.crc !== undefined) d.crc = entry.crc;
   if (entry.description !== undefined) d.description = entry.description;
   return d;
 }

@@ -15,6 +15,7 @@
  */
 import { PROFILE_PRESETS, type PacketProfile, type TimeCodeSpec } from '../ccsds/profile.js';
 import { UsageError } from '../errors.js';
+import { CRC_SETTINGS } from '../ccsds/crc-policy.js';
 import { utcToTai } from '../time/index.js';
 import { timeBase } from './packets-profile.js';
 
@@ -26,7 +27,7 @@ export interface ProfileOptions {
   epoch?: string;
 }
 
-const CRC_VALUES = ['yes', 'no', 'auto'] as const;
+
 const CUC_RE = /^cuc(?:(\d+)\.(\d+))?(-p)?$/;
 const CDS_RE = /^cds(24)?(?:-(us|ps))?(-p)?$/;
 const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
@@ -80,8 +81,8 @@ export function profileFromOptions(base: PacketProfile, opts: ProfileOptions): P
     profile = preset;
   }
   if (opts.crc !== undefined) {
-    const crc = CRC_VALUES.find((c) => c === opts.crc);
-    if (crc === undefined) throw new UsageError(`--crc ${JSON.stringify(opts.crc)}: expected one of ${CRC_VALUES.join(', ')}`);
+    const crc = CRC_SETTINGS.find((c) => c === opts.crc);
+    if (crc === undefined) throw new UsageError(`--crc ${JSON.stringify(opts.crc)}: expected one of ${CRC_SETTINGS.join(', ')}`);
     profile = { ...profile, crc };
   }
   if (opts.timeCode !== undefined) profile = { ...profile, time: timeCodeFromFlag(opts.timeCode, profile.time) };

@@ -118,7 +118,7 @@ describe('schemas/config.schema.json', () => {
       cuc: { code: true, coarseOctets: true, fineOctets: true, pField: true, epoch: true, epochScale: true, syncFlagInMsb: true } satisfies Record<keyof ConfigFileCucTime, true>,
       cds: { code: true, dayOctets: true, subMs: true, pField: true, epoch: true, epochScale: true } satisfies Record<keyof ConfigFileCdsTime, true>,
       pusA: { subcounter: true, destinationOctets: true, spareOctets: true, tcSourceOctets: true } satisfies Record<keyof ConfigFilePusA, true>,
-      apid: { apid: true, apids: true, name: true, instrument: true, kind: true, periodSeconds: true, description: true } satisfies Record<keyof ConfigFileApid, true>,
+      apid: { apid: true, apids: true, name: true, instrument: true, kind: true, periodSeconds: true, crc: true, description: true } satisfies Record<keyof ConfigFileApid, true>,
     };
     const props = (node: unknown): string[] => Object.keys((node as { properties: Json }).properties).sort();
     const root = schema['properties'] as Json;

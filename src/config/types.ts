@@ -4,6 +4,7 @@
  * resolved {@link MissionConfig} the rest of idoc reads.
  */
 import type { PacketProfile } from '../ccsds/profile.js';
+import type { CrcMode, CrcSetting } from '../ccsds/crc-policy.js';
 
 /** What an APID's packets carry. */
 export type ApidKind = 'housekeeping' | 'science' | 'event' | 'time' | 'dump' | 'other';
@@ -19,6 +20,8 @@ export interface ApidDeclaration {
   kind: ApidKind;
   /** Nominal cadence in seconds, for gap detection. */
   periodSeconds?: number;
+  /** CRC use of these APIDs (overrides the profile's). */
+  crc?: CrcMode;
   description?: string;
 }
 
@@ -57,8 +60,8 @@ export interface ConfigFileMission {
 }
 
 export interface ConfigFilePackets {
-  profile?: 'pus-c' | 'pus-a' | 'rosetta' | 'none';
-  crc?: 'yes' | 'no' | 'auto';
+  profile?: 'pus-c' | 'pus-a' | 'rosetta' | 'cds' | 'cuc' | 'none';
+  crc?: CrcSetting;
   time?: ConfigFileCucTime | ConfigFileCdsTime;
   pusA?: ConfigFilePusA;
   pusCSpareOctets?: number;
@@ -101,5 +104,6 @@ export interface ConfigFileApid {
   instrument?: string;
   kind: ApidKind;
   periodSeconds?: number;
+  crc?: CrcMode;
   description?: string;
 }

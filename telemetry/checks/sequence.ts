@@ -5,10 +5,10 @@
  * A duplicate is a packet whose (sequence count, fingerprint) matches one of the APID's last 64 packets; the
  * fingerprint folds the length, the 16 octets after the primary header (where PUS puts the time) and the
  * last two octets (the PEC, when there is one): cheap enough for every packet.
- * A step of more than half the counter range is a step back (out of order) unless the packet time moved
- * forward, which makes it a long gap.
+ * Whether a jump is a gap, a counter reset or a step back is decided by continuity.ts (packet times against the
+ * APID's cadence).
  */
-import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
+import { ContinuityState, type SequenceReset } from './continuity.js';
 
 const RING = 64;
 
@@ -38,12 +38,22 @@ export interface SequenceGap {
   readonly offset: number;
 }
 
+/** A counter reset found by the tracker: where, and the time (TAI, else ground Unix s) of the packet after it. */
+export interface TrackedReset extends SequenceReset {
+  /** On-board time (TAI) of the packet after the reset when usable. */
+  readonly obtTai: number | undefined;
+  /** Ground time (Unix s) of that packet when known. */
+  readonly groundUnixSeconds: number | undefined;
+  readonly file: string;
+  readonly offset: number;
+}
+
 /** What the tracker decided for one packet. */
-export const SeqVerdict = { Ok: 0, First: 1, Gap: 2, Duplicate: 3, OutOfOrder: 4 } as const;
+export const SeqVerdict = { Ok: 0, First: 1, Gap: 2, Duplicate: 3, OutOfOrder: 4, Reset: 5 } as const;
 export type SeqVerdict = (typeof SeqVerdict)[keyof typeof SeqVerdict];
 
 interface ApidState {
-  last: number;
+  cont: ContinuityState;
   lastTime: number | undefined;
   ringSeq: Int32Array;
   ringFp: Int32Array;
@@ -55,32 +65,48 @@ export class SequenceTracker {
   private readonly states: (ApidState | undefined)[] = new Array(2048);
   /** The last gap found (valid right after `check` returned Gap). */
   lastGap: SequenceGap | undefined;
+  /** The last reset found (valid right after `check` returned Reset). */
+  lastReset: TrackedReset | undefined;
 
-  check(apid: number, seq: number, time: number | undefined, buf: Uint8Array, offset: number, length: number, file: string, streamOffset: number): SeqVerdict {
+  /** `periodOf`: the APID's declared nominal period (s), else the cadence is learned from the stream. */
+  constructor(private readonly periodOf?: (apid: number) => number | undefined) {}
+
+  /**
+   * `time`: the packet time (TAI) reported around gaps; `obt`, `ground`: what continuity compares (continuity.ts
+   * `stepTimes`/`usableObt`; undefined = not usable).
+   */
+  check(apid: number, seq: number, time: number | undefined, buf: Uint8Array, offset: number, length: number, file: string, streamOffset: number,
+    obt: number | undefined, ground: number | undefined): SeqVerdict {
     const fp = fingerprint(buf, offset, length);
     let st = this.states[apid];
     if (!st) {
-      st = { last: seq, lastTime: time, ringSeq: new Int32Array(RING).fill(-1), ringFp: new Int32Array(RING), ringPos: 0 };
+      st = { cont: new ContinuityState(this.periodOf?.(apid)), lastTime: time, ringSeq: new Int32Array(RING).fill(-1), ringFp: new Int32Array(RING), ringPos: 0 };
       this.states[apid] = st;
+      st.cont.stepAt(seq, obt, ground);
       this.remember(st, seq, fp);
       return SeqVerdict.First;
     }
-    const step = (seq - st.last) & (SEQUENCE_MODULO - 1);
-    if (step !== 1) {
+    const last = st.cont.lastSeq;
+    if (seq !== ((last + 1) & 0x3fff)) {
       for (let i = 0; i < RING; i++) if (st.ringSeq[i] === seq && st.ringFp[i] === fp) return SeqVerdict.Duplicate;
-      // More than half the counter range forward reads as a step back, unless the packet time moved forward
-      // (then it is a long gap); times alone never make a forward step "backwards" (bad clocks are common).
-      const backwards = step > SEQUENCE_MODULO / 2 && !(time !== undefined && st.lastTime !== undefined && time > st.lastTime);
-      if (step === 0 || backwards) {
-        this.remember(st, seq, fp);
-        return SeqVerdict.OutOfOrder;
-      }
-      this.lastGap = { apid, afterSeq: st.last, beforeSeq: seq, missing: step - 1, afterTime: st.lastTime, beforeTime: time, file, offset: streamOffset };
     }
-    st.last = seq;
-    if (time !== undefined) st.lastTime = time;
+    const kind = st.cont.stepAt(seq, obt, ground);
     this.remember(st, seq, fp);
-    return step === 1 ? SeqVerdict.Ok : SeqVerdict.Gap;
+    if (kind === 'out-of-order') return SeqVerdict.OutOfOrder;
+    let verdict: SeqVerdict = SeqVerdict.Ok;
+    if (kind === 'gap') {
+      this.lastGap = { apid, afterSeq: last, beforeSeq: seq, missing: ((seq - last) & 0x3fff) - 1, afterTime: st.lastTime, beforeTime: time, file, offset: streamOffset };
+      verdict = SeqVerdict.Gap;
+    } else if (kind === 'reset') {
+      const e = st.cont.lastElapsed;
+      this.lastReset = {
+        apid, afterSeq: last, beforeSeq: seq, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: st.cont.lastCadence!,
+        obtTai: obt, groundUnixSeconds: ground, file, offset: streamOffset,
+      };
+      verdict = SeqVerdict.Reset;
+    }
+    if (time !== undefined) st.lastTime = time;
+    return verdict;
   }
 
   private remember(st: ApidState, seq: number, fp: number): void {

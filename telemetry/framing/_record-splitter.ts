@@ -6,18 +6,24 @@
  * arrived, or at the end of the stream):
  * - a candidate packet needs a plausible primary header (version 0, not six zero octets, length within the
  *   maximum; a declared APID when resynchronising after skipped bytes and APIDs are declared);
- * - it is confirmed by its record header (DDS: size field = packet length), by a correct PEC when packets
- *   carry one, or by a plausible header right after it (or the exact end of the stream);
- * - a PEC-carrying packet whose PEC fails but whose successor is plausible is kept, flagged `crc: bad`;
+ * - it is confirmed by its record header (DDS: size field = packet length), by a correct CRC when its APID
+ *   carries one (per APID: over the packet, or over the data field only; src/ccsds/crc-policy.ts), or by a
+ *   plausible header right after it (or the exact end of the stream);
+ * - a CRC failure never drops a packet whose length chain is consistent with its neighbours: in sync, a packet
+ *   whose CRC fails is kept, flagged `crc: bad`, when the next record confirms (a successor whose CRC checks,
+ *   or two plausible headers chaining after it). CRC is a confirmation only while resynchronising: there a
+ *   candidate whose CRC fails is never accepted;
  * - anything else is skipped one byte at a time; consecutive skipped bytes form one reported range.
- * Without a PEC, a packet followed directly by garbage cannot be told from one whose length field lies; it is
- * kept only when it continues its APID exactly (next sequence count, same length as the APID's last packet),
- * otherwise it is reported with the garbage as skipped bytes rather than passed on unconfirmed.
+ * A packet followed directly by garbage cannot be told from one whose length field lies; it is kept only when it
+ * continues its APID exactly (next sequence count, same length as the APID's last packet), otherwise it is
+ * reported with the garbage as skipped bytes rather than passed on unconfirmed.
  * While resynchronising, only APIDs declared in the config (or, without a config, APIDs already seen in the
- * stream) are candidates, and without PECs two headers must chain.
+ * stream) are candidates, and without a CRC two headers must chain.
+ * An APID whose CRC is `auto` and was not decided from the head of the stream is decided by its first packets
+ * here: the first whose packet or data-field CRC checks decides it; four that check neither make it `none`.
  */
 import { IDLE_APID, MAX_PACKET_LENGTH } from '../../src/ccsds/primary-header.js';
-import { crc16 } from '../../src/ccsds/crc16.js';
+import { CrcCode, crcMatches, crcTable, MODE_OF_CODE, type CrcTable } from '../../src/ccsds/crc-policy.js';
 import type { DdsHeader } from './dds/layout.js';
 import { emptyBatch, type Batch, type FramedPacket, type SkipReason, type SplitOptions, type Splitter } from './types.js';
 
@@ -58,7 +64,12 @@ export class RecordSplitter implements Splitter {
   /** Stream offset of buf[0]. */
   private base = 0;
   private inSync = true;
-  private readonly crc: boolean;
+  /** CRC code per APID (a copy: `auto` entries are decided as packets arrive). */
+  private readonly crc: CrcTable;
+  private readonly autoMisses = new Uint8Array(2048);
+  private readonly late: { apid: number; mode: string }[] = [];
+  /** For an undecided `auto` APID: which CRC the last candidate matched (0 none). */
+  private autoMatch = 0;
   private readonly known: Uint8Array | undefined;
   /** APIDs of packets accepted so far: the resynchronisation filter when none are declared. */
   private readonly learned = new Uint8Array(2048);
@@ -79,7 +90,8 @@ export class RecordSplitter implements Splitter {
 
   constructor(private readonly format: RecordFormat, options: SplitOptions = {}) {
     this.framing = format.name;
-    this.crc = options.crc ?? false;
+    const c = options.crc ?? false;
+    this.crc = typeof c === 'boolean' ? crcTable(c ? 'packet' : 'none') : Uint8Array.from(c);
     this.known = options.knownApids;
     this.maxLen = options.maxPacketLength ?? MAX_PACKET_LENGTH;
     this.stitch = options.stitchBytes ?? STITCH;
@@ -108,6 +120,10 @@ export class RecordSplitter implements Splitter {
       }
     }
     return out;
+  }
+
+  crcDecidedLate(): readonly { apid: number; mode: string }[] {
+    return this.late;
   }
 
   end(): Batch {
@@ -168,6 +184,11 @@ export class RecordSplitter implements Splitter {
         out.idleBytes += r;
       } else {
         if (!this.learned[apid]) { this.learned[apid] = 1; this.learnedAny = true; }
+        if (this.crc[apid] === CrcCode.Auto) {
+          if (this.autoMatch) this.crc[apid] = this.autoMatch;
+          else if (++this.autoMisses[apid]! >= 4) this.crc[apid] = CrcCode.None;
+          if (this.crc[apid] !== CrcCode.Auto) this.late.push({ apid, mode: MODE_OF_CODE[this.crc[apid]!]! });
+        }
         const b2 = buf[o + 2]!;
         this.lastSeq[apid] = ((b2 & 0x3f) << 8) | buf[o + 3]!;
         this.lastLen[apid] = r;
@@ -216,28 +237,31 @@ export class RecordSplitter implements Splitter {
       this.lastReject = 'truncated';
       return REJECT;
     }
-    let crcOk = false;
-    if (this.crc) {
-      crcOk = crc16(buf, o, end) === 0;
-      this.crcState = crcOk ? 'ok' : 'bad';
-    } else {
+    const code = this.crc[((buf[o]! & 0x07) << 8) | buf[o + 1]!]!;
+    if (code === CrcCode.None) {
       this.crcState = 'none';
+    } else if (code === CrcCode.Auto) {
+      this.autoMatch = crcMatches(CrcCode.Packet, buf, o, end) ? CrcCode.Packet : crcMatches(CrcCode.DataField, buf, o, end) ? CrcCode.DataField : 0;
+      this.crcState = this.autoMatch ? 'ok' : 'none';
+    } else {
+      this.crcState = crcMatches(code, buf, o, end) ? 'ok' : 'bad';
     }
-    if (this.format.selfConfirming || crcOk) return len;
-    // Confirm by what follows: the exact end of the stream, or the next record's packet. A packet whose PEC
-    // failed needs a successor whose PEC checks; without PECs, a successor header that is plausible (two in a
-    // row when resynchronising, so that garbage rarely passes).
+    if (this.format.selfConfirming || this.crcState === 'ok') return len;
+    // While resynchronising, a packet whose CRC fails is never accepted: real packets are dense, so "some
+    // packet follows" is weak evidence for a candidate found inside garbage.
+    if (this.crcState === 'bad' && !this.inSync) return REJECT;
+    // Confirm by what follows: the exact end of the stream, or the next records. In sync, one plausible header
+    // (a packet without a CRC) or, for a packet whose CRC failed, a successor whose CRC checks or two plausible
+    // headers in a chain; resynchronising, two in a chain (so that garbage rarely passes).
     const remaining = n - end;
-    // While resynchronising, a packet whose PEC fails is never accepted: real packets are dense, so "some
-    // packet with a good PEC follows" is weak evidence for a candidate found inside garbage.
-    if (this.crc && !this.inSync) return REJECT;
-    const v = remaining === 0 && ended ? 1 : this.confirmAt(buf, end, n, ended, this.crc || this.inSync ? 1 : 2);
+    const depth = this.inSync && this.crcState !== 'bad' ? 1 : 2;
+    const v = remaining === 0 && ended ? 1 : this.confirmAt(buf, end, n, ended, depth);
     if (v === NEED_MORE) return NEED_MORE;
     if (v === 1) return len;
-    // No PEC and no plausible successor (garbage follows, or this length lies): keep the packet only when it
-    // continues its APID exactly, next sequence count and the same length as the last one (fixed-length
-    // housekeeping); a lying length field would differ.
-    if (!this.crc && this.inSync && this.continuesApid(buf, o, len)) return len;
+    // No plausible successor (garbage follows, or this length lies): keep the packet only when it continues its
+    // APID exactly, next sequence count and the same length as the last one (fixed-length housekeeping); a
+    // lying length field would differ.
+    if (this.inSync && this.continuesApid(buf, o, len)) return len;
     this.lastReject = 'bad-length';
     return REJECT;
   }
@@ -250,27 +274,31 @@ export class RecordSplitter implements Splitter {
   }
 
   /**
-   * Is there a confirming record at `p`? 1 yes, 0 no, NEED_MORE. With PECs: a plausible packet whose PEC
-   * checks. Without: `depth` plausible headers in a chain (the end of the stream counts as confirming).
+   * Is there a confirming record at `p`? 1 yes, 0 no, NEED_MORE. `depth` plausible headers in a chain (the end of
+   * the stream counts as confirming); before the last link, a packet whose own CRC checks confirms at once.
    */
   private confirmAt(buf: Uint8Array, p: number, n: number, ended: boolean, depth: number): number {
     const H = this.format.headerLength;
     const start = p;
     for (let k = 0; k < depth; k++) {
       if (p === n && ended) return 1;
-      if (p + H + 6 > n) return ended ? (this.crc ? 0 : 1) : NEED_MORE;
+      if (p + H + 6 > n) return ended ? 1 : NEED_MORE;
       // Zero fill between records does not break the chain (it is reported as a zero-fill skip).
       if (buf[p] === 0 && !this.plausible(buf, p + H, !this.inSync)) {
         while (p < n && buf[p] === 0 && p - start < MAX_ZERO_RUN) p++;
         if (p === n) return ended ? 1 : NEED_MORE;
       }
       const o = p + H;
-      if (o + 6 > n) return ended ? (this.crc ? 0 : 1) : NEED_MORE;
+      if (o + 6 > n) return ended ? 1 : NEED_MORE;
       if (!this.plausible(buf, o, !this.inSync)) return 0;
       const len = ((buf[o + 4]! << 8) | buf[o + 5]!) + 7;
-      if (this.crc) {
-        if (o + len > n) return ended ? 0 : NEED_MORE;
-        return crc16(buf, o, o + len) === 0 ? 1 : 0;
+      const code = this.crc[((buf[o]! & 0x07) << 8) | buf[o + 1]!]!;
+      if (k + 1 < depth && code !== CrcCode.None) {
+        // Decided on the whole successor (so the same whatever the chunking).
+        if (o + len > n && !ended) return NEED_MORE;
+        if (o + len <= n && (code === CrcCode.Auto
+          ? crcMatches(CrcCode.Packet, buf, o, o + len) || crcMatches(CrcCode.DataField, buf, o, o + len)
+          : crcMatches(code, buf, o, o + len))) return 1;
       }
       p = o + len;
       if (p > n && k + 1 < depth) return ended ? 1 : NEED_MORE;

@@ -8,7 +8,9 @@ import { createDdsSplitter } from './dds/reader.js';
 import { createPrefixSplitter } from './prefix/reader.js';
 import { createRawSplitter } from './raw/reader.js';
 import { createCaptureSplitter } from './capture.js';
-import { DETECT_BYTES, detectCrc, detectFraming, type FramingChoice, type FramingName } from './detect.js';
+import { DETECT_BYTES, detectFraming, type FramingChoice, type FramingName } from './detect.js';
+import { chooseCrc, type CrcChoice } from './crc-choice.js';
+import type { CrcOverride, CrcSetting } from '../../src/ccsds/crc-policy.js';
 import type { Batch, SplitOptions, Splitter } from './types.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -18,8 +20,10 @@ export interface ReadOptions {
   readonly framing?: FramingName | 'auto';
   /** With `prefix` (and for `auto` choices it overrides nothing). */
   readonly prefixBytes?: number;
-  /** Default `auto`. */
-  readonly crc?: 'yes' | 'no' | 'auto';
+  /** CRC of every APID (src/ccsds/crc-policy.ts). Default `auto`: decided per APID from the first packets. */
+  readonly crc?: CrcSetting;
+  /** Per-APID CRC modes over `crc` (the config's `apids[].crc`, `--crc APIDS=MODE`). */
+  readonly crcOverrides?: readonly CrcOverride[];
   readonly knownApids?: Uint8Array;
   /** Default 65542. */
   readonly maxPacketLength?: number;
@@ -31,10 +35,12 @@ export interface ReadOptions {
 export interface PacketSource {
   readonly name: string;
   readonly framing: FramingChoice;
-  readonly crc: { readonly crc: boolean; readonly reason: string };
+  readonly crc: CrcChoice;
   /** Size in bytes when known (files). */
   readonly size: number | undefined;
   readonly batches: AsyncIterable<Batch>;
+  /** CRC modes the splitter decided for `auto` APIDs absent from the head (known as the batches are read). */
+  readonly crcDecidedLate: () => readonly { apid: number; mode: string }[];
 }
 
 /** Make the splitter for a framing choice. */
@@ -60,16 +66,14 @@ function explicitChoice(opts: ReadOptions): FramingChoice | undefined {
 }
 
 /** Decide framing and CRC from the head of a source. */
-export function decide(head: Uint8Array, opts: ReadOptions): { framing: FramingChoice; crc: { crc: boolean; reason: string } } {
+export function decide(head: Uint8Array, opts: ReadOptions): { framing: FramingChoice; crc: CrcChoice } {
   const framing = explicitChoice(opts) ?? (opts.prefixBytes !== undefined
     ? { framing: 'prefix' as const, prefixBytes: opts.prefixBytes, reason: 'chosen by --prefix-bytes' }
     : detectFraming(head, opts.maxPacketLength));
-  const crcOpt = opts.crc ?? 'auto';
-  if (crcOpt !== 'auto') return { framing, crc: { crc: crcOpt === 'yes', reason: 'chosen by option' } };
-  // Frame the head without CRC and look at the packets found.
-  const probe = createSplitter(framing, { ...opts, crc: false });
-  const b = probe.push(head);
-  return { framing, crc: detectCrc(b.packets) };
+  // Frame the head without CRC and look at the packets found (the per-APID decisions of `auto`).
+  const auto = (opts.crc ?? 'auto') === 'auto' || (opts.crcOverrides ?? []).some((o) => o.mode === 'auto');
+  const packets = auto ? createSplitter(framing, { ...opts, crc: false }).push(head).packets : [];
+  return { framing, crc: chooseCrc(packets, opts.crc ?? 'auto', opts.crcOverrides ?? []) };
 }
 
 /** Open a file: read its head to decide, then stream it from the start in chunks. */
@@ -88,9 +92,11 @@ export async function openPacketFile(path: string, opts: ReadOptions = {}): Prom
   }
   const { framing, crc } = decide(head, opts);
   const chunkSize = opts.chunkSize ?? 1 << 20;
-  const splitOptions: SplitOptions = { ...opts, crc: crc.crc };
+  const splitOptions: SplitOptions = { ...opts, crc: crc.table };
+  let current: ReturnType<typeof createSplitter> | undefined;
   async function* batches(): AsyncGenerator<Batch> {
     const splitter = createSplitter(framing, splitOptions);
+    current = splitter;
     // Read ahead: the next chunk is being read while this one is split.
     let pos = 0;
     const readNext = async (): Promise<Buffer | undefined> => {
@@ -113,17 +119,17 @@ export async function openPacketFile(path: string, opts: ReadOptions = {}): Prom
       await fh.close();
     }
   }
-  return { name: path, framing, crc, size, batches: batches() };
+  return { name: path, framing, crc, size, batches: batches(), crcDecidedLate: () => current?.crcDecidedLate?.() ?? [] };
 }
 
 /** Split a whole in-memory buffer (tests, small inputs) with the same decisions as a file. */
-export function splitBuffer(bytes: Uint8Array, opts: ReadOptions = {}): { framing: FramingChoice; crc: boolean; batch: Batch } {
+export function splitBuffer(bytes: Uint8Array, opts: ReadOptions = {}): { framing: FramingChoice; crc: boolean; crcReason: string; batch: Batch } {
   const { framing, crc } = decide(bytes.subarray(0, DETECT_BYTES), opts);
-  const s = createSplitter(framing, { ...opts, crc: crc.crc });
+  const s = createSplitter(framing, { ...opts, crc: crc.table });
   const a = s.push(bytes);
   const b = s.end();
   return {
-    framing, crc: crc.crc,
+    framing, crc: crc.crc, crcReason: crc.reason,
     batch: { packets: [...a.packets, ...b.packets], skips: [...a.skips, ...b.skips], idle: a.idle + b.idle, idleBytes: a.idleBytes + b.idleBytes },
   };
 }

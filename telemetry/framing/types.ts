@@ -3,6 +3,7 @@
  * A packet view points into a buffer owned by the splitter; it stays valid until the next push.
  */
 import type { DdsHeader } from './dds/layout.js';
+import type { CrcTable } from '../../src/ccsds/crc-policy.js';
 
 /** One CCSDS packet found in the stream, as a view plus its decoded primary-header numbers. */
 export interface FramedPacket {
@@ -19,7 +20,7 @@ export interface FramedPacket {
   readonly secondaryHeader: boolean;
   readonly sequenceFlags: number;
   readonly sequenceCount: number;
-  /** PEC check: `ok`, `bad`, or `none` when packets are read as carrying no CRC. */
+  /** CRC check of its APID's mode (packet or data field): `ok`, `bad`, or `none` when its APID carries no CRC. */
   readonly crc: 'ok' | 'bad' | 'none';
   /** The DDS header of the record when the framing is DDS, else undefined (always present: one object shape). */
   readonly dds: DdsHeader | undefined;
@@ -67,12 +68,17 @@ export interface Splitter {
   push(chunk: Uint8Array): Batch;
   /** End of stream: decide what is left (a truncated packet, trailing bytes). */
   end(): Batch;
+  /** CRC modes of `auto` APIDs the splitter decided itself (absent from the head), in the order decided. */
+  crcDecidedLate?(): readonly { apid: number; mode: string }[];
 }
 
 /** Options common to every framing. */
 export interface SplitOptions {
-  /** Packets end in a PEC (CRC-16/CCITT-FALSE): check it, and use it to confirm packets. Default false. */
-  readonly crc?: boolean;
+  /**
+   * CRC per APID (src/ccsds/crc-policy.ts: a {@link CrcTable}), or true for a PEC over the whole packet on every
+   * APID: check it, and use it to confirm packets. Default false (none).
+   */
+  readonly crc?: boolean | CrcTable;
   /**
    * Declared APIDs (2048 entries, non-zero = declared). When set, resynchronisation after skipped bytes only
    * accepts a declared APID; packets that follow a good packet directly are accepted whatever their APID

@@ -9,8 +9,11 @@
  *   round(Δt / period) − 1.
  * A discontinuity that is both is one gap (`sequence+cadence`). Repeated counts (a corrupted copy kept beside the
  * good one) and steps back of more than half the counter range at the same time are not gaps.
+ * A jump the elapsed time cannot hold at the APID's cadence is a counter **reset**, not a gap (the rule and its
+ * limits: telemetry/checks/continuity.ts and telemetry/checks/README.md); resets are reported apart.
  */
 import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
+import { ContinuityState, stepTimes, type SequenceReset } from '../checks/continuity.js';
 import { taiToUtcIso } from '../../src/time/index.js';
 import type { Archive } from '../../src/store/index.js';
 
@@ -35,18 +38,51 @@ export interface Gap {
   readonly endGroundMs?: number;
 }
 
-/** The fields of a packet the gap finder reads (`tai` on the mission's chosen time axis, src/time/packet-times.ts). */
-export interface GapPoint { readonly tai: number | undefined; readonly sequenceCount: number; readonly dds?: { readonly unixMs: number } | undefined }
+/**
+ * The fields of a packet the gap finder reads: `tai` on the mission's chosen time axis (src/time/packet-times.ts),
+ * `dds` the ground time when the packet came behind a DDS header.
+ */
+export interface GapPoint {
+  readonly tai: number | undefined;
+  readonly sequenceCount: number;
+  readonly dds?: { readonly unixMs: number } | undefined;
+  /** How `tai` was found (src/time TimeStatus; 0 = synchronised on-board time); absent: taken as on-board. */
+  readonly timeStatus?: number;
+}
 
-/** Gaps in one APID's packets given in archive order. `periodSeconds` enables cadence breaks. */
-export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?: number): Gap[] {
+/** A counter reset in the archive: the counts around it and the times of the packet after it. */
+export interface ArchiveReset extends SequenceReset {
+  /** Packet time (TAI) of the first packet after the reset, when usable. */
+  readonly tai: number | undefined;
+  /** Its ground (DDS) time, Unix ms, when known. */
+  readonly groundUnixMs: number | undefined;
+}
+
+// Resets are judged on synchronised on-board time, else on the DDS ground time (a receipt time is shared by a
+// whole delivery and says nothing about the time between its packets).
+const timesOf = (p: GapPoint) => stepTimes(p.timeStatus === undefined || p.timeStatus === 0 ? p.tai : undefined, p.dds ? p.dds.unixMs / 1000 : undefined);
+
+/**
+ * Gaps in one APID's packets given in archive order. `periodSeconds` enables cadence breaks (and is the cadence
+ * resets are judged with; else it is learned). Counter resets found are pushed to `resets` when given.
+ */
+export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?: number, resets?: ArchiveReset[]): Gap[] {
   const out: Gap[] = [];
   let last: GapPoint | undefined;
+  const cont = new ContinuityState(periodSeconds);
   for (const p of points) {
-    if (!last) { last = p; continue; }
+    const t = timesOf(p);
+    if (!last) { last = p; cont.step(p.sequenceCount, t); continue; }
     const step = (p.sequenceCount - last.sequenceCount + SEQUENCE_MODULO) % SEQUENCE_MODULO;
     const dt = p.tai !== undefined && last.tai !== undefined ? p.tai - last.tai : undefined;
-    if (step === 0 || (step > SEQUENCE_MODULO / 2 && !(dt !== undefined && dt > 0))) continue; // repeat or step back
+    const kind = cont.step(p.sequenceCount, t);
+    if (kind === 'out-of-order') continue; // repeat or step back
+    if (kind === 'reset') {
+      const e = cont.lastElapsed;
+      resets?.push({ apid, afterSeq: last.sequenceCount, beforeSeq: p.sequenceCount, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: cont.lastCadence!, tai: t.obt, groundUnixMs: p.dds?.unixMs });
+      last = p;
+      continue;
+    }
     const byTime = periodSeconds !== undefined && dt !== undefined ? Math.max(0, Math.round(dt / periodSeconds) - 1) : undefined;
     const cadence = periodSeconds !== undefined && dt !== undefined && dt > CADENCE_FACTOR * periodSeconds;
     let missing = step - 1;
@@ -79,15 +115,16 @@ export interface GapQuery {
 
 /**
  * Every gap in the archive, APID by APID. Packets with a packet time and those without are two sequences, each
- * checked on its own (the untimed ones only when no time window is asked for).
+ * checked on its own (the untimed ones only when no time window is asked for). Counter resets found are pushed
+ * to `resets` when given (they are not gaps).
  */
-export function findGaps(archive: Archive, q: GapQuery = {}): Gap[] {
+export function findGaps(archive: Archive, q: GapQuery = {}, resets?: ArchiveReset[]): Gap[] {
   const out: Gap[] = [];
   const windowed = q.fromTai !== undefined || q.toTai !== undefined;
   for (const apid of archive.apids()) {
     if (q.apids && !q.apids.some(([lo, hi]) => apid >= lo && apid <= hi)) continue;
-    out.push(...gapsOf(apid, archive.apidRows(apid, q.fromTai, q.toTai), q.periodOf?.(apid)));
-    if (!windowed) out.push(...gapsOf(apid, archive.untimedRows(apid)));
+    out.push(...gapsOf(apid, archive.apidRows(apid, q.fromTai, q.toTai), q.periodOf?.(apid), resets));
+    if (!windowed) out.push(...gapsOf(apid, archive.untimedRows(apid), q.periodOf?.(apid), resets));
   }
   return out;
 }

@@ -161,7 +161,7 @@ describe('idoc archive (CLI, in-process)', () => {
     expect(lines[3]).toBe('');
     const j = io();
     await run(['archive', 'gaps', ...base(), '--json', '--apid', '1110'], j.io);
-    expect(JSON.parse(j.out.join(''))).toEqual({ gaps: [] });
+    expect(JSON.parse(j.out.join(''))).toEqual({ gaps: [], resets: [] });
   });
 
   it('gaps --dds-request writes one request per missing window, as <id>.XML with no .tmp left', async () => {

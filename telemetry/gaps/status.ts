@@ -5,11 +5,11 @@
 import { SEQUENCE_FLAG_NAMES } from '../../src/ccsds/primary-header.js';
 import { TIME_STATUS_NAMES } from '../../src/time/index.js';
 import type { ArchiveSummary, PacketRow } from '../../src/store/index.js';
-import { utcOf, type Gap } from './find-gaps.js';
+import { utcOf, type ArchiveReset, type Gap } from './find-gaps.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-export function archiveStatusReport(s: ArchiveSummary, gaps: readonly Gap[], nameOf: (apid: number) => string | undefined) {
+export function archiveStatusReport(s: ArchiveSummary, gaps: readonly Gap[], nameOf: (apid: number) => string | undefined, resets: readonly ArchiveReset[] = []) {
   const apids = s.apids.map((a) => {
     const g = gaps.filter((x) => x.apid === a.apid);
     const name = nameOf(a.apid);
@@ -17,12 +17,12 @@ export function archiveStatusReport(s: ArchiveSummary, gaps: readonly Gap[], nam
       apid: a.apid, ...(name !== undefined ? { name } : {}), routes: a.routes, packets: a.packets, bytes: a.bytes,
       ...(a.untimed ? { untimed: a.untimed } : {}),
       first: utcOf(a.firstTai), last: utcOf(a.lastTai), lastIngest: iso(a.lastIngestUnixMs),
-      gaps: g.length, missing: g.reduce((n, x) => n + x.missing, 0), duplicates: a.duplicates, repeats: a.repeats, unsynchronised: a.unsynchronised, crcErrors: a.crcErrors,
+      gaps: g.length, missing: g.reduce((n, x) => n + x.missing, 0), resets: resets.filter((x) => x.apid === a.apid).length, duplicates: a.duplicates, repeats: a.repeats, unsynchronised: a.unsynchronised, crcErrors: a.crcErrors,
     };
   });
   return {
     archive: s.dir, schemaVersion: s.schemaVersion, packets: s.packets, bytes: s.bytes,
-    gaps: gaps.length, missing: apids.reduce((n, a) => n + a.missing, 0), duplicates: s.duplicates, repeats: s.repeats,
+    gaps: gaps.length, missing: apids.reduce((n, a) => n + a.missing, 0), resets: resets.length, duplicates: s.duplicates, repeats: s.repeats,
     unsynchronised: apids.reduce((n, a) => n + a.unsynchronised, 0), crcErrors: s.crcErrors,
     apids, cursors: s.cursors.map((c) => ({ feed: c.feed, value: c.value, updated: iso(c.updatedUnixMs) })),
   };
@@ -31,12 +31,12 @@ export type ArchiveStatusReport = ReturnType<typeof archiveStatusReport>;
 
 export function formatArchiveStatus(r: ArchiveStatusReport): string {
   const lines = [`${r.archive}: ${r.packets.toLocaleString('en-US')} packets (${r.bytes.toLocaleString('en-US')} bytes) in ${r.apids.length} APIDs`, ''];
-  const rows = [['APID', 'name', 'routes', 'packets', 'gaps', 'missing', 'dups', 'crc', 'first', 'last', 'last ingest']];
+  const rows = [['APID', 'name', 'routes', 'packets', 'gaps', 'missing', 'resets', 'dups', 'crc', 'first', 'last', 'last ingest']];
   for (const a of r.apids) {
-    rows.push([String(a.apid), a.name ?? '-', a.routes.join(',') || '-', String(a.packets), String(a.gaps), String(a.missing), String(a.duplicates), String(a.crcErrors), a.first ?? '-', a.last ?? '-', a.lastIngest ?? '-']);
+    rows.push([String(a.apid), a.name ?? '-', a.routes.join(',') || '-', String(a.packets), String(a.gaps), String(a.missing), String(a.resets), String(a.duplicates), String(a.crcErrors), a.first ?? '-', a.last ?? '-', a.lastIngest ?? '-']);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  for (const row of rows) lines.push(row.map((c, i) => (i >= 3 && i <= 7 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd());
+  for (const row of rows) lines.push(row.map((c, i) => (i >= 3 && i <= 8 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd());
   if (r.cursors.length) {
     lines.push('', 'feed cursors:');
     for (const c of r.cursors) lines.push(`  ${c.feed}: ${c.value} (saved ${c.updated})`);
@@ -44,6 +44,7 @@ export function formatArchiveStatus(r: ArchiveStatusReport): string {
   const problems = [r.gaps ? `${r.gaps} gaps (${r.missing} packets missing)` : '', r.crcErrors ? `${r.crcErrors} CRC errors` : ''].filter(Boolean);
   lines.push('', problems.length ? `problems: ${problems.join(', ')}` : 'no problems found');
   const notes = [
+    r.resets ? `${r.resets} counter reset${r.resets === 1 ? '' : 's'} (not losses)` : '',
     r.duplicates ? `${r.duplicates} duplicate deliveries stored once` : '',
     r.repeats ? `${r.repeats} repeats (identical packets received further apart than the duplicate window) stored` : '',
     r.unsynchronised ? `${r.unsynchronised} packets timed by ground time (on-board time missing, unsynchronised or implausible)` : '',

@@ -21,7 +21,7 @@ export async function* frameChunks(chunks: AsyncIterable<Uint8Array>, opts: Read
     const d = decide(all.subarray(0, DETECT_BYTES), opts);
     info.framing = d.framing;
     info.crc = d.crc.crc;
-    splitter = createSplitter(d.framing, { ...opts, crc: d.crc.crc });
+    splitter = createSplitter(d.framing, { ...opts, crc: d.crc.table });
     head.length = 0;
     return splitter.push(all);
   };

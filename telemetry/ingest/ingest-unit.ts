@@ -147,7 +147,9 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     if (cursor) await submit(ctx.archive.batch(), cursor);
     await settle();
     ctx.stats.rejectedUnits++;
-    await unit.reject(`no CCSDS packet found in ${info.bytes} bytes (framing ${info.framing?.framing ?? 'unknown'})`);
+    // The reason names what was tried and why it was chosen (a CRC mismatch no longer rejects a file: such
+    // packets are kept and flagged), so the operator sees the real cause.
+    await unit.reject(`no CCSDS packet found in ${info.bytes} bytes (framing ${info.framing?.framing ?? 'unknown'}: ${info.framing?.reason ?? 'nothing read'})`);
     return { packets, framing: info.framing?.framing, rejected: true };
   }
   if (held || cursor) await submit(held ?? ctx.archive.batch(), cursor);

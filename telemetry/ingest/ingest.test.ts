@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSamples } from '../../fixtures/generate.js';
 import { generateSim } from '../../fixtures/sim-instrument.js';
 import { writeWithDamage } from '../../fixtures/damage.js';
+import { dataFieldCrcStream } from '../../fixtures/patterns.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
 import type { Feed, FeedUnit } from '../feeds/types.js';
 import { ingestUnit } from './ingest-unit.js';
@@ -106,12 +107,26 @@ describe('ingestUnit()', () => {
     expect(a.cursor('f')).toBe('c1');
   });
 
+  it('a unit whose CRC covers the data field only is stored whole, with --crc yes too (flagged, not rejected)', async () => {
+    const bytes = dataFieldCrcStream(300);
+    for (const crc of ['yes', 'auto'] as const) {
+      const a = memoryArchive();
+      const log: string[] = [];
+      const stats = newFeedStats('f');
+      const r = await ingestUnit(unitOf('swe.bin', bytes, 4096, 'c1', log), { ...ctx(a), read: { crc }, stats });
+      expect(r).toMatchObject({ packets: 300, rejected: false });
+      expect(stats.crcErrors).toBe(crc === 'yes' ? 300 : 0);
+      expect(log).toEqual(['complete swe.bin']);
+    }
+  });
+
   it('a unit with bytes but no packet is rejected, with a reason, and the cursor moves past it', async () => {
     const a = memoryArchive();
     const log: string[] = [];
     const r = await ingestUnit(unitOf('junk', new Uint8Array(5000).fill(0xff), 1000, 'c9', log), { ...ctx(a), stats: newFeedStats('f') });
     expect(r.rejected).toBe(true);
     expect(log[0]).toMatch(/^reject junk: no CCSDS packet found in 5000 bytes/);
+    expect(log[0]).toContain('(framing raw: no framing recognised in the first bytes');
     expect(a.cursor('f')).toBe('c9');
   });
 

@@ -55,7 +55,7 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
   }
   const unitCtx = {
     archive, router, profile, time,
-    read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
+    read: { crc: mission.crc, crcOverrides: mission.crcOverrides, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
   };
   return {
     dir, archive, feeds, router, unitCtx,

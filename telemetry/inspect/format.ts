@@ -8,31 +8,40 @@ import { TIME_STATUS_NAMES, TimeStatus, taiToUtcIso } from '../../src/time/index
 import type { FramedPacket } from '../framing/index.js';
 import type { InspectReport, PacketTimes } from './inspect.js';
 import { unixMicrosToIso } from './inspect.js';
+import { TOLERANCE } from '../checks/continuity.js';
 
 const hexOff = (o: number) => `0x${o.toString(16)}`;
 const n = (x: number) => x.toLocaleString('en-US');
+const secs = (x: number) => `${Number(x.toPrecision(6))} s`;
 
 export function formatInspect(r: InspectReport): string {
   const lines: string[] = [];
   for (const f of r.files) {
-    lines.push(`${f.file}: ${f.bytes === undefined ? '' : `${n(f.bytes)} bytes, `}framing ${f.framing} (${f.framingReason}); CRC ${f.crc ? 'checked' : 'not checked'} (${f.crcReason})`);
+    lines.push(`${f.file}: ${f.bytes === undefined ? '' : `${n(f.bytes)} bytes, `}framing ${f.framing} (${f.framingReason}); CRC ${f.crc ? 'checked' : 'not checked'} (${f.crcReason}${f.crcDecidedLate ? `; decided later from their first packets: ${f.crcDecidedLate}` : ''})`);
   }
   const t = r.totals;
+  if (r.profileReason) lines.push(`profile ${r.profile}: ${r.profileReason}`);
   lines.push(`profile ${r.profile}; ${n(t.packets)} packets (${n(t.bytes)} bytes) in ${t.apids} APIDs${t.idle ? `, ${n(t.idle)} idle packet${t.idle > 1 ? 's' : ''} left out` : ''}`);
   if (r.firstTime) lines.push(`packet time ${r.firstTime} .. ${r.lastTime}`);
   if (t.unsynchronised) lines.push(`            ${n(t.unsynchronised)} packet${t.unsynchronised > 1 ? 's' : ''} timed by ground time (on-board time missing, unsynchronised or implausible: --json says which)`);
   if (r.ddsFirstTime) lines.push(`DDS time    ${r.ddsFirstTime} .. ${r.ddsLastTime}`);
   lines.push('');
-  const rows = [['APID', 'name', 'packets', 'bytes', 'gaps', 'missing', 'dups', 'ooo', 'crc', 'first time', 'last time']];
+  const rows = [['APID', 'name', 'packets', 'bytes', 'gaps', 'missing', 'resets', 'dups', 'ooo', 'crc', 'first time', 'last time']];
   for (const a of r.apids) {
-    rows.push([String(a.apid), a.name ?? '-', n(a.packets), n(a.bytes), String(a.gaps), String(a.missing), String(a.duplicates), String(a.outOfOrder), String(a.crcErrors), a.firstTime ?? '-', a.lastTime ?? '-']);
+    rows.push([String(a.apid), a.name ?? '-', n(a.packets), n(a.bytes), String(a.gaps), String(a.missing), String(a.resets), String(a.duplicates), String(a.outOfOrder), String(a.crcErrors), a.firstTime ?? '-', a.lastTime ?? '-']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  for (const row of rows) lines.push(row.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  for (const row of rows) lines.push(row.map((c, i) => (i >= 2 && i <= 9 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   if (r.gaps.length) {
     lines.push('', 'sequence gaps:');
     for (const g of r.gaps) {
       lines.push(`  APID ${g.apid}: ${g.missing} missing between count ${g.afterSeq} and ${g.beforeSeq}${g.afterTime ? ` (${g.afterTime} .. ${g.beforeTime ?? '?'})` : ''}, ${g.file} offset ${hexOff(g.offset)}`);
+    }
+  }
+  if (r.resets.length) {
+    lines.push('', 'counter resets (not losses):');
+    for (const x of r.resets) {
+      lines.push(`  APID ${x.apid}: count ${x.afterSeq} -> ${x.beforeSeq}${x.time ? ` at ${x.time}${x.timeAxis === 'ground' ? ' (ground time)' : ''}` : ''}, ${secs(x.elapsedSeconds)} elapsed (${x.axis === 'obt' ? 'on-board' : 'ground'} time) holds at most ${Math.floor((TOLERANCE * x.elapsedSeconds) / x.cadenceSeconds)} packets at cadence ${secs(x.cadenceSeconds)}, ${x.file} offset ${hexOff(x.offset)}`);
     }
   }
   if (r.skips.length) {
@@ -46,6 +55,7 @@ export function formatInspect(r: InspectReport): string {
   if (t.gaps) problems.push(`${n(t.gaps)} gap${t.gaps > 1 ? 's' : ''} (${n(t.missing)} packets missing)`);
   if (t.skippedBytes) problems.push(`${n(t.skippedBytes)} bytes skipped in ${n(t.skippedRanges)} range${t.skippedRanges > 1 ? 's' : ''}`);
   const notes: string[] = [];
+  if (t.resets) notes.push(`${n(t.resets)} counter reset${t.resets > 1 ? 's' : ''}`);
   if (t.duplicates) notes.push(`${n(t.duplicates)} duplicate${t.duplicates > 1 ? 's' : ''}`);
   if (t.outOfOrder) notes.push(`${n(t.outOfOrder)} out of order`);
   if (t.toleratedBytes) notes.push(`${n(t.toleratedBytes)} bytes of zero fill between DDS records`);

@@ -7,12 +7,17 @@ import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js'
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, TimeStatus, taiToUtcIso, type TimeSettings, type TimeStatusCode } from '../../src/time/index.js';
 import type { Batch, FramedPacket, Skip } from '../framing/index.js';
-import { SequenceTracker, SeqVerdict, type SequenceGap } from '../checks/sequence.js';
+import { SequenceTracker, SeqVerdict, type SequenceGap, type TrackedReset } from '../checks/sequence.js';
+import { usableObt } from '../checks/continuity.js';
 
 export interface InspectOptions {
   readonly profile: PacketProfile;
+  /** How the profile was guessed (the evidence), when it was. */
+  readonly profileReason?: string;
   /** Name of a declared APID, for the report. */
   readonly apidName?: (apid: number) => string | undefined;
+  /** Declared nominal period of an APID (s), for telling counter resets from gaps; else learned from the stream. */
+  readonly periodOf?: (apid: number) => number | undefined;
   /** At most this many gaps and skipped ranges are listed (all are counted). Default 1000. */
   readonly maxListed?: number;
   /** Time axes and correlation (the config's `time` section); defaults without. */
@@ -42,6 +47,7 @@ interface ApidAcc {
   lastSeq: number;
   gaps: number;
   missing: number;
+  resets: number;
   duplicates: number;
   outOfOrder: number;
   crcErrors: number;
@@ -57,6 +63,8 @@ export interface FileSummary {
   readonly framingReason: string;
   readonly crc: boolean;
   readonly crcReason: string;
+  /** `auto` APIDs absent from the head, decided from their first packets while reading: `packet 33, none 34`. */
+  crcDecidedLate?: string;
   packets: number;
   skippedBytes: number;
 }
@@ -70,6 +78,8 @@ export interface ApidReport {
   readonly lastSeq: number;
   readonly gaps: number;
   readonly missing: number;
+  /** Sequence counter restarts (not losses: see telemetry/checks/README.md). */
+  readonly resets: number;
   readonly duplicates: number;
   readonly outOfOrder: number;
   readonly crcErrors: number;
@@ -83,6 +93,8 @@ export interface ApidReport {
 export interface InspectReport {
   readonly files: readonly FileSummary[];
   readonly profile: string;
+  /** The evidence of a guessed profile. */
+  readonly profileReason?: string;
   readonly totals: {
     readonly packets: number;
     readonly bytes: number;
@@ -92,6 +104,7 @@ export interface InspectReport {
     readonly crcErrors: number;
     readonly gaps: number;
     readonly missing: number;
+    readonly resets: number;
     readonly duplicates: number;
     readonly outOfOrder: number;
     readonly unsynchronised: number;
@@ -109,6 +122,8 @@ export interface InspectReport {
   readonly ddsLastTime: string | undefined;
   readonly apids: readonly ApidReport[];
   readonly gaps: readonly (Omit<SequenceGap, 'afterTime' | 'beforeTime'> & { afterTime: string | undefined; beforeTime: string | undefined })[];
+  /** Counter resets: counts around each, the time of the packet after it and what the decision rested on. */
+  readonly resets: readonly ResetRecord[];
   readonly skips: readonly (Skip & { file: string })[];
   /** True when listing stopped at maxListed. */
   readonly listsTruncated: boolean;
@@ -122,10 +137,36 @@ export const unixMicrosToIso = (us: number): string | undefined =>
 
 const iso = (tai: number | undefined): string | undefined => (tai === undefined ? undefined : taiToUtcIso(tai));
 
+/** A counter reset as reported (JSON and text). */
+export interface ResetRecord {
+  readonly apid: number;
+  readonly afterSeq: number;
+  readonly beforeSeq: number;
+  /** Time of the first packet after the reset: on-board (UTC) when usable, else ground. */
+  readonly time: string | undefined;
+  readonly timeAxis: 'obt' | 'ground' | undefined;
+  /** Elapsed time between the two packets, on `axis`, and the cadence it was compared with. */
+  readonly axis: 'obt' | 'ground';
+  readonly elapsedSeconds: number;
+  readonly cadenceSeconds: number;
+  readonly file: string;
+  readonly offset: number;
+}
+
+export function resetRecord(r: TrackedReset): ResetRecord {
+  const time = r.obtTai !== undefined ? iso(r.obtTai) : r.groundUnixSeconds !== undefined ? unixMicrosToIso(Math.round(r.groundUnixSeconds * 1e6)) : undefined;
+  return {
+    apid: r.apid, afterSeq: r.afterSeq, beforeSeq: r.beforeSeq, time,
+    timeAxis: r.obtTai !== undefined ? 'obt' : r.groundUnixSeconds !== undefined ? 'ground' : undefined,
+    axis: r.axis, elapsedSeconds: r.elapsedSeconds, cadenceSeconds: r.cadenceSeconds, file: r.file, offset: r.offset,
+  };
+}
+
 /** Accumulates batches from one or more files into an {@link InspectReport}. */
 export class Inspector {
   private readonly apids: (ApidAcc | undefined)[] = new Array(2048);
-  private readonly tracker = new SequenceTracker();
+  private readonly tracker: SequenceTracker;
+  private readonly resets: TrackedReset[] = [];
   private readonly files: FileSummary[] = [];
   private readonly gaps: SequenceGap[] = [];
   private readonly skips: (Skip & { file: string })[] = [];
@@ -152,6 +193,7 @@ export class Inspector {
     this.maxListed = options.maxListed ?? 1000;
     this.timeOffset = timeOffsetOf(options.profile);
     this.timer = new PacketTimer(options.time ?? DEFAULT_TIME_SETTINGS, options.profile.time.epochTai);
+    this.tracker = new SequenceTracker(options.periodOf);
   }
 
   /** Begin a file; `receivedUnixMs` is the ground time of its packets without a DDS header (default: now). */
@@ -187,7 +229,7 @@ export class Inspector {
     const file = this.current?.file ?? '';
     let a = this.apids[p.apid];
     if (!a) {
-      a = { packets: 0, bytes: 0, firstSeq: p.sequenceCount, lastSeq: p.sequenceCount, gaps: 0, missing: 0, duplicates: 0, outOfOrder: 0, crcErrors: 0, unsynchronised: 0, firstTime: undefined, lastTime: undefined };
+      a = { packets: 0, bytes: 0, firstSeq: p.sequenceCount, lastSeq: p.sequenceCount, gaps: 0, missing: 0, resets: 0, duplicates: 0, outOfOrder: 0, crcErrors: 0, unsynchronised: 0, firstTime: undefined, lastTime: undefined };
       this.apids[p.apid] = a;
     }
     a.packets++;
@@ -207,7 +249,11 @@ export class Inspector {
       if (t > this.ddsLast) this.ddsLast = t;
     }
     if (p.type !== 0) return; // a TC's count is its packet name, not a continuity counter
-    const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset);
+    // Resets are judged on on-board time where it is synchronised, else on the DDS ground time; a plain file's
+    // receipt time is the same for all its packets and says nothing about the time between them.
+    const ground = p.dds ? p.dds.seconds + p.dds.microseconds / 1e6 : undefined;
+    const obt = this.times.status === TimeStatus.synchronised ? usableObt(time, ground) : undefined;
+    const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset, obt, ground);
     if (v === SeqVerdict.Duplicate) a.duplicates++;
     else if (v === SeqVerdict.OutOfOrder) a.outOfOrder++;
     else {
@@ -218,8 +264,17 @@ export class Inspector {
         a.missing += g.missing;
         if (this.gaps.length < this.maxListed) this.gaps.push(g);
         else this.listsTruncated = true;
+      } else if (v === SeqVerdict.Reset) {
+        a.resets++;
+        if (this.resets.length < this.maxListed) this.resets.push(this.tracker.lastReset!);
+        else this.listsTruncated = true;
       }
     }
+  }
+
+  /** Record the CRC modes decided while reading the current file (see FileSummary.crcDecidedLate). */
+  crcDecidedLate(decided: readonly { apid: number; mode: string }[]): void {
+    if (this.current && decided.length) this.current.crcDecidedLate = decided.map((d) => `${d.mode} ${d.apid}`).join(', ');
   }
 
   addSkips(skips: readonly Skip[]): void {
@@ -252,23 +307,25 @@ export class Inspector {
   report(): InspectReport {
     const apids = [...this.apids.entries()].filter((e): e is [number, ApidAcc] => e[1] !== undefined).map(([apid, a]): ApidReport => ({
       apid, name: this.options.apidName?.(apid), packets: a.packets, bytes: a.bytes, firstSeq: a.firstSeq, lastSeq: a.lastSeq,
-      gaps: a.gaps, missing: a.missing, duplicates: a.duplicates, outOfOrder: a.outOfOrder, crcErrors: a.crcErrors,
+      gaps: a.gaps, missing: a.missing, resets: a.resets, duplicates: a.duplicates, outOfOrder: a.outOfOrder, crcErrors: a.crcErrors,
       unsynchronised: a.unsynchronised,
       firstTime: iso(a.firstTime), lastTime: iso(a.lastTime),
     }));
     const sum = (k: keyof ApidReport) => apids.reduce((s, a) => s + (a[k] as number), 0);
     const totals = {
       packets: sum('packets'), bytes: sum('bytes'), apids: apids.length, idle: this.idle, idleBytes: this.idleBytes,
-      crcErrors: sum('crcErrors'), gaps: sum('gaps'), missing: sum('missing'), duplicates: sum('duplicates'), outOfOrder: sum('outOfOrder'),
+      crcErrors: sum('crcErrors'), gaps: sum('gaps'), missing: sum('missing'), resets: sum('resets'), duplicates: sum('duplicates'), outOfOrder: sum('outOfOrder'),
       unsynchronised: sum('unsynchronised'),
       skippedRanges: this.skippedRanges, skippedBytes: this.skippedBytes, toleratedBytes: this.toleratedBytes,
     };
     return {
-      files: this.files, profile: this.options.profile.secondaryHeader, totals,
+      files: this.files, profile: this.options.profile.secondaryHeader,
+      ...(this.options.profileReason !== undefined ? { profileReason: this.options.profileReason } : {}), totals,
       firstTime: iso(this.firstTime), lastTime: iso(this.lastTime),
       ddsFirstTime: unixMicrosToIso(this.ddsFirst), ddsLastTime: unixMicrosToIso(this.ddsLast),
       apids,
       gaps: this.gaps.map((g) => ({ ...g, afterTime: iso(g.afterTime), beforeTime: iso(g.beforeTime) })),
+      resets: this.resets.map(resetRecord),
       skips: this.skips, listsTruncated: this.listsTruncated,
       problems: totals.crcErrors > 0 || totals.gaps > 0 || totals.skippedBytes > 0,
     };

@@ -3,12 +3,12 @@
  * profile when asked to guess, filter, and account every packet in an {@link Inspector}. The `packets`
  * commands are this walk plus what they do with each packet.
  */
-import { guessSecondaryHeader } from '../../src/ccsds/secondary-header.js';
-import { PROFILE_PRESETS, type PacketProfile } from '../../src/ccsds/profile.js';
-import { openPacketFile, splitBuffer, DETECT_BYTES, type FramedPacket, type ReadOptions } from '../framing/index.js';
+import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { openPacketFile, type FramedPacket, type ReadOptions } from '../framing/index.js';
 import { Inspector, type InspectReport, type PacketTimes } from './inspect.js';
+import { guessProfileOf, type GuessHint } from './guess-profile.js';
 import type { TimeSettings } from '../../src/time/index.js';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 
 /** Which packets a command acts on (all are still inspected, up to `limit`). */
 export interface PacketFilter {
@@ -23,9 +23,13 @@ export interface PacketFilter {
 
 export interface WalkOptions {
   readonly read: ReadOptions;
-  /** The profile, or `auto`: guess PUS-C / PUS-A from the first TM packet, else `none` (no packet times). */
+  /** The profile, or `auto`: guessed from the first TM packets (guess-profile.ts), with the evidence reported. */
   readonly profile: PacketProfile | 'auto';
+  /** What a guess must keep (the `--time`, `--epoch`, `--crc` given). */
+  readonly guessHint?: GuessHint;
   readonly apidName?: (apid: number) => string | undefined;
+  /** Declared nominal period of an APID (s): counter resets are told from gaps with it (else it is learned). */
+  readonly periodOf?: (apid: number) => number | undefined;
   readonly filter?: PacketFilter;
   /** Time axes and correlation (the config's `time` section). */
   readonly time?: TimeSettings;
@@ -33,21 +37,9 @@ export interface WalkOptions {
   readonly progress?: (file: string, done: number, total: number | undefined) => void;
 }
 
-/** Guess the profile from the head of a file (the first TM packet with a secondary header). */
-export async function guessProfile(file: string, read: ReadOptions): Promise<PacketProfile> {
-  const fh = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(DETECT_BYTES);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const { batch } = splitBuffer(head.subarray(0, bytesRead), read);
-    // Every one of the first 32 TM packets with a secondary header must agree (a single byte is weak evidence).
-    const sample = batch.packets.filter((p) => p.type === 0 && p.secondaryHeader && p.length > 7).slice(0, 32);
-    const kinds = new Set(sample.map((p) => guessSecondaryHeader(p.buf[p.offset + 6]!)));
-    const kind = sample.length && kinds.size === 1 ? [...kinds][0] : undefined;
-    return PROFILE_PRESETS[kind ?? 'none']!;
-  } finally {
-    await fh.close();
-  }
+/** Guess the profile from the head of a file (guess-profile.ts). */
+export async function guessProfile(file: string, read: ReadOptions, hint?: GuessHint): Promise<PacketProfile> {
+  return (await guessProfileOf(file, read, hint)).profile;
 }
 
 /**
@@ -59,8 +51,12 @@ export async function walkFiles(
   options: WalkOptions,
   onPacket?: (p: FramedPacket, tai: number | undefined, file: string, times: PacketTimes) => void | Promise<void>,
 ): Promise<InspectReport> {
-  const profile = options.profile === 'auto' ? await guessProfile(files[0]!, options.read) : options.profile;
-  const inspector = new Inspector({ profile, ...(options.apidName ? { apidName: options.apidName } : {}), ...(options.time ? { time: options.time } : {}) });
+  const guess = options.profile === 'auto' ? await guessProfileOf(files[0]!, options.read, options.guessHint) : undefined;
+  const profile = guess?.profile ?? (options.profile as PacketProfile);
+  const inspector = new Inspector({
+    profile, ...(guess ? { profileReason: guess.reason } : {}), ...(options.apidName ? { apidName: options.apidName } : {}),
+    ...(options.periodOf ? { periodOf: options.periodOf } : {}), ...(options.time ? { time: options.time } : {}),
+  });
   const f = options.filter ?? {};
   const timed = f.fromTai !== undefined || f.toTai !== undefined;
   let passed = 0;
@@ -89,6 +85,7 @@ export async function walkFiles(
       if (batch.packets.length) done = batch.packets[batch.packets.length - 1]!.streamOffset;
       options.progress?.(file, done, src.size);
     }
+    inspector.crcDecidedLate(src.crcDecidedLate());
   }
   return inspector.report();
 }

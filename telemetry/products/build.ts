@@ -48,6 +48,8 @@ export interface BuildOptions {
   readonly productTime?: string;
   /** Default `pds4`. */
   readonly format?: 'pds4' | 'pds3';
+  /** Declared nominal period of an APID (s), for telling counter resets from gaps. */
+  readonly periodOf?: (apid: number) => number | undefined;
 }
 
 /** What happened to one product. */
@@ -201,6 +203,7 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
       const processed = processStream(b.packets, {
         profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
         maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
+        ...(options.periodOf ? { periodOf: options.periodOf } : {}),
       });
       const w = writeProduct(b, processed, options);
       w.catch(() => undefined); // awaited in turn

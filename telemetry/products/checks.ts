@@ -5,23 +5,28 @@
  * PUS version for the profile (PUS-C: 2, ECSS-E-ST-70-41C §7.4.3.1 / §7.4.4.1; PUS-A: 1, ECSS-E-70-41A §5.3.1).
  *
  * In L0 order (sorted by time) time cannot step back, so monotonicity is judged in arrival order (the order the
- * packets were handed to the builder) per APID and per `source`. A forward step of more than half the count range reads as a step back
- * unless the packet time moved forward (then it is a long gap), as in telemetry/checks/sequence.ts.
+ * packets were handed to the builder) per APID and per `source`. Gap, counter reset or step back: one rule for
+ * all of idoc, telemetry/checks/continuity.ts (a reset is counted, not flagged and not a gap). L0 packets carry
+ * no ground time yet (the archive's receipt time is not a packet time), so only usable packet times count.
  */
-import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { ContinuityState, usableObt, type SequenceReset } from '../checks/continuity.js';
 import { QualityFlag, type L0Gap, type L0Packet } from './types.js';
 
 export interface CheckOptions {
   readonly profile: PacketProfile;
   /** Plausible packet times, TAI seconds, inclusive. Default: no range check. */
   readonly timeRange?: { readonly minTai: number; readonly maxTai: number };
+  /** Declared nominal period of an APID (s), for telling counter resets from gaps; else learned. */
+  readonly periodOf?: (apid: number) => number | undefined;
 }
 
 export interface Checked {
   /** One word of {@link QualityFlag} bits per packet. */
   readonly flags: Uint32Array;
   readonly gaps: L0Gap[];
+  /** Sequence counter resets (not gaps). */
+  readonly resets: SequenceReset[];
 }
 
 /** The PUS version a profile's secondary headers carry in their first octet, or undefined (not checked). */
@@ -41,7 +46,8 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
   const n = packets.length;
   const flags = new Uint32Array(n);
   const gaps: L0Gap[] = [];
-  const lastSeq = new Int32Array(2048).fill(-1);
+  const resets: SequenceReset[] = [];
+  const cont: (ContinuityState | undefined)[] = new Array(2048);
   const lastTai = new Float64Array(2048).fill(NaN);
   const range = options.timeRange;
   const hasTime = options.profile.secondaryHeader !== 'none';
@@ -65,24 +71,19 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
       if (v !== undefined && v.got !== v.want) f |= QualityFlag.PusHeader;
     }
     const apid = p.apid & 0x7ff;
-    const prev = lastSeq[apid]!;
-    if (prev >= 0) {
-      const step = (p.sequenceCount - prev) & (SEQUENCE_MODULO - 1);
-      if (step !== 1) {
-        const prevT = lastTai[apid]!;
-        const forward = t !== undefined && !Number.isNaN(prevT) && t > prevT;
-        if (step === 0 || (step > SEQUENCE_MODULO / 2 && !forward)) {
-          f |= QualityFlag.SequenceOrder;
-        } else {
-          f |= QualityFlag.SequenceGap;
-          gaps.push({ apid, afterSeq: prev, beforeSeq: p.sequenceCount, missing: step - 1, afterTai: Number.isNaN(prevT) ? undefined : prevT, beforeTai: t });
-        }
-      }
+    const c = cont[apid] ?? (cont[apid] = new ContinuityState(options.periodOf?.(apid)));
+    const prev = c.lastSeq;
+    const kind = c.stepAt(p.sequenceCount, usableObt(t), undefined);
+    const prevT = lastTai[apid]!;
+    if (kind === 'out-of-order') f |= QualityFlag.SequenceOrder;
+    else if (kind === 'gap') {
+      f |= QualityFlag.SequenceGap;
+      gaps.push({ apid, afterSeq: prev, beforeSeq: p.sequenceCount, missing: ((p.sequenceCount - prev) & 0x3fff) - 1, afterTai: Number.isNaN(prevT) ? undefined : prevT, beforeTai: t });
+    } else if (kind === 'reset') {
+      const e = c.lastElapsed;
+      resets.push({ apid, afterSeq: prev, beforeSeq: p.sequenceCount, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: c.lastCadence! });
     }
-    if (!(f & QualityFlag.SequenceOrder)) {
-      lastSeq[apid] = p.sequenceCount;
-      if (t !== undefined) lastTai[apid] = t;
-    }
+    if (!(f & QualityFlag.SequenceOrder) && t !== undefined) lastTai[apid] = t;
     flags[i] = f;
   }
   // Time monotonic per APID and source, in arrival order (a late delivery from another source is not a step back).
@@ -110,5 +111,5 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
     if (!Number.isNaN(prevT) && p.tai < prevT) flags[i] = flags[i]! | QualityFlag.TimeNotMonotonic;
     else last[apid] = p.tai;
   }
-  return { flags, gaps };
+  return { flags, gaps, resets };
 }

@@ -26,6 +26,8 @@ export interface ProcessOptions {
   readonly maxFrameLength?: number;
   /** Plausible packet times (TAI, inclusive). Default: not checked. */
   readonly timeRange?: { readonly minTai: number; readonly maxTai: number };
+  /** Declared nominal period of an APID (s): counter resets are told from gaps with it (else it is learned). */
+  readonly periodOf?: (apid: number) => number | undefined;
 }
 
 /** A processed stream: the packets in L0 order with their flags, the frames, and the findings. */
@@ -57,7 +59,7 @@ export function userDataOf(p: L0Packet, profile: PacketProfile): Uint8Array {
 export function processStream(input: readonly L0Packet[], options: ProcessOptions): ProcessedStream {
   const sorted = sortPackets(input);
   const packets = sorted.packets;
-  const { flags, gaps } = checkPackets(packets, { profile: options.profile, ...(options.timeRange ? { timeRange: options.timeRange } : {}) }, sorted.arrival);
+  const { flags, gaps, resets } = checkPackets(packets, { profile: options.profile, ...(options.timeRange ? { timeRange: options.timeRange } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}) }, sorted.arrival);
   const compression = options.compression ?? 'none';
   const frames: L0Frame[] = [];
   let orphans: L0Orphan[] = [];
@@ -94,10 +96,10 @@ export function processStream(input: readonly L0Packet[], options: ProcessOption
       }
     }
   }
-  return { packets, flags, frames, orphans, gaps, summary: summarize(packets, flags, frames, orphans, gaps, sorted.duplicates) };
+  return { packets, flags, frames, orphans, gaps, summary: summarize(packets, flags, frames, orphans, gaps, sorted.duplicates, resets.length) };
 }
 
-function summarize(packets: readonly L0Packet[], flags: Uint32Array, frames: readonly L0Frame[], orphans: readonly L0Orphan[], gaps: readonly L0Gap[], duplicates: number): L0Summary {
+function summarize(packets: readonly L0Packet[], flags: Uint32Array, frames: readonly L0Frame[], orphans: readonly L0Orphan[], gaps: readonly L0Gap[], duplicates: number, resets: number): L0Summary {
   let bytes = 0, crc = 0, length = 0, time = 0, pus = 0, flagged = 0;
   const timeBits = QualityFlag.TimeMissing | QualityFlag.TimeNotMonotonic | QualityFlag.TimeOutOfRange;
   for (let i = 0; i < packets.length; i++) {
@@ -111,7 +113,7 @@ function summarize(packets: readonly L0Packet[], flags: Uint32Array, frames: rea
   }
   return {
     packets: packets.length, bytes, duplicates,
-    gaps: gaps.length, missingPackets: gaps.reduce((n, g) => n + g.missing, 0),
+    gaps: gaps.length, missingPackets: gaps.reduce((n, g) => n + g.missing, 0), resets,
     crcErrors: crc, lengthErrors: length, timeProblems: time, pusHeaderErrors: pus,
     frames: frames.length,
     decompressionFailures: frames.filter((f) => f.status === 'failed').length,

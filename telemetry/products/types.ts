@@ -141,6 +141,8 @@ export interface L0Summary {
   readonly duplicates: number;
   readonly gaps: number;
   readonly missingPackets: number;
+  /** Sequence counter restarts (reboot, mode change): not gaps, no packets missing (telemetry/checks/continuity.ts). */
+  readonly resets: number;
   readonly crcErrors: number;
   readonly lengthErrors: number;
   readonly timeProblems: number;
