@@ -56,21 +56,23 @@ export interface ScanRows {
   readonly source: Int32Array;
   readonly raw: Float64Array;
   readonly length: Uint32Array;
+  /** DDS ground station × 65536 + virtual channel (0 without a DDS header). */
+  readonly ground: Uint32Array;
 }
 
 class RowBuilder {
   n = 0;
   apid = new Uint16Array(1024); tai = new Float64Array(1024); seq = new Uint16Array(1024); meta = new Uint8Array(1024);
-  arrival = new Float64Array(1024); received = new Float64Array(1024); source = new Int32Array(1024); raw = new Float64Array(1024); length = new Uint32Array(1024);
+  arrival = new Float64Array(1024); received = new Float64Array(1024); source = new Int32Array(1024); raw = new Float64Array(1024); length = new Uint32Array(1024); ground = new Uint32Array(1024);
   private grow(): void {
     const cap = this.apid.length * 2;
     const g = <T extends Uint16Array | Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(cap); b.set(a); return b; };
     this.apid = g(this.apid); this.tai = g(this.tai); this.seq = g(this.seq); this.meta = g(this.meta);
-    this.arrival = g(this.arrival); this.received = g(this.received); this.source = g(this.source); this.raw = g(this.raw); this.length = g(this.length);
+    this.arrival = g(this.arrival); this.received = g(this.received); this.source = g(this.source); this.raw = g(this.raw); this.length = g(this.length); this.ground = g(this.ground);
   }
   /** Clear for the next query, keeping the arrays (their memory is already touched). */
   reset(): void { this.n = 0; }
-  add(apid: number, tkey: number, seq: number, n: number, meta: number, received: number, source: number, raw: number, len: number): void {
+  add(apid: number, tkey: number, seq: number, n: number, meta: number, received: number, source: number, raw: number, len: number, ground: number): void {
     if (this.n === this.apid.length) this.grow();
     const i = this.n++;
     this.apid[i] = apid;
@@ -82,12 +84,13 @@ class RowBuilder {
     this.source[i] = source;
     this.raw[i] = raw;
     this.length[i] = len;
+    this.ground[i] = ground;
   }
   rows(): ScanRows {
     const n = this.n;
     return {
       count: n, apid: this.apid.subarray(0, n), tai: this.tai.subarray(0, n), seq: this.seq.subarray(0, n), meta: this.meta.subarray(0, n),
-      arrival: this.arrival.subarray(0, n), received: this.received.subarray(0, n), source: this.source.subarray(0, n), raw: this.raw.subarray(0, n), length: this.length.subarray(0, n),
+      arrival: this.arrival.subarray(0, n), received: this.received.subarray(0, n), source: this.source.subarray(0, n), raw: this.raw.subarray(0, n), length: this.length.subarray(0, n), ground: this.ground.subarray(0, n),
     };
   }
 }
@@ -116,12 +119,13 @@ export class ArchiveScan {
     spareRows = undefined;
     // Rows go into typed columns through a function called once per row inside SQLite: no JS array and no
     // boxed number per row (better-sqlite3's `all()` costs ~1.6 µs a row and old-generation garbage; this ~0.3 µs).
-    const cols = 'tkey, seq, n, meta, received, source, raw, len';
-    db.function('idoc_scan_row', { deterministic: false }, (tkey, seq, n, meta, received, source, raw, len) => {
-      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, received as number, source as number, raw as number, len as number);
+    const cols = 'tkey, seq, n, meta, received, source, raw, len, ground';
+    const inner = 'tkey, seq, n, meta, received, source, raw, len, coalesce(station, 0) * 65536 + coalesce(vc, 0) AS ground';
+    db.function('idoc_scan_row', { deterministic: false }, (tkey, seq, n, meta, received, source, raw, len, ground) => {
+      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, received as number, source as number, raw as number, len as number, ground as number);
       return null;
     });
-    const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${cols} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
+    const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${inner} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
     this.timed = each('apid = ? AND tkey >= ? AND tkey < ?', 'tkey, seq');
     this.untimed = each('apid = ? AND tkey < 0', 'n');
     this.nextTime = db.prepare('SELECT MIN(tkey) FROM packets WHERE apid = ? AND tkey >= ?').pluck();

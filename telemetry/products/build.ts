@@ -263,7 +263,7 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const withFrames = b.route.framesFile && s.frames.length > 0;
   const frameOffsets = withFrames ? new Float64Array(s.frames.length) : undefined;
   const frames = withFrames ? partsOf(s.frames.map((f) => f.data), frameOffsets) : undefined;
-  const index = encodeIndex(s.packets, s.flags, offsets, s.frames, frameOffsets);
+  const index = encodeIndex(s.packets, s.flags, offsets, s.frames, frameOffsets, options.profile);
   const indexParts: Parts = { parts: [index.bytes], size: index.bytes.length };
   startTai ??= b.window.startTai;
   stopTai ??= b.window.stopTai;
@@ -296,8 +296,9 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const lid = `${cfg.bundle}:${cfg.collection}:${productId}`;
   const title = `${b.route.title} ${b.window.title ?? b.window.id}`;
   const start = iso(startTai), stop = iso(stopTai);
-  const runs = runsOf(n, (i) => views[i]!.length);
-  const fRuns = frames ? frameRuns(s.frames.map((f, k) => ({ offset: frameOffsets![k]!, length: f.data.length }))) : [];
+  // PDS3 only: runs of equal-length packets (PDS4 labels describe the packet file as one octet array).
+  const runs = options.format === 'pds3' ? runsOf(n, (i) => views[i]!.length) : [];
+  const fRuns = frames && options.format === 'pds3' ? frameRuns(s.frames.map((f, k) => ({ offset: frameOffsets![k]!, length: f.data.length }))) : [];
   let label: string;
   if (options.format === 'pds3') {
     label = pds3Label({
@@ -318,12 +319,12 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
       targetName: cfg.target.name, targetType: cfg.target.type,
       dataFile: { name: names.data, size: data.size, md5: dataMd5 },
-      packets: { runs },
+      packetCount: n,
       quality, productTime, processingLevel: cfg.processingLevel,
       ...(cfg.curatingFacility !== undefined && sources.length ? { sourceProducts: { ids: sources, curatingFacility: cfg.curatingFacility } } : {}),
       fileAreas: [
         indexFileArea({ fileName: names.index, size: index.bytes.length, md5: indexMd5, creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
-        ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
+        ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, frames: s.frames.length })] : []),
       ],
     });
   }

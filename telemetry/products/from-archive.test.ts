@@ -60,7 +60,7 @@ describe('L0 products from the archive', () => {
     const fromArchive = tmp(), fromMemory = tmp();
     const r = await buildL0FromArchive(ro, { ...options, out: fromArchive });
     ro.close();
-    await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE) })), { ...options, out: fromMemory });
+    await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE), receivedUnixMs: 1_767_225_600_000 })), { ...options, out: fromMemory });
     expect(r.packets).toBe(sim.length);
     expect(r.products.map((p) => [p.route, p.status, p.summary.flaggedPackets])).toEqual([
       ['SIM_HK_FAST', 'new', 0], ['SIM_HK_SLOW', 'new', 0], ['SIM_SCI', 'new', 0], ['SIM_EVT', 'new', 0],

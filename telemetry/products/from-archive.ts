@@ -88,7 +88,8 @@ function packetsOf(archive: Archive, rows: PacketRow[], stats: ArchiveReadStats 
     const r = rows[i]!;
     const b = archive.bytesOf(r);
     bytes += b.length;
-    out[i] = { bytes: b, apid: r.apid, sequenceCount: r.sequenceCount, sequenceFlags: r.sequenceFlags, tai: r.tai, crc: r.crc, receivedUnixMs: r.receivedUnixMs, source: r.source };
+    out[i] = { bytes: b, apid: r.apid, sequenceCount: r.sequenceCount, sequenceFlags: r.sequenceFlags, tai: r.tai, crc: r.crc, receivedUnixMs: r.receivedUnixMs, source: r.source,
+      ...(r.dds ? { station: r.dds.groundStation, virtualChannel: r.dds.virtualChannel } : {}) };
   }
   if (stats) { stats.packets += rows.length; stats.bytes += bytes; }
   return out;
@@ -187,6 +188,7 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
       out[o] = {
         bytes: v, apid: rows.apid[i]!, sequenceCount: rows.seq[i]!, sequenceFlags: meta & 3, tai: Number.isNaN(t) ? undefined : t,
         crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source,
+        station: rows.ground[i]! >>> 16, virtualChannel: rows.ground[i]! & 0xffff,
       };
     }
   }
@@ -248,7 +250,7 @@ function pick(r: ScanRows, idx: readonly number[]): ScanRows {
     idx.forEach((i, k) => { b[k] = a[i]!; });
     return b;
   };
-  return { count: idx.length, apid: take(r.apid), tai: take(r.tai), seq: take(r.seq), meta: take(r.meta), arrival: take(r.arrival), received: take(r.received), source: take(r.source), raw: take(r.raw), length: take(r.length) };
+  return { count: idx.length, apid: take(r.apid), tai: take(r.tai), seq: take(r.seq), meta: take(r.meta), arrival: take(r.arrival), received: take(r.received), source: take(r.source), raw: take(r.raw), length: take(r.length), ground: take(r.ground) };
 }
 
 /**

@@ -32,6 +32,7 @@ export async function* packetsFromFiles(files: readonly string[], read: ReadOpti
         out.push({
           bytes, apid: p.apid, sequenceCount: p.sequenceCount, sequenceFlags: p.sequenceFlags, tai, crc: p.crc, source: file,
           ...(received !== undefined ? { receivedUnixMs: received } : {}),
+          ...(p.dds ? { station: p.dds.groundStation, virtualChannel: p.dds.virtualChannel } : {}),
         });
       }
       if (out.length) yield out;

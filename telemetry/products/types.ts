@@ -18,6 +18,9 @@ export interface L0Packet {
   readonly crc: 'ok' | 'bad' | 'none';
   /** Ground reception time (DDS header, archive), Unix ms. */
   readonly receivedUnixMs?: number;
+  /** DDS header ground station and virtual channel, when it came with one. */
+  readonly station?: number;
+  readonly virtualChannel?: number;
   /** Where it came from (file, feed), for messages and `Source_Product_External`. */
   readonly source?: string;
 }

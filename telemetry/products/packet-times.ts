@@ -1,0 +1,67 @@
+/**
+ * @module The times and ground fields of one packet as the L0 index records them, in one place so that new
+ * time axes (on-board time, ground time, UTC from on-board time with its synchronisation flag) plug in here:
+ * - `obtRaw`: the secondary header's time field as received (CCSDS 301.0-B-4 §3.2 CUC, §3.3 CDS), the integer
+ *   of its first ≤ 8 octets, big-endian (CUC 4+2: coarse × 2^16 + fine); 0 when the packet has none;
+ * - `packetTai`: UTC from on-board time (the packet time, on the TAI scale: seconds since 1958), -1 when none;
+ * - `sync`: 1 the on-board clock was synchronised, 0 not synchronised (Rosetta-style flag in the coarse MSB),
+ *   255 not known (the profile carries no flag);
+ * - `groundTai`: ground reception time (the DDS header time), TAI seconds since 1958, -1 when none;
+ * - `station`, `virtualChannel`: DDS header ground station and virtual channel (0 without a DDS header).
+ */
+import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { timeOffsetOf } from '../../src/ccsds/secondary-header.js';
+import { utcUnixToTai } from '../../src/time/index.js';
+import type { L0Packet } from './types.js';
+
+export interface PacketTimes {
+  /** `obtRaw` as two 32-bit halves (exact for 8 octets). */
+  obtHigh: number;
+  obtLow: number;
+  packetTai: number;
+  sync: number;
+  groundTai: number;
+  station: number;
+  virtualChannel: number;
+}
+
+/** Octets of the time field (≤ 8 read), or 0 when the profile has none. */
+function timeFieldOctets(profile: PacketProfile): number {
+  const t = profile.time;
+  if (t.code === 'cuc') return Math.min(8, t.coarseOctets + t.fineOctets);
+  return Math.min(8, t.dayOctets + 4 + (t.subMs === 'us' ? 2 : t.subMs === 'ps' ? 4 : 0));
+}
+
+/**
+ * A function filling `out` with the index times of a packet, for `profile` (computed once per product).
+ * The same object is reused: copy what you keep.
+ */
+export function packetTimesFor(profile: PacketProfile): (p: L0Packet, out: PacketTimes) => PacketTimes {
+  const offset = timeOffsetOf(profile);
+  const pField = profile.time.pField ? 1 : 0;
+  const octets = offset < 0 ? 0 : timeFieldOctets(profile);
+  const syncFlag = profile.time.code === 'cuc' && profile.time.syncFlagInMsb;
+  return (p, out) => {
+    const b = p.bytes;
+    const at = offset + pField;
+    let hi = 0, lo = 0;
+    const has = p.tai !== undefined && octets > 0 && b.length >= at + octets;
+    if (has) {
+      for (let k = 0; k < octets; k++) {
+        hi = ((hi << 8) | (lo >>> 24)) >>> 0;
+        lo = ((lo << 8) | b[at + k]!) >>> 0;
+      }
+    }
+    out.obtHigh = hi;
+    out.obtLow = lo;
+    out.packetTai = p.tai ?? -1;
+    out.sync = has && syncFlag ? ((b[at]! & 0x80) === 0 ? 1 : 0) : 255;
+    out.groundTai = p.receivedUnixMs === undefined ? -1 : utcUnixToTai(p.receivedUnixMs / 1000);
+    out.station = p.station ?? 0;
+    out.virtualChannel = p.virtualChannel ?? 0;
+    return out;
+  };
+}
+
+/** An empty record for {@link packetTimesFor}. */
+export const emptyTimes = (): PacketTimes => ({ obtHigh: 0, obtLow: 0, packetTai: -1, sync: 255, groundTai: -1, station: 0, virtualChannel: 0 });
