@@ -98,11 +98,8 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       const toTai = flags.to !== undefined ? opts.parseUtcFlag('--to', flags.to) : undefined;
       const productTime = flags.productTime !== undefined ? time.taiToUtcIso(opts.parseUtcFlag('--product-time', flags.productTime), 3) : undefined;
       const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean);
-      for (const r of routes ?? []) {
-        if (config.routes.length && !config.routes.some((c) => c.name === r)) throw new UsageError(`--route ${JSON.stringify(r)}: not a configured route (${config.routes.map((c) => c.name).join(', ')})`);
-      }
       const common = {
-        out: flags.out, products: config,
+        out: flags.out, products: routes ? products.selectRoutes(config, routes) : config,
         mission: {
           name: mission.config.mission.name,
           ...(mission.config.mission.spacecraft !== undefined ? { spacecraft: mission.config.mission.spacecraft } : {}),

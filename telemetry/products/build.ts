@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
+import { newSequenceCarry, type SequenceCarry } from './checks.js';
 import { partsOf, sameContent, sameParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex } from './index-file.js';
@@ -193,14 +194,19 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   // WRITES_IN_FLIGHT + 1 further batches were asked for (see `ArchiveSelection.reuseBuffers`). Each product's
   // label is still written after its data files.
   const writing: Promise<BuiltProduct>[] = [];
+  // Per route, the sequence state at the end of its previous window (windows of a route come in time order):
+  // a gap across a window boundary is reported by the product after it, as a single product over both would.
+  const carries = new Map<string, SequenceCarry>();
   try {
     for await (const b of batches) {
+      let carry = carries.get(b.route.name);
+      if (!carry) { carry = newSequenceCarry(); carries.set(b.route.name, carry); }
       if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
       for (const p of b.packets) bytes += p.bytes.length;
       count += b.packets.length;
       const processed = processStream(b.packets, {
         profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
-        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
+        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,
       });
       const w = writeProduct(b, processed, options);
       w.catch(() => undefined); // awaited in turn

@@ -16,7 +16,21 @@ export interface CheckOptions {
   readonly profile: PacketProfile;
   /** Plausible packet times, TAI seconds, inclusive. Default: no range check. */
   readonly timeRange?: { readonly minTai: number; readonly maxTai: number };
+  /**
+   * Sequence state carried from the route's previous window (last count and time per APID), updated in place: a
+   * gap across a window boundary is reported by the product after the boundary. Without it each window starts fresh.
+   */
+  readonly carry?: SequenceCarry;
 }
+
+/** Last sequence count (-1 none) and packet time (NaN none) per APID, handed from one window to the next. */
+export interface SequenceCarry {
+  readonly seq: Int32Array;
+  readonly tai: Float64Array;
+}
+
+/** A fresh {@link SequenceCarry}. */
+export const newSequenceCarry = (): SequenceCarry => ({ seq: new Int32Array(2048).fill(-1), tai: new Float64Array(2048).fill(NaN) });
 
 export interface Checked {
   /** One word of {@link QualityFlag} bits per packet. */
@@ -41,8 +55,7 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
   const n = packets.length;
   const flags = new Uint32Array(n);
   const gaps: L0Gap[] = [];
-  const lastSeq = new Int32Array(2048).fill(-1);
-  const lastTai = new Float64Array(2048).fill(NaN);
+  const { seq: lastSeq, tai: lastTai } = options.carry ?? newSequenceCarry();
   const range = options.timeRange;
   const hasTime = options.profile.secondaryHeader !== 'none';
   for (let i = 0; i < n; i++) {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MissionConfig } from '../../src/config/index.js';
 import { ajvErrorsToProblems, configSchemaPath } from '../../src/config/schema-problems.js';
-import { InputError } from '../../src/errors.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import { utcToTai } from '../../src/time/index.js';
 import type { Compression } from './process.js';
 import { parseWindow, type WindowSpec } from './window.js';
@@ -42,6 +42,11 @@ export interface ProductsConfig {
   readonly maxFrameLength: number;
   /** Routes; when none are configured or declared, one route per APID seen (`apid_<n>`). */
   readonly routes: readonly RouteConfig[];
+  /**
+   * The config's ingest routes (`routes` section) as product routes, for `--route NAME` naming one of them when
+   * it is not a products route (`selectRoutes`).
+   */
+  readonly ingestRoutes: readonly RouteConfig[];
 }
 
 export const PRODUCTS_SCHEMA_FILE = 'config-products.schema.json';
@@ -90,7 +95,11 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
   const routes = s.routes !== undefined
     ? Object.entries(s.routes).map(([name, r]) => route(name, r.apids.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const)), r))
     : config.apids.map((d) => route(d.name, [[d.apids.from, d.apids.to]], d.instrument !== undefined ? { instrument: d.instrument } : {}));
+  const ingest = (config.raw !== null && typeof config.raw === 'object' ? (config.raw as Record<string, unknown>)['routes'] : undefined) as Record<string, { apids?: (number | [number, number])[] }> | undefined;
+  const ingestRoutes = Object.entries(ingest ?? {}).filter(([, r]) => Array.isArray(r.apids) && r.apids.length > 0)
+    .map(([name, r]) => route(name, r.apids!.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const))));
   return {
+    ingestRoutes,
     bundle: s.bundle ?? `urn:esa:psa:${idToken(`${mission.name}_${instrument}`)}`,
     collection: s.collection ?? 'data_raw',
     window: parseWindow(s.window ?? 'day'),
@@ -113,3 +122,23 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
 
 /** Product-id token of a route name (`SIM_SCI` → `sim_sci`). */
 export const routeToken = idToken;
+
+/**
+ * The products config restricted to the routes `names` (`l0 build --route`): a products route by its name; else
+ * an ingest route of the config (`routes` section) by its name, built as one product stream of its APIDs; else,
+ * when no routes are configured or declared, `apid_<n>`. Returns the config (ingest routes added) and the names.
+ * @throws UsageError naming the first unknown route and the known ones (never an empty build with exit 0).
+ */
+export function selectRoutes(cfg: ProductsConfig, names: readonly string[]): ProductsConfig {
+  const routes = [...cfg.routes];
+  for (const name of names) {
+    if (routes.some((r) => r.name === name)) continue;
+    const ingest = cfg.ingestRoutes.find((r) => r.name === name);
+    if (ingest) { routes.unshift(ingest); continue; }
+    const apid = /^apid_(\d+)$/.exec(name);
+    if (cfg.routes.length === 0 && apid && Number(apid[1]) <= 2047) continue;
+    const known = [...new Set([...cfg.routes, ...cfg.ingestRoutes].map((r) => r.name))];
+    throw new UsageError(`--route ${JSON.stringify(name)}: not a configured route (${known.length ? known.join(', ') : 'none configured: routes are apid_<n>'})`);
+  }
+  return { ...cfg, routes };
+}
