@@ -278,3 +278,22 @@ export class ArchiveScan {
     if (this.db.open) this.db.close();
   }
 }
+
+/**
+ * The archive's last ingest time (Unix ms: the newest `apid_stats.last_ingest_ms`), read with a read-only
+ * connection; undefined when the archive has none or another schema version.
+ */
+export function lastIngestUnixMs(dir: string): number | undefined {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path.join(dir, 'index.sqlite'), { readonly: true, fileMustExist: true });
+    const v = (db.prepare('SELECT MAX(version) FROM schema_version').pluck().get() as number | null) ?? 0;
+    if (v !== SCAN_SCHEMA_VERSION) return undefined;
+    const ms = db.prepare('SELECT MAX(last_ingest_ms) FROM apid_stats').pluck().get() as number | null;
+    return ms ?? undefined;
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+  }
+}

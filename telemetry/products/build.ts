@@ -29,6 +29,12 @@ import { framesFileArea, frameRuns, indexFileArea } from './pds4/l0-index-area.j
 import { processStream, type ProcessedStream } from './process.js';
 import type { L0Packet, L0Summary } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
+import { geometryCsv, geometrySource, groundTrackGeoJson, productGeometry, GEOMETRY_COLUMNS, type GeometrySource } from './geometry.js';
+import { clockCount, emptyTimes, packetTimesFor } from './packet-times.js';
+import { geometryLabel } from './pds4/geometry-label.js';
+import { packageRoot } from './pds4/schema-dir.js';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 export interface BuildOptions {
   /** Output folder (created). */
@@ -49,6 +55,11 @@ export interface BuildOptions {
   readonly productTime?: string;
   /** Default `pds4`. */
   readonly format?: 'pds4' | 'pds3';
+  /**
+   * Geometry beside each product (PDS4 only): the ephemeris opened with `geometrySource`. Default: opened from the
+   * config's `ephemeris` when its `geometry` is on (`products.geometry`).
+   */
+  readonly geometry?: GeometrySource;
 }
 
 /** What happened to one product. */
@@ -102,7 +113,7 @@ export type PacketInput = AsyncIterable<L0Packet | readonly L0Packet[]> | Iterab
 
 /** The default route of an APID when the config names no routes: `apid_<n>`. */
 export function defaultRoute(apid: number, mission: BuildOptions['mission']): RouteConfig {
-  return { name: `apid_${apid}`, apids: [[apid, apid]], reassemble: false, compression: 'none', framesFile: false, title: `${mission.name} APID ${apid} L0`, instrument: mission.instrument ?? mission.name };
+  return { name: `apid_${apid}`, apids: [[apid, apid]], reassemble: false, compression: 'none', framesFile: false, title: `${mission.name} APID ${apid} L0`, instrument: mission.instrument ?? mission.name, purpose: 'Science' };
 }
 
 /**
@@ -184,8 +195,12 @@ export const WRITES_IN_FLIGHT = 2;
  * written, so a caller streaming windows holds one window at a time), then the collection. `packets` and
  * `bytes` of the report count the batches' packets; `unrouted` is 0 (the caller filtered).
  */
-export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterable<WindowBatch>, options: BuildOptions): Promise<BuildReport> {
+export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterable<WindowBatch>, optionsIn: BuildOptions): Promise<BuildReport> {
+  let options = optionsIn;
   const cfg = options.products;
+  if (options.geometry === undefined && cfg.geometry !== undefined && cfg.orbitSource !== undefined && options.format !== 'pds3') {
+    options = { ...options, geometry: await geometrySource(cfg.orbitSource.file, cfg.orbitSource.object, options.orbits) };
+  }
   let codecsReady = false;
   const built: BuiltProduct[] = [];
   let count = 0, bytes = 0;
@@ -320,7 +335,30 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
     let lastSource: string | undefined;
     for (const p of s.packets) if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
     const sources = [...sourceSet].sort();
+    const geometry = options.geometry ? await writeGeometry(options.geometry, { dir: path.join(options.out, cfg.geometry?.collection ?? 'geometry', routeToken(b.route.name)), productId, version, lid, startTai, stopTai, start, stop, productTime, route: b.route, options }) : undefined;
+    const first = s.packets.find((p) => p.tai !== undefined), last = s.packets.findLast((p) => p.tai !== undefined);
+    const timesOf = packetTimesFor(options.profile);
+    const clock = (p: L0Packet | undefined) => (p === undefined ? undefined : clockCount(timesOf(p, emptyTimes()), options.profile));
+    const clockStart = clock(first), clockStop = clock(last);
+    const phase = cfg.missionPhases.find((m) => startTai! >= m.fromTai && startTai! < m.toTai);
     label = l0Label({
+      purpose: b.route.purpose,
+      mission: {
+        ...(clockStart !== undefined ? { clockStart } : {}),
+        ...(clockStop !== undefined ? { clockStop } : {}),
+        ...(phase ? { phase: { name: phase.name, id: phase.id } } : {}),
+        ...(geometry?.startOrbit !== undefined ? { startOrbit: geometry.startOrbit, stopOrbit: geometry.stopOrbit! } : {}),
+        ...(b.route.subInstrument ? { subInstrument: b.route.subInstrument } : {}),
+        processing: {
+          software: 'idoc', version: softwareVersion(),
+          inputs: [...sources.map((f) => ({ type: 'telemetry', fileName: f })), ...(options.geometry ? [{ type: 'ephemeris', fileName: path.basename(options.geometry.file) }] : [])],
+        },
+      },
+      ...(geometry ? { references: [{ lidReference: geometry.lidvid, type: 'data_to_geometry', comment: 'Spacecraft geometry and ground track over this product span' }] } : {}),
+      contextLids: {
+        ...cfg.context,
+        ...(b.route.instrumentLid !== undefined ? { instrument: b.route.instrumentLid } : {}),
+      },
       lid, vid, title, start, stop, missionName: options.mission.name, instrumentName: b.route.instrument,
       ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
       targetName: cfg.target.name, targetType: cfg.target.type,
@@ -336,6 +374,56 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   }
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);
+}
+
+let version: string | undefined;
+/** This idoc's version (package.json), for the labels' processing context. */
+function softwareVersion(): string {
+  if (version !== undefined) return version;
+  try {
+    const root = packageRoot();
+    version = root === undefined ? '0.0.0' : (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    version = '0.0.0';
+  }
+  return version;
+}
+
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+
+/**
+ * Write the geometry product beside an L0 product (same version number): CSV, GeoJSON, then its label.
+ * Undefined when no sample of the span lies in the ephemeris coverage.
+ */
+async function writeGeometry(src: GeometrySource, p: {
+  dir: string; productId: string; version: number; lid: string; startTai: number; stopTai: number; start: string; stop: string; productTime: string; route: RouteConfig; options: BuildOptions;
+}): Promise<{ lidvid: string; startOrbit: number | undefined; stopOrbit: number | undefined; files: string[] } | undefined> {
+  const cfg = p.options.products;
+  const step = cfg.geometry?.step ?? 60;
+  const g = productGeometry(src, p.startTai, p.stopTai, step);
+  if (g.rows.length === 0) return undefined;
+  await mkdir(p.dir, { recursive: true });
+  const stem = `${p.productId}_geometry_v${p.version}`;
+  const gid = `${p.productId}_geometry`;
+  const lid = `${cfg.bundle}:${cfg.geometry?.collection ?? 'geometry'}:${gid}`;
+  const vid = `${p.version}.0`;
+  const dataLidvid = `${p.lid}::${vid}`;
+  const { header, text } = geometryCsv(g);
+  const lines = text.split('\r\n');
+  const geojson = groundTrackGeoJson(g, { product: dataLidvid, start: p.start, stop: p.stop, step_s: step });
+  const files = { csv: path.join(p.dir, `${stem}.csv`), geojson: path.join(p.dir, `${stem}.geojson`), label: path.join(p.dir, `${stem}.xml`) };
+  await Promise.all([writeAtomic(files.csv, text), writeAtomic(files.geojson, geojson)]);
+  const label = geometryLabel({
+    lid, vid, title: `${p.route.title} geometry ${p.start} .. ${p.stop}`, start: p.start, stop: p.stop, productTime: p.productTime,
+    missionName: p.options.mission.name, instrumentName: p.route.instrument,
+    ...(p.options.mission.spacecraft !== undefined ? { instrumentHostName: p.options.mission.spacecraft } : {}),
+    targetName: cfg.target.name, targetType: cfg.target.type, contextLids: cfg.context, dataLidvid,
+    csv: { name: path.basename(files.csv), size: Buffer.byteLength(text), md5: md5(text), headerLength: Buffer.byteLength(header), records: g.rows.length, maxRecordLength: Math.max(...lines.map((l) => l.length + 2)) },
+    columns: GEOMETRY_COLUMNS, frame: g.frame, centralBody: src.centralBody, stepSeconds: step, ephemerisFile: path.basename(src.file),
+    geojson: { name: path.basename(files.geojson), size: Buffer.byteLength(geojson), md5: md5(geojson) },
+  });
+  await writeAtomic(files.label, label);
+  return { lidvid: `${lid}::${vid}`, startOrbit: g.startOrbit, stopOrbit: g.stopOrbit, files: [files.csv, files.geojson, files.label] };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -59,8 +59,11 @@ describe('L0 products from the archive', () => {
     const ro = openArchive(dir, { readonly: true });
     const fromArchive = tmp(), fromMemory = tmp();
     const r = await buildL0FromArchive(ro, { ...options, out: fromArchive });
+    // Product time: the archive's last ingest time (the archive writer's clock), the same for every product.
+    const lastIngest = Math.max(...ro.status().apids.map((x) => x.lastIngestUnixMs ?? -Infinity));
+    expect(new Set(r.products.map((p) => p.productTime))).toEqual(new Set([new Date(lastIngest).toISOString()]));
     ro.close();
-    await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE), receivedUnixMs: 1_767_225_600_000 })), { ...options, out: fromMemory });
+    await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE), receivedUnixMs: 1_767_225_600_000 })), { ...options, out: fromMemory, productTime: r.products[0]!.productTime });
     expect(r.packets).toBe(sim.length);
     expect(r.products.map((p) => [p.route, p.status, p.summary.flaggedPackets])).toEqual([
       ['SIM_HK_FAST', 'new', 0], ['SIM_HK_SLOW', 'new', 0], ['SIM_SCI', 'new', 0], ['SIM_EVT', 'new', 0],
@@ -123,7 +126,8 @@ describe('L0 products from the archive', () => {
     try {
       const scan = tmp(), api = tmp();
       const rs = await buildL0FromArchive(ro, { ...options, out: scan });
-      const ra = await buildWindowsVia(ro, api);
+      // The same product time as the archive build took (the archive's last ingest time).
+      const ra = await buildWindows(archiveWindows(ro, { ...options, reader: 'api' }), { ...options, out: api, productTime: rs.products[0]!.productTime });
       expect(rs.products.map((p) => [p.productId, p.summary.packets])).toEqual([
         ['sim_hk_fast_l0_20260101', 120], ['sim_hk_slow_l0_20260101', 120], ['sim_sci_l0_20260101', 39],
         ['sim_evt_l0_20260101', 1], ['sim_evt_l0_20260102', events.length - 1],

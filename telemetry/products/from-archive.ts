@@ -11,8 +11,8 @@
  * reception time.
  */
 import type { Archive, PacketRow } from '../../src/store/index.js';
-import { ArchiveScan, type ScanRows } from './_archive-scan.js';
-import { utcUnixToTai } from '../../src/time/index.js';
+import { ArchiveScan, lastIngestUnixMs, type ScanRows } from './_archive-scan.js';
+import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { buildWindows, defaultRoute, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
@@ -257,7 +257,14 @@ function pick(r: ScanRows, idx: readonly number[]): ScanRows {
  * Build (or update) the L0 products of the archive's packets (see `buildWindows`): one window of one route in
  * memory at a time. The report's `unrouted` is 0; the APIDs left out are in `stats.unroutedApids`.
  */
-export async function buildL0FromArchive(archive: Archive, options: BuildOptions, stats: ArchiveReadStats = { packets: 0, bytes: 0, unroutedApids: [] }): Promise<BuildReport> {
+export async function buildL0FromArchive(archive: Archive, optionsIn: BuildOptions, stats: ArchiveReadStats = { packets: 0, bytes: 0, unroutedApids: [] }): Promise<BuildReport> {
+  // Product time: as given (`--product-time`, `SOURCE_DATE_EPOCH`), else the archive's last ingest time: real, and
+  // the same for every rebuild of an unchanged archive (byte-identical products).
+  let options = optionsIn;
+  if (options.productTime === undefined) {
+    const last = lastIngestUnixMs(archive.dir) ?? archive.status().apids.reduce<number | undefined>((m, a) => (a.lastIngestUnixMs === undefined ? m : Math.max(m ?? -Infinity, a.lastIngestUnixMs)), undefined);
+    if (last !== undefined) options = { ...options, productTime: taiToUtcIso(utcUnixToTai(last / 1000), 3) };
+  }
   const orbits = await orbitsFor(options);
   return buildWindows(archiveWindows(archive, {
     products: options.products, mission: options.mission,

@@ -65,3 +65,21 @@ export function packetTimesFor(profile: PacketProfile): (p: L0Packet, out: Packe
 
 /** An empty record for {@link packetTimesFor}. */
 export const emptyTimes = (): PacketTimes => ({ obtHigh: 0, obtLow: 0, packetTai: -1, sync: 255, groundTai: -1, station: 0, virtualChannel: 0 });
+
+/**
+ * A spacecraft clock count as ESA PSA labels write it (`psa:spacecraft_clock_start_count`, e.g.
+ * `1/0793930200:26725`: partition / coarse seconds, 10 digits : fine count), from a CUC on-board time
+ * (CCSDS 301.0-B-4 §3.2; the coarse MSB left out when it is a synchronisation flag). Undefined for CDS
+ * time codes and packets without time.
+ */
+export function clockCount(t: Pick<PacketTimes, 'obtHigh' | 'obtLow' | 'packetTai'>, profile: PacketProfile): string | undefined {
+  const code = profile.time;
+  if (code.code !== 'cuc' || t.packetTai < 0) return undefined;
+  const raw = BigInt(t.obtHigh) * 4294967296n + BigInt(t.obtLow);
+  const fineBits = BigInt(Math.min(8, code.coarseOctets + code.fineOctets) - code.coarseOctets) * 8n;
+  let coarse = raw >> fineBits;
+  if (code.syncFlagInMsb) coarse &= (1n << BigInt(code.coarseOctets * 8 - 1)) - 1n;
+  const fine = raw & ((1n << fineBits) - 1n);
+  const fineDigits = String((1n << fineBits) - 1n).length;
+  return `1/${String(coarse).padStart(10, '0')}:${String(fine).padStart(fineDigits, '0')}`;
+}
