@@ -45,8 +45,6 @@ beforeAll(async () => {
   options = { products: productsConfig(await loadConfig(CONFIG)), mission: { name: 'Sample', spacecraft: 'SAMPLESAT', instrument: 'SIM' }, profile: SIM_PROFILE };
 });
 
-/** Build through the Archive interface (`reader: 'api'`). */
-const buildWindowsVia = (archive: Archive, out: string) => buildWindows(archiveWindows(archive, { ...options, reader: 'api' }), { ...options, out });
 
 describe('L0 products from the archive', () => {
   it('equal the products built from the same packets in memory, file for file', async () => {
