@@ -102,6 +102,7 @@ describe('geometry beside L0', () => {
     if (!HAVE_SHARED_PDS4) console.warn(SKIP_MESSAGE);
     const p = report.products.find((x) => x.route === 'SIM_SCI')!;
     const geo = path.join(out, 'geometry', 'sim_sci', `${p.productId}_geometry_v1.xml`);
-    for (const f of [p.label, geo]) expect(await validateLabel(readFileSync(f, 'utf8'), f)).toEqual([]);
+    expect(report.geometryCollection?.members).toBe(report.products.length);
+    for (const f of [p.label, geo, report.geometryCollection!.label]) expect(await validateLabel(readFileSync(f, 'utf8'), f)).toEqual([]);
   }, 60_000);
 });
