@@ -41,6 +41,8 @@ export function packetTimesFor(profile: PacketProfile): (p: L0Packet, out: Packe
   const pField = profile.time.pField ? 1 : 0;
   const octets = offset < 0 ? 0 : timeFieldOctets(profile);
   const syncFlag = profile.time.code === 'cuc' && profile.time.syncFlagInMsb;
+  // Ground times repeat (a batch or a DDS file shares one): convert each distinct one once.
+  let lastMs = NaN, lastTai = -1;
   return (p, out) => {
     const b = p.bytes;
     const at = offset + pField;
@@ -56,7 +58,10 @@ export function packetTimesFor(profile: PacketProfile): (p: L0Packet, out: Packe
     out.obtLow = lo;
     out.packetTai = p.tai ?? -1;
     out.sync = has && syncFlag ? ((b[at]! & 0x80) === 0 ? 1 : 0) : 255;
-    out.groundTai = p.receivedUnixMs === undefined ? -1 : utcUnixToTai(p.receivedUnixMs / 1000);
+    const ms = p.receivedUnixMs;
+    if (ms === undefined) out.groundTai = -1;
+    else if (ms === lastMs) out.groundTai = lastTai;
+    else { lastMs = ms; out.groundTai = lastTai = utcUnixToTai(ms / 1000); }
     out.station = p.station ?? 0;
     out.virtualChannel = p.virtualChannel ?? 0;
     return out;
