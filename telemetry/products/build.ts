@@ -22,7 +22,7 @@ import { prepareCodecs } from './_codecs.js';
 import { newSequenceCarry, type SequenceCarry } from './checks.js';
 import { partsOf, sameContent, sameParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
-import { encodeIndex } from './index-file.js';
+import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
 import { collectionInventory, collectionLabel, l0Label, type L0Quality, type PacketRun } from './pds4/index.js';
 import { framesFileArea, frameRuns, indexFileArea } from './pds4/l0-index-area.js';
@@ -340,46 +340,63 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
     const sourceSet = new Set<string>();
     let lastSource: string | undefined;
     for (const p of s.packets) if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
-    const sources = [...sourceSet].sort();
-    const geometry = options.geometry ? await writeGeometry(options.geometry, { dir: path.join(options.out, cfg.geometry?.collection ?? 'geometry', routeToken(b.route.name)), productId, version, lid, startTai, stopTai, start, stop, productTime, route: b.route, options }) : undefined;
     const first = s.packets.find((p) => p.tai !== undefined), last = s.packets.findLast((p) => p.tai !== undefined);
     const timesOf = packetTimesFor(options.profile);
     const clock = (p: L0Packet | undefined) => (p === undefined ? undefined : clockCount(timesOf(p, emptyTimes()), options.profile));
-    const clockStart = clock(first), clockStop = clock(last);
-    const phase = cfg.missionPhases.find((m) => startTai! >= m.fromTai && startTai! < m.toTai);
-    label = l0Label({
-      purpose: b.route.purpose,
-      mission: {
-        ...(clockStart !== undefined ? { clockStart } : {}),
-        ...(clockStop !== undefined ? { clockStop } : {}),
-        ...(phase ? { phase: { name: phase.name, id: phase.id } } : {}),
-        ...(geometry?.startOrbit !== undefined ? { startOrbit: geometry.startOrbit, stopOrbit: geometry.stopOrbit! } : {}),
-        ...(b.route.subInstrument ? { subInstrument: b.route.subInstrument } : {}),
-        processing: {
-          software: 'idoc', version: softwareVersion(),
-          inputs: [...sources.map((f) => ({ type: 'telemetry', fileName: f })), ...(options.geometry ? [{ type: 'ephemeris', fileName: path.basename(options.geometry.file) }] : [])],
-        },
-      },
-      ...(geometry ? { references: [{ lidReference: geometry.lidvid, type: 'data_to_geometry', comment: 'Spacecraft geometry and ground track over this product span' }] } : {}),
-      contextLids: {
-        ...cfg.context,
-        ...(b.route.instrumentLid !== undefined ? { instrument: b.route.instrumentLid } : {}),
-      },
-      lid, vid, title, start, stop, missionName: options.mission.name, instrumentName: b.route.instrument,
-      ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
-      targetName: cfg.target.name, targetType: cfg.target.type,
-      dataFile: { name: names.data, size: data.size, md5: dataMd5 },
-      packetCount: n,
-      quality, productTime, processingLevel: cfg.processingLevel,
-      ...(cfg.curatingFacility !== undefined && sources.length ? { sourceProducts: { ids: sources, curatingFacility: cfg.curatingFacility } } : {}),
-      fileAreas: [
-        indexFileArea({ fileName: names.index, size: index.bytes.length, md5: indexMd5, creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
-        ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, frames: s.frames.length })] : []),
-      ],
+    label = await pds4Label({
+      b, options, productId, version, lid, vid, title, startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(),
+      clockStart: clock(first), clockStop: clock(last), packetCount: n, quality, extra,
+      data: { size: data.size, md5: dataMd5 }, index: { size: index.bytes.length, md5: indexMd5, tables: index.tables },
+      ...(frames ? { frames: { size: frames.size, md5: framesMd5, count: s.frames.length } } : {}),
     });
   }
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);
+}
+
+/** The PDS4 label of an L0 product (with its geometry product written first when an ephemeris is configured). */
+async function pds4Label(p: {
+  b: Bucket; options: BuildOptions; productId: string; version: number; lid: string; vid: string; title: string;
+  startTai: number; stopTai: number; start: string; stop: string; productTime: string;
+  names: { data: string; index: string; frames: string }; sources: readonly string[];
+  clockStart: string | undefined; clockStop: string | undefined; packetCount: number; quality: L0Quality; extra: string;
+  data: { size: number; md5: string }; index: { size: number; md5: string; tables: EncodedIndex['tables'] };
+  frames?: { size: number; md5: string; count: number };
+}): Promise<string> {
+  const { b, options } = p;
+  const cfg = options.products;
+  const geometry = options.geometry ? await writeGeometry(options.geometry, { dir: path.join(options.out, cfg.geometry?.collection ?? 'geometry', routeToken(b.route.name)), productId: p.productId, version: p.version, lid: p.lid, startTai: p.startTai, stopTai: p.stopTai, start: p.start, stop: p.stop, productTime: p.productTime, route: b.route, options }) : undefined;
+  const phase = cfg.missionPhases.find((m) => p.startTai >= m.fromTai && p.startTai < m.toTai);
+  return l0Label({
+    purpose: b.route.purpose,
+    mission: {
+      ...(p.clockStart !== undefined ? { clockStart: p.clockStart } : {}),
+      ...(p.clockStop !== undefined ? { clockStop: p.clockStop } : {}),
+      ...(phase ? { phase: { name: phase.name, id: phase.id } } : {}),
+      ...(geometry?.startOrbit !== undefined ? { startOrbit: geometry.startOrbit, stopOrbit: geometry.stopOrbit! } : {}),
+      ...(b.route.subInstrument ? { subInstrument: b.route.subInstrument } : {}),
+      processing: {
+        software: 'idoc', version: softwareVersion(),
+        inputs: [...p.sources.map((f) => ({ type: 'telemetry', fileName: f })), ...(options.geometry ? [{ type: 'ephemeris', fileName: path.basename(options.geometry.file) }] : [])],
+      },
+    },
+    ...(geometry ? { references: [{ lidReference: geometry.lidvid, type: 'data_to_geometry', comment: 'Spacecraft geometry and ground track over this product span' }] } : {}),
+    contextLids: {
+      ...cfg.context,
+      ...(b.route.instrumentLid !== undefined ? { instrument: b.route.instrumentLid } : {}),
+    },
+    lid: p.lid, vid: p.vid, title: p.title, start: p.start, stop: p.stop, missionName: options.mission.name, instrumentName: b.route.instrument,
+    ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
+    targetName: cfg.target.name, targetType: cfg.target.type,
+    dataFile: { name: p.names.data, size: p.data.size, md5: p.data.md5 },
+    packetCount: p.packetCount,
+    quality: p.quality, productTime: p.productTime, processingLevel: cfg.processingLevel,
+    ...(cfg.curatingFacility !== undefined && p.sources.length ? { sourceProducts: { ids: p.sources, curatingFacility: cfg.curatingFacility } } : {}),
+    fileAreas: [
+      indexFileArea({ fileName: p.names.index, size: p.index.size, md5: p.index.md5, creationDateTime: p.productTime, comment: `Packet and frame index with per-packet quality flags. ${p.extra}`, tables: p.index.tables }),
+      ...(p.frames ? [framesFileArea({ fileName: p.names.frames, size: p.frames.size, md5: p.frames.md5, creationDateTime: p.productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${p.extra}`, frames: p.frames.count })] : []),
+    ],
+  });
 }
 
 let version: string | undefined;
