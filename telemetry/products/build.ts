@@ -14,13 +14,13 @@
  * of the product (the collection: the newest product time of the run). Files are written atomically, data
  * files first and the label last, so a crash never leaves a label without its data.
  */
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
 import { newSequenceCarry, type SequenceCarry } from './checks.js';
-import { partsOf, sameContent, sameParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
+import { partsOf, sameContent, sameParts, writeAllParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
@@ -60,7 +60,16 @@ export interface BuildOptions {
    * config's `ephemeris` when its `geometry` is on (`products.geometry`).
    */
   readonly geometry?: GeometrySource;
+  /**
+   * From the archive (PDS4): a window holding more packet octets than this, of a route without reassembly or
+   * decompression, is read, processed and written in pieces of about this size (bounded memory for any window).
+   * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
+   */
+  readonly pieceBytes?: number;
 }
+
+/** Default {@link BuildOptions.pieceBytes}: 64 MiB. */
+export const DEFAULT_PIECE_BYTES = 64 << 20;
 
 /** What happened to a collection. */
 export interface CollectionResult { readonly label: string; readonly inventory: string; readonly lidvid: string; readonly status: 'new' | 'updated' | 'unchanged'; readonly members: number }
@@ -111,6 +120,12 @@ export interface WindowBatch {
   readonly window: ProductWindow;
   /** In arrival order (the order checks judge time monotonicity in); sorted by the builder. */
   readonly packets: readonly L0Packet[];
+  /**
+   * Instead of `packets` (then empty): the window's packets in pieces, each piece later in L0 order than the one
+   * before (cut where the time steps forward) and in arrival order inside; a piece's octets are valid until the
+   * next piece is asked for. Built by {@link writePieces}.
+   */
+  readonly pieces?: Iterable<readonly L0Packet[]>;
 }
 type Bucket = WindowBatch;
 
@@ -221,6 +236,15 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
     for await (const b of batches) {
       let carry = carries.get(b.route.name);
       if (!carry) { carry = newSequenceCarry(); carries.set(b.route.name, carry); }
+      if (b.pieces) {
+        // Its pieces reuse the read buffers of the windows still being written: finish those first.
+        while (writing.length) built.push(await writing.shift()!);
+        const p = await writePieces(b, options, carry);
+        built.push(p);
+        count += p.summary.packets;
+        bytes += p.summary.bytes;
+        continue;
+      }
       if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
       for (const p of b.packets) bytes += p.bytes.length;
       count += b.packets.length;
@@ -244,7 +268,101 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   return { products: built, collection, ...(geometryCollection ? { geometryCollection } : {}), packets: count, bytes, unrouted: 0 };
 }
 
-function findingsOf(s: ProcessedStream): string[] {
+/**
+ * Build one product from a window given in pieces (`WindowBatch.pieces`): each piece processed with the sequence
+ * state carried from the previous one, its packets appended to the data file and its records to the index file
+ * (md5 while writing), then, as for a whole window, the version decision (md5s against the latest version's
+ * label), the renames, the geometry and the label. Memory: one piece at a time. The time-monotonicity check
+ * (arrival order per source) sees one piece at a time.
+ */
+async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<BuiltProduct> {
+  const cfg = options.products;
+  const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
+  const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
+  await mkdir(dir, { recursive: true });
+  const tmp = { data: path.join(dir, `.${productId}.${process.pid}.dat.tmp`), index: path.join(dir, `.${productId}.${process.pid}_index.dat.tmp`) };
+  const fd = await open(tmp.data, 'w'), fi = await open(tmp.index, 'w');
+  const hd = createHash('md5'), hi = createHash('md5');
+  const timesOf = packetTimesFor(options.profile);
+  const sum: Record<keyof L0Summary, number> = { packets: 0, bytes: 0, duplicates: 0, gaps: 0, missingPackets: 0, crcErrors: 0, lengthErrors: 0, timeProblems: 0, pusHeaderErrors: 0, frames: 0, decompressionFailures: 0, incompleteFrames: 0, orphanSegments: 0, flaggedPackets: 0 };
+  let offset = 0, indexSize = 0, startTai: number | undefined, stopTai: number | undefined, newest = -Infinity;
+  let clockStart: string | undefined, clockStop: string | undefined;
+  const sourceSet = new Set<string>();
+  try {
+    for (const piece of b.pieces!) {
+      const s = processStream(piece, {
+        profile: options.profile, reassemble: false, compression: 'none',
+        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,
+      });
+      const n = s.packets.length;
+      const offsets = new Float64Array(n);
+      const parts = partsOf(s.packets.map((p) => p.bytes), offsets);
+      for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + offset;
+      const index = encodeIndex(s.packets, s.flags, offsets, [], undefined, options.profile);
+      await Promise.all([writeAllParts(fd, parts, tmp.data, offset), writeAllParts(fi, { parts: [index.bytes], size: index.bytes.length }, tmp.index, indexSize)]);
+      for (const part of parts.parts) hd.update(part);
+      hi.update(index.bytes);
+      offset += parts.size;
+      indexSize += index.bytes.length;
+      for (const k of Object.keys(sum) as (keyof L0Summary)[]) sum[k] += s.summary[k];
+      let lastSource: string | undefined;
+      let lastTimed: L0Packet | undefined;
+      for (const p of s.packets) {
+        if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
+        const t = p.tai;
+        if (t === undefined) continue;
+        if (startTai === undefined) { startTai = t; clockStart = clockCount(timesOf(p, emptyTimes()), options.profile); }
+        stopTai = t;
+        lastTimed = p;
+        if (t > newest) newest = t;
+      }
+      if (lastTimed) clockStop = clockCount(timesOf(lastTimed, emptyTimes()), options.profile);
+    }
+    await Promise.all([fd.sync(), fi.sync()]);
+  } catch (e) {
+    await Promise.all([fd.close().catch(() => undefined), fi.close().catch(() => undefined)]);
+    await Promise.all([unlink(tmp.data).catch(() => undefined), unlink(tmp.index).catch(() => undefined)]);
+    throw e;
+  }
+  await Promise.all([fd.close(), fi.close()]);
+  const dataMd5 = hd.digest('hex'), indexMd5 = hi.digest('hex');
+  startTai ??= b.window.startTai;
+  stopTai ??= b.window.stopTai;
+  const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
+  const done = { summary: sum as L0Summary, frames: [], orphans: [] };
+  const latest = await latestVersion(dir, productId);
+  const stemOf = (v: number) => `${productId}_v${v}`;
+  if (latest > 0) {
+    // Unchanged when the latest version's label gives these sizes and md5s to its data and index files, and no frames file.
+    const stem = stemOf(latest);
+    const labelFile = path.join(dir, `${stem}.xml`);
+    const text = await readFile(labelFile, 'utf8').catch(() => '');
+    const has = (name: string, size: number, md5: string) => new RegExp(`<file_name>${name.replace(/[.]/g, '\\.')}</file_name>\\s*<creation_date_time>[^<]*</creation_date_time>\\s*<file_size unit="byte">${size}</file_size>\\s*<records>\\d+</records>\\s*<md5_checksum>${md5}</md5_checksum>`).test(text);
+    if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)) {
+      await Promise.all([unlink(tmp.data), unlink(tmp.index)]);
+      return result(b, done, productId, latest, 'unchanged', labelFile, dir, stem, false, iso(startTai), iso(stopTai), productTime, options);
+    }
+  }
+  const version = latest + 1;
+  const stem = stemOf(version);
+  const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.xml` };
+  await rename(tmp.data, path.join(dir, names.data));
+  await rename(tmp.index, path.join(dir, names.index));
+  const quality: L0Quality = { packets: sum.packets, gaps: sum.gaps, crcErrors: sum.crcErrors, decompressionFailures: sum.decompressionFailures };
+  const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
+  const start = iso(startTai), stop = iso(stopTai);
+  const tables = encodeIndex([], new Uint32Array(0), new Float64Array(0), [], undefined, options.profile).tables
+    .map((t) => (t.name === 'packet_index' ? { ...t, records: sum.packets } : t));
+  const label = await pds4Label({
+    b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
+    startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
+    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables },
+  });
+  await writeAtomic(path.join(dir, names.label), label);
+  return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
+}
+
+function findingsOf(s: Pick<ProcessedStream, 'frames' | 'orphans'>): string[] {
   const t = (tai: number | undefined) => (tai === undefined ? 'no time' : iso(tai));
   return [
     ...s.frames.filter((f) => f.status !== 'ok').map((f) => `APID ${f.apid} frame ${f.frameId >= 0 ? `${f.frameId} ` : ''}at ${t(f.startTai)} (${f.segments} segment(s)): ${f.status}: ${f.reason ?? ''}`),
@@ -453,7 +571,7 @@ async function exists(file: string): Promise<boolean> {
   try { await stat(file); return true; } catch { return false; }
 }
 
-function result(b: Bucket, s: ProcessedStream, productId: string, version: number, status: BuiltProduct['status'], label: string, dir: string, stem: string, frames: boolean, start: string, stop: string, productTime: string, options: BuildOptions): BuiltProduct {
+function result(b: Bucket, s: Pick<ProcessedStream, 'summary' | 'frames' | 'orphans'>, productId: string, version: number, status: BuiltProduct['status'], label: string, dir: string, stem: string, frames: boolean, start: string, stop: string, productTime: string, options: BuildOptions): BuiltProduct {
   const cfg = options.products;
   return {
     route: b.route.name, window: b.window.id, productId, lidvid: `${cfg.bundle}:${cfg.collection}:${productId}::${version}.0`, version, status, label,

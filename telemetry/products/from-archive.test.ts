@@ -69,6 +69,27 @@ describe('L0 products from the archive', () => {
     expect(tree(fromArchive)).toEqual(tree(fromMemory));
   });
 
+  it('windows built in pieces (bounded memory) give the same products as whole windows; a rebuild is unchanged', async () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    store(a, sim, 'sim.bin');
+    a.close();
+    const ro = openArchive(dir, { readonly: true });
+    try {
+      const whole = tmp(), pieces = tmp();
+      const rw = await buildL0FromArchive(ro, { ...options, out: whole, pieceBytes: Infinity });
+      // 3000 octets: the housekeeping and event windows go in pieces of a few dozen packets; science (reassembled) whole
+      const rp = await buildL0FromArchive(ro, { ...options, out: pieces, pieceBytes: 3000 });
+      expect(rp.products.map((p) => [p.productId, p.status, p.summary])).toEqual(rw.products.map((p) => [p.productId, p.status, p.summary]));
+      expect(tree(pieces)).toEqual(tree(whole));
+      const again = await buildL0FromArchive(ro, { ...options, out: pieces, pieceBytes: 3000 });
+      expect(again.products.map((p) => p.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+      expect(tree(pieces)).toEqual(tree(whole));
+    } finally {
+      ro.close();
+    }
+  });
+
   it('late packets make version 2 (version 1 kept, inventory updated); the same archive twice gives identical trees', async () => {
     const dir = tmp();
     const late = new Set(sim.filter((p) => p.apid === SIM_APIDS.hkFast && p.sequenceCount >= 40 && p.sequenceCount < 43));

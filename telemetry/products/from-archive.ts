@@ -13,7 +13,7 @@
 import type { Archive, PacketRow } from '../../src/store/index.js';
 import { ArchiveScan, lastIngestUnixMs, type ScanRows } from './_archive-scan.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
-import { buildWindows, defaultRoute, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
+import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
@@ -42,6 +42,11 @@ export interface ArchiveSelection {
    * next window); a caller keeping batches longer is not.
    */
   readonly reuseBuffers?: boolean;
+  /**
+   * Scan reader: a window with more packet octets than this, of a route without reassembly or decompression and
+   * without untimed packets, is handed over in pieces of about this size (`WindowBatch.pieces`). Default: never.
+   */
+  readonly pieceBytes?: number;
 }
 
 /** What reading the archive found besides the batches. */
@@ -198,6 +203,27 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
   return Array.from(idx, (i) => out[i]!);
 }
 
+/**
+ * The packets of a window's timed `rows` in pieces of about `pieceBytes` octets: rows in L0 order (time, APID,
+ * arrival), cut only where the time steps forward (so sorting each piece gives the window's order), each piece
+ * in arrival order. With `reuse`, each piece is read into the next set of read buffers (valid until
+ * `WRITES_IN_FLIGHT + 1` further pieces or windows are read: the builder writes a piece before asking the next).
+ */
+function* scanPieces(scan: ArchiveScan, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined): Generator<L0Packet[]> {
+  const n = rows.count;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((x, y) => rows.tai[x]! - rows.tai[y]! || rows.apid[x]! - rows.apid[y]! || rows.arrival[x]! - rows.arrival[y]!);
+  for (let k = 0; k < n;) {
+    let e = k, octets = 0;
+    while (e < n && (octets < pieceBytes || rows.tai[order[e]!] === rows.tai[order[e - 1]!])) { octets += rows.length[order[e]!]!; e++; }
+    const idx = Array.from(order.subarray(k, e));
+    if (reuse) scan.recycle(WRITES_IN_FLIGHT + 1);
+    yield scanPackets(scan, [pick(rows, idx)], stats);
+    k = e;
+  }
+}
+
 /** {@link archiveWindows} through an {@link ArchiveScan}: the same batches, fewer objects and reads. */
 function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveReadStats | undefined): Generator<WindowBatch> {
   const windowOf = windowFunction(sel.window ?? sel.products.window, sel.orbits);
@@ -236,7 +262,13 @@ function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveRe
       const rows = scan.rows(apids, Math.max(w.startTai, from), Math.min(w.stopTai, to));
       const late = untimed.get(w.id);
       untimed.delete(w.id);
-      yield { route, window: w, packets: scanPackets(scan, late ? [rows, late.rows] : [rows], stats) };
+      let octets = 0;
+      if (sel.pieceBytes !== undefined && !late && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
+      if (octets > sel.pieceBytes!) {
+        yield { route, window: w, packets: [], pieces: scanPieces(scan, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats) };
+      } else {
+        yield { route, window: w, packets: scanPackets(scan, late ? [rows, late.rows] : [rows], stats) };
+      }
       next = w.stopTai;
     }
     yield* untimedBefore(Infinity);
@@ -274,5 +306,6 @@ export async function buildL0FromArchive(archive: Archive, optionsIn: BuildOptio
     ...(options.window ? { window: options.window } : {}),
     ...(orbits ? { orbits } : {}),
     reuseBuffers: true,
+    ...(options.format !== 'pds3' && options.pieceBytes !== Infinity ? { pieceBytes: options.pieceBytes ?? DEFAULT_PIECE_BYTES } : {}),
   }, stats), options);
 }
