@@ -25,16 +25,16 @@ const arg = (name: string, def: number): number => {
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'l0-child.js');
 
-/** `n` PUS-C packets over one day, 4 APIDs, lengths 19..170 octets (seeded), in time order. */
-export function* mixedDay(n: number): Generator<{ bytes: Uint8Array }> {
+/** `n` PUS-C packets over one day, 4 APIDs, lengths 19..(18 + spread) octets (seeded), in time order. */
+export function* mixedDay(n: number, spread = 152): Generator<{ bytes: Uint8Array }> {
   const t0 = utcToTai('2026-01-01T00:00:00Z');
   const seq = [0, 0, 0, 0];
   let x = 12345;
-  const data = new Uint8Array(200).map((_, i) => (i * 37) & 0xff);
+  const data = new Uint8Array(spread + 20).map((_, i) => (i * 37) & 0xff);
   for (let i = 0; i < n; i++) {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
     const k = x & 3;
-    const len = 19 + ((x >>> 8) % 152);
+    const len = 19 + ((x >>> 8) % spread);
     const sh = pusCTmSecondaryHeader({ service: 3, subtype: 25, time: encodeCuc(t0 + (i * 86_399) / n, SIM_TIME) });
     yield { bytes: buildPacket({ type: 0, apid: 1200 + k, sequenceFlags: 3, sequenceCount: seq[k]!++ & 0x3fff, secondaryHeader: sh, data: data.subarray(0, len - 6 - sh.length - 2), crc: true }) };
   }
@@ -63,10 +63,20 @@ async function scenario(name: string, work: string, window: string, routes: obje
     + `  baseline: archive query read, fresh process: median ${median(base).toFixed(0)} MB/s (runs ${base.map((x) => x.toFixed(0)).join(' ')}), peak RSS ${median(read.map((c) => c.maxRssMB)).toFixed(0)} MB\n`;
 }
 
-/** Both scenarios; returns the report text. */
+/** Both scenarios (or, with `--gb-day`, a ~1 GB day of 1,000,000 packets of 19..2018 octets: memory); returns the report text. */
 export async function benchL0Fresh(): Promise<string> {
   const runs = arg('runs', 3);
   let text = '';
+  if (process.argv.includes('--gb-day')) {
+    const big = await mkdtemp(path.join(tmpdir(), 'idoc-l0-gb-'));
+    try {
+      await ingestBench(big, 0, mixedDay(arg('packets', 1_000_000), 2000));
+      const routes = { A: { apids: [1200] }, B: { apids: [1201] }, C: { apids: [1202] }, D: { apids: [1203] } };
+      return await scenario('~1 GB mixed-length day (pieces of 64 MiB)', big, 'day', routes, runs);
+    } finally {
+      await rm(big, { recursive: true, force: true });
+    }
+  }
   const day = await mkdtemp(path.join(tmpdir(), 'idoc-l0-day-'));
   try {
     await ingestBench(day, 0, mixedDay(arg('packets', 1_000_000)));

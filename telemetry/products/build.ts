@@ -62,7 +62,8 @@ export interface BuildOptions {
   readonly geometry?: GeometrySource;
   /**
    * From the archive (PDS4): a window holding more packet octets than this, of a route without reassembly or
-   * decompression, is read, processed and written in pieces of about this size (bounded memory for any window).
+   * decompression, is read, processed and written in pieces of about this size and of at most `pieceBytes / 512`
+   * packets (bounded memory for any window).
    * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
    */
   readonly pieceBytes?: number;

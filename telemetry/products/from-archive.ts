@@ -44,7 +44,8 @@ export interface ArchiveSelection {
   readonly reuseBuffers?: boolean;
   /**
    * Scan reader: a window with more packet octets than this, of a route without reassembly or decompression and
-   * without untimed packets, is handed over in pieces of about this size (`WindowBatch.pieces`). Default: never.
+   * without untimed packets, is handed over in pieces of about this size (and of at most `pieceBytes / 512`
+   * packets, as small packets cost more memory than their octets) (`WindowBatch.pieces`). Default: never.
    */
   readonly pieceBytes?: number;
 }
@@ -203,6 +204,9 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
   return Array.from(idx, (i) => out[i]!);
 }
 
+/** Packets in a piece at most (besides its octets): each packet costs objects, so small packets make smaller pieces. */
+const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(pieceBytes / 512));
+
 /**
  * The packets of a window's timed `rows` in pieces of about `pieceBytes` octets: rows in L0 order (time, APID,
  * arrival), cut only where the time steps forward (so sorting each piece gives the window's order), each piece
@@ -216,7 +220,8 @@ function* scanPieces(scan: ArchiveScan, rows: ScanRows, pieceBytes: number, reus
   order.sort((x, y) => rows.tai[x]! - rows.tai[y]! || rows.apid[x]! - rows.apid[y]! || rows.arrival[x]! - rows.arrival[y]!);
   for (let k = 0; k < n;) {
     let e = k, octets = 0;
-    while (e < n && (octets < pieceBytes || rows.tai[order[e]!] === rows.tai[order[e - 1]!])) { octets += rows.length[order[e]!]!; e++; }
+    const most = piecePackets(pieceBytes);
+    while (e < n && ((octets < pieceBytes && e - k < most) || rows.tai[order[e]!] === rows.tai[order[e - 1]!])) { octets += rows.length[order[e]!]!; e++; }
     const idx = Array.from(order.subarray(k, e));
     if (reuse) scan.recycle(WRITES_IN_FLIGHT + 1);
     yield scanPackets(scan, [pick(rows, idx)], stats);
@@ -264,7 +269,7 @@ function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveRe
       untimed.delete(w.id);
       let octets = 0;
       if (sel.pieceBytes !== undefined && !late && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
-      if (octets > sel.pieceBytes!) {
+      if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
         yield { route, window: w, packets: [], pieces: scanPieces(scan, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats) };
       } else {
         yield { route, window: w, packets: scanPackets(scan, late ? [rows, late.rows] : [rows], stats) };
