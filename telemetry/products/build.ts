@@ -62,15 +62,15 @@ export interface BuildOptions {
   readonly geometry?: GeometrySource;
   /**
    * From the archive (PDS4): a window holding more packet octets than this, of a route without reassembly or
-   * decompression, is read, processed and written in pieces of about this size and of at most `pieceBytes / 512`
-   * packets (bounded memory for any window).
+   * decompression, is read, processed and written in pieces spanning about this many octets of the archive's
+   * segment files and of at most `pieceBytes / 512` packets (bounded memory for any window).
    * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
    */
   readonly pieceBytes?: number;
 }
 
-/** Default {@link BuildOptions.pieceBytes}: 64 MiB. */
-export const DEFAULT_PIECE_BYTES = 64 << 20;
+/** Default {@link BuildOptions.pieceBytes}: 32 MiB (three sets of read buffers of about this size in turn). */
+export const DEFAULT_PIECE_BYTES = 32 << 20;
 
 /** What happened to a collection. */
 export interface CollectionResult { readonly label: string; readonly inventory: string; readonly lidvid: string; readonly status: 'new' | 'updated' | 'unchanged'; readonly members: number }

@@ -219,9 +219,19 @@ function* scanPieces(scan: ArchiveScan, rows: ScanRows, pieceBytes: number, reus
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((x, y) => rows.tai[x]! - rows.tai[y]! || rows.apid[x]! - rows.apid[y]! || rows.arrival[x]! - rows.arrival[y]!);
   for (let k = 0; k < n;) {
-    let e = k, octets = 0;
+    // A piece ends at `pieceBytes` of octets READ: its packets' span in the segment files (reads are coalesced over
+    // the other routes' packets between them), at most `piecePackets`, and only where the time steps forward.
+    let e = k, lo = Infinity, hi = -Infinity;
     const most = piecePackets(pieceBytes);
-    while (e < n && ((octets < pieceBytes && e - k < most) || rows.tai[order[e]!] === rows.tai[order[e - 1]!])) { octets += rows.length[order[e]!]!; e++; }
+    for (; e < n; e++) {
+      const i = order[e]!;
+      const sameTime = e > k && rows.tai[i] === rows.tai[order[e - 1]!];
+      const r = rows.raw[i]!;
+      const span = Math.max(hi, r + rows.length[i]!) - Math.min(lo, r);
+      if (e > k && !sameTime && (span > pieceBytes || e - k >= most)) break;
+      lo = Math.min(lo, r);
+      hi = Math.max(hi, r + rows.length[i]!);
+    }
     const idx = Array.from(order.subarray(k, e));
     if (reuse) scan.recycle(WRITES_IN_FLIGHT + 1);
     yield scanPackets(scan, [pick(rows, idx)], stats);

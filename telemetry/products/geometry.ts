@@ -8,7 +8,7 @@
  * other central bodies plug in there.
  */
 import { InputError } from '../../src/errors.js';
-import { taiToUtcUnix, utcUnixToTai } from '../../src/time/index.js';
+import { taiToUtcUnix } from '../../src/time/index.js';
 import { ephemerisFromFile, geometryRecord, sampleAt, type Ephemeris, type GeometryRecord } from '../../planning/index.js';
 import { orbitNumbering } from './orbit-windows.js';
 import type { OrbitNumbering } from './window.js';
@@ -140,6 +140,3 @@ export function groundTrackGeoJson(g: ProductGeometry, properties: Readonly<Reco
     : { type: 'MultiLineString', coordinates: parts };
   return `${JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties, geometry }] })}\n`;
 }
-
-/** TAI of a Unix ms (re-exported for the builder). */
-export const taiOfUnixMs = (ms: number): number => utcUnixToTai(ms / 1000);
