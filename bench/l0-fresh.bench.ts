@@ -72,7 +72,7 @@ export async function benchL0Fresh(): Promise<string> {
     try {
       await ingestBench(big, 0, mixedDay(arg('packets', 1_000_000), 2000));
       const routes = { A: { apids: [1200] }, B: { apids: [1201] }, C: { apids: [1202] }, D: { apids: [1203] } };
-      return await scenario('~1 GB mixed-length day (pieces of 64 MiB)', big, 'day', routes, runs);
+      return await scenario('~1 GB mixed-length day (in pieces)', big, 'day', routes, runs);
     } finally {
       await rm(big, { recursive: true, force: true });
     }
