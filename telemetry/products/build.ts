@@ -61,9 +61,10 @@ export interface BuildOptions {
    */
   readonly geometry?: GeometrySource;
   /**
-   * From the archive (PDS4): a window holding more packet octets than this, of a route without reassembly or
-   * decompression, is read, processed and written in pieces spanning about this many octets of the archive's
-   * segment files and of at most `pieceBytes / 512` packets (bounded memory for any window).
+   * From the archive (PDS4): a window holding more than 4 × this many packet octets (or 2 × `pieceBytes / 512`
+   * packets), of a route without reassembly or decompression, is read, processed and written in pieces spanning
+   * about this many octets of the archive's segment files and of at most `pieceBytes / 512` packets (bounded
+   * memory for any window; smaller windows keep the faster whole-window path).
    * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
    */
   readonly pieceBytes?: number;

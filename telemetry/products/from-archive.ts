@@ -43,9 +43,10 @@ export interface ArchiveSelection {
    */
   readonly reuseBuffers?: boolean;
   /**
-   * Scan reader: a window with more packet octets than this, of a route without reassembly or decompression and
-   * without untimed packets, is handed over in pieces of about this size (and of at most `pieceBytes / 512`
-   * packets, as small packets cost more memory than their octets) (`WindowBatch.pieces`). Default: never.
+   * Scan reader: a window with more than 4 × this many packet octets (or 2 × `pieceBytes / 512` packets), of a
+   * route without reassembly or decompression and without untimed packets, is handed over in pieces spanning
+   * about this many octets of the segment files and of at most `pieceBytes / 512` packets (small packets cost
+   * more memory than their octets) (`WindowBatch.pieces`). Default: never.
    */
   readonly pieceBytes?: number;
 }
@@ -279,7 +280,9 @@ function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveRe
       untimed.delete(w.id);
       let octets = 0;
       if (sel.pieceBytes !== undefined && !late && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
-      if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
+      // Windows up to 4 pieces of octets (or 2 pieces of packets) stay whole: the whole-window path overlaps writing
+      // with the next read and hashes in worker threads, so it is faster where memory allows.
+      if (octets > 4 * sel.pieceBytes! || (octets > 0 && rows.count > 2 * piecePackets(sel.pieceBytes!))) {
         yield { route, window: w, packets: [], pieces: scanPieces(scan, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats) };
       } else {
         yield { route, window: w, packets: scanPackets(scan, late ? [rows, late.rows] : [rows], stats) };
