@@ -121,6 +121,15 @@ async function stagesOnly(): Promise<void> {
       log(`${fn}: not run (${(e as Error).message.split('\n')[0]})`);
     }
   }
+  // L0 builds in fresh processes (the first build of a cron job), beside a fresh-process baseline: l0-fresh.bench.ts.
+  if (!only || only.some((o) => 'l0fresh'.includes(o.toLowerCase()))) {
+    try {
+      const m = (await import('./l0-fresh.bench.js')) as { benchL0Fresh: () => Promise<string> };
+      log((await m.benchL0Fresh()).trimEnd());
+    } catch (e) {
+      log(`benchL0Fresh: not run (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
 }
 
 await main();

@@ -71,7 +71,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
     .option('--ephemeris <file>', 'TLE or OEM file for orbit windows (ascending node to ascending node; default: config products.ephemeris)')
     .option('--object <name>', 'the object in an ephemeris file holding several (name or catalogue number / OBJECT_ID)')
     .option('--out <dir>', 'output folder', 'l0')
-    .option('--product-time <utc>', 'product time written into labels (default: the newest packet time of each product)')
+    .option('--product-time <utc>', 'product time written into labels (default: $SOURCE_DATE_EPOCH, else the archive\'s last ingest time, else the newest packet time of each product)')
     .option('--pds3', 'write OMEGA-heritage PDS3 (ODL) labels instead of PDS4 (no collection)')
     .option('--json', 'print the build report as JSON')
     .action(async (flags: BuildFlags) => {
@@ -96,13 +96,16 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       }
       const fromTai = flags.from !== undefined ? opts.parseUtcFlag('--from', flags.from) : undefined;
       const toTai = flags.to !== undefined ? opts.parseUtcFlag('--to', flags.to) : undefined;
-      const productTime = flags.productTime !== undefined ? time.taiToUtcIso(opts.parseUtcFlag('--product-time', flags.productTime), 3) : undefined;
-      const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean);
-      for (const r of routes ?? []) {
-        if (config.routes.length && !config.routes.some((c) => c.name === r)) throw new UsageError(`--route ${JSON.stringify(r)}: not a configured route (${config.routes.map((c) => c.name).join(', ')})`);
+      // --product-time, else SOURCE_DATE_EPOCH (reproducible-builds.org), else (archive) its last ingest time.
+      const sde = process.env['SOURCE_DATE_EPOCH'];
+      if (flags.productTime === undefined && sde !== undefined && sde !== '' && !/^\d{1,12}$/.test(sde)) {
+        throw new UsageError(`SOURCE_DATE_EPOCH=${JSON.stringify(sde)}: not a whole number of seconds since 1970-01-01T00:00:00Z`);
       }
+      const productTime = flags.productTime !== undefined ? time.taiToUtcIso(opts.parseUtcFlag('--product-time', flags.productTime), 3)
+        : sde !== undefined && sde !== '' ? time.taiToUtcIso(time.utcUnixToTai(Number(sde)), 3) : undefined;
+      const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean);
       const common = {
-        out: flags.out, products: config,
+        out: flags.out, products: routes ? products.selectRoutes(config, routes) : config,
         mission: {
           name: mission.config.mission.name,
           ...(mission.config.mission.spacecraft !== undefined ? { spacecraft: mission.config.mission.spacecraft } : {}),

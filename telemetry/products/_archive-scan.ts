@@ -59,21 +59,23 @@ export interface ScanRows {
   readonly source: Int32Array;
   readonly raw: Float64Array;
   readonly length: Uint32Array;
+  /** DDS ground station × 65536 + virtual channel (0 without a DDS header). */
+  readonly dds: Uint32Array;
 }
 
 class RowBuilder {
   n = 0;
   apid = new Uint16Array(1024); tai = new Float64Array(1024); seq = new Uint16Array(1024); meta = new Uint16Array(1024);
-  arrival = new Float64Array(1024); received = new Float64Array(1024); source = new Int32Array(1024); raw = new Float64Array(1024); length = new Uint32Array(1024);
+  arrival = new Float64Array(1024); received = new Float64Array(1024); source = new Int32Array(1024); raw = new Float64Array(1024); length = new Uint32Array(1024); dds = new Uint32Array(1024);
   private grow(): void {
     const cap = this.apid.length * 2;
     const g = <T extends Uint16Array | Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(cap); b.set(a); return b; };
     this.apid = g(this.apid); this.tai = g(this.tai); this.seq = g(this.seq); this.meta = g(this.meta);
-    this.arrival = g(this.arrival); this.received = g(this.received); this.source = g(this.source); this.raw = g(this.raw); this.length = g(this.length);
+    this.arrival = g(this.arrival); this.received = g(this.received); this.source = g(this.source); this.raw = g(this.raw); this.length = g(this.length); this.dds = g(this.dds);
   }
   /** Clear for the next query, keeping the arrays (their memory is already touched). */
   reset(): void { this.n = 0; }
-  add(apid: number, tkey: number, seq: number, n: number, meta: number, received: number, source: number, raw: number, len: number): void {
+  add(apid: number, tkey: number, seq: number, n: number, meta: number, received: number, source: number, raw: number, len: number, dds: number): void {
     if (this.n === this.apid.length) this.grow();
     const i = this.n++;
     this.apid[i] = apid;
@@ -85,12 +87,13 @@ class RowBuilder {
     this.source[i] = source;
     this.raw[i] = raw;
     this.length[i] = len;
+    this.dds[i] = dds;
   }
   rows(): ScanRows {
     const n = this.n;
     return {
       count: n, apid: this.apid.subarray(0, n), tai: this.tai.subarray(0, n), seq: this.seq.subarray(0, n), meta: this.meta.subarray(0, n),
-      arrival: this.arrival.subarray(0, n), received: this.received.subarray(0, n), source: this.source.subarray(0, n), raw: this.raw.subarray(0, n), length: this.length.subarray(0, n),
+      arrival: this.arrival.subarray(0, n), received: this.received.subarray(0, n), source: this.source.subarray(0, n), raw: this.raw.subarray(0, n), length: this.length.subarray(0, n), dds: this.dds.subarray(0, n),
     };
   }
 }
@@ -119,7 +122,8 @@ export class ArchiveScan {
     spareRows = undefined;
     // Rows go into typed columns through a function called once per row inside SQLite: no JS array and no
     // boxed number per row (better-sqlite3's `all()` costs ~1.6 µs a row and old-generation garbage; this ~0.3 µs).
-    const cols = 'tkey, seq, raw, meta, ground, origin % 16777216, raw, len';
+    const inner = 'tkey, seq, raw, meta, ground, origin % 16777216 AS src, len, coalesce(dds, 0) AS dds0';
+    const cols = 'tkey, seq, raw, meta, ground, src, raw, len, dds0';
     // Ground time: the DDS time, or (NULL) the receipt time of the row's batch (schema.ts `receipts`).
     const receipts = db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
     const rAt = Float64Array.from(receipts, (x) => x[0]);
@@ -136,12 +140,12 @@ export class ArchiveScan {
       }
       return hit < 0 ? NaN : rMs[hit]!;
     };
-    db.function('idoc_scan_row', { deterministic: false }, (tkey, seq, n, meta, received, source, raw, len) => {
+    db.function('idoc_scan_row', { deterministic: false }, (tkey, seq, n, meta, received, source, raw, len, dds) => {
       const ground = received === null ? receiptOf(raw as number) : received as number;
-      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, ground, source as number, raw as number, len as number);
+      this.into.add(this.apidNow, tkey as number, seq as number, n as number, meta as number, ground, source as number, raw as number, len as number, dds as number);
       return null;
     });
-    const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${cols} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
+    const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${inner} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
     this.timed = each('apid = ? AND tkey >= ? AND tkey < ?', 'tkey, seq');
     this.untimed = each('apid = ? AND tkey < 0', 'n');
     this.nextTime = db.prepare('SELECT MIN(tkey) FROM packets WHERE apid = ? AND tkey >= ?').pluck();
@@ -292,5 +296,24 @@ export class ArchiveScan {
     this.arenas = undefined;
     this.arena = undefined;
     if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * The archive's last ingest time (Unix ms: the newest `apid_stats.last_ingest_ms`), read with a read-only
+ * connection; undefined when the archive has none or another schema version.
+ */
+export function lastIngestUnixMs(dir: string): number | undefined {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path.join(dir, 'index.sqlite'), { readonly: true, fileMustExist: true });
+    const v = (db.prepare('SELECT MAX(version) FROM schema_version').pluck().get() as number | null) ?? 0;
+    if (v !== SCAN_SCHEMA_VERSION) return undefined;
+    const ms = db.prepare('SELECT MAX(last_ingest_ms) FROM apid_stats').pluck().get() as number | null;
+    return ms ?? undefined;
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
   }
 }

@@ -99,11 +99,12 @@ export async function writeAtomicParts(file: string, content: Parts): Promise<st
   }
 }
 
-async function writeAllParts(fh: FileHandle, content: Parts, file: string): Promise<void> {
+/** Write `content` at file offset `at` (default 0) of an open file, with vectored writes, resuming short writes. */
+export async function writeAllParts(fh: FileHandle, content: Parts, file: string, at = 0): Promise<void> {
   let parts = content.parts as Uint8Array[];
   let pos = 0;
   while (pos < content.size) {
-    const { bytesWritten } = await fh.writev(parts, pos);
+    const { bytesWritten } = await fh.writev(parts, at + pos);
     if (bytesWritten <= 0) throw new Error(`${file}: write made no progress at offset ${pos}`);
     pos += bytesWritten;
     if (pos >= content.size) break;

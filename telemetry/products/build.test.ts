@@ -72,7 +72,7 @@ describe('buildL0()', () => {
     expect(index.length).toBe(sci.length * PACKET_RECORD_LENGTH + 6 * FRAME_RECORD_LENGTH);
     expect(Number(index.readBigUInt64BE(PACKET_RECORD_LENGTH))).toBe(sci[0]!.bytes.length);
     expect(index.readUInt16BE(PACKET_RECORD_LENGTH + 12)).toBe(SIM_APIDS.science);
-    expect(index.readDoubleBE(22)).toBe(sci[0]!.tai);
+    expect(index.readDoubleBE(30)).toBe(sci[0]!.tai); // packet_time_tai: after offset 8, length 4, APID 2, count 2, flags 1, CRC 1, quality 4, obt_raw 8
     expect(ta.get('data_raw/sim_sci/sim_sci_l0_20260101_v1_frames.dat')!.length).toBe(6 * 4096);
     expect(ta.get('data_raw/collection_data_raw_v1.csv')!.toString()).toBe([
       'sim_evt_l0_20260101', 'sim_hk_fast_l0_20260101', 'sim_hk_slow_l0_20260101', 'sim_sci_l0_20260101',

@@ -14,20 +14,27 @@
  * of the product (the collection: the newest product time of the run). Files are written atomically, data
  * files first and the label last, so a crash never leaves a label without its data.
  */
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
-import { partsOf, sameContent, sameParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
+import { newSequenceCarry, type SequenceCarry } from './checks.js';
+import { partsOf, sameContent, sameParts, writeAllParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
-import { encodeIndex } from './index-file.js';
+import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
 import { collectionInventory, collectionLabel, l0Label, type L0Quality, type PacketRun } from './pds4/index.js';
 import { framesFileArea, frameRuns, indexFileArea } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
 import type { L0Packet, L0Summary } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
+import { geometryCsv, geometrySource, groundTrackGeoJson, productGeometry, GEOMETRY_COLUMNS, type GeometrySource } from './geometry.js';
+import { clockCount, emptyTimes, packetTimesFor } from './packet-times.js';
+import { geometryLabel } from './pds4/geometry-label.js';
+import { packageRoot } from './pds4/schema-dir.js';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 export interface BuildOptions {
   /** Output folder (created). */
@@ -50,7 +57,26 @@ export interface BuildOptions {
   readonly format?: 'pds4' | 'pds3';
   /** Declared nominal period of an APID (s), for telling counter resets from gaps. */
   readonly periodOf?: (apid: number) => number | undefined;
+  /**
+   * Geometry beside each product (PDS4 only): the ephemeris opened with `geometrySource`. Default: opened from the
+   * config's `ephemeris` when its `geometry` is on (`products.geometry`).
+   */
+  readonly geometry?: GeometrySource;
+  /**
+   * From the archive (PDS4): a window holding more than 4 × this many packet octets (or 2 × `pieceBytes / 512`
+   * packets), of a route without reassembly or decompression, is read, processed and written in pieces spanning
+   * about this many octets of the archive's segment files and of at most `pieceBytes / 512` packets (bounded
+   * memory for any window; smaller windows keep the faster whole-window path).
+   * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
+   */
+  readonly pieceBytes?: number;
 }
+
+/** Default {@link BuildOptions.pieceBytes}: 32 MiB (three sets of read buffers of about this size in turn). */
+export const DEFAULT_PIECE_BYTES = 32 << 20;
+
+/** What happened to a collection. */
+export interface CollectionResult { readonly label: string; readonly inventory: string; readonly lidvid: string; readonly status: 'new' | 'updated' | 'unchanged'; readonly members: number }
 
 /** What happened to one product. */
 export interface BuiltProduct {
@@ -73,7 +99,9 @@ export interface BuiltProduct {
 
 export interface BuildReport {
   readonly products: BuiltProduct[];
-  readonly collection: { readonly label: string; readonly inventory: string; readonly lidvid: string; readonly status: 'new' | 'updated' | 'unchanged'; readonly members: number } | undefined;
+  readonly collection: CollectionResult | undefined;
+  /** The geometry collection (when geometry products were written or are present). */
+  readonly geometryCollection?: CollectionResult | undefined;
   /** Packets read, and those whose APID is in no route (left out). */
   readonly packets: number;
   readonly bytes: number;
@@ -96,6 +124,12 @@ export interface WindowBatch {
   readonly window: ProductWindow;
   /** In arrival order (the order checks judge time monotonicity in); sorted by the builder. */
   readonly packets: readonly L0Packet[];
+  /**
+   * Instead of `packets` (then empty): the window's packets in pieces, each piece later in L0 order than the one
+   * before (cut where the time steps forward) and in arrival order inside; a piece's octets are valid until the
+   * next piece is asked for. Built by {@link writePieces}.
+   */
+  readonly pieces?: Iterable<readonly L0Packet[]>;
 }
 type Bucket = WindowBatch;
 
@@ -103,7 +137,7 @@ export type PacketInput = AsyncIterable<L0Packet | readonly L0Packet[]> | Iterab
 
 /** The default route of an APID when the config names no routes: `apid_<n>`. */
 export function defaultRoute(apid: number, mission: BuildOptions['mission']): RouteConfig {
-  return { name: `apid_${apid}`, apids: [[apid, apid]], reassemble: false, compression: 'none', framesFile: false, title: `${mission.name} APID ${apid} L0`, instrument: mission.instrument ?? mission.name };
+  return { name: `apid_${apid}`, apids: [[apid, apid]], reassemble: false, compression: 'none', framesFile: false, title: `${mission.name} APID ${apid} L0`, instrument: mission.instrument ?? mission.name, purpose: 'Science' };
 }
 
 /**
@@ -185,8 +219,12 @@ export const WRITES_IN_FLIGHT = 2;
  * written, so a caller streaming windows holds one window at a time), then the collection. `packets` and
  * `bytes` of the report count the batches' packets; `unrouted` is 0 (the caller filtered).
  */
-export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterable<WindowBatch>, options: BuildOptions): Promise<BuildReport> {
+export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterable<WindowBatch>, optionsIn: BuildOptions): Promise<BuildReport> {
+  let options = optionsIn;
   const cfg = options.products;
+  if (options.geometry === undefined && cfg.geometry !== undefined && cfg.orbitSource !== undefined && options.format !== 'pds3') {
+    options = { ...options, geometry: await geometrySource(cfg.orbitSource.file, cfg.orbitSource.object, options.orbits) };
+  }
   let codecsReady = false;
   const built: BuiltProduct[] = [];
   let count = 0, bytes = 0;
@@ -195,14 +233,28 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   // WRITES_IN_FLIGHT + 1 further batches were asked for (see `ArchiveSelection.reuseBuffers`). Each product's
   // label is still written after its data files.
   const writing: Promise<BuiltProduct>[] = [];
+  // Per route, the sequence state at the end of its previous window (windows of a route come in time order):
+  // a gap across a window boundary is reported by the product after it, as a single product over both would.
+  const carries = new Map<string, SequenceCarry>();
   try {
     for await (const b of batches) {
+      let carry = carries.get(b.route.name);
+      if (!carry) { carry = newSequenceCarry(); carries.set(b.route.name, carry); }
+      if (b.pieces) {
+        // Its pieces reuse the read buffers of the windows still being written: finish those first.
+        while (writing.length) built.push(await writing.shift()!);
+        const p = await writePieces(b, options, carry);
+        built.push(p);
+        count += p.summary.packets;
+        bytes += p.summary.bytes;
+        continue;
+      }
       if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
       for (const p of b.packets) bytes += p.bytes.length;
       count += b.packets.length;
       const processed = processStream(b.packets, {
         profile: options.profile, reassemble: b.route.reassemble, compression: b.route.compression,
-        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange,
+        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,
         ...(options.periodOf ? { periodOf: options.periodOf } : {}),
       });
       const w = writeProduct(b, processed, options);
@@ -216,11 +268,107 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
     // A failure: let the products being written finish (or fail) before returning.
     await Promise.allSettled(writing);
   }
-  const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built);
-  return { products: built, collection, packets: count, bytes, unrouted: 0 };
+  const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built, cfg.collection, 'Data');
+  const geometryCollection = options.geometry === undefined || built.length === 0 ? undefined : await updateCollection(options, built, cfg.geometry?.collection ?? 'geometry', 'Geometry');
+  return { products: built, collection, ...(geometryCollection ? { geometryCollection } : {}), packets: count, bytes, unrouted: 0 };
 }
 
-function findingsOf(s: ProcessedStream): string[] {
+/**
+ * Build one product from a window given in pieces (`WindowBatch.pieces`): each piece processed with the sequence
+ * state carried from the previous one, its packets appended to the data file and its records to the index file
+ * (md5 while writing), then, as for a whole window, the version decision (md5s against the latest version's
+ * label), the renames, the geometry and the label. Memory: one piece at a time. The time-monotonicity check
+ * (arrival order per source) sees one piece at a time.
+ */
+async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<BuiltProduct> {
+  const cfg = options.products;
+  const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
+  const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
+  await mkdir(dir, { recursive: true });
+  const tmp = { data: path.join(dir, `.${productId}.${process.pid}.dat.tmp`), index: path.join(dir, `.${productId}.${process.pid}_index.dat.tmp`) };
+  const fd = await open(tmp.data, 'w'), fi = await open(tmp.index, 'w');
+  const hd = createHash('md5'), hi = createHash('md5');
+  const timesOf = packetTimesFor(options.profile);
+  const sum: Record<keyof L0Summary, number> = { packets: 0, bytes: 0, duplicates: 0, gaps: 0, missingPackets: 0, resets: 0, crcErrors: 0, lengthErrors: 0, timeProblems: 0, pusHeaderErrors: 0, frames: 0, decompressionFailures: 0, incompleteFrames: 0, orphanSegments: 0, flaggedPackets: 0 };
+  let offset = 0, indexSize = 0, startTai: number | undefined, stopTai: number | undefined, newest = -Infinity;
+  let clockStart: string | undefined, clockStop: string | undefined;
+  const sourceSet = new Set<string>();
+  try {
+    for (const piece of b.pieces!) {
+      const s = processStream(piece, {
+        profile: options.profile, reassemble: false, compression: 'none',
+        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,
+        ...(options.periodOf ? { periodOf: options.periodOf } : {}),
+      });
+      const n = s.packets.length;
+      const offsets = new Float64Array(n);
+      const parts = partsOf(s.packets.map((p) => p.bytes), offsets);
+      for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + offset;
+      const index = encodeIndex(s.packets, s.flags, offsets, [], undefined, options.profile);
+      await Promise.all([writeAllParts(fd, parts, tmp.data, offset), writeAllParts(fi, { parts: [index.bytes], size: index.bytes.length }, tmp.index, indexSize)]);
+      for (const part of parts.parts) hd.update(part);
+      hi.update(index.bytes);
+      offset += parts.size;
+      indexSize += index.bytes.length;
+      for (const k of Object.keys(sum) as (keyof L0Summary)[]) sum[k] += s.summary[k];
+      let lastSource: string | undefined;
+      let lastTimed: L0Packet | undefined;
+      for (const p of s.packets) {
+        if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
+        const t = p.tai;
+        if (t === undefined) continue;
+        if (startTai === undefined) { startTai = t; clockStart = clockCount(timesOf(p, emptyTimes()), options.profile); }
+        stopTai = t;
+        lastTimed = p;
+        if (t > newest) newest = t;
+      }
+      if (lastTimed) clockStop = clockCount(timesOf(lastTimed, emptyTimes()), options.profile);
+    }
+    await Promise.all([fd.sync(), fi.sync()]);
+  } catch (e) {
+    await Promise.all([fd.close().catch(() => undefined), fi.close().catch(() => undefined)]);
+    await Promise.all([unlink(tmp.data).catch(() => undefined), unlink(tmp.index).catch(() => undefined)]);
+    throw e;
+  }
+  await Promise.all([fd.close(), fi.close()]);
+  const dataMd5 = hd.digest('hex'), indexMd5 = hi.digest('hex');
+  startTai ??= b.window.startTai;
+  stopTai ??= b.window.stopTai;
+  const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
+  const done = { summary: sum as L0Summary, frames: [], orphans: [] };
+  const latest = await latestVersion(dir, productId);
+  const stemOf = (v: number) => `${productId}_v${v}`;
+  if (latest > 0) {
+    // Unchanged when the latest version's label gives these sizes and md5s to its data and index files, and no frames file.
+    const stem = stemOf(latest);
+    const labelFile = path.join(dir, `${stem}.xml`);
+    const text = await readFile(labelFile, 'utf8').catch(() => '');
+    const has = (name: string, size: number, md5: string) => new RegExp(`<file_name>${name.replace(/[.]/g, '\\.')}</file_name>\\s*<creation_date_time>[^<]*</creation_date_time>\\s*<file_size unit="byte">${size}</file_size>\\s*<records>\\d+</records>\\s*<md5_checksum>${md5}</md5_checksum>`).test(text);
+    if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)) {
+      await Promise.all([unlink(tmp.data), unlink(tmp.index)]);
+      return result(b, done, productId, latest, 'unchanged', labelFile, dir, stem, false, iso(startTai), iso(stopTai), productTime, options);
+    }
+  }
+  const version = latest + 1;
+  const stem = stemOf(version);
+  const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.xml` };
+  await rename(tmp.data, path.join(dir, names.data));
+  await rename(tmp.index, path.join(dir, names.index));
+  const quality: L0Quality = { packets: sum.packets, gaps: sum.gaps, crcErrors: sum.crcErrors, decompressionFailures: sum.decompressionFailures };
+  const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
+  const start = iso(startTai), stop = iso(stopTai);
+  const tables = encodeIndex([], new Uint32Array(0), new Float64Array(0), [], undefined, options.profile).tables
+    .map((t) => (t.name === 'packet_index' ? { ...t, records: sum.packets } : t));
+  const label = await pds4Label({
+    b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
+    startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
+    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables },
+  });
+  await writeAtomic(path.join(dir, names.label), label);
+  return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
+}
+
+function findingsOf(s: Pick<ProcessedStream, 'frames' | 'orphans'>): string[] {
   const t = (tai: number | undefined) => (tai === undefined ? 'no time' : iso(tai));
   return [
     ...s.frames.filter((f) => f.status !== 'ok').map((f) => `APID ${f.apid} frame ${f.frameId >= 0 ? `${f.frameId} ` : ''}at ${t(f.startTai)} (${f.segments} segment(s)): ${f.status}: ${f.reason ?? ''}`),
@@ -266,7 +414,7 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const withFrames = b.route.framesFile && s.frames.length > 0;
   const frameOffsets = withFrames ? new Float64Array(s.frames.length) : undefined;
   const frames = withFrames ? partsOf(s.frames.map((f) => f.data), frameOffsets) : undefined;
-  const index = encodeIndex(s.packets, s.flags, offsets, s.frames, frameOffsets);
+  const index = encodeIndex(s.packets, s.flags, offsets, s.frames, frameOffsets, options.profile);
   const indexParts: Parts = { parts: [index.bytes], size: index.bytes.length };
   startTai ??= b.window.startTai;
   stopTai ??= b.window.stopTai;
@@ -299,8 +447,9 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const lid = `${cfg.bundle}:${cfg.collection}:${productId}`;
   const title = `${b.route.title} ${b.window.title ?? b.window.id}`;
   const start = iso(startTai), stop = iso(stopTai);
-  const runs = runsOf(n, (i) => views[i]!.length);
-  const fRuns = frames ? frameRuns(s.frames.map((f, k) => ({ offset: frameOffsets![k]!, length: f.data.length }))) : [];
+  // PDS3 only: runs of equal-length packets (PDS4 labels describe the packet file as one octet array).
+  const runs = options.format === 'pds3' ? runsOf(n, (i) => views[i]!.length) : [];
+  const fRuns = frames && options.format === 'pds3' ? frameRuns(s.frames.map((f, k) => ({ offset: frameOffsets![k]!, length: f.data.length }))) : [];
   let label: string;
   if (options.format === 'pds3') {
     label = pds3Label({
@@ -315,30 +464,120 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
     const sourceSet = new Set<string>();
     let lastSource: string | undefined;
     for (const p of s.packets) if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
-    const sources = [...sourceSet].sort();
-    label = l0Label({
-      lid, vid, title, start, stop, missionName: options.mission.name, instrumentName: b.route.instrument,
-      ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
-      targetName: cfg.target.name, targetType: cfg.target.type,
-      dataFile: { name: names.data, size: data.size, md5: dataMd5 },
-      packets: { runs },
-      quality, productTime, processingLevel: cfg.processingLevel,
-      ...(cfg.curatingFacility !== undefined && sources.length ? { sourceProducts: { ids: sources, curatingFacility: cfg.curatingFacility } } : {}),
-      fileAreas: [
-        indexFileArea({ fileName: names.index, size: index.bytes.length, md5: indexMd5, creationDateTime: productTime, comment: `Packet and frame index with per-packet quality flags. ${extra}`, tables: index.tables }),
-        ...(frames ? [framesFileArea({ fileName: names.frames, size: frames.size, md5: framesMd5, creationDateTime: productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${extra}`, runs: fRuns })] : []),
-      ],
+    const first = s.packets.find((p) => p.tai !== undefined), last = s.packets.findLast((p) => p.tai !== undefined);
+    const timesOf = packetTimesFor(options.profile);
+    const clock = (p: L0Packet | undefined) => (p === undefined ? undefined : clockCount(timesOf(p, emptyTimes()), options.profile));
+    label = await pds4Label({
+      b, options, productId, version, lid, vid, title, startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(),
+      clockStart: clock(first), clockStop: clock(last), packetCount: n, quality, extra,
+      data: { size: data.size, md5: dataMd5 }, index: { size: index.bytes.length, md5: indexMd5, tables: index.tables },
+      ...(frames ? { frames: { size: frames.size, md5: framesMd5, count: s.frames.length } } : {}),
     });
   }
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);
 }
 
+/** The PDS4 label of an L0 product (with its geometry product written first when an ephemeris is configured). */
+async function pds4Label(p: {
+  b: Bucket; options: BuildOptions; productId: string; version: number; lid: string; vid: string; title: string;
+  startTai: number; stopTai: number; start: string; stop: string; productTime: string;
+  names: { data: string; index: string; frames: string }; sources: readonly string[];
+  clockStart: string | undefined; clockStop: string | undefined; packetCount: number; quality: L0Quality; extra: string;
+  data: { size: number; md5: string }; index: { size: number; md5: string; tables: EncodedIndex['tables'] };
+  frames?: { size: number; md5: string; count: number };
+}): Promise<string> {
+  const { b, options } = p;
+  const cfg = options.products;
+  const geometry = options.geometry ? await writeGeometry(options.geometry, { dir: path.join(options.out, cfg.geometry?.collection ?? 'geometry', routeToken(b.route.name)), productId: p.productId, version: p.version, lid: p.lid, startTai: p.startTai, stopTai: p.stopTai, start: p.start, stop: p.stop, productTime: p.productTime, route: b.route, options }) : undefined;
+  const phase = cfg.missionPhases.find((m) => p.startTai >= m.fromTai && p.startTai < m.toTai);
+  return l0Label({
+    purpose: b.route.purpose,
+    mission: {
+      ...(p.clockStart !== undefined ? { clockStart: p.clockStart } : {}),
+      ...(p.clockStop !== undefined ? { clockStop: p.clockStop } : {}),
+      ...(phase ? { phase: { name: phase.name, id: phase.id } } : {}),
+      ...(geometry?.startOrbit !== undefined ? { startOrbit: geometry.startOrbit, stopOrbit: geometry.stopOrbit! } : {}),
+      ...(b.route.subInstrument ? { subInstrument: b.route.subInstrument } : {}),
+      processing: {
+        software: 'idoc', version: softwareVersion(),
+        inputs: [...p.sources.map((f) => ({ type: 'telemetry', fileName: f })), ...(options.geometry ? [{ type: 'ephemeris', fileName: path.basename(options.geometry.file) }] : [])],
+      },
+    },
+    ...(geometry ? { references: [{ lidReference: geometry.lidvid, type: 'data_to_geometry', comment: 'Spacecraft geometry and ground track over this product span' }] } : {}),
+    contextLids: {
+      ...cfg.context,
+      ...(b.route.instrumentLid !== undefined ? { instrument: b.route.instrumentLid } : {}),
+    },
+    lid: p.lid, vid: p.vid, title: p.title, start: p.start, stop: p.stop, missionName: options.mission.name, instrumentName: b.route.instrument,
+    ...(options.mission.spacecraft !== undefined ? { instrumentHostName: options.mission.spacecraft } : {}),
+    targetName: cfg.target.name, targetType: cfg.target.type,
+    dataFile: { name: p.names.data, size: p.data.size, md5: p.data.md5 },
+    packetCount: p.packetCount,
+    quality: p.quality, productTime: p.productTime, processingLevel: cfg.processingLevel,
+    ...(cfg.curatingFacility !== undefined && p.sources.length ? { sourceProducts: { ids: p.sources, curatingFacility: cfg.curatingFacility } } : {}),
+    fileAreas: [
+      indexFileArea({ fileName: p.names.index, size: p.index.size, md5: p.index.md5, creationDateTime: p.productTime, comment: `Packet and frame index with per-packet quality flags. ${p.extra}`, tables: p.index.tables }),
+      ...(p.frames ? [framesFileArea({ fileName: p.names.frames, size: p.frames.size, md5: p.frames.md5, creationDateTime: p.productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${p.extra}`, frames: p.frames.count })] : []),
+    ],
+  });
+}
+
+let version: string | undefined;
+/** This idoc's version (package.json), for the labels' processing context. */
+function softwareVersion(): string {
+  if (version !== undefined) return version;
+  try {
+    const root = packageRoot();
+    version = root === undefined ? '0.0.0' : (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    version = '0.0.0';
+  }
+  return version;
+}
+
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+
+/**
+ * Write the geometry product beside an L0 product (same version number): CSV, GeoJSON, then its label.
+ * Undefined when no sample of the span lies in the ephemeris coverage.
+ */
+async function writeGeometry(src: GeometrySource, p: {
+  dir: string; productId: string; version: number; lid: string; startTai: number; stopTai: number; start: string; stop: string; productTime: string; route: RouteConfig; options: BuildOptions;
+}): Promise<{ lidvid: string; startOrbit: number | undefined; stopOrbit: number | undefined; files: string[] } | undefined> {
+  const cfg = p.options.products;
+  const step = cfg.geometry?.step ?? 60;
+  const g = productGeometry(src, p.startTai, p.stopTai, step);
+  if (g.rows.length === 0) return undefined;
+  await mkdir(p.dir, { recursive: true });
+  const stem = `${p.productId}_geometry_v${p.version}`;
+  const gid = `${p.productId}_geometry`;
+  const lid = `${cfg.bundle}:${cfg.geometry?.collection ?? 'geometry'}:${gid}`;
+  const vid = `${p.version}.0`;
+  const dataLidvid = `${p.lid}::${vid}`;
+  const { header, text } = geometryCsv(g);
+  const lines = text.split('\r\n');
+  const geojson = groundTrackGeoJson(g, { product: dataLidvid, start: p.start, stop: p.stop, step_s: step });
+  const files = { csv: path.join(p.dir, `${stem}.csv`), geojson: path.join(p.dir, `${stem}.geojson`), label: path.join(p.dir, `${stem}.xml`) };
+  await Promise.all([writeAtomic(files.csv, text), writeAtomic(files.geojson, geojson)]);
+  const label = geometryLabel({
+    lid, vid, title: `${p.route.title} geometry ${p.start} .. ${p.stop}`, start: p.start, stop: p.stop, productTime: p.productTime,
+    missionName: p.options.mission.name, instrumentName: p.route.instrument,
+    ...(p.options.mission.spacecraft !== undefined ? { instrumentHostName: p.options.mission.spacecraft } : {}),
+    targetName: cfg.target.name, targetType: cfg.target.type, contextLids: cfg.context, dataLidvid,
+    csv: { name: path.basename(files.csv), size: Buffer.byteLength(text), md5: md5(text), headerLength: Buffer.byteLength(header), records: g.rows.length, maxRecordLength: Math.max(...lines.map((l) => l.length + 2)) },
+    columns: GEOMETRY_COLUMNS, frame: g.frame, centralBody: src.centralBody, stepSeconds: step, ephemerisFile: path.basename(src.file),
+    geojson: { name: path.basename(files.geojson), size: Buffer.byteLength(geojson), md5: md5(geojson) },
+  });
+  await writeAtomic(files.label, label);
+  return { lidvid: `${lid}::${vid}`, startOrbit: g.startOrbit, stopOrbit: g.stopOrbit, files: [files.csv, files.geojson, files.label] };
+}
+
 async function exists(file: string): Promise<boolean> {
   try { await stat(file); return true; } catch { return false; }
 }
 
-function result(b: Bucket, s: ProcessedStream, productId: string, version: number, status: BuiltProduct['status'], label: string, dir: string, stem: string, frames: boolean, start: string, stop: string, productTime: string, options: BuildOptions): BuiltProduct {
+function result(b: Bucket, s: Pick<ProcessedStream, 'summary' | 'frames' | 'orphans'>, productId: string, version: number, status: BuiltProduct['status'], label: string, dir: string, stem: string, frames: boolean, start: string, stop: string, productTime: string, options: BuildOptions): BuiltProduct {
   const cfg = options.products;
   return {
     route: b.route.name, window: b.window.id, productId, lidvid: `${cfg.bundle}:${cfg.collection}:${productId}::${version}.0`, version, status, label,
@@ -363,13 +602,14 @@ async function collectionMembers(root: string, lidPrefix: string): Promise<strin
   return [...latest.entries()].map(([id, v]) => `${lidPrefix}:${id}::${v}.0`).sort();
 }
 
-async function updateCollection(options: BuildOptions, built: readonly BuiltProduct[]): Promise<BuildReport['collection']> {
+async function updateCollection(options: BuildOptions, built: readonly BuiltProduct[], collection: string, type: 'Data' | 'Geometry'): Promise<CollectionResult | undefined> {
   const cfg = options.products;
-  const root = path.join(options.out, cfg.collection);
-  const lid = `${cfg.bundle}:${cfg.collection}`;
+  const root = path.join(options.out, collection);
+  const lid = `${cfg.bundle}:${collection}`;
   const members = await collectionMembers(root, lid);
+  if (members.length === 0) return undefined;
   const inventory = collectionInventory(members);
-  const stem = `collection_${cfg.collection}`;
+  const stem = `collection_${collection}`;
   let names: string[] = [];
   try { names = await readdir(root); } catch { /* new */ }
   const re = new RegExp(`^${stem.replace(/[.]/g, '\\.')}_v(\\d+)\\.xml$`);
@@ -381,8 +621,14 @@ async function updateCollection(options: BuildOptions, built: readonly BuiltProd
   const productTime = options.productTime ?? built.map((b) => b.productTime).sort().at(-1)!;
   const inv = `${stem}_v${version}.csv`;
   const label = collectionLabel({
-    lid, vid: `${version}.0`, title: `${options.mission.name} L0 products: ${cfg.collection}`, inventoryFileName: inv, inventory, productTime,
-    description: `L0 products of ${options.mission.name} (CCSDS packets as received, sorted, deduplicated, checked), generated by idoc. The inventory lists the latest version of each product.`,
+    lid, vid: `${version}.0`, inventoryFileName: inv, inventory, productTime, collectionType: type,
+    ...(type === 'Data' ? {
+      title: `${options.mission.name} L0 products: ${collection}`,
+      description: `L0 products of ${options.mission.name} (CCSDS packets as received, sorted, deduplicated, checked), generated by idoc. The inventory lists the latest version of each product.`,
+    } : {
+      title: `${options.mission.name} geometry beside the L0 products: ${collection}`,
+      description: `Spacecraft geometry (CSV) and ground tracks (GeoJSON) over the span of each L0 product of ${options.mission.name}, generated by idoc. The inventory lists the latest version of each product.`,
+    }),
   });
   await writeAtomic(path.join(root, inv), inventory);
   await writeAtomic(path.join(root, `${stem}_v${version}.xml`), label);

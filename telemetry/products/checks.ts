@@ -19,7 +19,22 @@ export interface CheckOptions {
   readonly timeRange?: { readonly minTai: number; readonly maxTai: number };
   /** Declared nominal period of an APID (s), for telling counter resets from gaps; else learned. */
   readonly periodOf?: (apid: number) => number | undefined;
+  /**
+   * Sequence state carried from the route's previous window (continuity and last time per APID), updated in
+   * place: a gap across a window boundary is reported by the product after the boundary. Without it each window
+   * starts fresh.
+   */
+  readonly carry?: SequenceCarry;
 }
+
+/** Continuity state and last packet time (NaN none) per APID, handed from one window to the next. */
+export interface SequenceCarry {
+  readonly cont: (ContinuityState | undefined)[];
+  readonly tai: Float64Array;
+}
+
+/** A fresh {@link SequenceCarry}. */
+export const newSequenceCarry = (): SequenceCarry => ({ cont: new Array<ContinuityState | undefined>(2048), tai: new Float64Array(2048).fill(NaN) });
 
 export interface Checked {
   /** One word of {@link QualityFlag} bits per packet. */
@@ -47,8 +62,7 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
   const flags = new Uint32Array(n);
   const gaps: L0Gap[] = [];
   const resets: SequenceReset[] = [];
-  const cont: (ContinuityState | undefined)[] = new Array(2048);
-  const lastTai = new Float64Array(2048).fill(NaN);
+  const { cont, tai: lastTai } = options.carry ?? newSequenceCarry();
   const range = options.timeRange;
   const hasTime = options.profile.secondaryHeader !== 'none';
   for (let i = 0; i < n; i++) {
@@ -73,7 +87,7 @@ export function checkPackets(packets: readonly L0Packet[], options: CheckOptions
     const apid = p.apid & 0x7ff;
     const c = cont[apid] ?? (cont[apid] = new ContinuityState(options.periodOf?.(apid)));
     const prev = c.lastSeq;
-    const kind = c.stepAt(p.sequenceCount, usableObt(t), undefined);
+    const kind = c.stepAt(p.sequenceCount, p.timeStatus === undefined || p.timeStatus === 0 ? usableObt(t) : undefined, undefined);
     const prevT = lastTai[apid]!;
     if (kind === 'out-of-order') f |= QualityFlag.SequenceOrder;
     else if (kind === 'gap') {

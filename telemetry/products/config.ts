@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MissionConfig } from '../../src/config/index.js';
 import { ajvErrorsToProblems, configSchemaPath } from '../../src/config/schema-problems.js';
-import { InputError } from '../../src/errors.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import { utcToTai } from '../../src/time/index.js';
 import type { Compression } from './process.js';
 import { parseWindow, type WindowSpec } from './window.js';
@@ -24,6 +24,16 @@ export interface RouteConfig {
   readonly framesFile: boolean;
   readonly title: string;
   readonly instrument: string;
+  /** `Primary_Result_Summary/purpose`: configured, else from the APID kinds (science → Science, else Engineering). */
+  readonly purpose: 'Science' | 'Engineering';
+  readonly subInstrument?: { readonly identifier: string; readonly name: string; readonly type?: string };
+  /** Instrument context LID (else the products `context.instrument`). */
+  readonly instrumentLid?: string;
+}
+
+interface RouteInput {
+  apids?: (number | [number, number])[]; reassemble?: boolean; compression?: Compression; framesFile?: boolean; title?: string; instrument?: string;
+  purpose?: 'Science' | 'Engineering'; subInstrument?: { identifier: string; name: string; type?: string }; instrumentLid?: string;
 }
 
 /** The resolved `products` section. */
@@ -40,8 +50,19 @@ export interface ProductsConfig {
   readonly timeRange: { readonly minTai: number; readonly maxTai: number };
   readonly maxSegments: number;
   readonly maxFrameLength: number;
+  /** Context-product LIDs the labels reference. */
+  readonly context: { readonly investigation?: string; readonly instrumentHost?: string; readonly instrument?: string; readonly target?: string };
+  /** Mission phases (TAI bounds, `to` exclusive). */
+  readonly missionPhases: readonly { readonly name: string; readonly id: string; readonly fromTai: number; readonly toTai: number }[];
+  /** Geometry products beside L0 (when an ephemeris is named and not disabled). */
+  readonly geometry: { readonly step: number; readonly collection: string } | undefined;
   /** Routes; when none are configured or declared, one route per APID seen (`apid_<n>`). */
   readonly routes: readonly RouteConfig[];
+  /**
+   * The config's ingest routes (`routes` section) as product routes, for `--route NAME` naming one of them when
+   * it is not a products route (`selectRoutes`).
+   */
+  readonly ingestRoutes: readonly RouteConfig[];
 }
 
 export const PRODUCTS_SCHEMA_FILE = 'config-products.schema.json';
@@ -73,11 +94,24 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
     bundle?: string; collection?: string; window?: string; ephemeris?: string; object?: string; processingLevel?: 'Telemetry' | 'Raw';
     target?: { name: string; type?: string }; curatingFacility?: string; plausibleTime?: { from: string; to: string };
     maxSegments?: number; maxFrameLength?: number;
-    routes?: Record<string, { apids: (number | [number, number])[]; reassemble?: boolean; compression?: Compression; framesFile?: boolean; title?: string; instrument?: string }>;
+    context?: ProductsConfig['context'];
+    missionPhases?: { name: string; id: string; from: string; to: string }[];
+    geometry?: { enabled?: boolean; step?: number; collection?: string };
+    routes?: Record<string, RouteInput>;
   };
   const mission = config.mission;
   const instrument = mission.instrument ?? mission.name;
-  const route = (name: string, apids: (readonly [number, number])[], r: { reassemble?: boolean; compression?: Compression; framesFile?: boolean; title?: string; instrument?: string } = {}): RouteConfig => {
+  // Science when any APID of the route is declared science or not declared at all; Engineering otherwise.
+  const purposeOf = (apids: readonly (readonly [number, number])[]): 'Science' | 'Engineering' => {
+    for (const [a, b] of apids) {
+      for (let x = a; x <= b; x++) {
+        const d = config.apids.find((e) => x >= e.apids.from && x <= e.apids.to);
+        if (d === undefined || d.kind === 'science') return 'Science';
+      }
+    }
+    return 'Engineering';
+  };
+  const route = (name: string, apids: (readonly [number, number])[], r: RouteInput = {}): RouteConfig => {
     const reassemble = r.reassemble ?? false;
     const compression = r.compression ?? 'none';
     return {
@@ -85,12 +119,19 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
       framesFile: r.framesFile ?? (reassemble || compression !== 'none'),
       title: r.title ?? `${mission.name} ${r.instrument ?? instrument} L0 ${name}`,
       instrument: r.instrument ?? instrument,
+      purpose: r.purpose ?? purposeOf(apids),
+      ...(r.subInstrument ? { subInstrument: r.subInstrument } : {}),
+      ...(r.instrumentLid ? { instrumentLid: r.instrumentLid } : {}),
     };
   };
   const routes = s.routes !== undefined
-    ? Object.entries(s.routes).map(([name, r]) => route(name, r.apids.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const)), r))
+    ? Object.entries(s.routes).map(([name, r]) => route(name, r.apids!.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const)), r))
     : config.apids.map((d) => route(d.name, [[d.apids.from, d.apids.to]], d.instrument !== undefined ? { instrument: d.instrument } : {}));
+  const ingest = (config.raw !== null && typeof config.raw === 'object' ? (config.raw as Record<string, unknown>)['routes'] : undefined) as Record<string, { apids?: (number | [number, number])[] }> | undefined;
+  const ingestRoutes = Object.entries(ingest ?? {}).filter(([, r]) => Array.isArray(r.apids) && r.apids.length > 0)
+    .map(([name, r]) => route(name, r.apids!.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const))));
   return {
+    ingestRoutes,
     bundle: s.bundle ?? `urn:esa:psa:${idToken(`${mission.name}_${instrument}`)}`,
     collection: s.collection ?? 'data_raw',
     window: parseWindow(s.window ?? 'day'),
@@ -107,9 +148,32 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
     },
     maxSegments: s.maxSegments ?? 4096,
     maxFrameLength: s.maxFrameLength ?? 16 << 20,
+    context: s.context ?? {},
+    missionPhases: (s.missionPhases ?? []).map((m) => ({ name: m.name, id: m.id, fromTai: utcToTai(m.from), toTai: utcToTai(m.to) })),
+    geometry: s.ephemeris === undefined || s.geometry?.enabled === false ? undefined : { step: s.geometry?.step ?? 60, collection: s.geometry?.collection ?? 'geometry' },
     routes,
   };
 }
 
 /** Product-id token of a route name (`SIM_SCI` → `sim_sci`). */
 export const routeToken = idToken;
+
+/**
+ * The products config restricted to the routes `names` (`l0 build --route`): a products route by its name; else
+ * an ingest route of the config (`routes` section) by its name, built as one product stream of its APIDs; else,
+ * when no routes are configured or declared, `apid_<n>`. Returns the config (ingest routes added) and the names.
+ * @throws UsageError naming the first unknown route and the known ones (never an empty build with exit 0).
+ */
+export function selectRoutes(cfg: ProductsConfig, names: readonly string[]): ProductsConfig {
+  const routes = [...cfg.routes];
+  for (const name of names) {
+    if (routes.some((r) => r.name === name)) continue;
+    const ingest = cfg.ingestRoutes.find((r) => r.name === name);
+    if (ingest) { routes.unshift(ingest); continue; }
+    const apid = /^apid_(\d+)$/.exec(name);
+    if (cfg.routes.length === 0 && apid && Number(apid[1]) <= 2047) continue;
+    const known = [...new Set([...cfg.routes, ...cfg.ingestRoutes].map((r) => r.name))];
+    throw new UsageError(`--route ${JSON.stringify(name)}: not a configured route (${known.length ? known.join(', ') : 'none configured: routes are apid_<n>'})`);
+  }
+  return { ...cfg, routes };
+}

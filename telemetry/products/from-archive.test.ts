@@ -45,8 +45,6 @@ beforeAll(async () => {
   options = { products: productsConfig(await loadConfig(CONFIG)), mission: { name: 'Sample', spacecraft: 'SAMPLESAT', instrument: 'SIM' }, profile: SIM_PROFILE };
 });
 
-/** Build through the Archive interface (`reader: 'api'`). */
-const buildWindowsVia = (archive: Archive, out: string) => buildWindows(archiveWindows(archive, { ...options, reader: 'api' }), { ...options, out });
 
 describe('L0 products from the archive', () => {
   it('equal the products built from the same packets in memory, file for file', async () => {
@@ -59,13 +57,37 @@ describe('L0 products from the archive', () => {
     const ro = openArchive(dir, { readonly: true });
     const fromArchive = tmp(), fromMemory = tmp();
     const r = await buildL0FromArchive(ro, { ...options, out: fromArchive });
+    // Product time: the archive's last ingest time (the archive writer's clock), the same for every product.
+    const lastIngest = Math.max(...ro.status().apids.map((x) => x.lastIngestUnixMs ?? -Infinity));
+    expect(new Set(r.products.map((p) => p.productTime))).toEqual(new Set([new Date(lastIngest).toISOString()]));
     ro.close();
-    await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE) })), { ...options, out: fromMemory });
+    await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE), receivedUnixMs: 1_767_225_600_000 })), { ...options, out: fromMemory, productTime: r.products[0]!.productTime });
     expect(r.packets).toBe(sim.length);
     expect(r.products.map((p) => [p.route, p.status, p.summary.flaggedPackets])).toEqual([
       ['SIM_HK_FAST', 'new', 0], ['SIM_HK_SLOW', 'new', 0], ['SIM_SCI', 'new', 0], ['SIM_EVT', 'new', 0],
     ]);
     expect(tree(fromArchive)).toEqual(tree(fromMemory));
+  });
+
+  it('windows built in pieces (bounded memory) give the same products as whole windows; a rebuild is unchanged', async () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    store(a, sim, 'sim.bin');
+    a.close();
+    const ro = openArchive(dir, { readonly: true });
+    try {
+      const whole = tmp(), pieces = tmp();
+      const rw = await buildL0FromArchive(ro, { ...options, out: whole, pieceBytes: Infinity });
+      // 3000 octets: the housekeeping and event windows go in pieces of a few dozen packets; science (reassembled) whole
+      const rp = await buildL0FromArchive(ro, { ...options, out: pieces, pieceBytes: 3000 });
+      expect(rp.products.map((p) => [p.productId, p.status, p.summary])).toEqual(rw.products.map((p) => [p.productId, p.status, p.summary]));
+      expect(tree(pieces)).toEqual(tree(whole));
+      const again = await buildL0FromArchive(ro, { ...options, out: pieces, pieceBytes: 3000 });
+      expect(again.products.map((p) => p.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+      expect(tree(pieces)).toEqual(tree(whole));
+    } finally {
+      ro.close();
+    }
   });
 
   it('late packets make version 2 (version 1 kept, inventory updated); the same archive twice gives identical trees', async () => {
@@ -123,7 +145,8 @@ describe('L0 products from the archive', () => {
     try {
       const scan = tmp(), api = tmp();
       const rs = await buildL0FromArchive(ro, { ...options, out: scan });
-      const ra = await buildWindowsVia(ro, api);
+      // The same product time as the archive build took (the archive's last ingest time).
+      const ra = await buildWindows(archiveWindows(ro, { ...options, reader: 'api' }), { ...options, out: api, productTime: rs.products[0]!.productTime });
       expect(rs.products.map((p) => [p.productId, p.summary.packets])).toEqual([
         ['sim_hk_fast_l0_20260101', 120], ['sim_hk_slow_l0_20260101', 120], ['sim_sci_l0_20260101', 39],
         ['sim_evt_l0_20260101', 1], ['sim_evt_l0_20260102', events.length - 1],

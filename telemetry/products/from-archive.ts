@@ -11,9 +11,9 @@
  * reception time.
  */
 import type { Archive, PacketRow } from '../../src/store/index.js';
-import { ArchiveScan, type ScanRows } from './_archive-scan.js';
-import { utcUnixToTai } from '../../src/time/index.js';
-import { buildWindows, defaultRoute, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
+import { ArchiveScan, lastIngestUnixMs, type ScanRows } from './_archive-scan.js';
+import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
+import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
@@ -42,6 +42,13 @@ export interface ArchiveSelection {
    * next window); a caller keeping batches longer is not.
    */
   readonly reuseBuffers?: boolean;
+  /**
+   * Scan reader: a window with more than 4 × this many packet octets (or 2 × `pieceBytes / 512` packets), of a
+   * route without reassembly or decompression and without untimed packets, is handed over in pieces spanning
+   * about this many octets of the segment files and of at most `pieceBytes / 512` packets (small packets cost
+   * more memory than their octets) (`WindowBatch.pieces`). Default: never.
+   */
+  readonly pieceBytes?: number;
 }
 
 /** What reading the archive found besides the batches. */
@@ -91,6 +98,7 @@ function packetsOf(archive: Archive, rows: PacketRow[], stats: ArchiveReadStats 
     out[i] = {
       bytes: b, apid: r.apid, sequenceCount: r.sequenceCount, sequenceFlags: r.sequenceFlags, tai: r.tai, crc: r.crc, receivedUnixMs: r.receivedUnixMs, source: r.source,
       ...(r.obt !== undefined ? { obt: r.obt } : {}), groundUnixMs: r.groundUnixMs, timeStatus: r.timeStatus,
+      ...(r.dds ? { station: r.dds.groundStation, virtualChannel: r.dds.virtualChannel } : {}),
     };
   }
   if (stats) { stats.packets += rows.length; stats.bytes += bytes; }
@@ -190,6 +198,7 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
       out[o] = {
         bytes: v, apid: rows.apid[i]!, sequenceCount: rows.seq[i]!, sequenceFlags: meta & 3, tai: Number.isNaN(t) ? undefined : t,
         crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source, groundUnixMs: rows.received[i]!, timeStatus: (meta >>> 8) & 7,
+        station: rows.dds[i]! >>> 16, virtualChannel: rows.dds[i]! & 0xffff,
       };
     }
   }
@@ -197,6 +206,41 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
   if (!arrival) return out;
   const idx = Int32Array.from(out.keys()).sort((x, y) => arrival[x]! - arrival[y]!);
   return Array.from(idx, (i) => out[i]!);
+}
+
+/** Packets in a piece at most (besides its octets): each packet costs objects, so small packets make smaller pieces. */
+const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(pieceBytes / 512));
+
+/**
+ * The packets of a window's timed `rows` in pieces of about `pieceBytes` octets: rows in L0 order (time, APID,
+ * arrival), cut only where the time steps forward (so sorting each piece gives the window's order), each piece
+ * in arrival order. With `reuse`, each piece is read into the next set of read buffers (valid until
+ * `WRITES_IN_FLIGHT + 1` further pieces or windows are read: the builder writes a piece before asking the next).
+ */
+function* scanPieces(scan: ArchiveScan, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined): Generator<L0Packet[]> {
+  const n = rows.count;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((x, y) => rows.tai[x]! - rows.tai[y]! || rows.apid[x]! - rows.apid[y]! || rows.arrival[x]! - rows.arrival[y]!);
+  for (let k = 0; k < n;) {
+    // A piece ends at `pieceBytes` of octets READ: its packets' span in the segment files (reads are coalesced over
+    // the other routes' packets between them), at most `piecePackets`, and only where the time steps forward.
+    let e = k, lo = Infinity, hi = -Infinity;
+    const most = piecePackets(pieceBytes);
+    for (; e < n; e++) {
+      const i = order[e]!;
+      const sameTime = e > k && rows.tai[i] === rows.tai[order[e - 1]!];
+      const r = rows.raw[i]!;
+      const span = Math.max(hi, r + rows.length[i]!) - Math.min(lo, r);
+      if (e > k && !sameTime && (span > pieceBytes || e - k >= most)) break;
+      lo = Math.min(lo, r);
+      hi = Math.max(hi, r + rows.length[i]!);
+    }
+    const idx = Array.from(order.subarray(k, e));
+    if (reuse) scan.recycle(WRITES_IN_FLIGHT + 1);
+    yield scanPackets(scan, [pick(rows, idx)], stats);
+    k = e;
+  }
 }
 
 /** {@link archiveWindows} through an {@link ArchiveScan}: the same batches, fewer objects and reads. */
@@ -237,7 +281,15 @@ function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveRe
       const rows = scan.rows(apids, Math.max(w.startTai, from), Math.min(w.stopTai, to));
       const late = untimed.get(w.id);
       untimed.delete(w.id);
-      yield { route, window: w, packets: scanPackets(scan, late ? [rows, late.rows] : [rows], stats) };
+      let octets = 0;
+      if (sel.pieceBytes !== undefined && !late && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
+      // Windows up to 4 pieces of octets (or 2 pieces of packets) stay whole: the whole-window path overlaps writing
+      // with the next read and hashes in worker threads, so it is faster where memory allows.
+      if (octets > 4 * sel.pieceBytes! || (octets > 0 && rows.count > 2 * piecePackets(sel.pieceBytes!))) {
+        yield { route, window: w, packets: [], pieces: scanPieces(scan, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats) };
+      } else {
+        yield { route, window: w, packets: scanPackets(scan, late ? [rows, late.rows] : [rows], stats) };
+      }
       next = w.stopTai;
     }
     yield* untimedBefore(Infinity);
@@ -251,14 +303,21 @@ function pick(r: ScanRows, idx: readonly number[]): ScanRows {
     idx.forEach((i, k) => { b[k] = a[i]!; });
     return b;
   };
-  return { count: idx.length, apid: take(r.apid), tai: take(r.tai), seq: take(r.seq), meta: take(r.meta), arrival: take(r.arrival), received: take(r.received), source: take(r.source), raw: take(r.raw), length: take(r.length) };
+  return { count: idx.length, apid: take(r.apid), tai: take(r.tai), seq: take(r.seq), meta: take(r.meta), arrival: take(r.arrival), received: take(r.received), source: take(r.source), raw: take(r.raw), length: take(r.length), dds: take(r.dds) };
 }
 
 /**
  * Build (or update) the L0 products of the archive's packets (see `buildWindows`): one window of one route in
  * memory at a time. The report's `unrouted` is 0; the APIDs left out are in `stats.unroutedApids`.
  */
-export async function buildL0FromArchive(archive: Archive, options: BuildOptions, stats: ArchiveReadStats = { packets: 0, bytes: 0, unroutedApids: [] }): Promise<BuildReport> {
+export async function buildL0FromArchive(archive: Archive, optionsIn: BuildOptions, stats: ArchiveReadStats = { packets: 0, bytes: 0, unroutedApids: [] }): Promise<BuildReport> {
+  // Product time: as given (`--product-time`, `SOURCE_DATE_EPOCH`), else the archive's last ingest time: real, and
+  // the same for every rebuild of an unchanged archive (byte-identical products).
+  let options = optionsIn;
+  if (options.productTime === undefined) {
+    const last = lastIngestUnixMs(archive.dir) ?? archive.status().apids.reduce<number | undefined>((m, a) => (a.lastIngestUnixMs === undefined ? m : Math.max(m ?? -Infinity, a.lastIngestUnixMs)), undefined);
+    if (last !== undefined) options = { ...options, productTime: taiToUtcIso(utcUnixToTai(last / 1000), 3) };
+  }
   const orbits = await orbitsFor(options);
   return buildWindows(archiveWindows(archive, {
     products: options.products, mission: options.mission,
@@ -268,5 +327,6 @@ export async function buildL0FromArchive(archive: Archive, options: BuildOptions
     ...(options.window ? { window: options.window } : {}),
     ...(orbits ? { orbits } : {}),
     reuseBuffers: true,
+    ...(options.format !== 'pds3' && options.pieceBytes !== Infinity ? { pieceBytes: options.pieceBytes ?? DEFAULT_PIECE_BYTES } : {}),
   }, stats), options);
 }

@@ -44,6 +44,7 @@ export async function* packetsFromFiles(files: readonly string[], read: ReadOpti
           bytes, apid: p.apid, sequenceCount: p.sequenceCount, sequenceFlags: p.sequenceFlags, tai, crc: p.crc, source: file,
           ...(received !== undefined ? { receivedUnixMs: received } : {}),
           ...(obt !== undefined ? { obt } : {}), groundUnixMs: ground, timeStatus: timer.status,
+          ...(p.dds ? { station: p.dds.groundStation, virtualChannel: p.dds.virtualChannel } : {}),
         });
       }
       if (out.length) yield out;

@@ -5,7 +5,7 @@
  */
 import { decodeSecondaryHeader } from '../../src/ccsds/secondary-header.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
-import { checkPackets } from './checks.js';
+import { checkPackets, type SequenceCarry } from './checks.js';
 import { reassemble, DEFAULT_MAX_SEGMENTS, type RawFrame } from './reassemble.js';
 import { decodeScienceFrame, DEFAULT_MAX_FRAME_LENGTH } from './science-frame.js';
 import { sortPackets } from './sort.js';
@@ -28,6 +28,8 @@ export interface ProcessOptions {
   readonly timeRange?: { readonly minTai: number; readonly maxTai: number };
   /** Declared nominal period of an APID (s): counter resets are told from gaps with it (else it is learned). */
   readonly periodOf?: (apid: number) => number | undefined;
+  /** Sequence state from the route's previous window (see `checkPackets`), updated in place. */
+  readonly carry?: SequenceCarry;
 }
 
 /** A processed stream: the packets in L0 order with their flags, the frames, and the findings. */
@@ -59,7 +61,7 @@ export function userDataOf(p: L0Packet, profile: PacketProfile): Uint8Array {
 export function processStream(input: readonly L0Packet[], options: ProcessOptions): ProcessedStream {
   const sorted = sortPackets(input);
   const packets = sorted.packets;
-  const { flags, gaps, resets } = checkPackets(packets, { profile: options.profile, ...(options.timeRange ? { timeRange: options.timeRange } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}) }, sorted.arrival);
+  const { flags, gaps, resets } = checkPackets(packets, { profile: options.profile, ...(options.timeRange ? { timeRange: options.timeRange } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}), ...(options.carry ? { carry: options.carry } : {}) }, sorted.arrival);
   const compression = options.compression ?? 'none';
   const frames: L0Frame[] = [];
   let orphans: L0Orphan[] = [];

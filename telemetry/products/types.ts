@@ -27,6 +27,9 @@ export interface L0Packet {
   readonly groundUnixMs?: number;
   /** Why `tai` is (not) UTC from on-board time: src/time TimeStatus (0 = synchronised). */
   readonly timeStatus?: number;
+  /** DDS header ground station and virtual channel, when it came with one. */
+  readonly station?: number;
+  readonly virtualChannel?: number;
   /** Where it came from (file, feed), for messages and `Source_Product_External`. */
   readonly source?: string;
 }

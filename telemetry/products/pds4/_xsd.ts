@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { InputError } from '../../../src/errors.js';
+import { packageRoot } from './schema-dir.js';
 
 /** Labels per xmllint run. A run holds all its inputs in wasm memory, so the batch is bounded. */
 export const XSD_BATCH_SIZE = 64;
@@ -30,6 +31,22 @@ const schemaOf = (xsdPath: string): Uint8Array => {
   }
   return bytes;
 };
+
+/**
+ * The PSA mission-dictionary subset idoc writes (`psa-subset.xsd`, beside this module's source). When found it is
+ * the main schema and imports the PDS XSD (preloaded under its own name), so `psa:` elements of a Mission_Area
+ * are checked; else the PDS XSD alone is used (and `psa:` elements are reported as undeclared).
+ */
+function psaSubset(): { fileName: string; contents: Uint8Array } | undefined {
+  const root = packageRoot();
+  if (root === undefined) return undefined;
+  const file = path.join(root, 'telemetry/products/pds4/psa-subset.xsd');
+  try {
+    return { fileName: 'psa-subset.xsd', contents: schemaOf(file) };
+  } catch {
+    return undefined;
+  }
+}
 
 // `l12.xml:76: Schemas validity error : Element '…': …` (xmllint's error format, libxml2 xmlerror.c).
 const MESSAGE = /^l(\d+)\.xml:(\d+): (.*?(?:error|warning)) : (.*)$/;
@@ -58,17 +75,36 @@ export function parseXmllintOutput(output: string, count: number): XsdFinding[][
  * @throws InputError when xmllint cannot compile the schema itself.
  */
 export async function xsdValidateMany(xsdPath: string, texts: readonly string[]): Promise<XsdFinding[][]> {
-  const schema = { fileName: path.basename(xsdPath), contents: schemaOf(xsdPath) };
+  // A label that names its own PSA schema (`xsi:schemaLocation`, e.g. ESA's labels) is checked against the PDS XSD
+  // alone: its PSA dictionary is not available here and the subset is not it.
+  const own = texts.map((t) => !NAMES_PSA_SCHEMA.test(t.slice(0, 4096)));
+  const results: XsdFinding[][] = new Array<XsdFinding[]>(texts.length);
+  const psa = psaSubset();
+  for (const withSubset of [true, false]) {
+    const idx = texts.flatMap((_, i) => ((own[i]! && psa !== undefined) === withSubset ? [i] : []));
+    if (idx.length === 0) continue;
+    const found = await runXmllint(xsdPath, idx.map((i) => texts[i]!), withSubset ? psa : undefined);
+    idx.forEach((i, k) => { results[i] = found[k]!; });
+  }
+  return results;
+}
+
+const NAMES_PSA_SCHEMA = /schemaLocation="[^"]*http:\/\/psa\.esa\.int\/psa\/v1\s/;
+
+async function runXmllint(xsdPath: string, texts: readonly string[], psa: { fileName: string; contents: Uint8Array } | undefined): Promise<XsdFinding[][]> {
+  const pds = { fileName: path.basename(xsdPath), contents: schemaOf(xsdPath) };
+  const schema = psa ?? pds;
   const results: XsdFinding[][] = [];
   for (let start = 0; start < texts.length; start += XSD_BATCH_SIZE) {
     const chunk = texts.slice(start, start + XSD_BATCH_SIZE);
-    const bytes = chunk.reduce((n, t) => n + t.length, 0) * 2 + schema.contents.length;
+    const bytes = chunk.reduce((n, t) => n + t.length, 0) * 2 + pds.contents.length;
     const xml = chunk.map((contents, i) => ({ fileName: `l${i}.xml`, contents }));
     let output: string;
     try {
       const r = await validateXML({
         xml,
         schema: [schema],
+        ...(psa ? { preload: [pds] } : {}),
         // 64 KiB pages: room for the inputs, the compiled schema and the parsed trees.
         maxMemoryPages: Math.min(65536, 2048 + Math.ceil((bytes * 8) / 65536)),
       });

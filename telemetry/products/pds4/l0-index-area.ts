@@ -1,8 +1,8 @@
 /**
  * @module Extra `File_Area_Observational`s of an L0 product (IM 1.26.0.0), added after the packet file's area
  * (passed to `l0Label` as `fileAreas`): the **index file** (one fixed-length record per packet with its offset, header numbers,
- * time and quality flags, and one per reassembled frame) and the **frames file** (reassembled, decompressed
- * source frames; each run of equal-length frames a `Table_Binary` of `UnsignedByte` groups, as for packets).
+ * times, ground fields and quality flags, and one per reassembled frame) and the **frames file** (reassembled, decompressed
+ * source frames back to back, one `Array_1D` of octets; each frame's offset and length are in the `frame_index` table).
  * Deterministic: the text depends only on the input.
  */
 import { leaf, node, type XmlElement } from './_xml.js';
@@ -48,7 +48,8 @@ export interface FramesAreaInput {
   readonly md5: string;
   readonly creationDateTime: string;
   readonly comment?: string;
-  readonly runs: readonly FrameRun[];
+  /** Frames in the file (records of the `frame_index` table). */
+  readonly frames: number;
 }
 
 /** Group consecutive, contiguous equal-length frames (zero-length frames are left out: no record). */
@@ -114,38 +115,20 @@ export function indexFileArea(input: IndexAreaInput): XmlElement {
   ]);
 }
 
-/** The frames file's `File_Area_Observational`: one table per run of equal-length frames. */
+/** The frames file's `File_Area_Observational`: one `Array_1D` of octets (constant size, like the packet file's). */
 export function framesFileArea(input: FramesAreaInput): XmlElement {
   return node('File_Area_Observational', [
-    fileElement(input, input.runs.reduce((n, r) => n + r.records, 0)),
-    ...input.runs.map((r, i) => node('Table_Binary', [
-      leaf('name', `frames_${i + 1}`),
-      leaf('local_identifier', `frames_${i + 1}`),
-      leaf('offset', r.offset, byte),
-      leaf('records', r.records),
-      leaf('description', `${r.records} source frame(s) of ${r.length} octets each, back to back; one record per frame.`),
-      node('Record_Binary', [
-        leaf('fields', 0),
-        leaf('groups', 1),
-        leaf('record_length', r.length, byte),
-        node('Group_Field_Binary', [
-          leaf('name', 'frame_data'),
-          leaf('group_number', 1),
-          leaf('repetitions', r.length),
-          leaf('fields', 1),
-          leaf('groups', 0),
-          leaf('description', 'Frame octets: decompressed data, or the raw reassembled user data when the frame failed or is incomplete (see the index)'),
-          leaf('group_location', 1, byte),
-          leaf('group_length', r.length, byte),
-          node('Field_Binary', [
-            leaf('name', 'octet'),
-            leaf('field_number', 1),
-            leaf('field_location', 1, byte),
-            leaf('data_type', 'UnsignedByte'),
-            leaf('field_length', 1, byte),
-          ]),
-        ]),
-      ]),
-    ])),
+    fileElement(input, input.frames),
+    node('Array_1D', [
+      leaf('name', 'frame_stream'),
+      leaf('local_identifier', 'frame_stream'),
+      leaf('offset', 0, byte),
+      leaf('axes', 1),
+      leaf('axis_index_order', 'Last Index Fastest'),
+      leaf('description', `${input.frames} source frame(s) back to back: decompressed data, or the raw reassembled user data when the frame failed or is incomplete. `
+        + 'Frame k (from 0) is the octets [frame_offset, frame_offset + frame_length) of this array, from record k of the frame_index table of the index file (status there).'),
+      node('Element_Array', [leaf('data_type', 'UnsignedByte')]),
+      node('Axis_Array', [leaf('axis_name', 'octet'), leaf('elements', input.size), leaf('sequence_number', 1)]),
+    ]),
   ]);
 }

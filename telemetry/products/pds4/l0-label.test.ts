@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SMALL_INPUT } from './_test-fixtures.js';
+import { FULL_INPUT, SMALL_INPUT } from './_test-fixtures.js';
 import { collectionInventory, collectionLabel } from './collection.js';
 import { defaultInvestigationLid, l0Label, PRIMARY_HEADER_BITS } from './l0-label.js';
 import { packetRuns, runsToPackets } from './packet-runs.js';
 
 describe('packetRuns()', () => {
   it('groups consecutive contiguous packets of equal length', () => {
-    expect(packetRuns(SMALL_INPUT.packets as never)).toEqual([
+    expect(packetRuns([{ offset: 0, length: 11 }, { offset: 11, length: 11 }, { offset: 22, length: 20 }, { offset: 42, length: 11 }])).toEqual([
       { offset: 0, length: 11, records: 2 },
       { offset: 22, length: 20, records: 1 },
       { offset: 42, length: 11, records: 1 },
@@ -51,12 +51,27 @@ describe('l0Label()', () => {
   it('is byte-identical for the same input', () => {
     expect(l0Label({ ...SMALL_INPUT })).toBe(label);
   });
-  it('writes one Table_Binary per run with offset, records and record_length', () => {
-    const tables = [...label.matchAll(/<offset unit="byte">(\d+)<\/offset>\s*<records>(\d+)<\/records>[\s\S]*?<record_length unit="byte">(\d+)</g)]
-      .map((m) => [Number(m[1]), Number(m[2]), Number(m[3])]);
-    expect(tables).toEqual([[0, 2, 11], [22, 1, 20], [42, 1, 11]]);
-    // data field = packet length - 6 octets, as a group of UnsignedByte
-    expect([...label.matchAll(/<group_length unit="byte">(\d+)</g)].map((m) => Number(m[1]))).toEqual([5, 14, 5]);
+  it('describes the packet file as one Array_1D of as many octets as the file holds', () => {
+    expect(label.match(/<Array_1D>/g)).toHaveLength(1);
+    expect(label).not.toContain('<Table_Binary>');
+    expect(label).toMatch(/<Element_Array>\s*<data_type>UnsignedByte<\/data_type>\s*<\/Element_Array>\s*<Axis_Array>\s*<axis_name>octet<\/axis_name>\s*<elements>53<\/elements>/);
+  });
+  it('has the same size for 4 packets and for 4 million', () => {
+    const big = l0Label({ ...SMALL_INPUT, packetCount: 4_000_000, dataFile: { ...SMALL_INPUT.dataFile, size: 4_000_000_000 }, quality: { ...SMALL_INPUT.quality, packets: 4_000_000 } });
+    expect(Math.abs(big.length - label.length)).toBeLessThan(100); // only the digits of the counts differ
+  });
+  it('writes purpose, Mission_Area (PSA elements) and the references of an archive label', () => {
+    const full = l0Label(FULL_INPUT);
+    expect(full).toContain('xmlns:psa="http://psa.esa.int/psa/v1"');
+    expect(full).toContain('<purpose>Engineering</purpose>');
+    expect(full).toMatch(/<psa:Mission_Information>\s*<psa:spacecraft_clock_start_count>1\/0978307200:00000</);
+    expect(full).toContain('<psa:processing_software_title>idoc</psa:processing_software_title>');
+    expect(full).toMatch(/<lidvid_reference>urn:esa:psa:juice_majis:geometry:[^<]+::1\.0<\/lidvid_reference>\s*<reference_type>data_to_geometry</);
+    expect(full).toContain('<lid_reference>urn:esa:psa:context:instrument:juice.majis</lid_reference>');
+    // the Mission_Area closes the Observation_Area; the Reference_List follows it
+    expect(full.indexOf('</Mission_Area>')).toBeLessThan(full.indexOf('</Observation_Area>'));
+    expect(full.indexOf('<Reference_List>')).toBeGreaterThan(full.indexOf('</Observation_Area>'));
+    expect(label).not.toContain('<psa:');
   });
   it('puts file size, lower-case md5, record count and the quality summary in the label', () => {
     expect(label).toContain('<file_size unit="byte">53</file_size>');
@@ -70,9 +85,6 @@ describe('l0Label()', () => {
     const widths = PRIMARY_HEADER_BITS.map((b) => b.stop - b.start + 1);
     expect(widths).toEqual([3, 1, 1, 11, 2, 14, 16]);
     PRIMARY_HEADER_BITS.forEach((b, i) => expect(b.start).toBe(i === 0 ? 1 : PRIMARY_HEADER_BITS[i - 1]!.stop + 1));
-  });
-  it('accepts grouped runs and gives the same label', () => {
-    expect(l0Label({ ...SMALL_INPUT, packets: { runs: packetRuns(SMALL_INPUT.packets as never) } })).toBe(label);
   });
   it('derives the investigation context LID in the PSA form', () => {
     expect(defaultInvestigationLid('urn:esa:psa:em16_tgo_nmd:data_raw:x', 'EM16')).toBe('urn:esa:psa:context:investigation:mission.em16');

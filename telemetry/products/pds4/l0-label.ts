@@ -1,13 +1,14 @@
 /**
  * @module The PDS4 label (IM 1.26.0.0, `Product_Observational`) of an L0 raw-telemetry product: one data
- * file of CCSDS Space Packets as received (sorted, deduplicated, nothing decoded). Each run of
- * consecutive equal-length packets is a `Table_Binary` (see `packet-runs.ts` and README.md); a record
- * is one packet: the 6-octet primary header as `Packed_Data_Fields` (CCSDS 133.0-B-2 §4.1.3) and the
- * packet data field as a group of `UnsignedByte` fields. Element order and cardinalities follow the
- * 1Q00 XSD. The text depends only on the input: no clock is read.
+ * file of CCSDS Space Packets as received (sorted, deduplicated, nothing decoded), described as one
+ * `Array_1D` of octets, and the index file (one fixed-length `Table_Binary` record per packet: its offset
+ * and length in that array, header numbers, times, ground fields, quality; `l0-index-area.ts`). The label's
+ * size does not depend on the number of packets (see README.md, "Representation"). Mission-specific
+ * metadata (spacecraft clock counts, mission phase, orbits, sub-instrument, processing context) goes in a
+ * `Mission_Area` as ESA's PSA writes it (`psa:` namespace, `psa-subset.xsd`). Element order and
+ * cardinalities follow the 1Q00 XSD. The text depends only on the input: no clock is read.
  */
-import { leaf, node, serialize, templated, type XmlElement } from './_xml.js';
-import { packetRuns, type PacketRun, type PacketSpan } from './packet-runs.js';
+import { leaf, node, serialize, type XmlElement } from './_xml.js';
 import { INFORMATION_MODEL_VERSION, PDS4_SCH_FILE, PDS4_XSD_FILE } from './schema-dir.js';
 
 export const PDS_NS = 'http://pds.nasa.gov/pds4/pds/v1';
@@ -53,8 +54,14 @@ export interface L0LabelInput {
   /** `Target_Identification/type` (a Schematron enumeration). Default `Planet`. */
   readonly targetType?: string;
   readonly dataFile: { readonly name: string; readonly size: number; readonly md5: string; readonly creationDateTime?: string };
-  /** Packet positions in the data file, in file order (or already grouped runs). */
-  readonly packets: readonly PacketSpan[] | { readonly runs: readonly PacketRun[] };
+  /** Packets in the data file (their offsets and lengths are in the index file's `packet_index` table). */
+  readonly packetCount: number;
+  /** `Primary_Result_Summary/purpose`: `Engineering` for housekeeping streams, `Science` (default) otherwise. */
+  readonly purpose?: 'Science' | 'Engineering';
+  /** The `Mission_Area` (`psa:` elements, as the PSA writes them); left out when empty. */
+  readonly mission?: L0MissionArea;
+  /** `Reference_List/Internal_Reference`s (the geometry product, documents), before the source products. */
+  readonly references?: readonly { readonly lidReference: string; readonly type: string; readonly comment?: string }[];
   readonly quality: L0Quality;
   /** When the product was made (ISO Z): `File/creation_date_time` default and `Modification_Detail` date. */
   readonly productTime: string;
@@ -72,6 +79,21 @@ export interface L0LabelInput {
   readonly fileAreas?: readonly XmlElement[];
 }
 
+/** Mission_Area content, written with the PSA's element names (`psa:Mission_Information` …). */
+export interface L0MissionArea {
+  /** Spacecraft clock counts of the first and last packet, e.g. `1/0793930200:26725` (partition/coarse:fine). */
+  readonly clockStart?: string;
+  readonly clockStop?: string;
+  readonly phase?: { readonly name: string; readonly id: string };
+  readonly startOrbit?: number;
+  readonly stopOrbit?: number;
+  readonly subInstrument?: { readonly identifier: string; readonly name: string; readonly type?: string };
+  readonly processing?: { readonly software: string; readonly version: string; readonly inputs: readonly { readonly type: string; readonly fileName: string }[] };
+}
+
+/** The PSA dictionary namespace (as in the ESA example labels). */
+export const PSA_NS = 'http://psa.esa.int/psa/v1';
+
 /** `1…n` bit positions of the primary header inside its 6-octet field (CCSDS 133.0-B-2 §4.1.3, bit 1 = MSB). */
 export const PRIMARY_HEADER_BITS: readonly { name: string; start: number; stop: number; description: string }[] = [
   { name: 'packet_version_number', start: 1, stop: 3, description: 'CCSDS packet version number, 0 for version 1 (CCSDS 133.0-B-2 4.1.3.2)' },
@@ -85,62 +107,49 @@ export const PRIMARY_HEADER_BITS: readonly { name: string; start: number; stop: 
 
 const byte = { unit: 'byte' } as const;
 
-/** One `Table_Binary` for a run of equal-length packets (rendered from a template: labels may hold thousands). */
-function packetTable(run: PacketRun, index: number): XmlElement {
-  return packetTableOf([index + 1, run.offset, run.records, run.length, run.length - 6]);
+/**
+ * The packet data file as one `Array_1D` of octets (IM 1.26 Array_1D: axes 1, `Last Index Fastest`): a
+ * generic reader gets the file's bytes, and each packet from the `packet_offset` / `packet_length` fields of
+ * the index table. Constant size, whatever the number and lengths of the packets.
+ */
+function packetStream(size: number, packets: number): XmlElement {
+  return node('Array_1D', [
+    leaf('name', 'packet_stream'),
+    leaf('local_identifier', 'packet_stream'),
+    leaf('offset', 0, byte),
+    leaf('axes', 1),
+    leaf('axis_index_order', 'Last Index Fastest'),
+    leaf('description', `${packets} CCSDS Space Packet(s) (CCSDS 133.0-B-2 4.1) of varying lengths, back to back in L0 order, as received: `
+      + 'primary header, secondary header, user data and packet error control unchanged. Packet k (from 0) is the octets '
+      + '[packet_offset, packet_offset + packet_length) of this array, from record k of the packet_index table of the index file; '
+      + 'its first 6 octets are the primary header: version bits 1-3, type 4, secondary header flag 5, APID 6-16, '
+      + 'sequence flags 17-18, sequence count 19-32, packet data length 33-48 (bit 1 = most significant).'),
+    node('Element_Array', [leaf('data_type', 'UnsignedByte')]),
+    node('Axis_Array', [leaf('axis_name', 'octet'), leaf('elements', size), leaf('sequence_number', 1)]),
+  ]);
 }
 
-const packetTableOf = templated('Table_Binary', (v) => {
-  const [index, offset, records, length, dataLength] = [v(0), v(1), v(2), v(3), v(4)];
-  return node('Table_Binary', [
-    leaf('name', `packets_${index}`),
-    leaf('local_identifier', `packets_${index}`),
-    leaf('offset', offset, byte),
-    leaf('records', records),
-    leaf('description', `${records} CCSDS packet(s) of ${length} octets each, back to back; one record per packet.`),
-    node('Record_Binary', [
-      leaf('fields', 1),
-      leaf('groups', 1),
-      leaf('record_length', length, byte),
-      node('Field_Binary', [
-        leaf('name', 'primary_header'),
-        leaf('field_number', 1),
-        leaf('field_location', 1, byte),
-        leaf('data_type', 'UnsignedBitString'),
-        leaf('field_length', 6, byte),
-        leaf('description', 'CCSDS Space Packet primary header (CCSDS 133.0-B-2 4.1.3), big-endian'),
-        node('Packed_Data_Fields', [
-          leaf('bit_fields', PRIMARY_HEADER_BITS.length),
-          ...PRIMARY_HEADER_BITS.map((b, i) => node('Field_Bit', [
-            leaf('name', b.name),
-            leaf('field_number', i + 1),
-            leaf('start_bit_location', b.start),
-            leaf('stop_bit_location', b.stop),
-            leaf('data_type', 'UnsignedBitString'),
-            leaf('description', b.description),
-          ])),
-        ]),
-      ]),
-      node('Group_Field_Binary', [
-        leaf('name', 'packet_data_field'),
-        leaf('group_number', 1),
-        leaf('repetitions', dataLength),
-        leaf('fields', 1),
-        leaf('groups', 0),
-        leaf('description', 'Packet data field (secondary header, user data, packet error control) as octets, unchanged'),
-        leaf('group_location', 7, byte),
-        leaf('group_length', dataLength, byte),
-        node('Field_Binary', [
-          leaf('name', 'octet'),
-          leaf('field_number', 2),
-          leaf('field_location', 1, byte),
-          leaf('data_type', 'UnsignedByte'),
-          leaf('field_length', 1, byte),
-        ]),
-      ]),
+const psa = (name: string, v: string | number | undefined): XmlElement | undefined => (v === undefined ? undefined : leaf(`psa:${name}`, v));
+
+function missionArea(m: L0MissionArea | undefined): XmlElement | undefined {
+  if (m === undefined) return undefined;
+  const info = [psa('spacecraft_clock_start_count', m.clockStart), psa('spacecraft_clock_stop_count', m.clockStop),
+    psa('mission_phase_name', m.phase?.name), psa('mission_phase_identifier', m.phase?.id),
+    psa('start_orbit_number', m.startOrbit), psa('stop_orbit_number', m.stopOrbit)];
+  const kids = [
+    info.some((e) => e !== undefined) ? node('psa:Mission_Information', info) : undefined,
+    m.subInstrument === undefined ? undefined : node('psa:Sub-Instrument', [
+      psa('identifier', m.subInstrument.identifier), psa('name', m.subInstrument.name), psa('type', m.subInstrument.type),
     ]),
-  ]);
-});
+    m.processing === undefined ? undefined : node('psa:Processing_Context', [
+      psa('processing_software_title', m.processing.software),
+      psa('processing_software_version', m.processing.version),
+      m.processing.inputs.length === 0 ? undefined : node('psa:Processing_Inputs', m.processing.inputs.map((i) =>
+        node('psa:Processing_Input_Identification', [psa('type', i.type), psa('file_name', i.fileName)]))),
+    ]),
+  ];
+  return kids.some((k) => k !== undefined) ? node('Mission_Area', kids) : undefined;
+}
 
 /** The one-line quality summary written into the label. */
 export const qualitySummary = (q: L0Quality): string =>
@@ -163,6 +172,8 @@ export const rootAttrs = {
   'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
   'xsi:schemaLocation': `${PDS_NS} ${PDS4_XSD_URL}`,
 } as const;
+/** The same with the PSA namespace (labels holding a `Mission_Area`). */
+export const rootAttrsPsa = { ...rootAttrs, 'xmlns:psa': PSA_NS } as const;
 
 /** The `Identification_Area` shared by product and collection labels. */
 export function identificationArea(
@@ -190,8 +201,10 @@ export function identificationArea(
 
 /** The label text (UTF-8, LF line ends) of an L0 product. Same input → same bytes. */
 export function l0Label(input: L0LabelInput): string {
-  const runs = 'runs' in input.packets ? [...input.packets.runs] : packetRuns(input.packets);
-  const records = runs.reduce((n, r) => n + r.records, 0);
+  const records = input.packetCount;
+  const mission = missionArea(input.mission);
+  const refs = input.references ?? [];
+  const sources = input.sourceProducts !== undefined && input.sourceProducts.ids.length > 0 ? input.sourceProducts : undefined;
   const ctx = input.contextLids ?? {};
   const product = node('Product_Observational', [
     identificationArea(input.lid, input.vid, input.title, 'Product_Observational', input.productTime,
@@ -200,9 +213,9 @@ export function l0Label(input: L0LabelInput): string {
       leaf('comment', qualitySummary(input.quality)),
       node('Time_Coordinates', [leaf('start_date_time', input.start), leaf('stop_date_time', input.stop)]),
       node('Primary_Result_Summary', [
-        leaf('purpose', 'Science'),
+        leaf('purpose', input.purpose ?? 'Science'),
         leaf('processing_level', input.processingLevel ?? 'Raw'),
-        leaf('description', `${qualitySummary(input.quality)} ${records} packet(s) in ${runs.length} table(s) of equal-length packets.`),
+        leaf('description', `${qualitySummary(input.quality)} ${records} packet(s) in one octet array, indexed by the packet_index table.`),
       ]),
       node('Investigation_Area', [
         leaf('name', input.missionName),
@@ -226,12 +239,18 @@ export function l0Label(input: L0LabelInput): string {
         leaf('type', input.targetType ?? 'Planet'),
         internalRef(ctx.target, 'data_to_target'),
       ]),
+      mission,
     ]),
-    input.sourceProducts === undefined || input.sourceProducts.ids.length === 0 ? undefined : node('Reference_List', [
-      node('Source_Product_External', [
-        ...input.sourceProducts.ids.map((id) => leaf('external_source_product_identifier', id)),
+    sources === undefined && refs.length === 0 ? undefined : node('Reference_List', [
+      ...refs.map((r) => node('Internal_Reference', [
+        leaf(r.lidReference.includes('::') ? 'lidvid_reference' : 'lid_reference', r.lidReference),
+        leaf('reference_type', r.type),
+        r.comment === undefined ? undefined : leaf('comment', r.comment),
+      ])),
+      sources === undefined ? undefined : node('Source_Product_External', [
+        ...sources.ids.map((id) => leaf('external_source_product_identifier', id)),
         leaf('reference_type', 'data_to_telemetry_source_product'),
-        leaf('curating_facility', input.sourceProducts.curatingFacility),
+        leaf('curating_facility', sources.curatingFacility),
         leaf('description', 'Delivered telemetry file(s) the packets were taken from'),
       ]),
     ]),
@@ -244,9 +263,9 @@ export function l0Label(input: L0LabelInput): string {
         leaf('md5_checksum', input.dataFile.md5.toLowerCase()),
         leaf('comment', qualitySummary(input.quality)),
       ]),
-      ...runs.map(packetTable),
+      packetStream(input.dataFile.size, records),
     ]),
     ...(input.fileAreas ?? []),
-  ], rootAttrs);
+  ], mission === undefined ? rootAttrs : rootAttrsPsa);
   return labelProlog + serialize(product);
 }

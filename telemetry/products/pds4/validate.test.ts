@@ -6,12 +6,21 @@ import type { Io } from '../../../src/cli/exit.js';
 import { InputError } from '../../../src/errors.js';
 import { HAVE_SHARED_PDS4, lineOfText, SHARED_PDS4, SKIP_MESSAGE, SMALL_INPUT } from './_test-fixtures.js';
 import { collectionInventory, collectionLabel } from './collection.js';
+import { PACKET_INDEX_FIELDS, PACKET_RECORD_LENGTH } from '../index-file.js';
+import { FULL_INPUT } from './_test-fixtures.js';
+import { indexFileArea } from './l0-index-area.js';
 import { l0Label } from './l0-label.js';
 import { resolveSchemaFiles } from './schema-dir.js';
 import { formatProblem, validateLabel, validatePath, type LabelProblem } from './validate.js';
 
 const opts = { schemaDir: SHARED_PDS4 };
-const label = l0Label(SMALL_INPUT);
+// With the index file's area (a fixed-record Table_Binary), as `l0 build` writes it.
+const label = l0Label({
+  ...SMALL_INPUT,
+  fileAreas: [indexFileArea({ fileName: 'majis_l0_20310101t000000_index.dat', size: 4 * PACKET_RECORD_LENGTH, md5: '0'.repeat(32), creationDateTime: SMALL_INPUT.productTime, tables: [
+    { name: 'packet_index', offset: 0, records: 4, description: 'One record per packet.', fields: PACKET_INDEX_FIELDS },
+  ] })],
+});
 const errorsOf = (ps: readonly LabelProblem[]) => ps.filter((p) => p.severity === 'error');
 
 if (!HAVE_SHARED_PDS4) console.warn(SKIP_MESSAGE);
@@ -27,6 +36,17 @@ describe('resolveSchemaFiles()', () => {
 describe.skipIf(!HAVE_SHARED_PDS4)('validateLabel() against the IM 1.26.0.0 XSD and Schematron', () => {
   it('accepts a generated L0 label with no problem at all', async () => {
     expect((await validateLabel(label, 'l0.xml', opts)).map(formatProblem)).toEqual([]);
+  });
+
+  it('accepts a label with everything an archive label carries (Mission_Area with PSA elements, references), no problem at all', async () => {
+    expect((await validateLabel(l0Label(FULL_INPUT), 'full.xml', opts)).map(formatProblem)).toEqual([]);
+  });
+
+  it('checks the Mission_Area elements against the PSA subset (an element out of order is an xsd error)', async () => {
+    const text = l0Label(FULL_INPUT).replace(/( *<psa:mission_phase_name>[^\n]*\n)( *<psa:spacecraft_clock_start_count>[^\n]*\n)/, '$2$1')
+      .replace(/( *<psa:spacecraft_clock_start_count>[^\n]*\n)/, '').replace(/(<psa:mission_phase_identifier>[^<]*<\/psa:mission_phase_identifier>\n)/, '$1<psa:spacecraft_clock_start_count>x</psa:spacecraft_clock_start_count>\n');
+    const problems = errorsOf(await validateLabel(text, 'bad.xml', opts));
+    expect(problems.map(formatProblem)).toContainEqual(expect.stringMatching(/xsd.*spacecraft_clock_start_count.*not expected/));
   });
 
   it('accepts a generated collection label', async () => {
@@ -54,12 +74,12 @@ describe.skipIf(!HAVE_SHARED_PDS4)('validateLabel() against the IM 1.26.0.0 XSD 
     },
     {
       name: 'record field count not matching the fields',
-      text: label.replace('<fields>1</fields>', '<fields>2</fields>'),
-      source: 'schematron', at: '<Record_Binary>', message: /number of Field_Binary elements \(1\) does not match the number found in the 'fields' attribute \(2\)/,
+      text: label.replace(`<fields>${PACKET_INDEX_FIELDS.length}</fields>`, `<fields>${PACKET_INDEX_FIELDS.length + 1}</fields>`),
+      source: 'schematron', at: '<Record_Binary>', message: new RegExp(`number of Field_Binary elements \\(${PACKET_INDEX_FIELDS.length}\\) does not match the number found in the 'fields' attribute \\(${PACKET_INDEX_FIELDS.length + 1}\\)`),
     },
     {
       name: 'zero table records',
-      text: label.replace('<records>2</records>', '<records>0</records>'),
+      text: label.replace(/<records>4<\/records>(?![\s\S]*<records>4<)/, '<records>0</records>'),
       source: 'xsd', at: '<records>0</records>', message: /records.*minInclusive/,
     },
   ];
