@@ -18,6 +18,8 @@ export interface TcpFeedOptions {
   readonly framing?: FramingName | 'auto';
   readonly prefixBytes?: number;
   readonly backoff?: BackoffOptions;
+  /** What arrived is committed at most this long after, ms (default 1 000). */
+  readonly commitIntervalMs?: number;
   /** Called before each wait between attempts (logs, tests). */
   readonly onRetry?: (attempt: number, delayMs: number, error: Error) => void;
 }
@@ -92,6 +94,7 @@ export function tcpFeed(o: TcpFeedOptions): Feed {
           feed: o.name, source, framing: o.framing ?? 'raw',
           ...(o.prefixBytes !== undefined ? { prefixBytes: o.prefixBytes } : {}),
           chunks, cursorAfter: undefined,
+          ...(o.commitIntervalMs !== undefined ? { commitIntervalMs: o.commitIntervalMs } : {}),
           complete: async () => undefined,
           reject: async () => undefined,
         };

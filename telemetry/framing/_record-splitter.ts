@@ -76,6 +76,8 @@ export class RecordSplitter implements Splitter {
   // Result of the last record check.
   private crcState: 'ok' | 'bad' | 'none' = 'none';
   private lastReject: SkipReason = 'garbage';
+  /** Inside {@link quiet}. */
+  private quietScan = false;
 
   constructor(private readonly format: RecordFormat, options: SplitOptions = {}) {
     this.framing = format.name;
@@ -113,6 +115,19 @@ export class RecordSplitter implements Splitter {
   end(): Batch {
     const out = emptyBatch();
     this.scan(this.buf, 0, true, out);
+    return out;
+  }
+
+  /** See {@link Splitter.quiet}: live links only; the one place where a decision may depend on chunk timing. */
+  quiet(): Batch {
+    const out = emptyBatch();
+    if (this.buf.length === 0) return out;
+    this.quietScan = true;
+    try {
+      this.scan(this.buf, 0, false, out);
+    } finally {
+      this.quietScan = false;
+    }
     return out;
   }
 
@@ -211,6 +226,7 @@ export class RecordSplitter implements Splitter {
     if (this.format.checkHeader && !this.format.checkHeader(buf, p, len)) return REJECT;
     const end = o + len;
     if (end > n) {
+      if (!ended && this.quietScan && !this.inSync) return REJECT; // a long claim inside garbage: no more is coming now
       if (!ended) return NEED_MORE;
       // The stream ends inside this candidate: skip a byte and look on (a later packet may still be whole).
       this.lastReject = 'truncated';
@@ -231,7 +247,8 @@ export class RecordSplitter implements Splitter {
     // While resynchronising, a packet whose PEC fails is never accepted: real packets are dense, so "some
     // packet with a good PEC follows" is weak evidence for a candidate found inside garbage.
     if (this.crc && !this.inSync) return REJECT;
-    const v = remaining === 0 && ended ? 1 : this.confirmAt(buf, end, n, ended, this.crc || this.inSync ? 1 : 2);
+    const v = remaining === 0 && (ended || this.quietScan) ? 1 : this.confirmAt(buf, end, n, ended, this.crc || this.inSync ? 1 : 2);
+    if (v === NEED_MORE && this.quietScan && !this.inSync) return REJECT; // unconfirmed inside garbage, nothing more coming now
     if (v === NEED_MORE) return NEED_MORE;
     if (v === 1) return len;
     // No PEC and no plausible successor (garbage follows, or this length lies): keep the packet only when it

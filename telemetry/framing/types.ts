@@ -67,6 +67,12 @@ export interface Splitter {
   push(chunk: Uint8Array): Batch;
   /** End of stream: decide what is left (a truncated packet, trailing bytes). */
   end(): Batch;
+  /**
+   * The source went quiet (a live link, no byte for a while; the stream goes on): decide what can be decided
+   * without the bytes that have not come — a packet ending exactly at the last byte is taken, and while
+   * resynchronising a candidate longer than what arrived is garbage (it would hold a trickle back forever).
+   */
+  quiet?(): Batch;
 }
 
 /** Options common to every framing. */
