@@ -7,6 +7,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError } from '../../src/errors.js';
+import { refuseUnsafeXml } from '../../src/text-guard.js';
 import { buildSegment, checkVersion, type Located, type OemMessage, type OemSegment, type RawRow } from './oem-segment.js';
 
 type Node = Record<string, unknown>;
@@ -40,6 +41,7 @@ const textOf = (v: unknown): string | undefined => {
  * @throws InputError naming `file:line` for XML syntax errors and OEM content errors.
  */
 export function parseOemXml(text: string, file: string): OemMessage {
+  refuseUnsafeXml(text, file); // XXE, entity expansion, absurd nesting: one line, before the parser
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new InputError(`${file}:${valid.err.line}: XML: ${valid.err.msg}`);
   const parser = new XMLParser({

@@ -21,6 +21,7 @@
  * `DATA_RATE_PROFILE` keywords (skipped).
  */
 import { InputError, type Problem } from '../../src/errors.js';
+import { refuseBinary } from '../../src/text-guard.js';
 import type { JsonValue, TcDatabase } from '../database/types.js';
 
 /** One command of a timeline (a plan command without its file position). */
@@ -113,6 +114,7 @@ export function formatItl(tl: Timeline, db?: TcDatabase, record: ExportRecord = 
 
 /** Events of an EVF file by `LABEL#COUNT`. */
 export function parseEvf(text: string, file: string): Map<string, number> {
+  refuseBinary(text, file, 'an EVF event file');
   const events = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*$/, '').trim();
@@ -173,6 +175,7 @@ export interface ItlImport {
  * @throws InputError naming `file:line` for every line that cannot be read.
  */
 export function parseItl(text: string, file: string, options: { evf?: Map<string, number>; name?: string } = {}): ItlImport {
+  refuseBinary(text, file, 'an ITL timeline');
   const problems: Problem[] = [];
   const header: Record<string, string> = {};
   const commands: TimelineCommand[] = [];
