@@ -40,6 +40,9 @@ const COLS = 15;
 /** Batches of this many packets start the checkpoint thread (small archives and tests do without). */
 const CHECKPOINTER_ITEMS = 2048;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
+/** A reader finding an archive being created waits this many times this long (ms) for its schema. */
+const CREATING_WAITS = 100;
+const CREATING_WAIT_MS = 50;
 
 export interface ArchiveOptions {
   /** Open for reading only (status, query, gaps): nothing is created or repaired. Default false. */
@@ -129,7 +132,17 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
     throw new InputError(`${dir}: cannot open the archive index: ${(e as Error).message}`, [], { cause: e });
   }
   if (opts.readonly) {
-    const v = schemaVersionOf(db);
+    let v = schemaVersionOf(db);
+    // Version 0: a writer is creating this archive right now (the file exists, its schema not yet committed).
+    // Wait for it (a few seconds at most) instead of calling a fresh archive one to migrate.
+    for (let i = 0; v === 0 && i < CREATING_WAITS; i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, CREATING_WAIT_MS);
+      v = schemaVersionOf(db);
+    }
+    if (v === 0) {
+      db.close();
+      throw new InputError(`${dir}: the archive is being created (no schema yet after ${(CREATING_WAITS * CREATING_WAIT_MS) / 1000} s): try again once the ingest has started`);
+    }
     if (v !== SCHEMA_VERSION) {
       db.close();
       throw new InputError(`${dir}: archive schema version ${v}, this idoc reads ${SCHEMA_VERSION}${v < SCHEMA_VERSION ? ' (open it once for writing to migrate it)' : ''}`);
