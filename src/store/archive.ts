@@ -26,6 +26,7 @@ import { InputError } from '../errors.js';
 import { packetDigest } from './digest.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
+import { ensureFixityTable, recordSegmentFixity } from './fixity.js';
 import { I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
 import { Checkpointer } from './checkpointer.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
@@ -158,7 +159,10 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
   // back to the index once.
   if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000');
   const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true, opts.writeBehind ?? 'auto');
-  if (!opts.readonly) segments.recover();
+  if (!opts.readonly) {
+    ensureFixityTable(db);
+    segments.recover();
+  }
   return new SqliteArchive(dir, db, segments, Boolean(opts.readonly), opts.synchronous ?? 'full');
 }
 
@@ -361,6 +365,7 @@ class SqliteArchive implements Archive {
     }
     if (behind && stored === count) {
       this.pendingLength = this.segments.waitBehind(seg.start + total);
+      recordSegmentFixity(this.db, seg.id, seg.start, out.subarray(0, total));
     } else {
       if (behind) this.segments.settle(); // its octets beyond the committed length are overwritten or cut off
       if (stored < count) {
@@ -377,6 +382,7 @@ class SqliteArchive implements Archive {
         }
       }
       if (used > 0 || behind) this.pendingLength = this.segments.write(out, used, seg.start, behind);
+      recordSegmentFixity(this.db, seg.id, seg.start, out.subarray(0, used));
     }
     return { stored, duplicates: count - stored };
   }
