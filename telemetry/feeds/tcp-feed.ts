@@ -26,6 +26,8 @@ export interface TcpFeedOptions {
 
 /** Bytes queued before the socket is paused until the consumer catches up. */
 const HIGH_WATER = 8 << 20;
+/** Socket reads waiting together are handed to ingest as one chunk of up to this many bytes. */
+const COALESCE = 1 << 20;
 
 /** Connect once: resolves with the socket, or rejects with the connection error; undefined when aborted. */
 function connect(host: string, port: number, signal: AbortSignal): Promise<net.Socket | undefined> {
@@ -52,6 +54,7 @@ function connect(host: string, port: number, signal: AbortSignal): Promise<net.S
 /** The received bytes of one connection; ends when the peer closes, the socket fails or the signal aborts. */
 function connectionChunks(socket: net.Socket, signal: AbortSignal): ChunkQueue {
   const q = new ChunkQueue();
+  q.coalesceBytes = COALESCE;
   const onAbort = (): void => {
     socket.destroy();
   };
