@@ -226,7 +226,9 @@ export class RecordSplitter implements Splitter {
     if (this.format.checkHeader && !this.format.checkHeader(buf, p, len)) return REJECT;
     const end = o + len;
     if (end > n) {
-      if (!ended && this.quietScan && !this.inSync) return REJECT; // a long claim inside garbage: no more is coming now
+      // Quiet: no more is coming now. A long claim inside garbage is rejected; in sync, a packet cut by the pause
+      // waits only when it continues its APID's sequence count (as the rest of a real packet would).
+      if (!ended && this.quietScan && (!this.inSync || !this.nextInSequence(buf, o))) return REJECT;
       if (!ended) return NEED_MORE;
       // The stream ends inside this candidate: skip a byte and look on (a later packet may still be whole).
       this.lastReject = 'truncated';
@@ -248,7 +250,12 @@ export class RecordSplitter implements Splitter {
     // packet with a good PEC follows" is weak evidence for a candidate found inside garbage.
     if (this.crc && !this.inSync) return REJECT;
     const v = remaining === 0 && (ended || this.quietScan) ? 1 : this.confirmAt(buf, end, n, ended, this.crc || this.inSync ? 1 : 2);
-    if (v === NEED_MORE && this.quietScan && !this.inSync) return REJECT; // unconfirmed inside garbage, nothing more coming now
+    if (v === NEED_MORE && this.quietScan) {
+      // Quiet: decide as at an end of stream would, for now. Inside garbage: unconfirmed. In sync: without PECs
+      // the packet stands (a plausible successor is starting); with PECs a failed one is not kept on a guess.
+      if (!this.inSync || this.crc) return REJECT;
+      return len;
+    }
     if (v === NEED_MORE) return NEED_MORE;
     if (v === 1) return len;
     // No PEC and no plausible successor (garbage follows, or this length lies): keep the packet only when it
@@ -257,6 +264,14 @@ export class RecordSplitter implements Splitter {
     if (!this.crc && this.inSync && this.continuesApid(buf, o, len)) return len;
     this.lastReject = 'bad-length';
     return REJECT;
+  }
+
+  /** Known APID (or the first of its APID) and the next sequence count after its last packet. */
+  private nextInSequence(buf: Uint8Array, o: number): boolean {
+    if (!this.plausible(buf, o, true)) return false;
+    const apid = ((buf[o]! & 0x07) << 8) | buf[o + 1]!;
+    const last = this.lastSeq[apid]!;
+    return last < 0 || (((buf[o + 2]! & 0x3f) << 8) | buf[o + 3]!) === ((last + 1) & 0x3fff);
   }
 
   private continuesApid(buf: Uint8Array, o: number, len: number): boolean {
