@@ -13,7 +13,9 @@ import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
 import { openArchiveWriter } from '../../src/store/index.js';
 import { splitBuffer } from '../framing/index.js';
 import { udpFeed } from '../feeds/udp-feed.js';
-import { LatencyHistogram, LATENCY_BUCKETS, renderMetrics } from './metrics.js';
+import { LatencyHistogram, LATENCY_BUCKETS, renderMetrics, startMetricsServer } from './metrics.js';
+import fc from 'fast-check';
+import net from 'node:net';
 import { apidCounters, apidStatsOf, newFeedStats } from './types.js';
 import { runWatch } from './watch.js';
 import { silentLogger } from './log.js';
@@ -118,5 +120,45 @@ describe('ingest --watch metrics endpoint', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', feeds: [{ feed: 'sim', state: 'pulling', stored: sent.length }] });
     expect((await fetch(`${metricsUrl}/other`)).status).toBe(404);
     expect((await fetch(`${metricsUrl}/metrics`, { method: 'POST' })).status).toBe(405);
+  }, 60_000);
+});
+
+/** Raw bytes to a port; the response (until the server closes or one response came whole). */
+function rawRequest(port: number, bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d) => {
+      got += d.toString('latin1');
+      const end = got.indexOf('\r\n\r\n');
+      const len = /content-length: (\d+)/i.exec(got);
+      if (end >= 0 && len && got.length >= end + 4 + Number(len[1])) socket.destroy();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(got));
+    socket.write(bytes, () => socket.end());
+  });
+}
+
+describe('metrics endpoint under hostile requests', () => {
+  it('answers 4xx to malformed requests and fuzzed bytes, asks the token when set, and keeps serving', async () => {
+    const stats = newFeedStats('sim');
+    const server = await startMetricsServer(() => ({ feeds: [stats], latency: new LatencyHistogram(), backlog: [undefined], version: 't' }), 0, '127.0.0.1', 'metrics-token');
+    cleanups.push(() => server.close());
+    const status = (r: string) => Number(/^HTTP\/1\.[01] (\d{3})/.exec(r)?.[1] ?? 0);
+    for (const [req, want] of [
+      ['GET //[ HTTP/1.1\r\nHost: x\r\n\r\n', 401],
+      ['GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n', 401],
+      ['GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer metrics-token\r\n\r\n', 200],
+      ['GET http://evil/metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer metrics-token\r\n\r\n', 404],
+      ['DELETE /metrics HTTP/1.1\r\nHost: x\r\n\r\n', 405],
+      [`GET /metrics HTTP/1.1\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+      ['\x16\x03\x01\x00\xff\r\n\r\n', 400],
+    ] as const) expect(status(await rawRequest(server.port, req)), req.slice(0, 30)).toBe(want);
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (b) => {
+      const st = status(await rawRequest(server.port, Buffer.from(b)));
+      expect(st === 0 || (st >= 400 && st < 500)).toBe(true);
+    }), { numRuns: 40 });
+    expect((await fetch(`${server.url}/health`, { headers: { Authorization: 'Bearer metrics-token' } })).status).toBe(200);
   }, 60_000);
 });

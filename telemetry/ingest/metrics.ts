@@ -105,8 +105,9 @@ export async function startMetricsServer(snapshot: () => Promise<MetricsSnapshot
       send(200, 'application/json', `${JSON.stringify({ status: failed.length ? 'degraded' : 'ok', failed, feeds: s.feeds.map((f) => ({ feed: f.feed, state: f.state, stored: f.stored })) })}\n`);
     }, (e: Error) => send(500, 'text/plain', `${e.message}\n`));
   });
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    const status = e.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
