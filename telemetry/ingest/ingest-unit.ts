@@ -24,7 +24,7 @@ import type { FeedUnit } from '../feeds/types.js';
 import { frameChunks, type FramedUnit } from './frame-unit.js';
 import { TICK, withTicks } from './_ticks.js';
 import { InputError } from '../../src/errors.js';
-import { apidCounters, apidStatsOf, type FeedStats, type IngestArchive, type IngestRouter } from './types.js';
+import { apidCounters, apidStatsOf, type ApidCounters, type FeedStats, type IngestArchive, type IngestRouter } from './types.js';
 
 const QUARANTINE = 'quarantine';
 /** Most framing batches gathered into one transaction. */
@@ -81,11 +81,14 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
   // Held at most this long when batches keep coming; a quarter of the interval when the source goes quiet.
   const holdMs = Math.min(TX_MS, commitMs / 2);
   const apids = apidStatsOf(ctx.stats);
+  let lastApid = -1;
+  let a = undefined as unknown as ApidCounters; // set at the first packet
   const fill = (b: Batch, into: PackedBatchBuilder): void => {
     const received = now();
     for (const p of b.packets) {
       const route = ctx.router.dispatch(p);
-      const a = apidCounters(apids, p.apid);
+      // Runs of one APID are common: look the counters up only when the APID changes.
+      if (p.apid !== lastApid) { lastApid = p.apid; a = apidCounters(apids, p.apid); }
       a.packets++;
       a.bytes += p.length;
       const last = a.lastSeq;
