@@ -127,6 +127,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       migrate(db);
+      ensureFixityTable(db); // beside the versioned schema (fixity.ts)
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -159,10 +160,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
   // back to the index once.
   if (!opts.readonly) db.pragma('wal_autocheckpoint = 10000');
   const segments = new SegmentFiles(dir, db, opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, opts.fsync ?? true, opts.writeBehind ?? 'auto');
-  if (!opts.readonly) {
-    ensureFixityTable(db);
-    segments.recover();
-  }
+  if (!opts.readonly) segments.recover();
   return new SqliteArchive(dir, db, segments, Boolean(opts.readonly), opts.synchronous ?? 'full');
 }
 
