@@ -109,8 +109,8 @@ function laterChain(head: Uint8Array, maxLen: number): { h: number; dds: boolean
   for (let s = 1; s < end; s++) {
     for (const [h, dds] of candidates) {
       const c = chainLength(head, s, h, dds, maxLen, LATE_CAP);
-      // Two records at least, four without a DDS header to vouch for them.
-      if (c >= (dds ? 2 : 4) && c > (best?.count ?? 0)) best = { h, dds, start: s, count: c };
+      // Two records at least, eight without a DDS header to vouch for them (random bytes chain four now and then).
+      if (c >= (dds ? 2 : 8) && c > (best?.count ?? 0)) best = { h, dds, start: s, count: c };
     }
     if (best && best.count >= LATE_CAP) break;
   }
