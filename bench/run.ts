@@ -7,7 +7,7 @@
  * Peak RSS is measured for the capture and for one twice its size: flat memory means they match.
  * Then the other stages' benches, where present (geometry, planning, PDS4 validation, whole processes).
  * Options: `--packets N` (default 1,000,000), `--runs N` (default 5), `--keep` (keep the capture),
- * `--only inspect,ingest,archive,l0,geometry,mars,planning,pds4,process` (a subset).
+ * `--only inspect,ingest,live,archive,l0,geometry,mars,planning,pds4,process` (a subset).
  */
 import { execFile } from 'node:child_process';
 import { open, rm } from 'node:fs/promises';
@@ -101,6 +101,7 @@ async function stagesOnly(): Promise<void> {
   // The other stages' benches (each reports a median and its own figures; see their files for targets).
   const stages = [
     ['./ingest.bench.js', 'benchIngest'],
+    ['./live.bench.js', 'benchLive'],
     ['./archive.bench.js', 'benchArchive'],
     ['./l0.bench.js', 'benchL0'],
     ['./geometry.bench.js', 'benchGeometry'],

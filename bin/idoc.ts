@@ -45,5 +45,12 @@ const isMain = (() => {
   }
 })();
 if (isMain) {
+  // A reader that goes away (`idoc packets dump … | head`) ends the run quietly: EPIPE is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

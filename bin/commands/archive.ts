@@ -37,7 +37,7 @@ async function open(flags: Flags) {
 }
 
 export const registerArchive: RegisterCommand = (program, ctx) => {
-  const archive = program.command('archive').description('the packet archive: status, query, gaps');
+  const archive = program.command('archive').description('the packet archive: status, query, gaps, verify');
 
   common(archive.command('status'))
     .description('per APID: packets, time span, last ingest, gaps, duplicates, CRC errors; feed cursors')
@@ -116,5 +116,36 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
       } finally {
         a.close();
       }
+    });
+
+  common(archive.command('verify'))
+    .description('fixity: re-read every segment octet and product file and compare with the checksums recorded when they were written (SHA-256 per written run of a segment, md5 from the PDS4 labels); exit 1 on any mismatch')
+    .option('--products <dir>', 'folder of PDS4 products to check too (default: ./l0 when it exists)')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: Flags & { products?: string }) => {
+      const [{ resolveMission }, store, { verifyProductFiles }, { existsSync }, { formatOffset }] = await Promise.all([
+        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'), import('node:fs'), import('../../src/errors.js'),
+      ]);
+      const mission = await resolveMission(flags);
+      const { dir } = store.archiveSettings(mission.config, flags.archive);
+      // The same checks a reader does before trusting the index (schema, an archive being created).
+      store.openArchive(dir, { readonly: true }).close();
+      const segments = store.verifySegments(dir);
+      const productsDir = flags.products ?? (existsSync('l0') ? 'l0' : undefined);
+      if (productsDir !== undefined && !existsSync(productsDir)) throw new (await import('../../src/errors.js')).InputError(`--products ${productsDir}: no such folder`);
+      const products = productsDir !== undefined ? await verifyProductFiles(productsDir) : undefined;
+      const damage = [
+        ...segments.problems.filter((p) => p.kind !== 'unchecked').map((p) => ({ file: p.file, offset: p.offset, length: p.length, kind: p.kind, message: p.message })),
+        ...(products?.problems ?? []).map((p) => ({ file: p.file, label: p.label, kind: p.kind, message: p.message })),
+      ];
+      if (flags.json) {
+        ctx.io.out(`${JSON.stringify({ archive: dir, segments: { files: segments.segments, checkedBytes: segments.checkedBytes, uncheckedBytes: segments.uncheckedBytes }, ...(products ? { products: { dir: productsDir, labels: products.labels, files: products.files, bytes: products.bytes } } : {}), problems: damage }, null, 2)}\n`);
+      } else {
+        for (const d of damage) ctx.io.out(`${d.file}: ${'offset' in d ? `${formatOffset(d.offset)}, ${d.length} octets: ` : ''}${d.kind}: ${d.message}${'label' in d ? ` (${d.label})` : ''}\n`);
+        ctx.io.out(`archive ${dir}: ${segments.segments} segment file(s), ${segments.checkedBytes} octets checked${segments.uncheckedBytes ? `, ${segments.uncheckedBytes} without a recorded checksum (written before checksums were kept)` : ''}\n`);
+        if (products) ctx.io.out(`products ${productsDir}: ${products.files} file(s) named by ${products.labels} label(s), ${products.bytes} octets checked\n`);
+        ctx.io.out(damage.length ? `${damage.length} problem(s): fixity lost\n` : 'no problems found\n');
+      }
+      ctx.setExit(damage.length ? 1 : 0);
     });
 };

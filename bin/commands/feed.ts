@@ -15,6 +15,10 @@ interface ServeFlags {
   time?: string;
   epoch?: string;
   json?: boolean;
+  tokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  maxClients?: string;
 }
 
 const TIME_SOURCES = ['auto', 'dds', 'packet'] as const;
@@ -34,12 +38,26 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
     .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
     .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cds-us')
     .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
+    .option('--token-file <path>', 'bearer tokens clients must present, one a line (a token, or sha256:<hex> of one); default: IDOC_FEED_TOKEN when set')
+    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (with --tls-key)')
+    .option('--tls-key <pem>', 'private key of --tls-cert')
+    .option('--max-clients <n>', 'connections served at once; more are answered 503', '64')
     .option('--json', 'the start-up line as JSON')
     .action(async (flags: ServeFlags) => {
-      const [{ InputError }, { parseIntFlag, parseChoice }, { resolveMission }, { indexPacketFolder, startFeedServer }, { stat }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../telemetry/feeds/index.js'), import('node:fs/promises'),
+      const [{ InputError, UsageError }, { parseIntFlag, parseChoice }, { resolveMission }, { indexPacketFolder, startFeedServer, readTokenFile, tokenDigests, FEED_TOKEN_ENV }, { stat, readFile }, net] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../telemetry/feeds/index.js'), import('node:fs/promises'), import('node:net'),
       ]);
       const port = parseIntFlag('--port', flags.port ?? '', 0, 65535);
+      const maxClients = parseIntFlag('--max-clients', flags.maxClients ?? '64', 1, 100_000);
+      const host = flags.host ?? '127.0.0.1';
+      const envToken = process.env[FEED_TOKEN_ENV];
+      const digests = flags.tokenFile !== undefined ? await readTokenFile(flags.tokenFile) : envToken ? tokenDigests(envToken, FEED_TOKEN_ENV) : undefined;
+      const loopback = host === 'localhost' || (net.isIP(host) === 4 ? host.startsWith('127.') : host === '::1');
+      if (!digests && !loopback) throw new UsageError(`feed serve: --host ${host} is not a loopback address: give --token-file or ${FEED_TOKEN_ENV} (no one is served without a token off this machine)`);
+      if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new UsageError('feed serve: --tls-cert and --tls-key go together');
+      const readPem = async (p: string, what: string): Promise<Buffer> =>
+        readFile(p).catch((e: NodeJS.ErrnoException) => { throw new InputError(`${what} ${p}: ${e.code ?? e.message}`); });
+      const tls = flags.tlsCert !== undefined ? { cert: await readPem(flags.tlsCert, '--tls-cert'), key: await readPem(flags.tlsKey!, '--tls-key') } : undefined;
       const timeSource = parseChoice('--time-source', flags.timeSource ?? 'auto', TIME_SOURCES);
       const root = flags.root!;
       const s = await stat(root).catch(() => undefined);
@@ -47,8 +65,14 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
       const mission = await resolveMission(flags);
       const index = await indexPacketFolder(root, { read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength }, profile: mission.profile, timeSource });
       for (const p of index.problems) ctx.io.err(`idoc feed serve: ${p.file}: ${p.message}\n`);
-      const server = await startFeedServer(index, port, flags.host ?? '127.0.0.1');
-      const info = { url: server.url, root, files: index.files.length, packets: index.count, untimed: index.untimed };
+      const log = (level: string, message: string): void => ctx.io.err(`${new Date().toISOString()} ${level} feed serve: ${message}\n`);
+      if (!digests) log('warn', `no token (--token-file, ${FEED_TOKEN_ENV}): any process on this machine may read the feed`);
+      const server = await startFeedServer(index, port, host, {
+        maxClients, log, ...(digests ? { tokenDigests: digests } : {}), ...(tls ? { tls } : {}),
+      }).catch((e: NodeJS.ErrnoException) => {
+        throw new InputError(`feed serve: cannot listen on ${host}:${port} (${e.code ?? e.message})`);
+      });
+      const info = { url: server.url, root, files: index.files.length, packets: index.count, untimed: index.untimed, token: Boolean(digests), tls: Boolean(tls) };
       ctx.io.out(flags.json ? `${JSON.stringify(info)}\n` : `serving ${info.packets} packets from ${info.files} files in ${root} at ${info.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {

@@ -13,6 +13,7 @@ interface IngestFlags {
   poll?: string;
   json?: boolean;
   quiet?: boolean;
+  metrics?: string;
 }
 
 export const registerIngest: RegisterCommand = (program, ctx) => {
@@ -24,6 +25,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--once', 'pull what is new from every feed, then exit (0 all well, 1 data problems, 2 a feed or the config failed)')
     .option('--watch', 'run as a daemon until SIGTERM/SIGINT (drains and commits, exit 0); SIGUSR1 logs the status')
     .option('--poll <seconds>', 'seconds between pulls of a feed with --watch (default 10)')
+    .option('--metrics <port>', 'with --watch: serve Prometheus /metrics and /health on 127.0.0.1:PORT (0: any free port, logged); IDOC_METRICS_TOKEN asks a bearer token')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no JSON event lines on stderr')
     .action(async (flags: IngestFlags) => {
@@ -42,6 +44,8 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         import('../../src/cli/progress.js'),
       ]);
       const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
+      if (flags.metrics !== undefined && !flags.watch) throw new UsageError('ingest: --metrics goes with --watch');
+      const metricsPort = flags.metrics !== undefined ? parseIntFlag('--metrics', flags.metrics, 0, 65535) : undefined;
       const log = flags.quiet ? silentLogger : jsonLineLogger((l) => ctx.io.err(l));
       const setup = await openIngest(mission, flags.archive);
       const { dir, archive, feeds } = setup;
@@ -67,8 +71,14 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         if (flags.once) {
           process.once('SIGTERM', onSignal);
           process.once('SIGINT', onSignal);
+          const started = new Date().toISOString();
           const r = await ingestMod.ingestOnce(feeds, unitCtx, log, stop.signal);
           progress.done();
+          // `idoc ingest status` shows the last run.
+          await ingestMod.writeStatusFile(ingestMod.statusFileOf(dir), {
+            mode: 'once', exitCode: r.exitCode, pid: process.pid, started, updated: new Date().toISOString(),
+            feeds: r.feeds.map((f) => ({ ...f, packetsPerSecond: 0 })),
+          }).catch((e: Error) => log.event('status-write-failed', { error: e.message }));
           ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, ...r }, null, 2)}\n` : ingestMod.formatSummary(dir, r.feeds));
           ctx.setExit(r.exitCode);
         } else {
@@ -82,7 +92,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
           process.on('SIGUSR1', onUsr1);
           try {
             const { runWatch } = await import('../../telemetry/ingest/watch.js');
-            const stats = await runWatch(feeds, unitCtx, log, stop.signal, { pollMs, statusFile });
+            const stats = await runWatch(feeds, unitCtx, log, stop.signal, { pollMs, statusFile, version: '0.1.0', ...(metricsPort !== undefined ? { metricsPort } : {}) });
             ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, feeds: stats }, null, 2)}\n` : ingestMod.formatSummary(dir, stats));
           } finally {
             process.off('SIGTERM', onSignal);
@@ -102,7 +112,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
 
   ingest
     .command('status')
-    .description('per-feed state, rates and counters of the running (or last) ingest daemon')
+    .description('per-feed state, rates and counters of the running ingest daemon, or of the last run (--once or --watch)')
     .option('--config <path>', 'mission config (default: ./idoc.json)')
     .option('--archive <dir>', 'archive directory')
     .option('--json', 'machine-readable output')

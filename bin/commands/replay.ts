@@ -45,6 +45,10 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       const sender = to
         ? await (to.protocol === 'udp' ? replayLib.udpSender(to) : replayLib.tcpSender(to))
         : await replayLib.listenSender(listen!, (url) => ctx.io.err(`idoc replay: listening on ${url}\n`), ac.signal);
+      // A UDP receiver on this machine: its socket's kernel drop count before and after says what the replay lost.
+      const { udpKernelDrops } = await import('../../telemetry/feeds/index.js');
+      const localUdp = to?.protocol === 'udp' && /^(127\.|::1$|localhost$)/.test(to.host);
+      const dropsBefore = localUdp ? await udpKernelDrops(to!.port, to!.host.includes(':')) : undefined;
       let lastShown = 0;
       try {
         const summary = await replayLib.replay(captures, sender, {
@@ -63,8 +67,20 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
             : {}),
         });
         if (lastShown) ctx.io.err('\r\x1b[K');
-        const result = { target: sender.target, packets: summary.packets, bytes: summary.bytes, seconds: Number(summary.seconds.toFixed(3)), passes: summary.passes };
+        await new Promise((r) => setTimeout(r, localUdp ? 200 : 0)); // let the receiver's queue settle before counting
+        const dropsAfter = localUdp ? await udpKernelDrops(to!.port, to!.host.includes(':')) : undefined;
+        const lost = dropsBefore !== undefined && dropsAfter !== undefined ? dropsAfter - dropsBefore : undefined;
+        const result = {
+          target: sender.target, packets: summary.packets, bytes: summary.bytes, seconds: Number(summary.seconds.toFixed(3)), passes: summary.passes,
+          ...(to?.protocol === 'udp' ? { receiverDrops: lost ?? null } : {}),
+        };
         ctx.io.out(flags.json ? `${JSON.stringify(result)}\n` : `replayed ${result.packets} packets, ${result.bytes} bytes in ${result.seconds.toFixed(2)} s to ${result.target}\n`);
+        if (to?.protocol === 'udp' && !flags.json) {
+          ctx.io.err(lost !== undefined
+            ? `idoc replay: the receiver's socket dropped ${lost} datagram(s) during the replay (kernel count, /proc/net/udp)${lost ? ': slow down (--speed) or raise its receiveBufferBytes' : ''}\n`
+            : `idoc replay: UDP has no flow control${speed === 'max' ? ' and --speed max outruns most receivers' : ''}: what the receiver lost is not known here; \`idoc ingest status\` shows its kernel drops and sequence gaps\n`);
+        }
+        if (lost) ctx.setExit(1);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

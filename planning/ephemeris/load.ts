@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../src/errors.js';
+import { refuseBinary } from '../../src/text-guard.js';
 import { oemEphemeris } from './oem.js';
 import { parseOemKvn } from './oem-kvn.js';
 import { parseOemXml } from './oem-xml.js';
@@ -35,6 +36,7 @@ export function ephemerisFromText(text: string, file: string, options: Ephemeris
  */
 export async function ephemerisFromFile(path: string, options: EphemerisOptions & { readonly format?: 'tle' | 'oem' } = {}): Promise<Ephemeris> {
   const text = await readFile(path, 'utf8');
+  refuseBinary(text, path, 'a TLE or OEM file');
   let format = detectEphemerisFormat(text);
   if (options.format === 'tle' && format !== 'tle') throw new InputError(`${path}:1: no two-line element sets found`);
   if (options.format === 'oem' && format !== 'oem-kvn' && format !== 'oem-xml') throw new InputError(`${path}:1: not an OEM (no CCSDS_OEM_VERS or <oem>)`);

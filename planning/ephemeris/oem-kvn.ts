@@ -8,8 +8,8 @@
  * Problems are collected: a defect in one segment does not hide one in the next. If there are any, one
  * InputError carries them all (its message is the first; `problems` lists each with its `file:line`).
  */
-import { assertText } from '../../src/binary-text.js';
 import { InputError, type Problem } from '../../src/errors.js';
+import { refuseBinary } from '../../src/text-guard.js';
 import {
   buildSegment, checkCovariance, checkKeywordOrder, checkVersion, headerOrder, oemError, oemProblemsError, problemsOf,
   type Located, type OemMessage, type OemSegment, type RawCovariance, type RawRow,
@@ -29,7 +29,7 @@ function collect(problems: Problem[], e: unknown): void {
  * out of order, covariance malformed…), listing every problem found.
  */
 export function parseOemKvn(text: string, file: string): OemMessage {
-  assertText(text, file, 'a CCSDS OEM in KVN');
+  refuseBinary(text, file, 'a CCSDS OEM in KVN');
   const lines = text.split(/\r?\n/);
   const problems: Problem[] = [];
   const header = new Map<string, Located>();

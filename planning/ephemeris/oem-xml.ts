@@ -14,6 +14,7 @@ import {
   COVARIANCE_XML_KEYS, buildSegment, checkCovariance, checkKeywordOrder, checkVersion, headerOrder, oemError, oemProblemsError, problemsOf,
   type Located, type OemMessage, type OemSegment, type RawRow,
 } from './oem-segment.js';
+import { refuseUnsafeXml } from '../../src/text-guard.js';
 
 type Node = Record<string, unknown>;
 
@@ -46,6 +47,7 @@ const textOf = (v: unknown): string | undefined => {
  * @throws InputError naming `file:line` for XML syntax errors and OEM content errors.
  */
 export function parseOemXml(text: string, file: string): OemMessage {
+  refuseUnsafeXml(text, file); // XXE, entity expansion, absurd nesting: one line, before the parser
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw oemError(file, valid.err.line, `XML: ${valid.err.msg.replace(/\s+/g, ' ')}`);
   const parser = new XMLParser({

@@ -9,8 +9,8 @@
  * - An SGP4 failure (decay, eccentricity out of range…) is returned as a value naming the element set's lines.
  */
 import { twoline2satrec, sgp4, type SatRec } from 'satellite.js';
-import { assertText } from '../../src/binary-text.js';
 import { InputError, type Problem } from '../../src/errors.js';
+import { refuseBinary } from '../../src/text-guard.js';
 import { EphemerisInputError, printable } from './oem-segment.js';
 import type { StateVector, UnixMs } from '../geometry/types.js';
 import type { CoverageSpan, Ephemeris, EphemerisOptions, StateResult } from './types.js';
@@ -72,7 +72,7 @@ export interface ParseTleOptions {
  * @throws InputError naming `file:line` for each malformed line, bad checksum or unpaired line.
  */
 export function parseTle(text: string, file: string, options: ParseTleOptions = {}): TleRecord[] {
-  assertText(text, file, 'two-line element sets');
+  refuseBinary(text, file, 'two-line element sets');
   const lines = text.split(/\r?\n/);
   const problems: Problem[] = [];
   const out: TleRecord[] = [];

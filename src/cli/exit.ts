@@ -38,7 +38,7 @@ export const processIo: Io = {
 
 /**
  * Map a thrown error to its exit code and print it: known errors as one line (`idoc: message`),
- * with one line per problem for InputError; unknown errors with their stack.
+ * with one line per problem for InputError; unknown errors as one line too (their stack with IDOC_DEBUG=1).
  */
 export function reportError(e: unknown, io: Io): ExitCode {
   if (e instanceof UsageError || e instanceof InputError) {
@@ -52,6 +52,8 @@ export function reportError(e: unknown, io: Io): ExitCode {
     io.err(`idoc: ${err.path}: ${err.code}: ${err.message.replace(/^[A-Z]+: /, '')}\n`);
     return ExitCode.InputError;
   }
-  io.err(`idoc: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(e)}\n`);
+  // One line, never a stack trace, unless IDOC_DEBUG asks for it.
+  const detail = err instanceof Error ? (process.env['IDOC_DEBUG'] ? (err.stack ?? err.message) : err.message.split('\n')[0]) : String(e);
+  io.err(`idoc: internal error: ${detail}${process.env['IDOC_DEBUG'] ? '' : ' (IDOC_DEBUG=1 shows where)'}\n`);
   return ExitCode.InputError;
 }

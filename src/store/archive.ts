@@ -25,6 +25,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
+import { ensureFixityTable, recordSegmentFixity } from './fixity.js';
 import { I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
 import { Checkpointer } from './checkpointer.js';
 import { DEFAULT_TIME_SETTINGS, PacketTimer, type TimeSettings } from '../time/packet-times.js';
@@ -44,6 +45,9 @@ const CHECKPOINTER_ITEMS = 2048;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
 /** `meta` bit 11: a repeat (identical octets stored before, received further apart than the duplicate window). */
 const REPEAT_BIT = 1 << 11;
+/** A reader finding an archive being created waits this many times this long (ms) for its schema. */
+const CREATING_WAITS = 100;
+const CREATING_WAIT_MS = 50;
 
 export interface ArchiveOptions {
   /** Open for reading only (status, query, gaps): nothing is created or repaired. Default false. */
@@ -144,13 +148,24 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
         return timer.status;
       });
       migrate(db);
+      ensureFixityTable(db); // beside the versioned schema (fixity.ts)
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${dir}: cannot open the archive index: ${(e as Error).message}`, [], { cause: e });
   }
   if (opts.readonly) {
-    const v = schemaVersionOf(db);
+    let v = schemaVersionOf(db);
+    // Version 0: a writer is creating this archive right now (the file exists, its schema not yet committed).
+    // Wait for it (a few seconds at most) instead of calling a fresh archive one to migrate.
+    for (let i = 0; v === 0 && i < CREATING_WAITS; i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, CREATING_WAIT_MS);
+      v = schemaVersionOf(db);
+    }
+    if (v === 0) {
+      db.close();
+      throw new InputError(`${dir}: the archive is being created (no schema yet after ${(CREATING_WAITS * CREATING_WAIT_MS) / 1000} s): try again once the ingest has started`);
+    }
     if (v !== SCHEMA_VERSION) {
       db.close();
       throw new InputError(`${dir}: archive schema version ${v}, this idoc reads ${SCHEMA_VERSION}${v < SCHEMA_VERSION ? ': run idoc ingest once to migrate it' : ''}`);
@@ -470,6 +485,7 @@ class SqliteArchive implements Archive {
     }
     if (behind && stored === count) {
       this.pendingLength = this.segments.waitBehind(seg.start + total);
+      recordSegmentFixity(this.db, seg.id, seg.start, out.subarray(0, total));
     } else {
       if (behind) this.segments.settle(); // its octets beyond the committed length are overwritten or cut off
       if (stored < count) {
@@ -486,6 +502,7 @@ class SqliteArchive implements Archive {
         }
       }
       if (used > 0 || behind) this.pendingLength = this.segments.write(out, used, seg.start, behind);
+      recordSegmentFixity(this.db, seg.id, seg.start, out.subarray(0, used));
     }
     return { stored, duplicates: count - stored, repeats };
   }

@@ -25,8 +25,8 @@
  * A mode-only ITL entry `<time> <EXP> <MODE>` is the command `<EXP>_MODE` with parameter MODE (telecommand/
  * export/itl.ts); {@link edfToTcDatabase} defines that command for each experiment.
  */
-import { assertText } from '../../src/binary-text.js';
 import { InputError, type Problem } from '../../src/errors.js';
+import { refuseBinary } from '../../src/text-guard.js';
 import type { TcCommand, TcParameter } from './types.js';
 
 /** A module state or a mode's own resources. */
@@ -128,7 +128,7 @@ export function parseEdf(text: string, file: string, include?: EdfIncludeReader)
   let target: { kind: 'state'; module: { name: string; states: ({ name: string } & { powerW?: number; dataRateBps?: number })[] }; index: number }
     | { kind: 'mode'; index: number } | { kind: 'action'; index: number } | undefined;
   const walk = (src: string, name: string, stack: readonly string[]) => {
-    assertText(src, name, 'an EPS experiment description file (EDF)');
+    refuseBinary(src, name, 'an EPS experiment description file (EDF)');
     files.push(name);
     const lines = src.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {

@@ -129,8 +129,8 @@ describe('ITL as JUICE/MAJIS planners and OSVE write it', () => {
 describe('binary content instead of a timeline', () => {
   it('an ITL, EVF or EDF holding NUL or non-UTF-8 bytes is refused in one line naming the file and line', async () => {
     const { parseEdf } = await import('../database/edf.js');
-    expect(() => parseItl('Version: 1\n\u0000\u0000junk', 'x.itl')).toThrow(/^x\.itl:2: not a text file \(binary content at character 11\): expected an EPS\/MAPPS ITL timeline$/);
-    expect(() => parseEvf('\ufffd\ufffd', 'x.evf')).toThrow('x.evf:1: not a text file (binary content at character 0): expected an EVF event file');
-    expect(() => parseEdf('Experiment: X\n\u0000', 'x.edf')).toThrow('x.edf:2: not a text file (binary content at character 14): expected an EPS experiment description file (EDF)');
+    expect(() => parseItl('Version: 1\n\u0000\u0000junk', 'x.itl')).toThrow(/^x\.itl: offset 0xb \(11\): binary data \(a NUL character\), not an EPS\/MAPPS ITL timeline$/);
+    expect(() => parseEvf('\ufffd\ufffd', 'x.evf')).toThrow('x.evf: offset 0x0 (0): binary data (2 control characters in the first 2), not an EVF event file');
+    expect(() => parseEdf('Experiment: X\n\u0000', 'x.edf')).toThrow('x.edf: offset 0xe (14): binary data (a NUL character), not an EPS experiment description file (EDF)');
   });
 });

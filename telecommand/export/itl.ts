@@ -29,8 +29,8 @@
  * `DATA_RATE_PROFILE` as lists of `<offset> [unit] <value> [unit]` points (offset `[+|-][ddd_]hh:mm:ss` or
  * a number with a unit such as `[sec]`), kept as written. An import that finds no command is an error.
  */
-import { assertText } from '../../src/binary-text.js';
 import { InputError, type Problem } from '../../src/errors.js';
+import { refuseBinary } from '../../src/text-guard.js';
 import type { JsonValue, TcDatabase } from '../database/types.js';
 
 /** One command of a timeline (a plan command without its file position). */
@@ -181,7 +181,7 @@ export function formatItl(tl: Timeline, db?: TcDatabase, record: ExportRecord = 
 
 /** Events of an EVF file by `LABEL#COUNT`. */
 export function parseEvf(text: string, file: string): Map<string, number> {
-  assertText(text, file, 'an EVF event file');
+  refuseBinary(text, file, 'an EVF event file');
   const events = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*$/, '').trim();
@@ -285,7 +285,7 @@ function readProfile(toks: Token[], j: number, end: number): { points: ProfilePo
 
 function walkItl(text: string, file: string, options: ParseItlOptions, walk: Walk, stack: readonly string[], header: Record<string, string>): void {
   const { problems } = walk;
-  assertText(text, file, 'an EPS/MAPPS ITL timeline');
+  refuseBinary(text, file, 'an EPS/MAPPS ITL timeline');
   walk.files.push(file);
   let meta: Record<string, string> = {};
   let observation: string | undefined;

@@ -13,6 +13,11 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
   queuedBytes = 0;
   /** Called when the consumer has taken everything queued (resume a paused source). */
   onDrain: (() => void) | undefined;
+  /**
+   * Stream sources (TCP): chunks waiting together are handed over as one, up to this many bytes (fewer, larger
+   * batches downstream). 0 (default): one chunk per push, as datagrams need.
+   */
+  coalesceBytes = 0;
 
   push(chunk: Uint8Array): void {
     if (this.done) return;
@@ -42,8 +47,19 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     for (;;) {
       if (this.head < this.items.length) {
-        const c = this.items[this.head]!;
+        let c = this.items[this.head]!;
         this.items[this.head++] = undefined as unknown as Uint8Array;
+        if (this.coalesceBytes > 0 && this.head < this.items.length && c.length < this.coalesceBytes) {
+          const parts = [c];
+          let size = c.length;
+          while (this.head < this.items.length && size + this.items[this.head]!.length <= this.coalesceBytes) {
+            const next = this.items[this.head]!;
+            this.items[this.head++] = undefined as unknown as Uint8Array;
+            parts.push(next);
+            size += next.length;
+          }
+          if (parts.length > 1) c = Buffer.concat(parts, size);
+        }
         this.queuedBytes -= c.length;
         if (this.head === this.items.length) {
           this.items.length = 0;

@@ -40,9 +40,9 @@ export type FeedConfig =
       window?: string; delay?: string; pollSeconds?: number; timeoutSeconds?: number; maxWindows?: number; requestPrefix?: string;
       directory?: string; target?: string;
     })
-  | (FeedCommon & { kind: 'http'; url: string; apids?: ApidItem[]; window?: { from?: string; to?: string }; maxPackets?: number; timeoutSeconds?: number })
+  | (FeedCommon & { kind: 'http'; url: string; apids?: ApidItem[]; window?: { from?: string; to?: string }; maxPackets?: number; timeoutSeconds?: number; tokenFile?: string; caFile?: string })
   | (FeedCommon & Framed & { kind: 'drop-folder'; dir: string; pollSeconds?: number; doneDir?: string; rejectedDir?: string })
-  | (FeedCommon & Framed & { kind: 'tcp' | 'udp'; host?: string; port: number; backoff?: { initialSeconds?: number; maxSeconds?: number } });
+  | (FeedCommon & Framed & { kind: 'tcp' | 'udp'; host?: string; port: number; backoff?: { initialSeconds?: number; maxSeconds?: number }; commitIntervalSeconds?: number; receiveBufferBytes?: number });
 
 let validatorCache: ValidateFunction | undefined;
 
@@ -135,7 +135,7 @@ export function feedFromConfig(name: string, f: FeedConfig, base: string, option
           apids: f.apids ? ranges(f.apids) : undefined,
           fromMs: f.window?.from !== undefined ? Date.parse(f.window.from) : undefined,
           toMs: f.window?.to !== undefined ? Date.parse(f.window.to) : undefined,
-          maxPackets: f.maxPackets, timeoutMs: secondsMs(f.timeoutSeconds),
+          maxPackets: f.maxPackets, timeoutMs: secondsMs(f.timeoutSeconds), tokenFile: dir(f.tokenFile), caFile: dir(f.caFile),
         }),
       });
     case 'drop-folder':
@@ -145,8 +145,8 @@ export function feedFromConfig(name: string, f: FeedConfig, base: string, option
       });
     case 'tcp':
     case 'udp': {
-      const o = { name, host: f.host ?? '127.0.0.1', port: f.port, ...defined({ framing: f.framing, prefixBytes: f.prefixBytes, backoff: backoffOf(f.backoff) }) };
-      return f.kind === 'tcp' ? tcpFeed(o) : udpFeed(o);
+      const o = { name, host: f.host ?? '127.0.0.1', port: f.port, ...defined({ framing: f.framing, prefixBytes: f.prefixBytes, backoff: backoffOf(f.backoff), commitIntervalMs: secondsMs(f.commitIntervalSeconds) }) };
+      return f.kind === 'tcp' ? tcpFeed(o) : udpFeed({ ...o, ...defined({ receiveBufferBytes: f.receiveBufferBytes }) });
     }
   }
 }

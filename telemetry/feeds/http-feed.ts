@@ -8,7 +8,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { readFile } from 'node:fs/promises';
 import { FeedError } from './errors.js';
+import { bearerHeader, FEED_TOKEN_ENV } from './feed-tokens.js';
 import type { Feed, FeedUnit } from './types.js';
 
 export interface HttpFeedOptions {
@@ -24,6 +26,42 @@ export interface HttpFeedOptions {
   readonly maxPackets?: number;
   /** Idle time allowed while connecting or between bytes, ms. Default 30 000. */
   readonly timeoutMs?: number;
+  /** File holding the bearer token (first non-comment line); else `IDOC_FEED_TOKEN` when set; else none. */
+  readonly tokenFile?: string;
+  /** The token itself (tests, callers holding it already); wins over `tokenFile`. */
+  readonly token?: string;
+  /** PEM certificates trusted for https:// besides the system's. */
+  readonly caFile?: string;
+}
+
+/** What every request of a pull carries: the Authorization header and the TLS trust, read once per pull. */
+interface Credentials {
+  readonly headers: Record<string, string>;
+  readonly ca?: Buffer;
+}
+
+async function credentialsOf(o: HttpFeedOptions): Promise<Credentials> {
+  let token = o.token;
+  if (token === undefined && o.tokenFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(o.tokenFile, 'utf8');
+    } catch (e) {
+      throw new FeedError(o.name, 'unreachable', `${o.tokenFile}: cannot read the token file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    token = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+    if (token === undefined) throw new FeedError(o.name, 'unreachable', `${o.tokenFile}: no token in the token file`);
+  }
+  token ??= process.env[FEED_TOKEN_ENV] || undefined;
+  let ca: Buffer | undefined;
+  if (o.caFile !== undefined) {
+    try {
+      ca = await readFile(o.caFile);
+    } catch (e) {
+      throw new FeedError(o.name, 'unreachable', `${o.caFile}: cannot read the CA file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  return { headers: token !== undefined ? { Authorization: bearerHeader(token) } : {}, ...(ca ? { ca } : {}) };
 }
 
 /** `[[1100,1100],[1110,1119]]` → `1100,1110-1119`. */
@@ -41,10 +79,11 @@ export function packetsUrl(o: HttpFeedOptions, cursor: string | undefined): URL 
   return url;
 }
 
-function get(o: HttpFeedOptions, url: URL, signal: AbortSignal): Promise<http.IncomingMessage> {
+function get(o: HttpFeedOptions, url: URL, signal: AbortSignal, creds: Credentials): Promise<http.IncomingMessage> {
   const timeoutMs = o.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'https:' ? https : http).get(url, { signal }, resolve);
+    const options = { signal, headers: creds.headers };
+    const req = url.protocol === 'https:' ? https.get(url, { ...options, ...(creds.ca ? { ca: creds.ca } : {}) }, resolve) : http.get(url, options, resolve);
     req.setTimeout(timeoutMs, () => req.destroy(new FeedError(o.name, 'dropped', `${url.origin}: no data for ${timeoutMs / 1000} s`)));
     req.once('error', (e: NodeJS.ErrnoException) => {
       if (e instanceof FeedError) reject(e);
@@ -83,12 +122,13 @@ async function* bodyChunks(o: HttpFeedOptions, res: http.IncomingMessage, expect
 export function httpFeed(o: HttpFeedOptions): Feed {
   async function* pull(cursor: string | undefined, signal: AbortSignal): AsyncGenerator<FeedUnit> {
     let after = cursor;
+    const creds = await credentialsOf(o);
     for (;;) {
       if (signal.aborted) return;
       const url = packetsUrl(o, after);
       let res: http.IncomingMessage;
       try {
-        res = await get(o, url, signal);
+        res = await get(o, url, signal, creds);
       } catch (e) {
         if (signal.aborted) return;
         throw e;

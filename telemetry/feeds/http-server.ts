@@ -11,13 +11,23 @@
  *   later are indexed (checked at most once a second) and reach a client whose cursor is past their packet times.
  * - `GET /status` → JSON: files, packets per APID, time span, requests served.
  * Bad parameters → 400 with a JSON `{ "error": … }`. Served from files, or from an idoc archive (packet-index.ts).
+ *
+ * Guarded (issue 13): every request line goes through feed-request.ts (never throws; 4xx, logged); GET and HEAD
+ * only; bearer tokens when configured (feed-tokens.ts, 401 otherwise); optional TLS; at most `maxClients`
+ * connections (more get 503); responses stream from disk a block at a time and wait for the socket to drain, and
+ * a client that takes nothing for `stallMs` is dropped; packet files are opened with O_NOFOLLOW.
  */
 import http from 'node:http';
+import https from 'node:https';
+import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { parseApidList } from '../../src/cli/options.js';
 import { DDS_HEADER_LENGTH, encodeDdsHeader } from '../framing/index.js';
 import { cursorOf, selectEntries, type PacketIndex } from './packet-index.js';
+import { parseFeedRequest, printable } from './feed-request.js';
+import { bearerAllowed } from './feed-tokens.js';
 
 /** Records per response when the request names no limit. */
 export const DEFAULT_RESPONSE_LIMIT = 100_000;
@@ -61,7 +71,8 @@ class PacketReader {
     if (file !== this.blockFile || offset < this.blockStart || offset + length > this.blockStart + this.block.length) {
       let fh = this.handles.get(file);
       if (!fh) {
-        fh = await open(this.index.files[file]!, 'r');
+        // O_NOFOLLOW: a file swapped for a symbolic link after indexing is not followed out of the root.
+        fh = await open(this.index.files[file]!, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
         this.handles.set(file, fh);
       }
       const buf = Buffer.allocUnsafe(Math.max(READ_BLOCK, length));
@@ -78,13 +89,26 @@ class PacketReader {
   }
 }
 
-function writeAsync(res: http.ServerResponse, chunk: Uint8Array): Promise<void> {
+/**
+ * Write `chunk`; when the socket's buffer is full, wait for it to drain (nothing more is read from disk meanwhile:
+ * backpressure). A client that takes nothing for `stallMs` is dropped (rejects).
+ */
+function writeAsync(res: http.ServerResponse, chunk: Uint8Array, stallMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     if (res.destroyed) return reject(new Error('client gone'));
     if (res.write(chunk)) return resolve();
-    const done = (): void => {
+    const timer = setTimeout(() => {
+      finish();
+      res.destroy();
+      reject(new Error(`client took no data for ${stallMs / 1000} s: dropped`));
+    }, stallMs);
+    const finish = (): void => {
+      clearTimeout(timer);
       res.off('drain', done);
       res.off('close', done);
+    };
+    const done = (): void => {
+      finish();
       if (res.destroyed && !res.writableFinished) reject(new Error('client gone'));
       else resolve();
     };
@@ -93,7 +117,7 @@ function writeAsync(res: http.ServerResponse, chunk: Uint8Array): Promise<void> 
   });
 }
 
-async function sendPackets(index: PacketIndex, params: URLSearchParams, res: http.ServerResponse): Promise<void> {
+async function sendPackets(index: PacketIndex, params: URLSearchParams, res: http.ServerResponse, head: boolean, stallMs: number): Promise<void> {
   const apidText = params.get('apid');
   let apid: ((a: number) => boolean) | undefined;
   if (apidText !== null && apidText !== '') {
@@ -124,6 +148,10 @@ async function sendPackets(index: PacketIndex, params: URLSearchParams, res: htt
     'X-Idoc-More': more ? '1' : '0',
     ...(last !== undefined ? { 'X-Idoc-Cursor': cursorOf(index, last) } : after ? { 'X-Idoc-Cursor': after } : {}),
   });
+  if (head) {
+    res.end();
+    return;
+  }
   const reader = new PacketReader(index);
   try {
     let out = Buffer.allocUnsafe(OUT_BLOCK);
@@ -132,7 +160,7 @@ async function sendPackets(index: PacketIndex, params: URLSearchParams, res: htt
       const bytes = await reader.bytes(i);
       const need = DDS_HEADER_LENGTH + bytes.length;
       if (used + need > out.length) {
-        if (used) await writeAsync(res, out.subarray(0, used));
+        if (used) await writeAsync(res, out.subarray(0, used), stallMs);
         out = Buffer.allocUnsafe(Math.max(OUT_BLOCK, need));
         used = 0;
       }
@@ -145,7 +173,7 @@ async function sendPackets(index: PacketIndex, params: URLSearchParams, res: htt
       out.set(bytes, used + DDS_HEADER_LENGTH);
       used += need;
     }
-    if (used) await writeAsync(res, out.subarray(0, used));
+    if (used) await writeAsync(res, out.subarray(0, used), stallMs);
     res.end();
   } finally {
     await reader.close();
@@ -172,11 +200,33 @@ function statusOf(index: PacketIndex, requests: number): Record<string, unknown>
   };
 }
 
-/** An http.Server answering from `index` (not listening yet). */
-export function createFeedServer(first: PacketIndex, refreshMs = 1000): http.Server {
+/** How the server guards itself; every field has a default. */
+export interface FeedServerOptions {
+  /** SHA-256 digests of the bearer tokens allowed (feed-tokens.ts). Absent: no token asked (loopback use). */
+  readonly tokenDigests?: readonly Buffer[];
+  /** TLS certificate and key (PEM): the server speaks HTTPS. */
+  readonly tls?: { readonly cert: Buffer | string; readonly key: Buffer | string };
+  /** Connections served at once; more are answered 503 and closed. Default {@link DEFAULT_MAX_CLIENTS}. */
+  readonly maxClients?: number;
+  /** A client that takes no bytes for this long (ms) while a response waits is dropped. Default 30 000. */
+  readonly stallMs?: number;
+  /** Bytes of request head allowed (request line and headers); more → 431. Default 16 KiB. */
+  readonly maxHeaderBytes?: number;
+  /** Files (or archive packets) added to the root are looked for at most this often (ms), before a /packets answer. Default 1000. */
+  readonly refreshMs?: number;
+  /** One line per refused or failed request and per dropped client, with its level. */
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export const DEFAULT_MAX_CLIENTS = 64;
+export const DEFAULT_STALL_MS = 30_000;
+
+/** An http(s).Server answering from `index` (not listening yet). */
+export function createFeedServer(first: PacketIndex, opts: FeedServerOptions = {}): http.Server {
   let requests = 0;
   let index = first;
   let checked = Date.now();
+  const refreshMs = opts.refreshMs ?? 1000;
   /** Files (or archive packets) added to the root since: indexed before a /packets answer, at most every `refreshMs`. */
   const fresh = async (): Promise<PacketIndex> => {
     if (index.refresh && Date.now() - checked >= refreshMs) {
@@ -185,28 +235,73 @@ export function createFeedServer(first: PacketIndex, refreshMs = 1000): http.Ser
     }
     return index;
   };
-  return http.createServer((req, res) => {
+  let clients = 0;
+  const maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
+  const stallMs = opts.stallMs ?? DEFAULT_STALL_MS;
+  const log = opts.log ?? (() => undefined);
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     requests++;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const json = (status: number, body: unknown): void => {
+    const who = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const line = `${printable(req.method ?? '', 16)} ${printable(req.url ?? '')}`;
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       const text = `${JSON.stringify(body, null, 2)}\n`;
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+      if (status >= 400) log(status >= 500 ? 'error' : 'warn', `${who} ${line}: ${status} ${(body as { error?: string }).error ?? ''}`);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+      res.end(req.method === 'HEAD' ? undefined : text);
     };
-    if (req.method !== 'GET') return json(405, { error: `${req.method ?? ''} not allowed: use GET` });
-    if (url.pathname === '/status') return json(200, statusOf(index, requests));
-    if (url.pathname !== '/packets') return json(404, { error: `${url.pathname}: not found (use /packets or /status)` });
-    fresh().then((ix) => sendPackets(ix, url.searchParams, res)).catch((e: unknown) => {
+    const r = parseFeedRequest(req.method, req.url);
+    if (!r.ok) return json(r.status, { error: r.error }, r.status === 405 ? { Allow: 'GET, HEAD' } : {});
+    if (opts.tokenDigests && !bearerAllowed(req.headers.authorization, opts.tokenDigests)) {
+      return json(401, { error: 'a bearer token is needed (Authorization: Bearer <token>)' }, { 'WWW-Authenticate': 'Bearer realm="idoc feed"' });
+    }
+    if (r.route === 'status') return json(200, statusOf(index, requests));
+    fresh().then((ix) => sendPackets(ix, r.params, res, r.head, stallMs)).catch((e: unknown) => {
       if (e instanceof BadRequest && !res.headersSent) return json(400, { error: e.message });
       if (!res.headersSent) return json(500, { error: (e as Error).message });
       // Mid-body: the only honest signal left is to cut the connection (the client sees a short body).
+      log('warn', `${who} ${line}: response cut (${(e as Error).message})`);
       res.destroy();
     });
+  };
+  const serverOptions: http.ServerOptions = { maxHeaderSize: opts.maxHeaderBytes ?? 16 << 10, requestTimeout: 60_000, headersTimeout: 20_000 };
+  const server: http.Server = opts.tls
+    ? (https.createServer({ ...serverOptions, cert: opts.tls.cert, key: opts.tls.key }, handler) as unknown as http.Server)
+    : http.createServer(serverOptions, handler);
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', (socket: Socket) => {
+    clients++;
+    socket.once('close', () => { clients--; });
+    if (clients > maxClients) {
+      log('warn', `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}: ${clients - 1} clients already (--max-clients ${maxClients}): 503`);
+      // Plain bytes: with TLS the handshake has not happened, so the socket is just closed.
+      if (!opts.tls) socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    }
   });
+  // CONNECT (a proxy request) never reaches the handler: refuse it here.
+  server.on('connect', (req: http.IncomingMessage, socket: Duplex) => {
+    log('warn', `${req.socket.remoteAddress ?? '?'} CONNECT ${printable(req.url ?? '')}: 405 not a proxy`);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  // A request node:http cannot parse (bad request line, headers too large, bad chunking): answer 4xx and log.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    if (err.code !== 'ECONNRESET') log('warn', `${(socket as Socket).remoteAddress ?? '?'}: ${status} unreadable request (${err.code ?? err.message})`);
+    if (socket.writable) {
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    } else socket.destroy();
+  });
+  // TLS handshakes that fail (plain HTTP to an HTTPS port, scanners) are the client's problem, not a crash.
+  server.on('tlsClientError', (err: Error, socket: Duplex) => {
+    log('warn', `${(socket as Socket).remoteAddress ?? '?'}: TLS handshake failed (${err.message})`);
+    socket.destroy();
+  });
+  return server;
 }
 
-/** Listen on host:port (0 = an ephemeral port); files added to the root are looked for at most every `refreshMs`. */
-export async function startFeedServer(index: PacketIndex, port: number, host = '127.0.0.1', refreshMs = 1000): Promise<FeedServer> {
-  const server = createFeedServer(index, refreshMs);
+/** Listen on host:port (0 = an ephemeral port); files added to the root are looked for at most every `opts.refreshMs`. */
+export async function startFeedServer(index: PacketIndex, port: number, host = '127.0.0.1', opts: FeedServerOptions = {}): Promise<FeedServer> {
+  const server = createFeedServer(index, opts);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -214,10 +309,12 @@ export async function startFeedServer(index: PacketIndex, port: number, host = '
       resolve();
     });
   });
+  // After start-up, an error of the listening socket is logged, never thrown out of the process.
+  server.on('error', (e: Error) => opts.log?.('error', `server: ${e.message}`));
   const bound = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   return {
-    server, port: bound, url: `http://${hostInUrl}:${bound}`,
+    server, port: bound, url: `${opts.tls ? 'https' : 'http'}://${hostInUrl}:${bound}`,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => {

@@ -72,7 +72,7 @@ describe('feed server and HTTP feed', () => {
       for (const r of records) cuts.push(cuts[cuts.length - 1]! + 18 + r.packet.length);
       const half = records.length >> 1;
       await writeFile(path.join(dir, 'late.dds'), file.subarray(cuts[half]!, cuts[records.length]!));
-      const s = await startFeedServer(await indexPacketFolder(dir), 0, '127.0.0.1', 0);
+      const s = await startFeedServer(await indexPacketFolder(dir), 0, '127.0.0.1', { refreshMs: 0 });
       servers.push(s);
       const feed = httpFeed({ name: 'web', url: s.url });
       const first = await pullAll(feed.pull(undefined, new AbortController().signal));

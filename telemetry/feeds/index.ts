@@ -15,8 +15,11 @@ export { httpFeed, packetsUrl, apidRangesText, type HttpFeedOptions } from './ht
 export { dropFolderFeed, ignoredDropName, type DropFolderOptions } from './drop-folder.js';
 export { tcpFeed, type TcpFeedOptions } from './tcp-feed.js';
 export { udpFeed, type UdpFeedOptions } from './udp-feed.js';
+export { udpKernelDrops, dropsInProcNetUdp } from './_udp-drops.js';
 // The feed server
 export { indexPacketFolder, selectEntries, cursorOf, positionAfter, type PacketIndex, type IndexOptions, type IndexQuery, type TimeSource } from './packet-index.js';
-export { createFeedServer, startFeedServer, DEFAULT_RESPONSE_LIMIT, type FeedServer } from './http-server.js';
+export { createFeedServer, startFeedServer, DEFAULT_RESPONSE_LIMIT, DEFAULT_MAX_CLIENTS, DEFAULT_STALL_MS, type FeedServer, type FeedServerOptions } from './http-server.js';
+export { parseFeedRequest, MAX_TARGET_LENGTH, type FeedRequest, type FeedRoute } from './feed-request.js';
+export { readTokenFile, tokenDigests, bearerAllowed, bearerHeader, FEED_TOKEN_ENV } from './feed-tokens.js';
 // Retry pacing
 export { nextDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';

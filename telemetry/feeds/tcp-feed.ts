@@ -18,12 +18,16 @@ export interface TcpFeedOptions {
   readonly framing?: FramingName | 'auto';
   readonly prefixBytes?: number;
   readonly backoff?: BackoffOptions;
+  /** What arrived is committed at most this long after, ms (default 1 000). */
+  readonly commitIntervalMs?: number;
   /** Called before each wait between attempts (logs, tests). */
   readonly onRetry?: (attempt: number, delayMs: number, error: Error) => void;
 }
 
 /** Bytes queued before the socket is paused until the consumer catches up. */
 const HIGH_WATER = 8 << 20;
+/** Socket reads waiting together are handed to ingest as one chunk of up to this many bytes. */
+const COALESCE = 1 << 20;
 
 /** Connect once: resolves with the socket, or rejects with the connection error; undefined when aborted. */
 function connect(host: string, port: number, signal: AbortSignal): Promise<net.Socket | undefined> {
@@ -50,6 +54,7 @@ function connect(host: string, port: number, signal: AbortSignal): Promise<net.S
 /** The received bytes of one connection; ends when the peer closes, the socket fails or the signal aborts. */
 function connectionChunks(socket: net.Socket, signal: AbortSignal): ChunkQueue {
   const q = new ChunkQueue();
+  q.coalesceBytes = COALESCE;
   const onAbort = (): void => {
     socket.destroy();
   };
@@ -92,6 +97,7 @@ export function tcpFeed(o: TcpFeedOptions): Feed {
           feed: o.name, source, framing: o.framing ?? 'raw',
           ...(o.prefixBytes !== undefined ? { prefixBytes: o.prefixBytes } : {}),
           chunks, cursorAfter: undefined,
+          ...(o.commitIntervalMs !== undefined ? { commitIntervalMs: o.commitIntervalMs } : {}),
           complete: async () => undefined,
           reject: async () => undefined,
         };

@@ -15,6 +15,10 @@ export interface FeedUnit {
   readonly prefixBytes?: number;
   /** The bytes, in chunks; may throw mid-way when a transfer drops (ingest keeps what it committed, retries the unit later). */
   readonly chunks: AsyncIterable<Uint8Array>;
+  /** Each chunk is a datagram framed on its own (UDP): garbage in one never spills into the next. */
+  readonly datagrams?: boolean;
+  /** Live units: what arrived is committed at most this long after (ms), even when the link goes quiet. Default 1 000. */
+  readonly commitIntervalMs?: number;
   /** Cursor value the feed resumes from once this unit is fully committed (opaque string; stored by ARCHIVE in the same transaction as the unit's last packets). undefined for realtime units. */
   readonly cursorAfter: string | undefined;
   /** After the unit's packets and cursor are committed: e.g. move the file to done/, delete the .DAT. */
@@ -32,4 +36,6 @@ export interface Feed {
   readonly realtime: boolean;
   /** Units waiting (files in a drop folder, DDS windows due), when the feed can tell; for status reports. */
   backlog?(): Promise<number | undefined>;
+  /** Datagrams the kernel dropped on this feed's socket since it was bound (UDP, Linux /proc/net/udp), when known. */
+  kernelDrops?(): Promise<number | undefined>;
 }

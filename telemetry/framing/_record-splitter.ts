@@ -87,6 +87,8 @@ export class RecordSplitter implements Splitter {
   // Result of the last record check.
   private crcState: 'ok' | 'bad' | 'none' = 'none';
   private lastReject: SkipReason = 'garbage';
+  /** Inside {@link quiet}. */
+  private quietScan = false;
 
   constructor(private readonly format: RecordFormat, options: SplitOptions = {}) {
     this.framing = format.name;
@@ -129,6 +131,19 @@ export class RecordSplitter implements Splitter {
   end(): Batch {
     const out = emptyBatch();
     this.scan(this.buf, 0, true, out);
+    return out;
+  }
+
+  /** See {@link Splitter.quiet}: live links only; the one place where a decision may depend on chunk timing. */
+  quiet(): Batch {
+    const out = emptyBatch();
+    if (this.buf.length === 0) return out;
+    this.quietScan = true;
+    try {
+      this.scan(this.buf, 0, false, out);
+    } finally {
+      this.quietScan = false;
+    }
     return out;
   }
 
@@ -232,6 +247,9 @@ export class RecordSplitter implements Splitter {
     if (this.format.checkHeader && !this.format.checkHeader(buf, p, len)) return REJECT;
     const end = o + len;
     if (end > n) {
+      // Quiet: no more is coming now. A long claim inside garbage is rejected; in sync, a packet cut by the pause
+      // waits only when it continues its APID's sequence count (as the rest of a real packet would).
+      if (!ended && this.quietScan && (!this.inSync || !this.nextInSequence(buf, o))) return REJECT;
       if (!ended) return NEED_MORE;
       // The stream ends inside this candidate: skip a byte and look on (a later packet may still be whole).
       this.lastReject = 'truncated';
@@ -255,7 +273,13 @@ export class RecordSplitter implements Splitter {
     // headers in a chain; resynchronising, two in a chain (so that garbage rarely passes).
     const remaining = n - end;
     const depth = this.inSync && this.crcState !== 'bad' ? 1 : 2;
-    const v = remaining === 0 && ended ? 1 : this.confirmAt(buf, end, n, ended, depth);
+    const v = remaining === 0 && (ended || this.quietScan) ? 1 : this.confirmAt(buf, end, n, ended, depth);
+    if (v === NEED_MORE && this.quietScan) {
+      // Quiet: decide as at an end of stream would, for now. Inside garbage: unconfirmed. In sync: a packet
+      // without a CRC stands (a plausible successor is starting); one whose CRC failed is not kept on a guess.
+      if (!this.inSync || this.crcState === 'bad') return REJECT;
+      return len;
+    }
     if (v === NEED_MORE) return NEED_MORE;
     if (v === 1) return len;
     // No plausible successor (garbage follows, or this length lies): keep the packet only when it continues its
@@ -264,6 +288,14 @@ export class RecordSplitter implements Splitter {
     if (this.inSync && this.continuesApid(buf, o, len)) return len;
     this.lastReject = 'bad-length';
     return REJECT;
+  }
+
+  /** Known APID (or the first of its APID) and the next sequence count after its last packet. */
+  private nextInSequence(buf: Uint8Array, o: number): boolean {
+    if (!this.plausible(buf, o, true)) return false;
+    const apid = ((buf[o]! & 0x07) << 8) | buf[o + 1]!;
+    const last = this.lastSeq[apid]!;
+    return last < 0 || (((buf[o + 2]! & 0x3f) << 8) | buf[o + 3]!) === ((last + 1) & 0x3fff);
   }
 
   private continuesApid(buf: Uint8Array, o: number, len: number): boolean {

@@ -1,10 +1,8 @@
 /**
- * @module `--framing auto`: tell the framings apart from a file's first bytes, and decide whether packets
- * carry a PEC (`--crc auto`). Both look only at the head of the file, so the choice does not depend on how
- * the rest arrives.
+ * @module `--framing auto`: tell the framings apart from a file's first bytes (the CRC per APID is decided in
+ * crc-choice.ts). It looks only at the head of the file, so the choice does not depend on how the rest arrives.
  */
-import { crc16 } from '../../src/ccsds/crc16.js';
-import { IDLE_APID, MAX_PACKET_LENGTH } from '../../src/ccsds/primary-header.js';
+import { MAX_PACKET_LENGTH } from '../../src/ccsds/primary-header.js';
 import { DDS_HEADER_LENGTH } from './dds/layout.js';
 import { ddsHeaderConsistent } from './dds/reader.js';
 
@@ -34,10 +32,10 @@ const lenAt = (b: Uint8Array, o: number): number => ((b[o + 4]! << 8) | b[o + 5]
  * Number of consecutive records that chain from `start` with `h` framing octets before each packet
  * (counting a last record that ends exactly at the end of the head). DDS records also need a consistent header.
  */
-function chainLength(b: Uint8Array, start: number, h: number, dds: boolean, maxLen: number): number {
+function chainLength(b: Uint8Array, start: number, h: number, dds: boolean, maxLen: number, cap = 16): number {
   let p = start;
   let count = 0;
-  while (count < 16) {
+  while (count < cap) {
     const o = p + h;
     if (!plausibleAt(b, o, maxLen)) break;
     const len = lenAt(b, o);
@@ -81,17 +79,38 @@ export function detectFraming(head: Uint8Array, maxPacketLength = MAX_PACKET_LEN
       bestCount = c;
     }
   }
+  if (bestCount >= 16) return best!;
+  // A weak head (damaged first bytes): a longer chain further on outweighs a short one from offset 0, so a few
+  // bad bytes before thousands of packets do not lock the file onto a framing they happen to fit.
+  const late = laterChain(head, maxPacketLength);
+  if (late && late.count > bestCount) {
+    const what = late.dds ? 'records with an 18-byte DDS header whose size matches the packet length'
+      : late.h === 0 ? 'CCSDS packets' : `packets each behind a ${late.h}-byte prefix`;
+    const reason = `${late.count} consecutive ${what} from offset ${late.start} (the ${late.start} bytes before them are not packets)`;
+    if (late.dds) return { framing: 'dds', reason };
+    return late.h === 0 ? { framing: 'raw', reason } : { framing: 'prefix', prefixBytes: late.h, reason };
+  }
   return best ?? { framing: 'raw', reason: 'no framing recognised in the first bytes; reading as raw packets with resynchronisation' };
 }
 
-/**
- * `--crc auto`: read the first packets of the head (already framed) and say whether they end in a valid PEC.
- * Packets carry one when at least 3 of 4 non-idle packets check (a few damaged packets do not flip the choice).
- */
-export function detectCrc(packets: readonly { buf: Uint8Array; offset: number; length: number; apid: number }[]): { crc: boolean; reason: string } {
-  const sample = packets.filter((p) => p.apid !== IDLE_APID).slice(0, 64);
-  if (sample.length === 0) return { crc: false, reason: 'no packets to decide from; not checking a CRC' };
-  const ok = sample.filter((p) => crc16(p.buf, p.offset, p.offset + p.length) === 0).length;
-  const crc = ok * 4 >= sample.length * 3;
-  return { crc, reason: `${ok} of the first ${sample.length} packets end in a valid CRC-16/CCITT-FALSE` };
+/** Head bytes searched for a chain when the first bytes are damaged. */
+export const LEAD_SCAN_BYTES = 4096;
+/** Records a later chain is followed for (more evidence than the 16 looked at from offset 0). */
+const LATE_CAP = 64;
+
+/** The longest chain (DDS, raw, prefix 1..16) starting within the first {@link LEAD_SCAN_BYTES}, earliest on ties. */
+function laterChain(head: Uint8Array, maxLen: number): { h: number; dds: boolean; start: number; count: number } | undefined {
+  let best: { h: number; dds: boolean; start: number; count: number } | undefined;
+  const end = Math.min(head.length, LEAD_SCAN_BYTES);
+  const candidates: Array<[number, boolean]> = [[DDS_HEADER_LENGTH, true], [0, false]];
+  for (let n = 1; n <= 16; n++) candidates.push([n, false]);
+  for (let s = 1; s < end; s++) {
+    for (const [h, dds] of candidates) {
+      const c = chainLength(head, s, h, dds, maxLen, LATE_CAP);
+      // Two records at least, eight without a DDS header to vouch for them (random bytes chain four now and then).
+      if (c >= (dds ? 2 : 8) && c > (best?.count ?? 0)) best = { h, dds, start: s, count: c };
+    }
+    if (best && best.count >= LATE_CAP) break;
+  }
+  return best;
 }

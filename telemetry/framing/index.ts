@@ -11,5 +11,6 @@ export { createDdsSplitter, ddsHeaderConsistent } from './dds/reader.js';
 export { DDS_HEADER_LENGTH, decodeDdsHeader, encodeDdsHeader, GROUND_STATIONS, type DdsHeader } from './dds/layout.js';
 export { createCaptureSplitter } from './capture.js';
 // Choosing and reading
-export { detectFraming, detectCrc, DETECT_BYTES, type FramingChoice, type FramingName } from './detect.js';
+export { detectFraming, DETECT_BYTES, type FramingChoice, type FramingName } from './detect.js';
+export { chooseCrc, type CrcChoice } from './crc-choice.js';
 export { openPacketFile, splitBuffer, createSplitter, decide, type PacketSource, type ReadOptions } from './read.js';

@@ -70,6 +70,12 @@ export interface Splitter {
   end(): Batch;
   /** CRC modes of `auto` APIDs the splitter decided itself (absent from the head), in the order decided. */
   crcDecidedLate?(): readonly { apid: number; mode: string }[];
+  /**
+   * The source went quiet (a live link, no byte for a while; the stream goes on): decide what can be decided
+   * without the bytes that have not come — a packet ending exactly at the last byte is taken, and while
+   * resynchronising a candidate longer than what arrived is garbage (it would hold a trickle back forever).
+   */
+  quiet?(): Batch;
 }
 
 /** Options common to every framing. */

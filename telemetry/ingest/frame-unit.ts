@@ -1,8 +1,18 @@
 /**
  * @module Framing a feed unit: its chunks arrive in any sizes, so the head is gathered (up to the detection
  * size, or the end) to choose framing and CRC exactly as for a file, then everything is split in order.
+ *
+ * With `framing: auto`, the choice is made again when the evidence turns: once at least {@link REDECIDE_WINDOW}
+ * bytes went by with less than 1/4 of them read as packets, each next chunk is looked at, and a framing that
+ * reads more than half of it as packets takes over from there (stream offsets stay those of the unit).
+ *
+ * Live units: a {@link TICK} (the link went quiet) decides from the head gathered so far rather than wait for
+ * more, and is passed on so ingest can commit. Datagram units (UDP): every chunk is split on its own, so a
+ * damaged or hostile datagram never spills into the next; framing and CRC are decided again on each datagram
+ * until one yields packets, then kept.
  */
-import { DETECT_BYTES, createSplitter, decide, type Batch, type FramingChoice, type ReadOptions } from '../framing/index.js';
+import { DETECT_BYTES, createSplitter, chooseCrc, decide, type Batch, type FramingChoice, type ReadOptions } from '../framing/index.js';
+import { TICK, type Tick } from './_ticks.js';
 
 export interface FramedUnit {
   /** Known once the first batch has been produced (or at the end for an empty unit). */
@@ -11,24 +21,127 @@ export interface FramedUnit {
   bytes: number;
 }
 
+/** Bytes after which the framing of a stream is decided again when less than 1/4 of them were read as packets. */
+export const REDECIDE_WINDOW = 256 * 1024;
+
+/** Datagrams with packets that decide framing and CRC for the rest of the unit (the majority of them). */
+const DATAGRAM_VOTES = 8;
+
+/** Split datagrams, each alone. */
+async function* frameDatagrams(chunks: AsyncIterable<Uint8Array | Tick>, opts: ReadOptions, info: FramedUnit): AsyncGenerator<Batch | Tick> {
+  let settled = false;
+  const votes = new Map<string, { n: number; framing: FramingChoice; crc: boolean }>();
+  let voters = 0;
+  for await (const chunk of chunks) {
+    if (chunk === TICK) {
+      yield TICK;
+      continue;
+    }
+    info.bytes += chunk.length;
+    let choice = { framing: info.framing!, crc: info.crc! };
+    if (!settled) {
+      // Until enough datagrams agree, each is framed by its own evidence (a garbage datagram decides nothing).
+      const d = decide(chunk, opts);
+      choice = { framing: d.framing, crc: d.crc.crc };
+    }
+    const splitter = createSplitter(choice.framing, { ...opts, crc: choice.crc });
+    const first = splitter.push(chunk);
+    const last = splitter.end();
+    if (!settled && first.packets.length + last.packets.length > 0) {
+      const key = `${choice.framing.framing}:${choice.framing.prefixBytes ?? 0}:${choice.crc}`;
+      const v = votes.get(key) ?? { n: 0, ...choice };
+      v.n++;
+      votes.set(key, v);
+      if (++voters >= DATAGRAM_VOTES) {
+        const best = [...votes.values()].sort((a, b) => b.n - a.n)[0]!;
+        info.framing = best.framing;
+        info.crc = best.crc;
+        settled = true;
+      } else if (!info.framing) {
+        info.framing = choice.framing;
+        info.crc = choice.crc;
+      }
+    }
+    yield first;
+    yield last;
+  }
+}
+
 /** Split a unit's chunks into batches. Errors of the chunk source propagate (a transfer that dropped). */
-export async function* frameChunks(chunks: AsyncIterable<Uint8Array>, opts: ReadOptions, info: FramedUnit): AsyncGenerator<Batch> {
+export async function* frameChunks(chunks: AsyncIterable<Uint8Array | Tick>, opts: ReadOptions, info: FramedUnit, datagrams = false): AsyncGenerator<Batch | Tick> {
+  if (datagrams) {
+    yield* frameDatagrams(chunks, opts, info);
+    return;
+  }
   const head: Uint8Array[] = [];
   let headBytes = 0;
   let splitter: ReturnType<typeof createSplitter> | undefined;
-  const start = () => {
+  // Re-deciding (framing auto only): when most of the last window of bytes was skipped, the framing is decided
+  // again on the next chunk, and taken when it reads that chunk with little skipped.
+  const auto = (opts.framing ?? 'auto') === 'auto' && opts.prefixBytes === undefined;
+  let base = 0; // stream offset where the current splitter started
+  let pushed = 0;
+  /** Bytes pushed since the last decision, and the packet octets read from them (skip ranges stay open while resynchronising: count what was read). */
+  let window = { bytes: 0, read: 0 };
+  const shift = (b: Batch): Batch => {
+    if (base === 0) return b;
+    for (const p of b.packets) p.streamOffset += base;
+    return { ...b, skips: b.skips.map((k) => ({ ...k, offset: k.offset + base })) };
+  };
+  const push = (chunk: Uint8Array): Batch => {
+    const b = splitter!.push(chunk);
+    pushed += chunk.length;
+    window.bytes += chunk.length;
+    for (const p of b.packets) window.read += p.length;
+    return shift(b);
+  };
+  const start = (quiet = false) => {
     const all = Buffer.concat(head);
     const d = decide(all.subarray(0, DETECT_BYTES), opts);
+    if (quiet && (opts.crc ?? 'auto') === 'auto') {
+      // A short head from a quiet link: let the CRC probe decide as a quiet splitter would (past garbage at the head).
+      const probe = createSplitter(d.framing, { ...opts, crc: false });
+      const found = [...probe.push(all).packets];
+      if (probe.quiet) found.push(...probe.quiet().packets);
+      d.crc = chooseCrc(found, opts.crc ?? 'auto', opts.crcOverrides ?? []);
+    }
     info.framing = d.framing;
     info.crc = d.crc.crc;
     splitter = createSplitter(d.framing, { ...opts, crc: d.crc.table });
     head.length = 0;
-    return splitter.push(all);
+    return push(all);
+  };
+  /** The evidence turned (most of the last window skipped): another framing that reads `chunk` well, or undefined. */
+  const redecide = (chunk: Uint8Array): ReturnType<typeof decide> | undefined => {
+    const d = decide(chunk.subarray(0, DETECT_BYTES), opts);
+    if (d.framing.framing === info.framing?.framing && d.framing.prefixBytes === info.framing.prefixBytes) return undefined;
+    const probe = createSplitter(d.framing, { ...opts, crc: d.crc.crc });
+    let read = 0;
+    for (const p of probe.push(chunk).packets) read += p.length;
+    return read * 2 > chunk.length ? d : undefined;
   };
   for await (const chunk of chunks) {
+    if (chunk === TICK) {
+      // Quiet: decide from what came (a live trickle may never fill the detection head).
+      if (!splitter && headBytes > 0) yield start(true);
+      if (splitter?.quiet) yield shift(splitter.quiet());
+      yield TICK;
+      continue;
+    }
     info.bytes += chunk.length;
     if (splitter) {
-      yield splitter.push(chunk);
+      if (auto && window.bytes >= REDECIDE_WINDOW && window.read * 4 < window.bytes && chunk.length >= 4096) {
+        const d = redecide(chunk);
+        if (d) {
+          yield shift(splitter.end()); // what the old framing held back is reported as it stands
+          base = pushed;
+          info.framing = { ...d.framing, reason: `re-decided at offset ${base} (less than 1/4 of the bytes before read as packets): ${d.framing.reason}` };
+          info.crc = d.crc.crc;
+          splitter = createSplitter(d.framing, { ...opts, crc: d.crc.crc });
+          window = { bytes: 0, read: 0 };
+        }
+      }
+      yield push(chunk);
       continue;
     }
     head.push(Uint8Array.from(chunk)); // chunk buffers may be reused by the source
@@ -39,5 +152,5 @@ export async function* frameChunks(chunks: AsyncIterable<Uint8Array>, opts: Read
     if (headBytes === 0) return;
     yield start();
   }
-  yield splitter!.end();
+  yield shift(splitter!.end());
 }

@@ -23,8 +23,9 @@ import type { Batch, ReadOptions } from '../framing/index.js';
 import type { PackedBatchBuilder } from '../../src/store/index.js';
 import type { FeedUnit } from '../feeds/types.js';
 import { frameChunks, type FramedUnit } from './frame-unit.js';
+import { TICK, withTicks } from './_ticks.js';
 import { InputError } from '../../src/errors.js';
-import type { FeedStats, IngestArchive, IngestRouter } from './types.js';
+import { apidCounters, apidStatsOf, type ApidCounters, type FeedStats, type IngestArchive, type IngestRouter } from './types.js';
 
 const QUARANTINE = 'quarantine';
 /** Most framing batches gathered into one transaction. */
@@ -33,6 +34,8 @@ export const TX_BATCHES = 4;
 export const TX_PACKETS = 16_384;
 /** …or once its first batch has waited this long (ms, checked as batches arrive). */
 export const TX_MS = 250;
+/** What arrived is committed at most this long after (ms), even when the source goes quiet (`commitInterval`). */
+export const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
 /** The archive could not take a batch (disk full, I/O error): the run must stop, whatever the feed. */
 export class ArchiveWriteError extends InputError {}
@@ -46,6 +49,8 @@ export interface UnitContext {
   readonly read: ReadOptions;
   readonly stats: FeedStats;
   readonly now?: () => number;
+  /** After each commit: ms from the first packet of the batch being held to its commit, and packets stored (metrics). */
+  readonly onCommit?: (latencyMs: number, stored: number) => void;
 }
 
 export interface UnitResult {
@@ -73,15 +78,31 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
   let heldBatches = 0;
   let heldSince = 0;
   let packets = 0;
-  let skipped = 0;
+  let countedBytes = 0;
   /** The batch being stored: settles to its error (already an ArchiveWriteError) or undefined. */
   let inFlight: Promise<Error | undefined> | undefined;
+  const commitMs = unit.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+  // Held at most this long when batches keep coming; a quarter of the interval when the source goes quiet.
+  const holdMs = Math.min(TX_MS, commitMs / 2);
+  const apids = apidStatsOf(ctx.stats);
+  let lastApid = -1;
+  let a = undefined as unknown as ApidCounters; // set at the first packet
   const fill = (b: Batch, into: PackedBatchBuilder): void => {
     const received = now();
     for (const p of b.packets) {
       const route = ctx.router.dispatch(p);
-      if (route.name === QUARANTINE) ctx.stats.quarantined++;
-      if (p.crc === 'bad') ctx.stats.crcErrors++;
+      // Runs of one APID are common: look the counters up only when the APID changes.
+      if (p.apid !== lastApid) { lastApid = p.apid; a = apidCounters(apids, p.apid); }
+      a.packets++;
+      a.bytes += p.length;
+      const last = a.lastSeq;
+      if (last >= 0) {
+        const missing = (p.sequenceCount - last - 1) & 0x3fff;
+        if (missing > 0 && missing < 0x2000) { a.gaps++; a.missing += missing; ctx.stats.missing = (ctx.stats.missing ?? 0) + missing; }
+      }
+      a.lastSeq = p.sequenceCount;
+      if (route.name === QUARANTINE) { ctx.stats.quarantined++; a.quarantined++; }
+      if (p.crc === 'bad') { ctx.stats.crcErrors++; a.crcErrors++; }
       if (!route.archive) continue;
       // The three times (src/time/packet-times.ts): on-board as decoded, ground (DDS header, else receipt), chosen axis.
       const timed = p.type === 0 && p.secondaryHeader;
@@ -99,29 +120,43 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     if (e) throw e;
   };
   /** Hand `b` over once the previous batch committed. */
-  const submit = async (b: PackedBatchBuilder, cursor?: { feed: string; value: string }): Promise<void> => {
+  const submit = async (b: PackedBatchBuilder, cursor?: { feed: string; value: string }, since = performance.now()): Promise<void> => {
     await settle();
     inFlight = ctx.archive.store(b, cursor).then(
       (r) => {
         ctx.stats.stored += r.stored;
         ctx.stats.duplicates += r.duplicates;
         ctx.stats.repeats += r.repeats;
+        if (r.stored) ctx.stats.lastIngestUnixMs = now();
+        ctx.onCommit?.(performance.now() - since, r.stored);
         return undefined;
       },
       (e: Error) => new ArchiveWriteError(e.message, [], { cause: e }),
     );
   };
   try {
-    for await (const batch of frameChunks(unit.chunks, readOpts, info)) {
+    for await (const batch of frameChunks(withTicks(unit.chunks, commitMs / 4), readOpts, info, unit.datagrams)) {
+      if (batch === TICK) {
+        // Quiet source: commit what is held (never the cursor: that waits for the unit's end).
+        if (held) {
+          const full = held;
+          held = undefined;
+          await submit(full, undefined, heldSince);
+        }
+        continue;
+      }
       for (const s of batch.skips) {
         if (info.framing?.framing === 'dds' && s.reason === 'zero-fill') continue; // tolerated DDS padding
-        skipped += s.length;
+        ctx.stats.skippedBytes += s.length;
       }
+      // Counted as they come (a live unit may never end): status shows a link's progress.
+      ctx.stats.bytes += info.bytes - countedBytes;
+      countedBytes = info.bytes;
       if (batch.packets.length === 0) continue;
-      if (held && (heldBatches >= TX_BATCHES || held.count >= TX_PACKETS || performance.now() - heldSince >= TX_MS)) {
+      if (held && (heldBatches >= TX_BATCHES || held.count >= TX_PACKETS || performance.now() - heldSince >= holdMs)) {
         const full = held;
         held = undefined;
-        await submit(full);
+        await submit(full, undefined, heldSince);
       }
       if (!held) {
         held = ctx.archive.batch();
@@ -131,6 +166,7 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
       fill(batch, held);
       heldBatches++;
       packets += batch.packets.length;
+      ctx.stats.packets += batch.packets.length;
     }
   } catch (e) {
     // A dropped transfer: what was handed over is stored (or its failure, which then wins); the held batch is not.
@@ -138,9 +174,7 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     throw e;
   }
   ctx.stats.units++;
-  ctx.stats.packets += packets;
-  ctx.stats.skippedBytes += skipped;
-  ctx.stats.bytes += info.bytes;
+  ctx.stats.bytes += info.bytes - countedBytes;
   const cursor = unit.cursorAfter !== undefined ? { feed: unit.feed, value: unit.cursorAfter } : undefined;
   if (packets === 0 && info.bytes > 0) {
     // Bytes but not one packet (so nothing held): not a packet file. Set it aside; the cursor still moves past it.
@@ -152,7 +186,7 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     await unit.reject(`no CCSDS packet found in ${info.bytes} bytes (framing ${info.framing?.framing ?? 'unknown'}: ${info.framing?.reason ?? 'nothing read'})`);
     return { packets, framing: info.framing?.framing, rejected: true };
   }
-  if (held || cursor) await submit(held ?? ctx.archive.batch(), cursor);
+  if (held || cursor) await submit(held ?? ctx.archive.batch(), cursor, held ? heldSince : undefined);
   await settle();
   ctx.stats.lastIngestUnixMs = now();
   await unit.complete();

@@ -44,6 +44,37 @@ export interface FeedStats {
   failures: number;
   lastError: string | undefined;
   lastIngestUnixMs: number | undefined;
+  /** Packets missing by sequence count, over every APID (counted as packets arrive, per feed). */
+  missing?: number;
+  /** Datagrams the kernel dropped (UDP feeds, when the system tells). */
+  kernelDrops?: number;
+  /** Per APID, for metrics (kept out of the JSON status: see {@link apidStatsOf}). */
+  readonly [APID_STATS]?: Map<number, ApidCounters>;
+}
+
+/** Counters of one APID of one feed. `lastSeq` is -1 before the first packet. */
+export interface ApidCounters {
+  packets: number;
+  bytes: number;
+  crcErrors: number;
+  quarantined: number;
+  gaps: number;
+  missing: number;
+  lastSeq: number;
+}
+
+export const APID_STATS: unique symbol = Symbol('apid-stats');
+
+/** The per-APID counters of a feed (created on first use; a symbol key, so JSON.stringify leaves them out). */
+export function apidStatsOf(stats: FeedStats): Map<number, ApidCounters> {
+  const s = stats as FeedStats & { [APID_STATS]?: Map<number, ApidCounters> };
+  return (s[APID_STATS] ??= new Map());
+}
+
+export function apidCounters(m: Map<number, ApidCounters>, apid: number): ApidCounters {
+  let c = m.get(apid);
+  if (!c) m.set(apid, (c = { packets: 0, bytes: 0, crcErrors: 0, quarantined: 0, gaps: 0, missing: 0, lastSeq: -1 }));
+  return c;
 }
 
 export const newFeedStats = (feed: string): FeedStats => ({

@@ -8,13 +8,15 @@
 import { defer, from, merge, interval, timer, EMPTY, lastValueFrom } from 'rxjs';
 import { catchError, map, repeat, takeUntil, ignoreElements } from 'rxjs/operators';
 import { fromEvent } from 'rxjs';
-import { writeFile, rename } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import type { Feed } from '../feeds/types.js';
 import { nextDelay } from '../feeds/backoff.js';
 import { ArchiveWriteError, ingestUnit, type UnitContext } from './ingest-unit.js';
 import { newFeedStats, type FeedStats } from './types.js';
 import type { Logger } from './log.js';
+import { InputError } from '../../src/errors.js';
+import { LatencyHistogram, startMetricsServer } from './metrics.js';
+import { writeStatusFile } from './status.js';
 
 export interface WatchOptions {
   /** Between pulls of a feed that is up, ms. Default 10 000. */
@@ -22,9 +24,22 @@ export interface WatchOptions {
   /** Status file rewritten every `statusEveryMs` (default 2 000). */
   readonly statusFile?: string;
   readonly statusEveryMs?: number;
+  /** Serve `/metrics` and `/health` on this port (0: any free one) of `metricsHost` (default 127.0.0.1). */
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
+  /** Bearer token the metrics endpoint asks for (default: IDOC_METRICS_TOKEN when set, else none). */
+  readonly metricsToken?: string;
+  /** Called once the metrics endpoint listens, with its URL. */
+  readonly onMetrics?: (url: string) => void;
+  /** Version shown in `idoc_build_info`. */
+  readonly version?: string;
 }
 
 export interface WatchStatus {
+  /** `once`: the last `ingest --once` run (finished at `updated`); `watch` (or absent): the daemon. */
+  readonly mode?: 'once' | 'watch';
+  /** Exit code of a finished `--once` run. */
+  readonly exitCode?: number;
   readonly pid: number;
   readonly started: string;
   readonly updated: string;
@@ -33,12 +48,30 @@ export interface WatchStatus {
 }
 
 /** Run until `signal` aborts; resolves with the final per-feed counters. */
-export async function runWatch(feeds: readonly Feed[], ctx: Omit<UnitContext, 'stats'>, log: Logger, signal: AbortSignal, opts: WatchOptions = {}): Promise<FeedStats[]> {
+export async function runWatch(feeds: readonly Feed[], ctx0: Omit<UnitContext, 'stats'>, log: Logger, signal: AbortSignal, opts: WatchOptions = {}): Promise<FeedStats[]> {
   const pollMs = opts.pollMs ?? 10_000;
+  let ctx = ctx0;
   // Every feed loop, timer and request listens to the one stop signal: many listeners, by design.
   setMaxListeners(16 + 8 * feeds.length, signal);
   const started = new Date();
   const stats = feeds.map((f) => newFeedStats(f.name));
+  const latency = new LatencyHistogram();
+  const userOnCommit = ctx.onCommit;
+  ctx = { ...ctx, onCommit: (ms, stored) => { latency.observe(ms / 1000); userOnCommit?.(ms, stored); } };
+  const backlogs = async (): Promise<(number | undefined)[]> => {
+    const drops = await Promise.all(feeds.map((f) => (f.kernelDrops ? f.kernelDrops().catch(() => undefined) : Promise.resolve(undefined))));
+    drops.forEach((d, i) => { if (d !== undefined) stats[i]!.kernelDrops = d; });
+    return Promise.all(feeds.map((f) => (f.backlog ? f.backlog().catch(() => undefined) : Promise.resolve(undefined))));
+  };
+  const metricsToken = opts.metricsToken ?? (process.env['IDOC_METRICS_TOKEN'] || undefined);
+  const metrics = opts.metricsPort !== undefined
+    ? await startMetricsServer(async () => ({ feeds: stats, latency, backlog: await backlogs(), version: opts.version ?? 'unknown' }), opts.metricsPort, opts.metricsHost ?? '127.0.0.1', metricsToken)
+      .catch((e: NodeJS.ErrnoException) => { throw new InputError(`--metrics ${opts.metricsPort}: cannot listen on ${opts.metricsHost ?? '127.0.0.1'} (${e.code ?? e.message})`); })
+    : undefined;
+  if (metrics) {
+    opts.onMetrics?.(metrics.url);
+    log.event('metrics-listening', { url: metrics.url });
+  }
   const stop$ = fromEvent(signal, 'abort');
   const rateBase = stats.map(() => ({ t: Date.now(), stored: 0, rate: 0 }));
 
@@ -79,25 +112,24 @@ export async function runWatch(feeds: readonly Feed[], ctx: Omit<UnitContext, 's
   const writeStatus = async () => {
     if (!opts.statusFile) return;
     const now = Date.now();
-    const backlogs = await Promise.all(feeds.map((f) => (f.backlog ? f.backlog().catch(() => undefined) : Promise.resolve(undefined))));
+    const backlog = await backlogs();
     const status: WatchStatus = {
-      pid: process.pid, started: started.toISOString(), updated: new Date(now).toISOString(),
+      mode: 'watch', pid: process.pid, started: started.toISOString(), updated: new Date(now).toISOString(),
       feeds: stats.map((s, i) => {
         const b = rateBase[i]!;
         if (now - b.t >= 1000) { b.rate = ((s.stored - b.stored) * 1000) / (now - b.t); b.t = now; b.stored = s.stored; }
-        const backlog = backlogs[i];
-        return { ...s, packetsPerSecond: Math.round(b.rate), ...(backlog !== undefined ? { backlog } : {}) };
+        const waiting = backlog[i];
+        return { ...s, packetsPerSecond: Math.round(b.rate), ...(waiting !== undefined ? { backlog: waiting } : {}) };
       }),
     };
-    const tmp = `${opts.statusFile}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(status, null, 2)}\n`);
-    await rename(tmp, opts.statusFile);
+    await writeStatusFile(opts.statusFile, status);
   };
 
   log.event('watch-started', { feeds: feeds.map((f) => ({ name: f.name, kind: f.kind })) });
   const status$ = interval(opts.statusEveryMs ?? 2000).pipe(map(() => void writeStatus().catch(() => undefined)), ignoreElements(), takeUntil(stop$));
   await lastValueFrom(merge(...feeds.map((f, i) => loop(f, stats[i]!)), status$), { defaultValue: undefined });
   await Promise.allSettled([...running]); // drain: the units in flight commit before we stop
+  await metrics?.close();
   for (const s of stats) if (s.state !== 'failed') s.state = 'stopped';
   await writeStatus().catch(() => undefined);
   log.event('watch-stopped', { feeds: stats });

@@ -29,3 +29,4 @@ export { packetsFromFiles, type FileReadStats } from './from-files.js';
 // The sample chain (`idoc demo`) is `./sample-chain.js`, not re-exported here: it loads feeds, ingest and the store.
 export { releaseReadBuffers } from './_archive-scan.js';
 export { archiveWindows, archiveRoutes, buildL0FromArchive, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';
+export { verifyProductFiles, labelFiles, type ProductFixityProblem, type ProductFixityReport } from './label-fixity.js';

@@ -165,7 +165,7 @@ describe('idoc replay', () => {
     await new Promise<void>((resolve) => s.close(() => resolve()));
     const r = await idoc('replay', SAMPLE('sim.bin'), '--to', `tcp://127.0.0.1:${port}`);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`idoc: tcp://127.0.0.1:${port}: cannot connect (ECONNREFUSED)\n`);
+    expect(r.err).toBe(`idoc: tcp://127.0.0.1:${port}: cannot connect (ECONNREFUSED): nothing listens there. An idoc 'tcp' feed connects out too: run the replay with --listen tcp://127.0.0.1:${port} instead, the feed's host and port pointing at it\n`);
   });
 
   it('feed serve with a bad port or a missing root is a usage error (exit 2)', async () => {

@@ -50,7 +50,9 @@ export function tcpSender(e: Endpoint): Promise<PacketSender> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: e.host, port: e.port });
     socket.setNoDelay(true);
-    socket.once('error', (err: NodeJS.ErrnoException) => reject(new InputError(`${target}: cannot connect (${err.code ?? err.message})`)));
+    socket.once('error', (err: NodeJS.ErrnoException) => reject(new InputError(err.code === 'ECONNREFUSED'
+      ? `${target}: cannot connect (ECONNREFUSED): nothing listens there. An idoc 'tcp' feed connects out too: run the replay with --listen ${target} instead, the feed's host and port pointing at it`
+      : `${target}: cannot connect (${err.code ?? err.message})`)));
     socket.once('connect', () => {
       socket.removeAllListeners('error');
       resolve(streamSender(socket, target));

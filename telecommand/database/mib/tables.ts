@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { refuseBinary } from '../../../src/text-guard.js';
 
 /** Columns, in order, of the command tables idoc imports. */
 export const MIB_COLUMNS = {
@@ -33,7 +34,9 @@ export interface MibRow {
 export function readMibTable(dir: string, table: MibTableName): MibRow[] | undefined {
   const file = path.join(dir, `${table}.dat`);
   if (!existsSync(file)) return undefined;
-  return parseMibTable(readFileSync(file, 'latin1'), table, `${table}.dat`);
+  const text = readFileSync(file, 'latin1');
+  refuseBinary(text, file, 'a MIB table (tab-separated text)');
+  return parseMibTable(text, table, `${table}.dat`);
 }
 
 /** Parse table text; `name` labels rows (`name:line`). */

@@ -1,0 +1,79 @@
+/**
+ * @module Fixity of product files: every `<File>` a PDS4 label under a folder names (data files, index tables,
+ * frames, inventories) is read again and its md5 compared with the label's `md5_checksum`, the checksum the L0
+ * writer computed while writing it. A label's files are found beside it (`file_name` is relative to the label).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface ProductFixityProblem {
+  readonly file: string;
+  readonly label: string;
+  readonly kind: 'mismatch' | 'missing';
+  readonly message: string;
+}
+
+export interface ProductFixityReport {
+  readonly labels: number;
+  readonly files: number;
+  readonly bytes: number;
+  readonly problems: ProductFixityProblem[];
+}
+
+async function labelsUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && e.name.toLowerCase().endsWith('.xml')) out.push(p);
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** `<File>` entries of a label: name and md5 (entries without an md5 are skipped). */
+export function labelFiles(xml: string): Array<{ name: string; md5: string }> {
+  const out: Array<{ name: string; md5: string }> = [];
+  for (const m of xml.matchAll(/<File>([\s\S]*?)<\/File>/g)) {
+    const name = /<file_name>\s*([^<]+?)\s*<\/file_name>/.exec(m[1]!)?.[1];
+    const md5 = /<md5_checksum>\s*([0-9a-fA-F]{32})\s*<\/md5_checksum>/.exec(m[1]!)?.[1];
+    if (name && md5) out.push({ name, md5: md5.toLowerCase() });
+  }
+  return out;
+}
+
+const md5File = (file: string): Promise<{ md5: string; bytes: number }> => new Promise((resolve, reject) => {
+  const h = createHash('md5');
+  let bytes = 0;
+  createReadStream(file).on('data', (c: Buffer | string) => { bytes += c.length; h.update(c); }).on('error', reject).on('end', () => resolve({ md5: h.digest('hex'), bytes }));
+});
+
+/** Check every file the labels under `dir` name. */
+export async function verifyProductFiles(dir: string): Promise<ProductFixityReport> {
+  const problems: ProductFixityProblem[] = [];
+  let files = 0;
+  let bytes = 0;
+  const labels = await labelsUnder(dir);
+  for (const label of labels) {
+    for (const f of labelFiles(await readFile(label, 'utf8'))) {
+      const file = path.join(path.dirname(label), f.name);
+      // A name that leads out of the label's folder is not followed.
+      if (path.relative(path.dirname(label), file).startsWith('..')) continue;
+      files++;
+      try {
+        const got = await md5File(file);
+        bytes += got.bytes;
+        if (got.md5 !== f.md5) problems.push({ file, label, kind: 'mismatch', message: `md5 ${got.md5}, the label records ${f.md5}` });
+      } catch (e) {
+        problems.push({ file, label, kind: 'missing', message: `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      }
+    }
+  }
+  return { labels: labels.length, files, bytes, problems };
+}
