@@ -69,7 +69,7 @@ describe('the public loaders refuse hostile files in one line', () => {
     const j = path.join(work, 'junk.bin');
     expect(oneLine(await thrown(() => ephemerisFromFile(j, { format: 'tle' })))).toMatch(/junk\.bin: offset 0x\w+ \(\d+\): binary data .*not a TLE or OEM file/);
     expect(oneLine(await thrown(() => ephemerisFromFile(j, { format: 'oem' })))).toMatch(/binary data/);
-    expect(oneLine(await thrown(() => parseItl(junk.toString('utf8'), 'junk.itl')))).toMatch(/^junk\.itl: offset .*not an ITL timeline/);
+    expect(oneLine(await thrown(() => parseItl(junk.toString('utf8'), 'junk.itl')))).toMatch(/^junk\.itl: offset .*not an (EPS\/MAPPS )?ITL timeline/);
     expect(oneLine(await thrown(() => parseEvf(junk.toString('utf8'), 'junk.evf')))).toMatch(/^junk\.evf: .*not an EVF event file/);
     expect(oneLine(await thrown(() => importMib(path.join(work, 'mib'))))).toMatch(/ccf\.dat: offset .*not a MIB table/);
   });

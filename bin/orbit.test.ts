@@ -185,7 +185,7 @@ describe('idoc orbit on hostile ephemeris files', () => {
     const nul = path.join(dir, 'nul.oem');
     writeFileSync(nul, 'CCSDS_OEM_VERS = 2.0\nCREATION_DATE = 2014-01-01T00:00:00\n\u0000\u0000\u0000');
     const a = await idoc('orbit', 'state', '--oem', junk, '--at', '2014-01-01T00:00:00Z');
-    expect(a).toMatchObject({ code: 2, err: `idoc: ${junk}:1: not an OEM (no CCSDS_OEM_VERS or <oem>)\n` });
+    expect(a).toMatchObject({ code: 2, err: `idoc: ${junk}: offset 0x39 (57): binary data (a NUL character), not a TLE or OEM file\n` });
     const b = await idoc('orbit', 'state', '--oem', trunc, '--at', '2014-01-01T00:00:00Z');
     expect(b.code).toBe(2);
     expect(b.err.trim().split('\n')).toEqual([`idoc: ${trunc}:1: XML: Invalid '[ "ndm", "oem", "header"]' found.`]);

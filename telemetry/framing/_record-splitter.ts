@@ -77,6 +77,8 @@ export class RecordSplitter implements Splitter {
   /** Per APID, the sequence count and length of the last accepted packet (-1: none yet). */
   private readonly lastSeq = new Int32Array(2048).fill(-1);
   private readonly lastLen = new Int32Array(2048);
+  /** 1 once a packet of the APID passed its CRC: its packets do carry one, and a failure is damage. */
+  private readonly crcSeen = new Uint8Array(2048);
   private readonly maxLen: number;
   private readonly stitch: number;
   // The open skip range.
@@ -207,6 +209,7 @@ export class RecordSplitter implements Splitter {
         const b2 = buf[o + 2]!;
         this.lastSeq[apid] = ((b2 & 0x3f) << 8) | buf[o + 3]!;
         this.lastLen[apid] = r;
+        if (this.crcState === 'ok') this.crcSeen[apid] = 1;
         const packet: FramedPacket = {
           buf, offset: o, length: r, streamOffset: this.base + o, apid,
           type: ((b0 >>> 4) & 1) as 0 | 1, secondaryHeader: (b0 & 0x08) !== 0,
@@ -273,7 +276,10 @@ export class RecordSplitter implements Splitter {
     // headers in a chain; resynchronising, two in a chain (so that garbage rarely passes).
     const remaining = n - end;
     const depth = this.inSync && this.crcState !== 'bad' ? 1 : 2;
-    const v = remaining === 0 && (ended || this.quietScan) ? 1 : this.confirmAt(buf, end, n, ended, depth);
+    // A CRC failure of an APID whose packets passed their CRC before is damage: only a successor whose CRC checks
+    // confirms it (a truncated packet whose header claims the start of the next, whole copy is not kept).
+    const damaged = this.crcState === 'bad' && this.crcSeen[((buf[o]! & 0x07) << 8) | buf[o + 1]!] === 1;
+    const v = remaining === 0 && (ended || this.quietScan) ? 1 : this.confirmAt(buf, end, n, ended, depth, damaged);
     if (v === NEED_MORE && this.quietScan) {
       // Quiet: decide as at an end of stream would, for now. Inside garbage: unconfirmed. In sync: a packet
       // without a CRC stands (a plausible successor is starting); one whose CRC failed is not kept on a guess.
@@ -285,7 +291,9 @@ export class RecordSplitter implements Splitter {
     // No plausible successor (garbage follows, or this length lies): keep the packet only when it continues its
     // APID exactly, next sequence count and the same length as the last one (fixed-length housekeeping); a
     // lying length field would differ.
-    if (this.inSync && this.continuesApid(buf, o, len)) return len;
+    // A CRC failure is not rescued this way for an APID whose packets have passed their CRC before: there it is
+    // damage, typically a truncated packet whose header claims the start of the next, whole copy.
+    if (this.inSync && (this.crcState !== 'bad' || !this.crcSeen[((buf[o]! & 0x07) << 8) | buf[o + 1]!]) && this.continuesApid(buf, o, len)) return len;
     this.lastReject = 'bad-length';
     return REJECT;
   }
@@ -309,7 +317,7 @@ export class RecordSplitter implements Splitter {
    * Is there a confirming record at `p`? 1 yes, 0 no, NEED_MORE. `depth` plausible headers in a chain (the end of
    * the stream counts as confirming); before the last link, a packet whose own CRC checks confirms at once.
    */
-  private confirmAt(buf: Uint8Array, p: number, n: number, ended: boolean, depth: number): number {
+  private confirmAt(buf: Uint8Array, p: number, n: number, ended: boolean, depth: number, checkedOnly = false): number {
     const H = this.format.headerLength;
     const start = p;
     for (let k = 0; k < depth; k++) {
@@ -331,6 +339,10 @@ export class RecordSplitter implements Splitter {
         if (o + len <= n && (code === CrcCode.Auto
           ? crcMatches(CrcCode.Packet, buf, o, o + len) || crcMatches(CrcCode.DataField, buf, o, o + len)
           : crcMatches(code, buf, o, o + len))) return 1;
+        // Confirming damage: a successor of an APID whose packets pass their CRC must pass it too; one of an APID
+        // seen but never passing (it carries no such CRC: mixed CRC use) must chain on; an APID never seen fails.
+        const sapid = ((buf[o]! & 0x07) << 8) | buf[o + 1]!;
+        if (checkedOnly && (this.crcSeen[sapid] === 1 || !this.learned[sapid])) return 0;
       }
       p = o + len;
       if (p > n && k + 1 < depth) return ended ? 1 : NEED_MORE;
