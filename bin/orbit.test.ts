@@ -195,6 +195,6 @@ describe('idoc orbit on hostile ephemeris files', () => {
     expect(c.out).toContain(`${junk}:1: neither an OEM`);
     expect(c.out).not.toMatch(/[\u0000-\u0008\ufffd]/);
     const d = await idoc('orbit', 'state', '--oem', nul, '--at', '2014-01-01T00:00:00Z');
-    expect(d).toMatchObject({ code: 2, err: `idoc: ${nul}: offset 0x39 (57): binary data (a NUL character), not a CCSDS OEM in KVN\n` });
+    expect(d).toMatchObject({ code: 2, err: `idoc: ${nul}: offset 0x39 (57): binary data (a NUL character), not a TLE or OEM file\n` });
   });
 });
