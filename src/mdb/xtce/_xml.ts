@@ -3,7 +3,7 @@
  * dropped), attributes as strings, children in document order, text. Refuses DOCTYPE and entity declarations
  * (XXE and entity expansion) before parsing.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError } from '../../errors.js';
 
 export interface XmlElement {
@@ -41,6 +41,9 @@ export function parseXml(text: string, file: string): XmlElement {
   const lineOf = lineIndex(text);
   const decl = /<!(DOCTYPE|ENTITY)/i.exec(text);
   if (decl) throw new InputError(`${file}:${lineOf(decl.index)}: <!${decl[1]}> declarations are refused (XML external entities)`);
+  // The parser is lenient (a mismatched end tag passes); the validator reports the first error with its line.
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new InputError(`${file}:${valid.err.line}: not well-formed XML: ${valid.err.msg}`);
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
