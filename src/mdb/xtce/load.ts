@@ -13,6 +13,7 @@ import type {
 } from '../types.js';
 import { ALARM_LEVELS } from '../types.js';
 import { parseXml, type XmlElement } from './_xml.js';
+import { checkTmDatabase } from '../check.js';
 
 /** Descriptive children skipped wherever they appear (they do not change decoding). */
 const DESCRIPTIVE = new Set(['LongDescription', 'ShortDescription', 'AliasSet', 'AncillaryDataSet', 'ToString', 'Header', 'DefaultRateInStream', 'RateInStreamSet']);
@@ -99,7 +100,8 @@ export function loadXtce(text: string, file: string): TmDatabase {
   if (root.name !== 'SpaceSystem') ctx.fail(root, 'the root element must be <SpaceSystem>');
   spaceSystem(ctx, root);
   const db: TmDatabase = { name: root.attrs['name'] ?? '', parameterTypes: ctx.types, parameters: ctx.parameters, containers: ctx.containers };
-  checkReferences(ctx, db);
+  const problems = checkTmDatabase(db, (x) => x.source ?? file);
+  if (problems.length) throw new InputError(`${problems[0]!.path}: ${problems[0]!.message}`, problems.slice(1));
   return db;
 }
 
@@ -531,57 +533,3 @@ function entry(ctx: Ctx, el: XmlElement): Entry | undefined {
   return { kind, parameter: refName(ctx.attr(el, 'parameterRef')), ...common };
 }
 
-/** Every name a definition uses must exist; messages name the using element's line. */
-function checkReferences(ctx: Ctx, db: TmDatabase): void {
-  function bad(where: string | undefined, what: string): never {
-    throw new InputError(`${where ?? ctx.file}: ${what}`);
-  }
-  const typeOf = new Map(db.parameterTypes.map((t) => [t.name, t]));
-  const params = new Map(db.parameters.map((p) => [p.name, p]));
-  const containers = new Map(db.containers.map((c) => [c.name, c]));
-  const checkCriteria = (m: MatchCriteria | undefined, where: string | undefined): void => {
-    if (!m) return;
-    if (m.kind === 'and' || m.kind === 'or') m.of.forEach((x) => checkCriteria(x, where));
-    else for (const r of m.kind === 'comparison' ? [m.ref] : [m.left, m.right]) if (!params.has(r.parameter)) bad(where, `parameter "${r.parameter}" is not defined`);
-  };
-  const checkSize = (s: SizeSpec | undefined, where: string | undefined): void => {
-    if (s?.kind === 'dynamic' && !params.has(s.parameter)) bad(where, `size parameter "${s.parameter}" is not defined`);
-  };
-  for (const t of db.parameterTypes) {
-    if (t.encoding?.kind === 'string' || t.encoding?.kind === 'binary') checkSize(t.encoding.size, t.source);
-    t.contextCalibrators?.forEach((c) => checkCriteria(c.when, t.source));
-    t.contextAlarms?.forEach((c) => checkCriteria(c.when, t.source));
-    if (t.array) {
-      const el = typeOf.get(t.array.elementType);
-      if (!el) bad(t.source, `array element type "${t.array.elementType}" is not defined`);
-      if (el.kind === 'array') bad(t.source, 'arrays of arrays are not supported');
-      for (const d of t.array.dimensions) for (const v of [d.startingIndex, d.endingIndex]) if (v.kind === 'dynamic' && !params.has(v.parameter)) bad(t.source, `dimension parameter "${v.parameter}" is not defined`);
-    }
-  }
-  for (const p of db.parameters) if (!typeOf.has(p.type)) bad(p.source, `parameter type "${p.type}" of ${p.name} is not defined`);
-  for (const c of db.containers) {
-    if (c.base) {
-      if (!containers.has(c.base.container)) bad(c.source, `base container "${c.base.container}" is not defined`);
-      checkCriteria(c.base.restriction, c.source);
-    }
-    for (const e of c.entries) {
-      checkCriteria(e.includeCondition, e.source);
-      if (e.kind === 'container') {
-        if (!containers.has(e.container)) bad(e.source, `container "${e.container}" is not defined`);
-      } else {
-        const p = params.get(e.parameter);
-        if (!p) bad(e.source, `parameter "${e.parameter}" is not defined`);
-        const isArray = typeOf.get(p.type)!.kind === 'array';
-        if (isArray !== (e.kind === 'array')) bad(e.source, isArray ? `${e.parameter} is an array: use <ArrayParameterRefEntry>` : `${e.parameter} is not an array parameter`);
-      }
-    }
-  }
-  // Inheritance must be a tree: no cycles through BaseContainer or ContainerRefEntry.
-  for (const c of db.containers) {
-    const seen = new Set<string>();
-    for (let x: Container | undefined = c; x?.base; x = containers.get(x.base.container)) {
-      if (seen.has(x.name)) bad(c.source, `container "${c.name}" inherits from itself`);
-      seen.add(x.name);
-    }
-  }
-}
