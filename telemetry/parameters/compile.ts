@@ -309,7 +309,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         const octets = readUnsigned(b, bit, tag);
         const bits = tag + octets * 8;
         if (bit + bits > end || (s.maxBits !== undefined && octets * 8 > s.maxBits)) {
-          st.error = `${name}: size tag ${octets} octets runs past the packet or the maximum`;
+          st.error = `${name}: the size tag runs past the packet or the maximum size`;
           return -1;
         }
         finish(octetsAt(b, bit + tag, octets), st);
@@ -325,7 +325,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
             return (k + 1) * 8;
           }
         }
-        st.error = `${name}: no termination character within ${s.maxBits} bits`;
+        st.error = `${name}: no termination character within the maximum size`;
         return -1;
       };
     }
@@ -333,11 +333,11 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     return (b, bit, end, st) => {
       const bits = size(st);
       if (!Number.isInteger(bits) || bits < 0 || bit + bits > end) {
-        st.error = `${name}: size ${bits} bits is negative, fractional or runs past the packet`;
+        st.error = `${name}: the size from ${s.kind === 'dynamic' ? s.parameter : 'the definition'} is negative, fractional or runs past the packet`;
         return -1;
       }
       if (bits % 8 !== 0) {
-        st.error = `${name}: size ${bits} bits is not whole octets`;
+        st.error = `${name}: the size is not whole octets`;
         return -1;
       }
       finish(octetsAt(b, bit, bits / 8), st);
@@ -356,7 +356,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         let count = 1;
         for (const [s, e] of dims) count *= e(st) - s(st) + 1;
         if (!Number.isInteger(count) || count < 0) {
-          st.error = `${f.parameter.name}: array size ${count} is not a count`;
+          st.error = `${f.parameter.name}: the array size is not a count`;
           return -1;
         }
         const out: Value[] = [];
@@ -477,7 +477,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
       if (s.kind === 'field') {
         const used = s.read(b, pos, end, st);
         if (used < 0) {
-          if (!st.error) st.error = `${s.field.parameter.name} (${s.where}) at bit ${pos - cstart} runs past the packet end (${end - cstart} bits)`;
+          if (!st.error) st.error = `${s.field.parameter.name} (${s.where}) runs past the packet end`;
           return -1;
         }
         st.raw[s.field.index] = st.v;
