@@ -16,6 +16,7 @@ import {
   readUnsignedLeBig, signedFrom, signedFromBig,
 } from './bits.js';
 import { calibratorFunction, enumLimitState, inRange, numericLimitState } from './calibrate.js';
+import { compileFixedRun, type FixedRun } from './_codegen.js';
 
 /** A decoded value: numbers (≤ 53-bit integers, floats), bigint (wider integers), text, octets, or an array of them. */
 export type Value = number | bigint | string | Uint8Array | readonly Value[];
@@ -84,6 +85,10 @@ interface Node {
   readonly children: { node: Node; when: Pred | undefined }[];
   /** Fields of the whole path (root → this), in entry order, each once. */
   readonly fields: readonly Field[];
+  /** Bit offset of this container's first entry from the packet start, when known ahead. */
+  readonly startBit: number | undefined;
+  /** Generated code for the entries when their layout is fixed, and the bit after the last entry. */
+  readonly fixed: { readonly run: FixedRun; readonly endBit: number } | undefined;
 }
 
 /** A growable column of one parameter in one container's table. */
@@ -447,6 +452,21 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     }
     return out;
   };
+  /** The generated run of `steps` starting at `startBit`, when every entry sits at an offset known ahead. */
+  const fixedLayout = (steps: readonly Step[], startBit: number): Node['fixed'] => {
+    const out: { slot: number; bit: number; encoding: DataEncoding }[] = [];
+    let pos = startBit;
+    for (const s of steps) {
+      if (s.kind !== 'field' || s.include !== undefined) return undefined;
+      const enc = s.field.type.encoding;
+      if (!enc || (enc.kind !== 'integer' && enc.kind !== 'float') || s.field.type.kind === 'array') return undefined;
+      if (s.location) pos = (s.location.reference === 'containerStart' ? 0 : pos) + s.location.bits;
+      out.push({ slot: s.field.index, bit: pos, encoding: enc });
+      pos += enc.sizeInBits;
+    }
+    const run = compileFixedRun(out);
+    return run ? { run, endBit: pos } : undefined;
+  };
   const nodes = new Map<string, Node>();
   const nodeOf = (c: Container): Node => {
     let n = nodes.get(c.name);
@@ -455,7 +475,8 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     const parent = c.base ? nodeOf(containers.get(c.base.container)!) : undefined;
     const all = fieldsOf(steps, parent ? [...parent.fields] : []);
     const unique = [...new Map(all.map((f) => [f.index, f])).values()];
-    n = { container: c, steps, children: [], fields: unique };
+    const startBit = parent ? parent.fixed?.endBit : 0;
+    n = { container: c, steps, children: [], fields: unique, startBit, fixed: startBit === undefined ? undefined : fixedLayout(steps, startBit) };
     nodes.set(c.name, n);
     if (parent) parent.children.push({ node: n, when: c.base?.restriction ? criteria(c.base.restriction) : undefined });
     return n;
@@ -527,30 +548,77 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
   });
   const validRangeOf = fields.map((f) => f.type.validRange);
 
+  const limitCode = new Map<string, number>(LIMIT_NAMES.map((n, i) => [n, i]));
+  /** What storing a column needs, decided once per table. */
+  interface ColumnPlan {
+    readonly c: Column;
+    readonly i: number;
+    /** Numeric raw, nothing to judge: copy the number. */
+    readonly simple: boolean;
+    /** Calibrated by a default calibrator only: engineering = fn(raw) without the packet state. */
+    readonly calibrate: ((x: number) => number) | undefined;
+  }
+  const plans = new Map<ContainerTable, ColumnPlan[]>();
+  const planOf = (t: ContainerTable): ColumnPlan[] => {
+    let p = plans.get(t);
+    if (!p) {
+      p = t.columns.map((c) => {
+        const i = c.field.index;
+        const type = c.field.type;
+        const judged = alarmOf[i] !== undefined || validRangeOf[i] !== undefined || type.kind === 'enumerated';
+        const simple = c.field.numeric && !c.field.calibrated && !judged;
+        const calibrate = c.field.calibrated && !judged && !type.contextCalibrators?.length && type.calibrator ? calibratorFunction(type.calibrator) : undefined;
+        return { c, i, simple, calibrate };
+      });
+      plans.set(t, p);
+    }
+    return p;
+  };
+
+  const growTable = (t: ContainerTable, need: number): void => {
+    const n = Math.max(need, t.tai.length * 2, 1024);
+    t.tai = grow(t.tai, n);
+    t.apid = grow(t.apid, n);
+    for (const c of t.columns) {
+      c.validity = grow(c.validity, n);
+      c.limit = grow(c.limit, n);
+      if (c.raw instanceof Float64Array) c.raw = grow(c.raw, n);
+      if (c.eng) c.eng = grow(c.eng, n);
+    }
+  };
+
+  // Validity and limit arrays start at 0 (valid, normal): only other codes are written.
   const store = (t: ContainerTable, st: PacketState, tai: number | undefined, apid: number): void => {
     const row = t.rows++;
-    if (row >= t.tai.length) {
-      t.tai = grow(t.tai, row + 1);
-      t.apid = grow(t.apid, row + 1);
-    }
+    if (row >= t.tai.length) growTable(t, row + 1);
     t.tai[row] = tai ?? NaN;
     t.apid[row] = apid;
-    for (const c of t.columns) {
-      const i = c.field.index;
-      if (row >= c.validity.length) {
-        c.validity = grow(c.validity, row + 1);
-        c.limit = grow(c.limit, row + 1);
-        if (c.raw instanceof Float64Array) c.raw = grow(c.raw, row + 1);
-        if (c.eng) c.eng = grow(c.eng, row + 1);
-      }
-      if (st.stamp[i] !== st.packet) {
+    const pk = st.packet;
+    const stamp = st.stamp;
+    const values = st.raw;
+    for (const p of planOf(t)) {
+      const c = p.c;
+      const i = p.i;
+      if (stamp[i] !== pk) {
         c.validity[row] = Validity.absent;
         if (c.raw instanceof Float64Array) c.raw[row] = NaN;
         else c.raw[row] = undefined;
         if (c.eng) c.eng[row] = NaN;
         continue;
       }
-      const raw = st.raw[i]!;
+      if (p.simple) {
+        (c.raw as Float64Array)[row] = values[i] as number;
+        continue;
+      }
+      if (p.calibrate) {
+        const x = values[i] as number;
+        (c.raw as Float64Array)[row] = x;
+        const e = p.calibrate(x);
+        c.eng![row] = e;
+        if (Number.isNaN(e)) c.validity[row] = Validity.invalid;
+        continue;
+      }
+      const raw = values[i]!;
       if (c.raw instanceof Float64Array) c.raw[row] = raw as number;
       else c.raw[row] = raw;
       let validity: number = Validity.valid;
@@ -562,17 +630,18 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         if (eng === undefined || (typeof eng === 'number' && Number.isNaN(eng))) validity = Validity.invalid;
         else if (vr && typeof eng === 'number' && !inRange(eng, vr)) validity = Validity.invalid;
         const alarm = alarmFn?.(st);
-        let lim = 0;
         if (alarm && validity === Validity.valid) {
           const s = typeof eng === 'number' ? numericLimitState(eng, alarm) : typeof eng === 'string' ? enumLimitState(eng, alarm) : 'normal';
-          lim = LIMIT_NAMES.indexOf(s);
+          if (s !== 'normal') c.limit[row] = limitCode.get(s)!;
         }
-        c.limit[row] = lim;
-      } else c.limit[row] = 0;
-      c.validity[row] = validity;
+      }
+      if (validity !== Validity.valid) c.validity[row] = validity;
     }
   };
 
+
+  let lastBuf: Uint8Array | undefined;
+  let lastView: DataView = new DataView(new ArrayBuffer(0));
   const decode: Decoder['decode'] = (buf, offset, length, tai, apid) => {
     const st = state;
     st.packet++;
@@ -580,9 +649,21 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     const start = offset * 8;
     const end = (offset + length) * 8;
     let lastAbstract = '';
+    if (buf !== lastBuf) {
+      lastBuf = buf;
+      lastView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const runNode = (node: Node, pos: number): number => {
+      const f = node.fixed;
+      if (f !== undefined && start + f.endBit <= end) {
+        f.run(buf, offset, lastView, st.raw, st.stamp, st.packet);
+        return start + f.endBit;
+      }
+      return run(node.steps, buf, pos, end, start, st);
+    };
     for (const root of roots) {
       let node = root;
-      let pos = run(node.steps, buf, start, end, start, st);
+      let pos = runNode(node, start);
       if (pos < 0) return `${node.container.name}: ${st.error}`;
       for (;;) {
         let next: Node | undefined;
@@ -594,7 +675,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         }
         if (!next) break;
         node = next;
-        pos = run(node.steps, buf, pos, end, start, st);
+        pos = runNode(node, pos);
         if (pos < 0) return `${node.container.name}: ${st.error}`;
       }
       if (!node.container.abstract) {
