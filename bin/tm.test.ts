@@ -97,6 +97,17 @@ describe('idoc tm decode', () => {
   });
 });
 
+describe('a SCOS-2000 MIB and an XTCE file describing the same packets', () => {
+  test('give the same raw and engineering values, validity and limit states (fixtures/mib-tm vs sim-tm.xml)', async () => {
+    const params = ['DET_TEMP', 'HV_LEVEL', 'HK_F03', 'HK_F16', 'BUS_VOLT', 'HK_S08'];
+    const xtce = await idoc('tm', 'decode', ...SIM, '--apid', '1100,1101', '--long', '--param', ...params);
+    const mib = await idoc('tm', 'decode', ...SIM.slice(0, 3), '--defs', 'fixtures/mib-tm', '--apid', '1100,1101', '--long', '--param', ...params);
+    expect(mib.code).toBe(0);
+    expect(mib.out).toBe(xtce.out);
+    expect(xtce.out.trim().split('\n').length).toBe(1 + 300 * 4 + 300 * 2);
+  });
+});
+
 describe('definition files', () => {
   let dir: string;
   beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'idoc-tm-')); });

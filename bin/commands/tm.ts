@@ -20,7 +20,7 @@ interface TmFlags extends ReadFlags {
 
 function withDecodeOptions(cmd: Command): Command {
   return addReadOptions(cmd)
-    .requiredOption('--defs <file>', 'mission database: XTCE (.xml) or idoc JSON (idoc tm import)')
+    .requiredOption('--defs <file>', 'mission database: XTCE (.xml), a SCOS-2000 MIB folder, or idoc JSON (idoc tm import)')
     .option('--param <names...>', 'only these parameters (all are still decoded)')
     .option('--apid <list>', 'only these APIDs, e.g. 1136,1120-1129')
     .option('--from <utc>', 'only packets with a packet time at or after this UTC time')
@@ -35,7 +35,7 @@ async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) 
   ]);
   if (!files.length) throw new UsageError('no input file given');
   if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
-  const db = loadTmDatabase(flags.defs);
+  const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
   let keep: Set<string> | undefined;
   if (flags.param?.length) {
     const known = new Set(db.parameters.map((p) => p.name));
@@ -121,15 +121,21 @@ export const registerTm: RegisterCommand = (program, ctx) => {
 
   tm.command('import')
     .description('convert definitions to idoc\'s JSON mission database (checked against schemas/tmdb.schema.json)')
-    .argument('<format>', 'xtce')
-    .argument('<file>', 'the definition file')
+    .argument('<format>', 'xtce or mib')
+    .argument('<file>', 'the XTCE file or the MIB folder')
     .requiredOption('--out <file>', 'JSON file to write (written to a temporary name, then renamed)')
     .action(async (format: string, file: string, opts: { out: string }) => {
-      const [{ UsageError }, { loadXtce }, { parseTmDatabaseJson }, fs] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/mdb/xtce/load.js'), import('../../src/mdb/load.js'), import('node:fs'),
+      const [{ UsageError }, { loadXtce }, { loadMibTm }, { parseTmDatabaseJson }, fs] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/mdb/xtce/load.js'), import('../../src/mdb/mib/load.js'), import('../../src/mdb/load.js'), import('node:fs'),
       ]);
-      if (format !== 'xtce') throw new UsageError(`tm import: format "${format}" is not supported (xtce)`);
-      const db = loadXtce(fs.readFileSync(file, 'utf8'), file);
+      if (format !== 'xtce' && format !== 'mib') throw new UsageError(`tm import: format "${format}" is not supported (xtce, mib)`);
+      let db;
+      if (format === 'xtce') db = loadXtce(fs.readFileSync(file, 'utf8'), file);
+      else {
+        const r = loadMibTm(file);
+        for (const n of r.notes) ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`);
+        db = r.db;
+      }
       const text = `${JSON.stringify(db, null, 1)}\n`;
       parseTmDatabaseJson(text, opts.out); // what is written must read back
       const tmp = `${opts.out}.${process.pid}.tmp`;

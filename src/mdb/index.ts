@@ -10,3 +10,5 @@ export { ALARM_LEVELS } from './types.js';
 export { checkTmDatabase } from './check.js';
 export { loadTmDatabase, parseTmDatabaseJson, tmdbValidator } from './load.js';
 export { loadXtce } from './xtce/load.js';
+export { loadMibTm, type MibLoad } from './mib/load.js';
+export { ptcPfcEncoding } from './mib/ptc-pfc.js';

@@ -3,7 +3,7 @@
  * against `schemas/tmdb.schema.json` and then {@link checkTmDatabase}). Every problem names the file and the
  * line (XTCE) or JSON pointer.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { ajvProblemsAt } from '../ajv-problems.js';
 import { InputError } from '../errors.js';
@@ -11,6 +11,8 @@ import { schemaFile } from '../schema-file.js';
 import { checkTmDatabase } from './check.js';
 import type { TmDatabase } from './types.js';
 import { loadXtce } from './xtce/load.js';
+import { loadMibTm } from './mib/load.js';
+import type { Problem } from '../errors.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -50,10 +52,16 @@ export function parseTmDatabaseJson(text: string, file: string): TmDatabase {
 }
 
 /**
- * Load the definitions in `file`: XTCE when it ends in `.xml` or starts with `<`, else the JSON form.
+ * Load the definitions in `file`: a SCOS-2000 MIB when it is a folder, XTCE when it ends in `.xml` or starts
+ * with `<`, else the JSON form. `onNote` receives what a MIB load skipped (limit checks idoc does not evaluate).
  * @throws InputError naming the file and the place of the first problem.
  */
-export function loadTmDatabase(file: string): TmDatabase {
+export function loadTmDatabase(file: string, onNote?: (note: Problem) => void): TmDatabase {
+  if (statSync(file).isDirectory()) {
+    const { db, notes } = loadMibTm(file);
+    for (const n of notes) onNote?.(n);
+    return db;
+  }
   const text = readFileSync(file, 'utf8');
   if (/\.xml$/i.test(file) || text.trimStart().startsWith('<')) return loadXtce(text, file);
   return parseTmDatabaseJson(text, file);
