@@ -108,6 +108,21 @@ describe('a SCOS-2000 MIB and an XTCE file describing the same packets', () => {
   });
 });
 
+describe('a CCSDSPy-style field list', () => {
+  test('fixtures/fields/sim-hk.csv reads the same raw values as the XTCE (HK_F03..HK_F16 as one array)', async () => {
+    const csv = await idoc('tm', 'decode', ...SIM.slice(0, 3), '--defs', 'fixtures/fields/sim-hk.csv', '--apid', '1100', '--param', 'DET_TEMP', 'HK_1100', '--json');
+    const xml = await idoc('tm', 'decode', ...SIM, '--apid', '1100', '--raw', '--json');
+    expect(csv.code).toBe(0);
+    const a = csv.out.trim().split('\n').map((l) => JSON.parse(l) as { values: { DET_TEMP: number; HK_1100: number[] } });
+    const b = xml.out.trim().split('\n').map((l) => JSON.parse(l) as { values: Record<string, number> });
+    expect(a.length).toBe(300);
+    a.forEach((row, i) => {
+      expect(row.values.DET_TEMP).toBe(b[i]!.values['DET_TEMP']);
+      expect(row.values.HK_1100).toEqual(Array.from({ length: 14 }, (_, k) => b[i]!.values[`HK_F${String(k + 3).padStart(2, '0')}`]));
+    });
+  });
+});
+
 describe('definition files', () => {
   let dir: string;
   beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'idoc-tm-')); });

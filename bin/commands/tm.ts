@@ -20,7 +20,7 @@ interface TmFlags extends ReadFlags {
 
 function withDecodeOptions(cmd: Command): Command {
   return addReadOptions(cmd)
-    .requiredOption('--defs <file>', 'mission database: XTCE (.xml), a SCOS-2000 MIB folder, or idoc JSON (idoc tm import)')
+    .requiredOption('--defs <file>', 'mission database: XTCE (.xml), a SCOS-2000 MIB folder, a CCSDSPy-style field list (.csv), or idoc JSON (idoc tm import)')
     .option('--param <names...>', 'only these parameters (all are still decoded)')
     .option('--apid <list>', 'only these APIDs, e.g. 1136,1120-1129')
     .option('--from <utc>', 'only packets with a packet time at or after this UTC time')
@@ -121,16 +121,17 @@ export const registerTm: RegisterCommand = (program, ctx) => {
 
   tm.command('import')
     .description('convert definitions to idoc\'s JSON mission database (checked against schemas/tmdb.schema.json)')
-    .argument('<format>', 'xtce or mib')
-    .argument('<file>', 'the XTCE file or the MIB folder')
+    .argument('<format>', 'xtce, mib or csv')
+    .argument('<file>', 'the XTCE file, the MIB folder or the CSV field list')
     .requiredOption('--out <file>', 'JSON file to write (written to a temporary name, then renamed)')
     .action(async (format: string, file: string, opts: { out: string }) => {
       const [{ UsageError }, { loadXtce }, { loadMibTm }, { parseTmDatabaseJson }, fs] = await Promise.all([
         import('../../src/errors.js'), import('../../src/mdb/xtce/load.js'), import('../../src/mdb/mib/load.js'), import('../../src/mdb/load.js'), import('node:fs'),
       ]);
-      if (format !== 'xtce' && format !== 'mib') throw new UsageError(`tm import: format "${format}" is not supported (xtce, mib)`);
+      if (format !== 'xtce' && format !== 'mib' && format !== 'csv') throw new UsageError(`tm import: format "${format}" is not supported (xtce, mib, csv)`);
       let db;
       if (format === 'xtce') db = loadXtce(fs.readFileSync(file, 'utf8'), file);
+      else if (format === 'csv') db = (await import('../../src/mdb/fields/load.js')).loadFieldList(fs.readFileSync(file, 'utf8'), file);
       else {
         const r = loadMibTm(file);
         for (const n of r.notes) ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`);

@@ -12,3 +12,4 @@ export { loadTmDatabase, parseTmDatabaseJson, tmdbValidator } from './load.js';
 export { loadXtce } from './xtce/load.js';
 export { loadMibTm, type MibLoad } from './mib/load.js';
 export { ptcPfcEncoding } from './mib/ptc-pfc.js';
+export { loadFieldList } from './fields/load.js';

@@ -12,6 +12,7 @@ import { checkTmDatabase } from './check.js';
 import type { TmDatabase } from './types.js';
 import { loadXtce } from './xtce/load.js';
 import { loadMibTm } from './mib/load.js';
+import { loadFieldList } from './fields/load.js';
 import type { Problem } from '../errors.js';
 
 let validator: ValidateFunction | undefined;
@@ -52,7 +53,8 @@ export function parseTmDatabaseJson(text: string, file: string): TmDatabase {
 }
 
 /**
- * Load the definitions in `file`: a SCOS-2000 MIB when it is a folder, XTCE when it ends in `.xml` or starts
+ * Load the definitions in `file`: a SCOS-2000 MIB when it is a folder, a CCSDSPy-style field list when it ends
+ * in `.csv`, XTCE when it ends in `.xml` or starts
  * with `<`, else the JSON form. `onNote` receives what a MIB load skipped (limit checks idoc does not evaluate).
  * @throws InputError naming the file and the place of the first problem.
  */
@@ -63,6 +65,7 @@ export function loadTmDatabase(file: string, onNote?: (note: Problem) => void): 
     return db;
   }
   const text = readFileSync(file, 'utf8');
+  if (/\.csv$/i.test(file)) return loadFieldList(text, file);
   if (/\.xml$/i.test(file) || text.trimStart().startsWith('<')) return loadXtce(text, file);
   return parseTmDatabaseJson(text, file);
 }
