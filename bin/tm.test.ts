@@ -84,6 +84,39 @@ describe('idoc tm decode', () => {
     expect(r.err).toMatch(/702 packet\(s\) decoded into 4 container\(s\)/);
   });
 
+  test('--from/--to keep the packets of the window (packet time, UTC, start inclusive, end exclusive)', async () => {
+    const r = await idoc('tm', 'decode', ...SIM, '--apid', '1100', '--param', 'SID', '--from', '2026-01-01T00:01:00Z', '--to', '2026-01-01T00:01:10Z');
+    const rows = r.out.trim().split('\n').slice(1);
+    expect(rows.length).toBe(10);
+    expect(rows[0]!.startsWith('2026-01-01T00:01:00.000000Z,1100,1')).toBe(true);
+    expect(rows[9]!.startsWith('2026-01-01T00:01:09.000000Z,')).toBe(true);
+  });
+
+  test('tm limits --json: transitions with UTC times, per-parameter summary, exit 1', async () => {
+    const r = await idoc('tm', 'limits', ...SIM, '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out) as { violations: number; transitions: { time: string; parameter: string; from: string; to: string }[]; parameters: { parameter: string; samples: number; violations: number; worst: string }[] };
+    // The expected transitions, from the raw values and the thresholds applied by hand (minViolations 1).
+    const raw = await idoc('tm', 'decode', ...SIM, '--apid', '1100', '--param', 'DET_TEMP', '--raw', '--json');
+    const expected: string[] = [];
+    let state = 'normal';
+    let out = 0;
+    for (const line of raw.out.trim().split('\n')) {
+      const row = JSON.parse(line) as { time: string; values: { DET_TEMP: number } };
+      const t = -50 + 0.004 * row.values.DET_TEMP;
+      const s = t < -20 || t > 60 ? 'critical' : t < -10 || t > 55 ? 'warning' : 'normal';
+      if (s !== 'normal') out++;
+      if (s !== state) expected.push(`${row.time} ${state}->${s}`);
+      state = s;
+    }
+    expect(expected.length).toBeGreaterThan(0);
+    expect(j.transitions.map((t) => `${t.time} ${t.from}->${t.to}`)).toEqual(expected);
+    expect(j.parameters).toEqual([{ container: 'SIM_HK_FAST', parameter: 'DET_TEMP', samples: 300, violations: out, worst: 'critical' }]);
+    expect(j.violations).toBe(out);
+    // No limits violated in a window before the first excursion: exit 0.
+    expect((await idoc('tm', 'limits', ...SIM, '--to', '2026-01-01T00:00:50Z')).code).toBe(0);
+  });
+
   test('a wide CSV of several containers is refused with a usage error', async () => {
     const r = await idoc('tm', 'decode', ...SIM);
     expect(r.code).toBe(2);
