@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { compileDecoder, type ContainerTable } from '../../../telemetry/parameters/compile.js';
-import { loadFieldList } from './load.js';
+import { compileDecoder, type ContainerTable } from './compile.js';
+import { loadFieldList } from '../../src/mdb/fields/load.js';
 
 describe('loadFieldList (CCSDSPy CSV columns)', () => {
   test('uint, int, float, str, fill, arrays, little-endian, bit_offset', () => {
