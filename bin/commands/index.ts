@@ -15,6 +15,7 @@ import { registerPlan } from './plan.js';
 import { registerArchive } from './archive.js';
 import { registerRoutes } from './routes.js';
 import { registerDemo } from './demo.js';
+import { registerTm } from './tm.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -29,4 +30,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerArchive,
   registerRoutes,
   registerDemo,
+  registerTm,
 ];

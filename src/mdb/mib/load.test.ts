@@ -1,0 +1,74 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { loadMibTm } from './load.js';
+import { ptcPfcEncoding } from './ptc-pfc.js';
+
+const FIXTURE = path.resolve('fixtures/mib-tm');
+
+describe('ptcPfcEncoding (EGOS-MCS-S2K-ICD-0001 PTC/PFC table, formats-wave2.md §2.6)', () => {
+  test.each([
+    [1, 0, 'boolean', 1, 'unsigned'], [2, 5, 'integer', 5, 'unsigned'], [3, 0, 'integer', 4, 'unsigned'], [3, 12, 'integer', 16, 'unsigned'],
+    [3, 13, 'integer', 24, 'unsigned'], [3, 14, 'integer', 32, 'unsigned'], [3, 15, 'integer', 48, 'unsigned'], [3, 16, 'integer', 64, 'unsigned'],
+    [4, 4, 'integer', 8, 'twosComplement'], [4, 14, 'integer', 32, 'twosComplement'], [6, 3, 'integer', 3, 'unsigned'],
+  ])('PTC %i PFC %i → %s of %i bits, %s', (ptc, pfc, kind, bits, enc) => {
+    expect(ptcPfcEncoding(ptc, pfc)).toEqual({ kind, encoding: { kind: 'integer', sizeInBits: bits, encoding: enc, byteOrder: 'big' } });
+  });
+  test('floats, strings, octets', () => {
+    expect(ptcPfcEncoding(5, 1)).toMatchObject({ kind: 'float', encoding: { sizeInBits: 32, encoding: 'IEEE754' } });
+    expect(ptcPfcEncoding(5, 2)).toMatchObject({ kind: 'float', encoding: { sizeInBits: 64, encoding: 'IEEE754' } });
+    expect(ptcPfcEncoding(5, 3)).toMatchObject({ kind: 'float', encoding: { sizeInBits: 32, encoding: 'MILSTD_1750A' } });
+    expect(ptcPfcEncoding(5, 4)).toMatchObject({ kind: 'float', encoding: { sizeInBits: 48, encoding: 'MILSTD_1750A' } });
+    expect(ptcPfcEncoding(7, 4)).toMatchObject({ kind: 'binary', encoding: { size: { kind: 'fixed', bits: 32 } } });
+    expect(ptcPfcEncoding(8, 10)).toMatchObject({ kind: 'string', encoding: { charset: 'US-ASCII', size: { kind: 'fixed', bits: 80 } } });
+    expect(ptcPfcEncoding(9, 17)).toHaveProperty('unsupported');
+    expect(ptcPfcEncoding(3, 17)).toEqual({ unsupported: 'PFC 17 is not defined for PTC 3' });
+  });
+});
+
+describe('loadMibTm on the SIM fixture', () => {
+  test('packets by APID/type/subtype and SID (PIC), names from TPCF, calibrations and limits', () => {
+    const { db, notes } = loadMibTm(FIXTURE);
+    expect(notes).toEqual([]);
+    expect(db.containers.map((c) => c.name)).toEqual(['MIB_TM', 'MIB_1100_3_25', 'SIM_HK_FAST', 'MIB_1101_3_25', 'SIM_HK_SLOW']);
+    const temp = db.parameterTypes.find((t) => t.name === 'DET_TEMP')!;
+    expect(temp.calibrator).toEqual({ kind: 'polynomial', terms: [{ coefficient: -50, exponent: 0 }, { coefficient: 0.004, exponent: 1 }] });
+    expect(temp.alarm?.staticRanges?.ranges).toEqual({ warning: { minInclusive: -10, maxInclusive: 55 }, critical: { minInclusive: -20, maxInclusive: 60 } });
+    expect(db.parameterTypes.find((t) => t.name === 'HV_LEVEL')!.enumeration).toEqual([{ value: 0, maxValue: 19999, label: 'LOW' }, { value: 20000, maxValue: 65535, label: 'HIGH' }]);
+    expect(db.parameterTypes.find((t) => t.name === 'BUS_VOLT')!.calibrator).toMatchObject({ kind: 'spline', order: 1, extrapolate: true });
+  });
+});
+
+describe('loadMibTm refusals name the record', () => {
+  let dir: string | undefined;
+  afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); dir = undefined; });
+  const withChange = (table: string, edit: (text: string) => string) => {
+    dir = mkdtempSync(path.join(tmpdir(), 'idoc-mib-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    const f = path.join(dir, `${table}.dat`);
+    writeFileSync(f, edit(readFileSync(f, 'latin1')));
+    return dir;
+  };
+
+  test('a logarithmic calibration (LGF)', () => {
+    const d = withChange('pcf', (t) => t.replace('MCF_TEMP', 'LGF_TEMP'));
+    writeFileSync(path.join(d, 'lgf.dat'), 'LGF_TEMP\tlog\t1\t2\n');
+    expect(() => loadMibTm(d)).toThrow(new RegExp(`^${path.join(d, 'lgf.dat').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: logarithmic calibration LGF_TEMP \\(LGF\\) is not supported`));
+  });
+
+  test('repeated occurrences (PLF_NBOCC > 1)', () => {
+    const d = withChange('plf', (t) => t.replace('DET_TEMP\t10001\t21\t0\t1', 'DET_TEMP\t10001\t21\t0\t3'));
+    expect(() => loadMibTm(d)).toThrow(/plf\.dat:2: DET_TEMP: repeated occurrences/);
+  });
+
+  test('an unsupported PTC', () => {
+    const d = withChange('pcf', (t) => t.replace('DET_TEMP\tdetector temperature\t\tdegC\t3\t12', 'DET_TEMP\tdetector temperature\t\tdegC\t9\t17'));
+    expect(() => loadMibTm(d)).toThrow(/pcf\.dat:2: DET_TEMP: PTC 9 \(absolute time\)/);
+  });
+
+  test('delta checks are skipped with a note', () => {
+    const d = withChange('ocp', (t) => `${t}DET_TEMP\t3\tD\t-1\t1\t\t\n`);
+    expect(loadMibTm(d).notes.map((n) => n.message)).toEqual(['DET_TEMP: OCP_TYPE D (delta, status consistency or event) checks are not supported: skipped']);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * @module SCOS-2000 MIB telemetry tables → {@link TmDatabase} (EGOS-MCS-S2K-ICD-0001 §3.3; the tables and their
+ * meaning as formats-wave2.md §2 gives them). Packets: PID rows (VALID ≠ N) identified by APID, PUS type and
+ * subtype (octets 7 and 8, PUS-A/PUS-C TM) and, where PIC places them, PI1/PI2 values; named by TPCF. Fixed
+ * packets only: parameters placed by PLF (octet and bit offset from the packet start); PTC/PFC give the
+ * encoding; calibrations: CAF/CAP numerical curves (linear, extrapolated when CAF_INTER = P), TXF/TXP texts,
+ * MCF polynomials, CUR conditional choice; monitoring: OCF/OCP soft (S → warning) and hard (H → critical) limit
+ * ranges, per RLCHK/VALPAR context. Refused with the record (`table.dat:line`): variable packets (VPD),
+ * repeated occurrences (PLF_NBOCC > 1), LGF logarithmic calibrations, PTC 7/8 PFC 0, 9–13. Skipped with a note:
+ * delta, status-consistency and event checks, checks on raw values of calibrated parameters, ASCII limits.
+ */
+import { InputError, type Problem } from '../../errors.js';
+import { checkTmDatabase } from '../check.js';
+import type { Alarm, Calibrator, Container, Entry, MatchCriteria, Parameter, ParameterType, TmDatabase } from '../types.js';
+import { ptcPfcEncoding } from './ptc-pfc.js';
+import { readTmMibTable, type TmMibRow, type TmMibTable } from './tables.js';
+
+const HEADER: readonly (readonly [string, number])[] = [
+  ['CCSDS_VERSION', 3], ['CCSDS_TYPE', 1], ['CCSDS_SEC_HDR_FLAG', 1], ['CCSDS_APID', 11], ['CCSDS_SEQ_FLAGS', 2], ['CCSDS_SEQ_COUNT', 14], ['CCSDS_LENGTH', 16],
+  ['PUS_HEADER_OCTET', 8], ['PUS_TYPE', 8], ['PUS_SUBTYPE', 8],
+];
+
+export interface MibLoad {
+  readonly db: TmDatabase;
+  /** What was skipped (never something that changes decoded values). */
+  readonly notes: readonly Problem[];
+}
+
+/**
+ * Load the telemetry tables of the MIB in `dir`.
+ * @throws InputError naming `table.dat:line` for what cannot be decoded faithfully.
+ */
+export function loadMibTm(dir: string): MibLoad {
+  const t = (name: TmMibTable) => readTmMibTable(dir, name);
+  const notes: Problem[] = [];
+  function fail(row: TmMibRow, message: string): never {
+    throw new InputError(`${row.at}: ${message}`);
+  }
+  const num = (row: TmMibRow, col: string, dflt?: number, radix = 'D'): number => {
+    const v = row.f[col] ?? '';
+    if (v === '') {
+      if (dflt === undefined) fail(row, `${col} is required`);
+      return dflt!;
+    }
+    const n = radix === 'H' ? parseInt(v, 16) : radix === 'O' ? parseInt(v, 8) : Number(v);
+    if (!Number.isFinite(n) || (radix !== 'D' && !/^[0-9a-fA-F]+$/.test(v))) fail(row, `${col} "${v}" is not a number`);
+    return n;
+  };
+
+  const pids = t('pid');
+  const pcf = t('pcf');
+  if (!pids.length || !pcf.length) throw new InputError(`${dir}: no pid.dat or pcf.dat: not a SCOS-2000 MIB folder`);
+  const vpdTpsd = new Set(t('vpd').map((r) => r.f['VPD_TPSD']));
+
+  // ---- calibrations ----
+  const caps = new Map<string, TmMibRow[]>();
+  for (const r of t('cap')) caps.set(r.f['CAP_NUMBR']!, [...(caps.get(r.f['CAP_NUMBR']!) ?? []), r]);
+  const caf = new Map(t('caf').map((r) => [r.f['CAF_NUMBR']!, r]));
+  const txps = new Map<string, TmMibRow[]>();
+  for (const r of t('txp')) txps.set(r.f['TXP_NUMBR']!, [...(txps.get(r.f['TXP_NUMBR']!) ?? []), r]);
+  const txf = new Map(t('txf').map((r) => [r.f['TXF_NUMBR']!, r]));
+  const mcf = new Map(t('mcf').map((r) => [r.f['MCF_IDENT']!, r]));
+  const lgf = new Map(t('lgf').map((r) => [r.f['LGF_IDENT']!, r]));
+  const numerical = (id: string, user: TmMibRow): Calibrator => {
+    const c = caf.get(id);
+    if (c) {
+      const radix = c.f['CAF_RADIX'] || 'D';
+      const points = (caps.get(id) ?? []).map((p) => ({ raw: num(p, 'CAP_XVALS', undefined, radix), calibrated: num(p, 'CAP_YVALS') })).sort((a, b) => a.raw - b.raw);
+      if (points.length < 2) fail(c, `curve ${id} has fewer than two CAP points`);
+      return { kind: 'spline', order: 1, extrapolate: c.f['CAF_INTER'] === 'P', points };
+    }
+    const m = mcf.get(id);
+    if (m) {
+      const terms = ['MCF_POL1', 'MCF_POL2', 'MCF_POL3', 'MCF_POL4', 'MCF_POL5'].map((col, e) => ({ col, e })).filter(({ col }) => m.f[col] !== '').map(({ col, e }) => ({ coefficient: num(m, col), exponent: e }));
+      return { kind: 'polynomial', terms };
+    }
+    const l = lgf.get(id);
+    if (l) fail(l, `logarithmic calibration ${id} (LGF) is not supported (used by ${user.at})`);
+    return fail(user, `calibration ${id} is in none of CAF, MCF, LGF`);
+  };
+
+  // ---- limits ----
+  const ocf = new Map(t('ocf').map((r) => [r.f['OCF_NAME']!, r]));
+  const ocps = new Map<string, TmMibRow[]>();
+  for (const r of t('ocp')) ocps.set(r.f['OCP_NAME']!, [...(ocps.get(r.f['OCP_NAME']!) ?? []), r]);
+  const contextOf = (rlchk: string, valpar: number): MatchCriteria => ({ kind: 'comparison', ref: { parameter: rlchk, useCalibratedValue: false }, operator: '==', value: String(valpar) });
+
+  // ---- parameters ----
+  const types: ParameterType[] = [];
+  const params: Parameter[] = [];
+  const paramType = new Map<string, ParameterType>();
+  const u = (bits: number): ParameterType => ({ name: `u${bits}`, kind: 'integer', encoding: { kind: 'integer', sizeInBits: bits, encoding: 'unsigned', byteOrder: 'big' } });
+  const builtin = new Map<number, ParameterType>();
+  const uType = (bits: number): string => {
+    if (!builtin.has(bits)) { const x = u(bits); builtin.set(bits, x); types.push({ ...x, name: `MIB_U${bits}` }); }
+    return `MIB_U${bits}`;
+  };
+  for (const [name, bits] of HEADER) params.push({ name, type: uType(bits) });
+  const curs = new Map<string, TmMibRow[]>();
+  for (const r of t('cur')) curs.set(r.f['CUR_PNAME']!, [...(curs.get(r.f['CUR_PNAME']!) ?? []), r]);
+
+  for (const r of pcf) {
+    const name = r.f['PCF_NAME']!;
+    const ptc = num(r, 'PCF_PTC');
+    const pfc = num(r, 'PCF_PFC');
+    const enc = ptcPfcEncoding(ptc, pfc);
+    if ('unsupported' in enc) throw new InputError(`${r.at}: ${name}: ${enc.unsupported}`);
+    const type: { -readonly [K in keyof ParameterType]: ParameterType[K] } = { name, kind: enc.kind, encoding: enc.encoding, source: r.at };
+    if (r.f['PCF_UNIT']) type.unit = r.f['PCF_UNIT'];
+    if (r.f['PCF_DESCR']) type.description = r.f['PCF_DESCR'];
+    const curtx = r.f['PCF_CURTX'] ?? '';
+    const categ = r.f['PCF_CATEG'] || 'N';
+    if (categ === 'S') {
+      const x = txf.get(curtx);
+      if (!x) fail(r, `${name}: status parameter without a TXF calibration ("${curtx}")`);
+      type.kind = 'enumerated';
+      type.enumeration = (txps.get(curtx) ?? []).map((p) => {
+        const from = num(p, 'TXP_FROM');
+        const to = num(p, 'TXP_TO');
+        return { value: from, ...(to !== from ? { maxValue: to } : {}), label: p.f['TXP_ALTXT'] ?? '' };
+      });
+    } else if (curtx !== '' && categ === 'N') {
+      if (enc.kind !== 'integer' && enc.kind !== 'float') fail(r, `${name}: a numerical calibration of a ${enc.kind} parameter`);
+      type.calibrator = numerical(curtx, r);
+    }
+    const cur = (curs.get(name) ?? []).sort((a, b) => num(a, 'CUR_POS') - num(b, 'CUR_POS'));
+    if (cur.length) {
+      if (categ !== 'N') fail(cur[0]!, `${name}: conditional textual calibration is not supported`);
+      type.contextCalibrators = cur.map((c) => ({ when: contextOf(c.f['CUR_RLCHK']!, num(c, 'CUR_VALPAR')), calibrator: numerical(c.f['CUR_SELECT']!, c) }));
+    }
+    // Monitoring (OCF/OCP).
+    const o = ocf.get(name);
+    const checks = (ocps.get(name) ?? []).sort((a, b) => num(a, 'OCP_POS') - num(b, 'OCP_POS'));
+    if (o && checks.length) {
+      const raw = o.f['OCF_INTER'] === 'U' && (type.calibrator || type.contextCalibrators || type.kind === 'enumerated');
+      if (raw) notes.push({ code: 'skipped', path: o.at, message: `${name}: checks on raw values of a calibrated parameter are not supported: skipped` });
+      else if (o.f['OCF_CODIN'] === 'A') notes.push({ code: 'skipped', path: o.at, message: `${name}: ASCII (status) limits are not supported: skipped` });
+      else {
+        const groups = new Map<string, { when?: MatchCriteria; ranges: Record<string, { minInclusive: number; maxInclusive: number }> }>();
+        for (const c of checks) {
+          const kind = c.f['OCP_TYPE'];
+          if (kind !== 'S' && kind !== 'H') {
+            notes.push({ code: 'skipped', path: c.at, message: `${name}: OCP_TYPE ${kind} (delta, status consistency or event) checks are not supported: skipped` });
+            continue;
+          }
+          const key = c.f['OCP_RLCHK'] ? `${c.f['OCP_RLCHK']}=${num(c, 'OCP_VALPAR', 1)}` : '';
+          const g = groups.get(key) ?? { ...(key ? { when: contextOf(c.f['OCP_RLCHK']!, num(c, 'OCP_VALPAR', 1)) } : {}), ranges: {} };
+          groups.set(key, g);
+          const level = kind === 'S' ? 'warning' : 'critical';
+          if (g.ranges[level]) notes.push({ code: 'skipped', path: c.at, message: `${name}: a second ${level} range in the same context: skipped` });
+          else g.ranges[level] = { minInclusive: num(c, 'OCP_LVALU'), maxInclusive: num(c, 'OCP_HVALU') };
+        }
+        const minViolations = Math.max(1, num(o, 'OCF_NBCHCK', 1));
+        const dflt = groups.get('');
+        const alarmOf = (ranges: Record<string, { minInclusive: number; maxInclusive: number }>): Alarm => ({ minViolations, staticRanges: { rangeForm: 'outside', ranges } });
+        if (dflt) type.alarm = alarmOf(dflt.ranges);
+        const ctx = [...groups.values()].filter((g) => g.when);
+        // A context check applies with the unconditional ones: its ranges complete the default's.
+        if (ctx.length) type.contextAlarms = ctx.map((g) => ({ when: g.when!, alarm: alarmOf({ ...(dflt?.ranges ?? {}), ...g.ranges }) }));
+      }
+    }
+    types.push(type);
+    paramType.set(name, type);
+    params.push({ name, type: name, ...(type.description ? { description: type.description } : {}), source: r.at });
+  }
+
+  // ---- packets ----
+  const tpcf = new Map(t('tpcf').map((r) => [r.f['TPCF_SPID']!, r.f['TPCF_NAME'] || undefined]));
+  const pics = t('pic');
+  const picFor = (type: string, stype: string, apid: string) =>
+    pics.find((p) => p.f['PIC_TYPE'] === type && p.f['PIC_STYPE'] === stype && p.f['PIC_APID'] === apid) ?? pics.find((p) => p.f['PIC_TYPE'] === type && p.f['PIC_STYPE'] === stype && (p.f['PIC_APID'] ?? '') === '');
+  const plfs = new Map<string, TmMibRow[]>();
+  for (const r of t('plf')) plfs.set(r.f['PLF_SPID']!, [...(plfs.get(r.f['PLF_SPID']!) ?? []), r]);
+
+  const containers: Container[] = [{ name: 'MIB_TM', abstract: true, entries: HEADER.map(([name]) => ({ kind: 'parameter', parameter: name })) }];
+  const groups = new Map<string, string>();
+  const eq = (parameter: string, value: number): MatchCriteria => ({ kind: 'comparison', ref: { parameter, useCalibratedValue: false }, operator: '==', value: String(value) });
+  for (const r of pids) {
+    if (r.f['PID_VALID'] === 'N') continue;
+    const spid = r.f['PID_SPID']!;
+    if (r.f['PID_TPSD'] && r.f['PID_TPSD'] !== '-1' && r.f['PID_TPSD'] !== '0' && vpdTpsd.has(r.f['PID_TPSD'])) fail(r, `SPID ${spid} is a variable packet (VPD ${r.f['PID_TPSD']}): not supported`);
+    const [type, stype, apid] = [num(r, 'PID_TYPE'), num(r, 'PID_STYPE'), num(r, 'PID_APID')];
+    const who = (type === 0 ? [eq('CCSDS_APID', apid)] : [eq('CCSDS_APID', apid), eq('PUS_TYPE', type), eq('PUS_SUBTYPE', stype)]);
+    const pic = type === 0 ? undefined : picFor(String(type), String(stype), String(apid));
+    let base = 'MIB_TM';
+    let restriction: MatchCriteria = { kind: 'and', of: who };
+    if (pic && num(pic, 'PIC_PI1_OFF', -1) >= 0 && num(pic, 'PIC_PI1_WID', 0) > 0) {
+      const key = `${apid}_${type}_${stype}`;
+      base = `MIB_${key}`;
+      const pi = [['PI1', 'PIC_PI1_OFF', 'PIC_PI1_WID', 'PID_PI1_VAL'], ['PI2', 'PIC_PI2_OFF', 'PIC_PI2_WID', 'PID_PI2_VAL']] as const;
+      if (!groups.has(key)) {
+        const entries: Entry[] = [];
+        for (const [n, off, wid] of pi) {
+          if (num(pic, off, -1) < 0 || num(pic, wid, 0) <= 0) continue;
+          params.push({ name: `${base}_${n}`, type: uType(num(pic, wid)), source: pic.at });
+          entries.push({ kind: 'parameter', parameter: `${base}_${n}`, location: { reference: 'containerStart', bits: 8 * num(pic, off) }, source: pic.at });
+        }
+        containers.push({ name: base, abstract: true, base: { container: 'MIB_TM', restriction: { kind: 'and', of: who } }, entries, source: pic.at });
+        groups.set(key, base);
+      }
+      const of: MatchCriteria[] = [];
+      for (const [n, off, wid, val] of pi) if (num(pic, off, -1) >= 0 && num(pic, wid, 0) > 0) of.push(eq(`${base}_${n}`, num(r, val, 0)));
+      restriction = { kind: 'and', of };
+    }
+    const entries: Entry[] = (plfs.get(spid) ?? [])
+      .map((p) => {
+        if (num(p, 'PLF_NBOCC', 1) > 1) fail(p, `${p.f['PLF_NAME']}: repeated occurrences (PLF_NBOCC > 1) are not supported`);
+        if (!paramType.has(p.f['PLF_NAME']!)) fail(p, `parameter ${p.f['PLF_NAME']} is not in pcf.dat`);
+        return { bits: 8 * num(p, 'PLF_OFFBY') + num(p, 'PLF_OFFBI', 0), p };
+      })
+      .sort((a, b) => a.bits - b.bits)
+      .map(({ bits, p }): Entry => ({ kind: 'parameter', parameter: p.f['PLF_NAME']!, location: { reference: 'containerStart', bits }, source: p.at }));
+    containers.push({ name: tpcf.get(spid) ?? `SPID_${spid}`, abstract: false, base: { container: base, restriction }, entries, ...(r.f['PID_DESCR'] ? { description: r.f['PID_DESCR'] } : {}), source: r.at });
+  }
+  const db: TmDatabase = { name: dir, parameterTypes: types, parameters: params, containers };
+  const problems = checkTmDatabase(db, (x) => x.source ?? dir);
+  if (problems.length) throw new InputError(`${problems[0]!.path}: ${problems[0]!.message}`, problems.slice(1));
+  return { db, notes };
+}
