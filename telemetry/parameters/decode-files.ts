@@ -32,8 +32,11 @@ export async function decodeFiles(files: readonly string[], db: TmDatabase, opti
   const decoder = compileDecoder(db, options.keep ? { keep: options.keep } : {});
   const failures = new Map<string, { apid: number; reason: string; packets: number; first: string }>();
   let decoded = 0;
-  const inspect = await walkFiles(files, options, (p, tai, file) => {
-    const r = decoder.decode(p.buf, p.offset, p.length, tai, p.apid);
+  const inspect = await walkFiles(files, options, (p, tai, file, times) => {
+    // A sample's time is the packet's time on the mission axis, but not a plain file's receipt time (its
+    // modification time: the same for every packet, it says nothing of when a value was measured).
+    const t = times.status !== 0 && times.groundKind === 'receipt' ? undefined : tai;
+    const r = decoder.decode(p.buf, p.offset, p.length, t, p.apid);
     if (typeof r !== 'string') {
       decoded++;
       return;
