@@ -37,7 +37,7 @@ export function loadMibTm(dir: string): MibLoad {
     throw new InputError(`${row.at}: ${message}`);
   }
   const num = (row: TmMibRow, col: string, dflt?: number, radix = 'D'): number => {
-    const v = row.f[col] ?? '';
+    const v = row.fields[col] ?? '';
     if (v === '') {
       if (dflt === undefined) fail(row, `${col} is required`);
       return dflt!;
@@ -50,28 +50,28 @@ export function loadMibTm(dir: string): MibLoad {
   const pids = t('pid');
   const pcf = t('pcf');
   if (!pids.length || !pcf.length) throw new InputError(`${dir}: no pid.dat or pcf.dat: not a SCOS-2000 MIB folder`);
-  const vpdTpsd = new Set(t('vpd').map((r) => r.f['VPD_TPSD']));
+  const vpdTpsd = new Set(t('vpd').map((r) => r.fields['VPD_TPSD']));
 
   // ---- calibrations ----
   const caps = new Map<string, TmMibRow[]>();
-  for (const r of t('cap')) caps.set(r.f['CAP_NUMBR']!, [...(caps.get(r.f['CAP_NUMBR']!) ?? []), r]);
-  const caf = new Map(t('caf').map((r) => [r.f['CAF_NUMBR']!, r]));
+  for (const r of t('cap')) caps.set(r.fields['CAP_NUMBR']!, [...(caps.get(r.fields['CAP_NUMBR']!) ?? []), r]);
+  const caf = new Map(t('caf').map((r) => [r.fields['CAF_NUMBR']!, r]));
   const txps = new Map<string, TmMibRow[]>();
-  for (const r of t('txp')) txps.set(r.f['TXP_NUMBR']!, [...(txps.get(r.f['TXP_NUMBR']!) ?? []), r]);
-  const txf = new Map(t('txf').map((r) => [r.f['TXF_NUMBR']!, r]));
-  const mcf = new Map(t('mcf').map((r) => [r.f['MCF_IDENT']!, r]));
-  const lgf = new Map(t('lgf').map((r) => [r.f['LGF_IDENT']!, r]));
+  for (const r of t('txp')) txps.set(r.fields['TXP_NUMBR']!, [...(txps.get(r.fields['TXP_NUMBR']!) ?? []), r]);
+  const txf = new Map(t('txf').map((r) => [r.fields['TXF_NUMBR']!, r]));
+  const mcf = new Map(t('mcf').map((r) => [r.fields['MCF_IDENT']!, r]));
+  const lgf = new Map(t('lgf').map((r) => [r.fields['LGF_IDENT']!, r]));
   const numerical = (id: string, user: TmMibRow): Calibrator => {
     const c = caf.get(id);
     if (c) {
-      const radix = c.f['CAF_RADIX'] || 'D';
+      const radix = c.fields['CAF_RADIX'] || 'D';
       const points = (caps.get(id) ?? []).map((p) => ({ raw: num(p, 'CAP_XVALS', undefined, radix), calibrated: num(p, 'CAP_YVALS') })).sort((a, b) => a.raw - b.raw);
       if (points.length < 2) fail(c, `curve ${id} has fewer than two CAP points`);
-      return { kind: 'spline', order: 1, extrapolate: c.f['CAF_INTER'] === 'P', points };
+      return { kind: 'spline', order: 1, extrapolate: c.fields['CAF_INTER'] === 'P', points };
     }
     const m = mcf.get(id);
     if (m) {
-      const terms = ['MCF_POL1', 'MCF_POL2', 'MCF_POL3', 'MCF_POL4', 'MCF_POL5'].map((col, e) => ({ col, e })).filter(({ col }) => m.f[col] !== '').map(({ col, e }) => ({ coefficient: num(m, col), exponent: e }));
+      const terms = ['MCF_POL1', 'MCF_POL2', 'MCF_POL3', 'MCF_POL4', 'MCF_POL5'].map((col, e) => ({ col, e })).filter(({ col }) => m.fields[col] !== '').map(({ col, e }) => ({ coefficient: num(m, col), exponent: e }));
       return { kind: 'polynomial', terms };
     }
     const l = lgf.get(id);
@@ -80,9 +80,9 @@ export function loadMibTm(dir: string): MibLoad {
   };
 
   // ---- limits ----
-  const ocf = new Map(t('ocf').map((r) => [r.f['OCF_NAME']!, r]));
+  const ocf = new Map(t('ocf').map((r) => [r.fields['OCF_NAME']!, r]));
   const ocps = new Map<string, TmMibRow[]>();
-  for (const r of t('ocp')) ocps.set(r.f['OCP_NAME']!, [...(ocps.get(r.f['OCP_NAME']!) ?? []), r]);
+  for (const r of t('ocp')) ocps.set(r.fields['OCP_NAME']!, [...(ocps.get(r.fields['OCP_NAME']!) ?? []), r]);
   const contextOf = (rlchk: string, valpar: number): MatchCriteria => ({ kind: 'comparison', ref: { parameter: rlchk, useCalibratedValue: false }, operator: '==', value: String(valpar) });
 
   // ---- parameters ----
@@ -97,19 +97,19 @@ export function loadMibTm(dir: string): MibLoad {
   };
   for (const [name, bits] of HEADER) params.push({ name, type: uType(bits) });
   const curs = new Map<string, TmMibRow[]>();
-  for (const r of t('cur')) curs.set(r.f['CUR_PNAME']!, [...(curs.get(r.f['CUR_PNAME']!) ?? []), r]);
+  for (const r of t('cur')) curs.set(r.fields['CUR_PNAME']!, [...(curs.get(r.fields['CUR_PNAME']!) ?? []), r]);
 
   for (const r of pcf) {
-    const name = r.f['PCF_NAME']!;
+    const name = r.fields['PCF_NAME']!;
     const ptc = num(r, 'PCF_PTC');
     const pfc = num(r, 'PCF_PFC');
     const enc = ptcPfcEncoding(ptc, pfc);
     if ('unsupported' in enc) throw new InputError(`${r.at}: ${name}: ${enc.unsupported}`);
     const type: { -readonly [K in keyof ParameterType]: ParameterType[K] } = { name, kind: enc.kind, encoding: enc.encoding, source: r.at };
-    if (r.f['PCF_UNIT']) type.unit = r.f['PCF_UNIT'];
-    if (r.f['PCF_DESCR']) type.description = r.f['PCF_DESCR'];
-    const curtx = r.f['PCF_CURTX'] ?? '';
-    const categ = r.f['PCF_CATEG'] || 'N';
+    if (r.fields['PCF_UNIT']) type.unit = r.fields['PCF_UNIT'];
+    if (r.fields['PCF_DESCR']) type.description = r.fields['PCF_DESCR'];
+    const curtx = r.fields['PCF_CURTX'] ?? '';
+    const categ = r.fields['PCF_CATEG'] || 'N';
     if (categ === 'S') {
       const x = txf.get(curtx);
       if (!x) fail(r, `${name}: status parameter without a TXF calibration ("${curtx}")`);
@@ -117,7 +117,7 @@ export function loadMibTm(dir: string): MibLoad {
       type.enumeration = (txps.get(curtx) ?? []).map((p) => {
         const from = num(p, 'TXP_FROM');
         const to = num(p, 'TXP_TO');
-        return { value: from, ...(to !== from ? { maxValue: to } : {}), label: p.f['TXP_ALTXT'] ?? '' };
+        return { value: from, ...(to !== from ? { maxValue: to } : {}), label: p.fields['TXP_ALTXT'] ?? '' };
       });
     } else if (curtx !== '' && categ === 'N') {
       if (enc.kind !== 'integer' && enc.kind !== 'float') fail(r, `${name}: a numerical calibration of a ${enc.kind} parameter`);
@@ -126,25 +126,25 @@ export function loadMibTm(dir: string): MibLoad {
     const cur = (curs.get(name) ?? []).sort((a, b) => num(a, 'CUR_POS') - num(b, 'CUR_POS'));
     if (cur.length) {
       if (categ !== 'N') fail(cur[0]!, `${name}: conditional textual calibration is not supported`);
-      type.contextCalibrators = cur.map((c) => ({ when: contextOf(c.f['CUR_RLCHK']!, num(c, 'CUR_VALPAR')), calibrator: numerical(c.f['CUR_SELECT']!, c) }));
+      type.contextCalibrators = cur.map((c) => ({ when: contextOf(c.fields['CUR_RLCHK']!, num(c, 'CUR_VALPAR')), calibrator: numerical(c.fields['CUR_SELECT']!, c) }));
     }
     // Monitoring (OCF/OCP).
     const o = ocf.get(name);
     const checks = (ocps.get(name) ?? []).sort((a, b) => num(a, 'OCP_POS') - num(b, 'OCP_POS'));
     if (o && checks.length) {
-      const raw = o.f['OCF_INTER'] === 'U' && (type.calibrator || type.contextCalibrators || type.kind === 'enumerated');
+      const raw = o.fields['OCF_INTER'] === 'U' && (type.calibrator || type.contextCalibrators || type.kind === 'enumerated');
       if (raw) notes.push({ code: 'skipped', path: o.at, message: `${name}: checks on raw values of a calibrated parameter are not supported: skipped` });
-      else if (o.f['OCF_CODIN'] === 'A') notes.push({ code: 'skipped', path: o.at, message: `${name}: ASCII (status) limits are not supported: skipped` });
+      else if (o.fields['OCF_CODIN'] === 'A') notes.push({ code: 'skipped', path: o.at, message: `${name}: ASCII (status) limits are not supported: skipped` });
       else {
         const groups = new Map<string, { when?: MatchCriteria; ranges: Record<string, { minInclusive: number; maxInclusive: number }> }>();
         for (const c of checks) {
-          const kind = c.f['OCP_TYPE'];
+          const kind = c.fields['OCP_TYPE'];
           if (kind !== 'S' && kind !== 'H') {
             notes.push({ code: 'skipped', path: c.at, message: `${name}: OCP_TYPE ${kind} (delta, status consistency or event) checks are not supported: skipped` });
             continue;
           }
-          const key = c.f['OCP_RLCHK'] ? `${c.f['OCP_RLCHK']}=${num(c, 'OCP_VALPAR', 1)}` : '';
-          const g = groups.get(key) ?? { ...(key ? { when: contextOf(c.f['OCP_RLCHK']!, num(c, 'OCP_VALPAR', 1)) } : {}), ranges: {} };
+          const key = c.fields['OCP_RLCHK'] ? `${c.fields['OCP_RLCHK']}=${num(c, 'OCP_VALPAR', 1)}` : '';
+          const g = groups.get(key) ?? { ...(key ? { when: contextOf(c.fields['OCP_RLCHK']!, num(c, 'OCP_VALPAR', 1)) } : {}), ranges: {} };
           groups.set(key, g);
           const level = kind === 'S' ? 'warning' : 'critical';
           if (g.ranges[level]) notes.push({ code: 'skipped', path: c.at, message: `${name}: a second ${level} range in the same context: skipped` });
@@ -165,20 +165,20 @@ export function loadMibTm(dir: string): MibLoad {
   }
 
   // ---- packets ----
-  const tpcf = new Map(t('tpcf').map((r) => [r.f['TPCF_SPID']!, r.f['TPCF_NAME'] || undefined]));
+  const tpcf = new Map(t('tpcf').map((r) => [r.fields['TPCF_SPID']!, r.fields['TPCF_NAME'] || undefined]));
   const pics = t('pic');
   const picFor = (type: string, stype: string, apid: string) =>
-    pics.find((p) => p.f['PIC_TYPE'] === type && p.f['PIC_STYPE'] === stype && p.f['PIC_APID'] === apid) ?? pics.find((p) => p.f['PIC_TYPE'] === type && p.f['PIC_STYPE'] === stype && (p.f['PIC_APID'] ?? '') === '');
+    pics.find((p) => p.fields['PIC_TYPE'] === type && p.fields['PIC_STYPE'] === stype && p.fields['PIC_APID'] === apid) ?? pics.find((p) => p.fields['PIC_TYPE'] === type && p.fields['PIC_STYPE'] === stype && (p.fields['PIC_APID'] ?? '') === '');
   const plfs = new Map<string, TmMibRow[]>();
-  for (const r of t('plf')) plfs.set(r.f['PLF_SPID']!, [...(plfs.get(r.f['PLF_SPID']!) ?? []), r]);
+  for (const r of t('plf')) plfs.set(r.fields['PLF_SPID']!, [...(plfs.get(r.fields['PLF_SPID']!) ?? []), r]);
 
   const containers: Container[] = [{ name: 'MIB_TM', abstract: true, entries: HEADER.map(([name]) => ({ kind: 'parameter', parameter: name })) }];
   const groups = new Map<string, string>();
   const eq = (parameter: string, value: number): MatchCriteria => ({ kind: 'comparison', ref: { parameter, useCalibratedValue: false }, operator: '==', value: String(value) });
   for (const r of pids) {
-    if (r.f['PID_VALID'] === 'N') continue;
-    const spid = r.f['PID_SPID']!;
-    if (r.f['PID_TPSD'] && r.f['PID_TPSD'] !== '-1' && r.f['PID_TPSD'] !== '0' && vpdTpsd.has(r.f['PID_TPSD'])) fail(r, `SPID ${spid} is a variable packet (VPD ${r.f['PID_TPSD']}): not supported`);
+    if (r.fields['PID_VALID'] === 'N') continue;
+    const spid = r.fields['PID_SPID']!;
+    if (r.fields['PID_TPSD'] && r.fields['PID_TPSD'] !== '-1' && r.fields['PID_TPSD'] !== '0' && vpdTpsd.has(r.fields['PID_TPSD'])) fail(r, `SPID ${spid} is a variable packet (VPD ${r.fields['PID_TPSD']}): not supported`);
     const [type, stype, apid] = [num(r, 'PID_TYPE'), num(r, 'PID_STYPE'), num(r, 'PID_APID')];
     const who = (type === 0 ? [eq('CCSDS_APID', apid)] : [eq('CCSDS_APID', apid), eq('PUS_TYPE', type), eq('PUS_SUBTYPE', stype)]);
     const pic = type === 0 ? undefined : picFor(String(type), String(stype), String(apid));
@@ -204,13 +204,13 @@ export function loadMibTm(dir: string): MibLoad {
     }
     const entries: Entry[] = (plfs.get(spid) ?? [])
       .map((p) => {
-        if (num(p, 'PLF_NBOCC', 1) > 1) fail(p, `${p.f['PLF_NAME']}: repeated occurrences (PLF_NBOCC > 1) are not supported`);
-        if (!paramType.has(p.f['PLF_NAME']!)) fail(p, `parameter ${p.f['PLF_NAME']} is not in pcf.dat`);
+        if (num(p, 'PLF_NBOCC', 1) > 1) fail(p, `${p.fields['PLF_NAME']}: repeated occurrences (PLF_NBOCC > 1) are not supported`);
+        if (!paramType.has(p.fields['PLF_NAME']!)) fail(p, `parameter ${p.fields['PLF_NAME']} is not in pcf.dat`);
         return { bits: 8 * num(p, 'PLF_OFFBY') + num(p, 'PLF_OFFBI', 0), p };
       })
       .sort((a, b) => a.bits - b.bits)
-      .map(({ bits, p }): Entry => ({ kind: 'parameter', parameter: p.f['PLF_NAME']!, location: { reference: 'containerStart', bits }, source: p.at }));
-    containers.push({ name: tpcf.get(spid) ?? `SPID_${spid}`, abstract: false, base: { container: base, restriction }, entries, ...(r.f['PID_DESCR'] ? { description: r.f['PID_DESCR'] } : {}), source: r.at });
+      .map(({ bits, p }): Entry => ({ kind: 'parameter', parameter: p.fields['PLF_NAME']!, location: { reference: 'containerStart', bits }, source: p.at }));
+    containers.push({ name: tpcf.get(spid) ?? `SPID_${spid}`, abstract: false, base: { container: base, restriction }, entries, ...(r.fields['PID_DESCR'] ? { description: r.fields['PID_DESCR'] } : {}), source: r.at });
   }
   const db: TmDatabase = { name: dir, parameterTypes: types, parameters: params, containers };
   const problems = checkTmDatabase(db, (x) => x.source ?? dir);

@@ -1,11 +1,12 @@
 /**
  * @module SCOS-2000 MIB telemetry tables (EGOS-MCS-S2K-ICD-0001; column order as formats-wave2.md §2 gives it
  * from yamcs-scos2k and SpacePyLibrary): one `<table>.dat` per table, one record per line, fields separated by
- * TAB, no quoting, an empty or missing trailing field meaning the default. (The command tables have their own
- * reader in telecommand/database/mib; src/ cannot import a domain.)
+ * TAB, no quoting, an empty or missing trailing field meaning the default (tab-records.ts, shared with the command
+ * tables of telecommand/database/mib).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseTabRecords, type MibRecord } from './tab-records.js';
 
 export const TM_MIB_COLUMNS = {
   pid: ['PID_TYPE', 'PID_STYPE', 'PID_APID', 'PID_PI1_VAL', 'PID_PI2_VAL', 'PID_SPID', 'PID_DESCR', 'PID_UNIT', 'PID_TPSD', 'PID_DFHSIZE', 'PID_TIME', 'PID_INTER', 'PID_VALID', 'PID_CHECK', 'PID_EVENT', 'PID_EVID'],
@@ -26,25 +27,12 @@ export const TM_MIB_COLUMNS = {
 } as const;
 export type TmMibTable = keyof typeof TM_MIB_COLUMNS;
 
-/** One record: fields by column name ('' when absent) and `table.dat:line`. */
-export interface TmMibRow {
-  readonly f: Readonly<Record<string, string>>;
-  readonly at: string;
-}
+/** One record of a telemetry table. */
+export type TmMibRow = MibRecord;
 
 /** Parse one table's text; `name` labels rows. Blank lines are skipped. */
 export function parseTmMibTable(text: string, table: TmMibTable, name: string): TmMibRow[] {
-  const columns = TM_MIB_COLUMNS[table];
-  const rows: TmMibRow[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') return;
-    const cells = line.split('\t');
-    const f: Record<string, string> = {};
-    columns.forEach((c, k) => { f[c] = (cells[k] ?? '').trim(); });
-    rows.push({ f, at: `${name}:${i + 1}` });
-  });
-  return rows;
+  return parseTabRecords(text, TM_MIB_COLUMNS[table], name);
 }
 
 /** Read `<dir>/<table>.dat` (empty when absent), labelled with the path as given. */

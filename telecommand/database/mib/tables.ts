@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { refuseBinary } from '../../../src/text-guard.js';
+import { parseTabRecords, type MibRecord } from '../../../src/mdb/mib/tab-records.js';
 
 /** Columns, in order, of the command tables idoc imports. */
 export const MIB_COLUMNS = {
@@ -23,12 +24,8 @@ export const MIB_COLUMNS = {
 } as const;
 export type MibTableName = keyof typeof MIB_COLUMNS;
 
-/** One record: its fields by column name (missing trailing fields are ''), and where it came from. */
-export interface MibRow {
-  readonly fields: Readonly<Record<string, string>>;
-  /** `file.dat:line`, for problems. */
-  readonly at: string;
-}
+/** One record of a command table. */
+export type MibRow = MibRecord;
 
 /** Read `<dir>/<table>.dat`; undefined when the file does not exist. Blank lines are skipped. */
 export function readMibTable(dir: string, table: MibTableName): MibRow[] | undefined {
@@ -41,15 +38,5 @@ export function readMibTable(dir: string, table: MibTableName): MibRow[] | undef
 
 /** Parse table text; `name` labels rows (`name:line`). */
 export function parseMibTable(text: string, table: MibTableName, name: string): MibRow[] {
-  const columns = MIB_COLUMNS[table];
-  const rows: MibRow[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') return;
-    const cells = line.split('\t');
-    const fields: Record<string, string> = {};
-    columns.forEach((c, k) => { fields[c] = (cells[k] ?? '').trim(); });
-    rows.push({ fields, at: `${name}:${i + 1}` });
-  });
-  return rows;
+  return parseTabRecords(text, MIB_COLUMNS[table], name);
 }
