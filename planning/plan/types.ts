@@ -2,7 +2,9 @@
  * @module Types of the plan file (`schemas/plan.schema.json` is the source of truth) and of a plan read from
  * it (times in Unix ms).
  */
-import type { JsonValue } from '../../telecommand/database/types.js';
+import type { JsonValue, ProfilePoint } from '../../telecommand/index.js';
+
+export type { ProfilePoint };
 import type { Station } from '../geometry/station.js';
 import type { Interval, UnixMs } from '../geometry/types.js';
 import type { GeometryConstraints } from '../requests/types.js';
@@ -19,14 +21,6 @@ export interface PlanCommandJson {
   readonly mode?: string;
   readonly powerProfile?: readonly ProfilePoint[];
   readonly dataRateProfile?: readonly ProfilePoint[];
-}
-
-/** A point of an ITL resource profile (`schemas/plan.schema.json#/definitions/profile`). */
-export interface ProfilePoint {
-  readonly offset: string;
-  readonly offsetUnit?: string;
-  readonly value: number;
-  readonly unit?: string;
 }
 
 /** The ITL-entry fields a command may carry through import and export. */
