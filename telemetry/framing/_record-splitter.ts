@@ -99,6 +99,7 @@ export class RecordSplitter implements Splitter {
     this.known = options.knownApids;
     this.maxLen = options.maxPacketLength ?? MAX_PACKET_LENGTH;
     this.stitch = options.stitchBytes ?? STITCH;
+    this.inSync = options.startInSync ?? true;
   }
 
   push(chunk: Uint8Array): Batch {
@@ -271,11 +272,17 @@ export class RecordSplitter implements Splitter {
     // While resynchronising, a packet whose CRC fails is never accepted: real packets are dense, so "some
     // packet follows" is weak evidence for a candidate found inside garbage.
     if (this.crcState === 'bad' && !this.inSync) return REJECT;
+    // The first record of a stream whose CRC fails while a record whose CRC checks starts inside it: damaged head
+    // bytes that read as a header (by chance its length may even land on a real boundary).
+    if (this.crcState === 'bad' && !this.learnedAny && this.swallowsCheckedPacket(buf, o, end)) return REJECT;
     // Confirm by what follows: the exact end of the stream, or the next records. In sync, one plausible header
     // (a packet without a CRC) or, for a packet whose CRC failed, a successor whose CRC checks or two plausible
     // headers in a chain; resynchronising, two in a chain (so that garbage rarely passes).
     const remaining = n - end;
-    const depth = this.inSync && this.crcState !== 'bad' ? 1 : 2;
+    // Before the first packet is taken nothing says the stream is in step: a CRC failure there needs a chain of
+    // four (a damaged head whose bytes read as a header would otherwise be kept, and its APID learned as the only
+    // one known, which holds every real packet back while resynchronising).
+    const depth = this.inSync && this.crcState !== 'bad' ? 1 : this.crcState === 'bad' && !this.learnedAny ? 4 : 2;
     // A CRC failure of an APID whose packets passed their CRC before is damage: only a successor whose CRC checks
     // confirms it (a truncated packet whose header claims the start of the next, whole copy is not kept).
     const damaged = this.crcState === 'bad' && this.crcSeen[((buf[o]! & 0x07) << 8) | buf[o + 1]!] === 1;
@@ -317,6 +324,19 @@ export class RecordSplitter implements Splitter {
    * Is there a confirming record at `p`? 1 yes, 0 no, NEED_MORE. `depth` plausible headers in a chain (the end of
    * the stream counts as confirming); before the last link, a packet whose own CRC checks confirms at once.
    */
+  /** Whether a record whose CRC checks starts inside (o, end) of `buf` and ends within it. */
+  private swallowsCheckedPacket(buf: Uint8Array, o: number, end: number): boolean {
+    for (let q = o + 1; q + 6 <= end; q++) {
+      if ((buf[q]! & 0xe0) !== 0) continue; // packet version 000
+      const code = this.crc[((buf[q]! & 0x07) << 8) | buf[q + 1]!]!;
+      if (code === CrcCode.None) continue;
+      const qEnd = q + ((buf[q + 4]! << 8) | buf[q + 5]!) + 7;
+      if (qEnd > end || !this.plausible(buf, q, false)) continue;
+      if (code === CrcCode.Auto ? crcMatches(CrcCode.Packet, buf, q, qEnd) || crcMatches(CrcCode.DataField, buf, q, qEnd) : crcMatches(code, buf, q, qEnd)) return true;
+    }
+    return false;
+  }
+
   private confirmAt(buf: Uint8Array, p: number, n: number, ended: boolean, depth: number, checkedOnly = false): number {
     const H = this.format.headerLength;
     const start = p;

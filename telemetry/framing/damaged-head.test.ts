@@ -47,6 +47,16 @@ describe('framing detection with damaged first bytes', () => {
     }), { numRuns: 60 });
   });
 
+  it.each([
+    [[0, 0, 0, 0, 4, 214]], // reads as an APID-0 header: a CRC-failed first record, once kept, poisoned the APIDs known
+    [[26, 103, 114, 146, 215, 45, 104, 43, 243]], // chains four loose headers through the packet data
+    [[24, 71, 42, 27, 192, 118, 73, 14, 141, 241]], // its length lands on a real packet boundary 49,277 octets on
+  ])('heads found by the property test: %j before raw records loses no packet', (bad) => {
+    const r = splitBuffer(withHead(Uint8Array.from(bad), raw), { framing: 'auto', crc: 'yes' });
+    expect(r.framing.framing).toBe('raw');
+    expect(r.batch.packets.length).toBeGreaterThanOrEqual(packets - 1);
+  });
+
   it('clean files keep their reasons (offset 0)', () => {
     expect(detectFraming(raw.subarray(0, 256 * 1024)).reason).toMatch(/consecutive CCSDS packets from offset 0$/);
     expect(detectFraming(dds.subarray(0, 256 * 1024)).framing).toBe('dds');

@@ -17,6 +17,8 @@ export interface FramingChoice {
   readonly prefixBytes?: number;
   /** Why: one sentence for the person reading the report. */
   readonly reason: string;
+  /** Where the chain of records that decided it starts, when not at offset 0 (bytes before it are damage). */
+  readonly start?: number;
 }
 
 const plausibleAt = (b: Uint8Array, o: number, maxLen: number): boolean => {
@@ -87,8 +89,8 @@ export function detectFraming(head: Uint8Array, maxPacketLength = MAX_PACKET_LEN
     const what = late.dds ? 'records with an 18-byte DDS header whose size matches the packet length'
       : late.h === 0 ? 'CCSDS packets' : `packets each behind a ${late.h}-byte prefix`;
     const reason = `${late.count} consecutive ${what} from offset ${late.start} (the ${late.start} bytes before them are not packets)`;
-    if (late.dds) return { framing: 'dds', reason };
-    return late.h === 0 ? { framing: 'raw', reason } : { framing: 'prefix', prefixBytes: late.h, reason };
+    if (late.dds) return { framing: 'dds', reason, start: late.start };
+    return late.h === 0 ? { framing: 'raw', reason, start: late.start } : { framing: 'prefix', prefixBytes: late.h, reason, start: late.start };
   }
   return best ?? { framing: 'raw', reason: 'no framing recognised in the first bytes; reading as raw packets with resynchronisation' };
 }

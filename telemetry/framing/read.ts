@@ -44,7 +44,10 @@ export interface PacketSource {
 }
 
 /** Make the splitter for a framing choice. */
-export function createSplitter(choice: FramingChoice, options: SplitOptions): Splitter {
+export function createSplitter(choice: FramingChoice, given: SplitOptions): Splitter {
+  // Records found only after a damaged head: the head is read as while resynchronising (a CRC-failed record there
+  // is never taken, and its APID never learned as the only one known).
+  const options = choice.start ? { ...given, startInSync: false } : given;
   switch (choice.framing) {
     case 'raw': return createRawSplitter(options);
     case 'dds': return createDdsSplitter(options);

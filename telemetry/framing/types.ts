@@ -98,6 +98,11 @@ export interface SplitOptions {
    * it (the rest of the chunk is read in place; a decision needing more joins the rest). Default 65536.
    */
   readonly stitchBytes?: number;
+  /**
+   * Whether the stream starts in step (its first bytes begin a record). False when detection found the records
+   * only further on (a damaged head): the head is then read as while resynchronising. Default true.
+   */
+  readonly startInSync?: boolean;
 }
 
 export const emptyBatch = (): Batch => ({ packets: [], skips: [], idle: 0, idleBytes: 0 });
