@@ -60,6 +60,12 @@ export interface PacketProfile {
   readonly pusA: PusAOptions;
   /** Spare octets after the PUS-C TM time field (mission tailoring). Default 0. */
   readonly pusCSpareOctets: number;
+  /**
+   * PUS-C TM: the spacecraft time reference status values (ECSS-E-ST-70-41C §7.4.3.1: the low 4 bits of the first
+   * secondary header octet, formats.md §2.3) that say the on-board time was not synchronised, as a 16-bit mask
+   * (bit v set: status v is unsynchronised). Their meaning is mission-defined; 0 (default): the field is not read.
+   */
+  readonly pusCUnsynchronisedTimeReference: number;
 }
 
 export const DEFAULT_PUS_A: PusAOptions = { subcounter: false, destinationOctets: 0, spareOctets: 0, tcSourceOctets: 0 };
@@ -74,6 +80,7 @@ export const DEFAULT_PROFILE: PacketProfile = {
   crc: 'auto',
   pusA: DEFAULT_PUS_A,
   pusCSpareOctets: 0,
+  pusCUnsynchronisedTimeReference: 0,
 };
 
 /** CDS with a 16-bit day, ms of day and 16-bit µs, CCSDS epoch (NOAA-20/JPSS secondary header). */

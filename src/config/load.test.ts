@@ -148,7 +148,7 @@ describe('defaultConfig()', () => {
   it('is PUS-C, CUC 4+2 at the CCSDS epoch, CRC auto, no APIDs, 65542-octet packets, no file', () => {
     const c = defaultConfig();
     expect(c.file).toBeUndefined();
-    expect(c.profile).toEqual({ secondaryHeader: 'pus-c', time: { code: 'cuc', coarseOctets: 4, fineOctets: 2, pField: false, epochTai: 0, syncFlagInMsb: false }, crc: 'auto', pusA: { subcounter: false, destinationOctets: 0, spareOctets: 0, tcSourceOctets: 0 }, pusCSpareOctets: 0 });
+    expect(c.profile).toEqual({ secondaryHeader: 'pus-c', time: { code: 'cuc', coarseOctets: 4, fineOctets: 2, pField: false, epochTai: 0, syncFlagInMsb: false }, crc: 'auto', pusA: { subcounter: false, destinationOctets: 0, spareOctets: 0, tcSourceOctets: 0 }, pusCSpareOctets: 0, pusCUnsynchronisedTimeReference: 0 });
     expect(c.apids).toEqual([]);
     expect(c.maxPacketLength).toBe(65_535 + 7);
   });

@@ -72,6 +72,9 @@ export function profileFromPackets(packets: ConfigFilePackets | undefined): { pr
     crc: packets?.crc ?? preset.crc,
     pusA: { ...preset.pusA, ...packets?.pusA },
     pusCSpareOctets: packets?.pusCSpareOctets ?? preset.pusCSpareOctets,
+    pusCUnsynchronisedTimeReference: packets?.pusCUnsynchronisedTimeReference !== undefined
+      ? packets.pusCUnsynchronisedTimeReference.reduce((m, v) => m | (1 << v), 0)
+      : preset.pusCUnsynchronisedTimeReference,
   };
   return { profile, maxPacketLength: packets?.maxPacketLength ?? MAX_PACKET_LENGTH, problems };
 }

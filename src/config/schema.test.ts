@@ -114,7 +114,7 @@ describe('schemas/config.schema.json', () => {
     const keys = {
       root: { $schema: true, mission: true, packets: true, apids: true, feeds: true, routes: true, products: true, archive: true, time: true } satisfies Record<keyof ConfigFile, true>,
       mission: { name: true, spacecraft: true, instrument: true, spacecraftId: true } satisfies Record<keyof ConfigFileMission, true>,
-      packets: { profile: true, crc: true, time: true, pusA: true, pusCSpareOctets: true, maxPacketLength: true } satisfies Record<keyof ConfigFilePackets, true>,
+      packets: { profile: true, crc: true, time: true, pusA: true, pusCSpareOctets: true, pusCUnsynchronisedTimeReference: true, maxPacketLength: true } satisfies Record<keyof ConfigFilePackets, true>,
       cuc: { code: true, coarseOctets: true, fineOctets: true, pField: true, epoch: true, epochScale: true, syncFlagInMsb: true } satisfies Record<keyof ConfigFileCucTime, true>,
       cds: { code: true, dayOctets: true, subMs: true, pField: true, epoch: true, epochScale: true } satisfies Record<keyof ConfigFileCdsTime, true>,
       pusA: { subcounter: true, destinationOctets: true, spareOctets: true, tcSourceOctets: true } satisfies Record<keyof ConfigFilePusA, true>,

@@ -65,6 +65,8 @@ export interface ConfigFilePackets {
   time?: ConfigFileCucTime | ConfigFileCdsTime;
   pusA?: ConfigFilePusA;
   pusCSpareOctets?: number;
+  /** PUS-C spacecraft time reference status values meaning "not synchronised" (mission-defined, 0..15). */
+  pusCUnsynchronisedTimeReference?: number[];
   maxPacketLength?: number;
 }
 

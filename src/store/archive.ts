@@ -26,7 +26,7 @@ import { InputError } from '../errors.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
 import { ensureFixityTable, recordSegmentFixity } from './fixity.js';
-import { I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
+import { CAPTURE_TIME_BIT, I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
 import { Checkpointer } from './checkpointer.js';
 import { DEFAULT_TIME_SETTINGS, PacketTimer, type TimeSettings } from '../time/packet-times.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
@@ -45,6 +45,8 @@ const CHECKPOINTER_ITEMS = 2048;
 const CRC_NAME = ['none', 'ok', 'bad'] as const;
 /** `meta` bit 11: a repeat (identical octets stored before, received further apart than the duplicate window). */
 const REPEAT_BIT = 1 << 11;
+/** The row's ground time is an acquisition time (DDS header: time quality bits set, or a capture timestamp). */
+const acquiredMeta = (meta: number): boolean => ((meta >>> 6) & 3) !== 0 || (meta & CAPTURE_TIME_BIT) !== 0;
 /** A reader finding an archive being created waits this many times this long (ms) for its schema. */
 const CREATING_WAITS = 100;
 const CREATING_WAIT_MS = 50;
@@ -287,9 +289,8 @@ class SqliteArchive implements Archive {
     args[o + 4] = v[f + I.meta]!;
     // NULL when it equals the key's time (a synchronised packet without correlation: most packets), else as decoded.
     args[o + 5] = obt === obt && obt !== r[q + R.tai]! ? obt : null;
-    // The receipt time is the same for a whole framing batch: one number object for its rows without a DDS header.
-    // The DDS time; NULL without a DDS header (the receipt time of the batch is in `receipts`).
-    args[o + 6] = dds >= 0 ? r[q + R.ground]! : null;
+    // The DDS time or the capture timestamp; NULL without (the receipt time of the batch is in `receipts`).
+    args[o + 6] = dds >= 0 || (v[f + I.meta]! & CAPTURE_TIME_BIT) !== 0 ? r[q + R.ground]! : null;
     args[o + 7] = dds >= 0 ? dds : null;
     args[o + 8] = this.batchRouteIds[v[f + I.route]!]! * ORIGIN_ROUTE + this.batchSourceIds[v[f + I.source]!]!;
     args[o + 9] = r[q + R.soff]!;
@@ -306,7 +307,7 @@ class SqliteArchive implements Archive {
    * are in `args` at `o`?
    * - The same source and offset: the same unit ingested again (a plain file's receipt time is new each time).
    * - A synchronised on-board time (time status 0) does not come back: identical octets are one transmission
-   *   unless both copies carry an acquisition time (DDS header) and those lie further apart than the window. A
+   *   unless both copies carry an acquisition time (DDS header, capture timestamp) and those lie further apart than the window. A
    *   receipt time (plain file) says when idoc read it, not when it was sent.
    * - Otherwise (timed by ground time): ground times within the duplicate window. Identical packets in one plain
    *   file share its receipt time, so they count as duplicates: only a ground time tells a repeat apart.
@@ -314,7 +315,7 @@ class SqliteArchive implements Archive {
   private sameTransmission(ground: number, source: number, soff: number, meta: number, args: unknown[], o: number, g: number): boolean {
     if (source === (args[o + 8] as number) % ORIGIN_ROUTE && soff === args[o + 9]) return true;
     const m = args[o + 4] as number;
-    if (((m >>> 8) & 7) === 0 && !(((meta >>> 6) & 3) !== 0 && ((m >>> 6) & 3) !== 0)) return true;
+    if (((m >>> 8) & 7) === 0 && !(acquiredMeta(meta) && acquiredMeta(m))) return true;
     return Math.abs(ground - g) <= this.windowMs;
   }
 
@@ -594,6 +595,7 @@ class SqliteArchive implements Archive {
       tai: r.tkey,
       obt: r.obt ?? (((r.meta >>> 8) & 7) === 1 ? undefined : r.tkey),
       groundUnixMs: r.ground ?? this.receivedAt(r.raw),
+      groundKind: r.dds !== null ? 'dds' : r.ground !== null ? 'pcap' : 'receipt',
       timeStatus: (r.meta >>> 8) & 7,
       repeat: (r.meta & REPEAT_BIT) !== 0,
       sequenceCount: r.seq & 16383,

@@ -37,7 +37,7 @@ export const R = {
   tai: 0,
   /** On-board time as decoded (TAI with the profile's epoch); NaN without one. */
   obt: 1,
-  /** Ground time, Unix ms: the DDS header's time, else the receipt time. */
+  /** Ground time, Unix ms: the DDS header's time, else the capture record's timestamp, else the receipt time. */
   ground: 2,
   /** Offset of the packet in its source (files may pass 2 GiB). */
   soff: 3,
@@ -46,10 +46,14 @@ export const REALS = 4;
 
 const CRC_CODE = { none: 0, ok: 1, bad: 2 } as const;
 
+/** `meta` bit 12: the ground time is the capture record's timestamp (pcap/pcapng, schema.ts). */
+export const CAPTURE_TIME_BIT = 1 << 12;
+
 /** The `meta` value of a packet (schema.ts documents the bits); `timeStatus` is src/time's TimeStatus. */
 export function metaOf(p: FramedPacket, timeStatus = 0): number {
   const dds = p.dds;
-  return p.sequenceFlags | (CRC_CODE[p.crc] << 2) | (p.type << 4) | (p.secondaryHeader ? 32 : 0) | (dds ? (Math.min(dds.timeQuality, 2) + 1) << 6 : 0) | (timeStatus << 8);
+  return p.sequenceFlags | (CRC_CODE[p.crc] << 2) | (p.type << 4) | (p.secondaryHeader ? 32 : 0) | (dds ? (Math.min(dds.timeQuality, 2) + 1) << 6 : 0) | (timeStatus << 8)
+    | (!dds && p.captureUs === p.captureUs ? CAPTURE_TIME_BIT : 0);
 }
 
 export interface PackedBatch {
@@ -140,7 +144,7 @@ export class PackedBatchBuilder {
     const r = this.reals;
     const q = i * REALS;
     const dds = p.dds;
-    const ground = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : receivedUnixMs;
+    const ground = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : p.captureUs === p.captureUs ? p.captureUs / 1000 : receivedUnixMs;
     if (i === 0) this.receivedUnixMs = receivedUnixMs;
     n[o] = p.apid;
     n[o + 1] = p.sequenceCount;

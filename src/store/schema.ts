@@ -12,10 +12,10 @@
  * - `digest`: {@link packetDigest} of the packet's octets.
  * `meta` packs small fields: bits 0-1 sequence flags, 2-3 CRC (0 none, 1 ok, 2 bad), 4 packet type,
  * 5 secondary header flag, 6-7 DDS time quality + 1 (0 = no DDS header), 8-10 time status (src/time TimeStatus),
- * 11 repeat (identical octets stored before).
+ * 11 repeat (identical octets stored before), 12 the ground time is a capture timestamp (pcap/pcapng record).
  * `obt`: on-board time as decoded (TAI with the profile's epoch); NULL when it equals `tkey` (synchronised, no
- * correlation: most packets) or when there is none (time status 1). `ground`: the DDS header's time, Unix ms; NULL
- * without a DDS header, the ground time then being the receipt time of the row's batch (`receipts`: one row per
+ * correlation: most packets) or when there is none (time status 1). `ground`: the DDS header's time, else the
+ * capture record's timestamp (meta bit 12), Unix ms; NULL without either, the ground time then being the receipt time of the row's batch (`receipts`: one row per
  * batch, keyed by the position of its first packet). `dds`: ground station << 16 | virtual channel, NULL without.
  * `origin`: route id × 2^24 + source id (one column for both: fewer values per row).
  * `raw` is where the octets are: segment id × 2^32 + offset in that segment file; it grows in storage order and

@@ -45,8 +45,10 @@ export interface PacketRow {
   readonly tai: number | undefined;
   /** On-board time as decoded (TAI with the profile's epoch, before correlation); undefined without one. */
   readonly obt: number | undefined;
-  /** Ground time, Unix ms: the DDS header's time, else the receipt time. */
+  /** Ground time, Unix ms: the DDS header's time, else the capture record's timestamp, else the receipt time. */
   readonly groundUnixMs: number;
+  /** Where {@link groundUnixMs} comes from. */
+  readonly groundKind: 'dds' | 'pcap' | 'receipt';
   /** src/time TimeStatus: 0 when `tai` is UTC from on-board time, else why the ground time is used. */
   readonly timeStatus: number;
   /** A repeat: identical octets were stored before, received further apart than the duplicate window. */

@@ -7,7 +7,7 @@
  *   correlation or check. The raw on-board count (coarse + fine · 2^-8n seconds) is `obt − epochTai`. Absent when
  *   the packet has no time field (TC, profile `none`, short packet).
  * - **Ground time**: Unix ms. The DDS header's time when the packet came behind one (formats.md §4.3: an
- *   acquisition time), otherwise the receipt time (when idoc read it: live links, plain files). Every packet has
+ *   acquisition time), else the capture record's timestamp (pcap/pcapng, also an acquisition time), otherwise the receipt time (when idoc read it: live links, plain files). Every packet has
  *   one.
  * - **UTC from OBT** (`utcTai`, TAI seconds): the OBT through time correlation (formats.md §3.4: UTC =
  *   gradient × OBT + offset from the coefficient set whose validity covers the OBT). Without configured
@@ -135,7 +135,7 @@ export class PacketTimer {
    * @param obt on-board time as decoded (TAI seconds with the profile's epoch), NaN when the packet has none
    * @param flagged the header says the clock was not synchronised
    * @param groundUnixMs ground time
-   * @param acquired the ground time is an acquisition time (DDS header), not the receipt time
+   * @param acquired the ground time is an acquisition time (DDS header, capture timestamp), not the receipt time
    */
   time(apid: number, obt: number, flagged: boolean, groundUnixMs: number, acquired: boolean): number {
     if (groundUnixMs !== this.lastGroundMs) {

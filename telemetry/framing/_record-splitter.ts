@@ -215,7 +215,7 @@ export class RecordSplitter implements Splitter {
           buf, offset: o, length: r, streamOffset: this.base + o, apid,
           type: ((b0 >>> 4) & 1) as 0 | 1, secondaryHeader: (b0 & 0x08) !== 0,
           sequenceFlags: b2 >>> 6, sequenceCount: ((b2 & 0x3f) << 8) | buf[o + 3]!, crc: this.crcState,
-          dds: this.format.decodeHeader ? this.format.decodeHeader(buf, p) : undefined,
+          dds: this.format.decodeHeader ? this.format.decodeHeader(buf, p) : undefined, captureUs: NaN,
         };
         out.packets.push(packet);
       }

@@ -20,6 +20,8 @@ interface Flow {
    */
   streamStarts: number[];
   fileOffsets: number[];
+  /** Capture timestamp (Unix µs) of every payload, beside {@link fileOffsets}. */
+  timesUs: number[];
   streamPos: number;
   makeSplitter: () => Splitter;
 }
@@ -70,11 +72,12 @@ class CaptureSplitter implements Splitter {
       if (!flow) {
         const first = p.bytes;
         const makeSplitter = () => innerSplitter(first, this.options);
-        flow = { splitter: makeSplitter(), makeSplitter, base: 0, streamStarts: [], fileOffsets: [], streamPos: 0 };
+        flow = { splitter: makeSplitter(), makeSplitter, base: 0, streamStarts: [], fileOffsets: [], timesUs: [], streamPos: 0 };
         this.flows.set(p.flow, flow);
       }
       flow.streamStarts.push(flow.streamPos);
       flow.fileOffsets.push(p.fileOffset);
+      flow.timesUs.push(p.timeUs);
       flow.streamPos += p.bytes.length;
       this.merge(out, flow, flow.splitter.push(p.bytes));
     }
@@ -82,22 +85,29 @@ class CaptureSplitter implements Splitter {
     return out;
   }
 
-  /** Map stream offsets of a flow's batch to capture-file offsets and append it. */
+  /**
+   * Map stream offsets of a flow's batch to capture-file offsets and append it. A packet takes the timestamp of
+   * the record holding its first octet (its ground time, issue 11: when the capture saw it begin).
+   */
   private merge(out: Batch, flow: Flow, b: Batch): void {
     const starts = flow.streamStarts;
-    const toFile = (splitterOffset: number): number => {
+    // Binary search: the last payload starting at or before the offset.
+    const payloadAt = (splitterOffset: number): number => {
       const streamOffset = splitterOffset + flow.base;
-      // Binary search: the last payload starting at or before the offset.
       let lo = 0, hi = starts.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >>> 1;
         if (starts[mid]! <= streamOffset) lo = mid; else hi = mid - 1;
       }
-      return flow.fileOffsets[lo]! + (streamOffset - starts[lo]!);
+      return lo;
     };
+    const toFile = (splitterOffset: number, at = payloadAt(splitterOffset)): number =>
+      flow.fileOffsets[at]! + (splitterOffset + flow.base - starts[at]!);
     for (const s of b.skips) out.skips.push({ ...s, offset: toFile(s.offset) });
     for (const p of b.packets) {
-      p.streamOffset = toFile(p.streamOffset);
+      const at = payloadAt(p.streamOffset);
+      p.streamOffset = toFile(p.streamOffset, at);
+      p.captureUs = flow.timesUs[at]!;
       out.packets.push(p);
     }
     out.idle += b.idle;

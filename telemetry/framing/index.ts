@@ -2,8 +2,8 @@
  * @module Framing: byte streams → packets. Public door of telemetry/framing.
  */
 // Contract
-export type { Batch, FramedPacket, Skip, SkipReason, SplitOptions, Splitter } from './types.js';
-export { emptyBatch } from './types.js';
+export type { Batch, FramedPacket, GroundKind, Skip, SkipReason, SplitOptions, Splitter } from './types.js';
+export { acquiredMs, emptyBatch, groundKindOf } from './types.js';
 // Framings
 export { createRawSplitter } from './raw/reader.js';
 export { createPrefixSplitter } from './prefix/reader.js';

@@ -24,7 +24,28 @@ export interface FramedPacket {
   readonly crc: 'ok' | 'bad' | 'none';
   /** The DDS header of the record when the framing is DDS, else undefined (always present: one object shape). */
   readonly dds: DdsHeader | undefined;
+  /**
+   * Capture timestamp (Unix µs) of the pcap/pcapng record holding the packet's first octet; NaN when the packet
+   * did not come from a capture or its block has no timestamp (pcapng Simple Packet Block). Always present.
+   */
+  captureUs: number;
 }
+
+/** How a packet's ground time was found (issue 11): DDS header, capture timestamp, or neither (receipt time). */
+export type GroundKind = 'dds' | 'pcap' | 'receipt';
+
+/**
+ * A packet's acquisition ground time, Unix ms: the DDS header's time (formats.md §4.3), else its capture record's
+ * timestamp; NaN when it has neither (its ground time is then the receipt time).
+ */
+export function acquiredMs(p: FramedPacket): number {
+  const dds = p.dds;
+  if (dds) return dds.seconds * 1000 + dds.microseconds / 1000;
+  return p.captureUs / 1000;
+}
+
+/** Which ground time {@link acquiredMs} found. */
+export const groundKindOf = (p: FramedPacket): GroundKind => (p.dds ? 'dds' : p.captureUs === p.captureUs ? 'pcap' : 'receipt');
 
 /** Why bytes were skipped. */
 export type SkipReason =

@@ -46,6 +46,9 @@ export interface GapPoint {
   readonly tai: number | undefined;
   readonly sequenceCount: number;
   readonly dds?: { readonly unixMs: number } | undefined;
+  /** Ground time (Unix ms) and its kind (src/store PacketRow): a `pcap` capture timestamp counts like a DDS time. */
+  readonly groundUnixMs?: number;
+  readonly groundKind?: 'dds' | 'pcap' | 'receipt';
   /** How `tai` was found (src/time TimeStatus; 0 = synchronised on-board time); absent: taken as on-board. */
   readonly timeStatus?: number;
 }
@@ -54,13 +57,20 @@ export interface GapPoint {
 export interface ArchiveReset extends SequenceReset {
   /** Packet time (TAI) of the first packet after the reset, when usable. */
   readonly tai: number | undefined;
-  /** Its ground (DDS) time, Unix ms, when known. */
+  /** Its acquisition ground time (DDS header, capture timestamp), Unix ms, when known. */
   readonly groundUnixMs: number | undefined;
 }
 
-// Resets are judged on synchronised on-board time, else on the DDS ground time (a receipt time is shared by a
-// whole delivery and says nothing about the time between its packets).
-const timesOf = (p: GapPoint) => stepTimes(p.timeStatus === undefined || p.timeStatus === 0 ? p.tai : undefined, p.dds ? p.dds.unixMs / 1000 : undefined);
+/** The acquisition ground time of a point (DDS header, else capture timestamp), Unix ms; undefined for a receipt time. */
+const acquiredOf = (p: GapPoint): number | undefined =>
+  p.dds ? p.dds.unixMs : p.groundKind === 'pcap' ? p.groundUnixMs : undefined;
+
+// Resets are judged on synchronised on-board time, else on the acquisition ground time (a receipt time is shared
+// by a whole delivery and says nothing about the time between its packets).
+const timesOf = (p: GapPoint) => {
+  const g = acquiredOf(p);
+  return stepTimes(p.timeStatus === undefined || p.timeStatus === 0 ? p.tai : undefined, g !== undefined ? g / 1000 : undefined);
+};
 
 /**
  * Gaps in one APID's packets given in archive order. `periodSeconds` enables cadence breaks (and is the cadence
@@ -79,7 +89,7 @@ export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?:
     if (kind === 'out-of-order') continue; // repeat or step back
     if (kind === 'reset') {
       const e = cont.lastElapsed;
-      resets?.push({ apid, afterSeq: last.sequenceCount, beforeSeq: p.sequenceCount, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: cont.lastCadence!, tai: t.obt, groundUnixMs: p.dds?.unixMs });
+      resets?.push({ apid, afterSeq: last.sequenceCount, beforeSeq: p.sequenceCount, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: cont.lastCadence!, tai: t.obt, groundUnixMs: acquiredOf(p) });
       last = p;
       continue;
     }
@@ -123,10 +133,45 @@ export function findGaps(archive: Archive, q: GapQuery = {}, resets?: ArchiveRes
   const windowed = q.fromTai !== undefined || q.toTai !== undefined;
   for (const apid of archive.apids()) {
     if (q.apids && !q.apids.some(([lo, hi]) => apid >= lo && apid <= hi)) continue;
-    out.push(...gapsOf(apid, archive.apidRows(apid, q.fromTai, q.toTai), q.periodOf?.(apid), resets));
+    out.push(...timedGapsOf(archive, apid, q, resets));
     if (!windowed) out.push(...gapsOf(apid, archive.untimedRows(apid), q.periodOf?.(apid), resets));
   }
   return out;
+}
+
+/**
+ * Gaps of one APID's timed rows. They come in chosen-axis order; when some are timed by ground time (their
+ * on-board clock unsynchronised) and the others by on-board time, the two axes differ by the ground delay (1.5 s
+ * in fixtures/patterns.ts, minutes of light time in flight), so rows around the change of axis interleave wrongly
+ * (a packet counted before its predecessor: a false gap and a false reset). Then, when every row has an
+ * acquisition time (DDS header, capture timestamp: the order the ground received them), the rows are judged in
+ * that order instead (held in memory for this APID only). Rows with a receipt time only keep the chosen axis.
+ */
+function timedGapsOf(archive: Archive, apid: number, q: GapQuery, resets: ArchiveReset[] | undefined): Gap[] {
+  const found: ArchiveReset[] = [];
+  let groundTimed = false;
+  let allAcquired = true;
+  function* watched(rows: Iterable<GapPoint>): Generator<GapPoint> {
+    for (const r of rows) {
+      if (r.timeStatus !== undefined && r.timeStatus !== 0) groundTimed = true;
+      if (acquiredOf(r) === undefined) allAcquired = false;
+      yield r;
+    }
+  }
+  const period = q.periodOf?.(apid);
+  let gaps = gapsOf(apid, watched(archive.apidRows(apid, q.fromTai, q.toTai)), period, found);
+  if (groundTimed && allAcquired) {
+    const points: { p: GapPoint; at: number }[] = [];
+    for (const r of archive.apidRows(apid, q.fromTai, q.toTai)) {
+      const p: GapPoint = { tai: r.tai, sequenceCount: r.sequenceCount, timeStatus: r.timeStatus, groundUnixMs: r.groundUnixMs, groundKind: r.groundKind, dds: r.dds ? { unixMs: r.dds.unixMs } : undefined };
+      points.push({ p, at: acquiredOf(p)! });
+    }
+    points.sort((a, b) => a.at - b.at || (a.p.tai ?? 0) - (b.p.tai ?? 0)); // stable: equal times keep the axis order
+    found.length = 0;
+    gaps = gapsOf(apid, points.map((x) => x.p), period, found);
+  }
+  resets?.push(...found);
+  return gaps;
 }
 
 /** UTC text of a gap bound. */

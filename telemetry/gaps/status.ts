@@ -61,7 +61,7 @@ export function queryRecord(row: PacketRow, bytes: Uint8Array) {
     // The three times (src/time/packet-times.ts): `time` is the chosen axis; on-board as decoded; ground.
     synchronised: row.timeStatus === 0, timeStatus: TIME_STATUS_NAMES[row.timeStatus] ?? String(row.timeStatus),
     ...(row.obt !== undefined ? { obt: { tai: row.obt } } : {}),
-    ground: new Date(row.groundUnixMs).toISOString(), ...(row.repeat ? { repeat: row.repeat } : {}),
+    ground: new Date(row.groundUnixMs).toISOString(), groundKind: row.groundKind, ...(row.repeat ? { repeat: row.repeat } : {}),
     crc: row.crc, ...(Number.isFinite(row.receivedUnixMs) ? { received: new Date(row.receivedUnixMs).toISOString() } : {}),
     ...(row.dds ? { dds: { time: new Date(row.dds.unixMs).toISOString(), groundStation: row.dds.groundStation, virtualChannel: row.dds.virtualChannel, timeQuality: row.dds.timeQuality } } : {}),
     route: row.route, feed: row.feed, source: row.source, offset: row.sourceOffset,

@@ -19,7 +19,7 @@
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
 import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, type TimeSettings } from '../../src/time/index.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
-import type { Batch, ReadOptions } from '../framing/index.js';
+import { acquiredMs, type Batch, type ReadOptions } from '../framing/index.js';
 import type { PackedBatchBuilder } from '../../src/store/index.js';
 import type { FeedUnit } from '../feeds/types.js';
 import { frameChunks, type FramedUnit } from './frame-unit.js';
@@ -104,12 +104,13 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
       if (route.name === QUARANTINE) { ctx.stats.quarantined++; a.quarantined++; }
       if (p.crc === 'bad') { ctx.stats.crcErrors++; a.crcErrors++; }
       if (!route.archive) continue;
-      // The three times (src/time/packet-times.ts): on-board as decoded, ground (DDS header, else receipt), chosen axis.
+      // The three times (src/time/packet-times.ts): on-board as decoded, ground (DDS header, else capture timestamp,
+      // else receipt), chosen axis.
       const timed = p.type === 0 && p.secondaryHeader;
       const obt = timed ? packetTimeOf(p.buf, p.offset, p.length, ctx.profile, timeOffset) : undefined;
-      const dds = p.dds;
-      const ground = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : received;
-      const t = timer.time(p.apid, obt ?? NaN, timed && obtFlaggedUnsynchronised(p.buf, p.offset, p.length, ctx.profile, timeOffset), ground, dds !== undefined);
+      const acquired = acquiredMs(p);
+      const ground = acquired === acquired ? acquired : received;
+      const t = timer.time(p.apid, obt ?? NaN, timed && obtFlaggedUnsynchronised(p.buf, p.offset, p.length, ctx.profile, timeOffset), ground, acquired === acquired);
       into.add(p, t, route.name, unit.feed, unit.source, received, obt, timer.status);
     }
   };

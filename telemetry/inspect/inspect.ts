@@ -6,7 +6,7 @@
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, TimeStatus, taiToUtcIso, type TimeSettings, type TimeStatusCode } from '../../src/time/index.js';
-import type { Batch, FramedPacket, Skip } from '../framing/index.js';
+import { acquiredMs, groundKindOf, type Batch, type FramedPacket, type GroundKind, type Skip } from '../framing/index.js';
 import { SequenceTracker, SeqVerdict, type SequenceGap, type TrackedReset } from '../checks/sequence.js';
 import { usableObt } from '../checks/continuity.js';
 
@@ -34,7 +34,7 @@ export interface PacketTimes {
   utcTai: number;
   groundUnixMs: number;
   /** `dds`: the DDS header's time; `receipt`: when the file was received (its modification time). */
-  groundKind: 'dds' | 'receipt';
+  groundKind: GroundKind;
   status: TimeStatusCode;
   /** The chosen-axis time (TAI). */
   time: number;
@@ -210,15 +210,16 @@ export class Inspector {
     const timed = p.type === 0 && p.secondaryHeader;
     const obt = timed ? packetTimeOf(p.buf, p.offset, p.length, profile, this.timeOffset) ?? NaN : NaN;
     const flagged = timed && obtFlaggedUnsynchronised(p.buf, p.offset, p.length, profile, this.timeOffset);
-    const dds = p.dds;
-    const ground = dds ? dds.seconds * 1000 + dds.microseconds / 1000 : this.readMs;
-    const t = this.timer.time(p.apid, obt, flagged, ground, dds !== undefined);
+    // Ground time (issue 11): the DDS header's, else the capture record's timestamp, else when idoc read the file.
+    const acquired = acquiredMs(p);
+    const ground = acquired === acquired ? acquired : this.readMs;
+    const t = this.timer.time(p.apid, obt, flagged, ground, acquired === acquired);
     const x = this.times;
     x.obt = obt;
     x.obtSeconds = obt - profile.time.epochTai;
     x.utcTai = this.timer.utcTai;
     x.groundUnixMs = ground;
-    x.groundKind = dds ? 'dds' : 'receipt';
+    x.groundKind = groundKindOf(p);
     x.status = this.timer.status;
     x.time = t;
     return t;
@@ -249,9 +250,11 @@ export class Inspector {
       if (t > this.ddsLast) this.ddsLast = t;
     }
     if (p.type !== 0) return; // a TC's count is its packet name, not a continuity counter
-    // Resets are judged on on-board time where it is synchronised, else on the DDS ground time; a plain file's
-    // receipt time is the same for all its packets and says nothing about the time between them.
-    const ground = p.dds ? p.dds.seconds + p.dds.microseconds / 1e6 : undefined;
+    // Resets are judged on on-board time where it is synchronised, else on the acquisition ground time (DDS header,
+    // capture timestamp); a plain file's receipt time is the same for all its packets and says nothing about the
+    // time between them.
+    const acquired = acquiredMs(p);
+    const ground = acquired === acquired ? acquired / 1000 : undefined;
     const obt = this.times.status === TimeStatus.synchronised ? usableObt(time, ground) : undefined;
     const v = this.tracker.check(p.apid, p.sequenceCount, time, p.buf, p.offset, p.length, file, p.streamOffset, obt, ground);
     if (v === SeqVerdict.Duplicate) a.duplicates++;

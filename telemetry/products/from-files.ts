@@ -1,13 +1,13 @@
 /**
  * @module Packets for L0 building read from packet files (any framing telemetry/framing reads: raw, DDS,
  * prefixed, pcap/pcapng), in file order: each packet copied out of the reader's buffer, its time taken from the
- * secondary header per the profile, its reception time from the DDS header when there is one.
+ * secondary header per the profile, its reception time from the DDS header, else the capture record's timestamp.
  */
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
 import { stat } from 'node:fs/promises';
 import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, type TimeSettings } from '../../src/time/index.js';
-import { openPacketFile, type ReadOptions, type Skip } from '../framing/index.js';
+import { acquiredMs, openPacketFile, type ReadOptions, type Skip } from '../framing/index.js';
 import type { L0Packet } from './types.js';
 
 /** What reading found besides packets (skipped bytes per file, idle packets). */
@@ -18,7 +18,7 @@ export interface FileReadStats {
 /**
  * Read `files` in order into L0 packets, one array per read batch; `stats` (when given) receives each file's skips
  * and counts. Packets are timed on the mission's axis (src/time/packet-times.ts); the ground time of a packet
- * without a DDS header is its file's modification time (when the file was received), so builds repeat exactly.
+ * without a DDS header or capture timestamp is its file's modification time (when the file was received), so builds repeat exactly.
  */
 export async function* packetsFromFiles(files: readonly string[], read: ReadOptions, profile: PacketProfile, stats?: FileReadStats, time: TimeSettings = DEFAULT_TIME_SETTINGS): AsyncGenerator<L0Packet[]> {
   const timeOffset = timeOffsetOf(profile);
@@ -37,7 +37,8 @@ export async function* packetsFromFiles(files: readonly string[], read: ReadOpti
         const bytes = p.buf.slice(p.offset, p.offset + p.length);
         const timed = p.type === 0 && p.secondaryHeader;
         const obt = timed ? packetTimeOf(bytes, 0, bytes.length, profile, timeOffset) : undefined;
-        const received = p.dds ? p.dds.seconds * 1000 + p.dds.microseconds / 1000 : undefined;
+        const acquired = acquiredMs(p);
+        const received = acquired === acquired ? acquired : undefined;
         const ground = received ?? fileMs;
         const tai = timer.time(p.apid, obt ?? NaN, timed && obtFlaggedUnsynchronised(bytes, 0, bytes.length, profile, timeOffset), ground, received !== undefined);
         out.push({
