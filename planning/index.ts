@@ -42,7 +42,8 @@ export {
 export { BODIES, OCCULTER_RADII_KM, bodyByName, type BodyModel } from './geometry/bodies.js';
 export { bodyFixedMatrix, orientation, type Orientation, type PeriodicTerm, type RotationModel } from './geometry/iau-rotation.js';
 export { ellipsoidOf, fromPlanetodetic, toPlanetodetic, type Ellipsoid } from './geometry/ellipsoid.js';
-export { centralBody, withCentralBody, type CentralBody, type Occulter } from './geometry/central-body.js';
+export { centralBody, withCenterName, withCentralBody, type CentralBody, type Occulter } from './geometry/central-body.js';
+export { ephemerisSection, mergeEphemerisSource, type EphemerisSource } from './config.js';
 // Events and windows
 export {
   EVENT_KINDS, altitudeAbove, inUmbra, latitudeAbove, northOfEquator, receding, stationVisible, subSatelliteDay, sunlit,

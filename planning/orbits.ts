@@ -16,4 +16,4 @@ export { notWindows } from './events/windows.js';
 export { eventsCsv, eventsText, geometryCsvHeader, geometryCsvRow, geometryJson, geometryText } from './report.js';
 export { loadSpkFiles, type SpkSet } from './ephemeris/spk/spk-set.js';
 export { spkEphemeris } from './ephemeris/spk/spk-ephemeris.js';
-export { withCentralBody } from './geometry/central-body.js';
+export { withCenterName, withCentralBody } from './geometry/central-body.js';

@@ -8,7 +8,9 @@
  * kernels (repeatable, later ones win) also give the Sun and the planets for an orbiter of another body (OEM
  * CENTER_NAME MARS, JUPITER, MOON…), whose geometry is then in that body's IAU frame.
  * Common: --tle-max-age DAYS (how far from an element set's epoch SGP4 is used), --max-gap-steps N (an OEM
- * step longer than N sampling steps is a coverage hole).
+ * step longer than N sampling steps is a coverage hole), --center BODY (the centre when the file names it
+ * otherwise), --config PATH (the mission configuration's ephemeris section gives whatever the flags leave out:
+ * planning/config.ts; read only when --config is given).
  * Thin: the work is in planning/, loaded only when a subcommand runs. Bad input → one line naming the file
  * and line, exit 2; a time outside the ephemeris' coverage is bad input too.
  */
@@ -16,7 +18,7 @@ import type { Command } from 'commander';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
 
-interface SourceOpts { tle?: string; oem?: string; spk?: string[]; object?: string; station?: string[]; json?: boolean; tleMaxAge?: string; maxGapSteps?: string }
+interface SourceOpts { tle?: string; oem?: string; spk?: string[]; object?: string; center?: string; config?: string; station?: string[]; json?: boolean; tleMaxAge?: string; maxGapSteps?: string }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -26,6 +28,8 @@ function addSource(cmd: Command): Command {
     .option('--oem <file>', 'CCSDS OEM, KVN or XML, version 2 or 3')
     .option('--spk <file>', 'JPL SPK kernel (DAF, types 2, 3, 13; repeatable): planets and the Sun for a non-Earth centre, or the spacecraft itself with --object', collect)
     .option('--object <name|number>', 'the object, when the file holds several (with --spk alone: the spacecraft\'s NAIF id, e.g. -41)')
+    .option('--center <body>', 'central body of the ephemeris when the file names it otherwise or not at all (MARS, JUPITER, 499…); the states are not translated')
+    .option('--config <path>', 'mission configuration whose ephemeris section gives the source, kernels and centre (flags win)')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), e.g. KIRUNA:67.857:20.964:402:5', collect)
     .option('--tle-max-age <days>', 'TLE: use an element set up to this many days from its epoch (default 30)')
     .option('--max-gap-steps <n>', 'OEM: a step longer than n times the sampling is a coverage hole, never interpolated across (default 5)');
@@ -40,35 +44,52 @@ function positive(text: string | undefined, option: string): number | undefined 
 }
 
 async function load(opts: SourceOpts) {
-  const spkFiles = opts.spk ?? [];
-  const fromSpk = opts.tle === undefined && opts.oem === undefined && spkFiles.length > 0;
-  if ((opts.tle !== undefined && opts.oem !== undefined) || (!fromSpk && opts.tle === undefined && opts.oem === undefined)) {
-    throw new UsageError('give exactly one of --tle FILE or --oem FILE, or --spk FILE... --object NAIF_ID');
-  }
-  const id = Number(opts.object);
-  if (fromSpk && (opts.object === undefined || !Number.isInteger(id))) throw new UsageError('--spk without --tle/--oem: give the spacecraft\'s NAIF id with --object (e.g. --object -41)');
-  const planning = await import('../../planning/orbits.js');
+  if (opts.tle !== undefined && opts.oem !== undefined) throw new UsageError('give exactly one of --tle FILE or --oem FILE, or --spk FILE... --object NAIF_ID');
   const tleMaxAgeDays = positive(opts.tleMaxAge, '--tle-max-age');
   const maxGapSteps = positive(opts.maxGapSteps, '--max-gap-steps');
-  const spk = spkFiles.length > 0 ? await planning.loadSpkFiles(spkFiles) : undefined;
+  const flagFile = opts.tle ?? opts.oem;
+  const flags = {
+    ...(flagFile !== undefined ? { file: flagFile } : {}),
+    ...(opts.object !== undefined ? { object: opts.object } : {}),
+    spk: opts.spk ?? [],
+    ...(opts.center !== undefined ? { centralBody: opts.center } : {}),
+    ...(tleMaxAgeDays !== undefined ? { tleMaxAgeDays } : {}),
+    ...(maxGapSteps !== undefined ? { maxGapSteps } : {}),
+  };
+  // The config's ephemeris section, only when --config names one (flags win field by field).
+  const src = opts.config === undefined ? flags : await configuredSource(opts.config, flags);
+  const fromSpk = src.file === undefined && src.spk.length > 0;
+  if (!fromSpk && src.file === undefined) {
+    throw new UsageError(`give exactly one of --tle FILE or --oem FILE, or --spk FILE... --object NAIF_ID${opts.config !== undefined ? ` (${opts.config} has no ephemeris.file or ephemeris.spk)` : ''}`);
+  }
+  const id = Number(src.object);
+  if (fromSpk && (src.object === undefined || !Number.isInteger(id))) throw new UsageError('--spk without --tle/--oem: give the spacecraft\'s NAIF id with --object (e.g. --object -41)');
+  const planning = await import('../../planning/orbits.js');
+  const spk = src.spk.length > 0 ? await planning.loadSpkFiles(src.spk) : undefined;
   let ephem: import('../../planning/orbits.js').Ephemeris;
   if (fromSpk) {
     ephem = planning.spkEphemeris(spk!, id);
   } else {
-    const file = (opts.tle ?? opts.oem)!;
-    ephem = await planning.ephemerisFromFile(file, {
-      format: opts.tle !== undefined ? 'tle' : 'oem',
+    ephem = await planning.ephemerisFromFile(src.file!, {
+      ...(opts.tle !== undefined ? { format: 'tle' as const } : opts.oem !== undefined ? { format: 'oem' as const } : {}),
       anyCenter: true,
-      ...(opts.object !== undefined ? { object: opts.object } : {}),
-      ...(tleMaxAgeDays !== undefined ? { tleMaxAgeDays } : {}),
-      ...(maxGapSteps !== undefined ? { maxGapSteps } : {}),
+      ...(src.object !== undefined ? { object: src.object } : {}),
+      ...(src.tleMaxAgeDays !== undefined ? { tleMaxAgeDays: src.tleMaxAgeDays } : {}),
+      ...(src.maxGapSteps !== undefined ? { maxGapSteps: src.maxGapSteps } : {}),
     });
   }
+  if (src.centralBody !== undefined) ephem = planning.withCenterName(ephem, src.centralBody);
   ephem = planning.withCentralBody(ephem, spk);
   const stations = (opts.station ?? []).map((s) => planning.parseStation(s));
   if (ephem.centralBody && stations.length > 0) throw new UsageError(`--station: ground stations are on the Earth, and ${ephem.source} is centred on ${ephem.centralBody.name}`);
   const sampleOptions = ephem.centralBody ? { body: ephem.centralBody } : {};
   return { planning, ephem, stations, sampleOptions };
+}
+
+/** The ephemeris section of the config file `file` under the flags (see planning/config.ts). */
+async function configuredSource(file: string, flags: import('../../planning/config.js').EphemerisSource) {
+  const [{ loadConfig }, { ephemerisSection, mergeEphemerisSource }] = await Promise.all([import('../../src/config/index.js'), import('../../planning/config.js')]);
+  return mergeEphemerisSource(flags, ephemerisSection(await loadConfig(file)));
 }
 
 function instant(planning: typeof import('../../planning/orbits.js'), text: string, option: string): number {

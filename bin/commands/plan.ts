@@ -6,11 +6,14 @@
  *   plan export     PLAN --format pus|itl|por --out FILE --tcdb FILE [--rules FILE --ephemeris FILE] [--force --waiver TEXT]
  *   plan import-itl FILE [--evf FILE] [--out PLAN]
  *   plan import-edf EDF... --out-tcdb FILE --out-rules FILE [--power-limit W] [--memory-bits N --downlink-rate BPS] [--apid N] [--json]
+ * generate, validate and export also take --spk FILE… (kernels for a non-Earth centre), --center BODY and
+ * --config PATH (the mission configuration's ephemeris section gives what the flags leave out, --ephemeris included).
  * Thin: the work is in planning/ and telecommand/export/, loaded only when a subcommand runs. Exit 0 clean,
  * 1 when a check found problems (violations, unplaced requests, refused export), 2 for bad input.
  */
 import { UsageError } from '../../src/errors.js';
 import { schemaFile as schemaPath } from '../../src/schema-file.js';
+import type { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -28,13 +31,43 @@ const positiveInt = (name: string, max: number) => (text: string): number => {
   return n;
 };
 
-interface CheckOpts { tcdb: string; ephemeris?: string; rules?: string; station?: string[]; object?: string; spk?: string[] }
+/** Where a plan command's ephemeris comes from: the flags, over the config's ephemeris section with --config. */
+interface EphemerisOpts { ephemeris?: string; object?: string; spk?: string[]; center?: string; config?: string }
+interface CheckOpts extends EphemerisOpts { tcdb: string; rules?: string; station?: string[] }
 
-/** The ephemeris of a plan: a TLE or OEM around the Earth, or around another body whose position --spk kernels give. */
-async function loadPlanEphemeris(file: string, object: string | undefined, spkFiles: readonly string[] | undefined) {
+/** Add --spk, --center and --config (the ephemeris options every plan command shares with `idoc orbit`). */
+function addEphemerisOptions(cmd: Command): Command {
+  return cmd
+    .option('--spk <file>', 'JPL SPK kernel (repeatable): the Sun and planets for an ephemeris centred on another body (Mars, Jupiter…)', collect)
+    .option('--center <body>', 'central body of the ephemeris when the file names it otherwise or not at all (MARS, JUPITER, 499…); the states are not translated')
+    .option('--config <path>', 'mission configuration whose ephemeris section gives the ephemeris, kernels and centre (flags win)');
+}
+
+/**
+ * The ephemeris of a plan: a TLE or OEM around the Earth, or around another body whose position SPK kernels
+ * give; undefined when neither the flags nor the config name one.
+ */
+async function loadPlanEphemeris(o: EphemerisOpts) {
+  let src: import('../../planning/config.js').EphemerisSource = {
+    ...(o.ephemeris !== undefined ? { file: o.ephemeris } : {}),
+    ...(o.object !== undefined ? { object: o.object } : {}),
+    spk: o.spk ?? [],
+    ...(o.center !== undefined ? { centralBody: o.center } : {}),
+  };
+  if (o.config !== undefined) {
+    const [{ loadConfig }, { ephemerisSection, mergeEphemerisSource }] = await Promise.all([import('../../src/config/index.js'), import('../../planning/config.js')]);
+    src = mergeEphemerisSource(src, ephemerisSection(await loadConfig(o.config)));
+  }
+  if (src.file === undefined) return undefined;
   const planning = await import('../../planning/orbits.js');
-  const spk = spkFiles !== undefined && spkFiles.length > 0 ? await planning.loadSpkFiles([...spkFiles]) : undefined;
-  const ephemeris = await planning.ephemerisFromFile(file, { anyCenter: true, ...(object !== undefined ? { object } : {}) });
+  const spk = src.spk.length > 0 ? await planning.loadSpkFiles(src.spk) : undefined;
+  let ephemeris = await planning.ephemerisFromFile(src.file, {
+    anyCenter: true,
+    ...(src.object !== undefined ? { object: src.object } : {}),
+    ...(src.tleMaxAgeDays !== undefined ? { tleMaxAgeDays: src.tleMaxAgeDays } : {}),
+    ...(src.maxGapSteps !== undefined ? { maxGapSteps: src.maxGapSteps } : {}),
+  });
+  if (src.centralBody !== undefined) ephemeris = planning.withCenterName(ephemeris, src.centralBody);
   return planning.withCentralBody(ephemeris, spk);
 }
 
@@ -46,10 +79,7 @@ async function loadValidationInputs(o: CheckOpts) {
   const db = loadTcDatabase(o.tcdb);
   const rules = o.rules !== undefined ? loadRules(o.rules) : defaultRuleSet();
   const stations = (o.station ?? []).map((s) => parseStation(s));
-  let ephemeris;
-  if (o.ephemeris !== undefined) {
-    ephemeris = await loadPlanEphemeris(o.ephemeris, o.object, o.spk);
-  }
+  const ephemeris = await loadPlanEphemeris(o);
   return { db, rules, stations, ...(ephemeris ? { ephemeris } : {}) };
 }
 
@@ -95,23 +125,22 @@ async function expandPlanArgs(args: readonly string[]): Promise<string[]> {
 export const registerPlan: RegisterCommand = (program, ctx) => {
   const plan = program.command('plan').description('Command plans: generate from observation requests, validate against rules and an ephemeris, export for uplink (PUS TC[11,4], ITL, POR), import an ITL');
 
-  plan.command('generate')
+  addEphemerisOptions(plan.command('generate'))
     .description('Place each request (by priority) in the first window meeting its constraints and expand it into timed commands; exit 1 when some request could not be placed')
     .requiredOption('--requests <file>', 'observation requests JSON (schemas/requests.schema.json)')
     .requiredOption('--tcdb <file>', 'telecommand database JSON')
-    .requiredOption('--ephemeris <file>', 'TLE or CCSDS OEM (KVN or XML)')
+    .option('--ephemeris <file>', 'TLE or CCSDS OEM (KVN or XML); required unless --config gives ephemeris.file')
     .requiredOption('--from <time>', 'planning start, UTC ISO-8601')
     .requiredOption('--to <time>', 'planning end, UTC ISO-8601')
     .requiredOption('--out <file>', 'plan JSON to write (temporary name, then renamed)')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), added to the requests file\'s', collect)
     .option('--object <name|number>', 'the object, when the ephemeris holds several')
-    .option('--spk <file>', 'JPL SPK kernel (repeatable): the Sun and planets for an ephemeris centred on another body (Mars, Jupiter…)', collect)
     .option('--name <name>', 'plan name (default: the --out file name without extension)')
     .option('--uplink <time>', 'uplink time, UTC ISO-8601 (recorded in the plan)')
     .option('--latency <s>', 'uplink latency, s (default 0)')
     .option('--initial-mode <mode>', 'instrument mode at the start of the plan')
     .option('--json', 'print placements and unplaced requests as JSON')
-    .action(async (o: { requests: string; tcdb: string; ephemeris: string; from: string; to: string; out: string; station?: string[]; object?: string; spk?: string[]; name?: string; uplink?: string; latency?: string; initialMode?: string; json?: boolean }) => {
+    .action(async (o: EphemerisOpts & { requests: string; tcdb: string; from: string; to: string; out: string; station?: string[]; object?: string; spk?: string[]; name?: string; uplink?: string; latency?: string; initialMode?: string; json?: boolean }) => {
       const range = { start: await instant(o.from, '--from'), end: await instant(o.to, '--to') };
       if (!(range.end > range.start)) throw new UsageError(`--to ${o.to} is not after --from ${o.from}`);
       const latency = o.latency === undefined ? 0 : Number(o.latency);
@@ -128,7 +157,8 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       const path = await import('node:path');
       const requests = loadRequests(o.requests);
       const db = loadTcDatabase(o.tcdb);
-      const ephem = await loadPlanEphemeris(o.ephemeris, o.object, o.spk);
+      const ephem = await loadPlanEphemeris(o);
+      if (!ephem) throw new UsageError(`plan generate: give --ephemeris FILE${o.config !== undefined ? ` (${o.config} has no ephemeris.file)` : ''}`);
       const stations = mergeStations(requests.stations, (o.station ?? []).map((s) => parseStation(s)));
       const atoms = requests.requests.flatMap((r) => atomsOf(r.constraints, stations));
       const geometry = buildPlanGeometry(ephem, range, stations, atoms);
@@ -150,7 +180,7 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       if (r.unplaced.length) ctx.setExit(1);
     });
 
-  plan.command('validate')
+  addEphemerisOptions(plan.command('validate'))
     .description('Check every command of one or more plans against the rules (syntax, timing, modes, orderings, geometry, power, data volume, schedule); exit 0 clean, 1 violations, 2 bad input')
     .argument('<plan...>', 'plan JSON files (schemas/plan.schema.json); a pattern with * or ? in the file name (quoted) is expanded, e.g. "plans/*.plan.json"')
     .requiredOption('--tcdb <file>', 'telecommand database JSON')
@@ -158,7 +188,6 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     .option('--rules <file>', 'rules JSON (schemas/rules.schema.json); default: syntax and timing only')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), added to the plan\'s and the rules\'', collect)
     .option('--object <name|number>', 'the object, when the ephemeris holds several')
-    .option('--spk <file>', 'JPL SPK kernel (repeatable): the Sun and planets for an ephemeris centred on another body (Mars, Jupiter…)', collect)
     .option('--json', 'print the report as JSON (an array when several plans or a pattern are given)')
     .option('--junit <file>', 'also write one JUnit XML file with a test suite per plan (for Jenkins / GitLab CI)')
     .action(async (planArgs: string[], o: CheckOpts & { json?: boolean; junit?: string }) => {
@@ -201,7 +230,7 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       else if (reports.some((r) => r.errors)) ctx.setExit(1);
     });
 
-  plan.command('export')
+  addEphemerisOptions(plan.command('export'))
     .description('Export a plan for uplink: PUS TC[11,4] time-tagged stack (binary, + manifest), EPS ITL or POR; refuses a plan with validation errors unless --force --waiver TEXT; writes a .sha256 sidecar')
     .argument('<plan>', 'plan JSON')
     .requiredOption('--format <format>', 'pus | itl | por')
@@ -211,7 +240,6 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     .option('--rules <file>', 'rules JSON for the validation run before export; default: syntax and timing only')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable)', collect)
     .option('--object <name|number>', 'the object, when the ephemeris holds several')
-    .option('--spk <file>', 'JPL SPK kernel (repeatable): the Sun and planets for an ephemeris centred on another body (Mars, Jupiter…)', collect)
     .option('--force', 'export even when validation finds errors (needs --waiver)')
     .option('--waiver <text>', 'why the errors are accepted: recorded in the exported file (PUS: in its manifest)')
     .option('--activities-per-packet <n>', 'PUS: activities per TC[11,4] packet (default 1)', positiveInt('--activities-per-packet', 255))

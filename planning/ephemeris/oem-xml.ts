@@ -8,7 +8,7 @@
  * prefixes are dropped; `units` attributes are ignored (km, km/s by the standard). fast-xml-parser does not
  * report element lines, so lines for messages come from the n-th `<segment`/`<stateVector` tag in the text.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import { InputError, type Problem } from '../../src/errors.js';
 import {
   COVARIANCE_XML_KEYS, buildSegment, checkCovariance, checkKeywordOrder, checkVersion, headerOrder, oemError, oemProblemsError, problemsOf,
@@ -43,11 +43,21 @@ const textOf = (v: unknown): string | undefined => {
 };
 
 /**
+ * fast-xml-parser, loaded on the first XML OEM (its CommonJS build, synchronously): a KVN OEM or a TLE, the
+ * usual inputs of `idoc orbit`, does not pay its ~40 ms of module loading at start-up.
+ */
+let fxp: typeof import('fast-xml-parser') | undefined;
+function xmlParser(): typeof import('fast-xml-parser') {
+  return (fxp ??= createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser'));
+}
+
+/**
  * Parse an OEM XML text.
  * @throws InputError naming `file:line` for XML syntax errors and OEM content errors.
  */
 export function parseOemXml(text: string, file: string): OemMessage {
   refuseUnsafeXml(text, file); // XXE, entity expansion, absurd nesting: one line, before the parser
+  const { XMLParser, XMLValidator } = xmlParser();
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw oemError(file, valid.err.line, `XML: ${valid.err.msg.replace(/\s+/g, ' ')}`);
   const parser = new XMLParser({

@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convertState } from '../geometry/frames.js';
 import type { StateVector } from '../geometry/types.js';
-import { hermite, lagrange } from './interpolate.js';
+import { hermite, lagrange, windowStart } from './interpolate.js';
 import { ephemerisFromFile, ephemerisFromText } from './load.js';
-import { oemEphemeris } from './oem.js';
+import { interpolateSegment, oemEphemeris } from './oem.js';
 import { parseOemKvn } from './oem-kvn.js';
 import { parseOemXml } from './oem-xml.js';
 import { formatOemKvn, formatOemXml } from './oem-write.js';
@@ -35,6 +35,38 @@ describe('lagrange() and hermite()', () => {
       const [p, dp] = hermite(x, x.map((v) => poly(c, v)), x.map((v) => dpoly(c, v)), 0, 4, t);
       expect(p).toBeCloseTo(poly(c, t), 6);
       expect(dp).toBeCloseTo(dpoly(c, t), 5);
+    }));
+  });
+});
+
+describe('interpolateSegment(): the cached window', () => {
+  /** The state at `t` computed from scratch, window and all, as the per-instant form did (no cache). */
+  function reference(seg: ReturnType<typeof parseOemKvn>['segments'][number], t: number): number[] {
+    const { method, degree } = seg.metadata.interpolation;
+    const count = method === 'HERMITE' ? Math.ceil((degree + 1) / 2) : degree + 1;
+    const start = windowStart(seg.t, t, count);
+    const xs = Array.from({ length: count }, (_, i) => (seg.t[start + i]! - seg.t[start]!) / 1000);
+    const s = (t - seg.t[start]!) / 1000;
+    const w = (a: Float64Array) => Array.from(a.subarray(start, start + count));
+    if (method === 'HERMITE') {
+      const [x, vx] = hermite(xs, w(seg.x), w(seg.vx), 0, count, s);
+      const [y, vy] = hermite(xs, w(seg.y), w(seg.vy), 0, count, s);
+      const [z, vz] = hermite(xs, w(seg.z), w(seg.vz), 0, count, s);
+      return [x, y, z, vx, vy, vz];
+    }
+    return [seg.x, seg.y, seg.z, seg.vx, seg.vy, seg.vz].map((c) => lagrange(xs, w(c), 0, count, s));
+  }
+
+  it('gives bit for bit the per-instant result, in any order of instants and segments (Hermite and Lagrange)', () => {
+    const segs = ['mars-orbiter.oem', 'leo-sample.oem'].map((f) => parseOemKvn(readFileSync(fixture(f), 'utf8'), f).segments[0]!);
+    expect(segs.map((g) => g.metadata.interpolation.method)).toEqual(['HERMITE', 'LAGRANGE']);
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 40 }), (picks) => {
+      for (const [k, u] of picks) {
+        const seg = segs[k]!;
+        const t = seg.t[0]! + u * (seg.t[seg.t.length - 1]! - seg.t[0]!);
+        const st = interpolateSegment(seg, t);
+        expect([st.r.x, st.r.y, st.r.z, st.v.x, st.v.y, st.v.z]).toEqual(reference(seg, t));
+      }
     }));
   });
 });

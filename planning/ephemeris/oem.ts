@@ -13,7 +13,7 @@
 import { InputError } from '../../src/errors.js';
 import { convertState } from '../geometry/frames.js';
 import type { StateVector, UnixMs } from '../geometry/types.js';
-import { hermite, lagrange, windowStart } from './interpolate.js';
+import { hermiteCoefficients, hermiteEval, windowStartIn } from './interpolate.js';
 import type { OemMessage, OemSegment } from './oem-segment.js';
 import type { CoverageSpan, Ephemeris, EphemerisOptions, StateResult } from './types.js';
 import { isoUtc } from './epoch.js';
@@ -55,32 +55,86 @@ export function segmentSpan(seg: OemSegment): { start: UnixMs; end: UnixMs } {
   };
 }
 
+/**
+ * The interpolation window last used in a segment: its first state and, for Hermite, the Newton coefficients of
+ * the three position polynomials (formed once, then reused for every instant inside the window: an event search
+ * asks for many instants between two states); for Lagrange the node times. No allocation per instant.
+ */
+interface WindowCache {
+  start: number;
+  count: number;
+  x0: number;
+  /** Node times, seconds from x0 (Hermite: doubled nodes). */
+  readonly z: Float64Array;
+  /** Hermite: 3 × 2·count Newton coefficients (x, y, z). */
+  readonly q: Float64Array;
+  /** Lagrange basis values at the instant. */
+  readonly w: Float64Array;
+  readonly out: Float64Array;
+}
+const windows = new WeakMap<OemSegment, WindowCache>();
+
+function windowCache(seg: OemSegment, count: number): WindowCache {
+  let c = windows.get(seg);
+  if (!c || c.z.length < 2 * count) {
+    c = { start: -1, count: 0, x0: 0, z: new Float64Array(2 * count), q: new Float64Array(6 * count), w: new Float64Array(count), out: new Float64Array(6) };
+    windows.set(seg, c);
+  }
+  return c;
+}
+
 /** Interpolate a segment at `t` (which must lie within its states), from the run of states [lo, hi) only. */
 export function interpolateSegment(seg: OemSegment, t: UnixMs, lo = 0, hi = seg.t.length): StateVector {
   const { method, degree } = seg.metadata.interpolation;
   const n = hi - lo;
-  const times = seg.t.subarray(lo, hi);
   // Times relative to the window's first sample, in seconds.
   if (method === 'HERMITE') {
     const count = Math.min(n, Math.max(1, Math.ceil((degree + 1) / 2)));
-    const start = lo + windowStart(times, t, count);
-    const x0 = seg.t[start]!;
-    const xs = new Float64Array(count);
-    for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - x0) / 1000;
-    const s = (t - x0) / 1000;
-    const comp = (p: Float64Array, v: Float64Array) => hermite(xs, p.subarray(start, start + count), v.subarray(start, start + count), 0, count, s);
-    const [x, vx] = comp(seg.x, seg.vx);
-    const [y, vy] = comp(seg.y, seg.vy);
-    const [z, vz] = comp(seg.z, seg.vz);
-    return { t, frame: seg.metadata.frame, r: { x, y, z }, v: { x: vx, y: vy, z: vz } };
+    const start = windowStartIn(seg.t, lo, hi, t, count);
+    const c = windowCache(seg, count);
+    const m = 2 * count;
+    if (c.start !== start || c.count !== count) {
+      c.start = start;
+      c.count = count;
+      c.x0 = seg.t[start]!;
+      // Node times in seconds from x0, exactly as the per-instant form computed them.
+      const xs = c.w;
+      for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - c.x0) / 1000;
+      hermiteCoefficients(xs, 0, seg.x, seg.vx, start, count, c.z, c.q, 0);
+      hermiteCoefficients(xs, 0, seg.y, seg.vy, start, count, c.z, c.q, m);
+      hermiteCoefficients(xs, 0, seg.z, seg.vz, start, count, c.z, c.q, 2 * m);
+    }
+    const s = (t - c.x0) / 1000;
+    const o = c.out;
+    hermiteEval(c.z, c.q, 0, m, s, o, 0);
+    hermiteEval(c.z, c.q, m, m, s, o, 2);
+    hermiteEval(c.z, c.q, 2 * m, m, s, o, 4);
+    return { t, frame: seg.metadata.frame, r: { x: o[0]!, y: o[2]!, z: o[4]! }, v: { x: o[1]!, y: o[3]!, z: o[5]! } };
   }
   const count = Math.min(n, degree + 1);
-  const start = lo + windowStart(times, t, count);
-  const x0 = seg.t[start]!;
-  const xs = new Float64Array(count);
-  for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - x0) / 1000;
-  const s = (t - x0) / 1000;
-  const li = (c: Float64Array) => lagrange(xs, c.subarray(start, start + count), 0, count, s);
+  const start = windowStartIn(seg.t, lo, hi, t, count);
+  const c = windowCache(seg, count);
+  const xs = c.z;
+  if (c.start !== start || c.count !== count) {
+    c.start = start;
+    c.count = count;
+    c.x0 = seg.t[start]!;
+    for (let i = 0; i < count; i++) xs[i] = (seg.t[start + i]! - c.x0) / 1000;
+  }
+  const s = (t - c.x0) / 1000;
+  // The Lagrange basis at s, formed once for the six components (same products, same order as lagrange()).
+  const w = c.w;
+  for (let i = 0; i < count; i++) {
+    let wi = 1;
+    const xi = xs[i]!;
+    for (let j = 0; j < count; j++) if (j !== i) wi *= (s - xs[j]!) / (xi - xs[j]!);
+    w[i] = wi;
+  }
+  const li = (a: Float64Array): number => {
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += w[i]! * a[start + i]!;
+    return sum;
+  };
   return {
     t, frame: seg.metadata.frame,
     r: { x: li(seg.x), y: li(seg.y), z: li(seg.z) },

@@ -8,7 +8,8 @@
  *   set's epoch to the midpoint with the next one; beyond the first and last, up to `tleMaxAgeDays`.
  * - An SGP4 failure (decay, eccentricity out of range…) is returned as a value naming the element set's lines.
  */
-import { twoline2satrec, sgp4, type SatRec } from 'satellite.js';
+import { createRequire } from 'node:module';
+import type { SatRec } from 'satellite.js';
 import { InputError, type Problem } from '../../src/errors.js';
 import { refuseBinary } from '../../src/text-guard.js';
 import { EphemerisInputError, printable } from './oem-segment.js';
@@ -42,6 +43,15 @@ export const SGP4_ERRORS: Readonly<Record<number, string>> = {
   5: 'epoch elements are sub-orbital',
   6: 'satellite has decayed',
 };
+
+/**
+ * satellite.js, loaded on the first element set (synchronously: `require` of an ES module, Node ≥ 20.19): an OEM
+ * or SPK run of `idoc orbit` does not pay its ~25 ms of module loading at start-up.
+ */
+let sat: typeof import('satellite.js') | undefined;
+function satellite(): typeof import('satellite.js') {
+  return (sat ??= createRequire(import.meta.url)('satellite.js') as typeof import('satellite.js'));
+}
 
 /** TLE checksum of the first 68 columns: digits summed, `-` counts 1, mod 10. */
 export function tleChecksum(line: string): number {
@@ -181,7 +191,7 @@ export function tleEphemeris(records: readonly TleRecord[], file: string, option
   const sorted = [...records].sort((a, b) => a.epoch - b.epoch);
   const sets: LoadedSet[] = sorted.map((rec, i) => {
     const where = `${file}:${rec.lineNo}-${rec.lineNo + 1}`;
-    const satrec = twoline2satrec(rec.line1, rec.line2);
+    const satrec = satellite().twoline2satrec(rec.line1, rec.line2);
     if (satrec.error !== 0) {
       throw new InputError(`${where}: SGP4 cannot initialise element set ${rec.catalog.trim()} (error ${satrec.error}: ${SGP4_ERRORS[satrec.error] ?? 'unknown'})`);
     }
@@ -208,6 +218,7 @@ export function tleEphemeris(records: readonly TleRecord[], file: string, option
     coverage,
     orbitReference: { t: first.epoch, orbit: first.revAtEpoch },
     stateAt(t: UnixMs): StateResult {
+      const { sgp4 } = satellite();
       const s = pick(t);
       if (!s) {
         const near = t < sets[0]!.from ? sets[0]! : sets.at(-1)!;

@@ -114,3 +114,18 @@ export function withCentralBody(ephem: Ephemeris, spk: SpkSet | undefined): Ephe
   if (!spk) throw new InputError(`${ephem.source}: centre ${name}: the Sun's position around it comes from JPL SPK kernels; give them with --spk (e.g. de440s.bsp)`);
   return { ...ephem, centralBody: centralBody(name, spk, ephem.coverage[0]?.start ?? 0) };
 }
+
+/**
+ * The ephemeris with its centre named `name` (`--center`, config `ephemeris.centralBody`): for a file that
+ * names its centre otherwise or not at all. Only the name changes; the states are not translated.
+ * @throws InputError for a TLE (always relative to the Earth) given another centre, or a name idoc has no model for.
+ */
+export function withCenterName(ephem: Ephemeris, name: string): Ephemeris {
+  const earth = /^(EARTH|399)$/i.test(name.trim());
+  if (!earth && !bodyByName(name)) {
+    throw new InputError(`central body "${name}": not one idoc has a model for (${['EARTH', ...BODIES.map((b) => b.name)].join(', ')})`);
+  }
+  if (ephem.kind === 'tle' && !earth) throw new InputError(`${ephem.source}: a TLE is relative to the Earth; central body ${name} does not apply`);
+  const { centralBody: _attached, ...rest } = ephem; // attached again by withCentralBody for the new centre
+  return { ...rest, centerName: earth ? 'EARTH' : name.trim().toUpperCase() };
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('config schema files against the JSON Schema 2020-12 meta-schema', () => {
-  for (const name of ['config', 'config-routes', 'config-archive', 'config-feeds']) {
+  for (const name of ['config', 'config-routes', 'config-archive', 'config-feeds', 'config-ephemeris']) {
     it(`schemas/${name}.schema.json is a valid schema`, () => {
       const ajv = new Ajv2020({ strict: false });
       const schema = JSON.parse(readFileSync(path.join(root, 'schemas', `${name}.schema.json`), 'utf8')) as object;

@@ -50,6 +50,7 @@ export interface ConfigFile {
   products?: Record<string, unknown>;
   archive?: Record<string, unknown>;
   time?: Record<string, unknown>;
+  ephemeris?: Record<string, unknown>;
 }
 
 export interface ConfigFileMission {

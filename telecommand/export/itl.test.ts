@@ -66,6 +66,35 @@ describe('ITL (formats.md §6.2)', () => {
     ]);
   });
 
+  it('OBS_START/OBS_END blocks keep their attributes such as (PRIME=TRUE) through export and re-import', () => {
+    const text = [
+      'Start_time: 2032-07-04T00:00:00Z', 'End_time: 2032-07-05T00:00:00Z',
+      '2032-07-04T10:00:00Z  MAJIS  OBS_START  MAJ_JUP_DISK_SCAN_001  (PRIME=TRUE)',
+      '2032-07-04T10:00:00Z  MAJIS  *  MAJ_SCAN  ( LINES = 120 )',
+      '2032-07-04T10:30:00Z  MAJIS  *  MAJ_STOP',
+      '2032-07-04T10:30:00Z  MAJIS  OBS_END  MAJ_JUP_DISK_SCAN_001  ( PRIME=TRUE TARGET="JUPITER" )',
+      '2032-07-04T11:00:00Z  MAJIS  OBS_START  MAJ_CAL_002',
+      '2032-07-04T11:05:00Z  MAJIS  *  MAJ_CAL',
+      '2032-07-04T11:10:00Z  MAJIS  OBS_END  MAJ_CAL_002',
+    ].join('\n');
+    const first = parseItl(text, 'majis.itl').timeline;
+    const t = (iso: string) => Date.parse(iso);
+    expect(first.observations).toEqual([
+      { name: 'MAJ_JUP_DISK_SCAN_001', experiment: 'MAJIS', start: t('2032-07-04T10:00:00Z'), end: t('2032-07-04T10:30:00Z'), startAttributes: 'PRIME=TRUE', endAttributes: 'PRIME=TRUE TARGET="JUPITER"' },
+      { name: 'MAJ_CAL_002', experiment: 'MAJIS', start: t('2032-07-04T11:00:00Z'), end: t('2032-07-04T11:10:00Z') },
+    ]);
+    expect(first.commands.map((c) => [c.command, c.request])).toEqual([['MAJ_SCAN', 'MAJ_JUP_DISK_SCAN_001'], ['MAJ_STOP', 'MAJ_JUP_DISK_SCAN_001'], ['MAJ_CAL', 'MAJ_CAL_002']]);
+    const exported = formatItl(first, undefined, { createdUnixMs: 0 });
+    // The block lines come back around the commands of their instants, attributes and all.
+    const lines = exported.split('\n').filter((l) => /^\d/.test(l));
+    expect(lines.map((l) => l.split(/\s+/).slice(1, 4).join(' '))).toEqual([
+      'MAJIS OBS_START MAJ_JUP_DISK_SCAN_001', 'MAJIS * MAJ_SCAN', 'MAJIS * MAJ_STOP', 'MAJIS OBS_END MAJ_JUP_DISK_SCAN_001',
+      'MAJIS OBS_START MAJ_CAL_002', 'MAJIS * MAJ_CAL', 'MAJIS OBS_END MAJ_CAL_002',
+    ]);
+    expect(lines[0]).toMatch(/OBS_START {2}MAJ_JUP_DISK_SCAN_001 {2}\( PRIME=TRUE \)$/);
+    expect(parseItl(exported, 'again.itl', { name: first.name }).timeline).toEqual(first);
+  });
+
   it('bad lines are reported all at once, each with file:line', () => {
     const text = ['Start_time: 32-Jan-2025_00:00:00', 'garbage here', '01-Jan-2025_00:00:00  SIM  *  SIM_HTR_SET  ( SETPOINT )', 'EVT +00:00:01  SIM  *  SIM_PING', '01-Jan-2025_04:00:00  SIM  OBS_START  A'].join('\n');
     try {

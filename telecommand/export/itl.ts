@@ -23,7 +23,8 @@
  * `Key: Value` headers (unknown keys kept; `Start_time`/`End_time` give the validity); `Include_file:
  * "path"` (relative to the including file; nested; a cycle is refused), read through a callback so this
  * module stays free of file I/O; relative entries `LABEL [(COUNT = n)] [+|-][ddd_]hh:mm:ss` resolved through
- * an EVF event file; MAJIS `OBS_START`/`OBS_END` blocks (their name becomes the commands' request); mode-only
+ * an EVF event file; MAJIS `OBS_START`/`OBS_END` blocks (their name becomes the commands' request; the block
+ * and its attributes such as `(PRIME=TRUE)` are kept in `Timeline.observations` and written back on export); mode-only
  * entries `<time> <EXP> <MODE>` (a mode switch without an action) become the command `<EXP>_MODE` with
  * parameter `MODE` (what `plan import-edf` defines), written back as a mode-only entry; `POWER_PROFILE` and
  * `DATA_RATE_PROFILE` as lists of `<offset> [unit] <value> [unit]` points (offset `[+|-][ddd_]hh:mm:ss` or
@@ -73,12 +74,30 @@ export function profileOffsetS(p: ProfilePoint): number | undefined {
   return scale === undefined ? undefined : n * scale;
 }
 
+/**
+ * A MAJIS-style observation block of an ITL: `<time> <EXP> OBS_START <NAME> [( attributes )]` … `<time> <EXP>
+ * OBS_END <NAME> [( attributes )]`. The attributes (e.g. `PRIME=TRUE`) are kept as written, so that a re-export
+ * writes the block again with them.
+ */
+export interface ItlObservation {
+  readonly name: string;
+  readonly experiment: string;
+  readonly start: number;
+  readonly end: number;
+  /** Text inside the parentheses of the OBS_START line, trimmed (e.g. `PRIME=TRUE`). */
+  readonly startAttributes?: string;
+  /** The same for the OBS_END line. */
+  readonly endAttributes?: string;
+}
+
 /** A timeline: what every uplink export reads and the ITL import produces. */
 export interface Timeline {
   readonly name: string;
   readonly instrument: string;
   readonly validity: { readonly start: number; readonly end: number };
   readonly commands: readonly TimelineCommand[];
+  /** Observation blocks read from an ITL (written back around their commands by {@link formatItl}). */
+  readonly observations?: readonly ItlObservation[];
 }
 
 /** What an export records about the validation the plan passed (or was forced past). */
@@ -157,7 +176,17 @@ export function formatItl(tl: Timeline, db?: TcDatabase, record: ExportRecord = 
   out.push('Version: 1', `Start_time: ${itlTime(tl.validity.start)}`, `End_time: ${itlTime(tl.validity.end)}`, '');
   const units = new Map<string, string>();
   for (const c of db?.commands ?? []) for (const p of c.parameters) if (p.unit) units.set(`${c.name}.${p.name}`, p.unit);
+  // Observation blocks: OBS_START before the commands of its instant, OBS_END after them.
+  const obs = (tl.observations ?? []).flatMap((o) => [
+    { t: o.start, rank: 0, text: `${itlTime(o.start)}  ${o.experiment}  OBS_START  ${o.name}${o.startAttributes ? `  ( ${o.startAttributes} )` : ''}` },
+    { t: o.end, rank: 2, text: `${itlTime(o.end)}  ${o.experiment}  OBS_END  ${o.name}${o.endAttributes ? `  ( ${o.endAttributes} )` : ''}` },
+  ]).sort((a, b) => a.t - b.t || a.rank - b.rank);
+  let next = 0;
+  const flushObs = (t: number, through: boolean) => {
+    while (next < obs.length && (obs[next]!.t < t || (obs[next]!.t === t && (through || obs[next]!.rank === 0)))) out.push(obs[next++]!.text);
+  };
   for (const c of tl.commands) {
+    flushObs(c.t, false);
     const exp = c.experiment ?? tl.instrument;
     if (c.request !== undefined) out.push(`# ${exp} - REQUEST=${c.request}`);
     if (c.constraints !== undefined) out.push(`# ${exp} - CONSTRAINTS=${JSON.stringify(c.constraints)}`);
@@ -176,6 +205,7 @@ export function formatItl(tl: Timeline, db?: TcDatabase, record: ExportRecord = 
       out.push(`${head}  ( ${params.map((p, i) => (i === 0 ? p : pad + p)).join(' \\\n')} )`);
     }
   }
+  flushObs(Infinity, true);
   return `${out.join('\n')}\n`;
 }
 
@@ -258,6 +288,7 @@ interface Walk {
   readonly files: string[];
   /** Start_time / End_time of included files (used when the top level gives none). */
   readonly spans: number[];
+  readonly observations: ItlObservation[];
 }
 
 const HEADER_TIME = /^(Start_time|End_time)$/;
@@ -289,6 +320,7 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
   walk.files.push(file);
   let meta: Record<string, string> = {};
   let observation: string | undefined;
+  let opened: Omit<ItlObservation, 'end'> | undefined;
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -370,10 +402,18 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
       meta = {};
       continue;
     }
-    if (mode.text === 'OBS_START') { observation = name.text; meta = {}; continue; }
-    if (mode.text === 'OBS_END') {
-      if (observation !== name.text) bad(`OBS_END ${name.text} does not close ${observation ? `OBS_START ${observation}` : 'any OBS_START'}`);
-      observation = undefined;
+    if (mode.text === 'OBS_START' || mode.text === 'OBS_END') {
+      // Attributes after the name, e.g. `( PRIME=TRUE )`, kept as written.
+      const attrs = /\(\s*(.*?)\s*\)\s*$/.exec(body.slice(body.indexOf(name.text, body.indexOf(mode.text) + mode.text.length) + name.text.length))?.[1];
+      if (mode.text === 'OBS_START') {
+        observation = name.text;
+        opened = { name: name.text, experiment: exp, start: t, ...(attrs ? { startAttributes: attrs } : {}) };
+      } else {
+        if (observation !== name.text) bad(`OBS_END ${name.text} does not close ${observation ? `OBS_START ${observation}` : 'any OBS_START'}`);
+        else if (opened) walk.observations.push({ ...opened, end: t, ...(attrs ? { endAttributes: attrs } : {}) });
+        observation = undefined;
+        opened = undefined;
+      }
       meta = {};
       continue;
     }
@@ -429,7 +469,7 @@ function walkItl(text: string, file: string, options: ParseItlOptions, walk: Wal
  * timeline holds no command at all.
  */
 export function parseItl(text: string, file: string, options: ParseItlOptions = {}): ItlImport {
-  const walk: Walk = { problems: [], entries: [], files: [], spans: [] };
+  const walk: Walk = { problems: [], entries: [], files: [], spans: [], observations: [] };
   const header: Record<string, string> = {};
   walkItl(text, file, options, walk, [file], header);
   const { problems } = walk;
@@ -451,7 +491,10 @@ export function parseItl(text: string, file: string, options: ParseItlOptions = 
     end: end ?? Math.max(...times),
   };
   return {
-    timeline: { name: options.name ?? file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, ''), instrument, validity, commands },
+    timeline: {
+      name: options.name ?? file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, ''), instrument, validity, commands,
+      ...(walk.observations.length ? { observations: [...walk.observations].sort((a, b) => a.start - b.start) } : {}),
+    },
     header,
     files: walk.files,
   };

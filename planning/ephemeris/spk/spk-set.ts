@@ -35,10 +35,18 @@ export function spkSet(kernels: readonly SpkKernel[]): SpkSet {
     list.unshift(s);
     byBody.set(s.target, list);
   }
+  // The segment found last for each body: consecutive requests (an event search) fall in the same one. It is
+  // reused only while no higher-priority segment covers et (the list is searched again from its head otherwise).
+  const lastHit = new Map<number, { seg: SpkSegment; index: number }>();
   const find = (body: number, et: number): SpkSegment | undefined => {
     const list = byBody.get(body);
     if (!list) return undefined;
-    for (const s of list) if (et >= s.startEt && et <= s.endEt) return s;
+    const hit = lastHit.get(body);
+    if (hit && hit.index === 0 && et >= hit.seg.startEt && et <= hit.seg.endEt) return hit.seg;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (et >= s.startEt && et <= s.endEt) { lastHit.set(body, { seg: s, index: i }); return s; }
+    }
     return undefined;
   };
   const tmp = new Float64Array(6);
@@ -71,10 +79,8 @@ export function spkSet(kernels: readonly SpkKernel[]): SpkSet {
     },
     state(target, observer, et, out = new Float64Array(6)) {
       if (target === observer) { out.fill(0); return out; }
-      for (const [b, dest] of [[target, acc], [observer, obs]] as const) {
-        if (!fromSsb(b, et, dest, missing)) {
-          throw new InputError(`no SPK segment gives body ${missing[0]} at ${isoUtc(etToUtc(et))} (needed for body ${target} relative to ${observer}); kernels loaded: ${names}`);
-        }
+      if (!fromSsb(target, et, acc, missing) || !fromSsb(observer, et, obs, missing)) {
+        throw new InputError(`no SPK segment gives body ${missing[0]} at ${isoUtc(etToUtc(et))} (needed for body ${target} relative to ${observer}); kernels loaded: ${names}`);
       }
       for (let i = 0; i < 6; i++) out[i] = acc[i]! - obs[i]!;
       return out;
