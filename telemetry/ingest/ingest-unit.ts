@@ -95,7 +95,7 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     for (const p of b.packets) {
       const route = ctx.router.dispatch(p);
       // Runs of one APID are common: look the counters up only when the APID changes.
-      if (p.apid !== lastApid) { lastApid = p.apid; a = apidCounters(apids, p.apid, ctx.periodOf?.(p.apid)); }
+      if (p.apid !== lastApid) { lastApid = p.apid; a = apids.get(p.apid) ?? apidCounters(apids, p.apid, ctx.periodOf?.(p.apid)); }
       a.packets++;
       a.bytes += p.length;
       if (route.name === QUARANTINE) { ctx.stats.quarantined++; a.quarantined++; }
