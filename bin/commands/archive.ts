@@ -136,12 +136,12 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
       const products = productsDir !== undefined ? await verifyProductFiles(productsDir) : undefined;
       const damage = [
         ...segments.problems.filter((p) => p.kind !== 'unchecked').map((p) => ({ file: p.file, offset: p.offset, length: p.length, kind: p.kind, message: p.message })),
-        ...(products?.problems ?? []).map((p) => ({ file: p.file, label: p.label, kind: p.kind, message: p.message })),
+        ...(products?.problems ?? []).map((p) => ({ file: p.file, ...(p.offset !== undefined ? { offset: p.offset, length: p.length } : {}), label: p.label, kind: p.kind, message: p.message })),
       ];
       if (flags.json) {
         ctx.io.out(`${JSON.stringify({ archive: dir, segments: { files: segments.segments, checkedBytes: segments.checkedBytes, uncheckedBytes: segments.uncheckedBytes }, ...(products ? { products: { dir: productsDir, labels: products.labels, files: products.files, bytes: products.bytes } } : {}), problems: damage }, null, 2)}\n`);
       } else {
-        for (const d of damage) ctx.io.out(`${d.file}: ${'offset' in d ? `${formatOffset(d.offset)}, ${d.length} octets: ` : ''}${d.kind}: ${d.message}${'label' in d ? ` (${d.label})` : ''}\n`);
+        for (const d of damage) ctx.io.out(`${d.file}: ${'offset' in d && d.offset !== undefined ? `${formatOffset(d.offset)}, ${d.length} octets: ` : ''}${d.kind}: ${d.message}${'label' in d ? ` (${d.label})` : ''}\n`);
         ctx.io.out(`archive ${dir}: ${segments.segments} segment file(s), ${segments.checkedBytes} octets checked${segments.uncheckedBytes ? `, ${segments.uncheckedBytes} without a recorded checksum (written before checksums were kept)` : ''}\n`);
         if (products) ctx.io.out(`products ${productsDir}: ${products.files} file(s) named by ${products.labels} label(s), ${products.bytes} octets checked\n`);
         ctx.io.out(damage.length ? `${damage.length} problem(s): fixity lost\n` : 'no problems found\n');

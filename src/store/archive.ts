@@ -252,8 +252,22 @@ class SqliteArchive implements Archive {
       ON CONFLICT (feed) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`);
     this.txStore = db.transaction((batch, cursor) => {
       const r = this.storeRows(batch);
+      let withCopies = 0;
       for (let apid = 0; apid < 2048; apid++) {
         if (this.touched[apid]) upsertStats.run(apid, this.dupPerApid[apid]!, this.repPerApid[apid]!, this.lastPerApid[apid]!);
+        if (this.dupPerApid[apid] || this.repPerApid[apid]) withCopies++;
+      }
+      if (withCopies > 0) {
+        // Per APID for the caller (metrics): only when some packet was a duplicate or a repeat (rare on a live link).
+        const perApid = new Int32Array(withCopies * 3);
+        for (let apid = 0, k = 0; apid < 2048; apid++) {
+          if (!this.dupPerApid[apid] && !this.repPerApid[apid]) continue;
+          perApid[k++] = apid;
+          perApid[k++] = this.dupPerApid[apid]!;
+          perApid[k++] = this.repPerApid[apid]!;
+        }
+        if (cursor) saveCursor.run(cursor.feed, cursor.value, Date.now());
+        return { ...r, perApid };
       }
       if (cursor) saveCursor.run(cursor.feed, cursor.value, Date.now());
       return r;

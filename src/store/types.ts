@@ -33,6 +33,11 @@ export interface StoreResult {
   readonly duplicates: number;
   /** Of `stored`: identical to a stored packet but received further apart than the duplicate window (repeats). */
   readonly repeats: number;
+  /**
+   * Per APID, only for APIDs that had a duplicate or a repeat in the batch (absent when none did): triples
+   * (APID, duplicates, repeats) laid end to end. Ingest counts them per feed and APID for `/metrics`.
+   */
+  readonly perApid?: Int32Array;
 }
 
 /** One packet as the index knows it. */

@@ -38,7 +38,7 @@ port.on('message', (m: ToWorker) => {
   }
   try {
     const r = archive.storePacked(m.batch, m.cursor);
-    post({ type: 'stored', id: m.id, stored: r.stored, duplicates: r.duplicates, repeats: r.repeats });
+    post({ type: 'stored', id: m.id, stored: r.stored, duplicates: r.duplicates, repeats: r.repeats, ...(r.perApid ? { perApid: r.perApid } : {}) });
   } catch (e) {
     post({ type: 'failed', id: m.id, message: (e as Error).message, input: e instanceof InputError });
   }

@@ -54,7 +54,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'ready'; readonly cursors: [string, string][] }
   | { readonly type: 'open-failed'; readonly message: string; readonly input: boolean }
-  | { readonly type: 'stored'; readonly id: number; readonly stored: number; readonly duplicates: number; readonly repeats: number }
+  | { readonly type: 'stored'; readonly id: number; readonly stored: number; readonly duplicates: number; readonly repeats: number; readonly perApid?: Int32Array }
   | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly input: boolean }
   | { readonly type: 'closed' };
 
@@ -167,7 +167,7 @@ async function threadWriter(dir: string, opts: ArchiveOptions, workerFile: URL):
       builders.give(p.builder);
       if (m.type === 'stored') {
         if (p.cursor) cursors.set(p.cursor.feed, p.cursor.value);
-        p.resolve({ stored: m.stored, duplicates: m.duplicates, repeats: m.repeats });
+        p.resolve({ stored: m.stored, duplicates: m.duplicates, repeats: m.repeats, ...(m.perApid ? { perApid: m.perApid } : {}) });
       } else {
         p.reject(m.input ? new InputError(m.message) : new Error(m.message));
       }

@@ -14,3 +14,4 @@ export { createCaptureSplitter } from './capture.js';
 export { detectFraming, DETECT_BYTES, type FramingChoice, type FramingName } from './detect.js';
 export { chooseCrc, type CrcChoice } from './crc-choice.js';
 export { openPacketFile, splitBuffer, createSplitter, decide, type PacketSource, type ReadOptions } from './read.js';
+export { createRedecidingSplitter, REDECIDE_WINDOW, type RedecidingSplitter } from './redecide.js';

@@ -13,6 +13,7 @@ import { chooseCrc, type CrcChoice } from './crc-choice.js';
 import type { CrcOverride, CrcSetting } from '../../src/ccsds/crc-policy.js';
 import type { Batch, SplitOptions, Splitter } from './types.js';
 import { UsageError } from '../../src/errors.js';
+import { createRedecidingSplitter } from './redecide.js';
 
 /** What the user asked for on the command line or in the config. */
 export interface ReadOptions {
@@ -34,6 +35,7 @@ export interface ReadOptions {
 /** An opened source: what was chosen and the batches. */
 export interface PacketSource {
   readonly name: string;
+  /** The framing in use: the head's decision, or (framing auto) the one taken over when the evidence turned (redecide.ts). */
   readonly framing: FramingChoice;
   readonly crc: CrcChoice;
   /** Size in bytes when known (files). */
@@ -95,11 +97,9 @@ export async function openPacketFile(path: string, opts: ReadOptions = {}): Prom
   }
   const { framing, crc } = decide(head, opts);
   const chunkSize = opts.chunkSize ?? 1 << 20;
-  const splitOptions: SplitOptions = { ...opts, crc: crc.table };
-  let current: ReturnType<typeof createSplitter> | undefined;
+  // With framing auto, decided again when the evidence turns (redecide.ts, as ingest does for feed units).
+  const splitter = createRedecidingSplitter({ framing, crc }, opts);
   async function* batches(): AsyncGenerator<Batch> {
-    const splitter = createSplitter(framing, splitOptions);
-    current = splitter;
     // Read ahead: the next chunk is being read while this one is split.
     let pos = 0;
     const readNext = async (): Promise<Buffer | undefined> => {
@@ -122,7 +122,7 @@ export async function openPacketFile(path: string, opts: ReadOptions = {}): Prom
       await fh.close();
     }
   }
-  return { name: path, framing, crc, size, batches: batches(), crcDecidedLate: () => current?.crcDecidedLate?.() ?? [] };
+  return { name: path, get framing() { return splitter.framing; }, crc, size, batches: batches(), crcDecidedLate: () => splitter.crcDecidedLate() };
 }
 
 /** Split a whole in-memory buffer (tests, small inputs) with the same decisions as a file. */

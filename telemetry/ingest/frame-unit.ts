@@ -2,16 +2,16 @@
  * @module Framing a feed unit: its chunks arrive in any sizes, so the head is gathered (up to the detection
  * size, or the end) to choose framing and CRC exactly as for a file, then everything is split in order.
  *
- * With `framing: auto`, the choice is made again when the evidence turns: once at least {@link REDECIDE_WINDOW}
- * bytes went by with less than 1/4 of them read as packets, each next chunk is looked at, and a framing that
- * reads more than half of it as packets takes over from there (stream offsets stay those of the unit).
+ * With `framing: auto`, the choice is made again when the evidence turns (telemetry/framing/redecide.ts, the
+ * mechanism files share: after 256 KiB of which less than 1/4 read as packets, a framing that reads more than
+ * half of the next chunk takes over; stream offsets stay those of the unit).
  *
  * Live units: a {@link TICK} (the link went quiet) decides from the head gathered so far rather than wait for
  * more, and is passed on so ingest can commit. Datagram units (UDP): every chunk is split on its own, so a
  * damaged or hostile datagram never spills into the next; framing and CRC are decided again on each datagram
  * until one yields packets, then kept.
  */
-import { DETECT_BYTES, createSplitter, chooseCrc, decide, type Batch, type FramingChoice, type ReadOptions } from '../framing/index.js';
+import { DETECT_BYTES, createRedecidingSplitter, createSplitter, chooseCrc, decide, type Batch, type FramingChoice, type ReadOptions, type RedecidingSplitter } from '../framing/index.js';
 import { TICK, type Tick } from './_ticks.js';
 
 export interface FramedUnit {
@@ -20,9 +20,6 @@ export interface FramedUnit {
   crc: boolean | undefined;
   bytes: number;
 }
-
-/** Bytes after which the framing of a stream is decided again when less than 1/4 of them were read as packets. */
-export const REDECIDE_WINDOW = 256 * 1024;
 
 /** Datagrams with packets that decide framing and CRC for the rest of the unit (the majority of them). */
 const DATAGRAM_VOTES = 8;
@@ -75,25 +72,13 @@ export async function* frameChunks(chunks: AsyncIterable<Uint8Array | Tick>, opt
   }
   const head: Uint8Array[] = [];
   let headBytes = 0;
-  let splitter: ReturnType<typeof createSplitter> | undefined;
-  // Re-deciding (framing auto only): when most of the last window of bytes was skipped, the framing is decided
-  // again on the next chunk, and taken when it reads that chunk with little skipped.
-  const auto = (opts.framing ?? 'auto') === 'auto' && opts.prefixBytes === undefined;
-  let base = 0; // stream offset where the current splitter started
-  let pushed = 0;
-  /** Bytes pushed since the last decision, and the packet octets read from them (skip ranges stay open while resynchronising: count what was read). */
-  let window = { bytes: 0, read: 0 };
-  const shift = (b: Batch): Batch => {
-    if (base === 0) return b;
-    for (const p of b.packets) p.streamOffset += base;
-    return { ...b, skips: b.skips.map((k) => ({ ...k, offset: k.offset + base })) };
-  };
+  // With framing auto, decided again when the evidence turns: the one mechanism of telemetry/framing/redecide.ts.
+  let splitter: RedecidingSplitter | undefined;
   const push = (chunk: Uint8Array): Batch => {
     const b = splitter!.push(chunk);
-    pushed += chunk.length;
-    window.bytes += chunk.length;
-    for (const p of b.packets) window.read += p.length;
-    return shift(b);
+    info.framing = splitter!.framing;
+    info.crc = splitter!.crc;
+    return b;
   };
   const start = (quiet = false) => {
     const all = Buffer.concat(head);
@@ -105,42 +90,21 @@ export async function* frameChunks(chunks: AsyncIterable<Uint8Array | Tick>, opt
       if (probe.quiet) found.push(...probe.quiet().packets);
       d.crc = chooseCrc(found, opts.crc ?? 'auto', opts.crcOverrides ?? []);
     }
-    info.framing = d.framing;
-    info.crc = d.crc.crc;
-    splitter = createSplitter(d.framing, { ...opts, crc: d.crc.table });
+    splitter = createRedecidingSplitter(d, opts);
     head.length = 0;
     return push(all);
-  };
-  /** The evidence turned (most of the last window skipped): another framing that reads `chunk` well, or undefined. */
-  const redecide = (chunk: Uint8Array): ReturnType<typeof decide> | undefined => {
-    const d = decide(chunk.subarray(0, DETECT_BYTES), opts);
-    if (d.framing.framing === info.framing?.framing && d.framing.prefixBytes === info.framing.prefixBytes) return undefined;
-    const probe = createSplitter(d.framing, { ...opts, crc: d.crc.crc });
-    let read = 0;
-    for (const p of probe.push(chunk).packets) read += p.length;
-    return read * 2 > chunk.length ? d : undefined;
   };
   for await (const chunk of chunks) {
     if (chunk === TICK) {
       // Quiet: decide from what came (a live trickle may never fill the detection head).
       if (!splitter && headBytes > 0) yield start(true);
-      if (splitter?.quiet) yield shift(splitter.quiet());
+      const q = splitter?.quiet();
+      if (q) yield q;
       yield TICK;
       continue;
     }
     info.bytes += chunk.length;
     if (splitter) {
-      if (auto && window.bytes >= REDECIDE_WINDOW && window.read * 4 < window.bytes && chunk.length >= 4096) {
-        const d = redecide(chunk);
-        if (d) {
-          yield shift(splitter.end()); // what the old framing held back is reported as it stands
-          base = pushed;
-          info.framing = { ...d.framing, reason: `re-decided at offset ${base} (less than 1/4 of the bytes before read as packets): ${d.framing.reason}` };
-          info.crc = d.crc.crc;
-          splitter = createSplitter(d.framing, { ...opts, crc: d.crc.crc });
-          window = { bytes: 0, read: 0 };
-        }
-      }
       yield push(chunk);
       continue;
     }
@@ -152,5 +116,5 @@ export async function* frameChunks(chunks: AsyncIterable<Uint8Array | Tick>, opt
     if (headBytes === 0) return;
     yield start();
   }
-  yield shift(splitter!.end());
+  yield splitter!.end();
 }

@@ -17,7 +17,8 @@
  * run by run); Node streams and the feeds in telemetry/feeds allocate per chunk.
  */
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
-import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, type TimeSettings } from '../../src/time/index.js';
+import { DEFAULT_TIME_SETTINGS, obtFlaggedUnsynchronised, PacketTimer, TimeStatus, type TimeSettings } from '../../src/time/index.js';
+import { usableObt } from '../checks/continuity.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { acquiredMs, type Batch, type ReadOptions } from '../framing/index.js';
 import type { PackedBatchBuilder } from '../../src/store/index.js';
@@ -49,6 +50,8 @@ export interface UnitContext {
   readonly read: ReadOptions;
   readonly stats: FeedStats;
   readonly now?: () => number;
+  /** Nominal period of an APID, seconds (the config's `apids[].periodSeconds`): the cadence gaps and resets are judged with. */
+  readonly periodOf?: (apid: number) => number | undefined;
   /** After each commit: ms from the first packet of the batch being held to its commit, and packets stored (metrics). */
   readonly onCommit?: (latencyMs: number, stored: number) => void;
 }
@@ -92,18 +95,11 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
     for (const p of b.packets) {
       const route = ctx.router.dispatch(p);
       // Runs of one APID are common: look the counters up only when the APID changes.
-      if (p.apid !== lastApid) { lastApid = p.apid; a = apidCounters(apids, p.apid); }
+      if (p.apid !== lastApid) { lastApid = p.apid; a = apids.get(p.apid) ?? apidCounters(apids, p.apid, ctx.periodOf?.(p.apid)); }
       a.packets++;
       a.bytes += p.length;
-      const last = a.lastSeq;
-      if (last >= 0) {
-        const missing = (p.sequenceCount - last - 1) & 0x3fff;
-        if (missing > 0 && missing < 0x2000) { a.gaps++; a.missing += missing; ctx.stats.missing = (ctx.stats.missing ?? 0) + missing; }
-      }
-      a.lastSeq = p.sequenceCount;
       if (route.name === QUARANTINE) { ctx.stats.quarantined++; a.quarantined++; }
       if (p.crc === 'bad') { ctx.stats.crcErrors++; a.crcErrors++; }
-      if (!route.archive) continue;
       // The three times (src/time/packet-times.ts): on-board as decoded, ground (DDS header, else capture timestamp,
       // else receipt), chosen axis.
       const timed = p.type === 0 && p.secondaryHeader;
@@ -111,6 +107,29 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
       const acquired = acquiredMs(p);
       const ground = acquired === acquired ? acquired : received;
       const t = timer.time(p.apid, obt ?? NaN, timed && obtFlaggedUnsynchronised(p.buf, p.offset, p.length, ctx.profile, timeOffset), ground, acquired === acquired);
+      // Continuity, the one rule of telemetry/checks/continuity.ts with the times `archive gaps` gives it
+      // (telemetry/gaps/find-gaps.ts): the chosen-axis time where synchronised on-board time, else none; the DDS or
+      // capture ground time (a receipt time says nothing about the time between packets). No object per packet.
+      const dsec = acquired === acquired ? acquired / 1000 : undefined;
+      const before = a.cont.lastSeq;
+      const kind = a.cont.stepAt(p.sequenceCount, timer.status === TimeStatus.synchronised ? usableObt(t, dsec) : undefined, dsec);
+      if (kind === 'gap') {
+        let missing = ((p.sequenceCount - before) & 0x3fff) - 1;
+        // Whole counter wraps when the declared period says more went by (CCSDS 133.0-B-2 §4.1.3.4.2.2; as find-gaps.ts).
+        const period = ctx.periodOf?.(p.apid);
+        if (period !== undefined && a.lastTai === a.lastTai && t === t) {
+          const byTime = Math.max(0, Math.round((t - a.lastTai) / period) - 1);
+          if (byTime > missing + 8192) missing += Math.round((byTime - missing) / 16384) * 16384;
+        }
+        a.gaps++; a.missing += missing;
+        ctx.stats.gaps = (ctx.stats.gaps ?? 0) + 1;
+        ctx.stats.missing = (ctx.stats.missing ?? 0) + missing;
+      } else if (kind === 'reset') {
+        a.resets++;
+        ctx.stats.resets = (ctx.stats.resets ?? 0) + 1;
+      }
+      if (kind !== 'out-of-order') a.lastTai = t;
+      if (!route.archive) continue;
       into.add(p, t, route.name, unit.feed, unit.source, received, obt, timer.status);
     }
   };
@@ -128,6 +147,12 @@ export async function ingestUnit(unit: FeedUnit, ctx: UnitContext): Promise<Unit
         ctx.stats.stored += r.stored;
         ctx.stats.duplicates += r.duplicates;
         ctx.stats.repeats += r.repeats;
+        const per = r.perApid;
+        if (per) for (let k = 0; k < per.length; k += 3) {
+          const c = apidCounters(apids, per[k]!, ctx.periodOf?.(per[k]!));
+          c.duplicates += per[k + 1]!;
+          c.repeats += per[k + 2]!;
+        }
         if (r.stored) ctx.stats.lastIngestUnixMs = now();
         ctx.onCommit?.(performance.now() - since, r.stored);
         return undefined;

@@ -18,6 +18,11 @@ import fc from 'fast-check';
 import net from 'node:net';
 import { apidCounters, apidStatsOf, newFeedStats } from './types.js';
 import { runWatch } from './watch.js';
+import { crc16 } from '../../src/ccsds/crc16.js';
+import { openArchive } from '../../src/store/index.js';
+import { findGaps, type ArchiveReset } from '../gaps/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { fileURLToPath } from 'node:url';
 import { silentLogger } from './log.js';
 
 let packets: Buffer[];
@@ -123,6 +128,78 @@ describe('ingest --watch metrics endpoint', () => {
   }, 60_000);
 });
 
+describe('per-APID continuity, duplicates and repeats in /metrics', () => {
+  it('a live UDP stream with a real gap of 5 and a counter reset: gaps 1, missing 5, resets 1, as archive gaps says', async () => {
+    // APID 1100 of the sample (1 s cadence, synchronised on-board time): counts 0..104 less 40..44 (a gap of 5
+    // within 6 s: losses), then from packet 105 on the counter restarted at 9000 (a jump of ~8900 in 1 s: a reset).
+    const hk = packets.filter((p) => ((p[0]! << 8 | p[1]!) & 0x7ff) === 1100);
+    expect(hk.length).toBe(300);
+    const sent: Buffer[] = [];
+    hk.forEach((p, i) => {
+      if (i >= 40 && i < 45) return;
+      if (i >= 150) return;
+      const q = Buffer.from(p);
+      if (i >= 105) {
+        const seq = 9000 + i - 105;
+        q[2] = (q[2]! & 0xc0) | (seq >> 8);
+        q[3] = seq & 0xff;
+        q.writeUInt16BE(crc16(q, 0, q.length - 2), q.length - 2); // PEC, ECSS-E-ST-70-41C §7.4.3.1
+      }
+      sent.push(q);
+    });
+    const dir = await mkdtemp(path.join(tmpdir(), 'idoc-metrics-'));
+    const archive = await openArchiveWriter(dir, { fsync: false, synchronous: 'normal' });
+    const ac = new AbortController();
+    let udpPort = 0;
+    let metricsUrl = '';
+    let ready!: () => void;
+    const bound = new Promise<void>((r) => (ready = r));
+    const feed = udpFeed({ name: 'sim', host: '127.0.0.1', port: 0, onListening: (a) => { udpPort = a.port; ready(); } });
+    const run = runWatch([feed], { archive, router: { dispatch: () => ({ name: 'SIM', archive: true }) }, profile: (await loadConfig(fileURLToPath(new URL('../../fixtures/sample-mission/idoc.json', import.meta.url)))).profile, read: { crc: 'auto' } }, silentLogger, ac.signal, {
+      metricsPort: 0, onMetrics: (u) => { metricsUrl = u; }, version: 'test',
+    });
+    let closed = false;
+    const stop = async () => { if (closed) return; closed = true; ac.abort(); await run; await archive.close(); };
+    cleanups.push(async () => { await stop(); await rm(dir, { recursive: true, force: true }); });
+    await bound;
+    const sender = dgram.createSocket('udp4');
+    cleanups.push(() => new Promise<void>((r) => sender.close(() => r())));
+    for (const p of sent) await new Promise<void>((r, j) => sender.send(p, udpPort, '127.0.0.1', (e) => (e ? j(e) : r())));
+    let text = '';
+    for (let i = 0; i < 400; i++) {
+      text = await (await fetch(`${metricsUrl}/metrics`)).text();
+      if (text.includes(`idoc_ingest_stored_packets_total{feed="sim"} ${sent.length}\n`)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(text).toContain(`idoc_ingest_stored_packets_total{feed="sim"} ${sent.length}\n`);
+    expect(text).toContain('idoc_ingest_sequence_gaps_total{feed="sim",apid="1100"} 1\n');
+    expect(text).toContain('idoc_ingest_missing_packets_total{feed="sim",apid="1100"} 5\n');
+    expect(text).toContain('idoc_ingest_resets_total{feed="sim",apid="1100"} 1\n');
+    expect(text).toContain('idoc_ingest_duplicates_total{feed="sim",apid="1100"} 0\n');
+    // The same packets again: every one a duplicate of what is stored, counted on its APID; no new gap or reset
+    // (a step back to count 0 after 9044 with the time going back is out of order, then continuity resumes).
+    for (const p of sent.slice(0, 20)) await new Promise<void>((r, j) => sender.send(p, udpPort, '127.0.0.1', (e) => (e ? j(e) : r())));
+    for (let i = 0; i < 400; i++) {
+      text = await (await fetch(`${metricsUrl}/metrics`)).text();
+      if (text.includes('idoc_ingest_duplicates_total{feed="sim",apid="1100"} 20\n')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(text).toContain('idoc_ingest_duplicates_total{feed="sim",apid="1100"} 20\n');
+    expect(text).toContain('idoc_ingest_repeats_total{feed="sim",apid="1100"} 0\n');
+    await stop();
+    // `archive gaps` on the archive: the same gap and the same reset.
+    const ro = openArchive(dir, { readonly: true });
+    try {
+      const resets: ArchiveReset[] = [];
+      const gaps = findGaps(ro, {}, resets);
+      expect(gaps.map((g) => g.missing)).toEqual([5]);
+      expect(resets.map((r) => [r.afterSeq, r.beforeSeq])).toEqual([[104, 9000]]);
+    } finally {
+      ro.close();
+    }
+  }, 60_000);
+});
+
 /** Raw bytes to a port; the response (until the server closes or one response came whole). */
 function rawRequest(port: number, bytes: string | Buffer): Promise<string> {
   return new Promise((resolve) => {
@@ -160,5 +237,39 @@ describe('metrics endpoint under hostile requests', () => {
       expect(st === 0 || (st >= 400 && st < 500)).toBe(true);
     }), { numRuns: 40 });
     expect((await fetch(`${server.url}/health`, { headers: { Authorization: 'Bearer metrics-token' } })).status).toBe(200);
+  }, 60_000);
+
+  it('serves at most maxClients connections at once (more get 503), and serves again once they are gone (property)', async () => {
+    const stats = newFeedStats('sim');
+    const max = 4;
+    const server = await startMetricsServer(() => ({ feeds: [stats], latency: new LatencyHistogram(), backlog: [undefined], version: 't' }), 0, '127.0.0.1', undefined, { maxClients: max });
+    cleanups.push(() => server.close());
+    const status = (r: string) => Number(/^HTTP\/1\.[01] (\d{3})/.exec(r)?.[1] ?? 0);
+    /** A client holding its connection: a keep-alive request answered (so the server has counted it), then a request left half-sent. */
+    const hold = (junk: Uint8Array): Promise<net.Socket> => new Promise((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      let got = '';
+      socket.on('data', (d) => {
+        got += d.toString('latin1');
+        if (/\r\n\r\n[\s\S]*ok|degraded/.test(got) || status(got) === 503) { socket.write(junk); resolve(socket); }
+      });
+      socket.on('close', () => resolve(socket));
+      socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+    });
+    const closed = (s: net.Socket) => new Promise<void>((r) => { if (s.destroyed) r(); else { s.once('close', () => r()); s.destroy(); } });
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 2 * max }), fc.integer({ min: 0, max: 40 }), async (n, cut) => {
+      // A slow client: the next request sent only in part (bytes a parser must wait for, not refuse).
+      const junk = Buffer.from('GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n'.slice(0, cut));
+      const holders: net.Socket[] = [];
+      for (let i = 0; i < n; i++) holders.push(await hold(junk));
+      const probe = status(await rawRequest(server.port, 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'));
+      expect(probe).toBe(n >= max ? 503 : 200);
+      await Promise.all(holders.map(closed));
+      // Served again once they are gone (the server sees the closes shortly after the clients).
+      let again = 0;
+      for (let i = 0; i < 200 && again !== 200; i++) again = status(await rawRequest(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n'));
+      expect(again).toBe(200);
+    }), { numRuns: 15 });
   }, 60_000);
 });

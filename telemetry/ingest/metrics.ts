@@ -7,7 +7,7 @@
  * Metric names carry the `idoc_ingest_` prefix; counters end `_total` and only grow while the daemon runs.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { bearerAllowed, sha256 } from '../feeds/feed-tokens.js';
 import { apidStatsOf, type FeedStats } from './types.js';
 
@@ -57,13 +57,13 @@ export function renderMetrics(s: MetricsSnapshot): string {
   metric('idoc_ingest_packets_total', 'counter', 'CCSDS packets framed, by feed and APID.', perApid((a) => a.packets));
   metric('idoc_ingest_bytes_total', 'counter', 'Packet octets framed, by feed and APID.', perApid((a) => a.bytes));
   metric('idoc_ingest_crc_errors_total', 'counter', 'Packets whose CRC-16 PEC failed, by feed and APID.', perApid((a) => a.crcErrors));
-  metric('idoc_ingest_sequence_gaps_total', 'counter', 'Sequence-count gaps, by feed and APID.', perApid((a) => a.gaps));
+  metric('idoc_ingest_sequence_gaps_total', 'counter', 'Sequence-count gaps (the rule of archive gaps), by feed and APID.', perApid((a) => a.gaps));
   metric('idoc_ingest_missing_packets_total', 'counter', 'Packets missing by sequence count, by feed and APID.', perApid((a) => a.missing));
   metric('idoc_ingest_quarantined_total', 'counter', 'Packets routed to quarantine (unknown APID), by feed and APID.', perApid((a) => a.quarantined));
   metric('idoc_ingest_stored_packets_total', 'counter', 'Packets committed to the archive, by feed.', perFeed((f) => f.stored));
-  metric('idoc_ingest_duplicates_total', 'counter', 'Packets already in the archive (dropped), by feed.', perFeed((f) => f.duplicates));
-  metric('idoc_ingest_repeats_total', 'counter', 'Packets repeated within a feed (same count, different time), by feed; 0 until the archive tells them apart.', perFeed((f) => (f as { repeats?: number }).repeats ?? 0));
-  metric('idoc_ingest_resets_total', 'counter', 'Sequence-counter resets seen, by feed; 0 until the archive tells them apart.', perFeed((f) => (f as { resets?: number }).resets ?? 0));
+  metric('idoc_ingest_resets_total', 'counter', 'Sequence-counter resets (a jump the elapsed time cannot hold at the cadence: telemetry/checks/continuity.ts), by feed and APID.', perApid((a) => a.resets));
+  metric('idoc_ingest_duplicates_total', 'counter', 'Packets already in the archive (dropped), by feed and APID.', perApid((a) => a.duplicates));
+  metric('idoc_ingest_repeats_total', 'counter', 'Packets stored as repeats (identical octets received further apart than the duplicate window), by feed and APID.', perApid((a) => a.repeats));
   metric('idoc_ingest_skipped_bytes_total', 'counter', 'Octets skipped as garbage or truncated, by feed.', perFeed((f) => f.skippedBytes));
   metric('idoc_ingest_received_bytes_total', 'counter', 'Octets received, by feed.', perFeed((f) => f.bytes));
   metric('idoc_ingest_units_total', 'counter', 'Units ingested (files, responses, connections), by feed.', perFeed((f) => f.units));
@@ -86,10 +86,21 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serve `/metrics` and `/health` on host:port (0: any free port). `token`: a bearer token asked of every request. */
-export async function startMetricsServer(snapshot: () => Promise<MetricsSnapshot> | MetricsSnapshot, port: number, host = '127.0.0.1', token?: string): Promise<MetricsServer> {
+/** Connections the metrics endpoint serves at once (a scraper or two, a health check, an operator's curl). */
+export const DEFAULT_METRICS_MAX_CLIENTS = 16;
+
+/**
+ * Serve `/metrics` and `/health` on host:port (0: any free port). `token`: a bearer token asked of every request.
+ * At most `maxClients` connections at once (as the feed server's `--max-clients`): more are answered 503 and
+ * closed, so idle or slow clients cannot hold the daemon's memory or file descriptors; idle ones are dropped
+ * after 10 s (headers) and keep-alive after 5 s.
+ */
+export async function startMetricsServer(snapshot: () => Promise<MetricsSnapshot> | MetricsSnapshot, port: number, host = '127.0.0.1', token?: string,
+  opts: { readonly maxClients?: number } = {}): Promise<MetricsServer> {
   const digests = token ? [sha256(token)] : undefined;
-  const server = http.createServer({ maxHeaderSize: 8192, requestTimeout: 10_000 }, (req, res) => {
+  const maxClients = opts.maxClients ?? DEFAULT_METRICS_MAX_CLIENTS;
+  let clients = 0;
+  const server = http.createServer({ maxHeaderSize: 8192, requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) => {
     const send = (status: number, type: string, body: string, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -104,6 +115,12 @@ export async function startMetricsServer(snapshot: () => Promise<MetricsSnapshot
       const failed = s.feeds.filter((f) => f.state === 'failed').map((f) => f.feed);
       send(200, 'application/json', `${JSON.stringify({ status: failed.length ? 'degraded' : 'ok', failed, feeds: s.feeds.map((f) => ({ feed: f.feed, state: f.state, stored: f.stored })) })}\n`);
     }, (e: Error) => send(500, 'text/plain', `${e.message}\n`));
+  });
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', (socket: Socket) => {
+    clients++;
+    socket.once('close', () => { clients--; });
+    if (clients > maxClients) socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
   server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
     const status = e.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;

@@ -53,8 +53,9 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
     await lock.release();
     throw e;
   }
+  const periodOf = (apid: number) => mission.config.apids.find((d) => apid >= d.apids.from && apid <= d.apids.to)?.periodSeconds;
   const unitCtx = {
-    archive, router, profile, time,
+    archive, router, profile, time, periodOf,
     read: { crc: mission.crc, crcOverrides: mission.crcOverrides, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
   };
   return {

@@ -38,9 +38,10 @@ function table(stats: readonly (FeedStats & { packetsPerSecond?: number; backlog
   for (const s of stats) if (s.lastError) out.push(`${s.feed}: ${s.state === 'failed' ? 'FAILED: ' : 'last error: '}${s.lastError}`);
   for (const s of stats) {
     const lost: string[] = [];
-    if (s.missing) lost.push(`${s.missing} packet(s) missing by sequence count`);
+    if (s.missing) lost.push(`${s.missing} packet(s) missing by sequence count${s.gaps ? ` in ${s.gaps} gap(s)` : ''}`);
     if (s.kernelDrops) lost.push(`${s.kernelDrops} datagram(s) dropped by the kernel (receive buffer full: raise receiveBufferBytes or net.core.rmem_max)`);
     if (lost.length) out.push(`${s.feed}: lost: ${lost.join(', ')}`);
+    if (s.resets) out.push(`${s.feed}: ${s.resets} sequence-counter reset(s) (not losses)`);
   }
   return out;
 }

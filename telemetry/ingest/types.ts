@@ -5,6 +5,7 @@
 
 import type { PackedBatchBuilder, StoreResult } from '../../src/store/index.js';
 import type { FramedPacket } from '../framing/index.js';
+import { ContinuityState } from '../checks/continuity.js';
 
 /**
  * The archive as ingest uses it (src/store's ArchiveWriter is one): batches are filled in builders it hands
@@ -46,13 +47,19 @@ export interface FeedStats {
   lastIngestUnixMs: number | undefined;
   /** Packets missing by sequence count, over every APID (counted as packets arrive, per feed). */
   missing?: number;
+  /** Sequence gaps and counter resets, over every APID (the rule of telemetry/checks/continuity.ts, as `archive gaps`). */
+  gaps?: number;
+  resets?: number;
   /** Datagrams the kernel dropped (UDP feeds, when the system tells). */
   kernelDrops?: number;
   /** Per APID, for metrics (kept out of the JSON status: see {@link apidStatsOf}). */
   readonly [APID_STATS]?: Map<number, ApidCounters>;
 }
 
-/** Counters of one APID of one feed. `lastSeq` is -1 before the first packet. */
+/**
+ * Counters of one APID of one feed. `cont` keeps the APID's sequence continuity across the feed's units (gaps and
+ * resets judged by telemetry/checks/continuity.ts, the rule `archive gaps` applies).
+ */
 export interface ApidCounters {
   packets: number;
   bytes: number;
@@ -60,7 +67,13 @@ export interface ApidCounters {
   quarantined: number;
   gaps: number;
   missing: number;
-  lastSeq: number;
+  resets: number;
+  /** From the archive's store results: copies not stored, and copies stored as repeats. */
+  duplicates: number;
+  repeats: number;
+  readonly cont: ContinuityState;
+  /** Chosen-axis time (TAI s) of the last packet the continuity moved on to (NaN before the first). */
+  lastTai: number;
 }
 
 export const APID_STATS: unique symbol = Symbol('apid-stats');
@@ -71,9 +84,12 @@ export function apidStatsOf(stats: FeedStats): Map<number, ApidCounters> {
   return (s[APID_STATS] ??= new Map());
 }
 
-export function apidCounters(m: Map<number, ApidCounters>, apid: number): ApidCounters {
+/** The counters of `apid` (created on first use; `periodSeconds`: the APID's declared cadence, `apids[].periodSeconds`). */
+export function apidCounters(m: Map<number, ApidCounters>, apid: number, periodSeconds?: number): ApidCounters {
   let c = m.get(apid);
-  if (!c) m.set(apid, (c = { packets: 0, bytes: 0, crcErrors: 0, quarantined: 0, gaps: 0, missing: 0, lastSeq: -1 }));
+  if (!c) {
+    m.set(apid, (c = { packets: 0, bytes: 0, crcErrors: 0, quarantined: 0, gaps: 0, missing: 0, resets: 0, duplicates: 0, repeats: 0, cont: new ContinuityState(periodSeconds), lastTai: NaN }));
+  }
   return c;
 }
 

@@ -275,6 +275,15 @@ export class Inspector {
     }
   }
 
+  /** The framing of the current file was decided again while reading it (telemetry/framing/redecide.ts). */
+  framingChanged(framing: string, reason: string): void {
+    if (!this.current) return;
+    const i = this.files.indexOf(this.current);
+    this.current = { ...this.current, framing, framingReason: reason };
+    this.files[i] = this.current;
+    this.tolerateZeroFill = framing === 'dds';
+  }
+
   /** Record the CRC modes decided while reading the current file (see FileSummary.crcDecidedLate). */
   crcDecidedLate(decided: readonly { apid: number; mode: string }[]): void {
     if (this.current && decided.length) this.current.crcDecidedLate = decided.map((d) => `${d.mode} ${d.apid}`).join(', ');

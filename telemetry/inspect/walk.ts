@@ -62,9 +62,13 @@ export async function walkFiles(
   let passed = 0;
   outer: for (const file of files) {
     const src = await openPacketFile(file, options.read);
-    inspector.beginFile({ file, bytes: src.size, framing: src.framing.framing === 'prefix' ? `prefix:${src.framing.prefixBytes}` : src.framing.framing, framingReason: src.framing.reason, crc: src.crc.crc, crcReason: src.crc.reason }, (await stat(file)).mtimeMs);
+    const nameOf = (c: typeof src.framing) => (c.framing === 'prefix' ? `prefix:${c.prefixBytes}` : c.framing);
+    let framing = src.framing;
+    inspector.beginFile({ file, bytes: src.size, framing: nameOf(framing), framingReason: framing.reason, crc: src.crc.crc, crcReason: src.crc.reason }, (await stat(file)).mtimeMs);
     let done = 0;
     for await (const batch of src.batches) {
+      // Framing auto re-decides when the evidence turns (telemetry/framing/redecide.ts): the report says so.
+      if (src.framing !== framing) { framing = src.framing; inspector.framingChanged(nameOf(framing), framing.reason); }
       for (const p of batch.packets) {
         const t = inspector.timeOf(p);
         inspector.addPacket(p, t);

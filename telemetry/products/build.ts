@@ -21,6 +21,7 @@ import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
 import { newSequenceCarry, type SequenceCarry } from './checks.js';
 import { partsOf, sameContent, sameParts, writeAllParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
+import { BlockHasher, blocksOf, manifestOf, manifestText } from './block-fixity.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
@@ -288,6 +289,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   const tmp = { data: path.join(dir, `.${productId}.${process.pid}.dat.tmp`), index: path.join(dir, `.${productId}.${process.pid}_index.dat.tmp`) };
   const fd = await open(tmp.data, 'w'), fi = await open(tmp.index, 'w');
   const hd = createHash('md5'), hi = createHash('md5');
+  const bd = new BlockHasher(), bi = new BlockHasher(); // SHA-256 per block, for the fixity manifest
   const timesOf = packetTimesFor(options.profile);
   const sum: Record<keyof L0Summary, number> = { packets: 0, bytes: 0, duplicates: 0, gaps: 0, missingPackets: 0, resets: 0, crcErrors: 0, lengthErrors: 0, timeProblems: 0, pusHeaderErrors: 0, frames: 0, decompressionFailures: 0, incompleteFrames: 0, orphanSegments: 0, flaggedPackets: 0 };
   let offset = 0, indexSize = 0, startTai: number | undefined, stopTai: number | undefined, newest = -Infinity;
@@ -306,8 +308,9 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
       for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + offset;
       const index = encodeIndex(s.packets, s.flags, offsets, [], undefined, options.profile);
       await Promise.all([writeAllParts(fd, parts, tmp.data, offset), writeAllParts(fi, { parts: [index.bytes], size: index.bytes.length }, tmp.index, indexSize)]);
-      for (const part of parts.parts) hd.update(part);
+      for (const part of parts.parts) { hd.update(part); bd.update(part); }
       hi.update(index.bytes);
+      bi.update(index.bytes);
       offset += parts.size;
       indexSize += index.bytes.length;
       for (const k of Object.keys(sum) as (keyof L0Summary)[]) sum[k] += s.summary[k];
@@ -364,6 +367,8 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
     startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
     data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables },
   });
+  // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
+  await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: bd.digest(), [names.index]: bi.digest() }));
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
 }
@@ -474,6 +479,10 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       ...(frames ? { frames: { size: frames.size, md5: framesMd5, count: s.frames.length } } : {}),
     });
   }
+  // SHA-256 per block of what was written (block-fixity.ts), beside the label and before it.
+  await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({
+    [names.data]: blocksOf(data.parts), [names.index]: blocksOf(indexParts.parts), ...(frames ? { [names.frames]: blocksOf(frames.parts) } : {}),
+  }));
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, s, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, !!frames, start, stop, productTime, options);
 }
@@ -569,6 +578,7 @@ async function writeGeometry(src: GeometrySource, p: {
     columns: GEOMETRY_COLUMNS, frame: g.frame, centralBody: src.centralBody, stepSeconds: step, ephemerisFile: path.basename(src.file),
     geojson: { name: path.basename(files.geojson), size: Buffer.byteLength(geojson), md5: md5(geojson) },
   });
+  await writeAtomic(manifestOf(files.label), manifestText({ [path.basename(files.csv)]: blocksOf(text), [path.basename(files.geojson)]: blocksOf(geojson) }));
   await writeAtomic(files.label, label);
   return { lidvid: `${lid}::${vid}`, startOrbit: g.startOrbit, stopOrbit: g.stopOrbit, files: [files.csv, files.geojson, files.label] };
 }
@@ -631,6 +641,7 @@ async function updateCollection(options: BuildOptions, built: readonly BuiltProd
     }),
   });
   await writeAtomic(path.join(root, inv), inventory);
+  await writeAtomic(manifestOf(path.join(root, `${stem}_v${version}.xml`)), manifestText({ [inv]: blocksOf(inventory) }));
   await writeAtomic(path.join(root, `${stem}_v${version}.xml`), label);
   return { label: path.join(root, `${stem}_v${version}.xml`), inventory: path.join(root, inv), lidvid: `${lid}::${version}.0`, status: version === 1 ? 'new' : 'updated', members: members.length };
 }

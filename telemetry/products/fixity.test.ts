@@ -13,6 +13,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { openArchive } from '../../src/store/index.js';
 import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
 import { splitBuffer } from '../framing/index.js';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { blocksOf, FIXITY_BLOCK_BYTES, manifestOf, manifestText } from './block-fixity.js';
+import { verifyProductFiles } from './label-fixity.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const configFile = path.join(repo, 'fixtures/sample-mission/idoc.json');
@@ -82,10 +86,64 @@ describe('archive verify', () => {
     expect(s!.offset).toBeLessThanOrEqual(flipAt);
     expect(s!.offset! + s!.length!).toBeGreaterThan(flipAt);
     expect(p).toMatchObject({ file: product, kind: 'mismatch' });
+    // The writer's block manifest locates the flipped octet: the sample's products are under one 1 MiB block.
+    expect(p!.offset).toBe(0);
+    expect(p!.length).toBe(pb.length);
 
     const text = io();
     expect(await run(['archive', 'verify', '--archive', archiveDir, '--config', configFile, '--products', l0], text.io)).toBe(1);
     expect(text.out.join('')).toMatch(new RegExp(`${segs[1]}: offset 0x[0-9a-f]+ \\(\\d+\\), \\d+ octets: mismatch`));
+    expect(text.out.join('')).toMatch(new RegExp(`${path.basename(product)}: offset 0x0 \\(0\\), ${pb.length} octets: mismatch: SHA-256`));
     expect(text.out.join('')).toMatch(/2 problem\(s\): fixity lost/);
   }, 120_000);
+});
+
+describe('product block fixity (block-fixity.ts)', () => {
+  it('locates one flipped octet of a 3.5 MiB product to its 1 MiB block; a label without a manifest falls back to the md5', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idoc-blocks-'));
+    try {
+      const size = 3.5 * FIXITY_BLOCK_BYTES;
+      const data = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) data[i] = (i * 131 + (i >> 11)) & 0xff;
+      const md5 = createHash('md5').update(data).digest('hex');
+      const label = (name: string) => `<Product_Observational><File_Area_Observational><File><file_name>${name}</file_name><md5_checksum>${md5}</md5_checksum></File></File_Area_Observational></Product_Observational>\n`;
+      fs.writeFileSync(path.join(dir, 'p_v1.dat'), data);
+      fs.writeFileSync(path.join(dir, 'p_v1.xml'), label('p_v1.dat'));
+      fs.writeFileSync(manifestOf(path.join(dir, 'p_v1.xml')), manifestText({ 'p_v1.dat': blocksOf([data]) }));
+      fs.writeFileSync(path.join(dir, 'q_v1.dat'), data);
+      fs.writeFileSync(path.join(dir, 'q_v1.xml'), label('q_v1.dat')); // written before manifests were kept
+      expect((await verifyProductFiles(dir)).problems).toEqual([]);
+      const flipAt = 2.5 * FIXITY_BLOCK_BYTES + 12_345;
+      for (const f of ['p_v1.dat', 'q_v1.dat']) {
+        const b = fs.readFileSync(path.join(dir, f));
+        b[flipAt]! ^= 0x10;
+        fs.writeFileSync(path.join(dir, f), b);
+      }
+      const r = await verifyProductFiles(dir);
+      expect(r.problems.map((p) => [path.basename(p.file), p.kind, p.offset, p.length])).toEqual([
+        ['p_v1.dat', 'mismatch', 2 * FIXITY_BLOCK_BYTES, FIXITY_BLOCK_BYTES],
+        ['q_v1.dat', 'mismatch', undefined, undefined],
+      ]);
+      // Cut short: the first block that differs is the last, partly missing.
+      fs.writeFileSync(path.join(dir, 'p_v1.dat'), data.subarray(0, 3 * FIXITY_BLOCK_BYTES + 10));
+      const cut = (await verifyProductFiles(dir)).problems.find((p) => p.file.endsWith('p_v1.dat'))!;
+      expect([cut.offset, cut.length]).toEqual([3 * FIXITY_BLOCK_BYTES, FIXITY_BLOCK_BYTES / 2]);
+      expect(cut.message).toMatch(/3145738 octets, 3670016 written/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('block digests do not depend on how the octets are cut into parts (property)', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(3000), { maxLength: 6 }), fc.integer({ min: 1, max: 700 }), (bytes, cuts, block) => {
+      const at = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
+      const parts: Uint8Array[] = [];
+      let from = 0;
+      for (const c of [...at, bytes.length]) { parts.push(bytes.subarray(from, c)); from = c; }
+      const whole = blocksOf([bytes], block);
+      expect(blocksOf(parts, block)).toEqual(whole);
+      expect(whole.sha256).toHaveLength(Math.ceil(bytes.length / block));
+      expect(whole.sha256[0]).toBe(bytes.length ? createHash('sha256').update(bytes.subarray(0, block)).digest('hex') : undefined);
+    }), { numRuns: 100 });
+  });
 });

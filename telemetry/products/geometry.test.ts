@@ -42,8 +42,8 @@ describe('geometry beside L0', () => {
     const fast = report.products.filter((p) => p.route === 'SIM_HK_FAST');
     expect(fast.map((p) => p.window)).toEqual(['20250101t000000', '20250101t010000']);
     expect(readdirSync(geometryDir()).sort()).toEqual([
-      'sim_hk_fast_l0_20250101t000000_geometry_v1.csv', 'sim_hk_fast_l0_20250101t000000_geometry_v1.geojson', 'sim_hk_fast_l0_20250101t000000_geometry_v1.xml',
-      'sim_hk_fast_l0_20250101t010000_geometry_v1.csv', 'sim_hk_fast_l0_20250101t010000_geometry_v1.geojson', 'sim_hk_fast_l0_20250101t010000_geometry_v1.xml',
+      'sim_hk_fast_l0_20250101t000000_geometry_v1.csv', 'sim_hk_fast_l0_20250101t000000_geometry_v1.fixity.json', 'sim_hk_fast_l0_20250101t000000_geometry_v1.geojson', 'sim_hk_fast_l0_20250101t000000_geometry_v1.xml',
+      'sim_hk_fast_l0_20250101t010000_geometry_v1.csv', 'sim_hk_fast_l0_20250101t010000_geometry_v1.fixity.json', 'sim_hk_fast_l0_20250101t010000_geometry_v1.geojson', 'sim_hk_fast_l0_20250101t010000_geometry_v1.xml',
     ]);
     const l0 = readFileSync(fast[0]!.label, 'utf8');
     expect(l0).toMatch(/<lidvid_reference>urn:esa:psa:sample_sim:geometry:sim_hk_fast_l0_20250101t000000_geometry::1\.0<\/lidvid_reference>\s*<reference_type>data_to_geometry</);

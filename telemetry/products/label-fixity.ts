@@ -2,17 +2,23 @@
  * @module Fixity of product files: every `<File>` a PDS4 label under a folder names (data files, index tables,
  * frames, inventories) is read again and its md5 compared with the label's `md5_checksum`, the checksum the L0
  * writer computed while writing it. A label's files are found beside it (`file_name` is relative to the label).
+ * Where the writer also left its block manifest (block-fixity.ts: SHA-256 per 1 MiB block), a damaged file is
+ * reported with the offset and length of its first damaged block.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { BlockHasher, firstDamagedBlock, manifestOf, parseManifest, type FixityManifest } from './block-fixity.js';
 
 export interface ProductFixityProblem {
   readonly file: string;
   readonly label: string;
   readonly kind: 'mismatch' | 'missing';
   readonly message: string;
+  /** The first damaged block (offset and octets), when the writer's block manifest is there. */
+  readonly offset?: number;
+  readonly length?: number;
 }
 
 export interface ProductFixityReport {
@@ -48,11 +54,26 @@ export function labelFiles(xml: string): Array<{ name: string; md5: string }> {
   return out;
 }
 
-const md5File = (file: string): Promise<{ md5: string; bytes: number }> => new Promise((resolve, reject) => {
+/** md5 of a file and, when `blockBytes` is given, SHA-256 per block (one read). */
+const hashFile = (file: string, blockBytes?: number): Promise<{ md5: string; bytes: number; blocks: ReturnType<BlockHasher['digest']> | undefined }> => new Promise((resolve, reject) => {
   const h = createHash('md5');
+  const b = blockBytes !== undefined ? new BlockHasher(blockBytes) : undefined;
   let bytes = 0;
-  createReadStream(file).on('data', (c: Buffer | string) => { bytes += c.length; h.update(c); }).on('error', reject).on('end', () => resolve({ md5: h.digest('hex'), bytes }));
+  createReadStream(file).on('data', (c: Buffer | string) => {
+    const buf = typeof c === 'string' ? Buffer.from(c) : c;
+    bytes += buf.length;
+    h.update(buf);
+    b?.update(buf);
+  }).on('error', reject).on('end', () => resolve({ md5: h.digest('hex'), bytes, blocks: b?.digest() }));
 });
+
+async function manifestBeside(label: string): Promise<FixityManifest | undefined> {
+  try {
+    return parseManifest(await readFile(manifestOf(label), 'utf8'));
+  } catch {
+    return undefined; // none (products written before manifests were kept): the md5 alone
+  }
+}
 
 /** Check every file the labels under `dir` name. */
 export async function verifyProductFiles(dir: string): Promise<ProductFixityReport> {
@@ -61,15 +82,25 @@ export async function verifyProductFiles(dir: string): Promise<ProductFixityRepo
   let bytes = 0;
   const labels = await labelsUnder(dir);
   for (const label of labels) {
+    const manifest = await manifestBeside(label);
     for (const f of labelFiles(await readFile(label, 'utf8'))) {
       const file = path.join(path.dirname(label), f.name);
       // A name that leads out of the label's folder is not followed.
       if (path.relative(path.dirname(label), file).startsWith('..')) continue;
       files++;
+      const want = manifest && Object.hasOwn(manifest.files, f.name) ? manifest.files[f.name] : undefined;
       try {
-        const got = await md5File(file);
+        const got = await hashFile(file, want ? manifest!.blockBytes : undefined);
         bytes += got.bytes;
-        if (got.md5 !== f.md5) problems.push({ file, label, kind: 'mismatch', message: `md5 ${got.md5}, the label records ${f.md5}` });
+        const block = want && got.blocks ? firstDamagedBlock(want, got.blocks, manifest!.blockBytes) : undefined;
+        if (block) {
+          problems.push({
+            file, label, kind: 'mismatch', offset: block.offset, length: block.length,
+            message: `SHA-256 of the block written there has changed${got.md5 !== f.md5 ? ` (md5 ${got.md5}, the label records ${f.md5})` : ''}${got.bytes !== want!.size ? `; ${got.bytes} octets, ${want!.size} written` : ''}`,
+          });
+        } else if (got.md5 !== f.md5) {
+          problems.push({ file, label, kind: 'mismatch', message: `md5 ${got.md5}, the label records ${f.md5}` });
+        }
       } catch (e) {
         problems.push({ file, label, kind: 'missing', message: `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
       }
