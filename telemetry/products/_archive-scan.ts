@@ -147,7 +147,7 @@ export class ArchiveScan {
     });
     const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${inner} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
     this.timed = each('apid = ? AND tkey >= ? AND tkey < ?', 'tkey, seq');
-    this.untimed = each('apid = ? AND tkey < 0', 'n');
+    this.untimed = each('apid = ? AND tkey < 0', 'raw'); // raw: the arrival order (schema 2)
     this.nextTime = db.prepare('SELECT MIN(tkey) FROM packets WHERE apid = ? AND tkey >= ?').pluck();
     this.segmentFiles = new Map((db.prepare('SELECT id, file FROM segments').all() as { id: number; file: string }[]).map((s) => [s.id, s.file]));
     this.sources = new Map((db.prepare('SELECT id, source FROM sources').all() as { id: number; source: string }[]).map((s) => [s.id, s.source]));

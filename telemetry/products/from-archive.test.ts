@@ -1,3 +1,4 @@
+import { ArchiveScan } from './_archive-scan.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -143,6 +144,10 @@ describe('L0 products from the archive', () => {
     a.close();
     const ro = openArchive(dir, { readonly: true });
     try {
+      // The scan reads the archive's current schema (it fell back to the interface, silently, when it did not).
+      const opened = ArchiveScan.open(dir);
+      expect(opened).toBeDefined();
+      opened!.close();
       const scan = tmp(), api = tmp();
       const rs = await buildL0FromArchive(ro, { ...options, out: scan });
       // The same product time as the archive build took (the archive's last ingest time).
