@@ -4,6 +4,7 @@
  * client that stops reading is dropped; symbolic links are not followed; HTTPS with a throw-away certificate.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../../fixtures/raw-http.js';
 import fc from 'fast-check';
 import net from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -47,22 +48,6 @@ async function serve(opts: FeedServerOptions = {}, i: PacketIndex = index): Prom
   return s;
 }
 
-/** Send raw bytes, read until the server closes or a full response head (and its Content-Length body) came. */
-function rawRequest(port: number, bytes: string | Buffer): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let got = '';
-    socket.on('data', (d) => {
-      got += d.toString('latin1');
-      const end = got.indexOf('\r\n\r\n');
-      const len = /content-length: (\d+)/i.exec(got);
-      if (end >= 0 && len && got.length >= end + 4 + Number(len[1])) socket.destroy();
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => resolve(got));
-    socket.write(bytes, () => socket.end());
-  });
-}
 const statusOf = (response: string): number => Number(/^HTTP\/1\.[01] (\d{3})/.exec(response)?.[1] ?? 0);
 
 describe('parseFeedRequest()', () => {

@@ -4,12 +4,13 @@
  * escaped labels, `\n` after the last line), and a daemon on a live UDP link serves counts that match what it stored.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../../fixtures/raw-http.js';
 import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSamples } from '../../fixtures/generate.js';
-import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
+import { PROFILE_PRESETS, type PacketProfile } from '../../src/ccsds/profile.js';
 import { openArchiveWriter } from '../../src/store/index.js';
 import { splitBuffer } from '../framing/index.js';
 import { udpFeed } from '../feeds/udp-feed.js';
@@ -89,19 +90,7 @@ describe('renderMetrics()', () => {
 
 describe('ingest --watch metrics endpoint', () => {
   it('serves /metrics and /health on loopback while a UDP link is ingested; other paths and methods are refused', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'idoc-metrics-'));
-    const archive = await openArchiveWriter(dir, { fsync: false, synchronous: 'normal' });
-    const ac = new AbortController();
-    let udpPort = 0;
-    let metricsUrl = '';
-    let ready!: () => void;
-    const bound = new Promise<void>((r) => (ready = r));
-    const feed = udpFeed({ name: 'sim', host: '127.0.0.1', port: 0, onListening: (a) => { udpPort = a.port; ready(); } });
-    const run = runWatch([feed], { archive, router: { dispatch: () => ({ name: 'SIM', archive: true }) }, profile: PROFILE_PRESETS['pus-c']!, read: { crc: 'auto' } }, silentLogger, ac.signal, {
-      metricsPort: 0, onMetrics: (u) => { metricsUrl = u; }, version: 'test',
-    });
-    cleanups.push(async () => { ac.abort(); await run; await archive.close(); await rm(dir, { recursive: true, force: true }); });
-    await bound;
+    const { udpPort, metricsUrl } = await watchUdp(PROFILE_PRESETS['pus-c']!);
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const sender = dgram.createSocket('udp4');
     cleanups.push(() => new Promise<void>((r) => sender.close(() => r())));
@@ -147,21 +136,7 @@ describe('per-APID continuity, duplicates and repeats in /metrics', () => {
       }
       sent.push(q);
     });
-    const dir = await mkdtemp(path.join(tmpdir(), 'idoc-metrics-'));
-    const archive = await openArchiveWriter(dir, { fsync: false, synchronous: 'normal' });
-    const ac = new AbortController();
-    let udpPort = 0;
-    let metricsUrl = '';
-    let ready!: () => void;
-    const bound = new Promise<void>((r) => (ready = r));
-    const feed = udpFeed({ name: 'sim', host: '127.0.0.1', port: 0, onListening: (a) => { udpPort = a.port; ready(); } });
-    const run = runWatch([feed], { archive, router: { dispatch: () => ({ name: 'SIM', archive: true }) }, profile: (await loadConfig(fileURLToPath(new URL('../../fixtures/sample-mission/idoc.json', import.meta.url)))).profile, read: { crc: 'auto' } }, silentLogger, ac.signal, {
-      metricsPort: 0, onMetrics: (u) => { metricsUrl = u; }, version: 'test',
-    });
-    let closed = false;
-    const stop = async () => { if (closed) return; closed = true; ac.abort(); await run; await archive.close(); };
-    cleanups.push(async () => { await stop(); await rm(dir, { recursive: true, force: true }); });
-    await bound;
+    const { dir, udpPort, metricsUrl, stop } = await watchUdp((await loadConfig(fileURLToPath(new URL('../../fixtures/sample-mission/idoc.json', import.meta.url)))).profile);
     const sender = dgram.createSocket('udp4');
     cleanups.push(() => new Promise<void>((r) => sender.close(() => r())));
     for (const p of sent) await new Promise<void>((r, j) => sender.send(p, udpPort, '127.0.0.1', (e) => (e ? j(e) : r())));
@@ -200,22 +175,26 @@ describe('per-APID continuity, duplicates and repeats in /metrics', () => {
   }, 60_000);
 });
 
-/** Raw bytes to a port; the response (until the server closes or one response came whole). */
-function rawRequest(port: number, bytes: string | Buffer): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let got = '';
-    socket.on('data', (d) => {
-      got += d.toString('latin1');
-      const end = got.indexOf('\r\n\r\n');
-      const len = /content-length: (\d+)/i.exec(got);
-      if (end >= 0 && len && got.length >= end + 4 + Number(len[1])) socket.destroy();
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => resolve(got));
-    socket.write(bytes, () => socket.end());
+/** `ingest --watch` of one UDP link into a fresh archive with its metrics endpoint; stopped and removed after the test. */
+async function watchUdp(profile: PacketProfile): Promise<{ dir: string; udpPort: number; metricsUrl: string; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'idoc-metrics-'));
+  const archive = await openArchiveWriter(dir, { fsync: false, synchronous: 'normal' });
+  const ac = new AbortController();
+  let udpPort = 0;
+  let metricsUrl = '';
+  let ready!: () => void;
+  const bound = new Promise<void>((r) => (ready = r));
+  const feed = udpFeed({ name: 'sim', host: '127.0.0.1', port: 0, onListening: (a) => { udpPort = a.port; ready(); } });
+  const run = runWatch([feed], { archive, router: { dispatch: () => ({ name: 'SIM', archive: true }) }, profile, read: { crc: 'auto' } }, silentLogger, ac.signal, {
+    metricsPort: 0, onMetrics: (u) => { metricsUrl = u; }, version: 'test',
   });
+  let closed = false;
+  const stop = async () => { if (closed) return; closed = true; ac.abort(); await run; await archive.close(); };
+  cleanups.push(async () => { await stop(); await rm(dir, { recursive: true, force: true }); });
+  await bound;
+  return { dir, udpPort, metricsUrl, stop };
 }
+
 
 describe('metrics endpoint under hostile requests', () => {
   it('answers 4xx to malformed requests and fuzzed bytes, asks the token when set, and keeps serving', async () => {
