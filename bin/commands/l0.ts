@@ -186,11 +186,13 @@ function addList(l0: Command, ctx: CommandContext): void {
         ctx.io.out(`${JSON.stringify(list, null, 2)}\n`);
         return;
       }
-      for (const p of list.products) {
+      const observational = list.products.filter((p) => p.kind === 'observational');
+      const ancillary = list.products.length - observational.length;
+      for (const p of observational) {
         ctx.io.out(`${p.latest ? '*' : ' '} ${p.productId} v${p.version} ${p.format}  ${p.start ?? '?'} .. ${p.stop ?? '?'}  ${p.quality ?? ''}\n`);
       }
       for (const c of list.collections) ctx.io.out(`  collection ${c.collection} v${c.version}: ${c.members} member(s)  ${c.label}\n`);
-      ctx.io.err(`${list.products.length} product label(s), ${list.collections.length} collection label(s); * = latest version\n`);
+      ctx.io.err(`${observational.length} product label(s), ${ancillary} geometry label(s) (--json lists them, kind "ancillary"), ${list.collections.length} collection label(s); * = latest version\n`);
     });
 }
 

@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { SIM_PROFILE, toL0 } from './_test-helpers.js';
 import { buildL0, type BuildOptions } from './build.js';
 import { productsConfig } from './config.js';
+import { listL0 } from './list.js';
 import { groundTrackGeoJson, type ProductGeometry } from './geometry.js';
 import { HAVE_SHARED_PDS4, SKIP_MESSAGE } from './pds4/_test-fixtures.js';
 import { validateLabel } from './pds4/validate.js';
@@ -49,6 +50,17 @@ describe('geometry beside L0', () => {
     expect(l0).toMatch(/<lidvid_reference>urn:esa:psa:sample_sim:geometry:sim_hk_fast_l0_20250101t000000_geometry::1\.0<\/lidvid_reference>\s*<reference_type>data_to_geometry</);
     expect(readFileSync(path.join(geometryDir(), 'sim_hk_fast_l0_20250101t000000_geometry_v1.xml'), 'utf8'))
       .toMatch(/<lidvid_reference>urn:esa:psa:sample_sim:data_raw:sim_hk_fast_l0_20250101t000000::1\.0<\/lidvid_reference>\s*<reference_type>ancillary_to_data</);
+  });
+
+  it('lists geometry labels as ancillary, apart from the L0 products they sit beside', async () => {
+    const list = await listL0(out);
+    const ancillary = list.products.filter((p) => p.kind === 'ancillary').map((p) => p.productId).sort();
+    const observational = list.products.filter((p) => p.kind === 'observational').map((p) => p.productId);
+    const geometryLabels = readdirSync(path.join(out, 'geometry'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('_geometry_v1.xml')).map((f) => path.basename(f, '_v1.xml')).sort();
+    expect(geometryLabels.length).toBeGreaterThan(0);
+    expect(ancillary).toEqual(geometryLabels);
+    expect(observational.sort()).toEqual(report.products.map((p) => path.basename(p.label).replace(/_v\d+\.xml$/, '')).sort());
   });
 
   it('samples every step over the product span (and its stop time), as planning computes them at those instants', async () => {

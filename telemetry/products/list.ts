@@ -7,6 +7,11 @@ import path from 'node:path';
 
 export interface ListedProduct {
   readonly productId: string;
+  /**
+   * What the label describes: `observational` (an L0 product, `Product_Observational` or a PDS3 table) or
+   * `ancillary` (the geometry beside one, `Product_Ancillary`).
+   */
+  readonly kind: 'observational' | 'ancillary';
   readonly version: number;
   readonly latest: boolean;
   readonly format: 'pds4' | 'pds3';
@@ -48,6 +53,7 @@ export async function listL0(dir: string): Promise<{ products: ListedProduct[]; 
     const pds3 = m[3] === 'lbl';
     products.push({
       productId: m[1]!, version: Number(m[2]), latest: false, format: pds3 ? 'pds3' : 'pds4', label: f,
+      kind: !pds3 && /<Product_Ancillary[\s>]/.test(text) ? 'ancillary' : 'observational',
       start: pds3 ? grab(text, /^START_TIME\s*=\s*(\S+)/m) : grab(text, /<start_date_time>([^<]+)</),
       stop: pds3 ? grab(text, /^STOP_TIME\s*=\s*(\S+)/m) : grab(text, /<stop_date_time>([^<]+)</),
       quality: grab(text, /(L0 quality: [^.<"]*\.)/),
