@@ -347,7 +347,8 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
     const labelFile = path.join(dir, `${stem}.xml`);
     const text = await readFile(labelFile, 'utf8').catch(() => '');
     const has = (name: string, size: number, md5: string) => new RegExp(`<file_name>${name.replace(/[.]/g, '\\.')}</file_name>\\s*<creation_date_time>[^<]*</creation_date_time>\\s*<file_size unit="byte">${size}</file_size>\\s*<records>\\d+</records>\\s*<md5_checksum>${md5}</md5_checksum>`).test(text);
-    if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)) {
+    if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)
+      && await geometryCurrent(options, b, productId, latest, startTai, stopTai)) {
       await Promise.all([unlink(tmp.data), unlink(tmp.index)]);
       return result(b, done, productId, latest, 'unchanged', labelFile, dir, stem, false, iso(startTai), iso(stopTai), productTime, options);
     }
@@ -432,7 +433,7 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       && await sameParts(path.join(dir, `${stem}_index.dat`), indexParts)
       && (frames ? await sameParts(path.join(dir, `${stem}_frames.dat`), frames) : !(await exists(path.join(dir, `${stem}_frames.dat`))));
     const labelFile = path.join(dir, `${stem}.${options.format === 'pds3' ? 'lbl' : 'xml'}`);
-    if (same && await exists(labelFile)) {
+    if (same && await exists(labelFile) && await geometryCurrent(options, b, productId, latest, startTai, stopTai)) {
       return result(b, s, productId, latest, 'unchanged', labelFile, dir, stem, !!frames, iso(startTai), iso(stopTai), productTime, options);
     }
   }
@@ -581,6 +582,20 @@ async function writeGeometry(src: GeometrySource, p: {
   await writeAtomic(manifestOf(files.label), manifestText({ [path.basename(files.csv)]: blocksOf(text), [path.basename(files.geojson)]: blocksOf(geojson) }));
   await writeAtomic(files.label, label);
   return { lidvid: `${lid}::${vid}`, startOrbit: g.startOrbit, stopOrbit: g.stopOrbit, files: [files.csv, files.geojson, files.label] };
+}
+
+/**
+ * Whether the geometry beside version `version` of a product is what the ephemeris gives now (true without
+ * geometry). A changed ephemeris (a new OEM, a fresher TLE) changes the CSV, and with it the orbit numbers and
+ * times in the L0 label: the product then gets a new version although its packets did not change.
+ */
+async function geometryCurrent(options: BuildOptions, b: Bucket, productId: string, version: number, startTai: number, stopTai: number): Promise<boolean> {
+  if (options.geometry === undefined) return true;
+  const cfg = options.products;
+  const g = productGeometry(options.geometry, startTai, stopTai, cfg.geometry?.step ?? 60);
+  const file = path.join(options.out, cfg.geometry?.collection ?? 'geometry', routeToken(b.route.name), `${productId}_geometry_v${version}.csv`);
+  const held = await readFile(file, 'utf8').catch(() => undefined);
+  return g.rows.length === 0 ? held === undefined : held === geometryCsv(g).text;
 }
 
 async function exists(file: string): Promise<boolean> {

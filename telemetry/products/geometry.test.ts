@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { SIM_PROFILE, toL0 } from './_test-helpers.js';
 import { buildL0, type BuildOptions } from './build.js';
 import { productsConfig } from './config.js';
 import { listL0 } from './list.js';
-import { groundTrackGeoJson, type ProductGeometry } from './geometry.js';
+import { geometrySource, groundTrackGeoJson, type ProductGeometry } from './geometry.js';
 import { HAVE_SHARED_PDS4, SKIP_MESSAGE } from './pds4/_test-fixtures.js';
 import { validateLabel } from './pds4/validate.js';
 
@@ -93,6 +93,25 @@ describe('geometry beside L0', () => {
     const l0 = readFileSync(p.label, 'utf8');
     expect(l0).toContain(`<psa:start_orbit_number>${data[0]![13]}</psa:start_orbit_number>`);
     expect(l0).toContain(`<psa:stop_orbit_number>${data.at(-1)![13]}</psa:stop_orbit_number>`);
+  });
+
+  it('gives a product a new version when the ephemeris changes its geometry, and none when it does not', async () => {
+    const dir = tmp();
+    const packets = sim.map((p) => toL0(p));
+    const first = await buildL0(packets, { ...options, out: dir });
+    const again = await buildL0(packets, { ...options, out: dir });
+    expect(again.products.map((p) => p.status)).toEqual(first.products.map(() => 'unchanged'));
+    // A fresher TLE: the orbit plane 2° further east (line 2's checksum recomputed, TLE rule: digits, '-' = 1, mod 10).
+    const [name, l1, l2] = readFileSync(TLE, 'utf8').trim().split('\n') as [string, string, string];
+    const moved = l2.slice(0, 17) + ' 95.5000' + l2.slice(25, 68);
+    const sum = [...moved].reduce((a, c) => a + (c === '-' ? 1 : /\d/.test(c) ? Number(c) : 0), 0) % 10;
+    const tle = path.join(dir, 'fresher.tle');
+    writeFileSync(tle, `${name}\n${l1}\n${moved}${sum}\n`);
+    const third = await buildL0(packets, { ...options, out: dir, geometry: await geometrySource(tle) });
+    expect(third.products.map((p) => [p.status, p.version])).toEqual(first.products.map(() => ['updated', 2]));
+    const id = third.products.find((p) => p.route === 'SIM_HK_FAST')!.productId;
+    const [v1, v2] = [1, 2].map((v) => readFileSync(path.join(dir, 'geometry', 'sim_hk_fast', `${id}_geometry_v${v}.csv`), 'utf8'));
+    expect(v2).not.toEqual(v1);
   });
 
   it('writes the ground track as RFC 7946 GeoJSON, split at the antimeridian', () => {
