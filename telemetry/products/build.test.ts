@@ -131,9 +131,52 @@ describe('buildL0()', () => {
     expect(lbl.startsWith('PDS_VERSION_ID           = PDS3\r\n')).toBe(true);
     expect(lbl.endsWith('\r\nEND\r\n')).toBe(true);
     expect(lbl).toMatch(/RECORD_TYPE\s+= UNDEFINED/);
-    expect(lbl).toMatch(/\^PACKETS_1_TABLE\s+= \("sim_evt_l0_20260101_v1\.dat", 1 <BYTES>\)/);
+    expect(lbl).toMatch(/\^PACKET_ARRAY\s+= \("sim_evt_l0_20260101_v1\.dat", 1 <BYTES>\)/);
     expect(lbl.match(/^\s*OBJECT\s+=/gm)?.length).toBe(lbl.match(/^\s*END_OBJECT\s+=/gm)?.length);
     expect(r.products[0]!.label.endsWith('_v1.lbl')).toBe(true);
+  });
+
+  it('PDS3: every packet is found from the label alone, and the label does not grow with the packets', async () => {
+    const all = sim.map((p) => toL0(p));
+    const labelOf = async (packets: typeof all) => {
+      const r = await buildL0(packets, { ...options, out: tmp(), routes: ['SIM_HK_FAST', 'SIM_SCI'], format: 'pds3' });
+      return r.products.map((p) => ({ route: p.route, file: p.label, text: readFileSync(p.label, 'latin1'), packets: p.summary.packets }));
+    };
+    const full = await labelOf(all);
+    const tenth = await labelOf(all.slice(0, Math.ceil(all.length / 10)));
+    expect(tenth.some((t) => t.route === 'SIM_HK_FAST')).toBe(true);
+    expect(full.length).toBe(2);
+    for (const l of full) {
+      // A reader of the label alone: the index table's offset and length columns locate each packet in the array.
+      const value = (object: string, key: string): number => {
+        const block = new RegExp(`OBJECT\\s+= ${object}\\r\\n([\\s\\S]*?)END_OBJECT\\s+= ${object}\\r\\n`).exec(l.text)![1]!;
+        return Number(new RegExp(`^\\s*${key}\\s+= (\\d+)`, 'm').exec(block)![1]);
+      };
+      const pointer = (name: string) => /\("([^"]+)", (\d+) <BYTES>\)/.exec(new RegExp(`\\^${name}\\s+= .*`).exec(l.text)![0])!;
+      const [, dataName] = pointer('PACKET_ARRAY');
+      const [, indexName, indexStart] = pointer('PACKET_INDEX_TABLE');
+      const column = (name: string) => Number(new RegExp(`NAME\\s+= ${name}\\r\\n\\s*DATA_TYPE\\s+= \\S+\\r\\n\\s*START_BYTE\\s+= (\\d+)`).exec(l.text)![1]) - 1;
+      const data = readFileSync(path.join(path.dirname(l.file), dataName!));
+      const index = readFileSync(path.join(path.dirname(l.file), indexName!)).subarray(Number(indexStart) - 1);
+      const rows = value('PACKET_INDEX_TABLE', 'ROWS'), rowBytes = value('PACKET_INDEX_TABLE', 'ROW_BYTES');
+      expect(rows).toBe(l.packets);
+      expect(value('PACKET_ARRAY', 'AXIS_ITEMS')).toBe(data.length);
+      let end = 0;
+      for (let k = 0; k < rows; k++) {
+        const row = index.subarray(k * rowBytes);
+        const offset = Number(row.readBigUInt64BE(column('PACKET_OFFSET'))), length = row.readUInt32BE(column('PACKET_LENGTH'));
+        const packet = data.subarray(offset, offset + length);
+        expect(packet.readUInt16BE(4) + 7).toBe(length); // CCSDS 133.0-B-2 4.1.3.5: data length + 7
+        expect(packet.readUInt16BE(0) & 0x7ff).toBe(row.readUInt16BE(column('APID')));
+        end = Math.max(end, offset + length);
+      }
+      expect(end).toBe(data.length);
+      const small = tenth.find((t) => t.route === l.route);
+      if (small) {
+        expect(small.packets * 5).toBeLessThan(l.packets);
+        expect(l.text.match(/^\s*OBJECT\s+=/gm)!.length).toBe(small.text.match(/^\s*OBJECT\s+=/gm)!.length);
+      }
+    }
   });
 });
 

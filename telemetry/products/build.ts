@@ -25,8 +25,8 @@ import { BlockHasher, blocksOf, manifestOf, manifestText } from './block-fixity.
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
-import { collectionInventory, collectionLabel, l0Label, type L0Quality, type PacketRun } from './pds4/index.js';
-import { framesFileArea, frameRuns, indexFileArea } from './pds4/l0-index-area.js';
+import { collectionInventory, collectionLabel, l0Label, type L0Quality } from './pds4/index.js';
+import { framesFileArea, indexFileArea } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
 import type { L0Packet, L0Summary } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
@@ -382,21 +382,6 @@ function findingsOf(s: Pick<ProcessedStream, 'frames' | 'orphans'>): string[] {
   ];
 }
 
-/** Runs of consecutive equal lengths of items laid end to end from offset 0 (the PDS4/PDS3 packet tables). */
-function runsOf(count: number, lengthOf: (i: number) => number): PacketRun[] {
-  const runs: PacketRun[] = [];
-  let offset = 0;
-  for (let i = 0; i < count;) {
-    const length = lengthOf(i);
-    let j = i + 1;
-    while (j < count && lengthOf(j) === length) j++;
-    runs.push({ offset, length, records: j - i });
-    offset += length * (j - i);
-    i = j;
-  }
-  return runs;
-}
-
 async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions): Promise<BuiltProduct> {
   const cfg = options.products;
   const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
@@ -453,18 +438,15 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   const lid = `${cfg.bundle}:${cfg.collection}:${productId}`;
   const title = `${b.route.title} ${b.window.title ?? b.window.id}`;
   const start = iso(startTai), stop = iso(stopTai);
-  // PDS3 only: runs of equal-length packets (PDS4 labels describe the packet file as one octet array).
-  const runs = options.format === 'pds3' ? runsOf(n, (i) => views[i]!.length) : [];
-  const fRuns = frames && options.format === 'pds3' ? frameRuns(s.frames.map((f, k) => ({ offset: frameOffsets![k]!, length: f.data.length }))) : [];
   let label: string;
   if (options.format === 'pds3') {
     label = pds3Label({
       productId: stem.toUpperCase(), version: vid, dataSetId: `${cfg.bundle.split(':').slice(3).join('-')}-${cfg.collection}`.toUpperCase(),
       title, start, stop, productTime, missionName: options.mission.name, instrumentHostName: options.mission.spacecraft ?? options.mission.name,
       instrumentName: b.route.instrument, targetName: cfg.target.name, quality,
-      dataFile: { name: names.data, size: data.size, md5: dataMd5, runs },
+      dataFile: { name: names.data, size: data.size, md5: dataMd5 },
       indexFile: { name: names.index, tables: index.tables },
-      ...(frames ? { framesFile: { name: names.frames, runs: fRuns } } : {}),
+      ...(frames ? { framesFile: { name: names.frames, size: frames.size } } : {}),
     });
   } else {
     const sourceSet = new Set<string>();

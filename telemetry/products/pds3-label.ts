@@ -1,14 +1,15 @@
 /**
  * @module The OMEGA-heritage alternative to the PDS4 label: a detached PDS3 ODL label (formats.md §5.2) for an
  * L0 product. `PDS_VERSION_ID = PDS3`, `RECORD_TYPE = UNDEFINED` (the packet file is a byte stream of
- * variable-length packets), one binary `TABLE` per run of equal-length packets (as in the PDS4 label) with a
- * `^…_TABLE = ("FILE", n <BYTES>)` pointer (1-based byte), each row a packet: the primary header as a 6-byte
- * column with `BIT_COLUMN`s (CCSDS 133.0-B-2 §4.1.3), then the packet data field as 1-byte items; the index
- * tables, and the frames file's tables when present. Lines end in CR LF; the label ends with `END`.
+ * variable-length packets). As in the PDS4 label, the packet file is one `ARRAY` of octets (PDS3 Standards Reference
+ * 3.8 Appendix A.2 ARRAY with an A.14 ELEMENT of 1 byte) and the fixed-record index `TABLE`s say where each packet
+ * starts, how long it is and its header fields and times: the label's size does not grow with the packet count or
+ * the mix of lengths. Pointers are `^NAME = ("FILE", n <BYTES>)` (1-based byte). The frames file, when present, is
+ * an ARRAY too (the frames index table locates each frame). Lines end in CR LF; the label ends with `END`.
  * Deterministic: the text depends only on the input.
  */
-import type { FrameRun, IndexTable } from './pds4/l0-index-area.js';
-import { PRIMARY_HEADER_BITS, qualitySummary, type L0Quality, type PacketRun } from './pds4/index.js';
+import type { IndexTable } from './pds4/l0-index-area.js';
+import { qualitySummary, type L0Quality } from './pds4/index.js';
 
 export interface Pds3LabelInput {
   readonly productId: string;
@@ -23,9 +24,9 @@ export interface Pds3LabelInput {
   readonly instrumentName: string;
   readonly targetName: string;
   readonly quality: L0Quality;
-  readonly dataFile: { readonly name: string; readonly size: number; readonly md5: string; readonly runs: readonly PacketRun[] };
+  readonly dataFile: { readonly name: string; readonly size: number; readonly md5: string };
   readonly indexFile: { readonly name: string; readonly tables: readonly IndexTable[] };
-  readonly framesFile?: { readonly name: string; readonly runs: readonly FrameRun[] };
+  readonly framesFile?: { readonly name: string; readonly size: number };
 }
 
 const ODL_TYPES: Readonly<Record<string, string>> = {
@@ -49,10 +50,10 @@ export function pds3Label(input: Pds3LabelInput): string {
   kv('LABEL_REVISION_NOTE', quoted('idoc L0 product label'));
   kv('RECORD_TYPE', 'UNDEFINED');
   const tables: { pointer: string; file: string; offset: number }[] = [];
-  input.dataFile.runs.forEach((r, i) => tables.push({ pointer: `PACKETS_${i + 1}_TABLE`, file: input.dataFile.name, offset: r.offset }));
+  if (input.dataFile.size > 0) tables.push({ pointer: 'PACKET_ARRAY', file: input.dataFile.name, offset: 0 });
   const index = input.indexFile.tables.filter((t) => t.records > 0);
   for (const t of index) tables.push({ pointer: `${t.name.toUpperCase()}_TABLE`, file: input.indexFile.name, offset: t.offset });
-  input.framesFile?.runs.forEach((r, i) => tables.push({ pointer: `FRAMES_${i + 1}_TABLE`, file: input.framesFile!.name, offset: r.offset }));
+  if (input.framesFile && input.framesFile.size > 0) tables.push({ pointer: 'FRAME_ARRAY', file: input.framesFile.name, offset: 0 });
   for (const t of tables) kv(`^${t.pointer}`, `(${quoted(t.file)}, ${t.offset + 1} <BYTES>)`);
   kv('DATA_SET_ID', quoted(input.dataSetId));
   kv('PRODUCT_ID', quoted(input.productId));
@@ -69,38 +70,23 @@ export function pds3Label(input: Pds3LabelInput): string {
   kv('MD5_CHECKSUM', quoted(input.dataFile.md5.toLowerCase()));
   kv('FILE_RECORDS', input.quality.packets);
   kv('DESCRIPTION', quoted(`${input.title}. ${qualitySummary(input.quality)}`));
-  input.dataFile.runs.forEach((r, i) => {
-    const name = `PACKETS_${i + 1}_TABLE`;
+  // PDS3 SR A.2: an ARRAY needs AXES, AXIS_ITEMS, NAME and one sub-object (here an A.14 ELEMENT).
+  const octets = (name: string, items: number, description: string) => {
     open(name);
-    kv('INTERCHANGE_FORMAT', 'BINARY');
-    kv('ROWS', r.records);
-    kv('COLUMNS', 2);
-    kv('ROW_BYTES', r.length);
-    kv('DESCRIPTION', quoted(`${r.records} CCSDS packet(s) of ${r.length} octets each`));
-    open('COLUMN');
-    kv('NAME', 'PRIMARY_HEADER');
-    kv('DATA_TYPE', 'MSB_BIT_STRING');
-    kv('START_BYTE', 1);
-    kv('BYTES', 6);
-    for (const b of PRIMARY_HEADER_BITS) {
-      open('BIT_COLUMN');
-      kv('NAME', b.name.toUpperCase());
-      kv('BIT_DATA_TYPE', 'MSB_UNSIGNED_INTEGER');
-      kv('START_BIT', b.start);
-      kv('BITS', b.stop - b.start + 1);
-      close('BIT_COLUMN');
-    }
-    close('COLUMN');
-    open('COLUMN');
-    kv('NAME', 'PACKET_DATA_FIELD');
+    kv('NAME', name);
+    kv('AXES', 1);
+    kv('AXIS_ITEMS', items);
+    kv('DESCRIPTION', quoted(description));
+    open('ELEMENT');
+    kv('NAME', 'OCTET');
     kv('DATA_TYPE', 'MSB_UNSIGNED_INTEGER');
-    kv('START_BYTE', 7);
-    kv('BYTES', r.length - 6);
-    kv('ITEMS', r.length - 6);
-    kv('ITEM_BYTES', 1);
-    close('COLUMN');
+    kv('BYTES', 1);
+    close('ELEMENT');
     close(name);
-  });
+  };
+  if (input.dataFile.size > 0) {
+    octets('PACKET_ARRAY', input.dataFile.size, `${input.quality.packets} CCSDS packet(s) end to end (CCSDS 133.0-B-2 space packets, primary header first); PACKET_INDEX_TABLE gives each one's offset and length`);
+  }
   for (const t of index) {
     const name = `${t.name.toUpperCase()}_TABLE`;
     open(name);
@@ -122,23 +108,9 @@ export function pds3Label(input: Pds3LabelInput): string {
     }
     close(name);
   }
-  input.framesFile?.runs.forEach((r, i) => {
-    const name = `FRAMES_${i + 1}_TABLE`;
-    open(name);
-    kv('INTERCHANGE_FORMAT', 'BINARY');
-    kv('ROWS', r.records);
-    kv('COLUMNS', 1);
-    kv('ROW_BYTES', r.length);
-    open('COLUMN');
-    kv('NAME', 'FRAME_DATA');
-    kv('DATA_TYPE', 'MSB_UNSIGNED_INTEGER');
-    kv('START_BYTE', 1);
-    kv('BYTES', r.length);
-    kv('ITEMS', r.length);
-    kv('ITEM_BYTES', 1);
-    close('COLUMN');
-    close(name);
-  });
+  if (input.framesFile && input.framesFile.size > 0) {
+    octets('FRAME_ARRAY', input.framesFile.size, 'Reassembled (and decompressed) frames end to end; the frames index table gives each one\'s offset and length');
+  }
   lines.push('END');
   return `${lines.join('\r\n')}\r\n`;
 }

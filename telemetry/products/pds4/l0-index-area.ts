@@ -35,13 +35,6 @@ export interface IndexAreaInput {
   readonly tables: readonly IndexTable[];
 }
 
-/** A run of `records` equal-length frames back to back from `offset` in the frames file. */
-export interface FrameRun {
-  readonly offset: number;
-  readonly length: number;
-  readonly records: number;
-}
-
 export interface FramesAreaInput {
   readonly fileName: string;
   readonly size: number;
@@ -50,21 +43,6 @@ export interface FramesAreaInput {
   readonly comment?: string;
   /** Frames in the file (records of the `frame_index` table). */
   readonly frames: number;
-}
-
-/** Group consecutive, contiguous equal-length frames (zero-length frames are left out: no record). */
-export function frameRuns(frames: readonly { offset: number; length: number }[]): FrameRun[] {
-  const runs: FrameRun[] = [];
-  for (const f of frames) {
-    if (f.length === 0) continue;
-    const last = runs[runs.length - 1];
-    if (last !== undefined && last.length === f.length && last.offset + last.length * last.records === f.offset) {
-      runs[runs.length - 1] = { ...last, records: last.records + 1 };
-    } else {
-      runs.push({ offset: f.offset, length: f.length, records: 1 });
-    }
-  }
-  return runs;
 }
 
 const fileElement = (i: { fileName: string; creationDateTime: string; size: number; md5: string; comment?: string }, records: number): XmlElement =>
