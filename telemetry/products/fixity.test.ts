@@ -134,6 +134,32 @@ describe('product block fixity (block-fixity.ts)', () => {
     }
   });
 
+  it('checks the files of PDS3 products too: the packet file by its MD5_CHECKSUM and blocks, the index by blocks', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idoc-pds3-fixity-'));
+    try {
+      const sample = path.join(repo, 'fixtures/sample/sim.bin');
+      const text = { out: [] as string[], err: [] as string[] };
+      const io = { out: (s: string) => { text.out.push(s); }, err: (s: string) => { text.err.push(s); } };
+      expect(await run(['l0', 'build', '--from-files', sample, '--config', path.join(repo, 'fixtures/l0/idoc.json'), '--route', 'SIM_HK_FAST', '--pds3', '--out', dir], io)).toBe(0);
+      const before = await verifyProductFiles(dir);
+      expect(before.labels).toBe(1);
+      expect(before.files).toBe(2);
+      expect(before.problems).toEqual([]);
+      const label = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.lbl'))!;
+      for (const [suffix, at] of [['_v1.dat', 100], ['_v1_index.dat', 70]] as const) {
+        const f = path.join(dir, label.replace(/_v1\.lbl$/, suffix));
+        const b = fs.readFileSync(f);
+        b[at]! ^= 1;
+        fs.writeFileSync(f, b);
+      }
+      const after = await verifyProductFiles(dir);
+      expect(after.problems.map((p) => [path.basename(p.file).replace(/^.*_v1/, ''), p.kind, p.offset])).toEqual([['.dat', 'mismatch', 0], ['_index.dat', 'mismatch', 0]]);
+      expect(after.problems[0]!.message).toMatch(/md5 [0-9a-f]{32}, the label records/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('block digests do not depend on how the octets are cut into parts (property)', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(3000), { maxLength: 6 }), fc.integer({ min: 1, max: 700 }), (bytes, cuts, block) => {
       const at = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);

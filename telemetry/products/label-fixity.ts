@@ -3,7 +3,8 @@
  * frames, inventories) is read again and its md5 compared with the label's `md5_checksum`, the checksum the L0
  * writer computed while writing it. A label's files are found beside it (`file_name` is relative to the label).
  * Where the writer also left its block manifest (block-fixity.ts: SHA-256 per 1 MiB block), a damaged file is
- * reported with the offset and length of its first damaged block.
+ * reported with the offset and length of its first damaged block. PDS3 labels (`.lbl`) record one md5 (the
+ * packet file's `MD5_CHECKSUM`): their files are the ones their block manifest lists, checked by block.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -36,7 +37,7 @@ async function labelsUnder(dir: string): Promise<string[]> {
     for (const e of entries) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.xml')) out.push(p);
+      else if (e.isFile() && /\.(xml|lbl)$/i.test(e.name)) out.push(p);
     }
   };
   await walk(dir);
@@ -52,6 +53,16 @@ export function labelFiles(xml: string): Array<{ name: string; md5: string }> {
     if (name && md5) out.push({ name, md5: md5.toLowerCase() });
   }
   return out;
+}
+
+/**
+ * Files of a PDS3 label: those its block manifest lists (none without one), the packet file (`^PACKET_ARRAY`)
+ * with the label's `MD5_CHECKSUM`.
+ */
+export function pds3LabelFiles(odl: string, manifest: FixityManifest | undefined): Array<{ name: string; md5: string | undefined }> {
+  const packetFile = /^\^PACKET_ARRAY\s*=\s*\("([^"]+)"/m.exec(odl)?.[1];
+  const md5 = /^MD5_CHECKSUM\s*=\s*"([0-9a-fA-F]{32})"/m.exec(odl)?.[1]?.toLowerCase();
+  return Object.keys(manifest?.files ?? {}).sort().map((name) => ({ name, md5: name === packetFile ? md5 : undefined }));
 }
 
 /** md5 of a file and, when `blockBytes` is given, SHA-256 per block (one read). */
@@ -83,7 +94,9 @@ export async function verifyProductFiles(dir: string): Promise<ProductFixityRepo
   const labels = await labelsUnder(dir);
   for (const label of labels) {
     const manifest = await manifestBeside(label);
-    for (const f of labelFiles(await readFile(label, 'utf8'))) {
+    const text = await readFile(label, 'utf8');
+    const entries: Array<{ name: string; md5: string | undefined }> = label.toLowerCase().endsWith('.lbl') ? pds3LabelFiles(text, manifest) : labelFiles(text);
+    for (const f of entries) {
       const file = path.join(path.dirname(label), f.name);
       // A name that leads out of the label's folder is not followed.
       if (path.relative(path.dirname(label), file).startsWith('..')) continue;
@@ -96,9 +109,9 @@ export async function verifyProductFiles(dir: string): Promise<ProductFixityRepo
         if (block) {
           problems.push({
             file, label, kind: 'mismatch', offset: block.offset, length: block.length,
-            message: `SHA-256 of the block written there has changed${got.md5 !== f.md5 ? ` (md5 ${got.md5}, the label records ${f.md5})` : ''}${got.bytes !== want!.size ? `; ${got.bytes} octets, ${want!.size} written` : ''}`,
+            message: `SHA-256 of the block written there has changed${f.md5 !== undefined && got.md5 !== f.md5 ? ` (md5 ${got.md5}, the label records ${f.md5})` : ''}${got.bytes !== want!.size ? `; ${got.bytes} octets, ${want!.size} written` : ''}`,
           });
-        } else if (got.md5 !== f.md5) {
+        } else if (f.md5 !== undefined && got.md5 !== f.md5) {
           problems.push({ file, label, kind: 'mismatch', message: `md5 ${got.md5}, the label records ${f.md5}` });
         }
       } catch (e) {
