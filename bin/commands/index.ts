@@ -17,6 +17,7 @@ import { registerRoutes } from './routes.js';
 import { registerDemo } from './demo.js';
 import { registerTm } from './tm.js';
 import { registerDeliver } from './deliver.js';
+import { registerProvenance } from './provenance.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -33,4 +34,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDemo,
   registerTm,
   registerDeliver,
+  registerProvenance,
 ];

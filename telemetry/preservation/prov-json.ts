@@ -87,3 +87,85 @@ export const provJsonText = (p: ProductProvenance): string => `${JSON.stringify(
 
 /** `<stem>.prov.json` beside `<stem>.xml`. */
 export const provFileOf = (label: string): string => label.replace(/\.(xml|lblx)$/, '') + '.prov.json';
+
+/** The chain of one product read back from its PROV-JSON: what `idoc provenance` prints. */
+export interface ProvenanceChain {
+  readonly product: string;
+  readonly label: string | undefined;
+  readonly productTime: string | undefined;
+  readonly software: string | undefined;
+  readonly configuration: string | undefined;
+  readonly files: readonly { readonly name: string; readonly size: number; readonly md5: string }[];
+  readonly steps: readonly { readonly name: string; readonly description: string; readonly parameters: Record<string, unknown> }[];
+  readonly inputs: readonly {
+    readonly name: string; readonly packets: number; readonly octets: number; readonly packetsSha256: string;
+    readonly fileSha256?: string; readonly fileSize?: number; readonly firstGround?: string; readonly lastGround?: string;
+    readonly stations: readonly string[]; readonly virtualChannels: readonly string[];
+  }[];
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : v !== null && typeof v === 'object' && typeof (v as { $?: unknown }).$ === 'string' ? (v as { $: string }).$ : undefined);
+
+/**
+ * Follow a PROV-JSON document from its product back to the ground deliveries: the product (the entity of type
+ * idoc:L0Product), the activities in wasInformedBy order, the entities it wasDerivedFrom and the agents they are
+ * attributed to. @throws Error naming what is missing when the document is not one idoc wrote.
+ */
+export function provenanceChain(doc: Partial<ProvDocument>): ProvenanceChain {
+  const entities = doc.entity ?? {};
+  const product = Object.keys(entities).find((k) => entities[k]!['prov:type'] === 'idoc:L0Product');
+  if (product === undefined) throw new Error('no entity of prov:type idoc:L0Product');
+  const rels = <K extends keyof ProvDocument>(k: K) => Object.values((doc[k] ?? {}) as Record<string, Attrs>);
+  const derived = rels('wasDerivedFrom').filter((r) => r['prov:generatedEntity'] === product).map((r) => String(r['prov:usedEntity']));
+  const last = rels('wasGeneratedBy').find((r) => r['prov:entity'] === product)?.['prov:activity'] as string | undefined;
+  const steps: string[] = [];
+  for (let a = last; a !== undefined && !steps.includes(a);) {
+    steps.unshift(a);
+    a = rels('wasInformedBy').find((r) => r['prov:informed'] === a)?.['prov:informant'] as string | undefined;
+  }
+  const acts = doc.activity ?? {};
+  const swId = rels('wasAssociatedWith').find((r) => r['prov:activity'] === last)?.['prov:agent'] as string | undefined;
+  const config = Object.entries(entities).find(([, e]) => e['prov:type'] === 'idoc:Configuration')?.[1];
+  const members = rels('hadMember').filter((r) => r['prov:collection'] === product).map((r) => entities[String(r['prov:entity'])] ?? {});
+  return {
+    product: text(entities[product]!['prov:label']) ?? product,
+    label: text(entities[product]!['idoc:label']),
+    productTime: text(entities[product]!['idoc:productTime']),
+    software: swId === undefined ? undefined : text(doc.agent?.[swId]?.['prov:label']),
+    configuration: config === undefined ? undefined : `${text(config['idoc:digest']) ?? '?'}${config['prov:label'] !== undefined ? ` (${text(config['prov:label'])})` : ''}`,
+    files: members.map((m) => ({ name: text(m['prov:label']) ?? '?', size: Number(m['idoc:size']), md5: text(m['idoc:md5']) ?? '' })),
+    steps: steps.map((id) => {
+      const a = acts[id] ?? {};
+      const parameters = Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith('idoc:')).map(([k, v]) => [k.slice(5), v]));
+      return { name: String(a['prov:type'] ?? id).replace(/^idoc:/, ''), description: text(a['prov:label']) ?? '', parameters };
+    }),
+    inputs: derived.map((id) => {
+      const e = entities[id] ?? {};
+      const stations = rels('wasAttributedTo').filter((r) => r['prov:entity'] === id).map((r) => String(r['prov:agent']).replace(/^station:/, ''));
+      return {
+        name: text(e['prov:label']) ?? id, packets: Number(e['idoc:packetsUsed']), octets: Number(e['idoc:octetsUsed']), packetsSha256: text(e['idoc:packetsSha256']) ?? '',
+        ...(e['idoc:fileSha256'] !== undefined ? { fileSha256: text(e['idoc:fileSha256'])!, fileSize: Number(e['idoc:fileSize']) } : {}),
+        ...(e['idoc:firstGroundTime'] !== undefined ? { firstGround: text(e['idoc:firstGroundTime'])!, lastGround: text(e['idoc:lastGroundTime'])! } : {}),
+        stations, virtualChannels: (text(e['idoc:virtualChannels']) ?? '').split(' ').filter(Boolean),
+      };
+    }),
+  };
+}
+
+/** The chain as lines a person reads. */
+export function formatChain(c: ProvenanceChain): string {
+  const lines = [
+    `${c.product}${c.label ? `  (${c.label})` : ''}`,
+    `  made by ${c.software ?? '?'}${c.configuration ? `, configuration ${c.configuration}` : ''}${c.productTime ? `, product time ${c.productTime}` : ''}`,
+    ...c.files.map((f) => `  file ${f.name}  ${f.size} octets  md5 ${f.md5}`),
+    '  steps, last first:',
+    ...[...c.steps].reverse().map((s) => `    ${s.name}: ${s.description}${Object.keys(s.parameters).length ? ` [${Object.entries(s.parameters).map(([k, v]) => `${k}=${String(v)}`).join(', ')}]` : ''}`),
+    `  from ${c.inputs.length} ground delivery(ies):`,
+    ...c.inputs.map((i) => `    ${i.name}: ${i.packets} packet(s), ${i.octets} octets used, packets sha256 ${i.packetsSha256}`
+      + (i.fileSha256 ? `\n      file ${i.fileSize} octets, sha256 ${i.fileSha256}` : '\n      an archive source (the delivered file is not kept; its packets are)')
+      + (i.firstGround ? `\n      ground ${i.firstGround} .. ${i.lastGround}` : '')
+      + (i.stations.length ? `, station(s) ${i.stations.join(' ')}` : '')
+      + (i.virtualChannels.length ? `, VC ${i.virtualChannels.join(' ')}` : '')),
+  ];
+  return `${lines.join('\n')}\n`;
+}
