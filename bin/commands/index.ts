@@ -18,6 +18,7 @@ import { registerDemo } from './demo.js';
 import { registerTm } from './tm.js';
 import { registerDeliver } from './deliver.js';
 import { registerProvenance } from './provenance.js';
+import { registerDoi } from './doi.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -35,4 +36,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerTm,
   registerDeliver,
   registerProvenance,
+  registerDoi,
 ];
