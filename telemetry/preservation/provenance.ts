@@ -54,6 +54,8 @@ export interface TrackedPacket {
   readonly bytes: Uint8Array;
   readonly source?: string;
   readonly groundUnixMs?: number;
+  /** Ground reception time (Unix ms): the ground time when `groundUnixMs` is not given, as the index file takes it. */
+  readonly receivedUnixMs?: number;
   readonly station?: number;
   readonly virtualChannel?: number;
 }
@@ -78,7 +80,8 @@ export class SourceTracker {
     a.packets++;
     a.octets += p.bytes.length;
     a.hash.update(p.bytes);
-    if (p.groundUnixMs !== undefined) { if (p.groundUnixMs < a.first) a.first = p.groundUnixMs; if (p.groundUnixMs > a.last) a.last = p.groundUnixMs; }
+    const g = p.groundUnixMs ?? p.receivedUnixMs;
+    if (g !== undefined) { if (g < a.first) a.first = g; if (g > a.last) a.last = g; }
     if (p.station !== undefined) a.stations.add(p.station);
     if (p.virtualChannel !== undefined) a.vcs.add(p.virtualChannel);
   }
