@@ -127,6 +127,10 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         format: flags.pds3 ? 'pds3' as const : 'pds4' as const,
         periodOf: mission.periodOf,
         provenance: await configProvenance(mission.config),
+        citation: await (async () => {
+          const d = (await import('../../telemetry/preservation/config.js')).preservationConfig(mission.config).doi;
+          return { dois: d.assigned, authors: d.creators };
+        })(),
       };
       let report: import('../../telemetry/products/index.js').BuildReport;
       let inputs: Record<string, unknown>;

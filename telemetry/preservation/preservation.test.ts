@@ -245,19 +245,28 @@ describe('deliver: bags of the sample L0 collection', () => {
       expect(await xsd(readFileSync(path.join(dir('doi'), 'sample_sim.datacite.xml'), 'utf8'))).toEqual([]);
     }, 60_000);
 
-    it('an assigned DOI is read back from the config; a bad preservation section is exit 2 naming the field', async () => {
+    it('an assigned DOI is read back from the config into the metadata and the collection label; a bad preservation section is exit 2 naming the field', async () => {
       const c = JSON.parse(readFileSync(config, 'utf8')) as { preservation: { doi: Record<string, unknown> } };
       c.preservation.doi['assigned'] = { 'urn:esa:psa:sample_sim:data_raw': '10.99999/ABC-123' };
       const assigned = path.join(work, 'assigned.json');
       writeFileSync(assigned, JSON.stringify(c));
       expect((await idoc('doi', 'metadata', '--config', assigned, '--products', products(), '--collection', 'data_raw', '--out-dir', dir('doi2'))).code).toBe(0);
       expect(readFileSync(path.join(dir('doi2'), 'data_raw.datacite.xml'), 'utf8')).toContain('<identifier identifierType="DOI">10.99999/ABC-123</identifier>');
+      // Read back into the collection label: a new collection version with Citation_Information/doi, still valid.
+      const rebuilt = await idoc('l0', 'build', '--config', assigned, '--from-files', SIM, '--out', products(), '--json');
+      expect(rebuilt.code, rebuilt.err).toBe(0);
+      const col = (JSON.parse(rebuilt.out) as { collection: { lidvid: string; label: string; status: string } }).collection;
+      expect(col.status).toBe('updated');
+      const colLabel = readFileSync(col.label, 'utf8');
+      expect(colLabel).toContain('<doi>10.99999/ABC-123</doi>');
+      if (HAVE_SHARED_PDS4) expect((await validateLabel(colLabel, col.label)).map((p) => p.message)).toEqual([]);
+      expect((JSON.parse((await idoc('l0', 'build', '--config', assigned, '--from-files', SIM, '--out', products(), '--json')).out) as { collection: { status: string } }).collection.status).toBe('unchanged');
       c.preservation.doi['prefix'] = '11.5';
       writeFileSync(assigned, JSON.stringify(c));
       const bad = await idoc('doi', 'metadata', '--config', assigned, '--products', products(), '--collection', 'data_raw', '--out-dir', dir('doi3'));
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('#/preservation/doi/prefix');
-    });
+    }, 60_000);
   });
 });
 

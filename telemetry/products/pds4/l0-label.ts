@@ -182,9 +182,15 @@ export const rootAttrs = {
 /** The same with the PSA namespace (labels holding a `Mission_Area`). */
 export const rootAttrsPsa = { ...rootAttrs, 'xmlns:psa': PSA_NS } as const;
 
+/** A DOI read back into a label (`Citation_Information/doi`) with the authors the Schematron then requires. */
+export interface CitationDoi {
+  readonly doi: string;
+  readonly authors: readonly { readonly name: string; readonly nameType: 'Personal' | 'Organizational'; readonly orcid?: string; readonly affiliation?: string }[];
+}
+
 /** The `Identification_Area` shared by product and collection labels. */
 export function identificationArea(
-  lid: string, vid: string, title: string, productClass: string, productTime: string, what: string, citation?: string,
+  lid: string, vid: string, title: string, productClass: string, productTime: string, what: string, citation?: string, doi?: CitationDoi,
 ): XmlElement {
   return node('Identification_Area', [
     leaf('logical_identifier', lid),
@@ -194,7 +200,18 @@ export function identificationArea(
     leaf('product_class', productClass),
     citation === undefined ? undefined : node('Citation_Information', [
       leaf('publication_year', productTime.slice(0, 4)),
+      doi === undefined ? undefined : leaf('doi', doi.doi),
       leaf('description', citation),
+      // The Schematron requires authors beside a DOI (List_Author: organisations first, then persons, IM 1.26).
+      doi === undefined ? undefined : node('List_Author', [
+        ...doi.authors.filter((a) => a.nameType === 'Organizational').map((a) => node('Organization', [leaf('organization_name', a.name)])),
+        ...doi.authors.filter((a) => a.nameType === 'Personal').map((a) => node('Person', [
+          leaf('given_name', a.name.includes(',') ? a.name.split(',').slice(1).join(',').trim() : a.name),
+          leaf('family_name', a.name.includes(',') ? a.name.split(',')[0]!.trim() : a.name),
+          a.orcid === undefined ? undefined : leaf('person_orcid', a.orcid),
+          a.affiliation === undefined ? undefined : node('Affiliation', [leaf('organization_name', a.affiliation)]),
+        ])),
+      ]),
     ]),
     node('Modification_History', [
       node('Modification_Detail', [
