@@ -51,7 +51,7 @@ export function provDocument(p: ProductProvenance): ProvDocument {
   for (const i of p.inputs) {
     const id = `input:${local(i.name)}`;
     doc.entity[id] = {
-      'prov:type': 'idoc:GroundDelivery', 'prov:label': i.name, 'idoc:packetsUsed': i.packets, 'idoc:octetsUsed': i.octets, 'idoc:packetsSha256': i.packetsSha256,
+      'prov:type': 'idoc:GroundDelivery', 'prov:label': i.name, 'idoc:packetsUsed': i.packets, 'idoc:octetsUsed': i.octets, ...(i.packetsDigest !== undefined ? { 'idoc:packetsDigest': i.packetsDigest } : {}),
       ...(i.file ? { 'idoc:fileSize': i.file.size, 'idoc:fileSha256': i.file.sha256 } : {}),
       ...(i.firstGround ? { 'idoc:firstGroundTime': dateTime(i.firstGround), 'idoc:lastGroundTime': dateTime(i.lastGround!) } : {}),
       ...(i.stations.length ? { 'idoc:groundStations': i.stations.map(stationName).join(' ') } : {}),
@@ -98,7 +98,7 @@ export interface ProvenanceChain {
   readonly files: readonly { readonly name: string; readonly size: number; readonly md5: string }[];
   readonly steps: readonly { readonly name: string; readonly description: string; readonly parameters: Record<string, unknown> }[];
   readonly inputs: readonly {
-    readonly name: string; readonly packets: number; readonly octets: number; readonly packetsSha256: string;
+    readonly name: string; readonly packets: number; readonly octets: number; readonly packetsDigest?: string;
     readonly fileSha256?: string; readonly fileSize?: number; readonly firstGround?: string; readonly lastGround?: string;
     readonly stations: readonly string[]; readonly virtualChannels: readonly string[];
   }[];
@@ -143,7 +143,7 @@ export function provenanceChain(doc: Partial<ProvDocument>): ProvenanceChain {
       const e = entities[id] ?? {};
       const stations = rels('wasAttributedTo').filter((r) => r['prov:entity'] === id).map((r) => String(r['prov:agent']).replace(/^station:/, ''));
       return {
-        name: text(e['prov:label']) ?? id, packets: Number(e['idoc:packetsUsed']), octets: Number(e['idoc:octetsUsed']), packetsSha256: text(e['idoc:packetsSha256']) ?? '',
+        name: text(e['prov:label']) ?? id, packets: Number(e['idoc:packetsUsed']), octets: Number(e['idoc:octetsUsed']), ...(e['idoc:packetsDigest'] !== undefined ? { packetsDigest: text(e['idoc:packetsDigest'])! } : {}),
         ...(e['idoc:fileSha256'] !== undefined ? { fileSha256: text(e['idoc:fileSha256'])!, fileSize: Number(e['idoc:fileSize']) } : {}),
         ...(e['idoc:firstGroundTime'] !== undefined ? { firstGround: text(e['idoc:firstGroundTime'])!, lastGround: text(e['idoc:lastGroundTime'])! } : {}),
         stations, virtualChannels: (text(e['idoc:virtualChannels']) ?? '').split(' ').filter(Boolean),
@@ -161,7 +161,7 @@ export function formatChain(c: ProvenanceChain): string {
     '  steps, last first:',
     ...[...c.steps].reverse().map((s) => `    ${s.name}: ${s.description}${Object.keys(s.parameters).length ? ` [${Object.entries(s.parameters).map(([k, v]) => `${k}=${String(v)}`).join(', ')}]` : ''}`),
     `  from ${c.inputs.length} ground delivery(ies):`,
-    ...c.inputs.map((i) => `    ${i.name}: ${i.packets} packet(s), ${i.octets} octets used, packets sha256 ${i.packetsSha256}`
+    ...c.inputs.map((i) => `    ${i.name}: ${i.packets} packet(s), ${i.octets} octets used, packets ${i.packetsDigest ?? '(no checksum recorded)'}`
       + (i.fileSha256 ? `\n      file ${i.fileSize} octets, sha256 ${i.fileSha256}` : '\n      an archive source (the delivered file is not kept; its packets are)')
       + (i.firstGround ? `\n      ground ${i.firstGround} .. ${i.lastGround}` : '')
       + (i.stations.length ? `, station(s) ${i.stations.join(' ')}` : '')

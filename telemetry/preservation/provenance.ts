@@ -17,8 +17,12 @@ export interface SourceUse {
   readonly name: string;
   readonly packets: number;
   readonly octets: number;
-  /** sha256 of the packets taken from this source, in product (L0) order. */
-  readonly packetsSha256: string;
+  /**
+   * Checksum of the packets taken from this source, in product (L0) order, as `<algorithm>:<hex>`: with one source
+   * these are the data file's octets, so its md5 (as in the label, computed anyway); with several, a sha256 per
+   * source (one more pass over the packets). Undefined for several sources of a window built in pieces.
+   */
+  readonly packetsDigest?: string;
   /** When the source is a file that could be read at build time: its size and sha256. */
   readonly file?: { readonly size: number; readonly sha256: string };
   readonly firstGround?: string;
@@ -60,7 +64,7 @@ export interface TrackedPacket {
   readonly virtualChannel?: number;
 }
 
-interface Acc { packets: number; octets: number; hash: Hash; first: number; last: number; stations: Set<number>; vcs: Set<number> }
+interface Acc { packets: number; octets: number; first: number; last: number; stations: Set<number>; vcs: Set<number> }
 
 /** Per-source use of the packets of one product, fed in product order. */
 export class SourceTracker {
@@ -72,28 +76,37 @@ export class SourceTracker {
     const name = p.source ?? '(unknown source)';
     let a = name === this.lastName ? this.lastAcc : this.bySource.get(name);
     if (a === undefined) {
-      a = { packets: 0, octets: 0, hash: createHash('sha256'), first: Infinity, last: -Infinity, stations: new Set(), vcs: new Set() };
+      a = { packets: 0, octets: 0, first: Infinity, last: -Infinity, stations: new Set(), vcs: new Set() };
       this.bySource.set(name, a);
     }
     this.lastName = name;
     this.lastAcc = a;
     a.packets++;
     a.octets += p.bytes.length;
-    a.hash.update(p.bytes);
     const g = p.groundUnixMs ?? p.receivedUnixMs;
     if (g !== undefined) { if (g < a.first) a.first = g; if (g > a.last) a.last = g; }
     if (p.station !== undefined) a.stations.add(p.station);
     if (p.virtualChannel !== undefined) a.vcs.add(p.virtualChannel);
   }
 
-  /** The sources, sorted by name; files that exist are hashed whole (once per process per file version). */
-  async sources(): Promise<SourceUse[]> {
+  /**
+   * The sources, sorted by name; files that exist are hashed whole (once per process per file version).
+   * `dataMd5`: the data file's md5 (the packets' checksum when there is one source); `packets`: the product's
+   * packets again, for a sha256 per source when there are several (left out: no per-source checksum).
+   */
+  async sources(dataMd5: string, packets?: readonly TrackedPacket[]): Promise<SourceUse[]> {
     const out: SourceUse[] = [];
+    let digests: Map<string, Hash> | undefined;
+    if (this.bySource.size > 1 && packets) {
+      digests = new Map([...this.bySource.keys()].map((k) => [k, createHash('sha256')]));
+      for (const p of packets) digests.get(p.source ?? '(unknown source)')?.update(p.bytes);
+    }
     for (const name of [...this.bySource.keys()].sort()) {
       const a = this.bySource.get(name)!;
       const file = await wholeFile(name);
+      const digest = this.bySource.size === 1 ? `md5:${dataMd5}` : digests ? `sha256:${digests.get(name)!.digest('hex')}` : undefined;
       out.push({
-        name: file ? path.basename(name) : name, packets: a.packets, octets: a.octets, packetsSha256: a.hash.digest('hex'),
+        name: file ? path.basename(name) : name, packets: a.packets, octets: a.octets, ...(digest !== undefined ? { packetsDigest: digest } : {}),
         ...(file ? { file } : {}),
         ...(Number.isFinite(a.first) ? { firstGround: new Date(a.first).toISOString(), lastGround: new Date(a.last).toISOString() } : {}),
         stations: [...a.stations].sort((x, y) => x - y), virtualChannels: [...a.vcs].sort((x, y) => x - y),
@@ -132,7 +145,7 @@ export const stationName = (n: number): string => `0x${n.toString(16).padStart(2
 
 /** One sentence for the label: software, configuration, inputs, steps. */
 export function provenanceSentence(p: ProductProvenance): string {
-  const inputs = p.inputs.map((i) => `${i.name} (${i.packets} packet(s)${i.file ? `, file sha256 ${i.file.sha256}` : ''}, packets sha256 ${i.packetsSha256}${i.stations.length ? `, station(s) ${i.stations.map(stationName).join(' ')}` : ''}${i.firstGround ? `, ground ${i.firstGround} .. ${i.lastGround}` : ''})`);
+  const inputs = p.inputs.map((i) => `${i.name} (${i.packets} packet(s)${i.file ? `, file sha256 ${i.file.sha256}` : ''}, packets ${i.packetsDigest ?? 'checksum not recorded'}${i.stations.length ? `, station(s) ${i.stations.map(stationName).join(' ')}` : ''}${i.firstGround ? `, ground ${i.firstGround} .. ${i.lastGround}` : ''})`);
   return `Made by ${p.software.name} ${p.software.version}${p.configDigest ? ` with configuration ${p.configDigest}` : ''} from ${p.inputs.length} ground delivery(ies): ${inputs.join('; ') || 'none'}. `
     + `Steps: ${p.steps.map((s) => `${s.name} (${Object.entries(s.parameters).map(([k, v]) => `${k}=${v}`).join(', ')})`).join(' then ')}.`;
 }

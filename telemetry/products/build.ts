@@ -377,7 +377,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   const label = await pds4Label({
     b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
     startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
-    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(),
+    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
   });
   // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
   await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: bd.digest(), [names.index]: bi.digest() }));
@@ -493,7 +493,7 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       clockStart: clock(first), clockStop: clock(last), packetCount: n, quality, extra,
       data: { size: data.size, md5: dataMd5 }, index: { size: index.bytes.length, md5: indexMd5, tables: index.tables },
       ...(frames ? { frames: { size: frames.size, md5: framesMd5, count: s.frames.length } } : {}),
-      dir, uses: await tracker.sources(),
+      dir, uses: await tracker.sources(dataMd5, s.packets),
     });
   }
   // SHA-256 per block of what was written (block-fixity.ts), beside the label and before it.
