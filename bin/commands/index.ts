@@ -16,6 +16,9 @@ import { registerArchive } from './archive.js';
 import { registerRoutes } from './routes.js';
 import { registerDemo } from './demo.js';
 import { registerTm } from './tm.js';
+import { registerDeliver } from './deliver.js';
+import { registerProvenance } from './provenance.js';
+import { registerDoi } from './doi.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -31,4 +34,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRoutes,
   registerDemo,
   registerTm,
+  registerDeliver,
+  registerProvenance,
+  registerDoi,
 ];

@@ -40,6 +40,14 @@ function addValidate(l0: Command, ctx: CommandContext): void {
     });
 }
 
+/** The configuration's digest for the products' provenance (issue 20): the file's bytes, else the defaults' JSON. */
+async function configProvenance(config: { file: string | undefined; raw: unknown }): Promise<{ configDigest: string; configFile?: string }> {
+  const { configDigest } = await import('../../telemetry/preservation/provenance.js');
+  if (config.file === undefined) return { configDigest: configDigest(JSON.stringify(config.raw ?? {})) };
+  const { readFile } = await import('node:fs/promises');
+  return { configDigest: configDigest(await readFile(config.file)), configFile: path.basename(config.file) };
+}
+
 interface BuildFlags extends ReadFlags {
   fromFiles?: string[];
   archive?: string;
@@ -118,6 +126,11 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         ...(productTime !== undefined ? { productTime } : {}),
         format: flags.pds3 ? 'pds3' as const : 'pds4' as const,
         periodOf: mission.periodOf,
+        provenance: await configProvenance(mission.config),
+        citation: await (async () => {
+          const d = (await import('../../telemetry/preservation/config.js')).preservationConfig(mission.config).doi;
+          return { dois: d.assigned, authors: d.creators };
+        })(),
       };
       let report: import('../../telemetry/products/index.js').BuildReport;
       let inputs: Record<string, unknown>;

@@ -112,7 +112,7 @@ describe('schemas/config.schema.json', () => {
   it('keeps the TypeScript file types in step with the schema properties', () => {
     // Each table must name exactly the keys of its type (the compiler checks that) and of the schema (the test does).
     const keys = {
-      root: { $schema: true, mission: true, packets: true, apids: true, feeds: true, routes: true, products: true, archive: true, time: true, ephemeris: true } satisfies Record<keyof ConfigFile, true>,
+      root: { $schema: true, mission: true, packets: true, apids: true, feeds: true, routes: true, products: true, archive: true, time: true, ephemeris: true, preservation: true } satisfies Record<keyof ConfigFile, true>,
       mission: { name: true, spacecraft: true, instrument: true, spacecraftId: true } satisfies Record<keyof ConfigFileMission, true>,
       packets: { profile: true, crc: true, time: true, pusA: true, pusCSpareOctets: true, pusCUnsynchronisedTimeReference: true, maxPacketLength: true } satisfies Record<keyof ConfigFilePackets, true>,
       cuc: { code: true, coarseOctets: true, fineOctets: true, pField: true, epoch: true, epochScale: true, syncFlagInMsb: true } satisfies Record<keyof ConfigFileCucTime, true>,

@@ -51,6 +51,7 @@ export interface ConfigFile {
   archive?: Record<string, unknown>;
   time?: Record<string, unknown>;
   ephemeris?: Record<string, unknown>;
+  preservation?: Record<string, unknown>;
 }
 
 export interface ConfigFileMission {

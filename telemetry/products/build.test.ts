@@ -62,7 +62,7 @@ describe('buildL0()', () => {
     const ta = tree(a);
     expect(ta).toEqual(tree(b));
     expect([...ta.keys()].filter((k) => k.startsWith('data_raw/sim_sci/'))).toEqual([
-      'data_raw/sim_sci/sim_sci_l0_20260101_v1.dat', 'data_raw/sim_sci/sim_sci_l0_20260101_v1.fixity.json', 'data_raw/sim_sci/sim_sci_l0_20260101_v1.xml',
+      'data_raw/sim_sci/sim_sci_l0_20260101_v1.dat', 'data_raw/sim_sci/sim_sci_l0_20260101_v1.fixity.json', 'data_raw/sim_sci/sim_sci_l0_20260101_v1.prov.json', 'data_raw/sim_sci/sim_sci_l0_20260101_v1.xml',
       'data_raw/sim_sci/sim_sci_l0_20260101_v1_frames.dat', 'data_raw/sim_sci/sim_sci_l0_20260101_v1_index.dat',
     ]);
     // The data file is the packets in order; the index points at each; the frames file holds the 4096-octet frames.
@@ -94,8 +94,8 @@ describe('buildL0()', () => {
     ]);
     expect(second.products[0]!.summary).toMatchObject({ gaps: 0, packets: 120, flaggedPackets: 0 });
     const dir = path.join(out, 'data_raw/sim_hk_fast');
-    expect(readdirSync(dir).sort()).toEqual(['sim_hk_fast_l0_20260101_v1.dat', 'sim_hk_fast_l0_20260101_v1.fixity.json', 'sim_hk_fast_l0_20260101_v1.xml', 'sim_hk_fast_l0_20260101_v1_index.dat',
-      'sim_hk_fast_l0_20260101_v2.dat', 'sim_hk_fast_l0_20260101_v2.fixity.json', 'sim_hk_fast_l0_20260101_v2.xml', 'sim_hk_fast_l0_20260101_v2_index.dat']);
+    expect(readdirSync(dir).sort()).toEqual(['sim_hk_fast_l0_20260101_v1.dat', 'sim_hk_fast_l0_20260101_v1.fixity.json', 'sim_hk_fast_l0_20260101_v1.prov.json', 'sim_hk_fast_l0_20260101_v1.xml', 'sim_hk_fast_l0_20260101_v1_index.dat',
+      'sim_hk_fast_l0_20260101_v2.dat', 'sim_hk_fast_l0_20260101_v2.fixity.json', 'sim_hk_fast_l0_20260101_v2.prov.json', 'sim_hk_fast_l0_20260101_v2.xml', 'sim_hk_fast_l0_20260101_v2_index.dat']);
     expect(readFileSync(path.join(dir, 'sim_hk_fast_l0_20260101_v2.xml'), 'utf8')).toContain('<version_id>2.0</version_id>');
     expect(second.collection).toMatchObject({ status: 'updated', lidvid: 'urn:esa:psa:sample_sim:data_raw::2.0', members: 4 });
     expect(readFileSync(path.join(out, 'data_raw/collection_data_raw_v2.csv'), 'utf8')).toContain('sim_hk_fast_l0_20260101::2.0\r\n');

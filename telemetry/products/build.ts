@@ -26,6 +26,7 @@ import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
 import { collectionInventory, collectionLabel, l0Label, type L0Quality } from './pds4/index.js';
+import type { CitationDoi } from './pds4/l0-label.js';
 import { framesFileArea, indexFileArea } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
 import type { L0Packet, L0Summary } from './types.js';
@@ -36,6 +37,8 @@ import { geometryLabel } from './pds4/geometry-label.js';
 import { packageRoot } from './pds4/schema-dir.js';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { SourceTracker, provenanceSentence, type ProcessingStep, type ProductProvenance, type SourceUse } from '../preservation/provenance.js';
+import { provJsonText } from '../preservation/prov-json.js';
 
 export interface BuildOptions {
   /** Output folder (created). */
@@ -71,6 +74,13 @@ export interface BuildOptions {
    * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
    */
   readonly pieceBytes?: number;
+  /** What the PROV-JSON beside each PDS4 label and the label's provenance say about the configuration (issue 20). */
+  readonly provenance?: { readonly configDigest?: string; readonly configFile?: string };
+  /**
+   * DOIs assigned to collections, by collection LID (config `preservation.doi.assigned`), and the authors
+   * (`preservation.doi.creators`): written into the collection label's Citation_Information.
+   */
+  readonly citation?: { readonly dois: Readonly<Record<string, string>>; readonly authors: CitationDoi['authors'] };
 }
 
 /** Default {@link BuildOptions.pieceBytes}: 32 MiB (three sets of read buffers of about this size in turn). */
@@ -295,6 +305,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   let offset = 0, indexSize = 0, startTai: number | undefined, stopTai: number | undefined, newest = -Infinity;
   let clockStart: string | undefined, clockStop: string | undefined;
   const sourceSet = new Set<string>();
+  const tracker = new SourceTracker();
   try {
     for (const piece of b.pieces!) {
       const s = processStream(piece, {
@@ -317,6 +328,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
       let lastSource: string | undefined;
       let lastTimed: L0Packet | undefined;
       for (const p of s.packets) {
+        tracker.add(p);
         if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
         const t = p.tai;
         if (t === undefined) continue;
@@ -366,7 +378,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   const label = await pds4Label({
     b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
     startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
-    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables },
+    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
   });
   // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
   await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: bd.digest(), [names.index]: bi.digest() }));
@@ -451,7 +463,11 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
   } else {
     const sourceSet = new Set<string>();
     let lastSource: string | undefined;
-    for (const p of s.packets) if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
+    const tracker = new SourceTracker();
+    for (const p of s.packets) {
+      tracker.add(p);
+      if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
+    }
     const first = s.packets.find((p) => p.tai !== undefined), last = s.packets.findLast((p) => p.tai !== undefined);
     const timesOf = packetTimesFor(options.profile);
     const clock = (p: L0Packet | undefined) => (p === undefined ? undefined : clockCount(timesOf(p, emptyTimes()), options.profile));
@@ -460,6 +476,7 @@ async function writeProduct(b: Bucket, s: ProcessedStream, options: BuildOptions
       clockStart: clock(first), clockStop: clock(last), packetCount: n, quality, extra,
       data: { size: data.size, md5: dataMd5 }, index: { size: index.bytes.length, md5: indexMd5, tables: index.tables },
       ...(frames ? { frames: { size: frames.size, md5: framesMd5, count: s.frames.length } } : {}),
+      dir, uses: await tracker.sources(dataMd5, s.packets),
     });
   }
   // SHA-256 per block of what was written (block-fixity.ts), beside the label and before it.
@@ -478,10 +495,25 @@ async function pds4Label(p: {
   clockStart: string | undefined; clockStop: string | undefined; packetCount: number; quality: L0Quality; extra: string;
   data: { size: number; md5: string }; index: { size: number; md5: string; tables: EncodedIndex['tables'] };
   frames?: { size: number; md5: string; count: number };
+  dir: string; uses: readonly SourceUse[];
 }): Promise<string> {
   const { b, options } = p;
   const cfg = options.products;
   const geometry = options.geometry ? await writeGeometry(options.geometry, { dir: path.join(options.out, cfg.geometry?.collection ?? 'geometry', routeToken(b.route.name)), productId: p.productId, version: p.version, lid: p.lid, startTai: p.startTai, stopTai: p.stopTai, start: p.start, stop: p.stop, productTime: p.productTime, route: b.route, options }) : undefined;
+  // Provenance (issue 20): the PROV-JSON beside the label, written before it.
+  const labelName = `${p.productId}_v${p.version}.xml`;
+  const provenance: ProductProvenance = {
+    lidvid: `${p.lid}::${p.vid}`, label: labelName,
+    files: [{ name: p.names.data, ...p.data }, { name: p.names.index, size: p.index.size, md5: p.index.md5 }, ...(p.frames ? [{ name: p.names.frames, size: p.frames.size, md5: p.frames.md5 }] : [])],
+    software: { name: 'idoc', version: softwareVersion() },
+    ...(options.provenance?.configDigest !== undefined ? { configDigest: options.provenance.configDigest } : {}),
+    ...(options.provenance?.configFile !== undefined ? { configFile: options.provenance.configFile } : {}),
+    productTime: p.productTime, inputs: p.uses,
+    steps: processingSteps(b.route, options, geometry !== undefined),
+  };
+  const provText = provJsonText(provenance);
+  const provName = `${p.productId}_v${p.version}.prov.json`;
+  await writeAtomic(path.join(p.dir, provName), provText);
   const phase = cfg.missionPhases.find((m) => p.startTai >= m.fromTai && p.startTai < m.toTai);
   return l0Label({
     purpose: b.route.purpose,
@@ -497,6 +529,10 @@ async function pds4Label(p: {
       },
     },
     ...(geometry ? { references: [{ lidReference: geometry.lidvid, type: 'data_to_geometry', comment: 'Spacecraft geometry and ground track over this product span' }] } : {}),
+    provenance: {
+      fileName: provName, sha256: createHash('sha256').update(provText).digest('hex'), software: `idoc ${provenance.software.version}`,
+      ...(provenance.configDigest !== undefined ? { configDigest: provenance.configDigest } : {}), description: provenanceSentence(provenance),
+    },
     contextLids: {
       ...cfg.context,
       ...(b.route.instrumentLid !== undefined ? { instrument: b.route.instrumentLid } : {}),
@@ -513,6 +549,23 @@ async function pds4Label(p: {
       ...(p.frames ? [framesFileArea({ fileName: p.names.frames, size: p.frames.size, md5: p.frames.md5, creationDateTime: p.productTime, comment: `Reassembled source frames (${b.route.compression === 'none' ? 'as received' : 'decompressed when they could be'}). ${p.extra}`, frames: p.frames.count })] : []),
     ],
   });
+}
+
+/** The processing steps of an L0 product and their parameters, in order (the PROV-JSON activities). */
+function processingSteps(route: RouteConfig, options: BuildOptions, geometry: boolean): ProcessingStep[] {
+  const cfg = options.products;
+  const w = options.window ?? cfg.window;
+  const steps: ProcessingStep[] = [
+    { name: 'window', description: 'packets of the route selected into the product window', parameters: { route: route.name, apids: route.apids.map(([a, z]) => (a === z ? `${a}` : `${a}-${z}`)).join(' '), window: w.kind === 'duration' ? w.text : w.kind } },
+    { name: 'sort', description: 'sorted by time, then wrap-aware sequence count; identical packets removed (an intact copy wins over a CRC-failed one)', parameters: { order: 'time,sequence_count' } },
+    { name: 'check', description: 'per-packet checks: length, CRC, sequence gaps and resets, time plausibility, secondary header', parameters: { crc: String(options.profile.crc), secondaryHeader: options.profile.secondaryHeader, timeCode: options.profile.time.code, plausibleFrom: iso(cfg.timeRange.minTai), plausibleTo: iso(cfg.timeRange.maxTai) } },
+  ];
+  if (route.reassemble) steps.push({ name: 'reassemble', description: 'segmented packets reassembled into source frames', parameters: { maxSegments: cfg.maxSegments } });
+  if (route.compression !== 'none') steps.push({ name: 'decompress', description: 'science frames decompressed (lz4, zstd), length and CRC-16 checked', parameters: { compression: route.compression, maxFrameLength: cfg.maxFrameLength } });
+  steps.push({ name: 'decode', description: 'index file: header fields, on-board, UTC and ground times, station, virtual channel and quality flags of every packet', parameters: { indexRecord: 'packet_index' } });
+  if (geometry) steps.push({ name: 'geometry', description: 'spacecraft geometry and ground track over the product span', parameters: { ephemeris: path.basename(options.geometry!.file), step: cfg.geometry?.step ?? 60 } });
+  steps.push({ name: 'write', description: 'PDS4 product written (data files, then the label; atomic renames)', parameters: { format: 'PDS4 IM 1.26.0.0', processingLevel: cfg.processingLevel } });
+  return steps;
 }
 
 let version: string | undefined;
@@ -621,14 +674,18 @@ async function updateCollection(options: BuildOptions, built: readonly BuiltProd
   try { names = await readdir(root); } catch { /* new */ }
   const re = new RegExp(`^${stem.replace(/[.]/g, '\\.')}_v(\\d+)\\.xml$`);
   const latest = names.reduce((n, f) => { const m = re.exec(f); return m ? Math.max(n, Number(m[1])) : n; }, 0);
-  if (latest > 0 && await sameContent(path.join(root, `${stem}_v${latest}.csv`), inventory)) {
+  const assignedDoi = options.citation?.dois[lid];
+  const doi = assignedDoi === undefined ? undefined : { doi: assignedDoi, authors: options.citation!.authors };
+  // Unchanged: same inventory and the same DOI in the label (an assigned DOI makes a new collection version).
+  const labelDoi = async (v: number) => /<doi>([^<]*)<\/doi>/.exec(await readFile(path.join(root, `${stem}_v${v}.xml`), 'utf8').catch(() => ''))?.[1];
+  if (latest > 0 && await sameContent(path.join(root, `${stem}_v${latest}.csv`), inventory) && await labelDoi(latest) === assignedDoi) {
     return { label: path.join(root, `${stem}_v${latest}.xml`), inventory: path.join(root, `${stem}_v${latest}.csv`), lidvid: `${lid}::${latest}.0`, status: 'unchanged', members: members.length };
   }
   const version = latest + 1;
   const productTime = options.productTime ?? built.map((b) => b.productTime).sort().at(-1)!;
   const inv = `${stem}_v${version}.csv`;
   const label = collectionLabel({
-    lid, vid: `${version}.0`, inventoryFileName: inv, inventory, productTime, collectionType: type,
+    lid, vid: `${version}.0`, inventoryFileName: inv, inventory, productTime, collectionType: type, ...(doi !== undefined ? { doi } : {}),
     ...(type === 'Data' ? {
       title: `${options.mission.name} L0 products: ${collection}`,
       description: `L0 products of ${options.mission.name} (CCSDS packets as received, sorted, deduplicated, checked), generated by idoc. The inventory lists the latest version of each product.`,

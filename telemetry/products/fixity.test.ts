@@ -138,9 +138,8 @@ describe('product block fixity (block-fixity.ts)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idoc-pds3-fixity-'));
     try {
       const sample = path.join(repo, 'fixtures/sample/sim.bin');
-      const text = { out: [] as string[], err: [] as string[] };
-      const io = { out: (s: string) => { text.out.push(s); }, err: (s: string) => { text.err.push(s); } };
-      expect(await run(['l0', 'build', '--from-files', sample, '--config', path.join(repo, 'fixtures/l0/idoc.json'), '--route', 'SIM_HK_FAST', '--pds3', '--out', dir], io)).toBe(0);
+      const text = io();
+      expect(await run(['l0', 'build', '--from-files', sample, '--config', path.join(repo, 'fixtures/l0/idoc.json'), '--route', 'SIM_HK_FAST', '--pds3', '--out', dir], text.io)).toBe(0);
       const before = await verifyProductFiles(dir);
       expect(before.labels).toBe(1);
       expect(before.files).toBe(2);

@@ -198,7 +198,8 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
       out[o] = {
         bytes: v, apid: rows.apid[i]!, sequenceCount: rows.seq[i]!, sequenceFlags: meta & 3, tai: Number.isNaN(t) ? undefined : t,
         crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source, groundUnixMs: rows.received[i]!, timeStatus: (meta >>> 8) & 7,
-        station: rows.dds[i]! >>> 16, virtualChannel: rows.dds[i]! & 0xffff,
+        // 0 is what the scan reads for a packet without a DDS header (as the Archive interface, leave both out).
+        ...(rows.dds[i] !== 0 ? { station: rows.dds[i]! >>> 16, virtualChannel: rows.dds[i]! & 0xffff } : {}),
       };
     }
   }

@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(BIN))('idoc demo (npm start), spawned from dist/', (
     expect(j.products.collection.members).toBe(4);
     for (const p of j.products.products) expect(existsSync(p.label)).toBe(true);
     expect(readdirSync(path.join(work, 'l0/data_raw/sim_sci')).sort()).toEqual([
-      'sim_sci_l0_20260101_v1.dat', 'sim_sci_l0_20260101_v1.fixity.json', 'sim_sci_l0_20260101_v1.xml', 'sim_sci_l0_20260101_v1_frames.dat', 'sim_sci_l0_20260101_v1_index.dat',
+      'sim_sci_l0_20260101_v1.dat', 'sim_sci_l0_20260101_v1.fixity.json', 'sim_sci_l0_20260101_v1.prov.json', 'sim_sci_l0_20260101_v1.xml', 'sim_sci_l0_20260101_v1_frames.dat', 'sim_sci_l0_20260101_v1_index.dat',
     ]);
     expect(readFileSync(path.join(work, 'idoc.json'), 'utf8')).toContain('"kind": "http"');
     if (HAVE_SHARED_PDS4) expect(j.validation).toMatchObject({ done: true, files: 5, errors: 0 });
