@@ -4,7 +4,7 @@
  * to the archive's writer thread (writer.ts): three SharedArrayBuffers and two short string tables, no object
  * per packet, no copy. Built by {@link PackedBatchBuilder}, which ingest fills straight from the framed packets.
  */
-import type { FramedPacket } from '../../telemetry/framing/index.js';
+import type { PacketView as FramedPacket } from '../ccsds/packet-view.js';
 import { sharedBytes } from './write-behind.js';
 import { packetDigest } from './digest.js';
 import { utcUnixToTai } from '../time/utc.js';

@@ -1,7 +1,7 @@
 /**
  * @module The archive's contract with ingest (issue 3 ingest contract) and the shapes its read side returns.
  */
-import type { FramedPacket } from '../../telemetry/framing/index.js';
+import type { PacketView as FramedPacket } from '../ccsds/packet-view.js';
 
 /** One packet to store, with where it came from and where it is routed. */
 export interface StoredPacketInput {
