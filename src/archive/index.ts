@@ -5,7 +5,7 @@
  */
 export type {
   ArchiveReader, ArchiveWriter, ArchiveSummary, ApidSummary, FeedCursor, PacketQuery, PacketRow, ProductQuery,
-  ProductRecord, ProductRegistry, RowColumns, ScanQuery, StoreResult,
+  OctetRefs, ProductRecord, ProductRegistry, RowColumns, ScanQuery, StoreResult,
 } from './port.js';
 export { PackedBatchBuilder, packItems, CAPTURE_TIME_BIT, I, INTS, R, REALS, metaOf, type PackedBatch } from './packed-batch.js';
 export { packetDigest } from './digest.js';

@@ -115,6 +115,12 @@ export interface ProductRegistry {
   list(q?: ProductQuery): Promise<ProductRecord[]>;
 }
 
+/**
+ * Where octets are: the opaque refs and lengths of rows (a {@link RowColumns} is one; so is a pair of arrays a
+ * caller kept from earlier rows' `raw` and `length`). {@link ArchiveReader.scanBytes} reads nothing else.
+ */
+export type OctetRefs = Pick<RowColumns, 'count' | 'raw' | 'length'>;
+
 /** Everyone else's side: queries, columnar scans, octets, summaries, products. */
 export interface ArchiveReader {
   /** Where it is (a directory, a connection name without credentials): for messages. */
@@ -141,7 +147,7 @@ export interface ArchiveReader {
    * The octets of scanned rows `order[k]` (k = 0…; all rows in order when absent) as views into a few large reads.
    * Views stay valid until the reader is closed, unless {@link recycle} is used.
    */
-  scanBytes(cols: RowColumns, order?: Int32Array): Promise<Uint8Array[]>;
+  scanBytes(cols: OctetRefs, order?: Int32Array): Promise<Uint8Array[]>;
   /**
    * Optional speed hint for long scans: from now on reuse read buffers, `sets` sets in turn, moving to the next
    * set at each call: a view returned by {@link scanBytes} is then valid only until `sets` more calls.

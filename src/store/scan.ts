@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RowColumns } from '../archive/port.js';
+import type { OctetRefs, RowColumns } from '../archive/port.js';
 
 /** The archive schema version this scan understands. */
 export const SCAN_SCHEMA_VERSION = 2;
@@ -230,7 +230,7 @@ export class ArchiveScan {
    * order and packets less than 16 KiB apart are read together.
    * @throws Error naming the segment file when it holds fewer octets than the index references.
    */
-  bytes(rows: ScanRows, order: Int32Array): Uint8Array[] {
+  bytes(rows: OctetRefs, order: Int32Array): Uint8Array[] {
     const n = order.length;
     const out = new Array<Uint8Array>(n);
     const byPos = new Int32Array(n);

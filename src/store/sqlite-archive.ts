@@ -9,7 +9,7 @@ import { openArchive, type ArchiveOptions } from './archive.js';
 import { ArchiveScan, lastIngestUnixMs } from './scan.js';
 import { SqliteProducts } from './products.js';
 import { openArchiveWriter, type WriterOptions } from './writer.js';
-import type { ArchiveReader, ArchiveWriter, PacketQuery, PacketRow, RowColumns, ScanQuery } from '../archive/port.js';
+import type { ArchiveReader, ArchiveWriter, OctetRefs, PacketQuery, PacketRow, RowColumns, ScanQuery } from '../archive/port.js';
 import { InputError } from '../errors.js';
 import type { Tai, UtcUnixMs } from '../time/tai.js';
 
@@ -71,7 +71,7 @@ export async function openSqliteArchiveReader(dir: string, opts: SqliteReaderOpt
       live();
       return rows.map((r) => archive.bytesOf(r));
     },
-    async scanBytes(cols: RowColumns, order?: Int32Array) {
+    async scanBytes(cols: OctetRefs, order?: Int32Array) {
       const s = scanner();
       if (order) return s.bytes(cols, order);
       const all = new Int32Array(cols.count);
