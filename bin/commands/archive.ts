@@ -24,7 +24,7 @@ const common = (cmd: Command): Command => cmd
 
 async function open(flags: Flags) {
   const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([
-    import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../src/cli/options.js'),
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/cli/options.js'),
   ]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
@@ -124,7 +124,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
     .option('--json', 'machine-readable output')
     .action(async (flags: Flags & { products?: string }) => {
       const [{ resolveMission }, store, { verifyProductFiles }, { existsSync }, { formatOffset }] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'), import('node:fs'), import('../../src/errors.js'),
+        import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'), import('node:fs'), import('../../src/errors.js'),
       ]);
       const mission = await resolveMission(flags);
       const { dir } = store.archiveSettings(mission.config, flags.archive);

@@ -10,7 +10,7 @@ export { SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema.js';
 export { DEFAULT_SEGMENT_BYTES } from './segments.js';
 export { verifySegments, type FixityProblem, type SegmentFixityReport } from './fixity.js';
 export { archiveSettings, DEFAULT_ARCHIVE_DIR } from './config.js';
-export { checkedSection, configRelative } from './section-schema.js';
+export { checkedSection, configRelative } from '../config/section.js';
 export { openArchiveWriter, warmUpArchiveWriter, type ArchiveWriter, type WriterOptions } from './writer.js';
 export { PackedBatchBuilder, packItems, I, INTS, R, REALS, type PackedBatch } from '../archive/packed-batch.js';
 // The archive port (src/archive/port.ts) over this store:

@@ -8,7 +8,7 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveMission } from '../../src/cli/mission.js';
+import { resolveMission } from '../../src/config/mission.js';
 import { openSqliteArchiveReader } from '../../src/store/index.js';
 import { indexPacketFolder } from '../feeds/packet-index.js';
 import { startFeedServer } from '../feeds/http-server.js';
