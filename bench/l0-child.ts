@@ -5,7 +5,7 @@
  */
 import { DEFAULT_PROFILE } from '../src/ccsds/profile.js';
 import { defaultConfig } from '../src/config/index.js';
-import { openArchive } from '../src/store/index.js';
+import { openArchive, openSqliteArchiveReader } from '../src/store/index.js';
 import { SIM_TIME } from '../fixtures/sim-instrument.js';
 import { buildL0FromArchive, parseWindow, productsConfig } from '../telemetry/products/index.js';
 
@@ -21,9 +21,9 @@ if (mode === 'read') {
 } else {
   const config = { ...defaultConfig(), mission };
   const cfg = productsConfig({ ...config, raw: { products: { bundle: 'urn:esa:psa:bench', routes: JSON.parse(routes) as Record<string, unknown> } } });
-  const archive = openArchive(archiveDir, { readonly: true });
+  const archive = await openSqliteArchiveReader(archiveDir);
   const r = await buildL0FromArchive(archive, { out, products: cfg, profile: PROFILE, mission, window: parseWindow(window), productTime: '2026-01-02T00:00:00Z' });
-  archive.close();
+  await archive.close();
   bytes = r.bytes; packets = r.packets; products = r.products.length;
 }
 const ms = performance.now() - t;

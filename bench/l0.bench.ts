@@ -18,7 +18,7 @@ import { buildPacket, pusCTmSecondaryHeader } from '../src/ccsds/packet.js';
 import { DEFAULT_PROFILE } from '../src/ccsds/profile.js';
 import { packetTimeOf, timeOffsetOf } from '../src/ccsds/secondary-header.js';
 import { defaultConfig } from '../src/config/index.js';
-import { openArchive, type StoredPacketInput } from '../src/store/index.js';
+import { openArchive, openSqliteArchiveReader, type StoredPacketInput } from '../src/store/index.js';
 import { encodeCuc } from '../src/time/index.js';
 import { generateSim, SIM_TIME } from '../fixtures/sim-instrument.js';
 import { openPacketFile } from '../telemetry/framing/index.js';
@@ -106,11 +106,11 @@ export async function benchL0(): Promise<{ name: string; medianMs: number; runs:
     for (let r = 0; r < runs; r++) {
       base.push(readArchive(archiveDir).ms);
       const out = path.join(work, `out-${r}`);
-      const archive = openArchive(archiveDir, { readonly: true });
+      const archive = await openSqliteArchiveReader(archiveDir);
       const t = performance.now();
       const report = await buildL0FromArchive(archive, { out, products, profile: PROFILE, mission: { name: 'Sample', spacecraft: 'SAMPLESAT', instrument: 'SIM' }, window: { kind: 'duration', seconds: 3600, text: 'PT1H' } });
       times.push(performance.now() - t);
-      archive.close();
+      await archive.close();
       bytes = report.bytes;
       packets = report.packets;
       await rm(out, { recursive: true, force: true });

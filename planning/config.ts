@@ -6,7 +6,7 @@
  * with the configured `file` and is not applied to a file given on the command line.
  */
 import type { MissionConfig } from '../src/config/index.js';
-import { checkedSection, configRelative } from '../src/store/section-schema.js';
+import { checkedSection, configRelative } from '../src/config/section.js';
 
 /** The section as written (schemas/config-ephemeris.schema.json). */
 interface EphemerisSection {

@@ -24,14 +24,14 @@ const common = (cmd: Command): Command => cmd
 
 async function open(flags: Flags) {
   const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([
-    import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../src/cli/options.js'),
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/cli/options.js'),
   ]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
   const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid).ranges : undefined;
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
   const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
-  const archive = store.openArchive(dir, { readonly: true });
+  const archive = await store.openSqliteArchiveReader(dir);
   const periodOf = (apid: number) => mission.config.apids.find((d) => apid >= d.apids.from && apid <= d.apids.to)?.periodSeconds;
   return { mission, archive, apids, fromTai, toTai, periodOf };
 }
@@ -49,11 +49,11 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
           import('../../telemetry/gaps/index.js'), import('../../telemetry/gaps/status.js'),
         ]);
         const resets: ArchiveReset[] = [];
-        const report = archiveStatusReport(a.status(), findGaps(a, { periodOf }, resets), mission.apidName, resets);
+        const report = archiveStatusReport(await a.status(), await findGaps(a, { periodOf }, resets), mission.apidName, resets);
         ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatArchiveStatus(report));
         ctx.setExit(report.gaps || report.crcErrors ? 1 : 0);
       } finally {
-        a.close();
+        await a.close();
       }
     });
 
@@ -72,9 +72,9 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
         const sink = await createPacketSink(flags.out, ctx.io);
         try {
           const enc = new TextEncoder();
-          for (const row of a.query(q)) {
-            const bytes = a.bytesOf(row);
-            await sink.write(flags.json ? enc.encode(`${JSON.stringify(queryRecord(row, bytes))}\n`) : bytes);
+          for await (const rows of a.rows(q)) {
+            const octets = await a.bytes(rows);
+            for (let i = 0; i < rows.length; i++) await sink.write(flags.json ? enc.encode(`${JSON.stringify(queryRecord(rows[i]!, octets[i]!))}\n`) : octets[i]!);
           }
           await sink.commit();
         } catch (e) {
@@ -82,7 +82,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
           throw e;
         }
       } finally {
-        a.close();
+        await a.close();
       }
     });
 
@@ -99,7 +99,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
       try {
         const { findGaps, gapRecord, gapsCsv, gapsTable, gapWindows, writeGapRequests, windowRequestId, resetRecord } = await import('../../telemetry/gaps/index.js');
         const resets: ArchiveReset[] = [];
-        const gaps = findGaps(a, { ...(apids ? { apids } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), periodOf }, resets);
+        const gaps = await findGaps(a, { ...(apids ? { apids } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), periodOf }, resets);
         const records = gaps.map((g) => gapRecord(g, mission.apidName(g.apid)));
         const resetRecords = resets.map((r) => resetRecord(r, mission.apidName(r.apid)));
         if (flags.ddsRequest !== undefined) {
@@ -114,7 +114,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
         else ctx.io.out(gapsTable(records, resetRecords));
         ctx.setExit(gaps.length ? 1 : 0);
       } finally {
-        a.close();
+        await a.close();
       }
     });
 
@@ -124,7 +124,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
     .option('--json', 'machine-readable output')
     .action(async (flags: Flags & { products?: string }) => {
       const [{ resolveMission }, store, { verifyProductFiles }, { existsSync }, { formatOffset }] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'), import('node:fs'), import('../../src/errors.js'),
+        import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'), import('node:fs'), import('../../src/errors.js'),
       ]);
       const mission = await resolveMission(flags);
       const { dir } = store.archiveSettings(mission.config, flags.archive);

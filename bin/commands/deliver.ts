@@ -69,7 +69,7 @@ export const registerDeliver: RegisterCommand = (program, ctx) => {
       if (flags.outDir !== undefined && flags.out !== undefined && flags.outDir !== flags.out) throw new UsageError('deliver: --out is --out-dir: give one of them');
       if ((flags.collection === undefined) === !flags.bundle) throw new UsageError('deliver: give --collection NAME or --bundle');
       const [{ resolveMission }, store, products, pres, deliverMod, time] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'),
+        import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'),
         import('../../telemetry/preservation/config.js'), import('../../telemetry/preservation/deliver.js'), import('../../src/time/index.js'),
       ]);
       const mission = await resolveMission(flags);

@@ -23,7 +23,7 @@ export const registerDoi: RegisterCommand = (program, ctx) => {
       const { UsageError } = await import('../../src/errors.js');
       if ((flags.collection === undefined) === !flags.bundle) throw new UsageError('doi metadata: give --collection NAME or --bundle');
       const [{ resolveMission }, products, pres, dc, { mkdir }, path, files] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../telemetry/products/index.js'), import('../../telemetry/preservation/config.js'),
+        import('../../src/config/mission.js'), import('../../telemetry/products/index.js'), import('../../telemetry/preservation/config.js'),
         import('../../telemetry/preservation/datacite.js'), import('node:fs/promises'), import('node:path'), import('../../telemetry/products/_files.js'),
       ]);
       const mission = await resolveMission(flags);

@@ -30,7 +30,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--quiet', 'no JSON event lines on stderr')
     .action(async (flags: IngestFlags) => {
       const [{ UsageError }, { resolveMission }, { parseIntFlag }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/mission.js'), import('../../src/cli/options.js'),
+        import('../../src/errors.js'), import('../../src/config/mission.js'), import('../../src/cli/options.js'),
       ]);
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
       // The archive writer's thread loads SQLite while this one reads and checks the config.
@@ -120,7 +120,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       // `--json`, `--config` and `--archive` are also options of `ingest`, which takes them first: read both levels.
       const flags = cmd.optsWithGlobals<IngestFlags>();
       const [{ resolveMission }, { archiveSettings }, ingestMod] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../src/store/index.js'), import('../../telemetry/ingest/status.js'),
+        import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/ingest/status.js'),
       ]);
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
       const status = await ingestMod.readStatus(archiveSettings(mission.config, flags.archive).dir);

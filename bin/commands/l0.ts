@@ -147,7 +147,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         const { dir } = store.archiveSettings(mission.config, flags.archive);
         let archive;
         try {
-          archive = store.openArchive(dir, { readonly: true });
+          archive = await store.openSqliteArchiveReader(dir);
         } catch (e) {
           if (e instanceof InputError) throw new InputError(`${e.message}: give the archive with --archive DIR (or packet files with --from-files FILE...)`, e.problems);
           throw e;
@@ -159,7 +159,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
           inputs = { archive: dir, unroutedApids: stats.unroutedApids };
           if (stats.unroutedApids.length) leftOut = `; APID(s) ${stats.unroutedApids.join(', ')} in the archive are in no products route (left out)`;
         } finally {
-          archive.close();
+          await archive.close();
         }
       }
       const problems = report.products.some((p) => p.summary.flaggedPackets > 0 || p.findings.length > 0);

@@ -12,7 +12,7 @@ export const registerRoutes: RegisterCommand = (program, ctx) => {
     .option('--json', 'machine-readable output')
     .action(async (flags: { config?: string; json?: boolean }) => {
       const [{ resolveMission }, { routeTable, routesReport, formatRoutes }] = await Promise.all([
-        import('../../src/cli/mission.js'), import('../../telemetry/routing/index.js'),
+        import('../../src/config/mission.js'), import('../../telemetry/routing/index.js'),
       ]);
       const { config } = await resolveMission(flags);
       const report = routesReport(routeTable(config), config);

@@ -70,7 +70,7 @@ export const registerTc: RegisterCommand = (program, ctx) => {
     apid?: number; seq?: number; ack?: number; sourceId?: number; hex?: boolean; out?: string; json?: boolean;
   }) => {
     const { loadTcDatabase } = await import('../../telecommand/database/load.js');
-    const { findCommand } = await import('../../telecommand/database/lookup.js');
+    const { findCommand } = await import('../../src/mdb/commands/lookup.js');
     const { encodeTc } = await import('../../telecommand/encode/encode-tc.js');
     const { InputError } = await import('../../src/errors.js');
     if (opts.hex && opts.out) throw new UsageError('--hex and --out exclude each other');
@@ -123,7 +123,7 @@ export const registerTc: RegisterCommand = (program, ctx) => {
   ).action(async (file: string, hexArg: string | undefined, opts: ProfileOpts & { file?: string; json?: boolean }) => {
     const { loadTcDatabase } = await import('../../telecommand/database/load.js');
     const { decodeTc } = await import('../../telecommand/encode/decode-tc.js');
-    const { hexToBytes } = await import('../../telecommand/database/parameter-values.js');
+    const { hexToBytes } = await import('../../src/mdb/commands/parameter-values.js');
     if ((hexArg === undefined) === (opts.file === undefined)) throw new UsageError('give the packet as HEX or with --file, not both');
     let bytes: Uint8Array | undefined;
     if (opts.file) {

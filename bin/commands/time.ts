@@ -88,7 +88,7 @@ export const registerTime: RegisterCommand = (program, ctx) => {
         ].join('\n'));
         return;
       }
-      const [{ resolveMission }, { timeSettings }] = await Promise.all([import('../../src/cli/mission.js'), import('../../src/time/config.js')]);
+      const [{ resolveMission }, { timeSettings }] = await Promise.all([import('../../src/config/mission.js'), import('../../src/time/config.js')]);
       const mission = await resolveMission(opts.config !== undefined ? { config: opts.config } : {});
       const s = timeSettings(mission.config);
       const rules = [{ apids: 'mission', rules: s.defaults }, ...s.apids.map((a) => ({ apids: a.from === a.to ? String(a.from) : `${a.from}-${a.to}`, rules: a.rules }))];

@@ -7,10 +7,10 @@
  * re-check them at execution time. A request that cannot be placed is reported with the reason.
  */
 import { InputError } from '../../src/errors.js';
-import type { JsonValue, TcDatabase } from '../../telecommand/database/types.js';
-import { findCommand, findSequence } from '../../telecommand/database/lookup.js';
-import { expandSequence } from '../../telecommand/database/sequence.js';
-import { resolveValues, type UserValue } from '../../telecommand/database/parameter-values.js';
+import type { JsonValue, TcDatabase } from '../../src/mdb/commands/types.js';
+import { findCommand, findSequence } from '../../src/mdb/commands/lookup.js';
+import { expandSequence } from '../../src/mdb/commands/sequence.js';
+import { resolveValues, type UserValue } from '../../src/mdb/commands/parameter-values.js';
 import { isoUtc } from '../ephemeris/epoch.js';
 import { andWindows, minusWindows, normalizeWindows, totalDuration, type Windows } from '../events/windows.js';
 import type { Interval, UnixMs } from '../geometry/types.js';

@@ -2,7 +2,7 @@
  * @module Types of the plan file (`schemas/plan.schema.json` is the source of truth) and of a plan read from
  * it (times in Unix ms).
  */
-import type { JsonValue, ProfilePoint } from '../../telecommand/index.js';
+import type { JsonValue, ProfilePoint } from '../../src/mdb/index.js';
 
 export type { ProfilePoint };
 import type { Station } from '../geometry/station.js';

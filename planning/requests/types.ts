@@ -2,7 +2,7 @@
  * @module Types of observation requests and geometry constraints (`schemas/requests.schema.json` is the
  * source of truth; each interface mirrors one schema definition).
  */
-import type { JsonValue } from '../../telecommand/database/types.js';
+import type { JsonValue } from '../../src/mdb/commands/types.js';
 import type { Station } from '../geometry/station.js';
 import type { Interval } from '../geometry/types.js';
 

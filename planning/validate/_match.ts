@@ -2,7 +2,7 @@
  * @module Command patterns used by the state rules (internal): a command name (or several) and, optionally,
  * parameter values (equal, case-insensitive for labels) or numeric ranges of engineering values.
  */
-import type { JsonValue } from '../../telecommand/database/types.js';
+import type { JsonValue } from '../../src/mdb/commands/types.js';
 import type { ResolvedCommand } from './rule.js';
 
 /** A command pattern, as written in a rules file. */

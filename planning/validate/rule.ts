@@ -3,7 +3,7 @@
  * name (= its file name), a description, messages keyed by message id with `{{placeholders}}`, a JSON Schema
  * for its options, the geometry it needs, and a check that reports violations through the context.
  */
-import type { JsonValue, TcCommand, TcDatabase } from '../../telecommand/database/types.js';
+import type { JsonValue, TcCommand, TcDatabase } from '../../src/mdb/commands/types.js';
 import type { UnixMs } from '../geometry/types.js';
 import type { Plan, PlanCommand } from '../plan/types.js';
 import type { PlanGeometry } from '../requests/constraints.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTcDatabase } from '../../telecommand/database/load.js';
-import type { JsonValue } from '../../telecommand/database/types.js';
+import type { JsonValue } from '../../src/mdb/commands/types.js';
 import { planFromJson } from '../plan/load.js';
 import type { PlanCommandJson } from '../plan/types.js';
 import { ruleSetFromJson } from './rules-file.js';

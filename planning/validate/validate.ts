@@ -5,8 +5,8 @@
  * planner understands; they are sorted by command index (plan-level ones first), then rule order.
  */
 import { UsageError } from '../../src/errors.js';
-import { toRaw, fromRaw } from '../../telecommand/database/parameter-values.js';
-import type { JsonValue, TcCommand, TcDatabase } from '../../telecommand/database/types.js';
+import { toRaw, fromRaw } from '../../src/mdb/commands/parameter-values.js';
+import type { JsonValue, TcCommand, TcDatabase } from '../../src/mdb/commands/types.js';
 import { isoUtc } from '../ephemeris/epoch.js';
 import type { Ephemeris } from '../ephemeris/types.js';
 import type { ScanOptions } from '../events/find.js';

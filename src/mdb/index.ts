@@ -1,5 +1,7 @@
 /**
- * @module The mission database (telemetry half): types, loaders (XTCE, idoc JSON), checks.
+ * @module The mission database for TM and TC (issue 15): telemetry types, loaders (XTCE, MIB, idoc JSON, field
+ * lists) and checks; the command half telemetry and telecommand share (commands/: command and parameter types,
+ * calibrations, raw ↔ engineering values, sequences), used by telecommand encoding and by planning.
  */
 export type {
   Alarm, AlarmLevel, ArrayDimension, ByteOrder, Calibrator, ComparisonOperator, Container, DataEncoding, Entry, EntryLocation,
@@ -13,3 +15,9 @@ export { loadXtce } from './xtce/load.js';
 export { loadMibTm, type MibLoad } from './mib/load.js';
 export { ptcPfcEncoding } from './mib/ptc-pfc.js';
 export { loadFieldList } from './fields/load.js';
+// Commands (moved from telecommand/database, issue 15)
+export type * from './commands/types.js';
+export { engToRaw, rawToEng, tableInvertible } from './commands/calibration.js';
+export * from './commands/parameter-values.js';
+export * from './commands/lookup.js';
+export * from './commands/sequence.js';

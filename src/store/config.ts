@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { MissionConfig } from '../config/index.js';
 import type { ArchiveOptions } from './archive.js';
-import { checkedSection, configRelative } from './section-schema.js';
+import { checkedSection, configRelative } from '../config/section.js';
 
 interface ArchiveSection { dir?: string; segmentMegabytes?: number; synchronous?: 'full' | 'normal' }
 

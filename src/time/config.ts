@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { MissionConfig } from '../config/index.js';
 import type { PointerProblem } from '../config/schema-problems.js';
 import { InputError } from '../errors.js';
-import { checkedSection, configRelative } from '../store/section-schema.js';
+import { checkedSection, configRelative } from '../config/section.js';
 import { fitCorrelation, parseTimeCouples } from './correlation-fit.js';
 import {
   DEFAULT_DUPLICATE_WINDOW_SECONDS, DEFAULT_PLAUSIBLE_SPAN_DAYS, DEFAULT_TIME_SETTINGS, EARLIEST_DEFAULT_TAI,

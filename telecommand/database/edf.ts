@@ -27,7 +27,7 @@
  */
 import { InputError, type Problem } from '../../src/errors.js';
 import { refuseBinary } from '../../src/text-guard.js';
-import type { TcCommand, TcParameter } from './types.js';
+import type { TcCommand, TcParameter } from '../../src/mdb/commands/types.js';
 
 /** A module state or a mode's own resources. */
 export interface EdfResources {

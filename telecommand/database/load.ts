@@ -9,9 +9,9 @@ import { InputError, type Problem } from '../../src/errors.js';
 import { ajvProblemsAt } from '../../src/ajv-problems.js';
 import { pointerToken } from '../../src/config/schema-problems.js';
 import { tcdbValidator } from './_schema.js';
-import { tableInvertible } from './calibration.js';
-import { toRaw } from './parameter-values.js';
-import type { TcCommand, TcDatabase, TcParameter, TcSequence } from './types.js';
+import { tableInvertible } from '../../src/mdb/commands/calibration.js';
+import { toRaw } from '../../src/mdb/commands/parameter-values.js';
+import type { TcCommand, TcDatabase, TcParameter, TcSequence } from '../../src/mdb/commands/types.js';
 
 /**
  * Read and check the database at `file`.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTcDatabase } from './load.js';
-import { expandSequence } from './sequence.js';
+import { expandSequence } from '../../src/mdb/commands/sequence.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const db = loadTcDatabase(path.join(root, 'fixtures/tcdb/valid/sample.tcdb.json'));

@@ -7,9 +7,9 @@
 import { crc16 } from '../../src/ccsds/crc16.js';
 import { decodePrimaryHeader, PRIMARY_HEADER_LENGTH, type PrimaryHeader } from '../../src/ccsds/primary-header.js';
 import type { Problem } from '../../src/errors.js';
-import { commandsByType } from '../database/lookup.js';
-import { fromRaw, parameterBits, rawEqual, toRaw, type DecodedValue, type RawValue } from '../database/parameter-values.js';
-import type { TcCommand, TcDatabase, TcParameter, TcResult } from '../database/types.js';
+import { commandsByType } from '../../src/mdb/commands/lookup.js';
+import { fromRaw, parameterBits, rawEqual, toRaw, type DecodedValue, type RawValue } from '../../src/mdb/commands/parameter-values.js';
+import type { TcCommand, TcDatabase, TcParameter, TcResult } from '../../src/mdb/commands/types.js';
 import { BitReader } from './bits.js';
 import { tcProfile } from './encode-tc.js';
 import { decodeTcHeader, PUS_VERSION, tcHeaderLength, type TcProfile, type TcSecondaryHeader } from './tc-header.js';

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc16 } from '../../src/ccsds/crc16.js';
 import { loadTcDatabase } from '../database/load.js';
-import { findCommand } from '../database/lookup.js';
-import type { TcCommand, TcDatabase, TcParameter } from '../database/types.js';
-import type { RawValue } from '../database/parameter-values.js';
+import { findCommand } from '../../src/mdb/commands/lookup.js';
+import type { TcCommand, TcDatabase, TcParameter } from '../../src/mdb/commands/types.js';
+import type { RawValue } from '../../src/mdb/commands/parameter-values.js';
 import { decodeTc } from './decode-tc.js';
 import { encodeTc, encodeTcRaw, packParameters } from './encode-tc.js';
 

@@ -6,8 +6,8 @@
  */
 import { crc16 } from '../../src/ccsds/crc16.js';
 import { encodePrimaryHeader, MAX_PACKET_LENGTH, PRIMARY_HEADER_LENGTH, SequenceFlags } from '../../src/ccsds/primary-header.js';
-import { parameterBits, resolveValues, type RawValue, type UserValue } from '../database/parameter-values.js';
-import type { TcCommand, TcParameter, TcResult } from '../database/types.js';
+import { parameterBits, resolveValues, type RawValue, type UserValue } from '../../src/mdb/commands/parameter-values.js';
+import type { TcCommand, TcParameter, TcResult } from '../../src/mdb/commands/types.js';
 import { BitWriter } from './bits.js';
 import { DEFAULT_TC_PROFILE, encodeTcHeader, tcHeaderLength, type TcProfile } from './tc-header.js';
 

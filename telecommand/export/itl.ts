@@ -30,9 +30,10 @@
  * `DATA_RATE_PROFILE` as lists of `<offset> [unit] <value> [unit]` points (offset `[+|-][ddd_]hh:mm:ss` or
  * a number with a unit such as `[sec]`), kept as written. An import that finds no command is an error.
  */
+import type { ProfilePoint } from '../../src/mdb/commands/types.js';
 import { InputError, type Problem } from '../../src/errors.js';
 import { refuseBinary } from '../../src/text-guard.js';
-import type { JsonValue, TcDatabase } from '../database/types.js';
+import type { JsonValue, TcDatabase } from '../../src/mdb/commands/types.js';
 
 /** One command of a timeline (a plan command without its file position). */
 export interface TimelineCommand {
@@ -53,15 +54,7 @@ export interface TimelineCommand {
   readonly dataRateProfile?: readonly ProfilePoint[];
 }
 
-/** One point of an ITL resource profile: at `offset` from the entry's time, the resource is `value`. */
-export interface ProfilePoint {
-  /** Offset as written: `[+|-][ddd_]hh:mm:ss[.fff]`, or a number whose unit is `offsetUnit`. */
-  readonly offset: string;
-  readonly offsetUnit?: string;
-  readonly value: number;
-  /** Unit of the value as written (`W`, `Watts`, `kbits/sec`…). */
-  readonly unit?: string;
-}
+export type { ProfilePoint } from '../../src/mdb/commands/types.js';
 
 /** Offset of a profile point, seconds (units s, sec, min, h; a duration text otherwise). */
 export function profileOffsetS(p: ProfilePoint): number | undefined {

@@ -17,7 +17,7 @@
  * The exact column widths and the POR/PDOR distinction are not established beyond that code (formats.md §8.5);
  * the mission's FOS ICD decides. Parameter values are those of the plan (defaults are not expanded).
  */
-import type { TcDatabase } from '../database/types.js';
+import type { TcDatabase } from '../../src/mdb/commands/types.js';
 import type { ExportRecord, Timeline } from './itl.js';
 
 /** `YY-DDDThh:mm:ss.sssZ` (CCSDS 301.0-B-4 ASCII time code B, two-digit year as in the example). */

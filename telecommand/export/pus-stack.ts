@@ -11,7 +11,7 @@ import type { CucSpec } from '../../src/time/cuc.js';
 import { utcUnixToTai } from '../../src/time/utc.js';
 import { encodeTc } from '../encode/encode-tc.js';
 import type { TcProfile } from '../encode/tc-header.js';
-import type { TcDatabase } from '../database/types.js';
+import type { TcDatabase } from '../../src/mdb/commands/types.js';
 import type { ExportRecord, Timeline } from './itl.js';
 import { wrapTimeTagged } from './time-tagged.js';
 

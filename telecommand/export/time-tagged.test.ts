@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crc16 } from '../../src/ccsds/crc16.js';
 import { decodePrimaryHeader } from '../../src/ccsds/primary-header.js';
 import { encodeTcRaw } from '../encode/encode-tc.js';
-import type { TcCommand } from '../database/types.js';
+import type { TcCommand } from '../../src/mdb/commands/types.js';
 import { wrapTimeTagged } from './time-tagged.js';
 
 const ping: TcCommand = { name: 'PING', apid: 2, service: 17, subtype: 1, parameters: [] };

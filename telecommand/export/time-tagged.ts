@@ -18,7 +18,7 @@ import { PRIMARY_HEADER_LENGTH, packetLengthAt } from '../../src/ccsds/primary-h
 import { encodeCuc, type CucSpec } from '../../src/time/cuc.js';
 import type { TaiSeconds } from '../../src/time/tai.js';
 import { encodeTcRaw, type EncodeOptions } from '../encode/encode-tc.js';
-import type { TcCommand } from '../database/types.js';
+import type { TcCommand } from '../../src/mdb/commands/types.js';
 
 /** One activity: the release time (TAI seconds since 1958) and the complete inner TC packet. */
 export interface TimeTaggedTc {

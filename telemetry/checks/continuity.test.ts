@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../bin/idoc.js';
 import { DEFAULT_PROFILE } from '../../src/ccsds/profile.js';
 import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
-import { openArchive } from '../../src/store/index.js';
+import { openArchive, openSqliteArchiveReader } from '../../src/store/index.js';
 import { resetDelivery, RESET_CONFIG } from '../../fixtures/patterns.js';
 import { splitBuffer } from '../framing/index.js';
 import { Inspector } from '../inspect/inspect.js';
@@ -137,11 +137,11 @@ describe('archive gaps and status keep resets apart (CLI, in-process)', () => {
     return { out, io: { out: (t: string) => void out.push(t), err: () => undefined, errIsTty: false } };
   };
 
-  it('findGaps: one gap of 5, three resets per APID', () => {
-    const a = openArchive(archiveDir, { readonly: true });
+  it('findGaps: one gap of 5, three resets per APID', async () => {
+    const a = await openSqliteArchiveReader(archiveDir);
     const resets: ArchiveReset[] = [];
-    const gaps = findGaps(a, {}, resets);
-    a.close();
+    const gaps = await findGaps(a, {}, resets);
+    await a.close();
     expect(gaps.map((g) => [g.apid, g.afterSeq, g.beforeSeq, g.missing])).toEqual([[100, 7099, 7105, 5]]);
     expect(resets.map((r) => [r.apid, r.afterSeq, r.beforeSeq, r.axis])).toEqual([
       [100, 7599, 0, 'obt'], [100, 359, 0, 'obt'], [100, 299, 0, 'obt'], [101, 449, 0, 'obt'], [101, 89, 0, 'obt'], [101, 74, 0, 'obt'],

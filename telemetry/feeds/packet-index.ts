@@ -73,12 +73,15 @@ export interface PacketIndex {
   /** Entry indices in delivery order (`byDelivery[d]` holds delivery number d). */
   readonly byDelivery: Uint32Array;
   /** Bytes of entry i when they come from elsewhere than files (an archive). */
-  readonly readPacket?: (i: number) => Uint8Array;
+  readonly readPacket?: (i: number) => Promise<Uint8Array>;
   /** Release what the index holds open (an archive). */
-  close?(): void;
+  close?(): Promise<void> | void;
   /** The index with what was added to the root since (new files; new archive packets), or this one when nothing was. */
   refresh?(): Promise<PacketIndex>;
 }
+
+/** Archive packets read together when one is asked for (the entries after it in time order). */
+const READ_AHEAD = 256;
 
 /** Columns collected in stream order, sorted by time at the end. */
 class IndexBuilder {
@@ -130,19 +133,20 @@ class IndexBuilder {
   }
 }
 
-/** Index the packets of an idoc archive (opened read-only; kept open to read packet bytes until `close`). */
+/**
+ * Index the packets of an idoc archive through the archive port (a reader kept open to read packet bytes until
+ * `close`). The index keeps each packet's opaque octet ref (`raw`) in `offset`.
+ */
 async function indexArchive(root: string, source: TimeSource): Promise<PacketIndex> {
-  const { openArchive } = await import('../../src/store/index.js');
-  const archive = openArchive(root, { readonly: true });
-  // bytesOf reads by (raw position, length): the other row fields are not needed.
-  type Row = Parameters<typeof archive.bytesOf>[0];
-  /** Rows stored after position `seen` (the octets' position grows in storage order) → an index after `prev`. */
-  const build = (prev: PacketIndex | undefined, seen: number): PacketIndex => {
+  const { openSqliteArchiveReader } = await import('../../src/store/index.js');
+  const archive = await openSqliteArchiveReader(root);
+  /** Rows that arrived after `seen` (the archive's arrival order) → an index after `prev`. */
+  const build = async (prev: PacketIndex | undefined, seen: number): Promise<PacketIndex> => {
     const b = new IndexBuilder();
     let last = seen;
-    for (const row of archive.query()) {
-      if (row.raw <= seen) continue;
-      last = Math.max(last, row.raw);
+    for await (const rows of archive.rows()) for (const row of rows) {
+      if (row.arrival <= seen) continue;
+      last = Math.max(last, row.arrival);
       let us: number | undefined;
       if (row.dds && source !== 'packet') us = Math.round(row.dds.unixMs * 1000);
       else if (source !== 'dds' && row.tai !== undefined) us = Math.round(taiToUtcUnix(row.tai) * 1e6);
@@ -154,8 +158,18 @@ async function indexArchive(root: string, source: TimeSource): Promise<PacketInd
     }
     if (prev && b.t.length === 0 && b.untimed === 0) return prev;
     const index: PacketIndex = b.finish(root, [root], [], prev);
+    let ahead: { from: number; views: Uint8Array[] } = { from: 0, views: [] };
     const self: PacketIndex = {
-      ...index, readPacket: (i) => archive.bytesOf({ raw: index.offset[i]!, length: index.length[i]! } as Row), close: () => archive.close(),
+      ...index,
+      readPacket: async (i) => {
+        // Served mostly in time order: read the next entries with it (coalesced reads), keep them until passed.
+        if (!(i >= ahead.from && i < ahead.from + ahead.views.length)) {
+          const n = Math.min(READ_AHEAD, index.count - i);
+          ahead = { from: i, views: await archive.scanBytes({ count: n, raw: index.offset.subarray(i, i + n), length: index.length.subarray(i, i + n) }) };
+        }
+        return ahead.views[i - ahead.from]!;
+      },
+      close: () => archive.close(),
       refresh: async () => build(self, last),
     };
     return self;

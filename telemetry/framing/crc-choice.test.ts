@@ -131,7 +131,7 @@ describe('packets inspect --crc (CLI, in-process)', () => {
 
 describe('the mission\'s CRC: config per APID, --crc over it', () => {
   it('apids[].crc become overrides; a bare --crc MODE applies to every APID; APIDS=MODE entries add to the config', async () => {
-    const { resolveMission } = await import('../../src/cli/mission.js');
+    const { resolveMission } = await import('../../src/config/mission.js');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idoc-crc-config-'));
     try {
       const config = path.join(dir, 'idoc.json');

@@ -9,7 +9,7 @@
  * whole stream. With a framing chosen by option (or `--prefix-bytes`) nothing is re-decided.
  */
 import { DETECT_BYTES, type FramingChoice } from './detect.js';
-import { createSplitter, decide, type ReadOptions } from './read.js';
+import { createSplitter, decide, type ReadOptions } from './decide.js';
 import type { CrcChoice } from './crc-choice.js';
 import type { Batch, Splitter } from './types.js';
 

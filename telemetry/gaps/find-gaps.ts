@@ -15,7 +15,8 @@
 import { SEQUENCE_MODULO } from '../../src/ccsds/primary-header.js';
 import { ContinuityState, stepTimes, type SequenceReset } from '../checks/continuity.js';
 import { taiToUtcIso } from '../../src/time/index.js';
-import type { Archive } from '../../src/store/index.js';
+import type { ArchiveReader } from '../../src/archive/index.js';
+import { asTai } from '../../src/time/tai.js';
 
 /** A time-cadence break is a step longer than this many periods. */
 export const CADENCE_FACTOR = 1.5;
@@ -73,25 +74,32 @@ const timesOf = (p: GapPoint) => {
 };
 
 /**
- * Gaps in one APID's packets given in archive order. `periodSeconds` enables cadence breaks (and is the cadence
- * resets are judged with; else it is learned). Counter resets found are pushed to `resets` when given.
+ * Gaps in one APID's packets handed over one at a time in archive order (so rows read in batches need not be
+ * held). `periodSeconds` enables cadence breaks (and is the cadence resets are judged with; else it is learned).
+ * Counter resets found are pushed to `resets` when given.
  */
-export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?: number, resets?: ArchiveReset[]): Gap[] {
-  const out: Gap[] = [];
-  let last: GapPoint | undefined;
-  const cont = new ContinuityState(periodSeconds);
-  for (const p of points) {
+export class GapTracker {
+  readonly gaps: Gap[] = [];
+  private last: GapPoint | undefined;
+  private readonly cont: ContinuityState;
+
+  constructor(private readonly apid: number, private readonly periodSeconds?: number, private readonly resets?: ArchiveReset[]) {
+    this.cont = new ContinuityState(periodSeconds);
+  }
+
+  push(p: GapPoint): void {
+    const { apid, periodSeconds, cont, last } = this;
     const t = timesOf(p);
-    if (!last) { last = p; cont.step(p.sequenceCount, t); continue; }
+    if (!last) { this.last = p; cont.step(p.sequenceCount, t); return; }
     const step = (p.sequenceCount - last.sequenceCount + SEQUENCE_MODULO) % SEQUENCE_MODULO;
     const dt = p.tai !== undefined && last.tai !== undefined ? p.tai - last.tai : undefined;
     const kind = cont.step(p.sequenceCount, t);
-    if (kind === 'out-of-order') continue; // repeat or step back
+    if (kind === 'out-of-order') return; // repeat or step back
     if (kind === 'reset') {
       const e = cont.lastElapsed;
-      resets?.push({ apid, afterSeq: last.sequenceCount, beforeSeq: p.sequenceCount, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: cont.lastCadence!, tai: t.obt, groundUnixMs: acquiredOf(p) });
-      last = p;
-      continue;
+      this.resets?.push({ apid, afterSeq: last.sequenceCount, beforeSeq: p.sequenceCount, axis: e.axis!, elapsedSeconds: e.seconds!, cadenceSeconds: cont.lastCadence!, tai: t.obt, groundUnixMs: acquiredOf(p) });
+      this.last = p;
+      return;
     }
     const byTime = periodSeconds !== undefined && dt !== undefined ? Math.max(0, Math.round(dt / periodSeconds) - 1) : undefined;
     const cadence = periodSeconds !== undefined && dt !== undefined && dt > CADENCE_FACTOR * periodSeconds;
@@ -100,7 +108,7 @@ export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?:
       missing += Math.round((byTime - missing) / SEQUENCE_MODULO) * SEQUENCE_MODULO;
     }
     if (step !== 1 || cadence) {
-      out.push({
+      this.gaps.push({
         apid, kind: step !== 1 ? (cadence ? 'sequence+cadence' : 'sequence') : 'cadence',
         afterSeq: last.sequenceCount, beforeSeq: p.sequenceCount,
         missing: step !== 1 ? missing : byTime ?? 0,
@@ -108,9 +116,15 @@ export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?:
         ...(last.dds && p.dds ? { startGroundMs: last.dds.unixMs, endGroundMs: p.dds.unixMs } : {}),
       });
     }
-    last = p;
+    this.last = p;
   }
-  return out;
+}
+
+/** {@link GapTracker} over points given in archive order, all at once. */
+export function gapsOf(apid: number, points: Iterable<GapPoint>, periodSeconds?: number, resets?: ArchiveReset[]): Gap[] {
+  const g = new GapTracker(apid, periodSeconds, resets);
+  for (const p of points) g.push(p);
+  return g.gaps;
 }
 
 export interface GapQuery {
@@ -124,47 +138,48 @@ export interface GapQuery {
 }
 
 /**
- * Every gap in the archive, APID by APID. Packets with a packet time and those without are two sequences, each
- * checked on its own (the untimed ones only when no time window is asked for). Counter resets found are pushed
- * to `resets` when given (they are not gaps).
+ * Every gap in the archive, APID by APID, read through the archive port (rows in batches, never all at once).
+ * Counter resets found are pushed to `resets` when given (they are not gaps).
  */
-export function findGaps(archive: Archive, q: GapQuery = {}, resets?: ArchiveReset[]): Gap[] {
+export async function findGaps(archive: ArchiveReader, q: GapQuery = {}, resets?: ArchiveReset[]): Promise<Gap[]> {
   const out: Gap[] = [];
-  const windowed = q.fromTai !== undefined || q.toTai !== undefined;
-  for (const apid of archive.apids()) {
+  for (const apid of await archive.apids()) {
     if (q.apids && !q.apids.some(([lo, hi]) => apid >= lo && apid <= hi)) continue;
-    out.push(...timedGapsOf(archive, apid, q, resets));
-    if (!windowed) out.push(...gapsOf(apid, archive.untimedRows(apid), q.periodOf?.(apid), resets));
+    out.push(...(await timedGapsOf(archive, apid, q, resets)));
   }
   return out;
 }
 
 /**
- * Gaps of one APID's timed rows. They come in chosen-axis order; when some are timed by ground time (their
+ * Gaps of one APID's rows. They come in chosen-axis order; when some are timed by ground time (their
  * on-board clock unsynchronised) and the others by on-board time, the two axes differ by the ground delay (1.5 s
  * in fixtures/patterns.ts, minutes of light time in flight), so rows around the change of axis interleave wrongly
  * (a packet counted before its predecessor: a false gap and a false reset). Then, when every row has an
  * acquisition time (DDS header, capture timestamp: the order the ground received them), the rows are judged in
  * that order instead (held in memory for this APID only). Rows with a receipt time only keep the chosen axis.
  */
-function timedGapsOf(archive: Archive, apid: number, q: GapQuery, resets: ArchiveReset[] | undefined): Gap[] {
+async function timedGapsOf(archive: ArchiveReader, apid: number, q: GapQuery, resets: ArchiveReset[] | undefined): Promise<Gap[]> {
   const found: ArchiveReset[] = [];
   let groundTimed = false;
   let allAcquired = true;
-  function* watched(rows: Iterable<GapPoint>): Generator<GapPoint> {
+  const period = q.periodOf?.(apid);
+  const query = { apids: [[apid, apid] as const], ...(q.fromTai !== undefined ? { fromTai: asTai(q.fromTai) } : {}), ...(q.toTai !== undefined ? { toTai: asTai(q.toTai) } : {}) };
+  const tracker = new GapTracker(apid, period, found);
+  for await (const rows of archive.rows(query)) {
     for (const r of rows) {
       if (r.timeStatus !== undefined && r.timeStatus !== 0) groundTimed = true;
       if (acquiredOf(r) === undefined) allAcquired = false;
-      yield r;
+      tracker.push(r);
     }
   }
-  const period = q.periodOf?.(apid);
-  let gaps = gapsOf(apid, watched(archive.apidRows(apid, q.fromTai, q.toTai)), period, found);
+  let gaps = tracker.gaps;
   if (groundTimed && allAcquired) {
     const points: { p: GapPoint; at: number }[] = [];
-    for (const r of archive.apidRows(apid, q.fromTai, q.toTai)) {
-      const p: GapPoint = { tai: r.tai, sequenceCount: r.sequenceCount, timeStatus: r.timeStatus, groundUnixMs: r.groundUnixMs, groundKind: r.groundKind, dds: r.dds ? { unixMs: r.dds.unixMs } : undefined };
-      points.push({ p, at: acquiredOf(p)! });
+    for await (const rows of archive.rows(query)) {
+      for (const r of rows) {
+        const p: GapPoint = { tai: r.tai, sequenceCount: r.sequenceCount, timeStatus: r.timeStatus, groundUnixMs: r.groundUnixMs, groundKind: r.groundKind, dds: r.dds ? { unixMs: r.dds.unixMs } : undefined };
+        points.push({ p, at: acquiredOf(p)! });
+      }
     }
     points.sort((a, b) => a.at - b.at || (a.p.tai ?? 0) - (b.p.tai ?? 0)); // stable: equal times keep the axis order
     found.length = 0;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../bin/idoc.js';
 import { loadConfig, type MissionConfig } from '../../src/config/index.js';
-import { openArchive } from '../../src/store/index.js';
+import { openArchive, openSqliteArchiveReader } from '../../src/store/index.js';
 import { storeFile } from '../../src/store/_test-packets.js';
 import { taiToUnixMs } from '../../src/time/index.js';
 import { splitBuffer } from '../framing/index.js';
@@ -46,9 +46,9 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const simple = (gs: readonly Gap[]) => gs.map((g) => ({ apid: g.apid, after: g.afterSeq, before: g.beforeSeq, missing: g.missing }));
 
 describe('findGaps on archives of the sample files', () => {
-  it.each(['sim_damaged.bin', 'sim_damaged.dds'])('finds exactly the gaps truth.json lists for %s', (file) => {
-    const a = openArchive(dirs[file.endsWith('.bin') ? 'bin' : 'dds']!, { readonly: true });
-    const gaps = findGaps(a, { periodOf });
+  it.each(['sim_damaged.bin', 'sim_damaged.dds'])('finds exactly the gaps truth.json lists for %s', async (file) => {
+    const a = await openSqliteArchiveReader(dirs[file.endsWith('.bin') ? 'bin' : 'dds']!);
+    const gaps = await findGaps(a, { periodOf });
     expect(simple(gaps)).toEqual(truthOf(file).gaps);
     // 1 Hz housekeeping: each gap is also a cadence break, bounded by the packets around it.
     for (const g of gaps) {
@@ -56,27 +56,27 @@ describe('findGaps on archives of the sample files', () => {
       expect(g.endTai! - g.startTai!).toBe(g.missing + 1);
     }
     // Without periods only the counts speak.
-    expect(findGaps(a).map((g) => g.kind)).toEqual(gaps.map(() => 'sequence'));
-    a.close();
+    expect((await findGaps(a)).map((g) => g.kind)).toEqual(gaps.map(() => 'sequence'));
+    await a.close();
   });
 
-  it('stores a damaged file and a clean delivery of the same data once: no gaps, the corrupted copy kept apart', () => {
-    const a = openArchive(dirs['both']!, { readonly: true });
-    const s = a.status();
+  it('stores a damaged file and a clean delivery of the same data once: no gaps, the corrupted copy kept apart', async () => {
+    const a = await openSqliteArchiveReader(dirs['both']!);
+    const s = await a.status();
     expect(s.packets).toBe(706); // 705 clean + the bit-flipped copy of 1100/30
     expect(s.duplicates).toBe(700);
     expect(s.crcErrors).toBe(1);
-    expect(findGaps(a, { periodOf })).toEqual([]);
-    a.close();
+    expect(await findGaps(a, { periodOf })).toEqual([]);
+    await a.close();
   });
 
-  it('limits the search to APIDs and a time window', () => {
-    const a = openArchive(dirs['bin']!, { readonly: true });
-    const all = findGaps(a, { periodOf });
-    expect(simple(findGaps(a, { apids: [[1101, 1101]], periodOf }))).toEqual([{ apid: 1101, after: 59, before: 61, missing: 1 }]);
+  it('limits the search to APIDs and a time window', async () => {
+    const a = await openSqliteArchiveReader(dirs['bin']!);
+    const all = await findGaps(a, { periodOf });
+    expect(simple(await findGaps(a, { apids: [[1101, 1101]], periodOf }))).toEqual([{ apid: 1101, after: 59, before: 61, missing: 1 }]);
     const g = all[0]!;
-    expect(findGaps(a, { fromTai: g.endTai!, periodOf }).map((x) => x.apid)).toEqual([1101]);
-    a.close();
+    expect((await findGaps(a, { fromTai: g.endTai!, periodOf })).map((x) => x.apid)).toEqual([1101]);
+    await a.close();
   });
 });
 
@@ -170,9 +170,9 @@ describe('idoc archive (CLI, in-process)', () => {
     const files = fs.readdirSync(dir).sort();
     expect(files).toHaveLength(2);
     expect(files.every((f) => f.endsWith('.XML'))).toBe(true);
-    const a = openArchive(dirs['bin']!, { readonly: true });
-    const gaps = findGaps(a, { periodOf });
-    a.close();
+    const a = await openSqliteArchiveReader(dirs['bin']!);
+    const gaps = await findGaps(a, { periodOf });
+    await a.close();
     for (const g of gaps) {
       const startMs = Math.floor(taiToUnixMs(g.startTai!) / 1000) * 1000;
       const endMs = Math.ceil(taiToUnixMs(g.endTai!) / 1000) * 1000;

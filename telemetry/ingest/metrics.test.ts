@@ -20,7 +20,7 @@ import net from 'node:net';
 import { apidCounters, apidStatsOf, newFeedStats } from './types.js';
 import { runWatch } from './watch.js';
 import { crc16 } from '../../src/ccsds/crc16.js';
-import { openArchive } from '../../src/store/index.js';
+import { openSqliteArchiveReader } from '../../src/store/index.js';
 import { findGaps, type ArchiveReset } from '../gaps/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { fileURLToPath } from 'node:url';
@@ -163,14 +163,14 @@ describe('per-APID continuity, duplicates and repeats in /metrics', () => {
     expect(text).toContain('idoc_ingest_repeats_total{feed="sim",apid="1100"} 0\n');
     await stop();
     // `archive gaps` on the archive: the same gap and the same reset.
-    const ro = openArchive(dir, { readonly: true });
+    const ro = await openSqliteArchiveReader(dir);
     try {
       const resets: ArchiveReset[] = [];
-      const gaps = findGaps(ro, {}, resets);
+      const gaps = await findGaps(ro, {}, resets);
       expect(gaps.map((g) => g.missing)).toEqual([5]);
       expect(resets.map((r) => [r.afterSeq, r.beforeSeq])).toEqual([[104, 9000]]);
     } finally {
-      ro.close();
+      await ro.close();
     }
   }, 60_000);
 });

@@ -5,7 +5,7 @@
  * forwards, then closes the archive and releases the lock.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Mission } from '../../src/cli/mission.js';
+import type { Mission } from '../../src/config/mission.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
 import { archiveSettings, openArchiveWriter, type ArchiveWriter } from '../../src/store/index.js';
 import { feedsFromConfig } from '../feeds/config.js';

@@ -140,7 +140,7 @@ export interface WindowBatch {
    * before (cut where the time steps forward) and in arrival order inside; a piece's octets are valid until the
    * next piece is asked for. Built by {@link writePieces}.
    */
-  readonly pieces?: Iterable<readonly L0Packet[]>;
+  readonly pieces?: AsyncIterable<readonly L0Packet[]> | Iterable<readonly L0Packet[]>;
 }
 type Bucket = WindowBatch;
 
@@ -307,7 +307,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   const sourceSet = new Set<string>();
   const tracker = new SourceTracker();
   try {
-    for (const piece of b.pieces!) {
+    for await (const piece of b.pieces!) {
       const s = processStream(piece, {
         profile: options.profile, reassemble: false, compression: 'none',
         maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,

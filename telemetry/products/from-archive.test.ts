@@ -1,4 +1,4 @@
-import { ArchiveScan } from './_archive-scan.js';
+import { ArchiveScan } from '../../src/store/scan.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../bin/idoc.js';
 import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
 import { loadConfig } from '../../src/config/index.js';
-import { openArchive, type Archive } from '../../src/store/index.js';
+import { openArchive, openSqliteArchiveReader, type Archive } from '../../src/store/index.js';
 import { splitBuffer } from '../framing/index.js';
 import { generateSim, SIM_APIDS, type SimPacket } from '../../fixtures/sim-instrument.js';
 import { SIM_PROFILE, toL0 } from './_test-helpers.js';
-import { buildL0, buildWindows, type BuildOptions } from './build.js';
+import { buildL0, buildWindows, type BuildOptions, type WindowBatch } from './build.js';
 import { productsConfig } from './config.js';
 import { archiveRoutes, archiveWindows, buildL0FromArchive } from './from-archive.js';
 import { listL0 } from './list.js';
@@ -55,13 +55,13 @@ describe('L0 products from the archive', () => {
     store(a, sim.filter((p) => p.apid === SIM_APIDS.hkFast), 'sim.bin');
     store(a, sim.filter((p) => p.apid !== SIM_APIDS.hkFast), 'sim.bin');
     a.close();
-    const ro = openArchive(dir, { readonly: true });
+    const ro = await openSqliteArchiveReader(dir);
     const fromArchive = tmp(), fromMemory = tmp();
     const r = await buildL0FromArchive(ro, { ...options, out: fromArchive });
     // Product time: the archive's last ingest time (the archive writer's clock), the same for every product.
-    const lastIngest = Math.max(...ro.status().apids.map((x) => x.lastIngestUnixMs ?? -Infinity));
+    const lastIngest = Math.max(...(await ro.status()).apids.map((x) => x.lastIngestUnixMs ?? -Infinity));
     expect(new Set(r.products.map((p) => p.productTime))).toEqual(new Set([new Date(lastIngest).toISOString()]));
-    ro.close();
+    await ro.close();
     await buildL0([...sim.filter((p) => p.apid === SIM_APIDS.hkFast), ...sim.filter((p) => p.apid !== SIM_APIDS.hkFast)].map((p) => ({ ...toL0(p, 'sim.bin'), tai: packetTimeOf(p.bytes, 0, p.bytes.length, SIM_PROFILE), receivedUnixMs: 1_767_225_600_000 })), { ...options, out: fromMemory, productTime: r.products[0]!.productTime });
     expect(r.packets).toBe(sim.length);
     expect(r.products.map((p) => [p.route, p.status, p.summary.flaggedPackets])).toEqual([
@@ -75,7 +75,7 @@ describe('L0 products from the archive', () => {
     const a = openArchive(dir);
     store(a, sim, 'sim.bin');
     a.close();
-    const ro = openArchive(dir, { readonly: true });
+    const ro = await openSqliteArchiveReader(dir);
     try {
       const whole = tmp(), pieces = tmp();
       const rw = await buildL0FromArchive(ro, { ...options, out: whole, pieceBytes: Infinity });
@@ -87,7 +87,7 @@ describe('L0 products from the archive', () => {
       expect(again.products.map((p) => p.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
       expect(tree(pieces)).toEqual(tree(whole));
     } finally {
-      ro.close();
+      await ro.close();
     }
   });
 
@@ -99,8 +99,8 @@ describe('L0 products from the archive', () => {
     a.close();
     const out = tmp(), twin = tmp();
     const build = async (to: string) => {
-      const ro = openArchive(dir, { readonly: true });
-      try { return await buildL0FromArchive(ro, { ...options, out: to }); } finally { ro.close(); }
+      const ro = await openSqliteArchiveReader(dir);
+      try { return await buildL0FromArchive(ro, { ...options, out: to }); } finally { await ro.close(); }
     };
     const first = await build(out);
     expect(first.products[0]!.summary).toMatchObject({ gaps: 1, missingPackets: 3 });
@@ -133,7 +133,7 @@ describe('L0 products from the archive', () => {
     expect(tree(again)).toEqual(tree(twin));
   });
 
-  it('the columnar scan and the Archive interface give the same products (packets without a time go by reception time)', async () => {
+  it('packets without a packet time go by reception time; windows read whole or in pieces give the same products', async () => {
     const dir = tmp();
     const a = openArchive(dir);
     store(a, sim.filter((p) => p.apid !== SIM_APIDS.event), 'a.dat');
@@ -142,24 +142,24 @@ describe('L0 products from the archive', () => {
     store(a, events.slice(0, 1), 'b.dat', 1_767_225_600_000, () => true);
     store(a, events.slice(1), 'c.dat', 1_767_312_000_000 + 3600_000, () => true);
     a.close();
-    const ro = openArchive(dir, { readonly: true });
+    const ro = await openSqliteArchiveReader(dir);
     try {
       // The scan reads the archive's current schema (it fell back to the interface, silently, when it did not).
       const opened = ArchiveScan.open(dir);
       expect(opened).toBeDefined();
       opened!.close();
-      const scan = tmp(), api = tmp();
+      const scan = tmp(), again = tmp();
       const rs = await buildL0FromArchive(ro, { ...options, out: scan });
-      // The same product time as the archive build took (the archive's last ingest time).
-      const ra = await buildWindows(archiveWindows(ro, { ...options, reader: 'api' }), { ...options, out: api, productTime: rs.products[0]!.productTime });
+      // The same windows without reused read buffers or pieces give the same files.
+      const ra = await buildWindows(archiveWindows(ro, options), { ...options, out: again, productTime: rs.products[0]!.productTime });
       expect(rs.products.map((p) => [p.productId, p.summary.packets])).toEqual([
         ['sim_hk_fast_l0_20260101', 120], ['sim_hk_slow_l0_20260101', 120], ['sim_sci_l0_20260101', 39],
         ['sim_evt_l0_20260101', 1], ['sim_evt_l0_20260102', events.length - 1],
       ]);
       expect(ra.products.map((p) => p.productId)).toEqual(rs.products.map((p) => p.productId));
-      expect(tree(api)).toEqual(tree(scan));
+      expect(tree(again)).toEqual(tree(scan));
     } finally {
-      ro.close();
+      await ro.close();
     }
   });
 
@@ -168,10 +168,11 @@ describe('L0 products from the archive', () => {
     const a = openArchive(dir);
     store(a, sim, 'sim.bin');
     a.close();
-    const ro = openArchive(dir, { readonly: true });
+    const ro = await openSqliteArchiveReader(dir);
     try {
       const stats = { packets: 0, bytes: 0, unroutedApids: [] as number[] };
-      const batches = [...archiveWindows(ro, { ...options, routes: ['SIM_HK_FAST', 'SIM_SCI'], window: { kind: 'duration', seconds: 60, text: 'PT1M' } }, stats)];
+      const batches: WindowBatch[] = [];
+      for await (const b of archiveWindows(ro, { ...options, routes: ['SIM_HK_FAST', 'SIM_SCI'], window: { kind: 'duration', seconds: 60, text: 'PT1M' } }, stats)) batches.push(b);
       expect(batches.map((b) => [b.route.name, b.window.id, b.packets.length])).toEqual([
         ['SIM_HK_FAST', '20260101t000000', 60], ['SIM_HK_FAST', '20260101t000100', 60],
         ['SIM_SCI', '20260101t000000', sim.filter((p) => p.apid === SIM_APIDS.science && p.tai < sim[0]!.tai + 60).length],
@@ -181,7 +182,7 @@ describe('L0 products from the archive', () => {
       expect(archiveRoutes([1100, 1500], options)).toMatchObject({ unrouted: [1500], routes: [{ route: { name: 'SIM_HK_FAST' }, apids: [1100] }] });
       expect(archiveRoutes([7], { ...options, products: { ...options.products, routes: [] } }).routes.map((r) => r.route.name)).toEqual(['apid_7']);
     } finally {
-      ro.close();
+      await ro.close();
     }
   });
 

@@ -1,22 +1,23 @@
 /**
- * @module Packets for L0 building read from an idoc archive (src/store): route by route, window by window, in
- * packet-time order from the SQLite index, their octets from the segment files. One window of one route is
- * held at a time. Within a window the packets are handed over in arrival order (the archive's arrival
- * number), which is the order the builder judges time monotonicity in, and which is also the order of their
- * octets in the segment files, so the segments are read front to back in large blocks.
+ * @module Packets for L0 building read from an archive through the archive port (src/archive/port.ts; the
+ * SQLite store's columnar scan behind it): route by route, window by window, in packet-time order. One window of
+ * one route is held at a time. Within a window the packets are handed over in arrival order (the archive's
+ * arrival number), which is the order the builder judges time monotonicity in, and which is also the order of
+ * their octets in the segment files, so the segments are read front to back in large blocks.
  *
  * Routes are the `products` routes (APID ranges), not the ingest routes the archive files packets under: an
  * L0 product is an instrument stream, whatever way its packets came in. Without configured product routes,
- * each APID in the archive is a route `apid_<n>`. Packets without a packet time are windowed by their ground
- * reception time.
+ * each APID in the archive is a route `apid_<n>`. Every stored packet has a time on the mission's axis (archive
+ * schema 2: the ground time where the on-board time is unusable).
  */
-import type { Archive, PacketRow } from '../../src/store/index.js';
-import { ArchiveScan, lastIngestUnixMs, type ScanRows } from './_archive-scan.js';
-import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
+import type { ArchiveReader, RowColumns } from '../../src/archive/index.js';
+import { asTai, taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
-import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
+import { windowFunction, type OrbitNumbering, type WindowSpec } from './window.js';
+
+type ScanRows = RowColumns;
 
 /** Which packets of the archive to build products from. */
 export interface ArchiveSelection {
@@ -31,20 +32,15 @@ export interface ArchiveSelection {
   readonly window?: WindowSpec;
   readonly orbits?: OrbitNumbering;
   /**
-   * `scan` (default when the archive's schema allows): rows as columns and octets in large reads
-   * (`_archive-scan.ts`); `api`: the Archive interface (`apidRows`, `bytesOf`), slower, any schema.
-   */
-  readonly reader?: 'scan' | 'api';
-  /**
-   * Reuse read buffers from window to window (scan reader, `WRITES_IN_FLIGHT + 1` sets in turn): a batch's
+   * Reuse read buffers from window to window (`ArchiveReader.recycle`, `WRITES_IN_FLIGHT + 1` sets in turn): a batch's
    * packet octets are then valid only until `WRITES_IN_FLIGHT + 1` further batches are asked for.
    * `buildWindows` is done with a batch by then (it writes up to `WRITES_IN_FLIGHT` products while reading the
    * next window); a caller keeping batches longer is not.
    */
   readonly reuseBuffers?: boolean;
   /**
-   * Scan reader: a window with more than 4 × this many packet octets (or 2 × `pieceBytes / 512` packets), of a
-   * route without reassembly or decompression and without untimed packets, is handed over in pieces spanning
+   * A window with more than 4 × this many packet octets (or 2 × `pieceBytes / 512` packets), of a
+   * route without reassembly or decompression, is handed over in pieces spanning
    * about this many octets of the segment files and of at most `pieceBytes / 512` packets (small packets cost
    * more memory than their octets) (`WindowBatch.pieces`). Default: never.
    */
@@ -82,95 +78,10 @@ export function archiveRoutes(apidsPresent: readonly number[], sel: Pick<Archive
   return { routes: out, unrouted };
 }
 
-interface Stream { readonly it: Iterator<PacketRow>; head: PacketRow | undefined }
-
-/** Rows of one route's window → packets in arrival order (octets read in segment order). */
-function packetsOf(archive: Archive, rows: PacketRow[], stats: ArchiveReadStats | undefined): L0Packet[] {
-  let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++) sorted = rows[i - 1]!.arrival < rows[i]!.arrival;
-  if (!sorted) rows.sort((a, b) => a.arrival - b.arrival);
-  const out = new Array<L0Packet>(rows.length);
-  let bytes = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const b = archive.bytesOf(r);
-    bytes += b.length;
-    out[i] = {
-      bytes: b, apid: r.apid, sequenceCount: r.sequenceCount, sequenceFlags: r.sequenceFlags, tai: r.tai, crc: r.crc, receivedUnixMs: r.receivedUnixMs, source: r.source,
-      ...(r.obt !== undefined ? { obt: r.obt } : {}), groundUnixMs: r.groundUnixMs, timeStatus: r.timeStatus,
-      ...(r.dds ? { station: r.dds.groundStation, virtualChannel: r.dds.virtualChannel } : {}),
-    };
-  }
-  if (stats) { stats.packets += rows.length; stats.bytes += bytes; }
-  return out;
-}
-
-/**
- * The archive's packets as window batches for `buildWindows`: routes in configured order, windows in time
- * order within a route. `stats` (when given) receives counts and the APIDs no route claims.
- */
-export function* archiveWindows(archive: Archive, sel: ArchiveSelection, stats?: ArchiveReadStats): Generator<WindowBatch> {
-  const scan = sel.reader === 'api' ? undefined : ArchiveScan.open(archive.dir);
-  if (scan) {
-    try {
-      yield* scanWindows(scan, sel, stats);
-    } finally {
-      scan.close();
-    }
-    return;
-  }
-  const windowOf = windowFunction(sel.window ?? sel.products.window, sel.orbits);
-  const { routes, unrouted } = archiveRoutes(archive.apids(), sel);
-  if (stats) stats.unroutedApids = unrouted;
-  const inRange = (t: number) => (sel.fromTai === undefined || t >= sel.fromTai) && (sel.toTai === undefined || t < sel.toTai);
-  for (const { route, apids } of routes) {
-    // Untimed packets (rare): grouped by the window of their reception time, merged in when that window comes.
-    const untimed = new Map<string, { window: ProductWindow; rows: PacketRow[] }>();
-    for (const a of apids) {
-      for (const r of archive.untimedRows(a)) {
-        const t = utcUnixToTai(r.receivedUnixMs / 1000);
-        if (!inRange(t)) continue;
-        const w = windowOf(t);
-        (untimed.get(w.id) ?? untimed.set(w.id, { window: w, rows: [] }).get(w.id)!).rows.push(r);
-      }
-    }
-    const untimedBefore = function* (stopTai: number): Generator<WindowBatch> {
-      const due = [...untimed.values()].filter((u) => u.window.startTai < stopTai).sort((x, y) => x.window.startTai - y.window.startTai);
-      for (const u of due) {
-        untimed.delete(u.window.id);
-        yield { route, window: u.window, packets: packetsOf(archive, u.rows, stats) };
-      }
-    };
-    const streams: Stream[] = apids.map((a) => {
-      const it = archive.apidRows(a, sel.fromTai, sel.toTai);
-      const first = it.next();
-      return { it, head: first.done ? undefined : first.value };
-    });
-    for (;;) {
-      let min = Infinity;
-      for (const s of streams) if (s.head && s.head.tai! < min) min = s.head.tai!;
-      if (min === Infinity) break;
-      const w = windowOf(min);
-      yield* untimedBefore(w.startTai);
-      const rows: PacketRow[] = untimed.get(w.id)?.rows ?? [];
-      untimed.delete(w.id);
-      for (const s of streams) {
-        while (s.head && s.head.tai! < w.stopTai) {
-          rows.push(s.head);
-          const n = s.it.next();
-          s.head = n.done ? undefined : n.value;
-        }
-      }
-      yield { route, window: w, packets: packetsOf(archive, rows, stats) };
-    }
-    yield* untimedBefore(Infinity);
-  }
-}
-
 const CRC_NAME = ['none', 'ok', 'bad', 'none'] as const;
 
-/** Packets of `rows` (timed rows of one window, then untimed rows) in arrival order, octets read in large ranges. */
-function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: ArchiveReadStats | undefined): L0Packet[] {
+/** Packets of `parts` (rows of one window) in arrival order, octets read in large ranges. */
+async function scanPackets(reader: ArchiveReader, sources: ReadonlyMap<number, string>, parts: readonly ScanRows[], stats: ArchiveReadStats | undefined): Promise<L0Packet[]> {
   const total = parts.reduce((m, r) => m + r.count, 0);
   const out = new Array<L0Packet>(total);
   const arrival = parts.length < 2 ? undefined : new Float64Array(total);
@@ -186,7 +97,7 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
     let sorted = true;
     for (let i = 1; i < n && sorted; i++) sorted = rows.arrival[i - 1]! < rows.arrival[i]!;
     if (!sorted) order.sort((x, y) => rows.arrival[x]! - rows.arrival[y]!);
-    const views = scan.bytes(rows, order);
+    const views = await reader.scanBytes(rows, order);
     for (let k = 0; k < n; k++, o++) {
       const i = order[k]!;
       const meta = rows.meta[i]!;
@@ -194,7 +105,7 @@ function scanPackets(scan: ArchiveScan, parts: readonly ScanRows[], stats: Archi
       const v = views[k]!;
       bytes += v.length;
       if (arrival) arrival[o] = rows.arrival[i]!;
-      if (rows.source[i] !== sourceId) { sourceId = rows.source[i]!; source = scan.sources.get(sourceId) ?? '?'; }
+      if (rows.source[i] !== sourceId) { sourceId = rows.source[i]!; source = sources.get(sourceId) ?? '?'; }
       out[o] = {
         bytes: v, apid: rows.apid[i]!, sequenceCount: rows.seq[i]!, sequenceFlags: meta & 3, tai: Number.isNaN(t) ? undefined : t,
         crc: CRC_NAME[(meta >>> 2) & 3]!, receivedUnixMs: rows.received[i]!, source, groundUnixMs: rows.received[i]!, timeStatus: (meta >>> 8) & 7,
@@ -218,7 +129,7 @@ const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(piec
  * in arrival order. With `reuse`, each piece is read into the next set of read buffers (valid until
  * `WRITES_IN_FLIGHT + 1` further pieces or windows are read: the builder writes a piece before asking the next).
  */
-function* scanPieces(scan: ArchiveScan, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined): Generator<L0Packet[]> {
+async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined): AsyncGenerator<L0Packet[]> {
   const n = rows.count;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -238,62 +149,45 @@ function* scanPieces(scan: ArchiveScan, rows: ScanRows, pieceBytes: number, reus
       hi = Math.max(hi, r + rows.length[i]!);
     }
     const idx = Array.from(order.subarray(k, e));
-    if (reuse) scan.recycle(WRITES_IN_FLIGHT + 1);
-    yield scanPackets(scan, [pick(rows, idx)], stats);
+    if (reuse) reader.recycle?.(WRITES_IN_FLIGHT + 1);
+    yield await scanPackets(reader, sources, [pick(rows, idx)], stats);
     k = e;
   }
 }
 
-/** {@link archiveWindows} through an {@link ArchiveScan}: the same batches, fewer objects and reads. */
-function* scanWindows(scan: ArchiveScan, sel: ArchiveSelection, stats: ArchiveReadStats | undefined): Generator<WindowBatch> {
+/**
+ * The archive's packets as window batches for `buildWindows`: routes in configured order, windows in time
+ * order within a route. `stats` (when given) receives counts and the APIDs no route claims.
+ */
+export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelection, stats?: ArchiveReadStats): AsyncGenerator<WindowBatch> {
   const windowOf = windowFunction(sel.window ?? sel.products.window, sel.orbits);
-  const { routes, unrouted } = archiveRoutes(scan.apids(), sel);
+  const { routes, unrouted } = archiveRoutes(await reader.apids(), sel);
   if (stats) stats.unroutedApids = unrouted;
+  const sources = await reader.sources();
   const from = sel.fromTai ?? 0;
   const to = sel.toTai ?? Number.MAX_VALUE;
   for (const { route, apids } of routes) {
-    // Untimed packets (rare): grouped by the window of their reception time, merged in when that window comes.
-    const untimed = new Map<string, { window: ProductWindow; rows: ScanRows }>();
-    const u = scan.untimedRows(apids);
-    const groups = new Map<string, { window: ProductWindow; idx: number[] }>();
-    for (let i = 0; i < u.count; i++) {
-      const t = utcUnixToTai(u.received[i]! / 1000);
-      if (t < from || t >= to) continue;
-      const w = windowOf(t);
-      (groups.get(w.id) ?? groups.set(w.id, { window: w, idx: [] }).get(w.id)!).idx.push(i);
-    }
-    for (const [id, g] of groups) untimed.set(id, { window: g.window, rows: pick(u, g.idx) });
-    const untimedBefore = function* (stopTai: number): Generator<WindowBatch> {
-      const due = [...untimed.values()].filter((x) => x.window.startTai < stopTai).sort((x, y) => x.window.startTai - y.window.startTai);
-      for (const x of due) {
-        untimed.delete(x.window.id);
-        if (sel.reuseBuffers) scan.recycle(WRITES_IN_FLIGHT + 1);
-        yield { route, window: x.window, packets: scanPackets(scan, [x.rows], stats) };
-      }
-    };
     let next = from;
     for (;;) {
       let min = Infinity;
-      for (const a of apids) { const t = scan.firstTime(a, next); if (t !== undefined && t < to && t < min) min = t; }
+      for (const a of apids) { const t = await reader.firstTime(a, asTai(next)); if (t !== undefined && t < to && t < min) min = t; }
       if (min === Infinity) break;
       const w = windowOf(min);
-      yield* untimedBefore(w.startTai);
-      if (sel.reuseBuffers) scan.recycle(WRITES_IN_FLIGHT + 1);
-      const rows = scan.rows(apids, Math.max(w.startTai, from), Math.min(w.stopTai, to));
-      const late = untimed.get(w.id);
-      untimed.delete(w.id);
+      if (sel.reuseBuffers) reader.recycle?.(WRITES_IN_FLIGHT + 1);
+      const rows = await reader.scan({ apids, fromTai: asTai(Math.max(w.startTai, from)), toTai: asTai(Math.min(w.stopTai, to)) });
       let octets = 0;
-      if (sel.pieceBytes !== undefined && !late && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
+      if (sel.pieceBytes !== undefined && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
       // Windows up to 4 pieces of octets (or 2 pieces of packets) stay whole: the whole-window path overlaps writing
       // with the next read and hashes in worker threads, so it is faster where memory allows.
       if (octets > 4 * sel.pieceBytes! || (octets > 0 && rows.count > 2 * piecePackets(sel.pieceBytes!))) {
-        yield { route, window: w, packets: [], pieces: scanPieces(scan, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats) };
+        // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
+        // it asks for the next batch (the next scan, which reuses the columns).
+        yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats) };
       } else {
-        yield { route, window: w, packets: scanPackets(scan, late ? [rows, late.rows] : [rows], stats) };
+        yield { route, window: w, packets: await scanPackets(reader, sources, [rows], stats) };
       }
       next = w.stopTai;
     }
-    yield* untimedBefore(Infinity);
   }
 }
 
@@ -311,12 +205,12 @@ function pick(r: ScanRows, idx: readonly number[]): ScanRows {
  * Build (or update) the L0 products of the archive's packets (see `buildWindows`): one window of one route in
  * memory at a time. The report's `unrouted` is 0; the APIDs left out are in `stats.unroutedApids`.
  */
-export async function buildL0FromArchive(archive: Archive, optionsIn: BuildOptions, stats: ArchiveReadStats = { packets: 0, bytes: 0, unroutedApids: [] }): Promise<BuildReport> {
+export async function buildL0FromArchive(archive: ArchiveReader, optionsIn: BuildOptions, stats: ArchiveReadStats = { packets: 0, bytes: 0, unroutedApids: [] }): Promise<BuildReport> {
   // Product time: as given (`--product-time`, `SOURCE_DATE_EPOCH`), else the archive's last ingest time: real, and
   // the same for every rebuild of an unchanged archive (byte-identical products).
   let options = optionsIn;
   if (options.productTime === undefined) {
-    const last = lastIngestUnixMs(archive.dir) ?? archive.status().apids.reduce<number | undefined>((m, a) => (a.lastIngestUnixMs === undefined ? m : Math.max(m ?? -Infinity, a.lastIngestUnixMs)), undefined);
+    const last = await archive.lastIngest();
     if (last !== undefined) options = { ...options, productTime: taiToUtcIso(utcUnixToTai(last / 1000), 3) };
   }
   const orbits = await orbitsFor(options);

@@ -8,8 +8,8 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveMission } from '../../src/cli/mission.js';
-import { openArchive } from '../../src/store/index.js';
+import { resolveMission } from '../../src/config/mission.js';
+import { openSqliteArchiveReader } from '../../src/store/index.js';
 import { indexPacketFolder } from '../feeds/packet-index.js';
 import { startFeedServer } from '../feeds/http-server.js';
 import type { FeedStats } from '../ingest/types.js';
@@ -71,12 +71,12 @@ export async function runSampleChain(options: SampleChainOptions): Promise<Sampl
     const mission = await resolveMission({ config: configFile });
     const setup = await openIngest(mission);
     const once = await ingestOnceAndFinish(setup, silentLogger);
-    const ro = openArchive(setup.dir, { readonly: true });
+    const ro = await openSqliteArchiveReader(setup.dir);
     try {
-      const s = ro.status();
+      const s = await ro.status();
       ingest = { archive: setup.dir, exitCode: once.exitCode, feeds: once.feeds, packetsInArchive: s.packets, bytesInArchive: s.bytes };
     } finally {
-      ro.close();
+      await ro.close();
     }
   } finally {
     await server.close();
@@ -84,7 +84,7 @@ export async function runSampleChain(options: SampleChainOptions): Promise<Sampl
 
   const mission = await resolveMission({ config: configFile });
   const out = path.join(dir, 'l0');
-  const archive = openArchive(ingest.archive, { readonly: true });
+  const archive = await openSqliteArchiveReader(ingest.archive);
   let products: SampleChainResult['products'];
   try {
     const stats = { packets: 0, bytes: 0, unroutedApids: [] as number[] };
@@ -96,7 +96,7 @@ export async function runSampleChain(options: SampleChainOptions): Promise<Sampl
     }, stats);
     products = { ...report, out, unroutedApids: stats.unroutedApids };
   } finally {
-    archive.close();
+    await archive.close();
   }
 
   let validation: SampleChainResult['validation'];

@@ -3,7 +3,7 @@
  * complete, of the right type, inside their ranges and enumerations (formats.md §6.6 "syntax & structure",
  * "parameter ranges"; the checks are telecommand's `resolveValues`, the same the encoder runs).
  */
-import { resolveValues } from '../../../telecommand/database/parameter-values.js';
+import { resolveValues } from '../../../src/mdb/commands/parameter-values.js';
 import { defineRule } from '../rule.js';
 
 export interface SyntaxOptions {

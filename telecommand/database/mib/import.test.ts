@@ -5,7 +5,7 @@ import { InputError } from '../../../src/errors.js';
 import { encodeTc } from '../../encode/encode-tc.js';
 import { decodeTc } from '../../encode/decode-tc.js';
 import { checkTcDatabase } from '../load.js';
-import { findCommand } from '../lookup.js';
+import { findCommand } from '../../../src/mdb/commands/lookup.js';
 import { importMib, parseMibNumber } from './import.js';
 import { ptcPfcToType } from './ptc-pfc.js';
 import { parseMibTable } from './tables.js';

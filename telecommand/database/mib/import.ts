@@ -19,9 +19,9 @@
  */
 import path from 'node:path';
 import { InputError, type Problem } from '../../../src/errors.js';
-import { rawToEng } from '../calibration.js';
+import { rawToEng } from '../../../src/mdb/commands/calibration.js';
 import { checkTcDatabase } from '../load.js';
-import type { Calibration, EnumEntry, JsonValue, TcCommand, TcDatabase, TcParameter, ValueRange } from '../types.js';
+import type { Calibration, EnumEntry, JsonValue, TcCommand, TcDatabase, TcParameter, ValueRange } from '../../../src/mdb/commands/types.js';
 import { ptcPfcToType } from './ptc-pfc.js';
 import { readMibTable, type MibRow, type MibTableName } from './tables.js';
 

@@ -22,7 +22,7 @@
  * Unsure: PTC 1 with PFC ≠ 0, and PTC 6 read as an unsigned integer rather than raw bits (equivalent on the
  * wire, differs only in how values are typed).
  */
-import type { ParameterType } from '../types.js';
+import type { ParameterType } from '../../../src/mdb/commands/types.js';
 
 /** The idoc type of a PTC/PFC pair, or a reason it cannot be imported. */
 export type PtcPfcResult =

@@ -6,7 +6,7 @@
  * Raw values: integers (unsigned, signed, enumerated, boolean) as bigint, floats as number, octet and ASCII
  * strings as bytes (strings right-padded with spaces to their length).
  */
-import type { Problem } from '../../src/errors.js';
+import type { Problem } from '../../errors.js';
 import { engToRaw, rawToEng } from './calibration.js';
 import type { JsonValue, TcCommand, TcParameter } from './types.js';
 

@@ -7,8 +7,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { schemaFile } from '../schema-file.js';
-import { ajvErrorsToProblems, pointerToken, type PointerProblem } from '../config/schema-problems.js';
-import type { MissionConfig } from '../config/index.js';
+import { ajvErrorsToProblems, pointerToken, type PointerProblem } from './schema-problems.js';
+import type { MissionConfig } from './types.js';
 import { InputError, type Problem } from '../errors.js';
 
 const validators = new Map<string, ValidateFunction>();

@@ -3,7 +3,7 @@
  * interface here mirrors one schema definition, and `parseTcDatabase` checks a file against the schema before
  * it is typed as a {@link TcDatabase}).
  */
-import type { Problem } from '../../src/errors.js';
+import type { Problem } from '../../errors.js';
 
 /** On-wire parameter types. Bit sizes live beside the type (`bits` or `length`). */
 export const ParameterTypes = [
@@ -159,3 +159,13 @@ export interface TcDatabase {
 export type TcResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** One point of a resource profile (ITL `POWER_PROFILE`/`DATA_RATE_PROFILE`, EDF resources): at `offset` from the entry's time, the resource is `value`. */
+export interface ProfilePoint {
+  /** Offset as written: `[+|-][ddd_]hh:mm:ss[.fff]`, or a number whose unit is `offsetUnit`. */
+  readonly offset: string;
+  readonly offsetUnit?: string;
+  readonly value: number;
+  /** Unit of the value as written (`W`, `Watts`, `kbits/sec`…). */
+  readonly unit?: string;
+}

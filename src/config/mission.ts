@@ -1,8 +1,10 @@
 /**
- * @module The mission a command works for: the config file (`--config PATH`, else ./idoc.json, else the
- * built-in defaults) with the packet flags (`--profile`, `--crc`, `--time`, `--epoch`) applied over it.
+ * @module The mission context (moved from src/cli, issue 15): the config file (`--config PATH`, else ./idoc.json,
+ * else the built-in defaults) with the packet flags (`--profile`, `--crc`, `--time`, `--epoch`) applied over it,
+ * and what every stage reads from it (profile, CRC table, declared APIDs, names and periods). Library code calls
+ * {@link loadMission}; commands call {@link resolveMission} with their flags.
  */
-import { apidTable, defaultConfig, findConfig, loadConfig, profileFromOptions, type MissionConfig } from '../config/index.js';
+import { apidTable, defaultConfig, findConfig, loadConfig, profileFromOptions, type MissionConfig } from './index.js';
 import type { PacketProfile } from '../ccsds/profile.js';
 import { parseCrcFlag, type CrcOverride, type CrcSetting } from '../ccsds/crc-policy.js';
 
@@ -59,4 +61,13 @@ export async function resolveMission(flags: MissionFlags, cwd = process.cwd()): 
     apidName: (apid) => table.declarationOf(apid)?.name,
     periodOf: (apid) => table.declarationOf(apid)?.periodSeconds,
   };
+}
+
+/**
+ * The mission of a config file, for library use (no command-line flags): `file`, else ./idoc.json in `cwd` when
+ * present, else the built-in defaults.
+ * @throws InputError when the file cannot be read or fails its schema (one line naming the file and field).
+ */
+export function loadMission(file?: string, cwd = process.cwd()): Promise<Mission> {
+  return resolveMission(file === undefined ? {} : { config: file }, cwd);
 }

@@ -3,7 +3,7 @@
  * into the steps' command parameters (SCOS-2000 CSP formal parameters → SDF element values, in spirit), and
  * every resulting command value checked as the encoder would check it.
  */
-import type { Problem } from '../../src/errors.js';
+import type { Problem } from '../../errors.js';
 import { findSequence } from './lookup.js';
 import { resolveValues, type RawValue, type UserValue } from './parameter-values.js';
 import type { TcCommand, TcDatabase, TcResult } from './types.js';
