@@ -20,7 +20,7 @@ interface Flags {
 
 const common = (cmd: Command): Command => cmd
   .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
-  .option('--config <path>', 'mission config (default: ./idoc.json when present)');
+  .option('--config <file>', 'mission config (default: ./idoc.json when present)');
 
 async function open(flags: Flags) {
   const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([

@@ -20,7 +20,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
   const ingest = program
     .command('ingest')
     .description('pull telemetry from every configured feed into the archive (--once for cron, --watch as a daemon)')
-    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--config <file>', 'mission config (default: ./idoc.json)')
     .option('--archive <dir>', 'archive directory (default: config archive.dir, else ./idoc-archive)')
     .option('--once', 'pull what is new from every feed, then exit (0 all well, 1 data problems, 2 a feed or the config failed)')
     .option('--watch', 'run as a daemon until SIGTERM/SIGINT (drains and commits, exit 0); SIGUSR1 logs the status')
@@ -113,7 +113,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
   ingest
     .command('status')
     .description('per-feed state, rates and counters of the running ingest daemon, or of the last run (--once or --watch)')
-    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--config <file>', 'mission config (default: ./idoc.json)')
     .option('--archive <dir>', 'archive directory')
     .option('--json', 'machine-readable output')
     .action(async (_flags: IngestFlags, cmd: Command) => {

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
+import { addAliases } from '../../src/cli/aliases.js';
 
 /** `l0 validate PATH [--json] [--schema-dir DIR]`. Exit 0 clean (warnings alone do not fail, as with PDS validate),
  * 1 when any error was found, 2 unreadable input or missing schema files. */
@@ -49,17 +50,17 @@ interface BuildFlags extends ReadFlags {
   window?: string;
   ephemeris?: string;
   object?: string;
-  out: string;
+  outDir: string;
   productTime?: string;
   pds3?: boolean;
   json?: boolean;
 }
 
-/** `l0 build [--archive DIR | --from-files FILE...] [--route R] [--from T] [--to T] [--window W] [--out DIR] [--product-time T] [--pds3] [--json]`.
+/** `l0 build [--archive DIR | --from-files FILE...] [--route R] [--from T] [--to T] [--window W] [--out-dir DIR] [--product-time T] [--pds3] [--json]`.
  * Exit 0 when every product of the run is clean, 1 when a product has quality findings (flagged packets: gaps,
  * CRC errors…; failed or incomplete frames, orphan segments), 2 on bad input (no archive, bad flags or config). */
 function addBuild(l0: Command, ctx: CommandContext): void {
-  addReadOptions(l0
+  const build = addReadOptions(l0
     .command('build')
     .description('Build L0 products from the archive (or packet files): one per route per window, a new version when the data changed, and the collection')
     .option('--archive <dir>', 'archive to read (default: config archive.dir, else ./idoc-archive)')
@@ -70,7 +71,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
     .option('--window <w>', 'product window: day, orbit or an ISO-8601 duration such as PT1H (default: config, else day)')
     .option('--ephemeris <file>', 'TLE or OEM file for orbit windows (ascending node to ascending node; default: config products.ephemeris)')
     .option('--object <name>', 'the object in an ephemeris file holding several (name or catalogue number / OBJECT_ID)')
-    .option('--out <dir>', 'output folder', 'l0')
+    .option('--out-dir <dir>', 'output folder', 'l0')
     .option('--product-time <utc>', 'product time written into labels (default: $SOURCE_DATE_EPOCH, else the archive\'s last ingest time, else the newest packet time of each product)')
     .option('--pds3', 'write OMEGA-heritage PDS3 (ODL) labels instead of PDS4 (no collection)')
     .option('--json', 'print the build report as JSON')
@@ -105,7 +106,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         : sde !== undefined && sde !== '' ? time.taiToUtcIso(time.utcUnixToTai(Number(sde)), 3) : undefined;
       const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean);
       const common = {
-        out: flags.out, products: routes ? products.selectRoutes(config, routes) : config,
+        out: flags.outDir, products: routes ? products.selectRoutes(config, routes) : config,
         mission: {
           name: mission.config.mission.name,
           ...(mission.config.mission.spacecraft !== undefined ? { spacecraft: mission.config.mission.spacecraft } : {}),
@@ -165,23 +166,23 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       }
       if (problems) ctx.setExit(1);
     });
+  addAliases(build, ctx.io, [{ flags: '--out <dir>', to: '--out-dir' }]);
 }
 
-/** `l0 list [--out DIR] [--json]`. */
+/** `l0 list [--out-dir DIR] [--json]`. */
 function addList(l0: Command, ctx: CommandContext): void {
-  l0
-    .command('list')
+  addAliases(l0.command('list'), ctx.io, [{ flags: '--out <dir>', to: '--out-dir' }])
     .description('List the L0 products and collections in an output folder (versions, time spans, quality)')
-    .option('--out <dir>', 'output folder', 'l0')
+    .option('--out-dir <dir>', 'output folder', 'l0')
     .option('--json', 'print {products[], collections[]} as JSON')
-    .action(async (flags: { out: string; json?: boolean }) => {
+    .action(async (flags: { outDir: string; json?: boolean }) => {
       try {
-        statSync(flags.out);
+        statSync(flags.outDir);
       } catch (e) {
-        throw new InputError(`${flags.out}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new InputError(`${flags.outDir}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       const { listL0 } = await import('../../telemetry/products/index.js');
-      const list = await listL0(flags.out);
+      const list = await listL0(flags.outDir);
       if (flags.json) {
         ctx.io.out(`${JSON.stringify(list, null, 2)}\n`);
         return;

@@ -40,7 +40,7 @@ function addEphemerisOptions(cmd: Command): Command {
   return cmd
     .option('--spk <file>', 'JPL SPK kernel (repeatable): the Sun and planets for an ephemeris centred on another body (Mars, Jupiter…)', collect)
     .option('--center <body>', 'central body of the ephemeris when the file names it otherwise or not at all (MARS, JUPITER, 499…); the states are not translated')
-    .option('--config <path>', 'mission configuration whose ephemeris section gives the ephemeris, kernels and centre (flags win)');
+    .option('--config <file>', 'mission configuration whose ephemeris section gives the ephemeris, kernels and centre (flags win)');
 }
 
 /**
@@ -130,13 +130,13 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     .requiredOption('--requests <file>', 'observation requests JSON (schemas/requests.schema.json)')
     .requiredOption('--tcdb <file>', 'telecommand database JSON')
     .option('--ephemeris <file>', 'TLE or CCSDS OEM (KVN or XML); required unless --config gives ephemeris.file')
-    .requiredOption('--from <time>', 'planning start, UTC ISO-8601')
-    .requiredOption('--to <time>', 'planning end, UTC ISO-8601')
+    .requiredOption('--from <utc>', 'planning start, UTC ISO-8601')
+    .requiredOption('--to <utc>', 'planning end, UTC ISO-8601')
     .requiredOption('--out <file>', 'plan JSON to write (temporary name, then renamed)')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), added to the requests file\'s', collect)
     .option('--object <name|number>', 'the object, when the ephemeris holds several')
     .option('--name <name>', 'plan name (default: the --out file name without extension)')
-    .option('--uplink <time>', 'uplink time, UTC ISO-8601 (recorded in the plan)')
+    .option('--uplink <utc>', 'uplink time, UTC ISO-8601 (recorded in the plan)')
     .option('--latency <s>', 'uplink latency, s (default 0)')
     .option('--initial-mode <mode>', 'instrument mode at the start of the plan')
     .option('--json', 'print placements and unplaced requests as JSON')
