@@ -46,11 +46,11 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
       if (flags.metrics !== undefined && !flags.watch) throw new UsageError('ingest: --metrics goes with --watch');
       const metricsPort = flags.metrics !== undefined ? parseIntFlag('--metrics', flags.metrics, 0, 65535) : undefined;
-      const log = flags.quiet ? silentLogger : jsonLineLogger((l) => ctx.io.err(l));
+      // Progress on a terminal (packets, MB, MB/s); nothing when stderr is not a terminal. Log lines go through it.
+      const progress = createProgress(ctx.io);
+      const log = flags.quiet ? silentLogger : jsonLineLogger((l) => progress.log(l));
       const setup = await openIngest(mission, flags.archive);
       const { dir, archive, feeds } = setup;
-      // Progress on a terminal (packets, MB, MB/s); nothing when stderr is not a terminal.
-      const progress = createProgress(ctx.io);
       let packets = 0, bytes = 0;
       const counted = ctx.io.errIsTty
         ? {

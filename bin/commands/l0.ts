@@ -120,36 +120,16 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         format: flags.pds3 ? 'pds3' as const : 'pds4' as const,
         periodOf: mission.periodOf,
       };
-      let report: import('../../telemetry/products/index.js').BuildReport;
-      let inputs: Record<string, unknown>;
-      let leftOut = '';
-      if (flags.fromFiles?.length) {
-        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read, mission.guessHint) : mission.profile;
-        const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
-        const { timeSettings } = await import('../../src/time/config.js');
-        report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats, timeSettings(mission.config)), { ...common, profile });
-        inputs = { inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) };
-        if (report.unrouted) leftOut = `, ${report.unrouted} packet(s) in no route (left out)`;
-      } else {
-        const [store, { PROFILE_PRESETS }] = await Promise.all([import('../../src/store/index.js'), import('../../src/ccsds/profile.js')]);
-        const { dir } = store.archiveSettings(mission.config, flags.archive);
-        let archive;
-        try {
-          archive = store.openArchive(dir, { readonly: true });
-        } catch (e) {
-          if (e instanceof InputError) throw new InputError(`${e.message}: give the archive with --archive DIR (or packet files with --from-files FILE...)`, e.problems);
-          throw e;
-        }
-        try {
-          const stats = { packets: 0, bytes: 0, unroutedApids: [] as number[] };
-          const profile = mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile;
-          report = await products.buildL0FromArchive(archive, { ...common, profile }, stats);
-          inputs = { archive: dir, unroutedApids: stats.unroutedApids };
-          if (stats.unroutedApids.length) leftOut = `; APID(s) ${stats.unroutedApids.join(', ')} in the archive are in no products route (left out)`;
-        } finally {
-          archive.close();
-        }
+      const { buildL0FromMission } = await import('../../telemetry/products/from-mission.js');
+      const { createProgress } = await import('../../src/cli/progress.js');
+      const bar = createProgress(ctx.io);
+      let built;
+      try {
+        built = await buildL0FromMission({ mission, read, fromFiles: flags.fromFiles, archive: flags.archive, ...(ctx.io.errIsTty ? { progress: bar.update } : {}) }, common);
+      } finally {
+        bar.done();
       }
+      const { report, inputs, leftOut } = built;
       const problems = report.products.some((p) => p.summary.flaggedPackets > 0 || p.findings.length > 0);
       if (flags.json) {
         ctx.io.out(`${JSON.stringify({ ...report, ...inputs }, null, 2)}\n`);

@@ -124,7 +124,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .argument('<format>', 'xtce, mib or csv')
     .argument('<file>', 'the XTCE file, the MIB folder or the CSV field list')
     .requiredOption('--out <file>', 'JSON file to write (written to a temporary name, then renamed)')
-    .action(async (format: string, file: string, opts: { out: string }) => {
+    .option('--json', 'print {file, parameterTypes, parameters, containers} as JSON')
+    .action(async (format: string, file: string, opts: { out: string; json?: boolean }) => {
       const [{ UsageError }, { loadXtce }, { loadMibTm }, { parseTmDatabaseJson }, fs] = await Promise.all([
         import('../../src/errors.js'), import('../../src/mdb/xtce/load.js'), import('../../src/mdb/mib/load.js'), import('../../src/mdb/load.js'), import('node:fs'),
       ]);
@@ -142,6 +143,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       const tmp = `${opts.out}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, text);
       fs.renameSync(tmp, opts.out);
-      ctx.io.out(`${opts.out}: ${db.parameterTypes.length} parameter types, ${db.parameters.length} parameters, ${db.containers.length} containers\n`);
+      ctx.io.out(opts.json
+        ? `${JSON.stringify({ file: opts.out, parameterTypes: db.parameterTypes.length, parameters: db.parameters.length, containers: db.containers.length }, null, 2)}\n`
+        : `${opts.out}: ${db.parameterTypes.length} parameter types, ${db.parameters.length} parameters, ${db.containers.length} containers\n`);
     });
 };
