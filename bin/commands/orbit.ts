@@ -14,7 +14,7 @@
  * Thin: the work is in planning/, loaded only when a subcommand runs. Bad input → one line naming the file
  * and line, exit 2; a time outside the ephemeris' coverage is bad input too.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
 import { addAliases } from '../../src/cli/aliases.js';
@@ -149,7 +149,7 @@ function addEvents(orbit: Command, ctx: CommandContext): void {
     .option('--kinds <list>', 'comma-separated event kinds to report (default all)')
     .option('--step <duration>', 'search grid step, ISO-8601 duration (default PT30S; PT60S around a body other than the Earth)')
     .option('--json', 'print {events, passes, covered} as JSON')
-    .option('--csv', 'print events as CSV')
+    .addOption(new Option('--csv', 'print events as CSV (RFC 4180, CRLF)').conflicts('json'))
     .action(async (opts: SourceOpts & { from: string; to: string; altitude?: string[]; latitude?: string[]; kinds?: string; step?: string; csv?: boolean }) => {
       if (opts.json && opts.csv) throw new UsageError('give at most one of --json and --csv');
       const { planning, ephem, stations } = await load(opts);
