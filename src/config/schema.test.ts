@@ -143,3 +143,12 @@ describe('schemas/config.schema.json', () => {
     expect(unused).toEqual([]);
   });
 });
+
+describe('the precompiled config validator', () => {
+  it('is what src/config/_validator-generate.ts makes of schemas/config.schema.json (npm run validators regenerates it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { configValidatorCode } = await import('./_validator-generate.js');
+    expect(readFileSync(fileURLToPath(new URL('./_validator.generated.ts', import.meta.url)), 'utf8')).toBe(configValidatorCode());
+  });
+});
