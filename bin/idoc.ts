@@ -14,8 +14,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('idoc')
     .description('Instrument operations toolkit: telemetry ingest and checks, PDS L0 products, orbits, planning and telecommand.')
     .version('0.1.0')
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    // Usage errors are one line (commander's "error: unknown option '--x'" and the like), pointing at --help.
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(`idoc: ${s.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (add --help for usage)\n`),
+    })
     .exitOverride();
   for (const register of COMMANDS) register(program, { io, setExit });
   return program;

@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(DE440S))('idoc orbit state|events|geometry for a Mar
     const json = JSON.parse((await idoc(...args, '--json')).out);
     const kinds = new Set(json.events.map((e: { kind: string }) => e.kind));
     for (const k of ['umbra-entry', 'umbra-exit', 'penumbra-entry', 'ascending-node', 'pericentre', 'apocentre', 'subsatellite-sunrise']) expect(kinds).toContain(k);
-    const csv = (await idoc(...args, '--csv')).out.trim().split('\n');
+    const csv = (await idoc(...args, '--csv')).out.trim().split('\r\n');
     expect(csv).toHaveLength(json.events.length + 1);
     // Orbit numbers step by one at each ascending node.
     const nodes = json.events.filter((e: { kind: string }) => e.kind === 'ascending-node');
@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(DE440S))('idoc orbit state|events|geometry for a Mar
   it('geometry: CSV with a local_solar_time_h column, one row per step', async () => {
     const g = await idoc('orbit', 'geometry', '--oem', MARS, '--spk', DE440S, '--from', '2026-03-01T00:00:00Z', '--to', '2026-03-01T01:00:00Z', '--step', 'PT10M');
     expect(g.code).toBe(0);
-    const rows = g.out.trim().split('\n');
+    const rows = g.out.trim().split('\r\n');
     expect(rows[0]).toBe('time,frame,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s,lat_deg,lon_deg,alt_km,ground_speed_km_s,sun_elevation_deg,day_night,eclipse,illumination,orbit,local_solar_time_h');
     expect(rows).toHaveLength(8);
   });

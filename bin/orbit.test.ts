@@ -46,7 +46,7 @@ describe('idoc orbit state', () => {
     const bad = await idoc('orbit', 'state', '--oem', fx('bad/epochs-out-of-order.oem'), '--at', '2014-01-21T01:42:00Z');
     expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/epochs-out-of-order\.oem:20: .*epochs out of order/)]);
     expect((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', 'yesterday')).code).toBe(2);
-    expect((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--oem', fx('leo-sample.oem'), '--at', '2014-01-21T00:00:00Z')).err).toMatch(/exactly one of --tle FILE or --oem FILE/);
+    expect((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--oem', fx('leo-sample.oem'), '--at', '2014-01-21T00:00:00Z')).err).toMatch(/give one ephemeris: --ephemeris FILE/);
     const wrong = await idoc('orbit', 'state', '--tle', fx('leo-sample.oem'), '--at', '2014-01-21T00:00:00Z');
     expect([wrong.code, wrong.err]).toEqual([2, expect.stringMatching(/leo-sample\.oem:1: no two-line element sets found/)]);
   });
@@ -59,7 +59,7 @@ describe('idoc orbit events', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^2014-01-21T\d\d:\d\d:\d\d\.\d{3}Z {2}\S+/);
     expect(text.out).toMatch(/\npasses:\n {2}REDU/);
-    const csv = (await idoc(...args, '--csv')).out.trim().split('\n');
+    const csv = (await idoc(...args, '--csv')).out.trim().split('\r\n');
     expect(csv[0]).toBe('time,kind,orbit,station,threshold,value');
     const json = JSON.parse((await idoc(...args, '--json')).out);
     expect(json.events).toHaveLength(csv.length - 1);
@@ -83,7 +83,7 @@ describe('idoc orbit geometry', () => {
   it('writes a CSV grid including both ends, one row per step, with station columns', async () => {
     const g = await idoc('orbit', 'geometry', '--tle', fx('iss-2014.tle'), '--from', '2014-01-21T00:00:00Z', '--to', '2014-01-21T00:10:00Z', '--step', 'PT10S', '--station', 'REDU:50.0:5.15:380:5');
     expect(g.code).toBe(0);
-    const rows = g.out.trim().split('\n');
+    const rows = g.out.trim().split('\r\n');
     expect(rows).toHaveLength(62);
     expect(rows[0]).toBe('time,frame,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s,lat_deg,lon_deg,alt_km,ground_speed_km_s,sun_elevation_deg,day_night,eclipse,illumination,orbit,REDU_az_deg,REDU_el_deg,REDU_range_km,REDU_visible');
     expect(rows[1]).toMatch(/^2014-01-21T00:00:00\.000Z,TEME,/);
@@ -139,7 +139,7 @@ describe('idoc orbit with a decaying TLE and coverage holes', () => {
   it('orbit geometry writes the rows before the failing sample, then names it once, exit 2', async () => {
     const r = await idoc('orbit', 'geometry', '--tle', decay, '--from', '2005-11-29T01:00:00Z', '--to', '2005-11-29T01:40:00Z', '--step', 'PT5M');
     expect(r.code).toBe(2);
-    expect(r.out.trim().split('\n').map((l) => l.slice(0, 24))).toEqual(['time,frame,x_km,y_km,z_k', ...[0, 5, 10, 15, 20].map((m) => `2005-11-29T01:${String(m).padStart(2, '0')}:00.000Z`)]);
+    expect(r.out.trim().split('\r\n').map((l) => l.slice(0, 24))).toEqual(['time,frame,x_km,y_km,z_k', ...[0, 5, 10, 15, 20].map((m) => `2005-11-29T01:${String(m).padStart(2, '0')}:00.000Z`)]);
     expect(r.err.trim().split('\n')).toEqual([
       `idoc: ${decay}:1-2: SGP4 error 6 (satellite has decayed) at 2005-11-29T01:25:00.000Z, 56.018 min from epoch: geometry sample 6 of 9 (2005-11-29T01:25:00.000Z) failed; 5 rows written before it`,
     ]);

@@ -48,11 +48,9 @@ const SECTION_SETUP: Record<string, (work: string) => void> = {
   // idoc.json in the working directory is the sample mission's config with a drop-folder feed `drop` (the
   // README's commands fill drop/), the three SIM routes and the archive folder idoc-archive.
   'README.md > Ingest into the archive': (work) => {
-    const config = JSON.parse(readFileSync(path.join(REPO, 'fixtures', 'sample-mission', 'idoc.json'), 'utf8')) as Record<string, unknown>;
+    // The README shows it: fixtures/sample-mission/idoc-ingest.json.
+    const config = JSON.parse(readFileSync(path.join(REPO, 'fixtures', 'sample-mission', 'idoc-ingest.json'), 'utf8')) as Record<string, unknown>;
     delete config['$schema'];
-    config['feeds'] = { drop: { kind: 'drop-folder', dir: 'drop' } };
-    config['routes'] = { SIM_HK: { apids: [1100, 1101] }, SIM_SCI: { apids: [1110] }, SIM_EVT: { apids: [1120] } };
-    config['archive'] = { dir: 'idoc-archive' };
     writeFileSync(path.join(work, 'idoc.json'), `${JSON.stringify(config, null, 2)}\n`);
   },
 };

@@ -50,7 +50,7 @@ describe('telemetry/parameters/README.md examples', () => {
     test.skipIf(needsShared && !existsSync(path.join(ROOT, '../shared/samples')))(ex.argv.slice(0, 3).join(' ') + ' …', async () => {
       const r = await idoc(...ex.argv);
       expect(r.code, r.err).toBeLessThanOrEqual(1);
-      const lines = r.out.replace(/\n$/, '').split('\n');
+      const lines = r.out.replace(/\n$/, '').split(/\r?\n/);
       if (ex.more) expect(lines.slice(0, ex.expected.length)).toEqual(ex.expected);
       else expect(lines).toEqual(ex.expected);
     });
@@ -68,7 +68,7 @@ describe('idoc tm decode', () => {
 
   test('limit states in --long equal thresholds applied by hand to the raw values (-50 + 0.004 raw; warning ±[-10, 55], critical [-20, 60])', async () => {
     const r = await idoc('tm', 'decode', ...SIM, '--apid', '1100', '--param', 'DET_TEMP', '--long');
-    const rows = r.out.trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = r.out.trim().split('\r\n').slice(1).map((l) => l.split(','));
     expect(rows.length).toBe(300);
     for (const row of rows) {
       const t = -50 + 0.004 * Number(row[4]);
@@ -86,7 +86,7 @@ describe('idoc tm decode', () => {
 
   test('--from/--to keep the packets of the window (packet time, UTC, start inclusive, end exclusive)', async () => {
     const r = await idoc('tm', 'decode', ...SIM, '--apid', '1100', '--param', 'SID', '--from', '2026-01-01T00:01:00Z', '--to', '2026-01-01T00:01:10Z');
-    const rows = r.out.trim().split('\n').slice(1);
+    const rows = r.out.trim().split('\r\n').slice(1);
     expect(rows.length).toBe(10);
     expect(rows[0]!.startsWith('2026-01-01T00:01:00.000000Z,1100,1')).toBe(true);
     expect(rows[9]!.startsWith('2026-01-01T00:01:09.000000Z,')).toBe(true);
@@ -137,7 +137,7 @@ describe('a SCOS-2000 MIB and an XTCE file describing the same packets', () => {
     const mib = await idoc('tm', 'decode', ...SIM.slice(0, 3), '--defs', 'fixtures/mib-tm', '--apid', '1100,1101', '--long', '--param', ...params);
     expect(mib.code).toBe(0);
     expect(mib.out).toBe(xtce.out);
-    expect(xtce.out.trim().split('\n').length).toBe(1 + 300 * 4 + 300 * 2);
+    expect(xtce.out.trim().split(/\r?\n/).length).toBe(1 + 300 * 4 + 300 * 2);
   });
 });
 

@@ -18,7 +18,7 @@ const fix = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '');
 export function eventsCsv(events: readonly OrbitEvent[]): string {
   const rows = ['time,kind,orbit,station,threshold,value'];
   for (const e of events) rows.push([isoUtc(e.t), e.kind, e.orbit, e.station, e.threshold, e.value === undefined ? undefined : fix(e.value, 3)].map(csvField).join(','));
-  return `${rows.join('\n')}\n`;
+  return `${rows.join('\r\n')}\r\n`; // RFC 4180 §2: CRLF line breaks
 }
 
 /** Events as aligned text lines. */
@@ -83,7 +83,7 @@ export function geometryCsvHeader(stations: readonly string[], centralBody = 'EA
     'ground_speed_km_s', 'sun_elevation_deg', 'day_night', 'eclipse', 'illumination', 'orbit'];
   if (centralBody !== 'EARTH') cols.push('local_solar_time_h');
   for (const s of stations) cols.push(`${s}_az_deg`, `${s}_el_deg`, `${s}_range_km`, `${s}_visible`);
-  return `${cols.map(csvField).join(',')}\n`;
+  return `${cols.map(csvField).join(',')}\r\n`; // RFC 4180 §2: CRLF line breaks
 }
 
 /** One geometry CSV row. */
@@ -93,5 +93,5 @@ export function geometryCsvRow(g: GeometryRecord, orbit: number): string {
     fix(g.illumination, 4), String(orbit)];
   if (g.centralBody !== 'EARTH') f.push(fix(g.localSolarTimeH, 4));
   for (const s of g.stations) f.push(fix(s.azimuthDeg, 4), fix(s.elevationDeg, 4), fix(s.rangeKm, 4), s.visible ? '1' : '0');
-  return `${f.map(csvField).join(',')}\n`;
+  return `${f.map(csvField).join(',')}\r\n`;
 }

@@ -2,7 +2,7 @@
  * @module `idoc archive status|query|gaps`: read the archive (`--archive DIR`, else the config's `archive.dir`,
  * else ./idoc-archive). Thin: options → src/store and telemetry/gaps.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ArchiveReset } from '../../telemetry/gaps/index.js';
 import type { RegisterCommand } from './context.js';
 
@@ -20,7 +20,7 @@ interface Flags {
 
 const common = (cmd: Command): Command => cmd
   .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
-  .option('--config <path>', 'mission config (default: ./idoc.json when present)');
+  .option('--config <file>', 'mission config (default: ./idoc.json when present)');
 
 async function open(flags: Flags) {
   const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([
@@ -92,7 +92,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
     .option('--from <utc>', 'only packets at or after this UTC time')
     .option('--to <utc>', 'only packets before this UTC time')
     .option('--json', 'machine-readable output')
-    .option('--csv', 'CSV output')
+    .addOption(new Option('--csv', 'CSV output (RFC 4180, CRLF)').conflicts('json'))
     .option('--dds-request <dir>', 'write DDS request files (<id>.XML) asking again for the missing windows')
     .action(async (flags: Flags) => {
       const { mission, archive: a, apids, fromTai, toTai, periodOf } = await open(flags);

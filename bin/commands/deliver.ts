@@ -5,12 +5,12 @@
  * `idoc deliver --verify BAG` checks a bag. Thin: the work is in `telemetry/preservation/`.
  */
 import type { RegisterCommand } from './context.js';
+import { addAliases } from '../../src/cli/aliases.js';
 
 interface Flags {
   collection?: string;
   bundle?: boolean;
   outDir?: string;
-  out?: string;
   products: string;
   destination: string;
   all?: boolean;
@@ -32,24 +32,23 @@ export async function sourceDateEpoch(): Promise<number | undefined> {
 }
 
 export const registerDeliver: RegisterCommand = (program, ctx) => {
-  program
-    .command('deliver')
+  // `--out` as issue 20 spells it: the same folder (a silent alias).
+  addAliases(program.command('deliver'), ctx.io, [{ flags: '--out <dir>', to: '--out-dir', deprecated: false }])
     .description('Deliver a PDS4 collection or bundle as a BagIt 1.0 bag (RFC 8493), only what is new for the destination; or verify a bag')
     .option('--collection <name>', 'the collection to deliver: its name (data_raw) or LID')
     .option('--bundle', 'deliver the whole bundle: every collection, a bundle label and a readme')
     .option('--out-dir <dir>', 'the bag to write (a new folder)')
-    .option('--out <dir>', 'same as --out-dir (as issue 20 writes it)')
     .option('--products <dir>', 'the L0 products folder (what l0 build wrote)', 'l0')
     .option('--destination <name>', 'who receives it: the SIP log records what each destination already has', 'default')
     .option('--all', 'deliver every product, not only those new or changed for the destination')
     .option('--archive <dir>', 'archive folder holding the SIP log deliveries.jsonl (default: the config\'s archive.dir, else ./idoc-archive)')
-    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
+    .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--verify <bag>', 'verify this bag instead (completeness, every checksum, Payload-Oxum, tag manifest); exit 1 when anything is wrong')
     .option('--json', 'print the report as JSON')
     .action(async (flags: Flags) => {
       const { UsageError } = await import('../../src/errors.js');
       if (flags.verify !== undefined) {
-        if (flags.collection !== undefined || flags.bundle || flags.outDir !== undefined || flags.out !== undefined) throw new UsageError('deliver --verify BAG: give no --collection, --bundle or --out-dir with it');
+        if (flags.collection !== undefined || flags.bundle || flags.outDir !== undefined) throw new UsageError('deliver --verify BAG: give no --collection, --bundle or --out-dir with it');
         const { verifyBag, formatBagProblem } = await import('../../telemetry/preservation/bagit.js');
         const r = await verifyBag(flags.verify);
         if (r.problems.length === 1 && r.problems[0]!.code === 'structure' && r.problems[0]!.file === '.') {
@@ -64,9 +63,8 @@ export const registerDeliver: RegisterCommand = (program, ctx) => {
         if (!r.valid) ctx.setExit(1);
         return;
       }
-      const bagDir = flags.outDir ?? flags.out;
+      const bagDir = flags.outDir;
       if (bagDir === undefined) throw new UsageError('deliver: give --out-dir DIR (the bag to write), or --verify BAG');
-      if (flags.outDir !== undefined && flags.out !== undefined && flags.outDir !== flags.out) throw new UsageError('deliver: --out is --out-dir: give one of them');
       if ((flags.collection === undefined) === !flags.bundle) throw new UsageError('deliver: give --collection NAME or --bundle');
       const [{ resolveMission }, store, products, pres, deliverMod, time] = await Promise.all([
         import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'),

@@ -6,19 +6,19 @@
  * failed. Thin: the chain is telemetry/products/sample-chain.ts.
  */
 import type { RegisterCommand } from './context.js';
+import { addAliases } from '../../src/cli/aliases.js';
 
 interface DemoFlags {
-  dir?: string;
+  outDir?: string;
   keep?: boolean;
   schemaDir?: string;
   json?: boolean;
 }
 
 export const registerDemo: RegisterCommand = (program, ctx) => {
-  program
-    .command('demo')
+  addAliases(program.command('demo'), ctx.io, [{ flags: '--dir <dir>', to: '--out-dir' }])
     .description('run the whole chain on the bundled sample: feed server → ingest → archive → L0 products → PDS4 validation, and say what was made where')
-    .option('--dir <dir>', 'working folder (kept); default: a fresh temporary folder, removed at the end unless --keep')
+    .option('--out-dir <dir>', 'working folder (kept); default: a fresh temporary folder, removed at the end unless --keep')
     .option('--keep', 'keep the temporary working folder')
     .option('--schema-dir <dir>', 'PDS4 schema folder (default: $IDOC_PDS4_DIR, else ../shared/pds4 beside the package)')
     .option('--json', 'print the run as JSON')
@@ -28,14 +28,14 @@ export const registerDemo: RegisterCommand = (program, ctx) => {
         import('../../telemetry/products/sample-chain.js'),
       ]);
       let dir: string;
-      if (flags.dir !== undefined) {
-        dir = path.resolve(flags.dir);
+      if (flags.outDir !== undefined) {
+        dir = path.resolve(flags.outDir);
         const present = await readdir(dir).catch(() => [] as string[]);
-        if (present.length) throw new UsageError(`--dir ${flags.dir}: not empty (the demo needs a fresh folder)`);
+        if (present.length) throw new UsageError(`--out-dir ${flags.outDir}: not empty (the demo needs a fresh folder)`);
       } else {
         dir = await mkdtemp(path.join(os.tmpdir(), 'idoc-demo-'));
       }
-      const kept = flags.dir !== undefined || Boolean(flags.keep);
+      const kept = flags.outDir !== undefined || Boolean(flags.keep);
       try {
         const r = await chain.runSampleChain({ dir, ...(flags.schemaDir !== undefined ? { schemaDir: flags.schemaDir } : {}) });
         ctx.io.out(flags.json ? `${JSON.stringify({ ...r, kept }, null, 2)}\n` : chain.formatSampleChain(r, kept));

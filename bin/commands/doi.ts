@@ -17,7 +17,7 @@ export const registerDoi: RegisterCommand = (program, ctx) => {
     .option('--bundle', 'the whole bundle')
     .option('--products <dir>', 'the L0 products folder (what l0 build wrote)', 'l0')
     .option('--out-dir <dir>', 'where to write <name>.datacite.xml and <name>.datacite.json', '.')
-    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
+    .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--json', 'print {doi, assigned, xml, json} (the files written) as JSON')
     .action(async (flags: Flags) => {
       const { UsageError } = await import('../../src/errors.js');

@@ -33,14 +33,14 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
     .requiredOption('--port <n>', 'TCP port (0: any free port, printed)')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--time-source <which>', `time packets are served by: ${TIME_SOURCES.join(', ')} (auto: DDS time when the file has one, else packet time)`, 'auto')
-    .option('--config <path>', 'mission config, for packet times (default: ./idoc.json when present)')
-    .option('--crc <mode>', 'packets end in a CRC-16 PEC: yes, no or auto')
-    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta or none (default: config, else guessed)')
-    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cds-us')
+    .option('--config <file>', 'mission config, for packet times (default: ./idoc.json when present)')
+    .option('--crc <mode>', 'CRC-16 per APID: packet (PEC over the packet; yes), data-field, none (no), auto; or APIDS=MODE entries, e.g. auto,1136=data-field')
+    .option('--profile <name>', 'secondary header: pus-c, pus-a, rosetta, cds, cuc (time code only) or none (default: config, else guessed)')
+    .option('--time <code>', 'time code in the secondary header, e.g. cuc4.2, cuc4.3, cuc-p, cds-us')
     .option('--epoch <iso>', 'time code epoch (UTC ISO-8601, or ccsds for 1958 TAI)')
-    .option('--token-file <path>', 'bearer tokens clients must present, one a line (a token, or sha256:<hex> of one); default: IDOC_FEED_TOKEN when set')
-    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (with --tls-key)')
-    .option('--tls-key <pem>', 'private key of --tls-cert')
+    .option('--token-file <file>', 'bearer tokens clients must present, one a line (a token, or sha256:<hex> of one); default: IDOC_FEED_TOKEN when set')
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (with --tls-key)')
+    .option('--tls-key <file>', 'private key of --tls-cert')
     .option('--max-clients <n>', 'connections served at once; more are answered 503', '64')
     .option('--json', 'the start-up line as JSON')
     .action(async (flags: ServeFlags) => {
@@ -89,7 +89,7 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
   feed
     .command('list')
     .description('the feeds the mission configuration declares (the feeds section checked against its schema)')
-    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--config <file>', 'mission config (default: ./idoc.json)')
     .option('--json', 'machine-readable output')
     .action(async (flags: { config?: string; json?: boolean }) => {
       const [{ resolveMission }, { feedsFromConfig }] = await Promise.all([import('../../src/config/mission.js'), import('../../telemetry/feeds/index.js')]);

@@ -19,6 +19,8 @@ import { registerTm } from './tm.js';
 import { registerDeliver } from './deliver.js';
 import { registerProvenance } from './provenance.js';
 import { registerDoi } from './doi.js';
+import { registerHelp } from './help.js';
+import { registerCompletion } from './completion.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -37,4 +39,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDeliver,
   registerProvenance,
   registerDoi,
+  registerHelp,
+  registerCompletion,
 ];

@@ -20,7 +20,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
   const ingest = program
     .command('ingest')
     .description('pull telemetry from every configured feed into the archive (--once for cron, --watch as a daemon)')
-    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--config <file>', 'mission config (default: ./idoc.json)')
     .option('--archive <dir>', 'archive directory (default: config archive.dir, else ./idoc-archive)')
     .option('--once', 'pull what is new from every feed, then exit (0 all well, 1 data problems, 2 a feed or the config failed)')
     .option('--watch', 'run as a daemon until SIGTERM/SIGINT (drains and commits, exit 0); SIGUSR1 logs the status')
@@ -46,11 +46,11 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
       if (flags.metrics !== undefined && !flags.watch) throw new UsageError('ingest: --metrics goes with --watch');
       const metricsPort = flags.metrics !== undefined ? parseIntFlag('--metrics', flags.metrics, 0, 65535) : undefined;
-      const log = flags.quiet ? silentLogger : jsonLineLogger((l) => ctx.io.err(l));
+      // Progress on a terminal (packets, MB, MB/s); nothing when stderr is not a terminal. Log lines go through it.
+      const progress = createProgress(ctx.io);
+      const log = flags.quiet ? silentLogger : jsonLineLogger((l) => progress.log(l));
       const setup = await openIngest(mission, flags.archive);
       const { dir, archive, feeds } = setup;
-      // Progress on a terminal (packets, MB, MB/s); nothing when stderr is not a terminal.
-      const progress = createProgress(ctx.io);
       let packets = 0, bytes = 0;
       const counted = ctx.io.errIsTty
         ? {
@@ -113,7 +113,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
   ingest
     .command('status')
     .description('per-feed state, rates and counters of the running ingest daemon, or of the last run (--once or --watch)')
-    .option('--config <path>', 'mission config (default: ./idoc.json)')
+    .option('--config <file>', 'mission config (default: ./idoc.json)')
     .option('--archive <dir>', 'archive directory')
     .option('--json', 'machine-readable output')
     .action(async (_flags: IngestFlags, cmd: Command) => {

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
+import { addAliases } from '../../src/cli/aliases.js';
 
 /** `l0 validate PATH [--json] [--schema-dir DIR]`. Exit 0 clean (warnings alone do not fail, as with PDS validate),
  * 1 when any error was found, 2 unreadable input or missing schema files. */
@@ -57,17 +58,17 @@ interface BuildFlags extends ReadFlags {
   window?: string;
   ephemeris?: string;
   object?: string;
-  out: string;
+  outDir: string;
   productTime?: string;
   pds3?: boolean;
   json?: boolean;
 }
 
-/** `l0 build [--archive DIR | --from-files FILE...] [--route R] [--from T] [--to T] [--window W] [--out DIR] [--product-time T] [--pds3] [--json]`.
+/** `l0 build [--archive DIR | --from-files FILE...] [--route R] [--from T] [--to T] [--window W] [--out-dir DIR] [--product-time T] [--pds3] [--json]`.
  * Exit 0 when every product of the run is clean, 1 when a product has quality findings (flagged packets: gaps,
  * CRC errors…; failed or incomplete frames, orphan segments), 2 on bad input (no archive, bad flags or config). */
 function addBuild(l0: Command, ctx: CommandContext): void {
-  addReadOptions(l0
+  const build = addReadOptions(l0
     .command('build')
     .description('Build L0 products from the archive (or packet files): one per route per window, a new version when the data changed, and the collection')
     .option('--archive <dir>', 'archive to read (default: config archive.dir, else ./idoc-archive)')
@@ -78,7 +79,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
     .option('--window <w>', 'product window: day, orbit or an ISO-8601 duration such as PT1H (default: config, else day)')
     .option('--ephemeris <file>', 'TLE or OEM file for orbit windows (ascending node to ascending node; default: config products.ephemeris)')
     .option('--object <name>', 'the object in an ephemeris file holding several (name or catalogue number / OBJECT_ID)')
-    .option('--out <dir>', 'output folder', 'l0')
+    .option('--out-dir <dir>', 'output folder', 'l0')
     .option('--product-time <utc>', 'product time written into labels (default: $SOURCE_DATE_EPOCH, else the archive\'s last ingest time, else the newest packet time of each product)')
     .option('--pds3', 'write OMEGA-heritage PDS3 (ODL) labels instead of PDS4 (no collection)')
     .option('--json', 'print the build report as JSON')
@@ -113,7 +114,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         : sde !== undefined && sde !== '' ? time.taiToUtcIso(time.utcUnixToTai(Number(sde)), 3) : undefined;
       const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean);
       const common = {
-        out: flags.out, products: routes ? products.selectRoutes(config, routes) : config,
+        out: flags.outDir, products: routes ? products.selectRoutes(config, routes) : config,
         mission: {
           name: mission.config.mission.name,
           ...(mission.config.mission.spacecraft !== undefined ? { spacecraft: mission.config.mission.spacecraft } : {}),
@@ -132,36 +133,16 @@ function addBuild(l0: Command, ctx: CommandContext): void {
           return { dois: d.assigned, authors: d.creators };
         })(),
       };
-      let report: import('../../telemetry/products/index.js').BuildReport;
-      let inputs: Record<string, unknown>;
-      let leftOut = '';
-      if (flags.fromFiles?.length) {
-        const profile = mission.profile === 'auto' ? await (await import('../../telemetry/inspect/walk.js')).guessProfile(flags.fromFiles[0]!, read, mission.guessHint) : mission.profile;
-        const stats: import('../../telemetry/products/index.js').FileReadStats = { files: [] };
-        const { timeSettings } = await import('../../src/time/config.js');
-        report = await products.buildL0(products.packetsFromFiles(flags.fromFiles, read, profile, stats, timeSettings(mission.config)), { ...common, profile });
-        inputs = { inputs: stats.files.map((f) => ({ file: f.file, packets: f.packets, idle: f.idle, skips: f.skips })) };
-        if (report.unrouted) leftOut = `, ${report.unrouted} packet(s) in no route (left out)`;
-      } else {
-        const [store, { PROFILE_PRESETS }] = await Promise.all([import('../../src/store/index.js'), import('../../src/ccsds/profile.js')]);
-        const { dir } = store.archiveSettings(mission.config, flags.archive);
-        let archive;
-        try {
-          archive = await store.openSqliteArchiveReader(dir);
-        } catch (e) {
-          if (e instanceof InputError) throw new InputError(`${e.message}: give the archive with --archive DIR (or packet files with --from-files FILE...)`, e.problems);
-          throw e;
-        }
-        try {
-          const stats = { packets: 0, bytes: 0, unroutedApids: [] as number[] };
-          const profile = mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile;
-          report = await products.buildL0FromArchive(archive, { ...common, profile }, stats);
-          inputs = { archive: dir, unroutedApids: stats.unroutedApids };
-          if (stats.unroutedApids.length) leftOut = `; APID(s) ${stats.unroutedApids.join(', ')} in the archive are in no products route (left out)`;
-        } finally {
-          await archive.close();
-        }
+      const { buildL0FromMission } = await import('../../telemetry/products/from-mission.js');
+      const { createProgress } = await import('../../src/cli/progress.js');
+      const bar = createProgress(ctx.io);
+      let built;
+      try {
+        built = await buildL0FromMission({ mission, read, fromFiles: flags.fromFiles, archive: flags.archive, ...(ctx.io.errIsTty ? { progress: bar.update } : {}) }, common);
+      } finally {
+        bar.done();
       }
+      const { report, inputs, leftOut } = built;
       const problems = report.products.some((p) => p.summary.flaggedPackets > 0 || p.findings.length > 0);
       if (flags.json) {
         ctx.io.out(`${JSON.stringify({ ...report, ...inputs }, null, 2)}\n`);
@@ -178,23 +159,23 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       }
       if (problems) ctx.setExit(1);
     });
+  addAliases(build, ctx.io, [{ flags: '--out <dir>', to: '--out-dir' }]);
 }
 
-/** `l0 list [--out DIR] [--json]`. */
+/** `l0 list [--out-dir DIR] [--json]`. */
 function addList(l0: Command, ctx: CommandContext): void {
-  l0
-    .command('list')
+  addAliases(l0.command('list'), ctx.io, [{ flags: '--out <dir>', to: '--out-dir' }])
     .description('List the L0 products and collections in an output folder (versions, time spans, quality)')
-    .option('--out <dir>', 'output folder', 'l0')
+    .option('--out-dir <dir>', 'output folder', 'l0')
     .option('--json', 'print {products[], collections[]} as JSON')
-    .action(async (flags: { out: string; json?: boolean }) => {
+    .action(async (flags: { outDir: string; json?: boolean }) => {
       try {
-        statSync(flags.out);
+        statSync(flags.outDir);
       } catch (e) {
-        throw new InputError(`${flags.out}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new InputError(`${flags.outDir}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       const { listL0 } = await import('../../telemetry/products/index.js');
-      const list = await listL0(flags.out);
+      const list = await listL0(flags.outDir);
       if (flags.json) {
         ctx.io.out(`${JSON.stringify(list, null, 2)}\n`);
         return;

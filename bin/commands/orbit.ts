@@ -4,7 +4,7 @@
  *   orbit events   SOURCE --from T --to T [--station S ...] [--altitude KM ...] [--latitude DEG ...] [--json | --csv]
  *   orbit geometry SOURCE --from T --to T --step PT10S [--station S ...] [--json]
  *   orbit check    FILE... [--max-gap-steps N] [--json]
- * SOURCE is --tle FILE, --oem FILE, or --spk FILE... --object NAIF_ID (a spacecraft in the kernels); --spk
+ * SOURCE is --ephemeris FILE (TLE or OEM; --tle/--oem are aliases), or --spk FILE... --object NAIF_ID (a spacecraft in the kernels); --spk
  * kernels (repeatable, later ones win) also give the Sun and the planets for an orbiter of another body (OEM
  * CENTER_NAME MARS, JUPITER, MOON…), whose geometry is then in that body's IAU frame.
  * Common: --tle-max-age DAYS (how far from an element set's epoch SGP4 is used), --max-gap-steps N (an OEM
@@ -14,22 +14,29 @@
  * Thin: the work is in planning/, loaded only when a subcommand runs. Bad input → one line naming the file
  * and line, exit 2; a time outside the ephemeris' coverage is bad input too.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
+import { addAliases } from '../../src/cli/aliases.js';
 
-interface SourceOpts { tle?: string; oem?: string; spk?: string[]; object?: string; center?: string; config?: string; station?: string[]; json?: boolean; tleMaxAge?: string; maxGapSteps?: string }
+interface SourceOpts { ephemeris?: string; ephemerisFormat?: 'tle' | 'oem'; spk?: string[]; object?: string; center?: string; config?: string; station?: string[]; json?: boolean; tleMaxAge?: string; maxGapSteps?: string }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-function addSource(cmd: Command): Command {
+function addSource(cmd: Command, ctx: CommandContext): Command {
+  addAliases(cmd, ctx.io, (['tle', 'oem'] as const).map((format) => ({
+    flags: `--${format} <file>`, to: '--ephemeris', deprecated: false,
+    onUse: (c: Command) => {
+      if (c.getOptionValue('ephemerisFormat') !== undefined || c.getOptionValue('ephemeris') !== undefined) throw new UsageError('give one ephemeris: --ephemeris FILE (--tle FILE and --oem FILE are its aliases)');
+      c.setOptionValue('ephemerisFormat', format);
+    },
+  })));
   return cmd
-    .option('--tle <file>', 'two-line element sets (SGP4); several sets of one object are each used around their epoch')
-    .option('--oem <file>', 'CCSDS OEM, KVN or XML, version 2 or 3')
+    .option('--ephemeris <file>', 'TLE (SGP4; several sets of one object are each used around their epoch) or CCSDS OEM (KVN or XML, version 2 or 3); --tle FILE and --oem FILE are aliases that also fix the format')
     .option('--spk <file>', 'JPL SPK kernel (DAF, types 2, 3, 13; repeatable): planets and the Sun for a non-Earth centre, or the spacecraft itself with --object', collect)
     .option('--object <name|number>', 'the object, when the file holds several (with --spk alone: the spacecraft\'s NAIF id, e.g. -41)')
     .option('--center <body>', 'central body of the ephemeris when the file names it otherwise or not at all (MARS, JUPITER, 499…); the states are not translated')
-    .option('--config <path>', 'mission configuration whose ephemeris section gives the source, kernels and centre (flags win)')
+    .option('--config <file>', 'mission configuration whose ephemeris section gives the source, kernels and centre (flags win)')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), e.g. KIRUNA:67.857:20.964:402:5', collect)
     .option('--tle-max-age <days>', 'TLE: use an element set up to this many days from its epoch (default 30)')
     .option('--max-gap-steps <n>', 'OEM: a step longer than n times the sampling is a coverage hole, never interpolated across (default 5)');
@@ -44,10 +51,9 @@ function positive(text: string | undefined, option: string): number | undefined 
 }
 
 async function load(opts: SourceOpts) {
-  if (opts.tle !== undefined && opts.oem !== undefined) throw new UsageError('give exactly one of --tle FILE or --oem FILE, or --spk FILE... --object NAIF_ID');
   const tleMaxAgeDays = positive(opts.tleMaxAge, '--tle-max-age');
   const maxGapSteps = positive(opts.maxGapSteps, '--max-gap-steps');
-  const flagFile = opts.tle ?? opts.oem;
+  const flagFile = opts.ephemeris;
   const flags = {
     ...(flagFile !== undefined ? { file: flagFile } : {}),
     ...(opts.object !== undefined ? { object: opts.object } : {}),
@@ -60,10 +66,10 @@ async function load(opts: SourceOpts) {
   const src = opts.config === undefined ? flags : await configuredSource(opts.config, flags);
   const fromSpk = src.file === undefined && src.spk.length > 0;
   if (!fromSpk && src.file === undefined) {
-    throw new UsageError(`give exactly one of --tle FILE or --oem FILE, or --spk FILE... --object NAIF_ID${opts.config !== undefined ? ` (${opts.config} has no ephemeris.file or ephemeris.spk)` : ''}`);
+    throw new UsageError(`give --ephemeris FILE, or --spk FILE... --object NAIF_ID${opts.config !== undefined ? ` (${opts.config} has no ephemeris.file or ephemeris.spk)` : ''}`);
   }
   const id = Number(src.object);
-  if (fromSpk && (src.object === undefined || !Number.isInteger(id))) throw new UsageError('--spk without --tle/--oem: give the spacecraft\'s NAIF id with --object (e.g. --object -41)');
+  if (fromSpk && (src.object === undefined || !Number.isInteger(id))) throw new UsageError('--spk without --ephemeris: give the spacecraft\'s NAIF id with --object (e.g. --object -41)');
   const planning = await import('../../planning/orbits.js');
   const spk = src.spk.length > 0 ? await planning.loadSpkFiles(src.spk) : undefined;
   let ephem: import('../../planning/orbits.js').Ephemeris;
@@ -71,7 +77,7 @@ async function load(opts: SourceOpts) {
     ephem = planning.spkEphemeris(spk!, id);
   } else {
     ephem = await planning.ephemerisFromFile(src.file!, {
-      ...(opts.tle !== undefined ? { format: 'tle' as const } : opts.oem !== undefined ? { format: 'oem' as const } : {}),
+      ...(opts.ephemerisFormat !== undefined ? { format: opts.ephemerisFormat } : {}),
       anyCenter: true,
       ...(src.object !== undefined ? { object: src.object } : {}),
       ...(src.tleMaxAgeDays !== undefined ? { tleMaxAgeDays: src.tleMaxAgeDays } : {}),
@@ -119,8 +125,8 @@ function checkCoverage(ctx: CommandContext, planning: typeof import('../../plann
 }
 
 function addState(orbit: Command, ctx: CommandContext): void {
-  addSource(orbit.command('state').description('Position, velocity, geodetic coordinates, Sun, eclipse and station look angles at one instant'))
-    .requiredOption('--at <time>', 'UTC instant, ISO-8601 (e.g. 2025-11-02T12:00:00Z)')
+  addSource(orbit.command('state').description('Position, velocity, geodetic coordinates, Sun, eclipse and station look angles at one instant'), ctx)
+    .requiredOption('--at <utc>', 'UTC instant, ISO-8601 (e.g. 2025-11-02T12:00:00Z)')
     .option('--json', 'print the state as JSON')
     .action(async (opts: SourceOpts & { at: string }) => {
       const { planning, ephem, stations, sampleOptions } = await load(opts);
@@ -135,15 +141,15 @@ function addState(orbit: Command, ctx: CommandContext): void {
 }
 
 function addEvents(orbit: Command, ctx: CommandContext): void {
-  addSource(orbit.command('events').description('Eclipse entry/exit, station passes (AOS, LOS, maximum elevation), nodes, thresholds, terminator crossings; pericentre/apocentre around other bodies'))
-    .requiredOption('--from <time>', 'start, UTC ISO-8601')
-    .requiredOption('--to <time>', 'end, UTC ISO-8601')
+  addSource(orbit.command('events').description('Eclipse entry/exit, station passes (AOS, LOS, maximum elevation), nodes, thresholds, terminator crossings; pericentre/apocentre around other bodies'), ctx)
+    .requiredOption('--from <utc>', 'start, UTC ISO-8601')
+    .requiredOption('--to <utc>', 'end, UTC ISO-8601')
     .option('--altitude <km>', 'report crossings of this altitude (repeatable)', collect)
     .option('--latitude <deg>', 'report crossings of this geodetic latitude (repeatable)', collect)
     .option('--kinds <list>', 'comma-separated event kinds to report (default all)')
     .option('--step <duration>', 'search grid step, ISO-8601 duration (default PT30S; PT60S around a body other than the Earth)')
     .option('--json', 'print {events, passes, covered} as JSON')
-    .option('--csv', 'print events as CSV')
+    .addOption(new Option('--csv', 'print events as CSV (RFC 4180, CRLF)').conflicts('json'))
     .action(async (opts: SourceOpts & { from: string; to: string; altitude?: string[]; latitude?: string[]; kinds?: string; step?: string; csv?: boolean }) => {
       if (opts.json && opts.csv) throw new UsageError('give at most one of --json and --csv');
       const { planning, ephem, stations } = await load(opts);
@@ -181,9 +187,9 @@ function addEvents(orbit: Command, ctx: CommandContext): void {
 }
 
 function addGeometry(orbit: Command, ctx: CommandContext): void {
-  addSource(orbit.command('geometry').description('Geometry along a time grid as CSV (for plots and ancillary data beside L0 products)'))
-    .requiredOption('--from <time>', 'start, UTC ISO-8601')
-    .requiredOption('--to <time>', 'end, UTC ISO-8601 (included when on the grid)')
+  addSource(orbit.command('geometry').description('Geometry along a time grid as CSV (for plots and ancillary data beside L0 products)'), ctx)
+    .requiredOption('--from <utc>', 'start, UTC ISO-8601')
+    .requiredOption('--to <utc>', 'end, UTC ISO-8601 (included when on the grid)')
     .requiredOption('--step <duration>', 'grid step, ISO-8601 duration, e.g. PT10S')
     .option('--json', 'print an array of records as JSON instead of CSV')
     .action(async (opts: SourceOpts & { from: string; to: string; step: string }) => {

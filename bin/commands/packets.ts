@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
+import { addAliases } from '../../src/cli/aliases.js';
 
 interface PacketsFlags extends ReadFlags {
   json?: boolean;
@@ -13,10 +14,12 @@ interface PacketsFlags extends ReadFlags {
   to?: string;
   limit?: string;
   out?: string;
+  outDir?: string;
 }
 
-function withReadOptions(cmd: Command, filters: boolean): Command {
-  addReadOptions(cmd).option('--json', 'machine-readable output');
+function withReadOptions(cmd: Command, filters: boolean, json = true): Command {
+  addReadOptions(cmd);
+  if (json) cmd.option('--json', 'machine-readable output');
   if (filters) {
     cmd
       .option('--apid <list>', 'only these APIDs, e.g. 1100,1110-1119')
@@ -106,7 +109,8 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
       ctx.setExit(report.problems ? 1 : 0);
     });
 
-  withReadOptions(packets.command('cat').argument('<files...>'), true)
+  // No --json: cat's output is the packets themselves.
+  withReadOptions(packets.command('cat').argument('<files...>'), true, false)
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .description('the packets alone, concatenated, without framing (e.g. a DDS file becomes a packet stream)')
     .action(async (files: string[], flags: PacketsFlags) => {
@@ -126,14 +130,15 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
       }
     });
 
-  withReadOptions(packets.command('split').argument('<files...>'), true)
-    .requiredOption('--out <dir>', 'output directory: one apid_<N>.bin per APID')
+  addAliases(withReadOptions(packets.command('split').argument('<files...>'), true), ctx.io, [{ flags: '--out <dir>', to: '--out-dir' }])
+    .option('--out-dir <dir>', 'output folder: one apid_<N>.bin per APID (required)')
     .description('one file of raw packets per APID, in stream order')
     .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
       const [{ walkFiles }, { splitByApid }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
       const { progress, onProgress } = await progressFor(ctx);
-      const splitter = await splitByApid(flags.out!);
+      if (flags.outDir === undefined) throw new (await import('../../src/errors.js')).UsageError("packets split: give the output folder with --out-dir DIR");
+      const splitter = await splitByApid(flags.outDir);
       try {
         const report = await walkFiles(files, { ...walk, progress: onProgress }, (p) => splitter.write(p.apid, p.buf.subarray(p.offset, p.offset + p.length)));
         const written = await splitter.commit();

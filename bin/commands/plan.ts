@@ -40,7 +40,7 @@ function addEphemerisOptions(cmd: Command): Command {
   return cmd
     .option('--spk <file>', 'JPL SPK kernel (repeatable): the Sun and planets for an ephemeris centred on another body (Mars, Jupiter…)', collect)
     .option('--center <body>', 'central body of the ephemeris when the file names it otherwise or not at all (MARS, JUPITER, 499…); the states are not translated')
-    .option('--config <path>', 'mission configuration whose ephemeris section gives the ephemeris, kernels and centre (flags win)');
+    .option('--config <file>', 'mission configuration whose ephemeris section gives the ephemeris, kernels and centre (flags win)');
 }
 
 /**
@@ -130,13 +130,13 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     .requiredOption('--requests <file>', 'observation requests JSON (schemas/requests.schema.json)')
     .requiredOption('--tcdb <file>', 'telecommand database JSON')
     .option('--ephemeris <file>', 'TLE or CCSDS OEM (KVN or XML); required unless --config gives ephemeris.file')
-    .requiredOption('--from <time>', 'planning start, UTC ISO-8601')
-    .requiredOption('--to <time>', 'planning end, UTC ISO-8601')
+    .requiredOption('--from <utc>', 'planning start, UTC ISO-8601')
+    .requiredOption('--to <utc>', 'planning end, UTC ISO-8601')
     .requiredOption('--out <file>', 'plan JSON to write (temporary name, then renamed)')
     .option('--station <NAME:LAT:LON:ALT_M:MASK_DEG>', 'ground station (repeatable), added to the requests file\'s', collect)
     .option('--object <name|number>', 'the object, when the ephemeris holds several')
     .option('--name <name>', 'plan name (default: the --out file name without extension)')
-    .option('--uplink <time>', 'uplink time, UTC ISO-8601 (recorded in the plan)')
+    .option('--uplink <utc>', 'uplink time, UTC ISO-8601 (recorded in the plan)')
     .option('--latency <s>', 'uplink latency, s (default 0)')
     .option('--initial-mode <mode>', 'instrument mode at the start of the plan')
     .option('--json', 'print placements and unplaced requests as JSON')
@@ -244,42 +244,24 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     .option('--waiver <text>', 'why the errors are accepted: recorded in the exported file (PUS: in its manifest)')
     .option('--activities-per-packet <n>', 'PUS: activities per TC[11,4] packet (default 1)', positiveInt('--activities-per-packet', 255))
     .option('--schedule-apid <n>', 'PUS: APID of the on-board scheduler (default 0)', positiveInt('--schedule-apid', 2046))
-    .action(async (planFile: string, o: CheckOpts & { format: string; out: string; force?: boolean; waiver?: string; activitiesPerPacket?: number; scheduleApid?: number }) => {
-      if (!['pus', 'itl', 'por'].includes(o.format)) throw new UsageError(`--format ${o.format}: expected pus, itl or por`);
-      if (o.force && (o.waiver === undefined || !o.waiver.trim())) throw new UsageError('--force needs --waiver TEXT saying why the errors are accepted');
-      if (o.waiver !== undefined && !o.force) throw new UsageError('--waiver is only used with --force');
-      if (o.activitiesPerPacket === 0) throw new UsageError('--activities-per-packet must be at least 1');
+    .option('--json', 'print {released, format, files[], waived} (or {released: false, errors}) as JSON')
+    .action(async (planFile: string, o: CheckOpts & { format: string; out: string; force?: boolean; waiver?: string; activitiesPerPacket?: number; scheduleApid?: number; json?: boolean }) => {
+      const { checkReleaseOptions, releasePlan } = await import('../../telecommand/export/release.js');
+      checkReleaseOptions(o);
       const { plan, db, report } = await runValidation(planFile, o);
-      if (report.errors && !o.force) {
+      const timeline = { name: plan.name, instrument: plan.instrument, validity: plan.validity, commands: plan.commands };
+      const r = releasePlan({ timeline, db, report, format: o.format, out: o.out, force: o.force, waiver: o.waiver, activitiesPerPacket: o.activitiesPerPacket, scheduleApid: o.scheduleApid });
+      if (!r.released) {
         const { reportText } = await import('../../planning/validate/report.js');
         ctx.io.err(reportText(report));
-        ctx.io.err(`idoc: ${planFile}: refusing to export a plan with ${report.errors} validation error${report.errors === 1 ? '' : 's'} (use --force --waiver TEXT to override)\n`);
+        ctx.io.err(`idoc: ${planFile}: refusing to export a plan with ${r.errors} validation error${r.errors === 1 ? '' : 's'} (use --force --waiver TEXT to override)\n`);
+        if (o.json) ctx.io.out(`${JSON.stringify({ released: false, errors: r.errors })}\n`);
         ctx.setExit(1);
         return;
       }
-      const record = o.force && report.errors ? { waiver: o.waiver!, violations: report.errors } : {};
-      const { writeWithSha256 } = await import('../../planning/plan/write.js');
-      const timeline = { name: plan.name, instrument: plan.instrument, validity: plan.validity, commands: plan.commands };
-      let summary: string;
-      if (o.format === 'pus') {
-        const { exportPusStack } = await import('../../telecommand/export/pus-stack.js');
-        const stack = exportPusStack(timeline, db, {
-          ...(o.activitiesPerPacket !== undefined ? { activitiesPerPacket: o.activitiesPerPacket } : {}),
-          ...(o.scheduleApid !== undefined ? { scheduleApid: o.scheduleApid } : {}),
-        }, record);
-        writeWithSha256(o.out, stack.bytes);
-        writeWithSha256(`${o.out}.manifest.json`, `${JSON.stringify(stack.manifest, null, 2)}\n`);
-        summary = `${o.out}: ${stack.manifest.packets.length} TC[11,4] packets, ${plan.commands.length} commands, ${stack.bytes.length} octets (+ .manifest.json)`;
-      } else if (o.format === 'itl') {
-        const { formatItl } = await import('../../telecommand/export/itl.js');
-        writeWithSha256(o.out, formatItl(timeline, db, record));
-        summary = `${o.out}: ITL, ${plan.commands.length} entries`;
-      } else {
-        const { formatPor } = await import('../../telecommand/export/por.js');
-        writeWithSha256(o.out, formatPor(timeline, db, record));
-        summary = `${o.out}: POR, ${plan.commands.length} requests`;
-      }
-      ctx.io.out(`${summary}${record.waiver !== undefined ? `; exported WITH ${report.errors} errors under waiver` : ''}\n`);
+      ctx.io.out(o.json
+        ? `${JSON.stringify({ released: true, format: r.format, files: r.files, waived: r.waived }, null, 2)}\n`
+        : `${r.summary}${r.waived ? `; exported WITH ${r.waived} errors under waiver` : ''}\n`);
     });
 
   plan.command('import-itl')
@@ -288,7 +270,8 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     .option('--evf <file>', 'event file resolving relative entries (LABEL (COUNT = n) +hh:mm:ss)')
     .option('--name <name>', 'plan name (default: the ITL file name)')
     .option('--out <file>', 'plan JSON to write (default: standard output)')
-    .action(async (file: string, o: { evf?: string; name?: string; out?: string }) => {
+    .option('--json', 'with --out: print {file, commands, experiments[], includes} as JSON (without --out the plan JSON itself is printed)')
+    .action(async (file: string, o: { evf?: string; name?: string; out?: string; json?: boolean }) => {
       const { readFileSync } = await import('node:fs');
       const { parseItl, parseEvf } = await import('../../telecommand/export/itl.js');
       const { planText, writeAtomic } = await import('../../planning/plan/write.js');
@@ -300,7 +283,9 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       if (o.out !== undefined) {
         writeAtomic(o.out, text);
         const exps = new Set([timeline.instrument, ...timeline.commands.flatMap((c) => (c.experiment !== undefined ? [c.experiment] : []))]);
-        ctx.io.out(`${o.out}: ${timeline.commands.length} commands of ${[...exps].join(', ')} from ${file}${files.length > 1 ? ` and ${files.length - 1} included file(s)` : ''}\n`);
+        ctx.io.out(o.json
+          ? `${JSON.stringify({ file: o.out, commands: timeline.commands.length, experiments: [...exps], includes: files.length - 1 }, null, 2)}\n`
+          : `${o.out}: ${timeline.commands.length} commands of ${[...exps].join(', ')} from ${file}${files.length > 1 ? ` and ${files.length - 1} included file(s)` : ''}\n`);
       } else ctx.io.out(text);
     });
 

@@ -1,12 +1,12 @@
 /**
- * @module `idoc replay CAPTURE... --to tcp://HOST:PORT | --to udp://HOST:PORT | --listen tcp://HOST:PORT`: send
+ * @module `idoc replay CAPTURE... --connect tcp://HOST:PORT | --connect udp://HOST:PORT | --listen tcp://HOST:PORT`: send
  * the packets of captures to a test bench at the pace of their timestamps. Thin: options → telemetry/replay.
  */
 import type { RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
 
 interface ReplayFlags extends ReadFlags {
-  to?: string;
+  connect?: string;
   listen?: string;
   speed?: string;
   loop?: boolean;
@@ -19,7 +19,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     .command('replay'))
     .argument('<captures...>', 'packet files of any framing idoc reads (raw, DDS, prefixed, pcap, pcapng)')
     .description('send the packets of captures as raw CCSDS packets, at the pace of their timestamps, to a test bench')
-    .option('--to <url>', 'send to tcp://HOST:PORT (connect) or udp://HOST:PORT (one packet per datagram)')
+    .option('--connect <url>', 'send to tcp://HOST:PORT (connect) or udp://HOST:PORT (one packet per datagram)')
     .option('--listen <url>', 'listen on tcp://HOST:PORT and send to the first client that connects')
     .option('--speed <n>', 'times real time (e.g. 10), or max: as fast as the receiver takes them', '1')
     .option('--loop', 'start again from the first capture after the last')
@@ -29,8 +29,8 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
       const [{ UsageError }, { parseIntFlag }, { readSetup }, replayLib] = await Promise.all([
         import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/read-setup.js'), import('../../telemetry/replay/index.js'),
       ]);
-      if ((flags.to === undefined) === (flags.listen === undefined)) throw new UsageError('give exactly one of --to tcp://HOST:PORT | udp://HOST:PORT, or --listen tcp://HOST:PORT');
-      const to = flags.to !== undefined ? replayLib.parseEndpoint('--to', flags.to) : undefined;
+      if ((flags.connect === undefined) === (flags.listen === undefined)) throw new UsageError('give exactly one of --connect tcp://HOST:PORT | udp://HOST:PORT, or --listen tcp://HOST:PORT');
+      const to = flags.connect !== undefined ? replayLib.parseEndpoint('--connect', flags.connect) : undefined;
       const listen = flags.listen !== undefined ? replayLib.parseEndpoint('--listen', flags.listen, ['tcp'], true) : undefined;
       const speedText = flags.speed ?? '1';
       const speed = speedText === 'max' ? 'max' : Number(speedText);

@@ -8,7 +8,7 @@ export const registerRoutes: RegisterCommand = (program, ctx) => {
   program
     .command('routes')
     .description('show the routing table: APIDs → routes and targets; flag overlaps (exit 1)')
-    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
+    .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--json', 'machine-readable output')
     .action(async (flags: { config?: string; json?: boolean }) => {
       const [{ resolveMission }, { routeTable, routesReport, formatRoutes }] = await Promise.all([

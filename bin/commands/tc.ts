@@ -41,15 +41,19 @@ export const registerTc: RegisterCommand = (program, ctx) => {
     .description('Import the command tables of a SCOS-2000 MIB (ccf, cdf, cpc, prf/prv, paf/pas, cca/ccs .dat) into a JSON database; exit 1 when some records could not be imported cleanly')
     .argument('<dir>', 'folder holding the MIB .dat files')
     .requiredOption('--out <file>', 'database JSON file to write (written to a temporary name, then renamed)')
-    .action(async (dir: string, opts: { out: string }) => {
+    .option('--json', 'print {file, commands, problems[]} as JSON')
+    .action(async (dir: string, opts: { out: string; json?: boolean }) => {
       const { importMib } = await import('../../telecommand/database/mib/import.js');
       const { writeFileSync, renameSync } = await import('node:fs');
       const r = importMib(dir);
       const tmp = `${opts.out}.${process.pid}.tmp`;
       writeFileSync(tmp, `${JSON.stringify(r.db, null, 2)}\n`);
       renameSync(tmp, opts.out);
-      for (const p of r.problems) ctx.io.err(`${p.path}: ${p.message}\n`);
-      ctx.io.out(`${opts.out}: ${r.db.commands.length} commands imported, ${r.problems.length} problems\n`);
+      if (opts.json) ctx.io.out(`${JSON.stringify({ file: opts.out, commands: r.db.commands.length, problems: r.problems }, null, 2)}\n`);
+      else {
+        for (const p of r.problems) ctx.io.err(`${p.path}: ${p.message}\n`);
+        ctx.io.out(`${opts.out}: ${r.db.commands.length} commands imported, ${r.problems.length} problems\n`);
+      }
       if (r.problems.length) ctx.setExit(1);
     });
 

@@ -5,6 +5,10 @@
 import { Option } from 'commander';
 import type { RegisterCommand } from './context.js';
 
+/** What `time convert --in` reads and `--as` prints (src/time/convert.ts INSTANT_KINDS, kept light here). */
+const CONVERT_KINDS = ['utc', 'tai', 'unix', 'cuc-hex', 'cds-hex'] as const;
+type ConvertKind = (typeof CONVERT_KINDS)[number];
+
 export const registerTime: RegisterCommand = (program, ctx) => {
   const time = program
     .command('time')
@@ -12,40 +16,38 @@ export const registerTime: RegisterCommand = (program, ctx) => {
 
   time
     .command('convert')
-    .description('Print an instant as UTC (ISO-8601 Z), TAI seconds since 1958-01-01, CUC hex and CDS hex')
-    .argument('<value>', 'the instant: UTC ISO-8601, TAI seconds since 1958, or CUC/CDS hex')
-    .addOption(
-      new Option('--from <kind>', 'what VALUE is (default: utc when it looks like a date, tai when it is a number)').choices([
-        'tai',
-        'utc',
-        'cuc-hex',
-        'cds-hex',
-      ]),
-    )
+    .description('Print an instant as UTC (ISO-8601 Z), TAI seconds since 1958-01-01, Unix seconds, CUC hex and CDS hex')
+    .argument('<value>', 'the instant: UTC ISO-8601, now, TAI seconds since 1958, Unix seconds (--in unix), or CUC/CDS hex')
+    .addOption(new Option('--in <kind>', 'what VALUE is (default: utc when it looks like a date or is now, tai when it is a number)').choices(CONVERT_KINDS))
+    .addOption(new Option('--as <kind>', 'print only this form of the instant (one line; with --json an object with that one field)').choices(CONVERT_KINDS))
     .option('--cuc <coarse.fine>', 'implicit CUC layout (no P-field) for input and output, e.g. 4.2 (default: P-field; 4.2 on output)')
     .option('--cds <days.sub>', 'implicit CDS layout (no P-field): 2|3 day octets, .none|.us|.ps (default: P-field; 2.us on output)')
     .option('--epoch <iso>', 'agency epoch as UTC ISO-8601 (default: CCSDS epoch 1958-01-01T00:00:00 TAI)')
     .option('--json', 'print JSON')
-    .action(async (value: string, opts: { from?: string; cuc?: string; cds?: string; epoch?: string; json?: boolean }) => {
+    .action(async (value: string, opts: { in?: ConvertKind; as?: ConvertKind; cuc?: string; cds?: string; epoch?: string; json?: boolean }) => {
       const t = await import('../../src/time/index.js');
       const { convertInstant } = await import('../../src/time/convert.js');
-      const report = convertInstant(value, {
-        from: opts.from as 'tai' | 'utc' | 'cuc-hex' | 'cds-hex' | undefined,
-        cuc: opts.cuc,
-        cds: opts.cds,
-        epoch: opts.epoch,
-      });
+      const report = convertInstant(value, { from: opts.in, cuc: opts.cuc, cds: opts.cds, epoch: opts.epoch });
       warnExpiry(t, ctx.io.err, report.tai);
+      const code = (c: typeof report.cuc): string =>
+        'error' in c ? `(not representable: ${c.error})` : `${c.hex}  (${c.pField ? 'P-field, ' : 'implicit, '}${c.layout})`;
+      if (opts.as !== undefined) {
+        const { InputError } = await import('../../src/errors.js');
+        const c = opts.as === 'cuc-hex' ? report.cuc : opts.as === 'cds-hex' ? report.cds : undefined;
+        if (c && 'error' in c) throw new InputError(`${value}: not representable as ${opts.as}: ${c.error}`);
+        const one = c && 'hex' in c ? c.hex : opts.as === 'utc' ? report.utc : opts.as === 'tai' ? report.tai.toFixed(6) : report.unix.toFixed(6);
+        ctx.io.out(opts.json ? `${JSON.stringify({ [opts.as]: opts.as === 'tai' ? report.tai : opts.as === 'unix' ? report.unix : one })}\n` : `${one}\n`);
+        return;
+      }
       if (opts.json) {
         ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
         return;
       }
-      const code = (c: typeof report.cuc): string =>
-        'error' in c ? `(not representable: ${c.error})` : `${c.hex}  (${c.pField ? 'P-field, ' : 'implicit, '}${c.layout})`;
       ctx.io.out(
         [
           `utc      ${report.utc}${report.leapSecond ? '  (inserted leap second)' : ''}`,
           `tai      ${report.tai.toFixed(6)}  (s since 1958-01-01T00:00:00 TAI)`,
+          `unix     ${report.unix.toFixed(6)}  (s since 1970-01-01T00:00:00Z, leap seconds not counted)`,
           `tai-utc  ${report.taiMinusUtc} s`,
           `cuc      ${code(report.cuc)}`,
           `cds      ${code(report.cds)}`,

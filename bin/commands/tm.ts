@@ -2,7 +2,7 @@
  * @module `idoc tm decode|limits|import`: telemetry parameters from packet files with a mission database
  * (XTCE or idoc's JSON form). Thin: options → telemetry/parameters.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
 
@@ -24,8 +24,7 @@ function withDecodeOptions(cmd: Command): Command {
     .option('--param <names...>', 'only these parameters (all are still decoded)')
     .option('--apid <list>', 'only these APIDs, e.g. 1136,1120-1129')
     .option('--from <utc>', 'only packets with a packet time at or after this UTC time')
-    .option('--to <utc>', 'only packets with a packet time before this UTC time')
-    .option('--json', 'NDJSON output');
+    .option('--to <utc>', 'only packets with a packet time before this UTC time');
 }
 
 async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) {
@@ -69,7 +68,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
   const tm = program.command('tm').description('telemetry parameters: decode packets with XTCE or JSON definitions, check limits, import definitions');
 
   withDecodeOptions(tm.command('decode').argument('<files...>'))
-    .option('--csv', 'CSV output (the default)')
+    .addOption(new Option('--json', 'NDJSON: one object per packet and container (per sample with --long)').conflicts('csv'))
+    .option('--csv', 'CSV output (the default; RFC 4180, CRLF)')
     .option('--long', 'one row per sample: time, apid, container, parameter, raw, engineering, unit, validity, limit')
     .option('--raw', 'wide rows hold raw values instead of engineering values')
     .description('decode packets into parameter values: one row per packet and container (wide) or per sample (--long)')
@@ -85,7 +85,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
         }
       };
       if (flags.long) {
-        if (!flags.json) out.push(`${LONG_HEADER.join(',')}\n`);
+        if (!flags.json) out.push(`${LONG_HEADER.join(',')}\r\n`);
         for (const t of r.tables) for (const line of longRows(r.decoder, t, Boolean(flags.json))) { out.push(line); flush(); }
       } else if (flags.json) {
         for (const t of r.tables) for (const line of wideJson(r.decoder, t, { raw: Boolean(flags.raw) })) { out.push(line); flush(); }
@@ -99,6 +99,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     });
 
   withDecodeOptions(tm.command('limits').argument('<files...>'))
+    .option('--json', 'print {violations, transitions[], parameters[]} as JSON')
     .description('limit violations (static alarm ranges, enumeration alarms) and out-of-limit transitions; exit 1 when any')
     .action(async (files: string[], flags: TmFlags) => {
       const r = await decodeWith(files, flags, ctx);
@@ -124,7 +125,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .argument('<format>', 'xtce, mib or csv')
     .argument('<file>', 'the XTCE file, the MIB folder or the CSV field list')
     .requiredOption('--out <file>', 'JSON file to write (written to a temporary name, then renamed)')
-    .action(async (format: string, file: string, opts: { out: string }) => {
+    .option('--json', 'print {file, parameterTypes, parameters, containers} as JSON')
+    .action(async (format: string, file: string, opts: { out: string; json?: boolean }) => {
       const [{ UsageError }, { loadXtce }, { loadMibTm }, { parseTmDatabaseJson }, fs] = await Promise.all([
         import('../../src/errors.js'), import('../../src/mdb/xtce/load.js'), import('../../src/mdb/mib/load.js'), import('../../src/mdb/load.js'), import('node:fs'),
       ]);
@@ -142,6 +144,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       const tmp = `${opts.out}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, text);
       fs.renameSync(tmp, opts.out);
-      ctx.io.out(`${opts.out}: ${db.parameterTypes.length} parameter types, ${db.parameters.length} parameters, ${db.containers.length} containers\n`);
+      ctx.io.out(opts.json
+        ? `${JSON.stringify({ file: opts.out, parameterTypes: db.parameterTypes.length, parameters: db.parameters.length, containers: db.containers.length }, null, 2)}\n`
+        : `${opts.out}: ${db.parameterTypes.length} parameter types, ${db.parameters.length} parameters, ${db.containers.length} containers\n`);
     });
 };

@@ -6,6 +6,7 @@
  */
 import { taiMinusUtc } from '../../src/time/index.js';
 import type { UnixMs } from '../geometry/types.js';
+import { isoDurationMs } from '../../src/time/iso-duration.js';
 
 /** OEM TIME_SYSTEM values idoc accepts. */
 export const TIME_SYSTEMS = ['UTC', 'TAI', 'TT', 'GPS', 'TDB'] as const;
@@ -71,8 +72,5 @@ export function parseUtcInstant(text: string): UnixMs | undefined {
 
 /** Read an ISO-8601 duration (`PT10S`, `PT1M30S`, `PT2H`, `P1D`, `P1DT12H`, fractions allowed) as ms; `undefined` when malformed. */
 export function parseIsoDuration(text: string): number | undefined {
-  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim().toUpperCase());
-  if (!m || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase().endsWith('T')) return undefined;
-  const [, d, h, mi, s] = m;
-  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(mi ?? 0)) * 60000 + Number(s ?? 0) * 1000;
+  return isoDurationMs(text.trim().toUpperCase());
 }

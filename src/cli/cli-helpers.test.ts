@@ -19,12 +19,24 @@ describe('createProgress()', () => {
     p.done();
     expect(c.err()).toMatch(/^\r\x1b\[Kfile\.dds: 5\.0 MB 50\.0% \d+ MB\/s ETA \d+ s\r\x1b\[K$/);
   });
-  it('stays quiet when stderr is not a terminal', () => {
+  it('writes log lines above the progress line, which is drawn again (never mixed with it)', () => {
+    const c = capture(true);
+    const p = createProgress(c.io, 0);
+    p.update('l0 build', 1e6, 4e6);
+    p.log('{"event":"x"}\n');
+    p.done();
+    const lines = c.err().split('\n');
+    expect(lines[0]).toMatch(/^\r\x1b\[Kl0 build: 1\.0 MB 25\.0% \d+ MB\/s ETA \d+ s\r\x1b\[K\{"event":"x"\}$/);
+    expect(lines[1]).toMatch(/^l0 build: 1\.0 MB 25\.0% .*\r\x1b\[K$/);
+  });
+
+  it('stays quiet when stderr is not a terminal, log lines pass through', () => {
     const c = capture(false);
     const p = createProgress(c.io, 0);
     p.update('x', 1, 2);
+    p.log('line\n');
     p.done();
-    expect(c.err()).toBe('');
+    expect(c.err()).toBe('line\n');
   });
 });
 

@@ -22,7 +22,7 @@ export const FRAMING_CHOICES: readonly (FramingName | 'auto')[] = ['auto', 'raw'
 /** Add the packet-reading options to `cmd`. */
 export function addReadOptions(cmd: Command): Command {
   return cmd
-    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
+    .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--framing <name>', `framing: ${FRAMING_CHOICES.join(', ')}`, 'auto')
     .option('--prefix-bytes <n>', 'octets before every packet (implies --framing prefix)')
     .option('--crc <mode>', 'CRC-16 per APID: packet (PEC over the packet; yes), data-field, none (no), auto; or APIDS=MODE entries, e.g. auto,1136=data-field')

@@ -84,7 +84,7 @@ const VALID: Record<string, (c: MissionConfig) => void> = {
       [30, 30, 'ALL_EVT', 'ALL'],
       [31, 31, 'ALL_HK', 'ALL'],
     ]);
-    expect((c.raw as { feeds: unknown }).feeds).toEqual({ dds: { folder: 'incoming', anything: [1, 2, 3] } });
+    expect((c.raw as { feeds: unknown }).feeds).toEqual({ incoming: { kind: 'drop-folder', dir: 'incoming' } });
   },
   'rosetta.json': (c) => {
     // The preset's epoch (2003-01-01 UTC, written in profile.ts from formats.md §2.1) via the leap-second table.

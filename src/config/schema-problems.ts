@@ -4,8 +4,8 @@
  * fault (for a missing or unknown property, the pointer of that property), the schema keyword as its code, and
  * a sentence that says what was expected and what was found.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validateConfig } from './_validator.generated.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { schemaFile } from '../schema-file.js';
@@ -36,19 +36,14 @@ export function configSchema(): Record<string, unknown> {
   return (schemaCache ??= JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as Record<string, unknown>);
 }
 
-let validatorCache: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (validatorCache !== undefined) return validatorCache;
-  // allErrors: report every defect, not the first; verbose: errors carry the offending data and schema.
-  // strictRequired off: the apid | apids oneOf names properties defined beside it, not inside each branch.
-  // validateSchema off: checking the schema file against the draft 2020-12 meta-schema means compiling the
-  // meta-schema first (~60 ms of every command's start-up); the schema files are checked once by
-  // schema-meta.test.ts instead.
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, validateSchema: false });
-  addFormatsModule.default(ajv, ['date-time']);
-  return (validatorCache = ajv.compile(configSchema()));
-}
+/**
+ * The precompiled validator of schemas/config.schema.json (_validator-generate.ts, `npm run validators`): allErrors
+ * (every defect, not the first), verbose (errors carry the offending data and schema), strictRequired off (the
+ * apid | apids oneOf names properties defined beside it). No ajv compiler at start-up; the schema file is checked
+ * against the draft 2020-12 meta-schema by schema-meta.test.ts, and the generated module against the schema by
+ * schema.test.ts.
+ */
+const validator = (): ValidateFunction => validateConfig as ValidateFunction;
 
 /** Check `data` against the configuration schema: no problems when valid. */
 export function schemaProblems(data: unknown): PointerProblem[] {

@@ -104,7 +104,9 @@ describe('schemas/config.schema.json', () => {
       const s = props[name] as Json;
       expect(s['type']).toBe('object');
       expect(s['additionalProperties']).toBeUndefined();
-      expect(String(s['description'])).toMatch(/^Reserved/);
+      expect(String(s['description'])).toMatch(/own schema file config-/);
+      // Editors complete the section through its own schema; any object is accepted here (the command checks it).
+      expect(s['anyOf']).toEqual([{ $ref: `config-${name}.schema.json` }, true]);
       expect(schemaProblems({ mission: { name: 'M' }, [name]: { anything: { goes: [1] } } })).toEqual([]);
     }
   });
@@ -141,5 +143,14 @@ describe('schemas/config.schema.json', () => {
     expect(declared).toContain('/apids/*/periodSeconds');
     const unused = [...declared].filter((p) => !used.has(p));
     expect(unused).toEqual([]);
+  });
+});
+
+describe('the precompiled config validator', () => {
+  it('is what src/config/_validator-generate.ts makes of schemas/config.schema.json (npm run validators regenerates it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { configValidatorCode } = await import('./_validator-generate.js');
+    expect(readFileSync(fileURLToPath(new URL('./_validator.generated.ts', import.meta.url)), 'utf8')).toBe(configValidatorCode());
   });
 });

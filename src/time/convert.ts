@@ -7,15 +7,18 @@ import { decodeCds, encodeCds, type CdsSpec } from './cds.js';
 import { decodeCuc, encodeCuc, type CucSpec } from './cuc.js';
 import { activeLeapSeconds } from './leap-second-store.js';
 import type { TaiSeconds } from './tai.js';
-import { inLeapSecond, taiMinusUtc, taiToUtcIso, taiToUtcUnix, utcToTai } from './utc.js';
+import { inLeapSecond, taiMinusUtc, taiToUtcIso, taiToUtcUnix, utcToTai, utcUnixToTai } from './utc.js';
 
 /** What the value is. */
-export type InstantKind = 'tai' | 'utc' | 'cuc-hex' | 'cds-hex';
-export const INSTANT_KINDS: readonly InstantKind[] = ['tai', 'utc', 'cuc-hex', 'cds-hex'];
+export type InstantKind = 'tai' | 'utc' | 'unix' | 'cuc-hex' | 'cds-hex';
+export const INSTANT_KINDS: readonly InstantKind[] = ['tai', 'utc', 'unix', 'cuc-hex', 'cds-hex'];
 
 export interface ConvertOptions {
-  /** What `value` is; default: `utc` when it starts like a date (`YYYY-`), `tai` when it is a number. */
+  /** What `value` is (`idoc time convert --in`); default: `utc` when it starts like a date (`YYYY-`) or is `now`,
+   * `tai` when it is a number. `unix`: seconds since 1970-01-01T00:00:00Z, leap seconds not counted (POSIX). */
   readonly from?: InstantKind | undefined;
+  /** Now, for the value `now` (tests pin it); default the system clock. */
+  readonly nowUnixMs?: number | undefined;
   /** `C.F` coarse.fine octets of an implicit CUC (no P-field), for input and output. Default: P-field, 4.2 out. */
   readonly cuc?: string | undefined;
   /** `D[.us|.ps]` day octets (2|3) and sub-ms of an implicit CDS. Default: P-field, 2.us out. */
@@ -30,6 +33,8 @@ export type CodeReport = { readonly hex: string; readonly pField: boolean; reado
 export interface InstantReport {
   readonly utc: string;
   readonly tai: TaiSeconds;
+  /** POSIX seconds since 1970-01-01T00:00:00Z (a leap second repeats the second after it). */
+  readonly unix: number;
   /** TAI − UTC at the instant, s. */
   readonly taiMinusUtc: number;
   /** True inside an inserted leap second (23:59:60). */
@@ -66,9 +71,9 @@ export function hexToBytes(text: string): Uint8Array {
 export const bytesToHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 function guessKind(value: string): InstantKind {
-  if (/^\d{4}-\d/.test(value.trim())) return 'utc';
+  if (/^\d{4}-\d/.test(value.trim()) || value.trim().toLowerCase() === 'now') return 'utc';
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim())) return 'tai';
-  throw new UsageError(`cannot tell what "${value}" is: give --from ${INSTANT_KINDS.join('|')}`);
+  throw new UsageError(`cannot tell what "${value}" is: give --in ${INSTANT_KINDS.join('|')}`);
 }
 
 /**
@@ -78,7 +83,7 @@ function guessKind(value: string): InstantKind {
  */
 export function convertInstant(value: string, options: ConvertOptions = {}): InstantReport {
   const from = options.from ?? guessKind(value);
-  if (!INSTANT_KINDS.includes(from)) throw new UsageError(`--from ${String(from)}: expected one of ${INSTANT_KINDS.join(', ')}`);
+  if (!INSTANT_KINDS.includes(from)) throw new UsageError(`--in ${String(from)}: expected one of ${INSTANT_KINDS.join(', ')}`);
   const epochTai = options.epoch === undefined ? 0 : utcToTai(options.epoch);
   const cucLayout = options.cuc === undefined ? null : parseCucLayout(options.cuc);
   const cdsLayout = options.cds === undefined ? null : parseCdsLayout(options.cds);
@@ -97,8 +102,14 @@ export function convertInstant(value: string, options: ConvertOptions = {}): Ins
       if (value.trim() === '' || !Number.isFinite(tai)) throw new UsageError(`"${value}" is not a number of TAI seconds`);
       break;
     case 'utc':
-      tai = utcToTai(value);
+      tai = value.trim().toLowerCase() === 'now' ? utcUnixToTai((options.nowUnixMs ?? Date.now()) / 1000) : utcToTai(value);
       break;
+    case 'unix': {
+      const unix = Number(value);
+      if (value.trim() === '' || !Number.isFinite(unix)) throw new UsageError(`"${value}" is not a number of Unix seconds`);
+      tai = utcUnixToTai(unix);
+      break;
+    }
     case 'cuc-hex': {
       const bytes = hexToBytes(value);
       const v = decodeCuc(bytes, 0, cucSpec);
@@ -135,6 +146,7 @@ export function convertInstant(value: string, options: ConvertOptions = {}): Ins
   return {
     utc: taiToUtcIso(tai, 6, table),
     tai,
+    unix: taiToUtcUnix(tai, table),
     taiMinusUtc: taiMinusUtc(taiToUtcUnix(tai, table), table) - (inLeapSecond(tai, table) ? 1 : 0),
     leapSecond: inLeapSecond(tai, table),
     cuc: codeReport(() => inputCuc ?? encodeCuc(tai, cucSpec), cucSpec.pField, `${cucSpec.coarseOctets}.${cucSpec.fineOctets}`),

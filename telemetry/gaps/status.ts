@@ -7,6 +7,9 @@ import { TIME_STATUS_NAMES } from '../../src/time/index.js';
 import type { ArchiveSummary, PacketRow } from '../../src/store/index.js';
 import { utcOf, type ArchiveReset, type Gap } from './find-gaps.js';
 
+/** Thousands with commas as toLocaleString('en-US') prints an integer, without loading ICU at start-up. */
+const thousands = (x: number): string => (Number.isSafeInteger(x) ? String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : x.toLocaleString('en-US'));
+
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function archiveStatusReport(s: ArchiveSummary, gaps: readonly Gap[], nameOf: (apid: number) => string | undefined, resets: readonly ArchiveReset[] = []) {
@@ -30,7 +33,7 @@ export function archiveStatusReport(s: ArchiveSummary, gaps: readonly Gap[], nam
 export type ArchiveStatusReport = ReturnType<typeof archiveStatusReport>;
 
 export function formatArchiveStatus(r: ArchiveStatusReport): string {
-  const lines = [`${r.archive}: ${r.packets.toLocaleString('en-US')} packets (${r.bytes.toLocaleString('en-US')} bytes) in ${r.apids.length} APIDs`, ''];
+  const lines = [`${r.archive}: ${thousands(r.packets)} packets (${thousands(r.bytes)} bytes) in ${r.apids.length} APIDs`, ''];
   const rows = [['APID', 'name', 'routes', 'packets', 'gaps', 'missing', 'resets', 'dups', 'crc', 'first', 'last', 'last ingest']];
   for (const a of r.apids) {
     rows.push([String(a.apid), a.name ?? '-', a.routes.join(',') || '-', String(a.packets), String(a.gaps), String(a.missing), String(a.resets), String(a.duplicates), String(a.crcErrors), a.first ?? '-', a.last ?? '-', a.lastIngest ?? '-']);

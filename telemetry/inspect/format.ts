@@ -11,7 +11,8 @@ import { unixMicrosToIso } from './inspect.js';
 import { TOLERANCE } from '../checks/continuity.js';
 
 const hexOff = (o: number) => `0x${o.toString(16)}`;
-const n = (x: number) => x.toLocaleString('en-US');
+/** Thousands with commas, as toLocaleString('en-US') prints them, without loading ICU (~0.2 s of start-up). */
+const n = (x: number): string => (Number.isSafeInteger(x) ? String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : x.toLocaleString('en-US'));
 const secs = (x: number) => `${Number(x.toPrecision(6))} s`;
 
 export function formatInspect(r: InspectReport): string {

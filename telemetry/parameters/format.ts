@@ -73,11 +73,11 @@ function engineeringJson(dec: Decoder, col: Column, row: number): unknown {
 
 /** Wide CSV of one table: `time,apid,<parameters…>`, one line per packet. */
 export function* wideCsv(dec: Decoder, t: ContainerTable, o: FormatOptions = {}): Generator<string> {
-  yield `${['time', 'apid', ...t.columns.map((c) => c.field.parameter.name)].map(csvCell).join(',')}\n`;
+  yield `${['time', 'apid', ...t.columns.map((c) => c.field.parameter.name)].map(csvCell).join(',')}\r\n`; // RFC 4180 §2: CRLF
   for (let r = 0; r < t.rows; r++) {
     const cells = [timeText(t.tai[r]!), String(t.apid[r])];
     for (const c of t.columns) cells.push(csvCell(o.raw ? valueText(rawAt(c, r)) : engineeringText(dec, c, r)));
-    yield `${cells.join(',')}\n`;
+    yield `${cells.join(',')}\r\n`;
   }
 }
 
@@ -103,7 +103,7 @@ export function* longRows(dec: Decoder, t: ContainerTable, json: boolean): Gener
       if (json) {
         yield `${JSON.stringify({ time: time || null, apid: t.apid[r], container: t.container.name, parameter: c.field.parameter.name, raw: jsonValue(rawAt(c, r)), engineering: engineeringJson(dec, c, r), unit: unit || null, validity: VALIDITY_NAMES[validity], limit: LIMIT_NAMES[c.limit[r]!] })}\n`;
       } else {
-        yield `${[time, String(t.apid[r]), t.container.name, c.field.parameter.name, valueText(rawAt(c, r)), engineeringText(dec, c, r), unit, VALIDITY_NAMES[validity]!, LIMIT_NAMES[c.limit[r]!]!].map(csvCell).join(',')}\n`;
+        yield `${[time, String(t.apid[r]), t.container.name, c.field.parameter.name, valueText(rawAt(c, r)), engineeringText(dec, c, r), unit, VALIDITY_NAMES[validity]!, LIMIT_NAMES[c.limit[r]!]!].map(csvCell).join(',')}\r\n`;
       }
     }
   }

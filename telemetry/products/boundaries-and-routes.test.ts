@@ -53,7 +53,7 @@ describe('l0 build --route', () => {
     cfg['routes'] = { SIM_HK: { apids: [1100, 1101] }, SIM_SCI: { apids: [1110] } };
     writeFileSync(path.join(dir, 'idoc.json'), JSON.stringify(cfg));
     const out: string[] = [], err: string[] = [];
-    const code = await run(['l0', 'build', '--config', path.join(dir, 'idoc.json'), '--from-files', path.join(ROOT, 'fixtures/sample/sim.bin'), '--route', 'SIM_HK', '--out', path.join(dir, 'l0'), '--json'], io(out, err));
+    const code = await run(['l0', 'build', '--config', path.join(dir, 'idoc.json'), '--from-files', path.join(ROOT, 'fixtures/sample/sim.bin'), '--route', 'SIM_HK', '--out-dir', path.join(dir, 'l0'), '--json'], io(out, err));
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(out.join('')) as { products: { productId: string; summary: { packets: number } }[] };

@@ -30,3 +30,4 @@ export { packetsFromFiles, type FileReadStats } from './from-files.js';
 export { releaseReadBuffers } from '../../src/store/scan.js';
 export { archiveWindows, archiveRoutes, buildL0FromArchive, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';
 export { verifyProductFiles, labelFiles, type ProductFixityProblem, type ProductFixityReport } from './label-fixity.js';
+export { buildL0FromMission, type MissionBuild, type MissionSource } from './from-mission.js';

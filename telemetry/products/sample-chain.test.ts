@@ -70,10 +70,10 @@ describe.skipIf(!existsSync(BIN))('idoc demo (npm start), spawned from dist/', (
     expect(existsSync(work)).toBe(false);
   }, 60_000);
 
-  it('refuses a --dir that is not empty (exit 2)', async () => {
-    const r = await idoc(['demo', '--dir', ROOT]);
+  it('refuses a --out-dir that is not empty (exit 2)', async () => {
+    const r = await idoc(['demo', '--out-dir', ROOT]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--dir .*not empty/);
+    expect(r.err).toMatch(/--out-dir .*not empty/);
   });
 });
 if (!existsSync(BIN)) it.skip('idoc demo end-to-end test skipped: dist/bin/idoc.js is absent (run npm run build)', () => undefined); // a visible skip, not a passing test

@@ -119,7 +119,7 @@ export function formatSampleChain(r: SampleChainResult, kept: boolean): string {
   const lines: string[] = [];
   const rel = (p: string) => path.relative(r.dir, p) || '.';
   const feeds = r.ingest.feeds.reduce((a, f) => ({ packets: a.packets + f.packets, stored: a.stored + f.stored, dups: a.dups + f.duplicates, crc: a.crc + f.crcErrors, skipped: a.skipped + f.skippedBytes }), { packets: 0, stored: 0, dups: 0, crc: 0, skipped: 0 });
-  lines.push(`idoc demo: the whole chain on the bundled sample, in ${r.dir}${kept ? '' : ' (removed at the end: --keep or --dir DIR keeps it)'}`);
+  lines.push(`idoc demo: the whole chain on the bundled sample, in ${r.dir}${kept ? '' : ' (removed at the end: --keep or --out-dir DIR keeps it)'}`);
   lines.push('');
   lines.push(`1. feed     ${r.feedUrl} (idoc feed server) served ${r.served.join(' and ')} (the same telemetry from two stations, one copy damaged)`);
   lines.push(`2. ingest   config ${rel(r.config)}: ${feeds.packets} packets pulled, ${feeds.stored} stored, ${feeds.dups} duplicates dropped, ${feeds.crc} CRC error(s), ${feeds.skipped} bytes skipped`);

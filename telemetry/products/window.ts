@@ -4,6 +4,7 @@
  * orbits, given by an {@link OrbitNumbering} (the planning module's orbit numbers, when it provides them).
  */
 import { inLeapSecond, taiToUtcUnix, utcUnixToTai } from '../../src/time/index.js';
+import { isoDurationMs } from '../../src/time/iso-duration.js';
 
 /** One window: an id used in product names, and its TAI bounds [start, stop). */
 export interface ProductWindow {
@@ -32,9 +33,9 @@ export type WindowSpec =
 export function parseWindow(text: string): WindowSpec {
   if (text === 'day') return { kind: 'day' };
   if (text === 'orbit') return { kind: 'orbit' };
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
-  if (!m || text === 'P' || text.endsWith('T')) throw new RangeError(`window ${JSON.stringify(text)}: expected day, orbit or an ISO-8601 duration such as PT1H`);
-  const seconds = Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  const ms = isoDurationMs(text, { integers: true });
+  if (ms === undefined) throw new RangeError(`window ${JSON.stringify(text)}: expected day, orbit or an ISO-8601 duration such as PT1H`);
+  const seconds = ms / 1000;
   if (seconds < 1) throw new RangeError(`window ${JSON.stringify(text)}: must be at least one second`);
   return { kind: 'duration', seconds, text };
 }

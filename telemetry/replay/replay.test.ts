@@ -61,7 +61,7 @@ beforeAll(async () => {
 describe('idoc replay', () => {
   it.each(['sim.pcap', 'sim.dds', 'sim_dds_tcp.pcapng', 'sim_prefix4.bin'])('sends %s at --speed max over TCP byte for byte as `packets cat` reads it', async (name) => {
     const rx = await tcpReceiver();
-    const r = await idoc('replay', SAMPLE(name), '--to', `tcp://127.0.0.1:${rx.port}`, '--speed', 'max');
+    const r = await idoc('replay', SAMPLE(name), '--connect', `tcp://127.0.0.1:${rx.port}`, '--speed', 'max');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const got = await rx.received;
@@ -76,7 +76,7 @@ describe('idoc replay', () => {
     socket.on('message', (m) => datagrams.push(m));
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
-    const r = await idoc('replay', SAMPLE('sim.pcap'), '--to', `udp://127.0.0.1:${socket.address().port}`, '--speed', 'max', '--json');
+    const r = await idoc('replay', SAMPLE('sim.pcap'), '--connect', `udp://127.0.0.1:${socket.address().port}`, '--speed', 'max', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ packets: 705, bytes: raw.length, passes: 1 });
     // Loopback: wait until the last datagrams are read.
@@ -122,7 +122,7 @@ describe('idoc replay', () => {
     expect(times[n - 1]! - times[0]!).toBe(2);
     const rx = await tcpReceiver();
     const started = performance.now();
-    const r = await idoc('replay', SAMPLE('sim.bin'), '--to', `tcp://127.0.0.1:${rx.port}`, '--speed', '4', '--limit', String(n));
+    const r = await idoc('replay', SAMPLE('sim.bin'), '--connect', `tcp://127.0.0.1:${rx.port}`, '--speed', '4', '--limit', String(n));
     const seconds = (performance.now() - started) / 1000;
     expect(r.code).toBe(0);
     expect(seconds).toBeGreaterThan(0.3);
@@ -135,7 +135,7 @@ describe('idoc replay', () => {
   it('--help for replay and feed serve', async () => {
     const a = await idoc('replay', '--help');
     expect(a.code).toBe(0);
-    expect(a.out).toMatch(/--to <url>/);
+    expect(a.out).toMatch(/--connect <url>/);
     expect(a.out).toMatch(/--speed/);
     const b = await idoc('feed', 'serve', '--help');
     expect(b.code).toBe(0);
@@ -144,14 +144,14 @@ describe('idoc replay', () => {
   });
 
   it.each([
-    [['--to', 'http://127.0.0.1:5000'], /--to "http:\/\/127.0.0.1:5000": expected tcp:\/\/HOST:PORT or udp:\/\/HOST:PORT/],
-    [['--to', 'tcp://127.0.0.1'], /expected tcp/],
-    [['--to', 'tcp://127.0.0.1:70000'], /expected tcp/],
-    [['--to', 'tcp://127.0.0.1:0'], /expected tcp/],
+    [['--connect', 'http://127.0.0.1:5000'], /--connect "http:\/\/127.0.0.1:5000": expected tcp:\/\/HOST:PORT or udp:\/\/HOST:PORT/],
+    [['--connect', 'tcp://127.0.0.1'], /expected tcp/],
+    [['--connect', 'tcp://127.0.0.1:70000'], /expected tcp/],
+    [['--connect', 'tcp://127.0.0.1:0'], /expected tcp/],
     [['--listen', 'udp://127.0.0.1:5000'], /--listen "udp:\/\/127.0.0.1:5000": expected tcp:\/\/HOST:PORT$/m],
-    [[], /give exactly one of --to/],
-    [['--to', 'tcp://127.0.0.1:5000', '--listen', 'tcp://127.0.0.1:5001'], /give exactly one of --to/],
-    [['--to', 'tcp://127.0.0.1:5000', '--speed', '0'], /--speed "0": expected a positive number or max/],
+    [[], /give exactly one of --connect/],
+    [['--connect', 'tcp://127.0.0.1:5000', '--listen', 'tcp://127.0.0.1:5001'], /give exactly one of --connect/],
+    [['--connect', 'tcp://127.0.0.1:5000', '--speed', '0'], /--speed "0": expected a positive number or max/],
   ])('replay %j is a usage error (exit 2)', async (flags, message) => {
     const r = await idoc('replay', SAMPLE('sim.bin'), ...flags);
     expect(r.code).toBe(2);
@@ -163,7 +163,7 @@ describe('idoc replay', () => {
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
     const port = (s.address() as AddressInfo).port;
     await new Promise<void>((resolve) => s.close(() => resolve()));
-    const r = await idoc('replay', SAMPLE('sim.bin'), '--to', `tcp://127.0.0.1:${port}`);
+    const r = await idoc('replay', SAMPLE('sim.bin'), '--connect', `tcp://127.0.0.1:${port}`);
     expect(r.code).toBe(2);
     expect(r.err).toBe(`idoc: tcp://127.0.0.1:${port}: cannot connect (ECONNREFUSED): nothing listens there. An idoc 'tcp' feed connects out too: run the replay with --listen tcp://127.0.0.1:${port} instead, the feed's host and port pointing at it\n`);
   });

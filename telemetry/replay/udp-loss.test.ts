@@ -1,7 +1,7 @@
 /**
  * `replay --speed max` over UDP says what was lost (issue 13): against a receiver on this machine that cannot keep
  * up (its event loop is blocked while the replay runs), the replay reports the receiver socket's kernel drops, and
- * they account exactly for the datagrams that never arrived; exit 1. `--to tcp://` with nothing listening says
+ * they account exactly for the datagrams that never arrived; exit 1. `--connect tcp://` with nothing listening says
  * to use --listen (an idoc tcp feed connects out too).
  */
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ describe.skipIf(!existsSync(BIN))('replay over UDP and TCP: what the receiver lo
       const port = socket.address().port;
       expect(await udpKernelDrops(port, false)).toBe(0);
       // spawnSync blocks this process: the receiver reads nothing while the replay runs.
-      const r = spawnSync(process.execPath, [BIN, 'replay', SAMPLE, '--to', `udp://127.0.0.1:${port}`, '--speed', 'max'], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [BIN, 'replay', SAMPLE, '--connect', `udp://127.0.0.1:${port}`, '--speed', 'max'], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(1);
       const m = /the receiver's socket dropped (\d+) datagram\(s\) during the replay/.exec(r.stderr);
       expect(m, r.stderr).not.toBeNull();
@@ -42,12 +42,12 @@ describe.skipIf(!existsSync(BIN))('replay over UDP and TCP: what the receiver lo
     }
   }, 60_000);
 
-  it('--to tcp:// with nothing listening: exit 2, one line naming --listen', async () => {
+  it('--connect tcp:// with nothing listening: exit 2, one line naming --listen', async () => {
     const s = net.createServer();
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     const port = (s.address() as AddressInfo).port;
     await new Promise<void>((r) => s.close(() => r()));
-    const r = spawnSync(process.execPath, [BIN, 'replay', SAMPLE, '--to', `tcp://127.0.0.1:${port}`], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'replay', SAMPLE, '--connect', `tcp://127.0.0.1:${port}`], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(new RegExp(`ECONNREFUSED.*--listen tcp://127\\.0\\.0\\.1:${port}`));
