@@ -16,6 +16,20 @@ interface TmFlags extends ReadFlags {
   json?: boolean;
   long?: boolean;
   raw?: boolean;
+  archive?: string;
+  timeParam?: string;
+  timeEpoch?: string;
+}
+
+interface QueryFlags {
+  archive?: string;
+  config?: string;
+  from?: string;
+  to?: string;
+  stats?: boolean;
+  bin?: string;
+  json?: boolean;
+  csv?: boolean;
 }
 
 function withDecodeOptions(cmd: Command): Command {
@@ -28,6 +42,16 @@ function withDecodeOptions(cmd: Command): Command {
     .option('--json', 'NDJSON output');
 }
 
+/** The parameter names of --param, checked against the definitions. */
+async function keepOf(flags: TmFlags, known: ReadonlySet<string>): Promise<Set<string> | undefined> {
+  if (!flags.param?.length) return undefined;
+  const { UsageError } = await import('../../src/errors.js');
+  const names = flags.param.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length) throw new UsageError(`--param: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not defined in ${flags.defs}`);
+  return new Set(names);
+}
+
 async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) {
   const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError }, { loadTmDatabase }, { decodeFiles }, { createProgress }] = await Promise.all([
     import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
@@ -36,14 +60,7 @@ async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) 
   if (!files.length) throw new UsageError('no input file given');
   if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
   const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
-  let keep: Set<string> | undefined;
-  if (flags.param?.length) {
-    const known = new Set(db.parameters.map((p) => p.name));
-    const names = flags.param.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
-    const unknown = names.filter((n) => !known.has(n));
-    if (unknown.length) throw new UsageError(`--param: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not defined in ${flags.defs}`);
-    keep = new Set(names);
-  }
+  const keep = await keepOf(flags, new Set(db.parameters.map((p) => p.name)));
   const { mission, read } = await readSetup(flags);
   const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
@@ -117,6 +134,137 @@ export const registerTm: RegisterCommand = (program, ctx) => {
         ctx.io.out(`${rep.summaries.length} parameter(s) with limits checked, ${rep.violations} sample(s) out of limits\n`);
       }
       ctx.setExit(rep.violations > 0 || r.undecoded.length ? 1 : 0);
+    });
+
+  withDecodeOptions(tm.command('archive').argument('[files...]'))
+    .option('--archive <dir>', 'archive directory: parameters.sqlite is written there (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--time-param <name>', 'time each sample by this parameter of its packet (an absolute time, or seconds from --time-epoch) instead of the packet time')
+    .option('--time-epoch <utc>', 'epoch of a --time-param counting seconds, e.g. 2010-01-01T00:00:00Z')
+    .description('store decoded parameter values (raw and engineering) in the parameter archive: from FILES (added), or without files from the packet archive in --archive (rebuilt)')
+    .action(async (files: string[], flags: TmFlags) => {
+      const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError, InputError }, { loadTmDatabase }, fill, { createProgress }, { archiveSettings }] = await Promise.all([
+        import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+        import('../../src/mdb/load.js'), import('../../telemetry/parameters/fill.js'), import('../../src/cli/progress.js'), import('../../src/store/index.js'),
+      ]);
+      const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
+      const known = new Set(db.parameters.map((p) => p.name));
+      const keep = await keepOf(flags, known);
+      if (flags.timeEpoch !== undefined && flags.timeParam === undefined) throw new UsageError('--time-epoch needs --time-param');
+      if (flags.timeParam !== undefined && !known.has(flags.timeParam)) throw new UsageError(`--time-param: ${flags.timeParam} is not defined in ${flags.defs}`);
+      if (flags.timeEpoch !== undefined) parseUtcFlag('--time-epoch', flags.timeEpoch);
+      if (flags.timeParam !== undefined && flags.timeEpoch === undefined) {
+        const p = db.parameters.find((x) => x.name === flags.timeParam)!;
+        if (db.parameterTypes.find((t) => t.name === p.type)?.kind !== 'absoluteTime') throw new UsageError(`--time-param: ${flags.timeParam} is not an absolute time; give --time-epoch for a seconds counter`);
+      }
+      const time = flags.timeParam !== undefined ? { parameter: flags.timeParam, ...(flags.timeEpoch !== undefined ? { epoch: flags.timeEpoch } : {}) } : undefined;
+      const { mission, read } = await readSetup(flags);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      let r;
+      try {
+        if (files.length) {
+          const progress = createProgress(ctx.io);
+          r = await fill.fillFromFiles(dir, files, db, {
+            read,
+            profile: mission.profile,
+            filter: { ...(apids ? { apid: apids.has } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}) },
+            progress: (file, done, total) => progress.update(file, done, total),
+            ...(keep ? { keep } : {}),
+          }, time ? { time } : {});
+          progress.done();
+        } else {
+          r = fill.fillFromPacketArchive(dir, db, {
+            ...(keep ? { keep } : {}), ...(apids ? { apids: apids.ranges } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}),
+            ...(time ? { time } : {}),
+          });
+        }
+      } catch (e) {
+        if (e instanceof Error && !(e instanceof UsageError) && !(e instanceof InputError) && /parameter archive|not an idoc archive/.test(e.message)) throw new InputError(e.message);
+        throw e;
+      }
+      for (const f of r.skipped) ctx.io.err(`idoc: note: ${f}: loaded before (same content), skipped\n`);
+      for (const u of r.undecoded) ctx.io.err(`idoc: APID ${u.apid}: ${u.packets} packet(s) not decoded: ${u.reason} (first at ${u.first})\n`);
+      const summary = { archive: dir, packets: r.packets, samples: r.samples, chunks: r.chunks, skipped: r.skipped, undecoded: r.undecoded.reduce((s, u) => s + u.packets, 0) };
+      if (flags.json) ctx.io.out(`${JSON.stringify(summary)}\n`);
+      else ctx.io.out(`${dir}: ${r.packets} packet(s) decoded, ${r.samples} sample(s) stored in ${r.chunks} chunk(s)\n`);
+      ctx.setExit(r.undecoded.length ? 1 : 0);
+    });
+
+  tm.command('query')
+    .argument('<params...>', 'parameter names')
+    .option('--archive <dir>', 'archive directory holding parameters.sqlite (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--config <file>', 'mission configuration (for archive.dir)')
+    .option('--from <utc>', 'samples at or after this UTC time')
+    .option('--to <utc>', 'samples before this UTC time')
+    .option('--stats', 'count, min, max, mean of the valid engineering values per parameter (per --bin)')
+    .option('--bin <duration>', 'with --stats: bin width, an ISO-8601 duration such as PT1M, PT1H, P1D')
+    .option('--csv', 'CSV output (the default)')
+    .option('--json', 'NDJSON output')
+    .description('parameter values (time, apid, parameter, raw, engineering, unit, validity, limit) or statistics from the parameter archive')
+    .action(async (params: string[], flags: QueryFlags) => {
+      const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, q, { parseIsoDuration }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/query.js'), import('../../planning/index.js'),
+      ]);
+      if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
+      if (flags.bin !== undefined && !flags.stats) throw new UsageError('--bin needs --stats');
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      if (fromTai !== undefined && toTai !== undefined && toTai <= fromTai) throw new UsageError('--to must be after --from');
+      let binSeconds: number | undefined;
+      if (flags.bin !== undefined) {
+        const ms = parseIsoDuration(flags.bin);
+        if (ms === undefined || ms <= 0) throw new UsageError(`--bin: "${flags.bin}" is not an ISO-8601 duration such as PT1M`);
+        binSeconds = ms / 1000;
+      }
+      const mission = await resolveMission(flags);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      let reader;
+      try {
+        reader = new ParameterArchiveReader(dir);
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+      try {
+        const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+        const unknown = names.filter((n) => !reader.parameter(n));
+        if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the parameter archive ${dir}`);
+        const json = Boolean(flags.json);
+        const out: string[] = [];
+        const flush = (force = false) => {
+          if (out.length && (force || out.length >= 2000)) {
+            ctx.io.out(out.join(''));
+            out.length = 0;
+          }
+        };
+        let rows = 0;
+        if (flags.stats) {
+          if (!json) out.push(`${q.STATS_HEADER.join(',')}\n`);
+          for (const n of names) {
+            for (const b of q.parameterStats(reader, n, { ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), ...(binSeconds !== undefined ? { binSeconds } : {}) })) {
+              out.push(q.statsLine(b, json));
+              rows++;
+              flush();
+            }
+          }
+        } else {
+          if (!json) out.push(`${q.SAMPLE_HEADER.join(',')}\n`);
+          for (const n of names) {
+            const s = reader.series(n, fromTai, toTai)!;
+            for (let k = 0; k < s.length; k++) {
+              out.push(q.sampleLine(s, k, json));
+              flush();
+            }
+            rows += s.length;
+          }
+        }
+        flush(true);
+        ctx.io.err(`idoc: ${rows} row(s)\n`);
+      } finally {
+        reader.close();
+      }
     });
 
   tm.command('import')
