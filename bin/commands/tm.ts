@@ -267,6 +267,58 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       }
     });
 
+  tm.command('plot')
+    .argument('<params...>', 'parameter names (one panel each)')
+    .requiredOption('--out <file>', 'chart to write: .svg, or .png (rasterised by resvg)')
+    .option('--archive <dir>', 'archive directory holding parameters.sqlite (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--config <file>', 'mission configuration (for archive.dir)')
+    .option('--from <utc>', 'start of the time axis (default: the first sample)')
+    .option('--to <utc>', 'end of the time axis (default: the last sample)')
+    .option('--width <pixels>', 'image width', '1000')
+    .description('time-series chart of parameters from the parameter archive, limits drawn and out-of-limit samples marked')
+    .action(async (params: string[], flags: QueryFlags & { out: string; width: string }) => {
+      const [{ UsageError, InputError }, { parseUtcFlag, parseIntFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, plot, fs] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/plot.js'), import('node:fs'),
+      ]);
+      const ext = flags.out.toLowerCase().match(/\.(svg|png)$/)?.[1];
+      if (!ext) throw new UsageError(`--out: ${flags.out} must end in .svg or .png`);
+      const width = parseIntFlag('--width', flags.width, 200, 20000);
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      if (fromTai !== undefined && toTai !== undefined && toTai <= fromTai) throw new UsageError('--to must be after --from');
+      const mission = await resolveMission(flags);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      let reader;
+      try {
+        reader = new ParameterArchiveReader(dir);
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+      let svg: string;
+      let samples = 0;
+      try {
+        const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+        const unknown = names.filter((n) => !reader.parameter(n));
+        if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the parameter archive ${dir}`);
+        const series = names.map((n) => reader.series(n, fromTai, toTai)!);
+        samples = series.reduce((a, s) => a + s.length, 0);
+        svg = plot.plotSvg(series, { ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), width });
+      } finally {
+        reader.close();
+      }
+      const data = ext === 'png' ? await plot.svgToPng(svg) : svg;
+      const tmp = `${flags.out}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(tmp, data);
+        fs.renameSync(tmp, flags.out);
+      } catch (e) {
+        fs.rmSync(tmp, { force: true });
+        throw new InputError(`${flags.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      ctx.io.err(`idoc: ${flags.out}: ${samples} sample(s) of ${params.length} parameter(s)\n`);
+    });
+
   tm.command('import')
     .description('convert definitions to idoc\'s JSON mission database (checked against schemas/tmdb.schema.json)')
     .argument('<format>', 'xtce, mib or csv')
