@@ -319,6 +319,60 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       ctx.io.err(`idoc: ${flags.out}: ${samples} sample(s) of ${params.length} parameter(s)\n`);
     });
 
+  tm.command('l1')
+    .argument('<params...>', 'parameter names (one field each)')
+    .requiredOption('--out-dir <dir>', 'folder for the table (.csv) and its PDS4 label (.xml)')
+    .option('--archive <dir>', 'archive directory holding parameters.sqlite (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--config <file>', 'mission configuration (mission and instrument names, products.bundle and target)')
+    .option('--from <utc>', 'samples at or after this UTC time')
+    .option('--to <utc>', 'samples before this UTC time')
+    .option('--name <id>', 'product id stem (the start time is appended)', 'parameters')
+    .option('--json', 'print the product as JSON')
+    .description('L1 product: engineering values of parameters from the parameter archive as a PDS4 Table_Character and its label')
+    .action(async (params: string[], flags: QueryFlags & { outDir: string; name: string }) => {
+      const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, { writeL1 }, { productsConfig }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/l1.js'), import('../../telemetry/products/index.js'),
+      ]);
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      if (fromTai !== undefined && toTai !== undefined && toTai <= fromTai) throw new UsageError('--to must be after --from');
+      const mission = await resolveMission(flags);
+      const products = productsConfig(mission.config);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      let reader;
+      try {
+        reader = new ParameterArchiveReader(dir);
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+      try {
+        const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+        const unknown = names.filter((n) => !reader.parameter(n));
+        if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the parameter archive ${dir}`);
+        const m = mission.config.mission;
+        let r;
+        try {
+          r = writeL1(reader, {
+            names, outDir: flags.outDir, name: flags.name, bundle: products.bundle,
+            ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}),
+            label: {
+              missionName: m.name, instrumentName: m.instrument ?? m.name, ...(m.spacecraft !== undefined ? { instrumentHostName: m.spacecraft } : {}),
+              targetName: products.target.name, targetType: products.target.type, source: `the parameter archive (${names.length} parameter(s))`,
+              ...(products.context.investigation !== undefined ? { investigationLid: products.context.investigation } : {}),
+            },
+          });
+        } catch (e) {
+          if (e instanceof Error && /no timed sample/.test(e.message)) throw new InputError(e.message);
+          throw e;
+        }
+        if (flags.json) ctx.io.out(`${JSON.stringify(r)}\n`);
+        else ctx.io.out(`${r.labelFile}: ${r.records} record(s), ${r.lid}\n`);
+      } finally {
+        reader.close();
+      }
+    });
+
   tm.command('import')
     .description('convert definitions to idoc\'s JSON mission database (checked against schemas/tmdb.schema.json)')
     .argument('<format>', 'xtce, mib or csv')
