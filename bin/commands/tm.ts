@@ -30,6 +30,7 @@ interface QueryFlags {
   bin?: string;
   json?: boolean;
   csv?: boolean;
+  parquet?: string;
 }
 
 function withDecodeOptions(cmd: Command): Command {
@@ -202,6 +203,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .option('--bin <duration>', 'with --stats: bin width, an ISO-8601 duration such as PT1M, PT1H, P1D')
     .option('--csv', 'CSV output (the default)')
     .option('--json', 'NDJSON output')
+    .option('--parquet <file>', 'write the samples to this Apache Parquet file instead of printing them')
     .description('parameter values (time, apid, parameter, raw, engineering, unit, validity, limit) or statistics from the parameter archive')
     .action(async (params: string[], flags: QueryFlags) => {
       const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, q, { parseIsoDuration }] = await Promise.all([
@@ -210,6 +212,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       ]);
       if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
       if (flags.bin !== undefined && !flags.stats) throw new UsageError('--bin needs --stats');
+      if (flags.parquet !== undefined && (flags.csv || flags.json || flags.stats)) throw new UsageError('--parquet writes samples: it excludes --csv, --json and --stats');
       const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
       const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
       if (fromTai !== undefined && toTai !== undefined && toTai <= fromTai) throw new UsageError('--to must be after --from');
@@ -240,7 +243,14 @@ export const registerTm: RegisterCommand = (program, ctx) => {
           }
         };
         let rows = 0;
-        if (flags.stats) {
+        if (flags.parquet !== undefined) {
+          const file = flags.parquet;
+          try {
+            rows = await q.writeParquet(names.map((n) => reader.series(n, fromTai, toTai)!), file);
+          } catch (e) {
+            throw new InputError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+          }
+        } else if (flags.stats) {
           if (!json) out.push(`${q.STATS_HEADER.join(',')}\n`);
           for (const n of names) {
             for (const b of q.parameterStats(reader, n, { ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), ...(binSeconds !== undefined ? { binSeconds } : {}) })) {

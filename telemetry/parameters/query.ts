@@ -154,3 +154,80 @@ export function statsLine(b: BinStats, json: boolean): string {
   }
   return `${[b.parameter, timeText(b.fromTai), timeText(b.toTai), String(b.samples), String(b.count), numText(b.min), numText(b.max), numText(b.mean)].map(csvCell).join(',')}\n`;
 }
+
+/**
+ * Samples of several parameters as one Parquet file (Apache Parquet format, written by hyparquet-writer,
+ * SNAPPY-compressed): `time` (TIMESTAMP, milliseconds), `time_utc` (ISO-8601 with microseconds), `apid`,
+ * `parameter`, `raw` (DOUBLE, null for texts), `raw_text`, `engineering` (DOUBLE), `engineering_text`
+ * (labels, texts, absolute times in UTC), `unit`, `validity`, `limit`. Written to a temporary name, then renamed.
+ * The columns are built in memory (about 100 bytes per sample).
+ */
+export async function writeParquet(series: readonly ParameterSeries[], file: string): Promise<number> {
+  const { parquetWriteFile } = await import('hyparquet-writer');
+  const fs = await import('node:fs');
+  const time: (bigint | null)[] = [];
+  const timeUtc: (string | null)[] = [];
+  const apid: number[] = [];
+  const parameter: string[] = [];
+  const raw: (number | null)[] = [];
+  const rawT: (string | null)[] = [];
+  const eng: (number | null)[] = [];
+  const engT: (string | null)[] = [];
+  const unit: (string | null)[] = [];
+  const validity: string[] = [];
+  const limit: string[] = [];
+  for (const s of series) {
+    const numericEng = s.parameter.type.kind !== 'absoluteTime' && (s.eng instanceof Float64Array || (s.eng === undefined && s.raw instanceof Float64Array));
+    for (let k = 0; k < s.length; k++) {
+      const t = s.tai[k]!;
+      time.push(Number.isNaN(t) ? null : BigInt(Math.round(taiToUtcUnix(t) * 1000)));
+      timeUtc.push(Number.isNaN(t) ? null : timeText(t));
+      apid.push(s.apid[k]!);
+      parameter.push(s.parameter.name);
+      const r = rawText(s, k);
+      if (s.raw instanceof Float64Array) {
+        raw.push(r === '' ? null : Number(r));
+        rawT.push(null);
+      } else {
+        raw.push(null);
+        rawT.push(r);
+      }
+      const e = engText(s, k);
+      if (numericEng) {
+        eng.push(e === '' ? null : Number(e));
+        engT.push(null);
+      } else {
+        eng.push(null);
+        engT.push(e === '' ? null : e);
+      }
+      unit.push(s.parameter.type.unit ?? null);
+      validity.push(VALIDITY_NAMES[validityOf(s.state[k]!)]!);
+      limit.push(LIMIT_NAMES[limitOf(s.state[k]!)]!);
+    }
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    parquetWriteFile({
+      filename: tmp,
+      columnData: [
+        { name: 'time', data: time, type: 'TIMESTAMP' },
+        { name: 'time_utc', data: timeUtc, type: 'STRING' },
+        { name: 'apid', data: apid, type: 'INT32' },
+        { name: 'parameter', data: parameter, type: 'STRING' },
+        { name: 'raw', data: raw, type: 'DOUBLE' },
+        { name: 'raw_text', data: rawT, type: 'STRING' },
+        { name: 'engineering', data: eng, type: 'DOUBLE' },
+        { name: 'engineering_text', data: engT, type: 'STRING' },
+        { name: 'unit', data: unit, type: 'STRING' },
+        { name: 'validity', data: validity, type: 'STRING' },
+        { name: 'limit', data: limit, type: 'STRING' },
+      ],
+      createdBy: 'idoc',
+    });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  return time.length;
+}
