@@ -16,6 +16,21 @@ interface TmFlags extends ReadFlags {
   json?: boolean;
   long?: boolean;
   raw?: boolean;
+  archive?: string;
+  timeParam?: string;
+  timeEpoch?: string;
+}
+
+interface QueryFlags {
+  archive?: string;
+  config?: string;
+  from?: string;
+  to?: string;
+  stats?: boolean;
+  bin?: string;
+  json?: boolean;
+  csv?: boolean;
+  parquet?: string;
 }
 
 function withDecodeOptions(cmd: Command): Command {
@@ -27,6 +42,16 @@ function withDecodeOptions(cmd: Command): Command {
     .option('--to <utc>', 'only packets with a packet time before this UTC time');
 }
 
+/** The parameter names of --param, checked against the definitions. */
+async function keepOf(flags: TmFlags, known: ReadonlySet<string>): Promise<Set<string> | undefined> {
+  if (!flags.param?.length) return undefined;
+  const { UsageError } = await import('../../src/errors.js');
+  const names = flags.param.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length) throw new UsageError(`--param: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not defined in ${flags.defs}`);
+  return new Set(names);
+}
+
 async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) {
   const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError }, { loadTmDatabase }, { decodeFiles }, { createProgress }] = await Promise.all([
     import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
@@ -35,14 +60,7 @@ async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) 
   if (!files.length) throw new UsageError('no input file given');
   if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
   const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
-  let keep: Set<string> | undefined;
-  if (flags.param?.length) {
-    const known = new Set(db.parameters.map((p) => p.name));
-    const names = flags.param.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
-    const unknown = names.filter((n) => !known.has(n));
-    if (unknown.length) throw new UsageError(`--param: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not defined in ${flags.defs}`);
-    keep = new Set(names);
-  }
+  const keep = await keepOf(flags, new Set(db.parameters.map((p) => p.name)));
   const { mission, read } = await readSetup(flags);
   const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
@@ -118,6 +136,252 @@ export const registerTm: RegisterCommand = (program, ctx) => {
         ctx.io.out(`${rep.summaries.length} parameter(s) with limits checked, ${rep.violations} sample(s) out of limits\n`);
       }
       ctx.setExit(rep.violations > 0 || r.undecoded.length ? 1 : 0);
+    });
+
+  withDecodeOptions(tm.command('archive').argument('[files...]'))
+    .option('--archive <dir>', 'archive directory: parameters.sqlite is written there (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--time-param <name>', 'time each sample by this parameter of its packet (an absolute time, or seconds from --time-epoch) instead of the packet time')
+    .option('--time-epoch <utc>', 'epoch of a --time-param counting seconds, e.g. 2010-01-01T00:00:00Z')
+    .description('store decoded parameter values (raw and engineering) in the parameter archive: from FILES (added), or without files from the packet archive in --archive (rebuilt)')
+    .action(async (files: string[], flags: TmFlags) => {
+      const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError, InputError }, { loadTmDatabase }, fill, { createProgress }, { archiveSettings }] = await Promise.all([
+        import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+        import('../../src/mdb/load.js'), import('../../telemetry/parameters/fill.js'), import('../../src/cli/progress.js'), import('../../src/store/index.js'),
+      ]);
+      const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
+      const known = new Set(db.parameters.map((p) => p.name));
+      const keep = await keepOf(flags, known);
+      if (flags.timeEpoch !== undefined && flags.timeParam === undefined) throw new UsageError('--time-epoch needs --time-param');
+      if (flags.timeParam !== undefined && !known.has(flags.timeParam)) throw new UsageError(`--time-param: ${flags.timeParam} is not defined in ${flags.defs}`);
+      if (flags.timeEpoch !== undefined) parseUtcFlag('--time-epoch', flags.timeEpoch);
+      if (flags.timeParam !== undefined && flags.timeEpoch === undefined) {
+        const p = db.parameters.find((x) => x.name === flags.timeParam)!;
+        if (db.parameterTypes.find((t) => t.name === p.type)?.kind !== 'absoluteTime') throw new UsageError(`--time-param: ${flags.timeParam} is not an absolute time; give --time-epoch for a seconds counter`);
+      }
+      const time = flags.timeParam !== undefined ? { parameter: flags.timeParam, ...(flags.timeEpoch !== undefined ? { epoch: flags.timeEpoch } : {}) } : undefined;
+      const { mission, read } = await readSetup(flags);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      let r;
+      try {
+        if (files.length) {
+          const progress = createProgress(ctx.io);
+          r = await fill.fillFromFiles(dir, files, db, {
+            read,
+            profile: mission.profile,
+            filter: { ...(apids ? { apid: apids.has } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}) },
+            progress: (file, done, total) => progress.update(file, done, total),
+            ...(keep ? { keep } : {}),
+          }, time ? { time } : {});
+          progress.done();
+        } else {
+          r = fill.fillFromPacketArchive(dir, db, {
+            ...(keep ? { keep } : {}), ...(apids ? { apids: apids.ranges } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}),
+            ...(time ? { time } : {}),
+          });
+        }
+      } catch (e) {
+        if (e instanceof Error && !(e instanceof UsageError) && !(e instanceof InputError) && /parameter archive|not an idoc archive/.test(e.message)) throw new InputError(e.message);
+        throw e;
+      }
+      for (const f of r.skipped) ctx.io.err(`idoc: note: ${f}: loaded before (same content), skipped\n`);
+      for (const u of r.undecoded) ctx.io.err(`idoc: APID ${u.apid}: ${u.packets} packet(s) not decoded: ${u.reason} (first at ${u.first})\n`);
+      const summary = { archive: dir, packets: r.packets, samples: r.samples, chunks: r.chunks, skipped: r.skipped, undecoded: r.undecoded.reduce((s, u) => s + u.packets, 0) };
+      if (flags.json) ctx.io.out(`${JSON.stringify(summary)}\n`);
+      else ctx.io.out(`${dir}: ${r.packets} packet(s) decoded, ${r.samples} sample(s) stored in ${r.chunks} chunk(s)\n`);
+      ctx.setExit(r.undecoded.length ? 1 : 0);
+    });
+
+  tm.command('query')
+    .argument('<params...>', 'parameter names')
+    .option('--archive <dir>', 'archive directory holding parameters.sqlite (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--config <file>', 'mission configuration (for archive.dir)')
+    .option('--from <utc>', 'samples at or after this UTC time')
+    .option('--to <utc>', 'samples before this UTC time')
+    .option('--stats', 'count, min, max, mean of the valid engineering values per parameter (per --bin)')
+    .option('--bin <duration>', 'with --stats: bin width, an ISO-8601 duration such as PT1M, PT1H, P1D')
+    .option('--csv', 'CSV output (the default)')
+    .option('--json', 'NDJSON output')
+    .option('--parquet <file>', 'write the samples to this Apache Parquet file instead of printing them')
+    .description('parameter values (time, apid, parameter, raw, engineering, unit, validity, limit) or statistics from the parameter archive')
+    .action(async (params: string[], flags: QueryFlags) => {
+      const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, q, { parseIsoDuration }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/query.js'), import('../../planning/index.js'),
+      ]);
+      if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
+      if (flags.bin !== undefined && !flags.stats) throw new UsageError('--bin needs --stats');
+      if (flags.parquet !== undefined && (flags.csv || flags.json || flags.stats)) throw new UsageError('--parquet writes samples: it excludes --csv, --json and --stats');
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      if (fromTai !== undefined && toTai !== undefined && toTai <= fromTai) throw new UsageError('--to must be after --from');
+      let binSeconds: number | undefined;
+      if (flags.bin !== undefined) {
+        const ms = parseIsoDuration(flags.bin);
+        if (ms === undefined || ms <= 0) throw new UsageError(`--bin: "${flags.bin}" is not an ISO-8601 duration such as PT1M`);
+        binSeconds = ms / 1000;
+      }
+      const mission = await resolveMission(flags);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      let reader;
+      try {
+        reader = new ParameterArchiveReader(dir);
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+      try {
+        const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+        const unknown = names.filter((n) => !reader.parameter(n));
+        if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the parameter archive ${dir}`);
+        const json = Boolean(flags.json);
+        const out: string[] = [];
+        const flush = (force = false) => {
+          if (out.length && (force || out.length >= 2000)) {
+            ctx.io.out(out.join(''));
+            out.length = 0;
+          }
+        };
+        let rows = 0;
+        if (flags.parquet !== undefined) {
+          const file = flags.parquet;
+          try {
+            rows = await q.writeParquet(names.map((n) => reader.series(n, fromTai, toTai)!), file);
+          } catch (e) {
+            throw new InputError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+          }
+        } else if (flags.stats) {
+          if (!json) out.push(`${q.STATS_HEADER.join(',')}\n`);
+          for (const n of names) {
+            for (const b of q.parameterStats(reader, n, { ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), ...(binSeconds !== undefined ? { binSeconds } : {}) })) {
+              out.push(q.statsLine(b, json));
+              rows++;
+              flush();
+            }
+          }
+        } else {
+          if (!json) out.push(`${q.SAMPLE_HEADER.join(',')}\n`);
+          for (const n of names) {
+            const s = reader.series(n, fromTai, toTai)!;
+            for (let k = 0; k < s.length; k++) {
+              out.push(q.sampleLine(s, k, json));
+              flush();
+            }
+            rows += s.length;
+          }
+        }
+        flush(true);
+        ctx.io.err(`idoc: ${rows} row(s)\n`);
+      } finally {
+        reader.close();
+      }
+    });
+
+  tm.command('plot')
+    .argument('<params...>', 'parameter names (one panel each)')
+    .requiredOption('--out <file>', 'chart to write: .svg, or .png (rasterised by resvg)')
+    .option('--archive <dir>', 'archive directory holding parameters.sqlite (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--config <file>', 'mission configuration (for archive.dir)')
+    .option('--from <utc>', 'start of the time axis (default: the first sample)')
+    .option('--to <utc>', 'end of the time axis (default: the last sample)')
+    .option('--width <pixels>', 'image width', '1000')
+    .description('time-series chart of parameters from the parameter archive, limits drawn and out-of-limit samples marked')
+    .action(async (params: string[], flags: QueryFlags & { out: string; width: string }) => {
+      const [{ UsageError, InputError }, { parseUtcFlag, parseIntFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, plot, fs] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/plot.js'), import('node:fs'),
+      ]);
+      const ext = flags.out.toLowerCase().match(/\.(svg|png)$/)?.[1];
+      if (!ext) throw new UsageError(`--out: ${flags.out} must end in .svg or .png`);
+      const width = parseIntFlag('--width', flags.width, 200, 20000);
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      if (fromTai !== undefined && toTai !== undefined && toTai <= fromTai) throw new UsageError('--to must be after --from');
+      const mission = await resolveMission(flags);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      let reader;
+      try {
+        reader = new ParameterArchiveReader(dir);
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+      let svg: string;
+      let samples = 0;
+      try {
+        const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+        const unknown = names.filter((n) => !reader.parameter(n));
+        if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the parameter archive ${dir}`);
+        const series = names.map((n) => reader.series(n, fromTai, toTai)!);
+        samples = series.reduce((a, s) => a + s.length, 0);
+        svg = plot.plotSvg(series, { ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), width });
+      } finally {
+        reader.close();
+      }
+      const data = ext === 'png' ? await plot.svgToPng(svg) : svg;
+      const tmp = `${flags.out}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(tmp, data);
+        fs.renameSync(tmp, flags.out);
+      } catch (e) {
+        fs.rmSync(tmp, { force: true });
+        throw new InputError(`${flags.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      ctx.io.err(`idoc: ${flags.out}: ${samples} sample(s) of ${params.length} parameter(s)\n`);
+    });
+
+  tm.command('l1')
+    .argument('<params...>', 'parameter names (one field each)')
+    .requiredOption('--out-dir <dir>', 'folder for the table (.csv) and its PDS4 label (.xml)')
+    .option('--archive <dir>', 'archive directory holding parameters.sqlite (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--config <file>', 'mission configuration (mission and instrument names, products.bundle and target)')
+    .option('--from <utc>', 'samples at or after this UTC time')
+    .option('--to <utc>', 'samples before this UTC time')
+    .option('--name <id>', 'product id stem (the start time is appended)', 'parameters')
+    .option('--json', 'print the product as JSON')
+    .description('L1 product: engineering values of parameters from the parameter archive as a PDS4 Table_Character and its label')
+    .action(async (params: string[], flags: QueryFlags & { outDir: string; name: string }) => {
+      const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, { writeL1 }, { productsConfig }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/l1.js'), import('../../telemetry/products/index.js'),
+      ]);
+      const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
+      const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
+      if (fromTai !== undefined && toTai !== undefined && toTai <= fromTai) throw new UsageError('--to must be after --from');
+      const mission = await resolveMission(flags);
+      const products = productsConfig(mission.config);
+      const { dir } = archiveSettings(mission.config, flags.archive);
+      let reader;
+      try {
+        reader = new ParameterArchiveReader(dir);
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+      try {
+        const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+        const unknown = names.filter((n) => !reader.parameter(n));
+        if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the parameter archive ${dir}`);
+        const m = mission.config.mission;
+        let r;
+        try {
+          r = writeL1(reader, {
+            names, outDir: flags.outDir, name: flags.name, bundle: products.bundle,
+            ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}),
+            label: {
+              missionName: m.name, instrumentName: m.instrument ?? m.name, ...(m.spacecraft !== undefined ? { instrumentHostName: m.spacecraft } : {}),
+              targetName: products.target.name, targetType: products.target.type, source: `the parameter archive (${names.length} parameter(s))`,
+              ...(products.context.investigation !== undefined ? { investigationLid: products.context.investigation } : {}),
+            },
+          });
+        } catch (e) {
+          if (e instanceof Error && /no timed sample/.test(e.message)) throw new InputError(e.message);
+          throw e;
+        }
+        if (flags.json) ctx.io.out(`${JSON.stringify(r)}\n`);
+        else ctx.io.out(`${r.labelFile}: ${r.records} record(s), ${r.lid}\n`);
+      } finally {
+        reader.close();
+      }
     });
 
   tm.command('import')

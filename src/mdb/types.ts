@@ -62,7 +62,17 @@ export interface SplineCalibrator {
   readonly points: readonly { readonly raw: number; readonly calibrated: number }[];
 }
 
-export type Calibrator = PolynomialCalibrator | SplineCalibrator;
+/**
+ * SCOS-2000 MIB logarithmic calibration (LGF): y = 1 / (A0 + A1·ln x + A2·ln²x + A3·ln³x + A4·ln⁴x), raw x > 0
+ * (else invalid). No XTCE form: it comes from a MIB only.
+ */
+export interface LogarithmicCalibrator {
+  readonly kind: 'logarithmic';
+  /** A0…A4 (missing ones 0). */
+  readonly coefficients: readonly number[];
+}
+
+export type Calibrator = PolynomialCalibrator | SplineCalibrator | LogarithmicCalibrator;
 
 /** Comparison operators (XTCE 1.2 ComparisonOperatorsType). */
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';

@@ -26,6 +26,17 @@ export function calibratorFunction(c: Calibrator): (x: number) => number {
     const terms = c.terms.map((t) => [t.coefficient, t.exponent] as const);
     return (x) => terms.reduce((s, [k, e]) => s + k * x ** e, 0);
   }
+  if (c.kind === 'logarithmic') {
+    // SCOS-2000 MIB LGF (formats-wave2.md §2): y = 1 / Σ A_i·(ln x)^i; ln is undefined for x ≤ 0 → invalid.
+    const a = c.coefficients;
+    return (x) => {
+      if (!(x > 0)) return NaN;
+      const l = Math.log(x);
+      let d = 0;
+      for (let i = a.length - 1; i >= 0; i--) d = d * l + a[i]!;
+      return 1 / d;
+    };
+  }
   const raw = c.points.map((p) => p.raw);
   const cal = c.points.map((p) => p.calibrated);
   const n = raw.length;

@@ -131,6 +131,11 @@ export interface Decoder {
   tables(): ContainerTable[];
   /** Engineering value of sample `row` of `col` (enumeration label, boolean text, calibrated number, …). */
   engineering(col: Column, row: number): Value | undefined;
+  /**
+   * Empty every table (rows 0, capacity kept) so that decoding goes on in bounded memory after the caller has
+   * taken the rows out (the parameter archive does, batch by batch). Length-mismatch counts are kept.
+   */
+  reset(): void;
 }
 
 export interface CompileOptions {
@@ -699,11 +704,24 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     return engineeringFns[col.field.index]!(raw, state);
   };
 
+  const reset = (): void => {
+    for (const t of tables.values()) {
+      for (const c of t.columns) {
+        // store() writes only non-zero validity and limit codes: zero what the last batch wrote.
+        c.validity.fill(0, 0, t.rows);
+        c.limit.fill(0, 0, t.rows);
+        if (!(c.raw instanceof Float64Array)) c.raw.length = 0;
+      }
+      t.rows = 0;
+    }
+  };
+
   return {
     db,
     fields,
     byName,
     decode,
+    reset,
     tables: () => db.containers.map((c) => tables.get(c.name)).filter((t): t is ContainerTable => t !== undefined),
     engineering,
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadMibTm } from './load.js';
+import { parseTmDatabaseJson } from '../load.js';
 import { ptcPfcEncoding } from './ptc-pfc.js';
 
 const FIXTURE = path.resolve('fixtures/mib-tm');
@@ -51,10 +52,15 @@ describe('loadMibTm refusals name the record', () => {
     return dir;
   };
 
-  test('a logarithmic calibration (LGF)', () => {
+  test('a logarithmic calibration (LGF) is read as coefficients A0… of y = 1 / (A0 + A1 ln x + …)', () => {
     const d = withChange('pcf', (t) => t.replace('MCF_TEMP', 'LGF_TEMP'));
-    writeFileSync(path.join(d, 'lgf.dat'), 'LGF_TEMP\tlog\t1\t2\n');
-    expect(() => loadMibTm(d)).toThrow(new RegExp(`^${path.join(d, 'lgf.dat').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: logarithmic calibration LGF_TEMP \\(LGF\\) is not supported`));
+    writeFileSync(path.join(d, 'lgf.dat'), 'LGF_TEMP\tlog\t0.001\t0.0002\t0.00001\t\t\n');
+    const db = loadMibTm(d).db;
+    const p = db.parameters.find((x) => x.name === 'DET_TEMP')!;
+    const type = db.parameterTypes.find((x) => x.name === p.type)!;
+    expect(type.calibrator).toEqual({ kind: 'logarithmic', coefficients: [0.001, 0.0002, 0.00001] });
+    // The JSON form passes the schema.
+    expect(() => parseTmDatabaseJson(JSON.stringify(db), 'lgf.json')).not.toThrow();
   });
 
   test('repeated occurrences (PLF_NBOCC > 1)', () => {

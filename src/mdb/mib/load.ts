@@ -6,7 +6,7 @@
  * encoding; calibrations: CAF/CAP numerical curves (linear, extrapolated when CAF_INTER = P), TXF/TXP texts,
  * MCF polynomials, CUR conditional choice; monitoring: OCF/OCP soft (S → warning) and hard (H → critical) limit
  * ranges, per RLCHK/VALPAR context. Refused with the record (`table.dat:line`): variable packets (VPD),
- * repeated occurrences (PLF_NBOCC > 1), LGF logarithmic calibrations, PTC 7/8 PFC 0, 9–13. Skipped with a note:
+ * repeated occurrences (PLF_NBOCC > 1), PTC 7/8 PFC 0, 9–13. LGF logarithmic calibrations are read. Skipped with a note:
  * delta, status-consistency and event checks, checks on raw values of calibrated parameters, ASCII limits.
  */
 import { InputError, type Problem } from '../../errors.js';
@@ -75,7 +75,12 @@ export function loadMibTm(dir: string): MibLoad {
       return { kind: 'polynomial', terms };
     }
     const l = lgf.get(id);
-    if (l) fail(l, `logarithmic calibration ${id} (LGF) is not supported (used by ${user.at})`);
+    if (l) {
+      // LGF_POL1 = A0 … LGF_POL5 = A4; trailing empty columns are 0.
+      const coefficients = ['LGF_POL1', 'LGF_POL2', 'LGF_POL3', 'LGF_POL4', 'LGF_POL5'].map((col) => (l.fields[col] ? num(l, col) : 0));
+      while (coefficients.length > 1 && coefficients[coefficients.length - 1] === 0) coefficients.pop();
+      return { kind: 'logarithmic', coefficients };
+    }
     return fail(user, `calibration ${id} is in none of CAF, MCF, LGF`);
   };
 

@@ -1,0 +1,123 @@
+/**
+ * @module L1 products from the parameter archive: the chosen parameters over a time range joined on their
+ * sample times (one record per time; the k-th sample of a time in one series meets the k-th of the others),
+ * engineering values (calibrated numbers, enumeration labels, absolute times in UTC; invalid samples missing),
+ * written as a PDS4 `Table_Character` file and its label (telemetry/products/l1-table.ts), each to a temporary
+ * name then renamed.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { taiToUtcIso } from '../../src/time/index.js';
+import { l1Label, l1Table, type L1Column, type L1LabelInput } from '../products/l1-table.js';
+import { Validity } from './compile.js';
+import { validityOf, type ParameterArchiveReader, type ParameterSeries } from './archive.js';
+import { epochSecondsToTai } from './format.js';
+
+/** The engineering value of sample k for a table cell (undefined when invalid). */
+function cell(s: ParameterSeries, k: number): number | string | undefined {
+  if (validityOf(s.state[k]!) !== Validity.valid) return undefined;
+  const t = s.parameter.type;
+  if (s.eng instanceof Float64Array) {
+    const v = s.eng[k]!;
+    if (t.kind === 'absoluteTime' && t.time) return Number.isFinite(v) ? taiToUtcIso(epochSecondsToTai(v, t.time.epoch), 6) : undefined;
+    return v;
+  }
+  if (s.eng !== undefined) return s.eng[k] ?? undefined;
+  return s.raw instanceof Float64Array ? s.raw[k] : s.raw[k];
+}
+
+/** Join series on their sample times (untimed samples are left out). */
+export function joinSeries(series: readonly ParameterSeries[]): { tai: number[]; columns: L1Column[] } {
+  const keys = new Map<string, { tai: number; occ: number }>();
+  const keyed = series.map((s) => {
+    const seen = new Map<number, number>();
+    const out: string[] = [];
+    for (let k = 0; k < s.length; k++) {
+      const t = s.tai[k]!;
+      if (Number.isNaN(t)) {
+        out.push('');
+        continue;
+      }
+      const occ = seen.get(t) ?? 0;
+      seen.set(t, occ + 1);
+      const key = `${t}#${occ}`;
+      keys.set(key, { tai: t, occ });
+      out.push(key);
+    }
+    return out;
+  });
+  const rows = [...keys.entries()].sort((a, b) => a[1].tai - b[1].tai || a[1].occ - b[1].occ);
+  const rowOf = new Map(rows.map(([key], i) => [key, i]));
+  const columns = series.map((s, i): L1Column => {
+    const values: (number | string | undefined)[] = new Array<number | string | undefined>(rows.length).fill(undefined);
+    keyed[i]!.forEach((key, k) => {
+      if (key) values[rowOf.get(key)!] = cell(s, k);
+    });
+    const t = s.parameter.type;
+    return {
+      name: s.parameter.name, values, calibrated: t.calibrator !== undefined || (t.contextCalibrators?.length ?? 0) > 0,
+      ...(t.unit ? { unit: t.unit } : {}), ...(s.parameter.description ?? t.description ? { description: (s.parameter.description ?? t.description)! } : {}),
+    };
+  });
+  return { tai: rows.map(([, r]) => r.tai), columns };
+}
+
+export interface L1WriteInput {
+  readonly names: readonly string[];
+  readonly fromTai?: number;
+  readonly toTai?: number;
+  readonly outDir: string;
+  /** Product id stem (default `parameters`); the start time is appended. */
+  readonly name?: string;
+  /** `urn:<agency>:<authority>:<bundle>`. */
+  readonly bundle: string;
+  readonly label: Omit<L1LabelInput, 'lid' | 'vid' | 'title' | 'start' | 'stop' | 'dataFile' | 'productTime'>;
+  /** Default now. */
+  readonly productTime?: string;
+}
+
+export interface L1Written {
+  readonly dataFile: string;
+  readonly labelFile: string;
+  readonly records: number;
+  readonly lid: string;
+}
+
+/**
+ * Write one L1 product.
+ * @throws Error when no sample of the parameters has a time in the range.
+ */
+export function writeL1(reader: ParameterArchiveReader, input: L1WriteInput): L1Written {
+  const series = input.names.map((n) => {
+    const s = reader.series(n, input.fromTai, input.toTai);
+    if (!s) throw new Error(`${n}: not in the parameter archive`);
+    return s;
+  });
+  const joined = joinSeries(series);
+  if (!joined.tai.length) throw new Error('no timed sample of these parameters in the range');
+  const times = joined.tai.map((t) => taiToUtcIso(t, 6));
+  const table = l1Table({ times, columns: joined.columns });
+  const start = times[0]!;
+  const stop = times[times.length - 1]!;
+  const stem = (input.name ?? 'parameters').toLowerCase().replace(/[^a-z0-9_-]+/g, '_');
+  const id = `${stem}_${start.slice(0, 19).replace(/[-:]/g, '').toLowerCase()}`;
+  const collection = table.calibrated ? 'data_calibrated' : 'data_partially_processed';
+  const lid = `${input.bundle}:${collection}:${id}`.toLowerCase();
+  const dataName = `${id}.csv`;
+  const md5 = createHash('md5').update(table.text, 'latin1').digest('hex');
+  const productTime = input.productTime ?? `${new Date().toISOString().slice(0, 19)}Z`;
+  const label = l1Label({
+    ...input.label, lid, vid: '1.0', title: `${input.label.instrumentName} parameters ${start} to ${stop}`, start, stop,
+    dataFile: { name: dataName, size: Buffer.byteLength(table.text, 'latin1'), md5 }, productTime,
+  }, table);
+  fs.mkdirSync(input.outDir, { recursive: true });
+  const dataFile = path.join(input.outDir, dataName);
+  const labelFile = path.join(input.outDir, `${id}.xml`);
+  for (const [file, text, enc] of [[dataFile, table.text, 'latin1'], [labelFile, label, 'utf8']] as const) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text, enc);
+    fs.renameSync(tmp, file);
+  }
+  return { dataFile, labelFile, records: table.records, lid };
+}
