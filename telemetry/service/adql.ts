@@ -54,7 +54,7 @@ export function tokenize(q: string): Token[] {
       }
       out.push({ kind: 'string', text, pos });
       i = j + 1;
-    } else if (/[0-9.]/.test(c)) {
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(q[i + 1] ?? ''))) {
       const m = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(q.slice(i));
       if (!m) throw new AdqlError(`unexpected '${c}'`, pos);
       out.push({ kind: 'number', text: m[0], pos });
