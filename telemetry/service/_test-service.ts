@@ -12,6 +12,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { openSqliteArchiveReader, openSqliteArchiveWriter } from '../../src/store/index.js';
 import { openServiceStore } from '../../src/store/service-store.js';
 import type { ServiceStore } from '../../src/archive/service-port.js';
+import type { ArchiveReader } from '../../src/archive/port.js';
 import { SIM_PROFILE, toL0 } from '../products/_test-helpers.js';
 import { buildL0 } from '../products/build.js';
 import { productsConfig } from '../products/config.js';
@@ -27,6 +28,8 @@ export interface TestService {
   readonly dir: string;
   readonly products: string;
   readonly store: ServiceStore;
+  readonly reader: ArchiveReader;
+  readonly archiveDir: string;
   readonly tokens: { readonly operator: string; readonly coi: string; readonly other: string; readonly pub: string };
   readonly app: Awaited<ReturnType<typeof buildService>>;
   close(): Promise<void>;
@@ -64,7 +67,7 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}`, port, dir, products, store, app,
+    url: `http://127.0.0.1:${port}`, port, dir, products, store, app, reader, archiveDir,
     tokens: { operator: tokens['ops']!, coi: tokens['alice']!, other: tokens['bob']!, pub: tokens['pat']! },
     async close() {
       await app.close();

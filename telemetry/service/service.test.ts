@@ -12,6 +12,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestService, type TestService } from './_test-service.js';
 import { newToken, tokenDigest } from './auth.js';
+import { buildService } from './server.js';
 
 let s: TestService;
 beforeAll(async () => { s = await startTestService(); }, 180_000);
@@ -117,6 +118,19 @@ describe('access control (deny by default; grants per route; embargo)', () => {
     expect(ok.status).toBe(200);
     expect(json(ok.body)).toEqual({ user: 'alice', role: 'co-investigator', routes: ['SIM_HK_FAST'] });
     expect((await basic('wrong')).status).toBe(401);
+  });
+  it('limits requests per token: 429 with Retry-After as a problem, other tokens unaffected', async () => {
+    const app = await buildService({ reader: s.reader, store: s.store, jobsDir: path.join(s.archiveDir, 'jobs-rate'), rate: { perMinute: 60, burst: 2 } });
+    try {
+      const hit = (token: string) => app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Bearer ${token}` } });
+      expect((await hit(s.tokens.coi)).statusCode).toBe(200);
+      expect((await hit(s.tokens.coi)).statusCode).toBe(200);
+      const limited = await hit(s.tokens.coi);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect((await hit(s.tokens.other)).statusCode).toBe(200);
+    } finally { await app.close(); }
   });
   it('writes every access to the audit log (who, what, when, status)', async () => {
     const before = Date.now();
