@@ -21,6 +21,8 @@ import { registerProvenance } from './provenance.js';
 import { registerDoi } from './doi.js';
 import { registerHelp } from './help.js';
 import { registerCompletion } from './completion.js';
+import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -41,4 +43,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDoi,
   registerHelp,
   registerCompletion,
+  registerServe,
+  registerUsers,
 ];

@@ -208,7 +208,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('parameter values (time, apid, parameter, raw, engineering, unit, validity, limit) or statistics from the parameter archive')
     .action(async (params: string[], flags: QueryFlags) => {
       const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, q, { parseIsoDuration }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/query.js'), import('../../planning/index.js'),
       ]);
       if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
@@ -289,7 +289,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('time-series chart of parameters from the parameter archive, limits drawn and out-of-limit samples marked')
     .action(async (params: string[], flags: QueryFlags & { out: string; width: string }) => {
       const [{ UsageError, InputError }, { parseUtcFlag, parseIntFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, plot, fs] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/plot.js'), import('node:fs'),
       ]);
       const ext = flags.out.toLowerCase().match(/\.(svg|png)$/)?.[1];
@@ -342,7 +342,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('L1 product: engineering values of parameters from the parameter archive as a PDS4 Table_Character and its label')
     .action(async (params: string[], flags: QueryFlags & { outDir: string; name: string }) => {
       const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, { writeL1 }, { productsConfig }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/l1.js'), import('../../telemetry/products/index.js'),
       ]);
       const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;

@@ -12,7 +12,7 @@ import { loadTmDatabase } from '../../src/mdb/load.js';
 import { loadXtce } from '../../src/mdb/xtce/load.js';
 import { openArchive } from '../../src/store/index.js';
 import { storeFile } from '../../src/store/_test-packets.js';
-import { resolveMission } from '../../src/cli/mission.js';
+import { resolveMission } from '../../src/config/mission.js';
 import { taiToUtcIso, utcToTai } from '../../src/time/index.js';
 import { compileDecoder } from './compile.js';
 import { ParameterArchiveReader, ParameterArchiveWriter, type ParameterSeries } from './archive.js';
@@ -151,7 +151,7 @@ describe('statistics', () => {
           const dec = compileDecoder(LINE_DB);
           const w = new ParameterArchiveWriter(dir);
           const t0 = utcToTai('2026-03-01T00:00:00Z');
-          let t = t0;
+          let t: number = t0;
           const times: number[] = [];
           const pkt = new Uint8Array(8);
           samples.forEach((s, i) => {

@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { loadMibTm } from '../../src/mdb/mib/load.js';
 import { calibratorFunction } from './calibrate.js';
 import { decodeFiles } from './decode-files.js';
-import { resolveMission } from '../../src/cli/mission.js';
+import { resolveMission } from '../../src/config/mission.js';
 
 describe('logarithmic calibration (MIB LGF)', () => {
   test('known answers: x = e² with A = 0.001, 0.0002, 0.00001 → 1 / 0.00144; x = 1 → 1 / A0; x ≤ 0 invalid', () => {

@@ -4,6 +4,7 @@
  * parameter archive is rebuilt whole, at a temporary name renamed at the end). Packets are decoded in batches
  * and each batch is stored before the next is decoded, so memory stays bounded whatever the input size.
  */
+import { asTai } from '../../src/time/tai.js';
 import type { TmDatabase } from '../../src/mdb/types.js';
 import { openArchive } from '../../src/store/index.js';
 import { compileDecoder, type Decoder } from './compile.js';
@@ -78,7 +79,7 @@ export function fillFromPacketArchive(dir: string, db: TmDatabase, o: ArchiveFil
   let inBatch = 0;
   const batch = o.batchPackets ?? 65_536;
   try {
-    const q = { ...(o.apids ? { apids: o.apids } : {}), ...(o.fromTai !== undefined ? { fromTai: o.fromTai } : {}), ...(o.toTai !== undefined ? { toTai: o.toTai } : {}) };
+    const q = { ...(o.apids ? { apids: o.apids } : {}), ...(o.fromTai !== undefined ? { fromTai: asTai(o.fromTai) } : {}), ...(o.toTai !== undefined ? { toTai: asTai(o.toTai) } : {}) };
     for (const row of archive.query(q)) {
       const bytes = archive.bytesOf(row);
       const r = decoder.decode(bytes, 0, bytes.length, row.tai, row.apid);

@@ -11,7 +11,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadTmDatabase } from '../../src/mdb/load.js';
 import { loadXtce } from '../../src/mdb/xtce/load.js';
-import { resolveMission } from '../../src/cli/mission.js';
+import { resolveMission } from '../../src/config/mission.js';
 import { taiToUtcIso } from '../../src/time/index.js';
 import { HAVE_SHARED_PDS4, SHARED_PDS4 } from '../products/pds4/_test-fixtures.js';
 import { formatProblem, validateLabel } from '../products/pds4/validate.js';

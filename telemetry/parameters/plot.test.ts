@@ -9,7 +9,7 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadTmDatabase } from '../../src/mdb/load.js';
-import { resolveMission } from '../../src/cli/mission.js';
+import { resolveMission } from '../../src/config/mission.js';
 import { utcToTai } from '../../src/time/index.js';
 import { ParameterArchiveReader, limitOf, type ParameterSeries } from './archive.js';
 import { fillFromFiles } from './fill.js';
