@@ -51,6 +51,18 @@ export class PgSegmentWriter {
     if (this.fsync) fs.fdatasyncSync(this.fd);
   }
 
+  /** {@link write} on libuv's thread pool (the octets must stay untouched until it settles). */
+  async writeAsync(bytes: Uint8Array): Promise<void> {
+    const fd = this.fd;
+    if (fd === undefined) throw new Error('no segment open');
+    const at = this.length;
+    let done = 0;
+    while (done < bytes.length) {
+      done += await new Promise<number>((res, rej) => fs.write(fd, bytes, done, bytes.length - done, at + done, (e, n) => (e ? rej(e) : res(n))));
+    }
+    if (this.fsync) await new Promise<void>((res, rej) => fs.fdatasync(fd, (e) => (e ? rej(e) : res())));
+  }
+
   /** The batch committed: its octets are part of the file. */
   committed(bytes: number): void {
     this.length += bytes;

@@ -33,6 +33,7 @@ const REPEAT_BIT = 1 << 11;
 const acquiredMeta = (meta: number): boolean => ((meta >>> 6) & 3) !== 0 || (meta & CAPTURE_TIME_BIT) !== 0;
 const looseMeta = (meta: number): boolean => ((meta >>> 8) & 7) !== 0;
 const RETRIES = 8;
+const PACKET_COLUMNS = 'apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len';
 
 export interface PgArchiveOptions {
   /** The shared directory for packet octets (segment files) and products. */
@@ -65,9 +66,9 @@ export async function openPgArchiveWriter(opts: PgArchiveOptions): Promise<PgArc
       throw new InputError(`${name}: archive schema version ${v}, this idoc writes ${PG_SCHEMA_VERSION}${v < PG_SCHEMA_VERSION ? ': run idoc archive migrate' : ''}`);
     }
     await sql.unsafe(`CREATE TEMPORARY TABLE IF NOT EXISTS idoc_stage (
-      i integer NOT NULL, apid integer NOT NULL, tkey double precision NOT NULL, seq integer NOT NULL, digest integer NOT NULL,
+      apid integer NOT NULL, tkey double precision NOT NULL, seq integer NOT NULL, digest integer NOT NULL,
       meta integer NOT NULL, obt double precision, ground double precision, dds integer, origin bigint NOT NULL, soff bigint NOT NULL,
-      raw bigint NOT NULL, len integer NOT NULL) ON COMMIT DELETE ROWS`);
+      raw bigint NOT NULL, len integer NOT NULL)`);
     const parts = await sql.unsafe(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1`, [target.schema]);
     const w = new PgArchiveWriter(sql, target, name, opts);
@@ -204,7 +205,12 @@ export class PgArchiveWriter implements ArchiveWriter {
     return Math.abs(c.ground - g) <= this.windowMs;
   }
 
+  /** The octets of the batch being stored, on their way to the segment file (awaited before the next batch). */
+  private writing: Promise<void> | undefined;
+
   private async storeOnce(b: PackedBatch, cursor: FeedCursor | undefined): Promise<StoreResult> {
+    await this.writing?.catch(() => undefined);
+    this.writing = undefined;
     const n = b.count;
     await this.ensurePartitions(b);
     const { routes, sources } = await this.ids(b);
@@ -261,7 +267,7 @@ export class PgArchiveWriter implements ArchiveWriter {
         const f = i * INTS;
         const obt = r[q + R.obt]!;
         const dds = v[f + I.dds]!;
-        return `${i}\t${v[f + I.apid]}\t${num(r[q + R.tai]!)}\t${seq}\t${v[f + I.digest]}\t${m}\t${num(obt === obt && obt !== r[q + R.tai] ? obt : null)}\t${
+        return `${v[f + I.apid]}\t${num(r[q + R.tai]!)}\t${seq}\t${v[f + I.digest]}\t${m}\t${num(obt === obt && obt !== r[q + R.tai] ? obt : null)}\t${
           num(dds >= 0 || (m & CAPTURE_TIME_BIT) !== 0 ? r[q + R.ground]! : null)}\t${dds >= 0 ? dds : '\\N'}\t${originOf(i)}\t${num(r[q + R.soff]!)}\t${raw}\t${v[f + I.len]}\n`;
       };
       for (let i = 0; i < n; i++) {
@@ -271,29 +277,58 @@ export class PgArchiveWriter implements ArchiveWriter {
         lines.push(row(i, v[i * INTS + I.seq]!, meta[i]!, pos[i]!));
         staged++;
       }
-      if (n > 0) await tx.unsafe('INSERT INTO receipts (raw, received) VALUES ($1, $2) ON CONFLICT (raw) DO UPDATE SET received = excluded.received', [base, b.receivedUnixMs]);
+      // Queries without a result the batch needs are pipelined and awaited before the commit.
+      const pending: Promise<unknown>[] = [];
+      const later = (q: Promise<unknown>): void => {
+        q.catch(() => undefined); // surfaced by Promise.all below; no unhandled rejection meanwhile
+        pending.push(q);
+      };
+      if (n > 0) later(tx.unsafe('INSERT INTO receipts (raw, received) VALUES ($1, $2) ON CONFLICT (raw) DO UPDATE SET received = excluded.received', [base, b.receivedUnixMs]).execute());
+      // Every octet in arrival order, written and fdatasync'd on the thread pool while the rows go in (nearly
+      // always the layout stored); written again, packed, below when some packets were duplicates.
+      const early = staged === n && n > 0 ? this.segments.writeAsync(b.octets.subarray(0, b.bytes)) : undefined;
+      early?.catch(() => undefined);
+      this.writing = early;
       let inserted = 0;
+      let conflict = false;
       if (staged) {
+        // Fast path: COPY straight into the partitioned index (no duplicates: nearly every batch). A stored key
+        // (unique violation, 23505) rolls the savepoint back and the batch goes through the staging table.
+        try {
+          await tx.savepoint(async (sp) => {
+            const copy = await sp.unsafe(`COPY packets (${PACKET_COLUMNS}) FROM STDIN`).writable();
+            await writeAll(copy, lines);
+          });
+          inserted = staged;
+        } catch (e) {
+          if ((e as { code?: unknown })?.code !== '23505') throw e;
+          conflict = true;
+        }
+      }
+      if (conflict) {
+        await tx.unsafe('DELETE FROM idoc_stage');
         const copy = await tx.unsafe('COPY idoc_stage FROM STDIN').writable();
         await writeAll(copy, lines);
-        const ins = await tx.unsafe('INSERT INTO packets (apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len) SELECT apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len FROM idoc_stage ORDER BY i ON CONFLICT DO NOTHING');
+        const ins = await tx.unsafe(`INSERT INTO packets (${PACKET_COLUMNS}) SELECT ${PACKET_COLUMNS} FROM idoc_stage ORDER BY raw ON CONFLICT DO NOTHING`);
         inserted = ins.count;
       }
       if (inserted < staged) {
         // Rows that met a stored key: each judged against every stored copy with its time, count and digest.
-        const missed = await tx.unsafe(`SELECT s.i FROM idoc_stage s WHERE NOT EXISTS (SELECT 1 FROM packets p
-          WHERE p.apid = s.apid AND p.tkey = s.tkey AND p.seq = s.seq AND p.digest = s.digest AND p.raw = s.raw) ORDER BY s.i`);
-        const ix = (missed as unknown as { i: number }[]).map((x) => x.i);
+        const missed = await tx.unsafe(`SELECT s.raw::float8 AS raw FROM idoc_stage s WHERE NOT EXISTS (SELECT 1 FROM packets p
+          WHERE p.apid = s.apid AND p.tkey = s.tkey AND p.seq = s.seq AND p.digest = s.digest AND p.raw = s.raw) ORDER BY s.raw`);
+        const iAt = new Map<number, number>();
+        for (let i = 0; i < n; i++) if (verdict[i] !== 1) iAt.set(pos[i]!, i);
+        const ix = (missed as unknown as { raw: number }[]).map((x) => iAt.get(x.raw)!);
         for (const i of ix) verdict[i] = 1;
-        const copies = await tx.unsafe(`SELECT s.i, p.seq, COALESCE(p.ground, (SELECT received FROM receipts c WHERE c.raw <= p.raw ORDER BY c.raw DESC LIMIT 1)) AS ground,
+        const copies = await tx.unsafe(`SELECT s.raw::float8 AS sraw, p.seq, COALESCE(p.ground, (SELECT received FROM receipts c WHERE c.raw <= p.raw ORDER BY c.raw DESC LIMIT 1)) AS ground,
             (p.origin % ${ORIGIN_ROUTE})::int AS source, p.soff::float8 AS soff, p.meta
           FROM idoc_stage s JOIN packets p ON p.apid = s.apid AND p.tkey = s.tkey AND p.digest = s.digest AND (p.seq & 16383) = s.seq
-          WHERE s.i = ANY($1::int[])`, [ix]);
+          WHERE s.raw = ANY($1::bigint[])`, [ix.map((i) => String(pos[i]))]);
         const byKey = new Map<string, Copy[]>();
         const keyOf = (i: number) => `${v[i * INTS + I.apid]}/${r[i * REALS + R.tai]}/${v[i * INTS + I.seq]}/${v[i * INTS + I.digest]}`;
         const seenI = new Set<string>();
-        for (const c of copies as unknown as ({ i: number } & Copy)[]) {
-          const k = keyOf(c.i);
+        for (const c of copies as unknown as ({ sraw: number } & Copy)[]) {
+          const k = keyOf(iAt.get(c.sraw)!);
           const list = byKey.get(k) ?? byKey.set(k, []).get(k)!;
           const id = `${c.seq}/${c.source}/${c.soff}/${c.ground}`;
           if (seenI.has(`${k}#${id}`)) continue; // the same stored copy, joined once per staged row with its key
@@ -320,10 +355,10 @@ export class PgArchiveWriter implements ArchiveWriter {
           list.push({ seq, ground: g, source: sourceOf(i), soff: r[i * REALS + R.soff]!, meta: m });
         }
         if (repeats.length) {
-          await tx.unsafe('TRUNCATE idoc_stage');
+          await tx.unsafe('DELETE FROM idoc_stage');
           const copy = await tx.unsafe('COPY idoc_stage FROM STDIN').writable();
           await writeAll(copy, repeats);
-          await tx.unsafe('INSERT INTO packets (apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len) SELECT apid, tkey, seq, digest, meta, obt, ground, dds, origin, soff, raw, len FROM idoc_stage ORDER BY i');
+          await tx.unsafe(`INSERT INTO packets (${PACKET_COLUMNS}) SELECT ${PACKET_COLUMNS} FROM idoc_stage ORDER BY raw`);
         }
       }
       // Stored rows: contiguous positions in arrival order; octets packed the same way.
@@ -376,11 +411,12 @@ export class PgArchiveWriter implements ArchiveWriter {
       }
       if (used > 0) {
         const bytes = packed.subarray(0, used);
-        this.segments.write(bytes);
-        await tx.unsafe('UPDATE segments SET length = $2 WHERE id = $1', [segId, this.segments.length + used]);
-        await tx.unsafe('INSERT INTO segment_fixity (segment, off, length, sha256) VALUES ($1, $2, $3, $4) ON CONFLICT (segment, off) DO UPDATE SET length = excluded.length, sha256 = excluded.sha256',
-          [segId, this.segments.length, used, createHash('sha256').update(bytes).digest()]);
-      }
+        if (early) await early;
+        if (!early || packed !== b.octets || used !== b.bytes) this.segments.write(bytes);
+        later(tx.unsafe('UPDATE segments SET length = $2 WHERE id = $1', [segId, this.segments.length + used]).execute());
+        later(tx.unsafe('INSERT INTO segment_fixity (segment, off, length, sha256) VALUES ($1, $2, $3, $4) ON CONFLICT (segment, off) DO UPDATE SET length = excluded.length, sha256 = excluded.sha256',
+          [segId, this.segments.length, used, createHash('sha256').update(bytes).digest()]).execute());
+      } else if (early) await early;
       const sa: number[] = [], sd: number[] = [], sr: number[] = [];
       let perApid: Int32Array | undefined;
       const withCopies: number[] = [];
@@ -389,14 +425,15 @@ export class PgArchiveWriter implements ArchiveWriter {
         if (dup[a] || rep[a]) withCopies.push(a);
       }
       if (sa.length) {
-        await tx.unsafe(`INSERT INTO apid_stats (apid, duplicates, repeats, last_ingest_ms) SELECT a, d, r, $4 FROM unnest($1::int[], $2::int[], $3::int[]) AS u(a, d, r)
+        later(tx.unsafe(`INSERT INTO apid_stats (apid, duplicates, repeats, last_ingest_ms) SELECT a, d, r, $4 FROM unnest($1::int[], $2::int[], $3::int[]) AS u(a, d, r)
           ON CONFLICT (apid) DO UPDATE SET duplicates = apid_stats.duplicates + excluded.duplicates, repeats = apid_stats.repeats + excluded.repeats,
-          last_ingest_ms = GREATEST(apid_stats.last_ingest_ms, excluded.last_ingest_ms)`, [sa, sd, sr, b.receivedUnixMs]);
+          last_ingest_ms = GREATEST(apid_stats.last_ingest_ms, excluded.last_ingest_ms)`, [sa, sd, sr, b.receivedUnixMs]).execute());
       }
       if (cursor) {
-        await tx.unsafe(`INSERT INTO cursors (feed, value, updated_ms) VALUES ($1, $2, $3)
-          ON CONFLICT (feed) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`, [cursor.feed, cursor.value, Date.now()]);
+        later(tx.unsafe(`INSERT INTO cursors (feed, value, updated_ms) VALUES ($1, $2, $3)
+          ON CONFLICT (feed) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`, [cursor.feed, cursor.value, Date.now()]).execute());
       }
+      await Promise.all(pending);
       if (withCopies.length) {
         withCopies.sort((x, y) => x - y);
         perApid = new Int32Array(withCopies.length * 3);
