@@ -4,6 +4,8 @@
  * cursors and the products registry. Rows are turned into {@link PacketRow}s exactly as the SQLite store does.
  */
 import { InputError } from '../errors.js';
+import { asTai, asUtcUnixMs, type Tai, type UtcUnixMs } from '../time/tai.js';
+import { utcToTai } from '../time/utc.js';
 import type { ArchiveReader, ArchiveSummary, ApidSummary, PacketQuery, PacketRow, ProductQuery, ProductRecord, ProductRegistry, RowColumns, ScanQuery } from '../archive/port.js';
 import { pgConnect, pgError, pgName, pgTarget, type PgTarget, type Sql } from './connection.js';
 import { PG_SCHEMA_VERSION, pgSchemaVersion } from './schema.js';
@@ -56,12 +58,19 @@ export class PgArchiveReader implements ArchiveReader {
   private sourceNames = new Map<number, { feed: string; source: string }>();
   private receipts: { raw: Float64Array; received: Float64Array } | undefined;
 
+  private closed = false;
+
   constructor(private readonly sql: Sql, readonly name: string, dir: string) {
     this.segments = new PgSegmentReader(dir);
-    this.products = new PgProducts(sql);
+    this.products = new PgProducts(sql, () => this.check());
+  }
+
+  private check(): void {
+    if (this.closed) throw new Error(`${this.name}: archive reader closed`);
   }
 
   async apids(): Promise<number[]> {
+    this.check();
     const r = await this.sql.unsafe('SELECT a.apid FROM apid_stats a WHERE EXISTS (SELECT 1 FROM packets p WHERE p.apid = a.apid) ORDER BY a.apid');
     return (r as unknown as { apid: number }[]).map((x) => x.apid);
   }
@@ -116,7 +125,7 @@ export class PgArchiveReader implements ArchiveReader {
     const received = this.receivedAt(r.raw);
     return {
       apid: r.apid,
-      tai: r.tkey,
+      tai: asTai(r.tkey),
       obt: r.obt ?? (((r.meta >>> 8) & 7) === 1 ? undefined : r.tkey),
       groundUnixMs: r.ground ?? received,
       groundKind: r.dds !== null ? 'dds' : r.ground !== null ? 'pcap' : 'receipt',
@@ -161,6 +170,7 @@ export class PgArchiveReader implements ArchiveReader {
     // Keyset pagination on (tkey, apid, seq, digest): the order of the SQLite store's merge of per-APID streams.
     let after: [number, number, number, number] | undefined;
     for (;;) {
+      this.check();
       const params: unknown[] = [];
       let w = this.where(q, params);
       if (after) {
@@ -180,10 +190,14 @@ export class PgArchiveReader implements ArchiveReader {
   }
 
   async scan(q: ScanQuery): Promise<RowColumns> {
-    const rows = await this.sql.unsafe(`SELECT ${COLUMNS} FROM packets WHERE apid = ANY($1::int[]) AND tkey >= $2 AND tkey < $3 ORDER BY tkey, apid, seq, digest`,
-      [[...q.apids], q.fromTai, q.toTai]);
+    this.check();
+    // APID by APID in the order asked, each in (time, count) order (port.ts RowColumns).
+    const rows = await this.sql.unsafe(`SELECT ${COLUMNS} FROM packets p JOIN unnest($1::int[]) WITH ORDINALITY AS a(apid, k) USING (apid)
+      WHERE tkey >= $2 AND tkey < $3 ORDER BY a.k, tkey, seq, digest`, [[...q.apids], q.fromTai, q.toTai]);
     const list = rows as unknown as Row[];
-    if (list.length) await this.loadReceipts(Math.max(...list.map((r) => r.raw)));
+    let maxRaw = -1;
+    for (const r of list) if (r.raw > maxRaw) maxRaw = r.raw;
+    if (maxRaw >= 0) await this.loadReceipts(maxRaw);
     const n = list.length;
     const c = {
       count: n, apid: new Uint16Array(n), tai: new Float64Array(n), seq: new Uint16Array(n), meta: new Uint16Array(n),
@@ -199,25 +213,39 @@ export class PgArchiveReader implements ArchiveReader {
     return c;
   }
 
-  async firstTime(apid: number, fromTai: number): Promise<number | undefined> {
+  async firstTime(apid: number, fromTai: Tai): Promise<Tai | undefined> {
+    this.check();
     const r = await this.sql.unsafe('SELECT tkey FROM packets WHERE apid = $1 AND tkey >= $2 ORDER BY tkey LIMIT 1', [apid, fromTai]);
-    return (r[0] as unknown as { tkey: number } | undefined)?.tkey;
+    const t = (r[0] as unknown as { tkey: number } | undefined)?.tkey;
+    return t === undefined ? undefined : asTai(t);
+  }
+
+  async lastIngest(): Promise<UtcUnixMs | undefined> {
+    this.check();
+    const r = await this.sql.unsafe('SELECT MAX(last_ingest_ms) AS t FROM apid_stats');
+    const t = (r[0] as unknown as { t: number | null } | undefined)?.t;
+    return t === null || t === undefined ? undefined : asUtcUnixMs(t);
   }
 
   async sources(): Promise<ReadonlyMap<number, string>> {
+    this.check();
     const r = await this.sql.unsafe('SELECT id, source FROM sources ORDER BY id');
     return new Map((r as unknown as { id: number; source: string }[]).map((x) => [x.id, x.source]));
   }
 
   async bytes(rows: readonly PacketRow[]): Promise<Uint8Array[]> {
+    this.check();
     return this.segments.views(rows.map((r) => r.raw), rows.map((r) => r.length));
   }
 
-  async scanBytes(cols: RowColumns, from: number, to: number): Promise<Uint8Array[]> {
-    return this.segments.views(cols.raw, cols.length, from, to);
+  async scanBytes(cols: RowColumns, order?: Int32Array): Promise<Uint8Array[]> {
+    this.check();
+    if (!order) return this.segments.views(cols.raw, cols.length, 0, cols.count);
+    return this.segments.views(Array.from(order, (i) => cols.raw[i]!), Array.from(order, (i) => cols.length[i]!));
   }
 
   async status(): Promise<ArchiveSummary> {
+    this.check();
     const per = await this.sql.unsafe(`SELECT apid, COUNT(*)::float8 AS packets, SUM(len)::float8 AS bytes, COUNT(*) FILTER (WHERE ((meta >> 8) & 7) = 1)::float8 AS untimed,
         COUNT(*) FILTER (WHERE ((meta >> 8) & 7) <> 0)::float8 AS unsync, MIN(tkey) AS first, MAX(tkey) AS last,
         COUNT(*) FILTER (WHERE ((meta >> 2) & 3) = 2)::float8 AS crc FROM packets GROUP BY apid ORDER BY apid`) as unknown as
@@ -231,7 +259,7 @@ export class PgArchiveReader implements ArchiveReader {
       const s = stats.get(a.apid);
       return {
         apid: a.apid, packets: a.packets, bytes: a.bytes, untimed: a.untimed,
-        firstTai: a.first ?? undefined, lastTai: a.last ?? undefined,
+        firstTai: a.first === null ? undefined : asTai(a.first), lastTai: a.last === null ? undefined : asTai(a.last),
         duplicates: s?.duplicates ?? 0, repeats: s?.repeats ?? 0, unsynchronised: a.unsync, crcErrors: a.crc,
         lastIngestUnixMs: s?.last_ingest_ms,
         routes: routesOf.get(a.apid) ?? [],
@@ -248,44 +276,65 @@ export class PgArchiveReader implements ArchiveReader {
   }
 
   async cursors(): Promise<ReadonlyMap<string, string>> {
+    this.check();
     const r = await this.sql.unsafe('SELECT feed, value FROM cursors');
     return new Map((r as unknown as { feed: string; value: string }[]).map((c) => [c.feed, c.value]));
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.segments.close();
     await this.sql.end({ timeout: 5 }).catch((e: unknown) => { throw pgError(e, this.name, 'close'); });
   }
 }
 
-/** The products registry in table `products` (the record as JSON beside the columns searched on). */
+const LEVELS: readonly ProductRecord['level'][] = ['L0', 'L1', 'geometry', 'ancillary'];
+
+/** Check a record before it is stored (one line naming the field), as the SQLite registry does. */
+function checkRecord(p: ProductRecord): void {
+  const bad = (field: string, why: string): never => {
+    throw new InputError(`product ${JSON.stringify(p.lidvid)}: ${field}: ${why}`);
+  };
+  if (typeof p.lidvid !== 'string' || !p.lidvid) bad('lidvid', 'empty');
+  if (!LEVELS.includes(p.level)) bad('level', `expected one of ${LEVELS.join(', ')}`);
+  if (!Number.isFinite(p.version)) bad('version', 'not a number');
+  if (!Number.isFinite(p.registeredUnixMs)) bad('registeredUnixMs', 'not a number');
+  if (utcToTai(p.stop) < utcToTai(p.start)) bad('stop', 'before start');
+}
+
+/** The products registry in table `products` (the record as JSON beside the columns searched on; times as TAI). */
 class PgProducts implements ProductRegistry {
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly sql: Sql, private readonly check: () => void) {}
 
   async register(p: ProductRecord): Promise<void> {
-    await this.sql.unsafe(`INSERT INTO products (lidvid, product_id, version, level, route, start_utc, stop_utc, registered_ms, record)
+    this.check();
+    checkRecord(p);
+    await this.sql.unsafe(`INSERT INTO products (lidvid, product_id, version, level, route, start_tai, stop_tai, registered_ms, record)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
       ON CONFLICT (lidvid) DO UPDATE SET product_id = excluded.product_id, version = excluded.version, level = excluded.level, route = excluded.route,
-        start_utc = excluded.start_utc, stop_utc = excluded.stop_utc, registered_ms = excluded.registered_ms, record = excluded.record`,
-    [p.lidvid, p.productId, p.version, p.level, p.route, p.start, p.stop, p.registeredUnixMs, JSON.stringify(p)]);
+        start_tai = excluded.start_tai, stop_tai = excluded.stop_tai, registered_ms = excluded.registered_ms, record = excluded.record`,
+    [p.lidvid, p.productId, p.version, p.level, p.route, utcToTai(p.start), utcToTai(p.stop), p.registeredUnixMs, p as never]);
   }
 
   async get(lidvid: string): Promise<ProductRecord | undefined> {
+    this.check();
     const r = await this.sql.unsafe('SELECT record::text AS record FROM products WHERE lidvid = $1', [lidvid]);
     const row = r[0] as unknown as { record: string } | undefined;
     return row ? (JSON.parse(row.record) as ProductRecord) : undefined;
   }
 
   async list(q: ProductQuery = {}): Promise<ProductRecord[]> {
+    this.check();
     const params: unknown[] = [];
     const parts: string[] = [];
     if (q.routes) { params.push([...q.routes]); parts.push(`route = ANY($${params.length}::text[])`); }
     if (q.levels) { params.push([...q.levels]); parts.push(`level = ANY($${params.length}::text[])`); }
-    // Overlapping [from, to): UTC ISO-8601 strings of one form compare as instants.
-    if (q.from !== undefined) { params.push(q.from); parts.push(`stop_utc > $${params.length}`); }
-    if (q.to !== undefined) { params.push(q.to); parts.push(`start_utc < $${params.length}`); }
+    // Overlapping [from, to).
+    if (q.from !== undefined) { params.push(utcToTai(q.from)); parts.push(`stop_tai > $${params.length}`); }
+    if (q.to !== undefined) { params.push(utcToTai(q.to)); parts.push(`start_tai < $${params.length}`); }
     if (q.latestOnly) parts.push('version = (SELECT MAX(version) FROM products o WHERE o.product_id = products.product_id)');
-    const r = await this.sql.unsafe(`SELECT record::text AS record FROM products ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY start_utc, product_id, version`, params as never[]);
+    const r = await this.sql.unsafe(`SELECT record::text AS record FROM products ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY route, start_tai, lidvid`, params as never[]);
     return (r as unknown as { record: string }[]).map((x) => JSON.parse(x.record) as ProductRecord);
   }
 }

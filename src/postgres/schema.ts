@@ -55,9 +55,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: `
       CREATE TABLE products (
         lidvid text PRIMARY KEY, product_id text NOT NULL, version integer NOT NULL, level text NOT NULL, route text NOT NULL,
-        start_utc text NOT NULL, stop_utc text NOT NULL, registered_ms double precision NOT NULL, record jsonb NOT NULL
+        start_tai double precision NOT NULL, stop_tai double precision NOT NULL, registered_ms double precision NOT NULL, record jsonb NOT NULL
       );
-      CREATE INDEX products_route_time ON products (route, start_utc, stop_utc);
+      CREATE INDEX products_route_time ON products (route, start_tai, stop_tai);
       CREATE INDEX products_id_version ON products (product_id, version);
     `,
   },

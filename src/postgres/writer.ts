@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { CAPTURE_TIME_BIT, I, INTS, PackedBatchBuilder, R, REALS, type PackedBatch } from '../store/packed-batch.js';
+import { CAPTURE_TIME_BIT, I, INTS, PackedBatchBuilder, R, REALS, type PackedBatch } from '../archive/packed-batch.js';
 import { DEFAULT_TIME_SETTINGS, type TimeSettings } from '../time/packet-times.js';
 import type { ArchiveWriter, FeedCursor, StoreResult } from '../archive/port.js';
 import { pgConnect, pgError, pgName, pgTarget, type PgTarget, type Sql } from './connection.js';
