@@ -126,6 +126,12 @@ export class PgArchiveWriter implements ArchiveWriter {
     return (r[0] as { value: string } | undefined)?.value;
   }
 
+  /** Every feed's saved cursor. */
+  async cursors(): Promise<Map<string, string>> {
+    const r = await this.sql.unsafe('SELECT feed, value FROM cursors');
+    return new Map((r as unknown as { feed: string; value: string }[]).map((c) => [c.feed, c.value]));
+  }
+
   async close(): Promise<void> {
     await this.chain;
     this.segments.close();
