@@ -3,9 +3,10 @@
  * in ONE transaction with its feed cursor, deduplicated exactly as the SQLite store does (src/store/README.md
  * "Exactly once": the same key, the same duplicate/repeat rule, `loose` for packets timed by ground time).
  *
- * Per batch: the rows are copied (`COPY … FROM STDIN`, text format) into a temporary staging table, then
- * `INSERT INTO packets SELECT … FROM stage ORDER BY i ON CONFLICT DO NOTHING`: one statement for the whole batch,
- * routed to the partitions by PostgreSQL. Rows that met a stored key (rare: re-deliveries, a second station) are
+ * Per batch: the rows are copied (`COPY … FROM STDIN (FORMAT binary)`, copy-binary.ts) straight into the
+ * partitioned index under a savepoint (PostgreSQL routes them to the partitions). When a key is already stored
+ * (unique violation) the savepoint is rolled back, the rows are copied into a temporary staging table and
+ * `INSERT INTO packets SELECT … FROM stage ORDER BY raw ON CONFLICT DO NOTHING` stores the new ones. Rows that met a stored key (rare: re-deliveries, a second station) are
  * judged one by one against every stored copy with that time, count and digest: the same transmission is a
  * duplicate (not stored), another one a repeat (stored with the next repeat number and the repeat bit). Rows are
  * given octet positions as if every row were new; when some were not, the stored rows' positions are moved to be
@@ -26,6 +27,7 @@ import type { ArchiveWriter, FeedCursor, StoreResult } from '../archive/port.js'
 import { pgConnect, pgError, pgName, pgTarget, type PgTarget, type Sql } from './connection.js';
 import { PG_SCHEMA_VERSION, pgSchemaVersion, TIME_SPAN } from './schema.js';
 import { DEFAULT_PG_SEGMENT_BYTES, PgSegmentWriter, SEGMENT_SPAN, segmentFile } from './segments.js';
+import { BinaryCopy, type PacketRowValues } from './copy-binary.js';
 
 /** `origin` = route id × 2^24 + source id. */
 const ORIGIN_ROUTE = 16_777_216;
@@ -83,8 +85,6 @@ export async function openPgArchiveWriter(opts: PgArchiveOptions): Promise<PgArc
 
 const partitionName = (apid: number, k: number): string => `packets_a${apid}_t${k < 0 ? `m${-k}` : k}`;
 
-/** Text-format COPY value of a number (NaN / null → NULL). */
-const num = (x: number | null): string => (x === null || x !== x ? '\\N' : String(x));
 
 export class PgArchiveWriter implements ArchiveWriter {
   readonly partitions = new Set<string>();
@@ -267,22 +267,36 @@ export class PgArchiveWriter implements ArchiveWriter {
       const pos = new Float64Array(n);
       let p = base;
       let staged = 0;
-      const lines: string[] = [];
-      const row = (i: number, seq: number, m: number, raw: number): string => {
+      const lines = new BinaryCopy(n);
+      const one: PacketRowValues = { apid: 0, tkey: 0, seq: 0, digest: 0, meta: 0, obt: null, ground: null, dds: null, origin: 0, soff: 0, raw: 0, len: 0 };
+      const row = (into: BinaryCopy, i: number, seq: number, m: number, raw: number): void => {
         const q = i * REALS;
         const f = i * INTS;
         const obt = r[q + R.obt]!;
         const dds = v[f + I.dds]!;
-        return `${v[f + I.apid]}\t${num(r[q + R.tai]!)}\t${seq}\t${v[f + I.digest]}\t${m}\t${num(obt === obt && obt !== r[q + R.tai] ? obt : null)}\t${
-          num(dds >= 0 || (m & CAPTURE_TIME_BIT) !== 0 ? r[q + R.ground]! : null)}\t${dds >= 0 ? dds : '\\N'}\t${originOf(i)}\t${num(r[q + R.soff]!)}\t${raw}\t${v[f + I.len]}\n`;
+        one.apid = v[f + I.apid]!;
+        one.tkey = r[q + R.tai]!;
+        one.seq = seq;
+        one.digest = v[f + I.digest]!;
+        one.meta = m;
+        // NULL when it equals the key's time (most packets), as in the SQLite store.
+        one.obt = obt === obt && obt !== one.tkey ? obt : null;
+        one.ground = dds >= 0 || (m & CAPTURE_TIME_BIT) !== 0 ? r[q + R.ground]! : null;
+        one.dds = dds >= 0 ? dds : null;
+        one.origin = originOf(i);
+        one.soff = r[q + R.soff]!;
+        one.raw = raw;
+        one.len = v[f + I.len]!;
+        into.add(one);
       };
       for (let i = 0; i < n; i++) {
         if (verdict[i] === 1) continue;
         pos[i] = p;
         p += v[i * INTS + I.len]!;
-        lines.push(row(i, v[i * INTS + I.seq]!, meta[i]!, pos[i]!));
+        row(lines, i, v[i * INTS + I.seq]!, meta[i]!, pos[i]!);
         staged++;
       }
+      const data = lines.finish();
       // Queries without a result the batch needs are pipelined and awaited before the commit.
       const pending: Promise<unknown>[] = [];
       const later = (q: Promise<unknown>): void => {
@@ -302,8 +316,8 @@ export class PgArchiveWriter implements ArchiveWriter {
         // (unique violation, 23505) rolls the savepoint back and the batch goes through the staging table.
         try {
           await tx.savepoint(async (sp) => {
-            const copy = await sp.unsafe(`COPY packets (${PACKET_COLUMNS}) FROM STDIN`).writable();
-            await writeAll(copy, lines);
+            const copy = await sp.unsafe(`COPY packets (${PACKET_COLUMNS}) FROM STDIN (FORMAT binary)`).writable();
+            await writeAll(copy, data);
           });
           inserted = staged;
         } catch (e) {
@@ -313,8 +327,8 @@ export class PgArchiveWriter implements ArchiveWriter {
       }
       if (conflict) {
         await tx.unsafe('DELETE FROM idoc_stage');
-        const copy = await tx.unsafe('COPY idoc_stage FROM STDIN').writable();
-        await writeAll(copy, lines);
+        const copy = await tx.unsafe('COPY idoc_stage FROM STDIN (FORMAT binary)').writable();
+        await writeAll(copy, data);
         const ins = await tx.unsafe(`INSERT INTO packets (${PACKET_COLUMNS}) SELECT ${PACKET_COLUMNS} FROM idoc_stage ORDER BY raw ON CONFLICT DO NOTHING`);
         inserted = ins.count;
       }
@@ -341,7 +355,7 @@ export class PgArchiveWriter implements ArchiveWriter {
           seenI.add(`${k}#${id}`);
           list.push({ seq: c.seq, ground: c.ground, source: c.source, soff: c.soff, meta: c.meta });
         }
-        const repeats: string[] = [];
+        const repeats = new BinaryCopy(ix.length);
         for (const i of ix) {
           const k = keyOf(i);
           const list = byKey.get(k) ?? byKey.set(k, []).get(k)!;
@@ -357,13 +371,13 @@ export class PgArchiveWriter implements ArchiveWriter {
           const m = meta[i]! | REPEAT_BIT;
           meta[i] = m;
           const seq = (v[i * INTS + I.seq]! & 16383) | (rep << 14);
-          repeats.push(row(i, seq, m, pos[i]!));
+          row(repeats, i, seq, m, pos[i]!);
           list.push({ seq, ground: g, source: sourceOf(i), soff: r[i * REALS + R.soff]!, meta: m });
         }
-        if (repeats.length) {
+        if (repeats.rows) {
           await tx.unsafe('DELETE FROM idoc_stage');
-          const copy = await tx.unsafe('COPY idoc_stage FROM STDIN').writable();
-          await writeAll(copy, repeats);
+          const copy = await tx.unsafe('COPY idoc_stage FROM STDIN (FORMAT binary)').writable();
+          await writeAll(copy, repeats.finish());
           await tx.unsafe(`INSERT INTO packets (${PACKET_COLUMNS}) SELECT ${PACKET_COLUMNS} FROM idoc_stage ORDER BY raw`);
         }
       }
@@ -453,12 +467,11 @@ export class PgArchiveWriter implements ArchiveWriter {
   }
 }
 
-/** Write COPY text lines in chunks of ~1 MiB and end the stream. */
-async function writeAll(stream: Writable, lines: readonly string[]): Promise<void> {
-  const CHUNK = 4096;
-  for (let k = 0; k < lines.length; k += CHUNK) {
-    const ok = stream.write(lines.slice(k, k + CHUNK).join(''));
-    if (!ok) await new Promise<void>((res) => stream.once('drain', res));
+/** Write COPY data in chunks of 256 KiB (with back-pressure) and end the stream. */
+async function writeAll(stream: Writable, data: Uint8Array): Promise<void> {
+  const CHUNK = 256 * 1024;
+  for (let k = 0; k < data.length; k += CHUNK) {
+    if (!stream.write(data.subarray(k, Math.min(data.length, k + CHUNK)))) await new Promise<void>((res) => stream.once('drain', res));
   }
   await new Promise<void>((res, rej) => {
     stream.once('error', rej);
