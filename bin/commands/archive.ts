@@ -37,7 +37,29 @@ async function open(flags: Flags) {
 }
 
 export const registerArchive: RegisterCommand = (program, ctx) => {
-  const archive = program.command('archive').description('the packet archive: status, query, gaps, verify');
+  const archive = program.command('archive').description('the packet archive: status, query, gaps, verify, migrate');
+
+  common(archive.command('migrate'))
+    .description('create or upgrade the PostgreSQL archive schema (archive.kind postgres; connection from IDOC_PG_URL or PG* variables): versioned, idempotent')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: Flags) => {
+      const [{ resolveMission }, store, pg, { InputError }] = await Promise.all([
+        import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/postgres/index.js'), import('../../src/errors.js'),
+      ]);
+      const mission = await resolveMission(flags);
+      const { kind, schema } = store.archiveKind(mission.config);
+      if (kind !== 'postgres') throw new InputError('archive migrate: the config\'s archive.kind is not postgres (the SQLite archive migrates itself when ingest opens it)');
+      const target = pg.pgTarget(schema);
+      const name = pg.pgName(target);
+      const sql = pg.pgConnect(target, 1);
+      try {
+        const r = await pg.migratePg(sql, schema).catch((e: unknown) => { throw new InputError(`${name}: migrate failed: ${(e as Error).message}`, [], { cause: e }); });
+        ctx.io.out(flags.json ? `${JSON.stringify({ archive: name, ...r }, null, 2)}\n`
+          : `${name}: schema version ${r.before} → ${r.after}${r.applied.length ? `: applied ${r.applied.map((m) => `${m.version} (${m.description})`).join(', ')}` : ': up to date'}\n`);
+      } finally {
+        await sql.end({ timeout: 2 });
+      }
+    });
 
   common(archive.command('status'))
     .description('per APID: packets, time span, last ingest, gaps, duplicates, CRC errors; feed cursors')

@@ -14,6 +14,8 @@ interface IngestFlags {
   json?: boolean;
   quiet?: boolean;
   metrics?: string;
+  publish?: boolean;
+  consume?: boolean;
 }
 
 export const registerIngest: RegisterCommand = (program, ctx) => {
@@ -26,6 +28,8 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--watch', 'run as a daemon until SIGTERM/SIGINT (drains and commits, exit 0); SIGUSR1 logs the status')
     .option('--poll <seconds>', 'seconds between pulls of a feed with --watch (default 10)')
     .option('--metrics <port>', 'with --watch: serve Prometheus /metrics and /health on 127.0.0.1:PORT (0: any free port, logged); IDOC_METRICS_TOKEN asks a bearer token')
+    .option('--publish', 'publish the packet batches to NATS JetStream (IDOC_NATS_URL, default nats://127.0.0.1:4222) instead of storing them')
+    .option('--consume', 'store the batches published on NATS JetStream into the archive (durable consumer; --once: until none is pending)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no JSON event lines on stderr')
     .action(async (flags: IngestFlags) => {
@@ -33,6 +37,14 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         import('../../src/errors.js'), import('../../src/config/mission.js'), import('../../src/cli/options.js'),
       ]);
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
+      if (flags.publish && flags.consume) throw new UsageError('ingest: give at most one of --publish or --consume');
+      if (flags.consume) {
+        const { consumeCommand } = await import('../../telemetry/bus/command.js');
+        const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
+        const r = await consumeCommand(mission, { ...(flags.archive !== undefined ? { archive: flags.archive } : {}), once: Boolean(flags.once), quiet: Boolean(flags.quiet), err: (l) => ctx.io.err(l) });
+        ctx.io.out(flags.json ? `${JSON.stringify(r, null, 2)}\n` : `consumed ${r.messages} message(s), ${r.packets} packets: ${r.stored} stored, ${r.duplicates} duplicates, ${r.repeats} repeats\n`);
+        return;
+      }
       // The archive writer's thread loads SQLite while this one reads and checks the config.
       (await import('../../src/store/writer.js')).warmUpArchiveWriter();
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
@@ -49,7 +61,8 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       // Progress on a terminal (packets, MB, MB/s); nothing when stderr is not a terminal. Log lines go through it.
       const progress = createProgress(ctx.io);
       const log = flags.quiet ? silentLogger : jsonLineLogger((l) => progress.log(l));
-      const setup = await openIngest(mission, flags.archive);
+      const publisher = flags.publish ? (await import('../../telemetry/bus/index.js')).BusPublisher : undefined;
+      const setup = await openIngest(mission, flags.archive, publisher ? () => publisher.open({ mission: mission.config.mission.name }) : undefined);
       const { dir, archive, feeds } = setup;
       let packets = 0, bytes = 0;
       const counted = ctx.io.errIsTty

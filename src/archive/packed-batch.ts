@@ -189,6 +189,28 @@ export class PackedBatchBuilder {
     return { count: this.count, bytes: this.copied, octets: this.octets, ints: this.ints, reals: this.reals, routes: this.routes, sources: this.sources, receivedUnixMs: this.receivedUnixMs };
   }
 
+  /**
+   * Fill from a sealed batch of another process (the ingest bus, telemetry/bus): its columns and octets are
+   * copied in, so the builder stores exactly what was packed there.
+   */
+  load(b: PackedBatch): this {
+    this.reset();
+    if (b.count * INTS > this.ints.length) {
+      this.ints = sharedI32(b.count * INTS);
+      this.reals = sharedF64(b.count * REALS);
+    }
+    if (b.bytes > this.octets.length) this.octets = sharedBytes(b.bytes);
+    this.ints.set(b.ints.subarray(0, b.count * INTS));
+    this.reals.set(b.reals.subarray(0, b.count * REALS));
+    this.octets.set(b.octets.subarray(0, b.bytes));
+    this.routes.push(...b.routes);
+    this.sources.push(...b.sources.map((s) => ({ feed: s.feed, source: s.source })));
+    this.count = b.count;
+    this.copied = b.bytes;
+    this.receivedUnixMs = b.receivedUnixMs;
+    return this;
+  }
+
   /** Empty, for the next batch (the buffers are kept). */
   reset(): void {
     this.count = 0;

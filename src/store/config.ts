@@ -7,7 +7,16 @@ import type { MissionConfig } from '../config/index.js';
 import type { ArchiveOptions } from './archive.js';
 import { checkedSection, configRelative } from '../config/section.js';
 
-interface ArchiveSection { dir?: string; segmentMegabytes?: number; synchronous?: 'full' | 'normal' }
+interface ArchiveSection { kind?: 'sqlite' | 'postgres'; schema?: string; dir?: string; segmentMegabytes?: number; synchronous?: 'full' | 'normal' }
+
+/**
+ * Which implementation holds the archive (`archive.kind`, default `sqlite`) and, for PostgreSQL, the schema (one
+ * mission's archive; default `idoc`). The connection string comes from the environment only (src/postgres).
+ */
+export function archiveKind(config: MissionConfig): { kind: 'sqlite' | 'postgres'; schema: string } {
+  const s = checkedSection<ArchiveSection>(config, 'archive') ?? {};
+  return { kind: s.kind ?? 'sqlite', schema: s.schema ?? 'idoc' };
+}
 
 /** The default archive folder name. */
 export const DEFAULT_ARCHIVE_DIR = 'idoc-archive';

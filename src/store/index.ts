@@ -9,7 +9,7 @@ export { packetDigest } from '../archive/digest.js';
 export { SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema.js';
 export { DEFAULT_SEGMENT_BYTES } from './segments.js';
 export { verifySegments, type FixityProblem, type SegmentFixityReport } from './fixity.js';
-export { archiveSettings, DEFAULT_ARCHIVE_DIR } from './config.js';
+export { archiveKind, archiveSettings, DEFAULT_ARCHIVE_DIR } from './config.js';
 export { checkedSection, configRelative } from '../config/section.js';
 export { openArchiveWriter, warmUpArchiveWriter, type ArchiveWriter, type WriterOptions } from './writer.js';
 export { PackedBatchBuilder, packItems, I, INTS, R, REALS, type PackedBatch } from '../archive/packed-batch.js';

@@ -7,7 +7,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Mission } from '../../src/config/mission.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
-import { archiveSettings, openArchiveWriter, type ArchiveWriter } from '../../src/store/index.js';
+import { archiveSettings } from '../../src/store/index.js';
+import { openConfiguredWriter, type IngestWriter } from './archive-of.js';
 import { feedsFromConfig } from '../feeds/config.js';
 import type { Feed } from '../feeds/types.js';
 import { RouteDispatcher, routeTable } from '../routing/index.js';
@@ -21,8 +22,8 @@ import type { Logger } from './log.js';
 export interface IngestSetup {
   /** Archive directory (absolute). */
   readonly dir: string;
-  /** The archive, written on its own thread (src/store/writer.ts). */
-  readonly archive: ArchiveWriter;
+  /** The archive (SQLite on its own thread, or PostgreSQL by `archive.kind`), or the ingest bus (`--publish`). */
+  readonly archive: IngestWriter;
   readonly feeds: readonly Feed[];
   readonly router: RouteDispatcher;
   /** The context for `ingestOnce` / `runWatch`. */
@@ -36,7 +37,7 @@ export interface IngestSetup {
  * `archiveDir`), locked against a second ingest.
  * @throws InputError on a bad feeds/routes/archive section, an unopenable archive or a held lock.
  */
-export async function openIngest(mission: Mission, archiveDir?: string): Promise<IngestSetup> {
+export async function openIngest(mission: Mission, archiveDir?: string, openWriter?: () => Promise<IngestWriter>): Promise<IngestSetup> {
   const feeds = feedsFromConfig(mission.config);
   const router = new RouteDispatcher(routeTable(mission.config));
   const { dir, options } = archiveSettings(mission.config, archiveDir);
@@ -46,9 +47,9 @@ export async function openIngest(mission: Mission, archiveDir?: string): Promise
   // never happen under a running ingest.
   await mkdir(dir, { recursive: true });
   const lock = await takeLock(dir);
-  let archive: ArchiveWriter;
+  let archive: IngestWriter;
   try {
-    archive = await openArchiveWriter(dir, { ...options, time, epochTai: profile.time.epochTai });
+    archive = openWriter ? await openWriter() : await openConfiguredWriter(mission, dir, options, time, profile.time.epochTai);
   } catch (e) {
     await lock.release();
     throw e;

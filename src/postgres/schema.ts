@@ -1,0 +1,106 @@
+/**
+ * @module The PostgreSQL archive's schema and its versioned migrations (`idoc archive migrate`). Table
+ * `schema_migrations` holds one row per applied migration; {@link migratePg} applies the missing ones in order in
+ * one transaction under an advisory lock (two hosts migrating at once apply each version once), and
+ * refuses a schema written by a newer idoc. Running it again changes nothing.
+ *
+ * Rows mirror the SQLite store (src/store/schema.ts, version 2): the key (APID, time on the chosen axis, count |
+ * repeat number << 14, digest), `meta`, `obt`, `ground`, `dds`, `origin` (route id × 2^24 + source id), `soff`,
+ * `raw` (segment id × 2^32 + offset in that segment file on the shared file system), `len`; `receipts` per
+ * batch, `loose` for packets timed by ground time, per-APID counters, cursors, segment fixity.
+ *
+ * Partitioning (PostgreSQL declarative partitioning, docs §5.11): the mission is the schema; `packets` is
+ * `PARTITION BY LIST (apid)`, each APID's table `PARTITION BY RANGE (tkey)` in spans of {@link TIME_SPAN} seconds
+ * of TAI (30 days). Partitions are created on demand by the writer (partitions.ts) before the batch that needs
+ * them. The primary key holds both partition keys, as PostgreSQL requires of a unique index on a partitioned table.
+ */
+import type { Sql } from './connection.js';
+
+export interface PgMigration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/** Width of a time partition, TAI seconds (30 days). */
+export const TIME_SPAN = 30 * 86_400;
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    description: 'packet index partitioned by APID and time, sources, routes, segments and fixity, cursors, receipts, loose copies, per-APID counters',
+    sql: `
+      CREATE TABLE packets (
+        apid integer NOT NULL, tkey double precision NOT NULL, seq integer NOT NULL, digest integer NOT NULL,
+        meta integer NOT NULL, obt double precision, ground double precision, dds integer,
+        origin bigint NOT NULL, soff bigint NOT NULL, raw bigint NOT NULL, len integer NOT NULL,
+        PRIMARY KEY (apid, tkey, seq, digest)
+      ) PARTITION BY LIST (apid);
+      CREATE TABLE sources (id serial PRIMARY KEY, feed text NOT NULL, source text NOT NULL, UNIQUE (feed, source));
+      CREATE TABLE routes (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
+      CREATE TABLE segments (id bigserial PRIMARY KEY, file text NOT NULL, length bigint NOT NULL DEFAULT 0, created_utc timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE segment_fixity (segment bigint NOT NULL, off bigint NOT NULL, length bigint NOT NULL, sha256 bytea NOT NULL, PRIMARY KEY (segment, off));
+      CREATE TABLE cursors (feed text PRIMARY KEY, value text NOT NULL, updated_ms double precision NOT NULL);
+      CREATE TABLE apid_stats (apid integer PRIMARY KEY, duplicates bigint NOT NULL, repeats bigint NOT NULL, last_ingest_ms double precision NOT NULL);
+      CREATE TABLE receipts (raw bigint PRIMARY KEY, received double precision NOT NULL);
+      CREATE TABLE loose (
+        apid integer NOT NULL, seq integer NOT NULL, digest integer NOT NULL, ground double precision NOT NULL, source integer NOT NULL, soff bigint NOT NULL,
+        PRIMARY KEY (apid, seq, digest, ground, source, soff)
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: 'products registry',
+    sql: `
+      CREATE TABLE products (
+        lidvid text PRIMARY KEY, product_id text NOT NULL, version integer NOT NULL, level text NOT NULL, route text NOT NULL,
+        start_tai double precision NOT NULL, stop_tai double precision NOT NULL, registered_ms double precision NOT NULL, record jsonb NOT NULL
+      );
+      CREATE INDEX products_route_time ON products (route, start_tai, stop_tai);
+      CREATE INDEX products_id_version ON products (product_id, version);
+    `,
+  },
+];
+
+export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
+
+/** Advisory lock key of migrations (any constant; one per database). */
+const MIGRATE_LOCK = 0x1d0c_0001;
+
+/** The version of the schema (0: none yet). */
+export async function pgSchemaVersion(sql: Sql, schema: string): Promise<number> {
+  const has = await sql.unsafe('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, 'schema_migrations']);
+  if (has.length === 0) return 0;
+  const r = await sql.unsafe(`SELECT COALESCE(MAX(version), 0)::int AS v FROM ${schema}.schema_migrations`);
+  return (r[0] as unknown as { v: number }).v;
+}
+
+export interface MigrateResult {
+  readonly before: number;
+  readonly after: number;
+  readonly applied: readonly { readonly version: number; readonly description: string }[];
+}
+
+/**
+ * Bring the schema up to {@link PG_SCHEMA_VERSION} (creating it when missing).
+ * @throws Error when the schema is newer than this idoc.
+ */
+export async function migratePg(sql: Sql, schema: string): Promise<MigrateResult> {
+  return sql.begin(async (tx) => {
+    await tx.unsafe('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
+    await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await tx.unsafe(`SET LOCAL search_path TO ${schema}`);
+    await tx.unsafe('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_utc timestamptz NOT NULL DEFAULT now())');
+    const before = await pgSchemaVersion(tx as unknown as Sql, schema);
+    if (before > PG_SCHEMA_VERSION) throw new Error(`archive schema version ${before} is newer than this idoc understands (${PG_SCHEMA_VERSION})`);
+    const applied: { version: number; description: string }[] = [];
+    for (const m of PG_MIGRATIONS) {
+      if (m.version <= before) continue;
+      await tx.unsafe(m.sql).simple();
+      await tx.unsafe('INSERT INTO schema_migrations (version, description) VALUES ($1, $2)', [m.version, m.description]);
+      applied.push({ version: m.version, description: m.description });
+    }
+    return { before, after: PG_SCHEMA_VERSION, applied };
+  });
+}
