@@ -16,6 +16,7 @@ import { registerArchive } from './archive.js';
 import { registerRoutes } from './routes.js';
 import { registerDemo } from './demo.js';
 import { registerTm } from './tm.js';
+import { registerConsole } from './console.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -31,4 +32,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRoutes,
   registerDemo,
   registerTm,
+  registerConsole,
 ];
