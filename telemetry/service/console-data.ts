@@ -18,7 +18,8 @@ import { taiToUnixMs, utcUnixToTai } from '../../src/time/index.js';
 const unixMsToTai = (ms: number): number => utcUnixToTai(ms / 1000);
 import { findGaps, gapRecord, gapWindows, resetRecord, windowRequestId, writeGapRequests, type ArchiveReset, type GapWindow } from '../gaps/index.js';
 import { readStatus } from '../ingest/index.js';
-import { listL0 } from '../products/index.js';
+import { listL0, productsConfig, routeToken } from '../products/index.js';
+import { geometrySource, groundTrackGeoJson, productGeometry, type GeometrySource } from '../products/geometry.js';
 import { compileDecoder } from '../parameters/compile.js';
 import { maySee, type ConsoleUser } from './console-auth.js';
 
@@ -141,22 +142,62 @@ export interface CatalogueEntry {
   quality: string | null; clean: boolean; label: string; footprint: unknown;
 }
 
+// Ground tracks computed for products without a GeoJSON beside them (when the config names an ephemeris), by id.
+const tracks = new WeakMap<ConsoleSources, { source: Promise<GeometrySource | undefined>; byId: Map<string, unknown> }>();
+
+async function groundTrack(src: ConsoleSources, id: string, start: string | undefined, stop: string | undefined): Promise<unknown> {
+  if (start === undefined || stop === undefined) return null;
+  let t = tracks.get(src);
+  if (!t) {
+    let orbit;
+    try { orbit = productsConfig(src.mission.config).orbitSource; } catch { orbit = undefined; }
+    const file = orbit ? path.resolve(src.mission.config.file !== undefined ? path.dirname(src.mission.config.file) : '.', orbit.file) : undefined;
+    t = { source: file ? geometrySource(file, orbit?.object).catch(() => undefined) : Promise.resolve(undefined), byId: new Map() };
+    tracks.set(src, t);
+  }
+  if (t.byId.has(id)) return t.byId.get(id);
+  const g = await t.source;
+  let geo: unknown = null;
+  if (g) {
+    const a = unixMsToTai(Date.parse(start));
+    const b = unixMsToTai(Date.parse(stop));
+    const step = Math.max(10, (b - a) / 200);
+    const pg = productGeometry(g, a, b, step);
+    if (pg.rows.length > 1) geo = JSON.parse(groundTrackGeoJson(pg, { product: id, start, stop, step_s: step }));
+  }
+  t.byId.set(id, geo);
+  return geo;
+}
+
+/** Clean: the label's quality line counts no sequence gap, CRC error or failed decompression. */
+const isClean = (q: string | undefined): boolean => q === undefined || [...q.matchAll(/(sequence_gaps|crc_errors|decompression_failures)=(\d+)/g)].every((m) => m[2] === '0');
+
 async function catalogue(src: ConsoleSources): Promise<CatalogueEntry[]> {
   if (src.productsDir === undefined) return [];
   const { products } = await listL0(src.productsDir);
+  // A product's instrument: that of its route's APIDs (the config's declarations), else its label's.
+  let routes: { token: string; apid: number }[] = [];
+  try {
+    const pc = productsConfig(src.mission.config);
+    routes = [...pc.routes, ...pc.ingestRoutes].flatMap((r) => (r.apids[0] ? [{ token: routeToken(r.name), apid: r.apids[0][0] }] : []));
+  } catch { /* no products section: labels say */ }
   return Promise.all(products.map(async (p) => {
     const text = await readFile(p.label, 'utf8');
-    const instrument = /<Observing_System_Component>\s*<name>([^<]+)<\/name>\s*<type>Instrument<\/type>/.exec(text)?.[1] ?? src.mission.config.mission.instrument;
+    const folder = path.basename(path.dirname(p.label));
+    const route = routes.find((r) => r.token === folder || p.productId.startsWith(`${r.token}_`));
+    const instrument = (route ? instrumentOf(src.mission, route.apid) : undefined)
+      ?? /<Observing_System_Component>\s*<name>([^<]+)<\/name>\s*<type>Instrument<\/type>/.exec(text)?.[1] ?? src.mission.config.mission.instrument;
     const geo = p.label.replace(/\.(xml|lbl)$/, '.geojson');
     const geometryFile = (await readdir(path.dirname(p.label)).catch(() => [] as string[])).find((n) => n.startsWith(`${p.productId}_geometry`) && n.endsWith('.geojson'));
     let footprint: unknown = null;
     for (const f of [geo, ...(geometryFile ? [path.join(path.dirname(p.label), geometryFile)] : [])]) {
       try { footprint = JSON.parse(await readFile(f, 'utf8')); break; } catch { /* none beside this label */ }
     }
+    footprint ??= await groundTrack(src, `${p.productId}_v${p.version}`, p.start, p.stop);
     const collection = path.basename(path.dirname(path.dirname(p.label)));
     return {
       id: `${p.productId}_v${p.version}`, version: p.version, latest: p.latest, format: p.format, instrument, collection,
-      start: p.start ?? null, stop: p.stop ?? null, quality: p.quality ?? null, clean: p.quality === undefined || /\b0 gaps?\b.*\b0 CRC/.test(p.quality) || !/[1-9]/.test(p.quality),
+      start: p.start ?? null, stop: p.stop ?? null, quality: p.quality ?? null, clean: isClean(p.quality),
       label: p.label, footprint,
     };
   }));
