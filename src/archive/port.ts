@@ -7,16 +7,19 @@
  *
  * A shared contract suite (`./contract.ts`) runs against every implementation.
  */
-import type { ArchiveSummary, PacketQuery, PacketRow, StoreResult } from '../store/types.js';
-import type { PackedBatchBuilder } from '../store/packed-batch.js';
+import type { ArchiveSummary, PacketQuery, PacketRow, StoreResult } from './types.js';
+import type { PackedBatchBuilder } from './packed-batch.js';
+import type { Tai, UtcUnixMs } from '../time/tai.js';
 
-export type { ArchiveSummary, ApidSummary, PacketQuery, PacketRow, StoreResult } from '../store/types.js';
+export type { ArchiveSummary, ApidSummary, PacketQuery, PacketRow, StoreResult } from './types.js';
 
 /** A feed's resumption point, saved in the same transaction as the batch it covers. */
 export interface FeedCursor { readonly feed: string; readonly value: string }
 
 /** Ingest's side: packed batches stored exactly once, each with its feed cursor in the same transaction. */
 export interface ArchiveWriter {
+  /** Where it is (a directory, a connection name without credentials): for messages. */
+  readonly name: string;
   /** A fresh batch to fill (columnar, octets packed end to end). */
   batch(): PackedBatchBuilder;
   /**
@@ -26,10 +29,15 @@ export interface ArchiveWriter {
   store(batch: PackedBatchBuilder, cursor?: FeedCursor): Promise<StoreResult>;
   /** The cursor last saved for a feed. */
   cursor(feed: string): Promise<string | undefined>;
+  /** Wait for what is in flight, then close. */
   close(): Promise<void>;
 }
 
-/** Rows of a query, as columns (index i = row i, in (time, sequence count) order; untimed rows first). */
+/**
+ * Rows of a scan, as columns (index i = row i): APID by APID in the order asked, each in (time, sequence count)
+ * order. An implementation may reuse the arrays: they are valid until the next {@link ArchiveReader.scan} on the
+ * same reader.
+ */
 export interface RowColumns {
   readonly count: number;
   readonly apid: Uint16Array;
@@ -54,10 +62,10 @@ export interface RowColumns {
 /** What {@link ArchiveReader.scan} selects: one or more APIDs over a window on the chosen axis. */
 export interface ScanQuery {
   readonly apids: readonly number[];
-  /** TAI, inclusive. */
-  readonly fromTai: number;
-  /** TAI, exclusive. */
-  readonly toTai: number;
+  /** Time on the chosen axis, inclusive. */
+  readonly fromTai: Tai;
+  /** Time on the chosen axis, exclusive. */
+  readonly toTai: Tai;
 }
 
 /** A product as the registry holds it (L0, L1, geometry, ancillary). */
@@ -88,19 +96,20 @@ export interface ProductRecord {
   readonly registeredUnixMs: number;
 }
 
-/** A product search (every field optional; all given fields must match). */
+/** A product search (every field optional; all given fields must match). Results in (route, start, lidvid) order. */
 export interface ProductQuery {
   readonly routes?: readonly string[];
   readonly levels?: readonly ProductRecord['level'][];
   /** Overlapping [from, to), UTC ISO-8601. */
   readonly from?: string;
   readonly to?: string;
+  /** Only the highest version of each productId. */
   readonly latestOnly?: boolean;
 }
 
 /** The products registry: what was built, where, with what quality. */
 export interface ProductRegistry {
-  /** Add or replace (same lidvid) a product record. */
+  /** Add or replace (same lidvid) a product record; durable when the promise resolves. */
   register(p: ProductRecord): Promise<void>;
   get(lidvid: string): Promise<ProductRecord | undefined>;
   list(q?: ProductQuery): Promise<ProductRecord[]>;
@@ -110,24 +119,41 @@ export interface ProductRegistry {
 export interface ArchiveReader {
   /** Where it is (a directory, a connection name without credentials): for messages. */
   readonly name: string;
-  /** The APIDs present. */
+  /** The APIDs present, ascending. */
   apids(): Promise<number[]>;
-  /** Rows as objects, in batches (queries, gaps, the feed server, the service). */
+  /**
+   * Rows as objects, in batches (queries, gaps, the feed server, the service): in time order on the chosen axis
+   * across APIDs (ties: ascending APID, then sequence count), within the query's window.
+   */
   rows(q?: PacketQuery): AsyncIterable<readonly PacketRow[]>;
-  /** Rows as columns (L0 building): no object per row. */
+  /** Rows as columns (L0 building): no object per row. See {@link RowColumns} for the order and lifetime. */
   scan(q: ScanQuery): Promise<RowColumns>;
   /** First time ≥ fromTai of an APID (window planning), undefined when none. */
-  firstTime(apid: number, fromTai: number): Promise<number | undefined>;
-  /** The sources (file path or URL) the `source` column indexes. */
+  firstTime(apid: number, fromTai: Tai): Promise<Tai | undefined>;
+  /** The sources (file path or URL) the `source` column of {@link RowColumns} indexes. */
   sources(): Promise<ReadonlyMap<number, string>>;
-  /** The octets of rows, in the order given: views into large reads. */
+  /**
+   * The octets of rows, in the order given: views into large reads.
+   * @throws Error naming the place when octets the index references are missing.
+   */
   bytes(rows: readonly PacketRow[]): Promise<Uint8Array[]>;
-  /** The octets of scanned rows i in [from, to) as views. */
-  scanBytes(cols: RowColumns, from: number, to: number): Promise<Uint8Array[]>;
+  /**
+   * The octets of scanned rows `order[k]` (k = 0…; all rows in order when absent) as views into a few large reads.
+   * Views stay valid until the reader is closed, unless {@link recycle} is used.
+   */
+  scanBytes(cols: RowColumns, order?: Int32Array): Promise<Uint8Array[]>;
+  /**
+   * Optional speed hint for long scans: from now on reuse read buffers, `sets` sets in turn, moving to the next
+   * set at each call: a view returned by {@link scanBytes} is then valid only until `sets` more calls.
+   */
+  recycle?(sets: number): void;
   /** Per-APID totals and cursors. */
   status(): Promise<ArchiveSummary>;
+  /** When a batch last stored packets (the newest of the per-APID last ingest times), undefined when never. */
+  lastIngest(): Promise<UtcUnixMs | undefined>;
   /** Every feed's saved cursor. */
   cursors(): Promise<ReadonlyMap<string, string>>;
   readonly products: ProductRegistry;
+  /** Release everything; any later call rejects. */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * Every bad value is a UsageError naming the flag.
  */
 import { UsageError } from '../errors.js';
-import { utcToTai } from '../time/index.js';
+import { utcToTai, type Tai } from '../time/index.js';
 
 /** `1100,1110-1119` → predicate (and the sorted ranges). */
 export function parseApidList(flag: string, text: string): { ranges: [number, number][]; has: (apid: number) => boolean } {
@@ -22,7 +22,7 @@ export function parseApidList(flag: string, text: string): { ranges: [number, nu
 }
 
 /** A UTC ISO-8601 instant (Z or no zone, date-only allowed) → TAI seconds. */
-export function parseUtcFlag(flag: string, text: string): number {
+export function parseUtcFlag(flag: string, text: string): Tai {
   const t = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
   try {
     return utcToTai(t);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_PROFILE } from '../ccsds/profile.js';
 import { InputError } from '../errors.js';
+import { asTai } from '../time/tai.js';
 import { openArchive, type Archive } from './index.js';
 import { framed, framedDds, items, pusPacket } from './_test-packets.js';
 import type { StoredPacketInput } from './types.js';
@@ -233,7 +234,7 @@ describe('openArchive', () => {
     a.storeBatch(items(framed([pusPacket(1100, 1, 10), pusPacket(1101, 1, 11), pusPacket(1100, 2, 12), pusPacket(1120, 1, 13)]), P, { route: 'hk' }));
     a.storeBatch(items(framed([pusPacket(1999, 1, 11.5 as number)]), P, { route: 'quarantine' }));
     expect([...a.query()].map((r) => `${r.apid}:${r.tai}`)).toEqual(['1100:10', '1101:11', '1999:11', '1100:12', '1120:13']);
-    expect([...a.query({ apids: [[1100, 1101]], fromTai: 11, toTai: 13 })].map((r) => `${r.apid}:${r.tai}`)).toEqual(['1101:11', '1100:12']);
+    expect([...a.query({ apids: [[1100, 1101]], fromTai: asTai(11), toTai: asTai(13) })].map((r) => `${r.apid}:${r.tai}`)).toEqual(['1101:11', '1100:12']);
     expect([...a.query({ route: 'quarantine' })].map((r) => r.apid)).toEqual([1999]);
     expect(a.status().apids.find((x) => x.apid === 1999)!.routes).toEqual(['quarantine']);
     a.close();

@@ -26,9 +26,11 @@ import { InputError } from '../errors.js';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
 import { ensureFixityTable, recordSegmentFixity } from './fixity.js';
-import { CAPTURE_TIME_BIT, I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from './packed-batch.js';
+import { ensureProductsTable } from './products.js';
+import { CAPTURE_TIME_BIT, I, INTS, packItems, PackedBatchBuilder, R, REALS, type PackedBatch } from '../archive/packed-batch.js';
 import { Checkpointer } from './checkpointer.js';
 import { DEFAULT_TIME_SETTINGS, PacketTimer, type TimeSettings } from '../time/packet-times.js';
+import type { Tai } from '../time/tai.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
 
 /** The index file inside an archive directory. */
@@ -151,6 +153,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
       });
       migrate(db);
       ensureFixityTable(db); // beside the versioned schema (fixity.ts)
+      ensureProductsTable(db); // likewise (products.ts)
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -606,7 +609,7 @@ class SqliteArchive implements Archive {
     const tq = (r.meta >>> 6) & 3;
     return {
       apid: r.apid,
-      tai: r.tkey,
+      tai: r.tkey as Tai,
       obt: r.obt ?? (((r.meta >>> 8) & 7) === 1 ? undefined : r.tkey),
       groundUnixMs: r.ground ?? this.receivedAt(r.raw),
       groundKind: r.dds !== null ? 'dds' : r.ground !== null ? 'pcap' : 'receipt',
@@ -641,7 +644,7 @@ class SqliteArchive implements Archive {
       const s = stats.get(a.apid);
       return {
         apid: a.apid, packets: a.packets, bytes: a.bytes, untimed: a.untimed,
-        firstTai: a.first ?? undefined, lastTai: a.last ?? undefined,
+        firstTai: (a.first ?? undefined) as Tai | undefined, lastTai: (a.last ?? undefined) as Tai | undefined,
         duplicates: s?.duplicates ?? 0, repeats: s?.repeats ?? 0, unsynchronised: a.unsync, crcErrors: a.crc,
         lastIngestUnixMs: s?.last_ingest_ms,
         routes: routesOf.get(a.apid) ?? [],
@@ -685,18 +688,22 @@ class SqliteArchive implements Archive {
         .iterate(a, q.fromTai ?? -Number.MAX_VALUE, q.toTai ?? Number.MAX_VALUE) as IterableIterator<Row>;
       return { it, head: it.next() };
     });
-    for (;;) {
-      let best = -1;
-      for (let k = 0; k < streams.length; k++) {
-        const s = streams[k]!;
-        if (s.head.done) continue;
-        if (best < 0 || s.head.value.tkey < (streams[best]!.head.value as Row).tkey) best = k;
+    try {
+      for (;;) {
+        let best = -1;
+        for (let k = 0; k < streams.length; k++) {
+          const s = streams[k]!;
+          if (s.head.done) continue;
+          if (best < 0 || s.head.value.tkey < (streams[best]!.head.value as Row).tkey) best = k;
+        }
+        if (best < 0) return;
+        const s = streams[best]!;
+        const row = this.toRow(s.head.value as Row);
+        s.head = s.it.next();
+        if (keep(row)) yield row;
       }
-      if (best < 0) return;
-      const s = streams[best]!;
-      const row = this.toRow(s.head.value as Row);
-      s.head = s.it.next();
-      if (keep(row)) yield row;
+    } finally {
+      for (const s of streams) if (!s.head.done) s.it.return?.(); // a consumer that stopped early frees the statements
     }
   }
 

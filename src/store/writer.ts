@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { openArchive, type ArchiveOptions } from './archive.js';
-import { PackedBatchBuilder, type PackedBatch } from './packed-batch.js';
+import { PackedBatchBuilder, type PackedBatch } from '../archive/packed-batch.js';
 import type { StoreResult } from './types.js';
 
 export interface WriterOptions extends ArchiveOptions {

@@ -2,7 +2,7 @@
  * @module Time: CCSDS time codes (CUC, CDS), TAI ↔ UTC with a leap-second table that can be updated, and
  * on-board time correlation. Inside idoc times are {@link TaiSeconds}; outside they are UTC ISO-8601 with Z.
  */
-export { DAYS_1958_TO_1970, MJD_UNIX_EPOCH, SECONDS_PER_DAY, TAI_UNIX_OFFSET, type TaiSeconds } from './tai.js';
+export { DAYS_1958_TO_1970, MJD_UNIX_EPOCH, SECONDS_PER_DAY, TAI_UNIX_OFFSET, asTai, asUtcUnix, asUtcUnixMs, type Tai, type TaiSeconds, type UtcUnix, type UtcUnixMs } from './tai.js';
 // CCSDS Unsegmented Time Code (301.0-B-4 §3.2)
 export { CucTimeCodeId, cucLength, cucPFieldLength, decodeCuc, encodeCuc, encodeCucInto, type CucSpec, type CucValue } from './cuc.js';
 // CCSDS Day Segmented Time Code (301.0-B-4 §3.3)

@@ -14,6 +14,27 @@
  */
 export type TaiSeconds = number;
 
+declare const TAI_BRAND: unique symbol;
+declare const UTC_BRAND: unique symbol;
+declare const UTC_MS_BRAND: unique symbol;
+/**
+ * A TAI instant, seconds since 1958-01-01T00:00:00 TAI ({@link TaiSeconds}), branded so that the compiler tells it
+ * from a UTC instant: a plain number or a {@link UtcUnix} is not a `Tai`. It is still a number to read (and
+ * arithmetic on it gives plain numbers). Made by the conversions (`utcToTai`, `utcUnixToTai`, `obtToTai`) or
+ * {@link asTai} where a number is known to be TAI (a stored column).
+ */
+export type Tai = number & { readonly [TAI_BRAND]: 'TAI' };
+/** A UTC instant as Unix seconds (POSIX: leap seconds not counted), branded (see {@link Tai}). */
+export type UtcUnix = number & { readonly [UTC_BRAND]: 'UTC' };
+/** A UTC instant as Unix milliseconds (POSIX), branded (see {@link Tai}). */
+export type UtcUnixMs = number & { readonly [UTC_MS_BRAND]: 'UTC ms' };
+/** Declare a number (seconds since 1958, TAI) a {@link Tai}. */
+export const asTai = (seconds: number): Tai => seconds as Tai;
+/** Declare a number (Unix seconds, UTC) a {@link UtcUnix}. */
+export const asUtcUnix = (seconds: number): UtcUnix => seconds as UtcUnix;
+/** Declare a number (Unix milliseconds, UTC) a {@link UtcUnixMs}. */
+export const asUtcUnixMs = (ms: number): UtcUnixMs => ms as UtcUnixMs;
+
 /** Seconds in a day without a leap second. */
 export const SECONDS_PER_DAY = 86_400;
 

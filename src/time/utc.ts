@@ -11,7 +11,7 @@
 import { InputError } from '../errors.js';
 import { activeLeapSeconds } from './leap-second-store.js';
 import { datAtUtc, locateTai, type LeapSecondTable } from './leap-second-table.js';
-import { SECONDS_PER_DAY, TAI_UNIX_OFFSET, type TaiSeconds } from './tai.js';
+import { SECONDS_PER_DAY, TAI_UNIX_OFFSET, type Tai, type TaiSeconds, type UtcUnix } from './tai.js';
 
 /** Scratch output of `locateTai` (no allocation per conversion). */
 const datBox = [0];
@@ -22,18 +22,18 @@ export function taiMinusUtc(utcUnixSeconds: number, table: LeapSecondTable = act
 }
 
 /** TAI seconds since 1958 of a UTC instant given as Unix seconds (which cannot name an inserted second). */
-export function utcUnixToTai(utcUnixSeconds: number, table: LeapSecondTable = activeLeapSeconds()): TaiSeconds {
-  return utcUnixSeconds + datAtUtc(table, utcUnixSeconds) + TAI_UNIX_OFFSET;
+export function utcUnixToTai(utcUnixSeconds: number, table: LeapSecondTable = activeLeapSeconds()): Tai {
+  return (utcUnixSeconds + datAtUtc(table, utcUnixSeconds) + TAI_UNIX_OFFSET) as Tai;
 }
 
 /**
  * UTC Unix seconds of a TAI instant. During an inserted leap second (23:59:60.xxx) this returns the Unix
  * time of the following midnight: the clock is held, so the result never goes backwards.
  */
-export function taiToUtcUnix(tai: TaiSeconds, table: LeapSecondTable = activeLeapSeconds()): number {
+export function taiToUtcUnix(tai: TaiSeconds, table: LeapSecondTable = activeLeapSeconds()): UtcUnix {
   const x = tai - TAI_UNIX_OFFSET;
   const k = locateTai(table, x, datBox);
-  return k >= 0 ? table.entries[k]!.utcUnix : x - datBox[0]!;
+  return (k >= 0 ? table.entries[k]!.utcUnix : x - datBox[0]!) as UtcUnix;
 }
 
 /** Unix milliseconds (UTC) of a TAI instant, with the fraction kept; see {@link taiToUtcUnix} for leap seconds. */
@@ -66,7 +66,7 @@ function unixSecondsOf(year: number, month: number, day: number, h: number, m: n
  * nothing (= UTC). Seconds `60` are accepted only where the table has an inserted leap second.
  * @throws InputError on anything else (the message quotes the value).
  */
-export function utcToTai(utcIsoOrUnixMs: string | number, table: LeapSecondTable = activeLeapSeconds()): TaiSeconds {
+export function utcToTai(utcIsoOrUnixMs: string | number, table: LeapSecondTable = activeLeapSeconds()): Tai {
   if (typeof utcIsoOrUnixMs === 'number') {
     if (!Number.isFinite(utcIsoOrUnixMs)) throw new InputError(`invalid UTC time ${utcIsoOrUnixMs}: not a finite number of milliseconds`);
     return utcUnixToTai(utcIsoOrUnixMs / 1000, table);
@@ -113,10 +113,10 @@ export function utcToTai(utcIsoOrUnixMs: string | number, table: LeapSecondTable
     const e = table.entries;
     const k = e.findIndex((row) => row.utcUnix === before + 1);
     if (k <= 0 || e[k]!.taiMinusUtc <= e[k - 1]!.taiMinusUtc) bad('second 60 on a day without a leap second');
-    return before + 1 + e[k - 1]!.taiMinusUtc + frac + TAI_UNIX_OFFSET;
+    return (before + 1 + e[k - 1]!.taiMinusUtc + frac + TAI_UNIX_OFFSET) as Tai;
   }
   const unix = unixSecondsOf(year, month, day, h, min, sec) - zoneSeconds;
-  return unix + datAtUtc(table, unix) + frac + TAI_UNIX_OFFSET;
+  return (unix + datAtUtc(table, unix) + frac + TAI_UNIX_OFFSET) as Tai;
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

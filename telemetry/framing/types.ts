@@ -2,50 +2,12 @@
  * @module The contract of every framing: a byte stream in chunks → batches of packet views and skip records.
  * A packet view points into a buffer owned by the splitter; it stays valid until the next push.
  */
-import type { DdsHeader } from './dds/layout.js';
+import type { PacketView } from '../../src/ccsds/packet-view.js';
 import type { CrcTable } from '../../src/ccsds/crc-policy.js';
 
-/** One CCSDS packet found in the stream, as a view plus its decoded primary-header numbers. */
-export interface FramedPacket {
-  /** Buffer holding the packet: bytes [offset, offset + length). */
-  readonly buf: Uint8Array;
-  readonly offset: number;
-  /** Packet length in octets (primary header data length + 7). */
-  readonly length: number;
-  /** Offset of the packet's first byte in the source (file offset; for captures, the capture file offset). */
-  streamOffset: number;
-  readonly apid: number;
-  /** 0 TM, 1 TC. */
-  readonly type: 0 | 1;
-  readonly secondaryHeader: boolean;
-  readonly sequenceFlags: number;
-  readonly sequenceCount: number;
-  /** CRC check of its APID's mode (packet or data field): `ok`, `bad`, or `none` when its APID carries no CRC. */
-  readonly crc: 'ok' | 'bad' | 'none';
-  /** The DDS header of the record when the framing is DDS, else undefined (always present: one object shape). */
-  readonly dds: DdsHeader | undefined;
-  /**
-   * Capture timestamp (Unix µs) of the pcap/pcapng record holding the packet's first octet; NaN when the packet
-   * did not come from a capture or its block has no timestamp (pcapng Simple Packet Block). Always present.
-   */
-  captureUs: number;
-}
-
-/** How a packet's ground time was found (issue 11): DDS header, capture timestamp, or neither (receipt time). */
-export type GroundKind = 'dds' | 'pcap' | 'receipt';
-
-/**
- * A packet's acquisition ground time, Unix ms: the DDS header's time (formats.md §4.3), else its capture record's
- * timestamp; NaN when it has neither (its ground time is then the receipt time).
- */
-export function acquiredMs(p: FramedPacket): number {
-  const dds = p.dds;
-  if (dds) return dds.seconds * 1000 + dds.microseconds / 1000;
-  return p.captureUs / 1000;
-}
-
-/** Which ground time {@link acquiredMs} found. */
-export const groundKindOf = (p: FramedPacket): GroundKind => (p.dds ? 'dds' : p.captureUs === p.captureUs ? 'pcap' : 'receipt');
+/** One CCSDS packet found in the stream: the packet view of src/ccsds (the one packet type). */
+export type FramedPacket = PacketView;
+export { acquiredMs, groundKindOf, type GroundKind } from '../../src/ccsds/packet-view.js';
 
 /** Why bytes were skipped. */
 export type SkipReason =

@@ -1,4 +1,4 @@
-import { ArchiveScan } from './_archive-scan.js';
+import { ArchiveScan } from '../../src/store/scan.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

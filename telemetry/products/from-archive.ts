@@ -11,7 +11,7 @@
  * reception time.
  */
 import type { Archive, PacketRow } from '../../src/store/index.js';
-import { ArchiveScan, lastIngestUnixMs, type ScanRows } from './_archive-scan.js';
+import { ArchiveScan, lastIngestUnixMs, type ScanRows } from '../../src/store/scan.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';

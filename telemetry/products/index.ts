@@ -27,6 +27,6 @@ export { packetsFromFiles, type FileReadStats } from './from-files.js';
 // Orbit windows from an ephemeris: `./orbit-windows.js` (orbitNumbering, orbitNumberingFromFile), not re-exported
 // here: it loads planning; `orbitsFor` loads it when the window is `orbit`.
 // The sample chain (`idoc demo`) is `./sample-chain.js`, not re-exported here: it loads feeds, ingest and the store.
-export { releaseReadBuffers } from './_archive-scan.js';
+export { releaseReadBuffers } from '../../src/store/scan.js';
 export { archiveWindows, archiveRoutes, buildL0FromArchive, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';
 export { verifyProductFiles, labelFiles, type ProductFixityProblem, type ProductFixityReport } from './label-fixity.js';

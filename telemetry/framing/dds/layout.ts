@@ -3,26 +3,12 @@
  * formats.md §4.3): 18 octets, big-endian, before every packet of a DDS `.DAT` file.
  */
 import { Parser } from '../../../src/binary-layout.js';
+import type { DdsHeader } from '../../../src/ccsds/packet-view.js';
 
 export const DDS_HEADER_LENGTH = 18;
 
 /** The DDS header fields that travel with each packet. */
-export interface DdsHeader {
-  /** Time, seconds since 1970-01-01T00:00:00 UTC (SCET or ERT: not established, formats.md §4.3). */
-  readonly seconds: number;
-  /** Time, microseconds 0..999999. */
-  readonly microseconds: number;
-  /** Octets of the packet that follows (= CCSDS data length + 7). */
-  readonly packetSize: number;
-  /** Ground station ID (table in formats.md §4.3, e.g. 0x15 Kourou, 0x18 Cebreros). */
-  readonly groundStation: number;
-  /** Virtual channel ID. */
-  readonly virtualChannel: number;
-  /** SLE / service type byte: opaque, kept raw. */
-  readonly sleService: number;
-  /** Time quality: 0 good, 1 inaccurate, 2 bad. */
-  readonly timeQuality: number;
-}
+export type { DdsHeader } from '../../../src/ccsds/packet-view.js';
 
 /** `struct '>IIIHHBB'`, declared. */
 export const ddsHeaderParser = new Parser()

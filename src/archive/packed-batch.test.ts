@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { I, INTS, PackedBatchBuilder, packItems, R, REALS } from './packed-batch.js';
 import { utcUnixToTai } from '../time/utc.js';
-import { framed, framedDds, pusPacket } from './_test-packets.js';
+import { framed, framedDds, pusPacket } from '../store/_test-packets.js';
 
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
 

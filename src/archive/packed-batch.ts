@@ -4,8 +4,7 @@
  * to the archive's writer thread (writer.ts): three SharedArrayBuffers and two short string tables, no object
  * per packet, no copy. Built by {@link PackedBatchBuilder}, which ingest fills straight from the framed packets.
  */
-import type { FramedPacket } from '../../telemetry/framing/index.js';
-import { sharedBytes } from './write-behind.js';
+import type { PacketView as FramedPacket } from '../ccsds/packet-view.js';
 import { packetDigest } from './digest.js';
 import { utcUnixToTai } from '../time/utc.js';
 
@@ -72,6 +71,7 @@ export interface PackedBatch {
   readonly receivedUnixMs: number;
 }
 
+const sharedBytes = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
 const sharedF64 = (n: number) => new Float64Array(new SharedArrayBuffer(n * 8));
 const sharedI32 = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
 

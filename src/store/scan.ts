@@ -1,17 +1,17 @@
 /**
- * @module A bulk, read-only scan of an idoc archive for L0 building: the rows of one APID and time window as
- * columns (no object per row), and their octets read from the segment files in large ranges, each packet a
- * view into its range. It reads the archive's documented on-disk contract (src/store/schema.ts, schema
- * version 2: table `packets` keyed by (apid, tkey, seq | repeat << 14, digest), tkey on the mission's time axis,
- * `ground` the ground time (Unix ms), `meta` bits 8-10 the time status, `origin` = route × 2^24 + source,
- * `raw` = segment id × 2^32 + offset (also the arrival order),
- * `segments(id, file)`, `sources(id, feed, source)`) and declines any other schema version, so the caller can
- * fall back to the Archive API (`apidRows` / `bytesOf`), which costs an object per row and a 1 MiB read per
- * block miss. It exists for speed; it belongs in src/store as a columnar read API.
+ * @module The SQLite archive's columnar scan (the port's `scan` / `scanBytes`, sqlite-archive.ts): the rows of
+ * some APIDs over a time window as columns (no object per row), filled by a function SQLite calls once per row,
+ * and their octets read from the segment files in large ranges, each packet a view into its range. It reads the
+ * on-disk contract of schema.ts (schema version 2: `packets` keyed by (apid, tkey, seq | repeat << 14, digest),
+ * `ground` the acquisition time (Unix ms) else the batch's receipt time (`receipts`), `meta` bits 8-10 the time
+ * status, `origin` = route × 2^24 + source, `raw` = segment id × 2^32 + offset (also the arrival order),
+ * `segments(id, file)`, `sources(id, feed, source)`) and declines any other schema version. Moved here from
+ * telemetry/products (issue 15): L0 building reads through the port like every other reader.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RowColumns } from '../archive/port.js';
 
 /** The archive schema version this scan understands. */
 export const SCAN_SCHEMA_VERSION = 2;
@@ -44,24 +44,8 @@ export function releaseReadBuffers(): void {
 /** A read buffer in shared memory (its views can be hashed in a worker thread, see `_md5.ts`). */
 const sharedBuffer = (size: number): Buffer => Buffer.from(new SharedArrayBuffer(size));
 
-/** Rows of one query, as columns (index i = row i, in (time, count) order). */
-export interface ScanRows {
-  readonly count: number;
-  readonly apid: Uint16Array;
-  /** TAI, or NaN when the packet has no time. */
-  readonly tai: Float64Array;
-  readonly seq: Uint16Array;
-  /** `meta`: bits 0-1 sequence flags, 2-3 CRC (0 none, 1 ok, 2 bad), 8-10 time status. */
-  readonly meta: Uint16Array;
-  readonly arrival: Float64Array;
-  /** Ground time, Unix ms (DDS header, else receipt). */
-  readonly received: Float64Array;
-  readonly source: Int32Array;
-  readonly raw: Float64Array;
-  readonly length: Uint32Array;
-  /** DDS ground station × 65536 + virtual channel (0 without a DDS header). */
-  readonly dds: Uint32Array;
-}
+/** Rows of one query, as columns: the port's {@link RowColumns} (`raw` here is segment id × 2^32 + offset). */
+export type ScanRows = RowColumns;
 
 class RowBuilder {
   n = 0;
