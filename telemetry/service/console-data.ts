@@ -181,17 +181,18 @@ async function catalogue(src: ConsoleSources): Promise<CatalogueEntry[]> {
     const pc = productsConfig(src.mission.config);
     routes = [...pc.routes, ...pc.ingestRoutes].flatMap((r) => (r.apids[0] ? [{ token: routeToken(r.name), apid: r.apids[0][0] }] : []));
   } catch { /* no products section: labels say */ }
-  return Promise.all(products.map(async (p) => {
+  // Geometry products (`<id>_geometry`, Product_Ancillary with a GeoJSON ground track) give their data product's footprint.
+  const geometry = new Map(products.filter((p) => p.productId.endsWith('_geometry') && p.latest).map((p) => [p.productId.slice(0, -'_geometry'.length), p.label.replace(/\.(xml|lbl)$/, '.geojson')]));
+  return Promise.all(products.filter((p) => !p.productId.endsWith('_geometry')).map(async (p) => {
     const text = await readFile(p.label, 'utf8');
     const folder = path.basename(path.dirname(p.label));
     const route = routes.find((r) => r.token === folder || p.productId.startsWith(`${r.token}_`));
     const instrument = (route ? instrumentOf(src.mission, route.apid) : undefined)
       ?? /<Observing_System_Component>\s*<name>([^<]+)<\/name>\s*<type>Instrument<\/type>/.exec(text)?.[1] ?? src.mission.config.mission.instrument;
-    const geo = p.label.replace(/\.(xml|lbl)$/, '.geojson');
-    const geometryFile = (await readdir(path.dirname(p.label)).catch(() => [] as string[])).find((n) => n.startsWith(`${p.productId}_geometry`) && n.endsWith('.geojson'));
     let footprint: unknown = null;
-    for (const f of [geo, ...(geometryFile ? [path.join(path.dirname(p.label), geometryFile)] : [])]) {
-      try { footprint = JSON.parse(await readFile(f, 'utf8')); break; } catch { /* none beside this label */ }
+    for (const f of [p.label.replace(/\.(xml|lbl)$/, '.geojson'), geometry.get(p.productId)]) {
+      if (f === undefined) continue;
+      try { footprint = JSON.parse(await readFile(f, 'utf8')); break; } catch { /* none there */ }
     }
     footprint ??= await groundTrack(src, `${p.productId}_v${p.version}`, p.start, p.stop);
     const collection = path.basename(path.dirname(path.dirname(p.label)));

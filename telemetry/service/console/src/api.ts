@@ -7,7 +7,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   if (init.body !== undefined) headers.set('content-type', 'application/json');
   const res = await fetch(`/api/console/${path}`, { ...init, credentials: 'same-origin', headers });
-  if (res.status === 401 && !path.startsWith('login')) { location.hash = '#/login'; }
+  if (res.status === 401 && path !== 'login' && path !== 'me') { location.hash = '#/login'; }
   const text = await res.text();
   let body: unknown;
   try { body = JSON.parse(text); } catch { body = text; }

@@ -24,6 +24,8 @@ const PAGES: Record<string, { title: string; page: Page }> = {
 
 let me: Me | undefined;
 let cleanup: (() => void) | void;
+/** Each navigation's number: a page whose data arrives after a newer navigation is dropped. */
+let generation = 0;
 
 function loginPage(main: HTMLElement): void {
   const err = h('p', { class: 'error', role: 'alert' });
@@ -45,11 +47,13 @@ function loginPage(main: HTMLElement): void {
 }
 
 async function route(): Promise<void> {
+  const mine = ++generation;
   const main = document.getElementById('main')!;
   if (cleanup) { cleanup(); cleanup = undefined; }
   const [name = 'status', query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   main.replaceChildren();
   if (name !== 'login' && !me) me = await api<Me>('me').catch(() => undefined);
+  if (mine !== generation) return;
   const nav = document.querySelector('nav')!;
   const who = document.querySelector<HTMLElement>('.who')!;
   if (name === 'login' || !me) {
@@ -69,8 +73,11 @@ async function route(): Promise<void> {
   }
   document.title = `${p.title} · idoc console`;
   const heading = h('h2', { id: 'page-title', tabindex: -1 }, p.title);
-  main.append(heading);
-  cleanup = await p.page(main, me, new URLSearchParams(query));
+  const box = h('div', { class: 'page' });
+  main.append(heading, box);
+  const done = await p.page(box, me, new URLSearchParams(query));
+  if (mine !== generation) { if (done) done(); return; }
+  cleanup = done;
   heading.focus();
   announce(`${p.title} page`);
 }
