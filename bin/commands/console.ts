@@ -21,6 +21,21 @@ export interface ConsoleFlags {
   port?: string;
 }
 
+/** Plans of `dir` validated against a TC database, rules (default: built in) and an ephemeris (optional). */
+export async function planChecker(dir: string, tcdb: string, rulesFile?: string, ephemerisFile?: string) {
+  const [{ loadTcDatabase }, planning] = await Promise.all([import('../../telecommand/database/load.js'), import('../../planning/index.js')]);
+  const db = loadTcDatabase(tcdb);
+  const rules = rulesFile !== undefined ? planning.loadRules(rulesFile) : planning.defaultRuleSet();
+  const ephemeris = ephemerisFile !== undefined ? await planning.ephemerisFromFile(ephemerisFile, { anyCenter: true }) : undefined;
+  return {
+    dir,
+    check: async (file: string) => {
+      const plan = planning.plan.loadPlan(file);
+      return { plan, report: planning.validatePlan({ plan, db, rules, ...(ephemeris ? { ephemeris } : {}) }) };
+    },
+  };
+}
+
 /** What the console serves, from the flags (shared with `idoc demo --serve`). */
 export async function consoleSources(flags: Omit<ConsoleFlags, 'users'>) {
   const [{ resolveMission }, store, path, { UsageError }] = await Promise.all([
@@ -31,17 +46,7 @@ export async function consoleSources(flags: Omit<ConsoleFlags, 'users'>) {
   let plans;
   if (flags.plans !== undefined) {
     if (flags.tcdb === undefined) throw new UsageError('--plans needs --tcdb FILE (the telecommand database plans are validated against)');
-    const [{ loadTcDatabase }, planning] = await Promise.all([import('../../telecommand/database/load.js'), import('../../planning/index.js')]);
-    const db = loadTcDatabase(flags.tcdb);
-    const rules = flags.rules !== undefined ? planning.loadRules(flags.rules) : planning.defaultRuleSet();
-    const ephemeris = flags.ephemeris !== undefined ? await planning.ephemerisFromFile(flags.ephemeris, { anyCenter: true }) : undefined;
-    plans = {
-      dir: flags.plans,
-      check: async (file: string) => {
-        const plan = planning.plan.loadPlan(file);
-        return { plan, report: planning.validatePlan({ plan, db, rules, ...(ephemeris ? { ephemeris } : {}) }) };
-      },
-    };
+    plans = await planChecker(flags.plans, flags.tcdb, flags.rules, flags.ephemeris);
   }
   const tmdb = flags.tmdb !== undefined ? (await import('../../src/mdb/load.js')).loadTmDatabase(flags.tmdb) : undefined;
   return {

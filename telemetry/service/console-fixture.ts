@@ -19,7 +19,7 @@ export const IDOC = path.join(REPO, 'dist', 'bin', 'idoc.js');
 export const USERS = { operator: { name: 'op', password: 'op-console-pass' }, coi: { name: 'coi-evt', password: 'coi-console-pass' } } as const;
 
 /** A TLE's epoch moved to `yyddd`, checksums recomputed (a TLE propagates only ± about a month around its epoch). */
-function movedTle(text: string, yyddd: string): string {
+export function movedTle(text: string, yyddd: string): string {
   const lines = text.split(/\r?\n/);
   const i = lines.findIndex((l) => l.startsWith('1 '));
   const l1 = `${lines[i]!.slice(0, 18)}${yyddd}${lines[i]!.slice(23, 68)}`;

@@ -31,3 +31,33 @@ export async function startConsoleServer(o: { sources: ConsoleSources; sessions:
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/console/`, close: () => app.close() };
 }
+
+/**
+ * The console over a demo folder (`idoc demo`): the sample mission with ground tracks from the sample TLE moved
+ * to the data's epoch, the archive and L0 products the demo writes, the sample telemetry database, the golden
+ * plans (`plans`, built by the caller); one operator `demo` with a random password. Started before the chain runs: its pages fill as it goes.
+ */
+export async function startDemoConsole(dir: string, root: string, plans: ConsoleSources['plans'], port = 0): Promise<ConsoleServer & { user: string; password: string }> {
+  const [{ mkdirSync, readFileSync, writeFileSync }, { randomBytes }, { movedTle }, { hashPassword, sessions, parseUsers }, { resolveMission }, { loadTmDatabase }] = await Promise.all([
+    import('node:fs'), import('node:crypto'), import('./console-fixture.js'), import('./console-auth.js'), import('../../src/cli/mission.js'), import('../../src/mdb/load.js'),
+  ]);
+  const f = (p: string) => path.join(root, 'fixtures', p);
+  const cfg = JSON.parse(readFileSync(f('l0/idoc.json'), 'utf8')) as Record<string, unknown> & { products: Record<string, unknown> };
+  delete cfg['$schema'];
+  cfg.products['ephemeris'] = 'console-samplesat.tle';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'console-samplesat.tle'), movedTle(readFileSync(f('planning/samplesat.tle'), 'utf8'), '26001'));
+  writeFileSync(path.join(dir, 'console.json'), JSON.stringify(cfg, null, 1));
+  const mission = await resolveMission({ config: path.join(dir, 'console.json') });
+  const password = randomBytes(9).toString('base64url');
+  const users = parseUsers(JSON.stringify({ users: [{ name: 'demo', role: 'operator', password: hashPassword(password) }] }), 'demo users');
+  const server = await startConsoleServer({
+    sources: {
+      mission, archiveDir: path.join(dir, 'archive'), productsDir: path.join(dir, 'l0'), requestsDir: path.join(dir, 'dds-requests'),
+      tmdb: loadTmDatabase(f('sample-mission/sim-tm.xml')),
+      ...(plans ? { plans } : {}),
+    },
+    sessions: sessions(users), port,
+  });
+  return { ...server, user: 'demo', password };
+}

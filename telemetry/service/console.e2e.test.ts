@@ -172,9 +172,12 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     expect(await chart.getAttribute('data-out-of-limits')).toBe(String(expected));
     expect(await chart.getAttribute('data-limit-lines')).toBe('4');
     expect(await page.getByTestId('plot-info').textContent()).toContain(`DET_TEMP: 297 samples, ${expected} out of limits`);
-    const csv = await page.evaluate(async () => (await fetch(document.querySelector<HTMLAnchorElement>('a[download="parameters.csv"]')!.href)).text());
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync(await csvDownload.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('time,DET_TEMP');
     expect(csv.trimEnd().split('\r\n')).toHaveLength(1 + 297);
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PNG' }).click()]);
+    expect(readFileSync(await pngDownload.path()).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // PNG signature
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'parameters.png') });
     await page.close();
   });
