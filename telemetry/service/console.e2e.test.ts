@@ -38,6 +38,9 @@ function lineOf(p: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
   });
 }
 
+/** Wait for a value (the machine may be loaded: generous, and no assertion on how long it took). */
+const POLL = { timeout: 30_000, interval: 100 };
+
 const stop = (p: ChildProcess | undefined) => new Promise<void>((resolve) => {
   if (!p || p.exitCode !== null) { resolve(); return; }
   p.once('exit', () => resolve());
@@ -88,7 +91,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await page.getByLabel('User').fill(USERS.operator.name);
     await page.getByLabel('Password').fill('wrong');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('wrong user or password');
+    await expect.poll(() => page.getByRole('alert').textContent(), POLL).toContain('wrong user or password');
     await page.getByLabel('Password').fill(USERS.operator.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { level: 2, name: 'Live status' }).waitFor();
@@ -99,7 +102,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
   it('shows live counts changing while a replay feeds the ingest daemon', async () => {
     const page = await login(USERS.operator);
     const total = page.getByTestId('total-packets');
-    await expect.poll(() => total.textContent()).toBe('701');
+    await expect.poll(() => total.textContent(), POLL).toBe('701');
     const replay = start(['replay', 'live.bin', '--listen', `tcp://127.0.0.1:${sc.livePort}`, '--speed', '20'], sc.dir);
     const daemon = start(['ingest', '--watch', '--quiet'], sc.dir);
     try {
@@ -123,7 +126,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await page.getByRole('button', { name: 'Re-request from DDS…' }).click();
     expect(readdirSync(sc.dir)).not.toContain('dds-requests');
     await page.getByRole('button', { name: 'Write request file' }).click();
-    await expect.poll(() => page.locator('.detail p[role=status]').textContent()).toBe('Request written: IDOC_1100_20260101T000011Z--20260101T000015Z.XML');
+    await expect.poll(() => page.locator('.detail p[role=status]').textContent(), POLL).toBe('Request written: IDOC_1100_20260101T000011Z--20260101T000015Z.XML');
     const xml = readFileSync(path.join(sc.dir, 'dds-requests', 'IDOC_1100_20260101T000011Z--20260101T000015Z.XML'), 'utf8');
     expect(xml).toContain('1100');
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'gaps.png') });
@@ -134,18 +137,18 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     const page = await login(USERS.operator);
     await page.getByRole('link', { name: 'Products' }).click();
     const rows = page.getByTestId('products').locator('tbody tr');
-    await expect.poll(() => rows.count()).toBe(4);
+    await expect.poll(() => rows.count(), POLL).toBe(4);
     expect(await page.locator('.map path.footprint').count()).toBe(4);
     expect(await page.locator('.map path.land').getAttribute('d')).toMatch(/^M/);
     await page.getByLabel('instrument').selectOption('EVT');
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), POLL).toBe(1);
     expect(await page.locator('.map path.footprint').count()).toBe(1);
     expect(await page.locator('.map path.footprint').getAttribute('data-product')).toBe('sim_evt_l0_20260101_v1');
     expect(await page.getByTestId('map-caption').textContent()).toBe('1 of 1 product(s) with a footprint or ground track');
     await page.getByRole('button', { name: 'sim_evt_l0_20260101_v1' }).click();
-    await expect.poll(() => page.getByTestId('quality').textContent()).toContain('packets=6');
+    await expect.poll(() => page.getByTestId('quality').textContent(), POLL).toContain('packets=6');
     await page.getByRole('button', { name: 'View label' }).click();
-    await expect.poll(() => page.getByLabel('Label XML').textContent()).toContain('<Product_Observational');
+    await expect.poll(() => page.getByLabel('Label XML').textContent(), POLL).toContain('<Product_Observational');
     const href = await page.getByRole('link', { name: 'Download sim_evt_l0_20260101_v1.dat' }).getAttribute('href');
     const size = await page.evaluate(async (h) => (await (await fetch(h!)).arrayBuffer()).byteLength, href);
     expect(size).toBe(readFileSync(path.join(sc.dir, 'l0/data_raw/sim_evt/sim_evt_l0_20260101_v1.dat')).length);
@@ -187,7 +190,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await page.getByRole('link', { name: 'Plan' }).click();
     await page.getByLabel('Plan').selectOption('syntax.plan.json');
     const expected = (JSON.parse(readFileSync(path.join(REPO, 'fixtures/planning/golden/expected.json'), 'utf8')) as { plans: Record<string, unknown[]> }).plans['syntax.plan.json']!;
-    await expect.poll(() => page.getByTestId('findings').locator('tbody tr').count()).toBe(expected.length);
+    await expect.poll(() => page.getByTestId('findings').locator('tbody tr').count(), POLL).toBe(expected.length);
     const timed = await page.evaluate(async () => ((await (await fetch('/api/console/plans/syntax.plan.json')).json()) as { findings: { time: string | null }[] }).findings.filter((f) => f.time).length);
     expect(await page.getByTestId('finding-mark').count()).toBe(timed);
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'plan.png') });
@@ -198,10 +201,10 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     const page = await login(USERS.coi);
     expect(await page.locator('#who').textContent()).toBe('coi-evt (Co-I: EVT)');
     await page.getByTestId('apid-1120-packets').waitFor();
-    await expect.poll(() => page.locator('[data-testid^="apid-"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid^="apid-"]').count(), POLL).toBe(1);
     expect(await page.getByTestId('apid-1120-packets').count()).toBe(1);
     await page.getByRole('link', { name: 'Products' }).click();
-    await expect.poll(() => page.getByTestId('products').locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('products').locator('tbody tr').count(), POLL).toBe(1);
     const answers = await page.evaluate(async () => Promise.all([
       fetch('/api/console/products/sim_hk_fast_l0_20260101_v1').then((r) => r.status),
       fetch('/api/console/products/sim_hk_fast_l0_20260101_v1/files/sim_hk_fast_l0_20260101_v1.dat').then((r) => r.status),
@@ -217,7 +220,9 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await browser.clearCookies();
     const page = await browser.newPage();
     await page.goto(url);
-    await page.keyboard.type(USERS.operator.name); // the user field has focus on load
+    await page.getByLabel('User').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('user'); // the user field has focus on load
+    await page.keyboard.type(USERS.operator.name);
     await page.keyboard.press('Tab');
     await page.keyboard.type(USERS.operator.password);
     await page.keyboard.press('Enter');
@@ -236,7 +241,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('facet-instrument');
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.getByTestId('products').locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('products').locator('tbody tr').count(), POLL).toBe(1);
     // Gaps by keyboard: the gap marker is a button reached by Tab, Enter opens it, Enter again prepares the request.
     await page.goto(`${url}#/gaps`);
     await page.getByRole('heading', { level: 2, name: 'Gaps timeline' }).waitFor();
