@@ -7,7 +7,7 @@
  * Peak RSS is measured for the capture and for one twice its size: flat memory means they match.
  * Then the other stages' benches, where present (geometry, planning, PDS4 validation, whole processes).
  * Options: `--packets N` (default 1,000,000), `--runs N` (default 5), `--keep` (keep the capture),
- * `--only inspect,ingest,live,archive,l0,geometry,mars,planning,pds4,process,decode` (a subset).
+ * `--only inspect,ingest,live,archive,l0,geometry,mars,planning,pds4,process,decode,service` (a subset).
  */
 import { execFile } from 'node:child_process';
 import { open, rm } from 'node:fs/promises';
@@ -110,6 +110,7 @@ async function stagesOnly(): Promise<void> {
     ['./pds4-validate.bench.js', 'benchPds4Validate'],
     ['./process.bench.js', 'benchProcess'],
     ['./decode.bench.js', 'benchDecode'],
+    ['./service.bench.js', 'benchService'],
   ] as const;
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined;
   for (const [mod, fn] of stages) {

@@ -16,6 +16,8 @@ import { registerArchive } from './archive.js';
 import { registerRoutes } from './routes.js';
 import { registerDemo } from './demo.js';
 import { registerTm } from './tm.js';
+import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 import { registerConsole } from './console.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -32,5 +34,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRoutes,
   registerDemo,
   registerTm,
+  registerServe,
+  registerUsers,
   registerConsole,
 ];

@@ -1,0 +1,85 @@
+/**
+ * @module Test set-up shared by the service tests: an L0 folder built from the simulated instrument (two hours,
+ * hourly products, geometry from the sample TLE), an archive whose registry holds those products, a service store
+ * with an operator, a co-investigator granted SIM_HK_FAST, a public user, and the app listening on a free port.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSim } from '../../fixtures/sim-instrument.js';
+import { parseConfig } from '../../src/config/index.js';
+import { openSqliteArchiveReader, openSqliteArchiveWriter } from '../../src/store/index.js';
+import { openServiceStore } from '../../src/store/service-store.js';
+import type { ServiceStore } from '../../src/archive/service-port.js';
+import type { ArchiveReader } from '../../src/archive/port.js';
+import { SIM_PROFILE, toL0 } from '../products/_test-helpers.js';
+import { buildL0 } from '../products/build.js';
+import { productsConfig } from '../products/config.js';
+import { hashPassword, newToken, tokenDigest } from './auth.js';
+import { registerProductFolder } from './register.js';
+import { buildService } from './server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface TestService {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly products: string;
+  readonly store: ServiceStore;
+  readonly reader: ArchiveReader;
+  readonly archiveDir: string;
+  readonly tokens: { readonly operator: string; readonly coi: string; readonly other: string; readonly pub: string };
+  readonly app: Awaited<ReturnType<typeof buildService>>;
+  close(): Promise<void>;
+}
+
+/** Build the fixture and start the service (rate: requests per minute per token). */
+export async function startTestService(rate = { perMinute: 600_000, burst: 100_000 }): Promise<TestService> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'idoc-service-'));
+  const products = path.join(dir, 'l0');
+  const archiveDir = path.join(dir, 'archive');
+  const sim = await generateSim({ start: '2025-01-01T00:00:00Z', seconds: 2 * 3600, scienceEvery: 120 });
+  const config = path.join(ROOT, 'fixtures/l0/idoc.json');
+  const raw = JSON.parse(readFileSync(config, 'utf8')) as { products: Record<string, unknown> };
+  Object.assign(raw.products, { window: 'PT1H', ephemeris: '../planning/samplesat.tle', geometry: { step: 120 } });
+  await buildL0(sim.map((p) => toL0(p)), {
+    products: productsConfig(parseConfig(JSON.stringify(raw), config)), mission: { name: 'Sample', spacecraft: 'SAMPLESAT', instrument: 'SIM' }, profile: SIM_PROFILE, out: products,
+  });
+  const w = await openSqliteArchiveWriter(archiveDir);
+  await w.close();
+  const reader = await openSqliteArchiveReader(archiveDir);
+  await registerProductFolder(reader.products, products);
+  const store = openServiceStore(archiveDir);
+  const tokens: Record<string, string> = {};
+  const users = [['ops', 'operator', []], ['alice', 'co-investigator', ['SIM_HK_FAST']], ['bob', 'co-investigator', ['SIM_SCI']], ['pat', 'public', []]] as const;
+  for (const [name, role, routes] of users) {
+    await store.users.add({ name, role, passwordHash: name === 'alice' ? await hashPassword('alice-secret') : undefined, createdUnixMs: Date.now(), disabled: false });
+    for (const r of routes) await store.grants.grant(name, r);
+    const t = newToken();
+    await store.tokens.add({ id: t.id, user: name, digest: tokenDigest(t.secret), createdUnixMs: Date.now(), revokedUnixMs: undefined });
+    tokens[name] = t.secret;
+  }
+  // SIM_EVT is public 6 months after a product's stop (2025 products: public now); SIM_HK_SLOW never.
+  await store.grants.setEmbargo('SIM_EVT', 6);
+  const app = await buildService({ reader, store, productsRoot: products, jobsDir: path.join(archiveDir, 'service-jobs'), rate, spacecraft: 'SAMPLESAT' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`, port, dir, products, store, app, reader, archiveDir,
+    tokens: { operator: tokens['ops']!, coi: tokens['alice']!, other: tokens['bob']!, pub: tokens['pat']! },
+    async close() {
+      await app.close();
+      await store.close();
+      await reader.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** GET/POST with an optional bearer token; the body as text. */
+export async function call(s: TestService, pathAndQuery: string, token?: string, init: RequestInit = {}): Promise<{ status: number; type: string; body: string; headers: Headers }> {
+  const res = await fetch(`${s.url}${pathAndQuery}`, { redirect: 'manual', ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string> | undefined) } });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text(), headers: res.headers };
+}
