@@ -65,7 +65,7 @@ export async function loadUsers(file: string): Promise<StoredUser[]> {
 }
 
 export interface Sessions {
-  login(name: string, password: string): { id: string; user: ConsoleUser } | undefined;
+  login(name: string, password: string): Promise<{ id: string; user: ConsoleUser } | undefined>;
   user(sessionId: string | undefined): ConsoleUser | undefined;
   logout(sessionId: string | undefined): void;
 }
@@ -73,27 +73,38 @@ export interface Sessions {
 /** Sessions in memory, each valid `ttlMs` (default 12 h) from its login. */
 export function sessions(users: readonly StoredUser[], ttlMs = 12 * 3600_000, now: () => number = Date.now): Sessions {
   const byName = new Map(users.map((u) => [u.name, u]));
-  const open = new Map<string, { user: ConsoleUser; until: number }>();
+  const s = sessionTable(ttlMs, now);
   // A hash to compare against when the name is unknown, so a wrong name costs the same as a wrong password.
   const decoy = hashPassword(randomBytes(12).toString('hex'));
   return {
-    login(name, password) {
+    async login(name, password) {
       const u = byName.get(name);
       const ok = checkPassword(password, u?.password ?? decoy);
       if (!u || !ok) return undefined;
+      return s.open({ name: u.name, role: u.role, instruments: u.role === 'operator' ? ['*'] : u.instruments });
+    },
+    user: (id) => s.user(id),
+    logout: (id) => s.logout(id),
+  };
+}
+
+/** Open sessions in memory, each valid `ttlMs` from its login; ids of 32 random octets. */
+export function sessionTable(ttlMs = 12 * 3600_000, now: () => number = Date.now) {
+  const open = new Map<string, { user: ConsoleUser; until: number }>();
+  return {
+    open(user: ConsoleUser): { id: string; user: ConsoleUser } {
       const id = randomBytes(32).toString('base64url');
-      const user: ConsoleUser = { name: u.name, role: u.role, instruments: u.role === 'operator' ? ['*'] : u.instruments };
       open.set(id, { user, until: now() + ttlMs });
       return { id, user };
     },
-    user(id) {
+    user(id: string | undefined): ConsoleUser | undefined {
       if (id === undefined) return undefined;
       const s = open.get(id);
       if (!s) return undefined;
       if (s.until < now()) { open.delete(id); return undefined; }
       return s.user;
     },
-    logout(id) { if (id !== undefined) open.delete(id); },
+    logout(id: string | undefined): void { if (id !== undefined) open.delete(id); },
   };
 }
 

@@ -25,6 +25,8 @@ export interface ConsoleRouteOptions {
   readonly staticDir?: string;
   /** Live stream period, ms (default 1000). */
   readonly liveEveryMs?: number;
+  /** Redirect `/` to the console (default true; off when another service owns `/`). */
+  readonly rootRedirect?: boolean;
   /** Cookie `Secure` attribute (set when served over TLS). */
   readonly secureCookie?: boolean;
 }
@@ -64,7 +66,7 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     const name = str(b['user']);
     const password = str(b['password']);
     if (name === undefined || password === undefined || name.length > 64 || password.length > 1024) return reply.code(400).send({ error: 'body: expected {"user": "...", "password": "..."}' });
-    const s = o.sessions.login(name, password);
+    const s = await o.sessions.login(name, password);
     if (!s) return reply.code(401).send({ error: 'wrong user or password' });
     void reply.header('set-cookie', `${SESSION_COOKIE}=${s.id}; Path=/; HttpOnly; SameSite=Strict${o.secureCookie ? '; Secure' : ''}`);
     return s.user;
@@ -190,7 +192,7 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
         .header('x-content-type-options', 'nosniff')
         .type(MIME[path.extname(full)] ?? 'application/octet-stream').send(await readFile(full));
     };
-    app.get('/', async (_req, reply) => reply.redirect('/console/'));
+    if (o.rootRedirect !== false) app.get('/', async (_req, reply) => reply.redirect('/console/'));
     app.get('/console', async (_req, reply) => reply.redirect('/console/'));
     app.get('/console/', async (_req, reply) => send(reply, 'index.html'));
     app.get('/console/assets/:file', async (req, reply) => {
