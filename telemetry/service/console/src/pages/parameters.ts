@@ -57,6 +57,8 @@ export async function parametersPage(main: HTMLElement, _me: Me, params: URLSear
       width: chartBox.clientWidth || 800, height: Math.max(260, Math.round(window.innerHeight * 0.45)),
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: true } },
+      // Axis ticks in UTC, whatever the browser's zone.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       axes: [{ label: 'UTC' }, { label: series.map((x) => `${x.name}${x.unit ? ` [${x.unit}]` : ''}`).join(', ') }],
       series: [{ label: 'time (UTC)', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString()) },
         ...series.map((x, i) => ({ label: x.name, stroke: COLORS[i % COLORS.length]!, width: 1.5, spanGaps: false })),
@@ -73,7 +75,7 @@ export async function parametersPage(main: HTMLElement, _me: Me, params: URLSear
           const y = u.valToPos(l.y, 'y', true);
           if (y < u.bbox.top || y > u.bbox.top + u.bbox.height) continue;
           ctx.beginPath(); ctx.moveTo(u.bbox.left, y); ctx.lineTo(u.bbox.left + u.bbox.width, y); ctx.stroke();
-          ctx.fillText(l.label, u.bbox.left + 4, y - 3);
+          ctx.fillText(l.label, u.bbox.left + u.bbox.width - ctx.measureText(l.label).width - 6, y - 4);
         }
         ctx.restore();
       }] },
