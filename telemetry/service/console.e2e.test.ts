@@ -227,7 +227,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await page.keyboard.type(USERS.operator.password);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 2, name: 'Live status' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('page-title');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe('page-title');
     // Backwards from the heading: the log-out button, the five page links, the skip link.
     const names: string[] = [];
     for (let i = 0; i < 7; i++) { await page.keyboard.press('Shift+Tab'); names.push((await page.evaluate(() => document.activeElement?.textContent)) ?? ''); }
@@ -237,7 +237,8 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     // Products by keyboard: Enter on the link, focus on the heading, Tab to the first facet, choose EVT.
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 2, name: 'Products' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Products');
+    // Focus moves to the heading once the page has loaded.
+    await expect.poll(() => page.evaluate(() => `${document.activeElement?.id} ${document.activeElement?.textContent}`), POLL).toBe('page-title Products');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('facet-instrument');
     await page.keyboard.press('ArrowDown');
