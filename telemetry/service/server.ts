@@ -450,7 +450,8 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     while (active < MAX_ACTIVE && queue.length) {
       const id = queue.shift()!;
       active++;
-      void execute(id).finally(() => { active--; pump(); });
+      // A job's failure is its own (ERROR phase); a store failure here is logged, never an unhandled rejection.
+      void execute(id).catch((e: Error) => log('error', `job ${id}: ${e.message}`)).finally(() => { active--; pump(); });
     }
   };
   const enqueue = async (j: JobRecord): Promise<void> => {
