@@ -23,6 +23,7 @@ import { registerHelp } from './help.js';
 import { registerCompletion } from './completion.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
+import { registerConsole } from './console.js';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerFeed,
@@ -45,4 +46,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCompletion,
   registerServe,
   registerUsers,
+  registerConsole,
 ];

@@ -58,6 +58,9 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         spacecraft: mission.config.mission?.spacecraft ?? '', log,
         ...(flags.products !== undefined ? { productsRoot: path.resolve(flags.products) } : {}), ...(tls ? { tls } : {}),
       });
+      // The operations console (issue 18) at /console/, logging in with these users.
+      const [{ registerConsoleOnService }, { CONSOLE_STATIC_DIR }] = await Promise.all([import('../../telemetry/service/console-service-auth.js'), import('../../telemetry/service/console-server.js')]);
+      registerConsoleOnService(app, svc, { mission, archiveDir: dir, requestsDir: path.resolve('dds-requests'), ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}) }, CONSOLE_STATIC_DIR);
       const shutdown = async (): Promise<void> => { await app.close(); await svc.close(); await reader.close(); };
       try {
         await app.listen({ port, host });
@@ -79,7 +82,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         }
         return;
       }
-      ctx.io.out(flags.json ? `${JSON.stringify(info)}\n` : `serving ${info.products} products from ${dir} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json)\n`);
+      ctx.io.out(flags.json ? `${JSON.stringify(info)}\n` : `serving ${info.products} products from ${dir} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json; console at ${url}/console/)\n`);
       if (info.users === 0) log('warn', 'no users yet: only public products are visible (idoc users add)');
       await new Promise<void>((resolve) => {
         const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };

@@ -1,0 +1,99 @@
+/**
+ * @module `idoc console --users FILE [--archive DIR] [--products DIR] [--requests-dir DIR] [--tmdb FILE]
+ * [--plans DIR --tcdb FILE [--rules FILE] [--ephemeris FILE]] [--host H] [--port N]`: serve the operations web
+ * console on 127.0.0.1 until SIGINT/SIGTERM, printing its URL; `idoc console hash-password` reads a password on
+ * stdin and prints the users-file hash. Thin: options → telemetry/service/console-*.
+ */
+import type { RegisterCommand } from './context.js';
+
+export interface ConsoleFlags {
+  users?: string;
+  config?: string;
+  archive?: string;
+  products?: string;
+  requestsDir?: string;
+  tmdb?: string;
+  plans?: string;
+  tcdb?: string;
+  rules?: string;
+  ephemeris?: string;
+  host?: string;
+  port?: string;
+}
+
+/** Plans of `dir` validated against a TC database, rules (default: built in) and an ephemeris (optional). */
+export async function planChecker(dir: string, tcdb: string, rulesFile?: string, ephemerisFile?: string) {
+  const [{ loadTcDatabase }, planning] = await Promise.all([import('../../telecommand/database/load.js'), import('../../planning/index.js')]);
+  const db = loadTcDatabase(tcdb);
+  const rules = rulesFile !== undefined ? planning.loadRules(rulesFile) : planning.defaultRuleSet();
+  const ephemeris = ephemerisFile !== undefined ? await planning.ephemerisFromFile(ephemerisFile, { anyCenter: true }) : undefined;
+  return {
+    dir,
+    check: async (file: string) => {
+      const plan = planning.plan.loadPlan(file);
+      return { plan, report: planning.validatePlan({ plan, db, rules, ...(ephemeris ? { ephemeris } : {}) }) };
+    },
+  };
+}
+
+/** What the console serves, from the flags (shared with `idoc demo --serve`). */
+export async function consoleSources(flags: Omit<ConsoleFlags, 'users'>) {
+  const [{ resolveMission }, store, path, { UsageError }] = await Promise.all([
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('node:path'), import('../../src/errors.js'),
+  ]);
+  const mission = await resolveMission(flags);
+  const { dir } = store.archiveSettings(mission.config, flags.archive);
+  let plans;
+  if (flags.plans !== undefined) {
+    if (flags.tcdb === undefined) throw new UsageError('--plans needs --tcdb FILE (the telecommand database plans are validated against)');
+    plans = await planChecker(flags.plans, flags.tcdb, flags.rules, flags.ephemeris);
+  }
+  const tmdb = flags.tmdb !== undefined ? (await import('../../src/mdb/load.js')).loadTmDatabase(flags.tmdb) : undefined;
+  return {
+    mission, archiveDir: dir, requestsDir: path.resolve(flags.requestsDir ?? 'dds-requests'),
+    ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}),
+    ...(tmdb ? { tmdb } : {}), ...(plans ? { plans } : {}),
+  };
+}
+
+export const registerConsole: RegisterCommand = (program, ctx) => {
+  const cmd = program.command('console').description('serve the operations web console (live status, gaps and DDS re-requests, products, parameters, plans) on 127.0.0.1')
+    .option('--users <file>', 'users file: {"users":[{"name","password":"scrypt$…","role":"operator"|"coi","instruments":[…]}]}')
+    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
+    .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
+    .option('--products <dir>', 'L0 products folder')
+    .option('--requests-dir <dir>', 'folder the DDS re-requests are written to (default ./dds-requests)')
+    .option('--tmdb <file>', 'telemetry database for parameter plots (XTCE, MIB folder, field list or JSON)')
+    .option('--plans <dir>', 'folder of *.plan.json files')
+    .option('--tcdb <file>', 'telecommand database plans are validated against')
+    .option('--rules <file>', 'plan rules (default: the built-in rule set)')
+    .option('--ephemeris <file>', 'TLE or OEM file for geometric plan rules')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free one)', '8470')
+    .action(async (flags: ConsoleFlags) => {
+      const [{ loadUsers, sessions }, { startConsoleServer }, { UsageError }] = await Promise.all([
+        import('../../telemetry/service/console-auth.js'), import('../../telemetry/service/console-server.js'), import('../../src/errors.js'),
+      ]);
+      if (flags.users === undefined) throw new UsageError('--users FILE is required (the console\'s users: idoc console hash-password makes their password hashes)');
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${flags.port}: expected 0 to 65535`);
+      const users = await loadUsers(flags.users);
+      const server = await startConsoleServer({ sources: await consoleSources(flags), sessions: sessions(users), port, ...(flags.host !== undefined ? { host: flags.host } : {}) });
+      ctx.io.out(`console ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+    });
+  cmd.command('hash-password').description('read a password on stdin, print its scrypt hash for the users file')
+    .action(async () => {
+      const { hashPassword } = await import('../../telemetry/service/console-auth.js');
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      const pw = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+      if (!pw) throw new (await import('../../src/errors.js')).UsageError('stdin: empty password');
+      ctx.io.out(`${hashPassword(pw)}\n`);
+    });
+};
