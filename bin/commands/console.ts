@@ -1,5 +1,5 @@
 /**
- * @module `idoc console --users FILE [--archive DIR] [--products DIR] [--requests-dir DIR] [--tmdb FILE]
+ * @module `idoc console --users FILE [--archive DIR] [--products DIR] [--dds-request DIR] [--tmdb FILE]
  * [--plans DIR --tcdb FILE [--rules FILE] [--ephemeris FILE]] [--host H] [--port N]`: serve the operations web
  * console on 127.0.0.1 until SIGINT/SIGTERM, printing its URL; `idoc console hash-password` reads a password on
  * stdin and prints the users-file hash. Thin: options → telemetry/service/console-*.
@@ -11,7 +11,7 @@ export interface ConsoleFlags {
   config?: string;
   archive?: string;
   products?: string;
-  requestsDir?: string;
+  ddsRequest?: string;
   tmdb?: string;
   plans?: string;
   tcdb?: string;
@@ -50,7 +50,7 @@ export async function consoleSources(flags: Omit<ConsoleFlags, 'users'>) {
   }
   const tmdb = flags.tmdb !== undefined ? (await import('../../src/mdb/load.js')).loadTmDatabase(flags.tmdb) : undefined;
   return {
-    mission, archiveDir: dir, requestsDir: path.resolve(flags.requestsDir ?? 'dds-requests'),
+    mission, archiveDir: dir, requestsDir: path.resolve(flags.ddsRequest ?? 'dds-requests'),
     ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}),
     ...(tmdb ? { tmdb } : {}), ...(plans ? { plans } : {}),
   };
@@ -59,16 +59,16 @@ export async function consoleSources(flags: Omit<ConsoleFlags, 'users'>) {
 export const registerConsole: RegisterCommand = (program, ctx) => {
   const cmd = program.command('console').description('serve the operations web console (live status, gaps and DDS re-requests, products, parameters, plans) on 127.0.0.1')
     .option('--users <file>', 'users file: {"users":[{"name","password":"scrypt$…","role":"operator"|"coi","instruments":[…]}]}')
-    .option('--config <path>', 'mission config (default: ./idoc.json when present)')
+    .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
     .option('--products <dir>', 'L0 products folder')
-    .option('--requests-dir <dir>', 'folder the DDS re-requests are written to (default ./dds-requests)')
+    .option('--dds-request <dir>', 'folder the DDS re-requests are written to (default ./dds-requests)')
     .option('--tmdb <file>', 'telemetry database for parameter plots (XTCE, MIB folder, field list or JSON)')
     .option('--plans <dir>', 'folder of *.plan.json files')
     .option('--tcdb <file>', 'telecommand database plans are validated against')
     .option('--rules <file>', 'plan rules (default: the built-in rule set)')
     .option('--ephemeris <file>', 'TLE or OEM file for geometric plan rules')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--port <n>', 'port (0: any free one)', '8470')
     .action(async (flags: ConsoleFlags) => {
       const [{ loadUsers, sessions }, { startConsoleServer }, { UsageError }] = await Promise.all([

@@ -142,6 +142,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .option('--archive <dir>', 'archive directory: parameters.sqlite is written there (default: the config\'s archive.dir, else ./idoc-archive)')
     .option('--time-param <name>', 'time each sample by this parameter of its packet (an absolute time, or seconds from --time-epoch) instead of the packet time')
     .option('--time-epoch <utc>', 'epoch of a --time-param counting seconds, e.g. 2010-01-01T00:00:00Z')
+    .option('--json', 'print the summary (packets, samples, parameters, failures) as JSON')
     .description('store decoded parameter values (raw and engineering) in the parameter archive: from FILES (added), or without files from the packet archive in --archive (rebuilt)')
     .action(async (files: string[], flags: TmFlags) => {
       const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError, InputError }, { loadTmDatabase }, fill, { createProgress }, { archiveSettings }] = await Promise.all([
@@ -252,7 +253,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
             throw new InputError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
           }
         } else if (flags.stats) {
-          if (!json) out.push(`${q.STATS_HEADER.join(',')}\n`);
+          if (!json) out.push(`${q.STATS_HEADER.join(',')}\r\n`);
           for (const n of names) {
             for (const b of q.parameterStats(reader, n, { ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}), ...(binSeconds !== undefined ? { binSeconds } : {}) })) {
               out.push(q.statsLine(b, json));
@@ -261,7 +262,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
             }
           }
         } else {
-          if (!json) out.push(`${q.SAMPLE_HEADER.join(',')}\n`);
+          if (!json) out.push(`${q.SAMPLE_HEADER.join(',')}\r\n`);
           for (const n of names) {
             const s = reader.series(n, fromTai, toTai)!;
             for (let k = 0; k < s.length; k++) {
@@ -337,7 +338,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .option('--config <file>', 'mission configuration (mission and instrument names, products.bundle and target)')
     .option('--from <utc>', 'samples at or after this UTC time')
     .option('--to <utc>', 'samples before this UTC time')
-    .option('--name <id>', 'product id stem (the start time is appended)', 'parameters')
+    .option('--name <name>', 'product id stem (the start time is appended)', 'parameters')
     .option('--json', 'print the product as JSON')
     .description('L1 product: engineering values of parameters from the parameter archive as a PDS4 Table_Character and its label')
     .action(async (params: string[], flags: QueryFlags & { outDir: string; name: string }) => {

@@ -9,7 +9,7 @@ interface Flags { archive?: string; config?: string; json?: boolean }
 
 const common = (cmd: Command): Command => cmd
   .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
-  .option('--config <path>', 'mission config (default: ./idoc.json when present)');
+  .option('--config <file>', 'mission config (default: ./idoc.json when present)');
 
 /** The environment variable `users add --password-env` reads by default. */
 const PASSWORD_ENV = 'IDOC_PASSWORD';
@@ -31,9 +31,10 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
   common(users.command('add <name>'))
     .description('add a user with a role; a password (scrypt-hashed) is read from $IDOC_PASSWORD when set')
     .requiredOption('--role <role>', 'operator, co-investigator or public')
-    .option('--route <route...>', 'routes (instrument streams) granted to the user')
+    .option('--route <names>', 'routes (instrument streams) granted to the user (comma-separated, as named in the config)')
     .option('--json', 'machine-readable output')
-    .action(async (name: string, flags: Flags & { role: string; route?: string[] }) => {
+    .action(async (name: string, flags: Flags & { role: string; route?: string }) => {
+      const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean) ?? [];
       const [{ UsageError }, { parseChoice }, { ROLES }, { hashPassword }] = await Promise.all([
         import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/archive/service-port.js'), import('../../telemetry/service/index.js'),
       ]);
@@ -43,9 +44,9 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
       const s = await openStore(flags);
       try {
         await s.users.add({ name, role, passwordHash: password ? await hashPassword(password) : undefined, createdUnixMs: Date.now(), disabled: false });
-        for (const r of flags.route ?? []) await s.grants.grant(name, r);
+        for (const r of routes) await s.grants.grant(name, r);
       } finally { await s.close(); }
-      const out = { name, role, routes: flags.route ?? [], password: Boolean(password) };
+      const out = { name, role, routes, password: Boolean(password) };
       ctx.io.out(flags.json ? `${JSON.stringify(out)}\n` : `added ${name} (${role}${out.routes.length ? `; routes ${out.routes.join(', ')}` : ''}${out.password ? '; password set' : ''})\n`);
     });
 

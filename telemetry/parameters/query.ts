@@ -47,7 +47,7 @@ export function sampleLine(s: ParameterSeries, k: number, json: boolean): string
     const engValue = e === '' ? null : s.eng === undefined || (s.eng instanceof Float64Array && s.parameter.type.kind !== 'absoluteTime') ? Number(e) : e;
     return `${JSON.stringify({ time: timeText(s.tai[k]!) || null, apid: s.apid[k], parameter: s.parameter.name, raw: num(rawText(s, k)), engineering: engValue, unit: unit || null, validity, limit })}\n`;
   }
-  return `${[timeText(s.tai[k]!), String(s.apid[k]), s.parameter.name, rawText(s, k), engText(s, k), unit, validity, limit].map(csvCell).join(',')}\n`;
+  return `${[timeText(s.tai[k]!), String(s.apid[k]), s.parameter.name, rawText(s, k), engText(s, k), unit, validity, limit].map(csvCell).join(',')}\r\n`;
 }
 
 /** Statistics of one parameter over one bin. */
@@ -152,7 +152,7 @@ export function statsLine(b: BinStats, json: boolean): string {
     const n = (x: number) => (Number.isFinite(x) ? x : null);
     return `${JSON.stringify({ parameter: b.parameter, from: timeText(b.fromTai) || null, to: timeText(b.toTai) || null, samples: b.samples, count: b.count, min: n(b.min), max: n(b.max), mean: n(b.mean) })}\n`;
   }
-  return `${[b.parameter, timeText(b.fromTai), timeText(b.toTai), String(b.samples), String(b.count), numText(b.min), numText(b.max), numText(b.mean)].map(csvCell).join(',')}\n`;
+  return `${[b.parameter, timeText(b.fromTai), timeText(b.toTai), String(b.samples), String(b.count), numText(b.min), numText(b.max), numText(b.mean)].map(csvCell).join(',')}\r\n`;
 }
 
 /**

@@ -23,7 +23,7 @@ const idoc = (args: string[], env: Record<string, string> = {}) => spawnSync(pro
 
 describe.skipIf(!existsSync(BIN))('idoc users and idoc serve (built dist/)', () => {
   it('adds users, issues tokens kept only as SHA-256, lists them, revokes them', () => {
-    const add = idoc(['users', 'add', 'carol', '--role', 'co-investigator', '--route', 'SIM_SCI', 'SIM_EVT', '--archive', 'archive', '--json'], { IDOC_PASSWORD: 'pw' });
+    const add = idoc(['users', 'add', 'carol', '--role', 'co-investigator', '--route', 'SIM_SCI,SIM_EVT', '--archive', 'archive', '--json'], { IDOC_PASSWORD: 'pw' });
     expect(add.status, add.stderr).toBe(0);
     expect(JSON.parse(add.stdout)).toEqual({ name: 'carol', role: 'co-investigator', routes: ['SIM_SCI', 'SIM_EVT'], password: true });
     const tok = idoc(['users', 'token', 'carol', '--archive', 'archive', '--json']);

@@ -77,7 +77,7 @@ export async function consoleScenario(dir: string, livePort: number): Promise<Co
   writeFileSync(path.join(dir, 'live.bin'), Buffer.concat(packets.map((p) => p.bytes)));
   return {
     dir, livePort,
-    consoleArgs: ['console', '--users', 'users.json', '--products', 'l0', '--requests-dir', 'dds-requests', '--tmdb', f('sample-mission/sim-tm.xml'),
+    consoleArgs: ['console', '--users', 'users.json', '--products', 'l0', '--dds-request', 'dds-requests', '--tmdb', f('sample-mission/sim-tm.xml'),
       '--plans', 'plans', '--tcdb', f('planning/sim.tcdb.json'), '--rules', f('planning/golden/golden.rules.json'), '--ephemeris', f('planning/samplesat.tle')],
   };
 }

@@ -114,7 +114,7 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     try {
       const from = str(q['from']);
       const to = str(q['to']);
-      return gapsReport(o.sources, u, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+      return await gapsReport(o.sources, u, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
     } catch (e) { return bad(reply, e); }
   });
   app.post('/api/console/gaps/request', async (req, reply) => {
