@@ -142,7 +142,7 @@ describe('the command-line grammar', () => {
     // Folders are --out-dir (written) or a named input folder; --out is always a file.
     for (const { path: p, node } of nodes) {
       for (const o of node.options) {
-        if (o.value === '<dir>') expect(['--out-dir', '--archive', '--root', '--schema-dir', '--products', '--dds-request'], `${p.join(' ')} ${o.long}`).toContain(o.long);
+        if (o.value === '<dir>') expect(['--out-dir', '--archive', '--root', '--schema-dir', '--products', '--dds-request', '--plans'], `${p.join(' ')} ${o.long}`).toContain(o.long);
         if (/^<(time|date)>$/.test(o.value)) throw new Error(`${p.join(' ')} ${o.long} ${o.value}: instants are <utc>`);
       }
     }
