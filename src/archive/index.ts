@@ -9,3 +9,4 @@ export type {
 } from './port.js';
 export { PackedBatchBuilder, packItems, CAPTURE_TIME_BIT, I, INTS, R, REALS, metaOf, type PackedBatch } from './packed-batch.js';
 export { packetDigest } from './digest.js';
+export { checkProductRecord, PRODUCT_LEVELS } from './product-record.js';

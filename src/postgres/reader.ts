@@ -3,6 +3,7 @@
  * keyset pagination in (time, APID, count) order, columnar scans, octets from the shared segment files, status,
  * cursors and the products registry. Rows are turned into {@link PacketRow}s exactly as the SQLite store does.
  */
+import { checkProductRecord } from '../archive/product-record.js';
 import { InputError } from '../errors.js';
 import { asTai, asUtcUnixMs, type Tai, type UtcUnixMs } from '../time/tai.js';
 import { utcToTai } from '../time/utc.js';
@@ -289,27 +290,13 @@ export class PgArchiveReader implements ArchiveReader {
   }
 }
 
-const LEVELS: readonly ProductRecord['level'][] = ['L0', 'L1', 'geometry', 'ancillary'];
-
-/** Check a record before it is stored (one line naming the field), as the SQLite registry does. */
-function checkRecord(p: ProductRecord): void {
-  const bad = (field: string, why: string): never => {
-    throw new InputError(`product ${JSON.stringify(p.lidvid)}: ${field}: ${why}`);
-  };
-  if (typeof p.lidvid !== 'string' || !p.lidvid) bad('lidvid', 'empty');
-  if (!LEVELS.includes(p.level)) bad('level', `expected one of ${LEVELS.join(', ')}`);
-  if (!Number.isFinite(p.version)) bad('version', 'not a number');
-  if (!Number.isFinite(p.registeredUnixMs)) bad('registeredUnixMs', 'not a number');
-  if (utcToTai(p.stop) < utcToTai(p.start)) bad('stop', 'before start');
-}
-
 /** The products registry in table `products` (the record as JSON beside the columns searched on; times as TAI). */
 class PgProducts implements ProductRegistry {
   constructor(private readonly sql: Sql, private readonly check: () => void) {}
 
   async register(p: ProductRecord): Promise<void> {
     this.check();
-    checkRecord(p);
+    checkProductRecord(p);
     await this.sql.unsafe(`INSERT INTO products (lidvid, product_id, version, level, route, start_tai, stop_tai, registered_ms, record)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
       ON CONFLICT (lidvid) DO UPDATE SET product_id = excluded.product_id, version = excluded.version, level = excluded.level, route = excluded.route,

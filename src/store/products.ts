@@ -6,9 +6,9 @@
  * before it exists simply has no products. The record is kept whole as JSON; the columns searched on (route,
  * level, product id and version, the time span as TAI) are kept beside it.
  */
+import { checkProductRecord } from '../archive/product-record.js';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { InputError } from '../errors.js';
 import { utcToTai } from '../time/utc.js';
 import type { ProductQuery, ProductRecord, ProductRegistry } from '../archive/port.js';
 
@@ -23,20 +23,6 @@ CREATE INDEX IF NOT EXISTS products_route_start ON products (route, start_tai);`
 /** Create the products table when missing (writer open, first register). */
 export function ensureProductsTable(db: Database.Database): void {
   db.exec(CREATE);
-}
-
-const LEVELS: readonly ProductRecord['level'][] = ['L0', 'L1', 'geometry', 'ancillary'];
-
-/** Check a record before it is stored (one line naming the field). */
-function checkRecord(p: ProductRecord): void {
-  const bad = (field: string, why: string): never => {
-    throw new InputError(`product ${JSON.stringify(p.lidvid)}: ${field}: ${why}`);
-  };
-  if (typeof p.lidvid !== 'string' || !p.lidvid) bad('lidvid', 'empty');
-  if (!LEVELS.includes(p.level)) bad('level', `expected one of ${LEVELS.join(', ')}`);
-  if (!Number.isFinite(p.version)) bad('version', 'not a number');
-  if (!Number.isFinite(p.registeredUnixMs)) bad('registeredUnixMs', 'not a number');
-  if (utcToTai(p.stop) < utcToTai(p.start)) bad('stop', 'before start');
 }
 
 /**
@@ -64,7 +50,7 @@ export class SqliteProducts implements ProductRegistry {
 
   async register(p: ProductRecord): Promise<void> {
     this.check();
-    checkRecord(p);
+    checkProductRecord(p);
     if (!this.rw) {
       const db = new Database(path.join(this.dir, INDEX_FILE), { fileMustExist: true });
       db.pragma('busy_timeout = 10000'); // ingest may be committing a batch
