@@ -49,13 +49,15 @@ const CRC_NAME = ['none', 'ok', 'bad'] as const;
 const REPEAT_BIT = 1 << 11;
 /** The row's ground time is an acquisition time (DDS header: time quality bits set, or a capture timestamp). */
 const acquiredMeta = (meta: number): boolean => ((meta >>> 6) & 3) !== 0 || (meta & CAPTURE_TIME_BIT) !== 0;
-/** A reader finding an archive being created waits this many times this long (ms) for its schema. */
-const CREATING_WAITS = 100;
+/** A reader finding an archive being created polls this often (ms) for its schema, 5 s in all by default. */
 const CREATING_WAIT_MS = 50;
+const CREATING_WAIT_TOTAL_MS = 5_000;
 
 export interface ArchiveOptions {
   /** Open for reading only (status, query, gaps): nothing is created or repaired. Default false. */
   readonly readonly?: boolean;
+  /** A reader finding the archive being created waits this long (ms) for the writer's schema. Default 5,000. */
+  readonly creatingWaitMs?: number;
   /** Largest segment file, octets. Default 1 GiB. */
   readonly segmentBytes?: number;
   /**
@@ -163,13 +165,14 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
     let v = schemaVersionOf(db);
     // Version 0: a writer is creating this archive right now (the file exists, its schema not yet committed).
     // Wait for it (a few seconds at most) instead of calling a fresh archive one to migrate.
-    for (let i = 0; v === 0 && i < CREATING_WAITS; i++) {
+    const waits = Math.ceil((opts.creatingWaitMs ?? CREATING_WAIT_TOTAL_MS) / CREATING_WAIT_MS);
+    for (let i = 0; v === 0 && i < waits; i++) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, CREATING_WAIT_MS);
       v = schemaVersionOf(db);
     }
     if (v === 0) {
       db.close();
-      throw new InputError(`${dir}: the archive is being created (no schema yet after ${(CREATING_WAITS * CREATING_WAIT_MS) / 1000} s): try again once the ingest has started`);
+      throw new InputError(`${dir}: the archive is being created (no schema yet after ${(waits * CREATING_WAIT_MS) / 1000} s): try again once the ingest has started`);
     }
     if (v !== SCHEMA_VERSION) {
       db.close();

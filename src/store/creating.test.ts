@@ -22,7 +22,8 @@ describe('openArchive({ readonly }) on an archive being created', () => {
       new Database(path.join(dir, INDEX_FILE)).close();
       const writer = spawn(process.execPath, ['-e', `setTimeout(() => import(${JSON.stringify(pathToFileURL(DIST_ARCHIVE).href)}).then((m) => m.openArchive(${JSON.stringify(dir)}).close()), 400)`], { stdio: 'ignore' });
       const exited = new Promise((r) => writer.on('exit', r));
-      const a = openArchive(dir, { readonly: true });
+      // A loaded CI machine can take seconds to start the writer's process: wait as long as the test may run.
+      const a = openArchive(dir, { readonly: true, creatingWaitMs: 50_000 });
       expect(a.apids()).toEqual([]);
       a.close();
       await exited;
@@ -36,6 +37,7 @@ describe('openArchive({ readonly }) on an archive being created', () => {
     try {
       new Database(path.join(dir, INDEX_FILE)).close();
       expect(() => openArchive(dir, { readonly: true })).toThrow(/is being created \(no schema yet after 5 s\)/);
+      expect(() => openArchive(dir, { readonly: true, creatingWaitMs: 200 })).toThrow(/is being created \(no schema yet after 0\.2 s\)/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
