@@ -21,18 +21,10 @@ import { link, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { arg, BIN, median, SAMPLE_CONFIG } from './_common.js';
 import { writeMixedCapture } from './capture.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/bench → dist/bin/idoc.js; the sample mission config is read from the repository's fixtures. */
-const BIN = path.resolve(here, '../bin/idoc.js');
-const SAMPLE_CONFIG = path.resolve(here, '../../fixtures/sample-mission/idoc.json');
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Preload for the children: write their peak RSS (kB) to $IDOC_BENCH_RSS_FILE at exit. */
 const PRELOAD = `import { writeFileSync } from 'node:fs';

@@ -16,16 +16,9 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg, BIN, median, SAMPLE_CONFIG } from './_common.js';
 import { writeMixedCapture } from './capture.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = path.resolve(here, '../bin/idoc.js');
-const SAMPLE_CONFIG = path.resolve(here, '../../fixtures/sample-mission/idoc.json');
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 async function config(dir: string, feeds: Record<string, unknown>): Promise<void> {
   const c = JSON.parse(await readFile(SAMPLE_CONFIG, 'utf8')) as Record<string, unknown>;
