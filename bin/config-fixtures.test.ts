@@ -8,18 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from './idoc.js';
-import type { Io } from '../src/cli/exit.js';
+import { runIdoc } from './_run-in-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VALID = path.join(ROOT, 'fixtures/config/valid');
 const SIM = path.join(ROOT, 'fixtures/sample/sim.bin');
 
-async function idoc(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false };
-  return { code: await run(args, io), out, err };
-}
+const idoc = (args: readonly string[]) => runIdoc(args);
 
 /** The commands that read a config, and the exit codes that mean the config was read (1: the data has problems). */
 const COMMANDS: readonly { args: (config: string, work: string) => string[]; codes: readonly number[] }[] = [

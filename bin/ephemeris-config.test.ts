@@ -4,18 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from './idoc.js';
+import { runIdoc } from './_run-in-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DE440S = path.resolve(root, '../shared/orbits/de440s_2025-2030_excerpt.bsp');
 const MARS = path.join(root, 'fixtures/orbits/mars-orbiter.oem');
 
-async function idoc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false });
-  return { code, out, err };
-}
+const idoc = (...argv: string[]) => runIdoc(argv);
 
 describe('idoc orbit and plan with --config: the ephemeris section, end to end', () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'idoc-ephem-config-'));

@@ -5,18 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ephemerisFromFile, utcToEt, writeSpk } from '../planning/index.js';
-import { run } from './idoc.js';
+import { runIdoc } from './_run-in-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MARS = path.join(root, 'fixtures/orbits/mars-orbiter.oem');
 const DE440S = path.resolve(root, '../shared/orbits/de440s_2025-2030_excerpt.bsp');
 
-async function idoc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false });
-  return { code, out, err };
-}
+const idoc = (...argv: string[]) => runIdoc(argv);
 
 describe('idoc orbit around Mars: usage and input errors (one line, exit 2)', () => {
   it('asks for SPK kernels for a Mars OEM, and refuses stations, bad kernels and --spk without --object', async () => {

@@ -1,17 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from './idoc.js';
+import { runIdoc } from './_run-in-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fx = (name: string) => path.join(root, 'fixtures/orbits', name);
 
-async function idoc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false });
-  return { code, out, err };
-}
+const idoc = (...argv: string[]) => runIdoc(argv);
 
 describe('idoc orbit state', () => {
   it('prints the state of a TLE at an instant, as text and as JSON', async () => {

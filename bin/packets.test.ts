@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { run } from './idoc.js';
+import { runIdoc } from './_run-in-process.js';
 import { buildSamples } from '../fixtures/generate.js';
-import type { Io } from '../src/cli/exit.js';
 import { BUNDLED_LEAP_SECONDS, setLeapSecondTable } from '../src/time/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,13 +21,7 @@ beforeAll(async () => {
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 const f = (name: string) => path.join(dir, name);
 
-async function idoc(...argv: string[]) {
-  let out = '', err = '';
-  const chunks: Uint8Array[] = [];
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), outBytes: async (b) => void chunks.push(Uint8Array.from(b)), errIsTty: false };
-  const code = await run(argv, io);
-  return { code, out, err, bytes: Buffer.concat(chunks) };
-}
+const idoc = (...argv: string[]) => runIdoc(argv);
 
 describe('idoc packets inspect', () => {
   it('exit 0 on a clean file, 1 on a damaged one, with the same facts in --json', async () => {

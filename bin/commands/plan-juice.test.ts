@@ -3,19 +3,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../idoc.js';
-import type { Io } from '../../src/cli/exit.js';
+import { runIdoc } from '../_run-in-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const jx = (p: string) => path.join(root, 'fixtures/planning/juice', p);
 
-async function idoc(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false };
-  const code = await run(['plan', ...argv], io);
-  return { code, out, err };
-}
+const idoc = (...argv: string[]) => runIdoc(['plan', ...argv]);
 
 describe('a JUICE-like timeline: import-edf → import-itl (includes, EVF, two experiments) → validate → export → import again', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'idoc-juice-'));

@@ -4,20 +4,13 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../idoc.js';
-import type { Io } from '../../src/cli/exit.js';
+import { runIdoc } from '../_run-in-process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fx = (p: string) => path.join(root, 'fixtures/planning', p);
 const common = ['--tcdb', fx('sim.tcdb.json'), '--ephemeris', fx('samplesat.tle')];
 
-async function idoc(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false };
-  const code = await run(['plan', ...argv], io);
-  return { code, out, err };
-}
+const idoc = (...argv: string[]) => runIdoc(['plan', ...argv]);
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('idoc plan', () => {
