@@ -86,7 +86,11 @@ type Pred = (st: PacketState) => boolean;
 
 type Step =
   | { readonly kind: 'field'; readonly field: Field; readonly read: Reader; readonly include?: Pred; readonly location?: EntryLocation; readonly where: string }
-  | { readonly kind: 'container'; readonly steps: readonly Step[]; readonly include?: Pred; readonly location?: EntryLocation };
+  | {
+    readonly kind: 'container'; readonly steps: readonly Step[]; readonly include?: Pred; readonly location?: EntryLocation;
+    /** Repeated this many times (XTCE RepeatEntry); `members` then collect one value per occurrence. */
+    readonly repeat?: (st: PacketState) => number; readonly members: readonly Field[]; readonly where: string;
+  };
 
 interface Node {
   readonly container: Container;
@@ -203,11 +207,22 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
   const containers = new Map(db.containers.map((c) => [c.name, c]));
   const fields: Field[] = [];
   const byName = new Map<string, Field>();
+  // Parameters of repeated containers hold the array of their occurrences (so they are not plain numbers).
+  const repeated = new Set<string>();
+  const collect = (c: Container | undefined, seen: Set<string>): void => {
+    if (!c || seen.has(c.name)) return;
+    seen.add(c.name);
+    for (const e of c.entries) {
+      if (e.kind === 'container') collect(containers.get(e.container), seen);
+      else repeated.add(e.parameter);
+    }
+  };
+  for (const c of db.containers) for (const e of c.entries) if (e.kind === 'container' && e.repeat) collect(containers.get(e.container), new Set());
   for (const p of db.parameters) {
     const type = types.get(p.type);
     if (!type) throw new Error(`${p.source ?? p.name}: parameter type "${p.type}" is not defined`);
     const enc = type.encoding;
-    const numeric = NUMERIC_KINDS.has(type.kind) && !(enc?.kind === 'integer' && enc.sizeInBits > 53);
+    const numeric = NUMERIC_KINDS.has(type.kind) && !(enc?.kind === 'integer' && enc.sizeInBits > 53) && !repeated.has(p.name);
     const calibrated = numeric && (type.kind === 'integer' || type.kind === 'float') && (type.calibrator !== undefined || (type.contextCalibrators?.length ?? 0) > 0);
     const fixedBits = enc === undefined ? undefined : enc.kind === 'integer' || enc.kind === 'float' ? enc.sizeInBits : enc.size.kind === 'fixed' ? enc.size.bits : undefined;
     const f: Field = { index: fields.length, parameter: p, type, numeric, calibrated, fixedBits };
@@ -468,7 +483,18 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         return (raw) => (Number(raw) !== 0 ? one : zero);
       }
       case 'absoluteTime': {
-        const { scale, offset } = t.time!;
+        const { scale, offset, cds } = t.time!;
+        if (cds !== undefined) {
+          // CCSDS 301.0-B-4 §3.3: days (16 bits), ms of day (32 bits), then µs (16 bits) when cds is 16.
+          return (raw) => {
+            const x = BigInt(raw as number | bigint);
+            const sub = BigInt(cds);
+            const us = cds ? Number(x & 0xffffn) : 0;
+            const ms = Number((x >> sub) & 0xffffffffn);
+            const days = Number(x >> (sub + 32n));
+            return (days * 86400 + ms / 1e3 + us / 1e6) * scale + offset;
+          };
+        }
         return (raw) => Number(raw) * scale + offset;
       }
       case 'array': {
@@ -479,8 +505,15 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         return (raw) => raw;
     }
   };
-  const engOf = fields.map((f) => {
+  /** Engineering value of a field: element by element for the occurrences of a repeated parameter. */
+  const engOfField = (f: Field): ((raw: Value, st: PacketState) => Value | undefined) => {
     const fn = engOfType(f.type);
+    if (!repeated.has(f.parameter.name)) return fn;
+    const each = (raw: Value, st: PacketState): Value => (Array.isArray(raw) ? (raw as readonly Value[]).map((v) => each(v, st)) : fn(raw, st) ?? NaN);
+    return each;
+  };
+  const engOf = fields.map((f) => {
+    const fn = engOfField(f);
     return (st: PacketState) => fn(st.valueOf(f.index), st);
   });
 
@@ -493,7 +526,10 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
       const common = { ...(include ? { include } : {}), ...(e.location ? { location: e.location } : {}) };
       if (e.kind === 'container') {
         const ref = containers.get(e.container)!;
-        return { kind: 'container', steps: compileEntries(ref, inner), ...common };
+        const steps = compileEntries(ref, inner);
+        const where = e.source ?? `${c.name}/${e.container}`;
+        if (!e.repeat) return { kind: 'container', steps, members: [], where, ...common };
+        return { kind: 'container', steps, repeat: sizeOf(e.repeat.count), members: [...new Map(fieldsOf(steps, []).map((f) => [f.index, f])).values()], where, ...common };
       }
       const field = fieldOf(e.parameter);
       return { kind: 'field', field, read: readerOf(field), where: e.source ?? `${c.name}/${e.parameter}`, ...common };
@@ -540,7 +576,9 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     return n;
   };
   for (const c of db.containers) nodeOf(c);
-  const roots = db.containers.filter((c) => !c.base).map((c) => nodes.get(c.name)!);
+  // Roots: containers without a base, except those only referenced from entries (groups, variable sections).
+  const referenced = new Set(db.containers.flatMap((c) => c.entries.flatMap((e) => (e.kind === 'container' ? [e.container] : []))));
+  const roots = db.containers.filter((c) => !c.base && !(c.abstract && referenced.has(c.name))).map((c) => nodes.get(c.name)!);
   // Children in document order (nodeOf may have created a child before an earlier sibling).
   const order = new Map(db.containers.map((c, i) => [c.name, i]));
   for (const n of nodes.values()) n.children.sort((a, b) => order.get(a.node.container.name)! - order.get(b.node.container.name)!);
@@ -563,9 +601,30 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         else st.raw[s.field.index] = st.v;
         st.stamp[s.field.index] = st.packet;
         pos += used;
-      } else {
+      } else if (s.repeat === undefined) {
         pos = run(s.steps, b, pos, end, pos, st);
         if (pos < 0) return -1;
+      } else {
+        const count = s.repeat(st);
+        if (!Number.isInteger(count) || count < 0) {
+          st.error = `${s.where}: the repetition count ${count} is not a count`;
+          return -1;
+        }
+        const members = s.members;
+        const out: Value[][] = members.map(() => []);
+        for (let r = 0; r < count; r++) {
+          for (const m of members) st.stamp[m.index] = -1;
+          pos = run(s.steps, b, pos, end, pos, st);
+          if (pos < 0) return -1;
+          for (let k = 0; k < members.length; k++) {
+            const m = members[k]!;
+            if (st.stamp[m.index] === st.packet) out[k]!.push(st.valueOf(m.index));
+          }
+        }
+        for (let k = 0; k < members.length; k++) {
+          st.raw[members[k]!.index] = out[k]!;
+          st.stamp[members[k]!.index] = st.packet;
+        }
       }
     }
     return pos;
@@ -779,7 +838,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     for (const n of nodes.values()) if (n.table && n.table.t.tai.length < capacity) growTable(n.table, capacity);
   };
 
-  const engineeringFns = fields.map((f) => engOfType(f.type));
+  const engineeringFns = fields.map(engOfField);
   const engineering: Decoder['engineering'] = (col, row) => {
     if (col.validity[row] === Validity.absent) return undefined;
     if (col.eng) return col.eng[row]!;
