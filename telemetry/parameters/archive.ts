@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS chunk (
   raw_text TEXT, eng_text TEXT, state BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunk_by_time ON chunk (parameter, t0);
 CREATE TABLE IF NOT EXISTS source (key TEXT PRIMARY KEY, name TEXT NOT NULL, loaded_utc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ingest_mark (route TEXT PRIMARY KEY, arrival INTEGER NOT NULL);
 `;
 
 /** How a sample's time is found: the packet time, or a parameter of the same packet (an on-board clock). */
@@ -107,6 +108,15 @@ export class ParameterArchiveWriter {
   /** Whether a source (a file's content key) was loaded before. */
   loaded(key: string): boolean {
     return this.db.prepare('SELECT 1 FROM source WHERE key = ?').get(key) !== undefined;
+  }
+
+  /** The last packet-archive arrival decoded from `route` (−1: none), so decoding after ingest takes each packet once. */
+  arrivalMark(route: string): number {
+    return this.db.prepare<[string], { arrival: number }>('SELECT arrival FROM ingest_mark WHERE route = ?').get(route)?.arrival ?? -1;
+  }
+
+  setArrivalMark(route: string, arrival: number): void {
+    this.db.prepare('INSERT INTO ingest_mark (route, arrival) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET arrival = MAX(arrival, excluded.arrival)').run(route, arrival);
   }
 
   markLoaded(key: string, name: string): void {
