@@ -17,7 +17,7 @@ import { ingestOnce, type OnceResult } from './run-once.js';
 import type { UnitContext } from './ingest-unit.js';
 import { timeSettings } from '../../src/time/config.js';
 import type { Logger } from './log.js';
-import { parameterIngestHook, type RouteDecodeReport } from '../parameters/ingest-hook.js';
+import { ingestDecoding, parameterIngestHook, type RouteDecodeReport } from '../parameters/ingest-hook.js';
 
 /** An opened ingest: what the runners need, and how to end it. */
 export interface IngestSetup {
@@ -57,11 +57,12 @@ export async function openIngest(mission: Mission, archiveDir?: string, openWrit
     await lock.release();
     throw e;
   }
-  // Routes with `decode`: their packets are decoded into the parameter archive once the run committed (not when
-  // a bus consumer stores them: openWriter).
-  let decodeHook: ReturnType<typeof parameterIngestHook>;
+  // Routes with `decode`: their committed packets are decoded into the parameter archive, in the background while
+  // the run goes on and when it ends (not when a bus consumer stores them: openWriter).
+  let decoding: ReturnType<typeof ingestDecoding> | undefined;
   try {
-    decodeHook = openWriter ? undefined : parameterIngestHook(mission.config, dir);
+    const hook = openWriter ? undefined : parameterIngestHook(mission.config, dir);
+    decoding = hook ? ingestDecoding(hook) : undefined;
   } catch (e) {
     await archive.close();
     await lock.release();
@@ -71,6 +72,7 @@ export async function openIngest(mission: Mission, archiveDir?: string, openWrit
   const periodOf = (apid: number) => mission.config.apids.find((d) => apid >= d.apids.from && apid <= d.apids.to)?.periodSeconds;
   const unitCtx = {
     archive, router, profile, time, periodOf,
+    ...(decoding ? { onCommit: (_ms: number, stored: number) => decoding.committed(stored) } : {}),
     read: { crc: mission.crc, crcOverrides: mission.crcOverrides, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
   };
   return {
@@ -82,8 +84,9 @@ export async function openIngest(mission: Mission, archiveDir?: string, openWrit
         else await router.abort();
       } finally {
         try {
+          if (!ok) await decoding?.abort();
           await archive.close();
-          if (ok && decodeHook) decoded = await decodeHook();
+          if (ok && decoding) decoded = await decoding.finish();
         } finally {
           await lock.release();
         }

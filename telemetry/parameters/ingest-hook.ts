@@ -4,7 +4,9 @@
  * the packet archive). When an ingest run commits, the packets stored on those routes since the last decoding
  * (by archive arrival: a mark per route in the parameter archive) are read back through the archive port
  * (src/archive/port.ts) and decoded, so a packet the archive dropped as a duplicate is never decoded twice and
- * a run that failed decodes nothing. One call from telemetry/ingest/setup.ts.
+ * a run that failed decodes nothing. While a run goes on (a `--watch` daemon), what was committed is decoded in the
+ * background a few seconds after a commit (one decoding at a time), so the parameter archive follows the packet
+ * archive. Wired from telemetry/ingest/setup.ts.
  */
 import type { MissionConfig } from '../../src/config/types.js';
 import { checkedSection, configRelative } from '../../src/config/section.js';
@@ -72,4 +74,71 @@ export function parameterIngestHook(config: MissionConfig, dir: string): (() => 
     }
     return out;
   };
+}
+
+/** Background decoding {@link DECODE_DELAY_MS} after a commit while a run goes on, and a last one when it ends. */
+export const DECODE_DELAY_MS = 3000;
+
+/** Decoding along an ingest run: `committed` after each archive commit, `finish` when the run committed. */
+export interface IngestDecoding {
+  committed(stored: number): void;
+  /** Wait for a background decoding, decode what is left; the reports of every decoding of the run. */
+  finish(): Promise<RouteDecodeReport[]>;
+  /** Stop without decoding what is left (a failed run): waits for a background decoding. */
+  abort(): Promise<void>;
+}
+
+export function ingestDecoding(decode: () => Promise<RouteDecodeReport[]>, delayMs = DECODE_DELAY_MS): IngestDecoding {
+  const reports: RouteDecodeReport[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let failed: Error | undefined;
+  let again = false;
+  const start = (): void => {
+    timer = undefined;
+    running = decode().then(
+      (r) => void reports.push(...r),
+      (e: Error) => void (failed ??= e),
+    ).finally(() => {
+      running = undefined;
+      if (again && !failed) {
+        again = false;
+        timer = setTimeout(start, delayMs);
+      }
+    });
+  };
+  const settle = async (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    again = false;
+    while (running) await running;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  return {
+    committed(stored) {
+      if (stored <= 0 || failed) return;
+      if (running) again = true;
+      else if (!timer) timer = setTimeout(start, delayMs);
+    },
+    async finish() {
+      await settle();
+      if (failed) throw failed;
+      reports.push(...(await decode()));
+      return merge(reports);
+    },
+    async abort() {
+      await settle();
+    },
+  };
+}
+
+/** One report per route: the sums of its decodings. */
+function merge(reports: readonly RouteDecodeReport[]): RouteDecodeReport[] {
+  const by = new Map<string, RouteDecodeReport>();
+  for (const r of reports) {
+    const m = by.get(r.route);
+    by.set(r.route, m ? { route: r.route, packets: m.packets + r.packets, samples: m.samples + r.samples, chunks: m.chunks + r.chunks, undecoded: [...m.undecoded, ...r.undecoded], skipped: [] } : r);
+  }
+  return [...by.values()];
 }
