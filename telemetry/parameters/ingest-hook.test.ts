@@ -48,6 +48,28 @@ describe('ingestDecoding', () => {
     expect(maxActive).toBe(1);
   });
 
+  test('a slow decoding spaces the next one out to 10 times its duration', async () => {
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const d = ingestDecoding(async () => {
+      calls++;
+      await new Promise<void>((r) => { release = r; });
+      return [];
+    }, 1000);
+    d.committed(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(500); // the decoding takes 500 ms
+    d.committed(1);
+    release!();
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(2);
+    release!();
+    await d.abort();
+  });
+
   test('a background failure is thrown by finish; abort decodes nothing more', async () => {
     let calls = 0;
     const d = ingestDecoding(async () => {

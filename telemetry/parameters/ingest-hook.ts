@@ -76,7 +76,11 @@ export function parameterIngestHook(config: MissionConfig, dir: string): (() => 
   };
 }
 
-/** Background decoding {@link DECODE_DELAY_MS} after a commit while a run goes on, and a last one when it ends. */
+/**
+ * Background decoding {@link DECODE_DELAY_MS} after a commit while a run goes on (at least 10 × the last
+ * decoding's duration: finding the new rows reads the route's index rows, so the share of time spent stays
+ * bounded on a large archive), and a last one when it ends.
+ */
 export const DECODE_DELAY_MS = 3000;
 
 /** Decoding along an ingest run: `committed` after each archive commit, `finish` when the run committed. */
@@ -94,16 +98,20 @@ export function ingestDecoding(decode: () => Promise<RouteDecodeReport[]>, delay
   let running: Promise<void> | undefined;
   let failed: Error | undefined;
   let again = false;
+  let lastMs = 0;
+  const delay = (): number => Math.max(delayMs, 10 * lastMs);
   const start = (): void => {
     timer = undefined;
+    const t0 = Date.now();
     running = decode().then(
       (r) => void reports.push(...r),
       (e: Error) => void (failed ??= e),
     ).finally(() => {
       running = undefined;
+      lastMs = Date.now() - t0;
       if (again && !failed) {
         again = false;
-        timer = setTimeout(start, delayMs);
+        timer = setTimeout(start, delay());
       }
     });
   };
@@ -119,7 +127,7 @@ export function ingestDecoding(decode: () => Promise<RouteDecodeReport[]>, delay
     committed(stored) {
       if (stored <= 0 || failed) return;
       if (running) again = true;
-      else if (!timer) timer = setTimeout(start, delayMs);
+      else if (!timer) timer = setTimeout(start, delay());
     },
     async finish() {
       await settle();
