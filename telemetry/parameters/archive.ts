@@ -182,8 +182,10 @@ export class ParameterArchiveWriter {
     const raw = numericRaw ? new Float64Array(n) : undefined;
     const rawText: string[] | undefined = numericRaw ? undefined : [];
     // Engineering numbers where they differ from raw (calibrated, absolute times), texts where they are texts.
-    const engNumeric = c.eng !== undefined || kind === 'absoluteTime';
-    const engTextual = kind === 'enumerated' || kind === 'boolean' || kind === 'array';
+    const engNumeric = c.eng !== undefined || (kind === 'absoluteTime' && numericRaw);
+    // Texts: labels, arrays, and the occurrences of a repeated (MIB VPD group) parameter that is calibrated or a time.
+    const calibratedType = f.type.calibrator !== undefined || (f.type.contextCalibrators?.length ?? 0) > 0;
+    const engTextual = !engNumeric && (kind === 'enumerated' || kind === 'boolean' || kind === 'array' || (!numericRaw && (calibratedType || kind === 'absoluteTime')));
     const eng = engNumeric ? new Float64Array(n) : undefined;
     const engText: (string | null)[] | undefined = engTextual ? [] : undefined;
     let t0 = Infinity;

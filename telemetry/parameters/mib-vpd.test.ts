@@ -10,6 +10,8 @@ import { loadMibTm } from '../../src/mdb/mib/load.js';
 import { parseTmDatabaseJson } from '../../src/mdb/load.js';
 import { compileDecoder, VALIDITY_NAMES, type ContainerTable, type Decoder } from './compile.js';
 import { engineeringText } from './format.js';
+import { ParameterArchiveReader, ParameterArchiveWriter } from './archive.js';
+import { engText, rawText } from './query.js';
 
 const FIXTURE = path.resolve('fixtures/mib-vpd');
 
@@ -77,6 +79,29 @@ describe('variable packets (VPD): groups, nested groups, fixed repetitions, offs
     expect(eng(dec, t, 'EV_DUR')).toBe(1.5);
     expect(eng(dec, t, 'EV_FIX')).toEqual([9, 10]);
     expect(t.columns.some((c) => c.field.parameter.name === 'EV_FX')).toBe(false); // never in the packet
+  });
+
+  test('the parameter archive keeps the occurrences of a group: raw and calibrated values', () => {
+    const dec = compileDecoder(db);
+    const data = [...u16(1), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, ...u16(100), 0xfb, 0, ...u16(200), 6, 0, 0xee, 0, 0, 0, 0, 0, 9, 10];
+    decode(dec, pus(1200, 5, 1, data));
+    const dir = mkdtempSync(path.join(tmpdir(), 'idoc-vpd-archive-'));
+    try {
+      const w = new ParameterArchiveWriter(dir);
+      w.addDecoded(dec);
+      w.close();
+      const r = new ParameterArchiveReader(dir);
+      try {
+        const a = r.series('EV_A')!;
+        expect([rawText(a, 0), engText(a, 0)]).toEqual(['100 200', '50 100']);
+        const b = r.series('EV_B')!;
+        expect(rawText(b, 0)).toBe('-5 6');
+      } finally {
+        r.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a counter larger than the packet holds is an undecoded packet, not values read past its end', () => {
