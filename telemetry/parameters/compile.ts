@@ -576,9 +576,11 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     return n;
   };
   for (const c of db.containers) nodeOf(c);
-  // Roots: containers without a base, except those only referenced from entries (groups, variable sections).
+  // Roots: containers without a base, except abstract fragments only referenced from entries (groups, variable
+  // sections): referenced, and no container derives from them.
   const referenced = new Set(db.containers.flatMap((c) => c.entries.flatMap((e) => (e.kind === 'container' ? [e.container] : []))));
-  const roots = db.containers.filter((c) => !c.base && !(c.abstract && referenced.has(c.name))).map((c) => nodes.get(c.name)!);
+  const bases = new Set(db.containers.flatMap((c) => (c.base ? [c.base.container] : [])));
+  const roots = db.containers.filter((c) => !c.base && !(c.abstract && referenced.has(c.name) && !bases.has(c.name))).map((c) => nodes.get(c.name)!);
   // Children in document order (nodeOf may have created a child before an earlier sibling).
   const order = new Map(db.containers.map((c, i) => [c.name, i]));
   for (const n of nodes.values()) n.children.sort((a, b) => order.get(a.node.container.name)! - order.get(b.node.container.name)!);
