@@ -64,7 +64,7 @@ export function ptcPfcEncoding(ptc: number, pfc: number, epoch: TimeEpoch = 'TAI
       break;
     case 10:
       if (pfc >= 3 && pfc <= 18) {
-        // Relative CUC: seconds = raw / 2^(8·fine), signed per CCSDS 301.0-B-4 §3.2 only by mission convention: read unsigned.
+        // Relative CUC (CCSDS 301.0-B-4 §3.2 layout): seconds = raw / 2^(8·fine), read unsigned.
         const { coarse, fine } = cuc(pfc);
         return { kind: 'float', encoding: int(8 * (coarse + fine), false), calibrator: { kind: 'polynomial', terms: [{ coefficient: 2 ** (-8 * fine), exponent: 1 }] }, unit: 's' };
       }
