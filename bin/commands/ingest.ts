@@ -114,6 +114,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
           }
         }
         await setup.finish(true); // raw packet files renamed into place, forwards drained, archive closed, unlocked
+        for (const r of setup.decoded()) for (const u of r.undecoded) ctx.io.err(`idoc: route ${r.route}: APID ${u.apid}: ${u.packets} packet(s) not decoded into parameters: ${u.reason} (first at ${u.first})\n`);
       } catch (e) {
         await setup.finish(false);
         throw e;

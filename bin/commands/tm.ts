@@ -178,7 +178,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
           }, time ? { time } : {});
           progress.done();
         } else {
-          r = fill.fillFromPacketArchive(dir, db, {
+          r = await fill.fillFromPacketArchive(dir, db, {
             ...(keep ? { keep } : {}), ...(apids ? { apids: apids.ranges } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}),
             ...(time ? { time } : {}),
           });

@@ -153,8 +153,13 @@ export interface ParameterType {
   readonly alarm?: Alarm;
   /** The first whose criteria hold replaces `alarm` (XTCE ContextAlarmList). */
   readonly contextAlarms?: readonly { readonly when: MatchCriteria; readonly alarm: Alarm }[];
-  /** Absolute time: seconds = raw · scale + offset from `epoch` (XTCE 1.2 EncodingType, ReferenceTime/Epoch). */
-  readonly time?: { readonly scale: number; readonly offset: number; readonly epoch: TimeEpoch };
+  /**
+   * Absolute time: seconds = raw · scale + offset from `epoch` (XTCE 1.2 EncodingType, ReferenceTime/Epoch).
+   * `cds`: the raw integer is a CCSDS Day Segmented code (CCSDS 301.0-B-4 §3.3) of 16-bit days, 32-bit
+   * milliseconds of day and, when `cds` is 16, 16-bit microseconds (seconds = days·86400 + ms/10³ + µs/10⁶,
+   * then scale and offset).
+   */
+  readonly time?: { readonly scale: number; readonly offset: number; readonly epoch: TimeEpoch; readonly cds?: 0 | 16 };
   /** Array: element type and dimensions (XTCE 1.2 ArrayParameterType / DimensionList). */
   readonly array?: { readonly elementType: string; readonly dimensions: readonly ArrayDimension[] };
   readonly source?: SourceRef;
@@ -187,6 +192,12 @@ export interface EntryLocation {
 
 interface EntryCommon {
   readonly location?: EntryLocation;
+  /**
+   * Container entries only: the referenced container is repeated `count` times, one occurrence after the other
+   * (XTCE 1.2 RepeatEntry/Count on a ContainerRefEntry; a SCOS-2000 VPD group). Each parameter of the repeated
+   * container then has one value per packet: the array of its occurrences.
+   */
+  readonly repeat?: { readonly count: IntegerValue };
   /** The entry is present only when these criteria hold (XTCE IncludeCondition). */
   readonly includeCondition?: MatchCriteria;
   readonly source?: SourceRef;

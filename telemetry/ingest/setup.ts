@@ -17,6 +17,7 @@ import { ingestOnce, type OnceResult } from './run-once.js';
 import type { UnitContext } from './ingest-unit.js';
 import { timeSettings } from '../../src/time/config.js';
 import type { Logger } from './log.js';
+import { ingestDecoding, parameterIngestHook, type RouteDecodeReport } from '../parameters/ingest-hook.js';
 
 /** An opened ingest: what the runners need, and how to end it. */
 export interface IngestSetup {
@@ -30,6 +31,8 @@ export interface IngestSetup {
   readonly unitCtx: Omit<UnitContext, 'stats'>;
   /** Commit (`ok`) or abort the routes' raw files and forwards, close the archive, release the lock. */
   finish(ok: boolean): Promise<void>;
+  /** What decoding into the parameter archive did when the run committed (routes with `decode`; empty without). */
+  decoded(): readonly RouteDecodeReport[];
 }
 
 /**
@@ -54,20 +57,36 @@ export async function openIngest(mission: Mission, archiveDir?: string, openWrit
     await lock.release();
     throw e;
   }
+  // Routes with `decode`: their committed packets are decoded into the parameter archive, in the background while
+  // the run goes on and when it ends (not when a bus consumer stores them: openWriter).
+  let decoding: ReturnType<typeof ingestDecoding> | undefined;
+  try {
+    const hook = openWriter ? undefined : parameterIngestHook(mission.config, dir);
+    decoding = hook ? ingestDecoding(hook) : undefined;
+  } catch (e) {
+    await archive.close();
+    await lock.release();
+    throw e;
+  }
+  let decoded: readonly RouteDecodeReport[] = [];
   const periodOf = (apid: number) => mission.config.apids.find((d) => apid >= d.apids.from && apid <= d.apids.to)?.periodSeconds;
   const unitCtx = {
     archive, router, profile, time, periodOf,
+    ...(decoding ? { onCommit: (_ms: number, stored: number) => decoding.committed(stored) } : {}),
     read: { crc: mission.crc, crcOverrides: mission.crcOverrides, maxPacketLength: mission.config.maxPacketLength, ...(mission.knownApids ? { knownApids: mission.knownApids } : {}) },
   };
   return {
     dir, archive, feeds, router, unitCtx,
+    decoded: () => decoded,
     async finish(ok) {
       try {
         if (ok) await router.commit(); // raw packet files renamed into place, forwards drained
         else await router.abort();
       } finally {
         try {
+          if (!ok) await decoding?.abort();
           await archive.close();
+          if (ok && decoding) decoded = await decoding.finish();
         } finally {
           await lock.release();
         }

@@ -15,8 +15,20 @@ export interface FixedField {
   readonly encoding: DataEncoding;
 }
 
-/** Stores the fields of one container: raw[slot] = value, stamp[slot] = packet; `o` = packet octet offset in `b`. */
-export type FixedRun = (b: Uint8Array, o: number, dv: DataView, raw: unknown[], stamp: Int32Array, pk: number) => void;
+/** Stores the fields of one container: num[slot] = value, stamp[slot] = packet; `o` = packet octet offset in `b`. */
+export type FixedRun = (b: Uint8Array, o: number, dv: DataView, num: Float64Array, stamp: Int32Array, pk: number) => void;
+
+/** A column of a table stored by generated code: the raw number of `slot`, and its calibration when `calibrated`. */
+export interface StoreColumn {
+  readonly slot: number;
+  readonly calibrated: boolean;
+}
+
+/**
+ * Stores row `row` of a table whose fields are all present numbers: R[k][row] = num[slot]; calibrated columns
+ * also E[k][row] = C[k](raw), and V[k][row] = 1 (invalid) when that is NaN.
+ */
+export type FusedStore = (num: Float64Array, row: number, R: Float64Array[], E: Float64Array[], V: Uint8Array[], C: readonly ((x: number) => number)[]) => void;
 
 /** A JS expression for the field's raw value, or undefined when the encoding has no generated form. */
 export function fieldExpression(bit: number, enc: DataEncoding): string | undefined {
@@ -55,9 +67,19 @@ export function compileFixedRun(fields: readonly FixedField[]): FixedRun | undef
   for (const f of fields) {
     const e = fieldExpression(f.bit, f.encoding);
     if (e === undefined) return undefined;
-    lines.push(`raw[${f.slot}] = ${e}; stamp[${f.slot}] = pk;`);
+    lines.push(`num[${f.slot}] = ${e}; stamp[${f.slot}] = pk;`);
   }
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- numbers only, see the module comment
-  const make = new Function('ru', 'sf', `return function fixedRun(b, o, dv, raw, stamp, pk) {\n${lines.join('\n')}\n};`) as (ru: typeof readUnsigned, sf: typeof signedFrom) => FixedRun;
+  const make = new Function('ru', 'sf', `return function fixedRun(b, o, dv, num, stamp, pk) {\n${lines.join('\n')}\n};`) as (ru: typeof readUnsigned, sf: typeof signedFrom) => FixedRun;
   return make(readUnsigned, signedFrom);
+}
+
+/** Generate the store of a table's columns (one call site per calibrated column, so each stays monomorphic). */
+export function compileFusedStore(columns: readonly StoreColumn[]): FusedStore {
+  const lines = columns.map((c, k) => {
+    if (!c.calibrated) return `R[${k}][row] = num[${c.slot}];`;
+    return `x = num[${c.slot}]; R[${k}][row] = x; e = C[${k}](x); E[${k}][row] = e; if (e !== e) V[${k}][row] = 1;`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- numbers only, see the module comment
+  return new Function(`return function fusedStore(num, row, R, E, V, C) {\nlet x = 0, e = 0;\n${lines.join('\n')}\n};`)() as FusedStore;
 }

@@ -105,7 +105,7 @@ describe('SIM fixture: files, batches and the packet archive store the same seri
     if (mission.profile === 'auto') throw new Error('the sample mission names its profile');
     await storeFile(archive, SIM, mission.profile, (apid) => `apid_${apid}`);
     archive.close();
-    const c = fillFromPacketArchive(fromArchive, db, { batchPackets: 50 });
+    const c = await fillFromPacketArchive(fromArchive, db, { batchPackets: 50 });
     expect(c.samples).toBe(a.samples);
     const [ra, rb, rc] = [new ParameterArchiveReader(whole), new ParameterArchiveReader(small), new ParameterArchiveReader(fromArchive)];
     try {

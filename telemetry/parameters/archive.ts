@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS chunk (
   raw_text TEXT, eng_text TEXT, state BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunk_by_time ON chunk (parameter, t0);
 CREATE TABLE IF NOT EXISTS source (key TEXT PRIMARY KEY, name TEXT NOT NULL, loaded_utc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ingest_mark (route TEXT PRIMARY KEY, arrival INTEGER NOT NULL);
 `;
 
 /** How a sample's time is found: the packet time, or a parameter of the same packet (an on-board clock). */
@@ -109,6 +110,15 @@ export class ParameterArchiveWriter {
     return this.db.prepare('SELECT 1 FROM source WHERE key = ?').get(key) !== undefined;
   }
 
+  /** The last packet-archive arrival decoded from `route` (−1: none), so decoding after ingest takes each packet once. */
+  arrivalMark(route: string): number {
+    return this.db.prepare<[string], { arrival: number }>('SELECT arrival FROM ingest_mark WHERE route = ?').get(route)?.arrival ?? -1;
+  }
+
+  setArrivalMark(route: string, arrival: number): void {
+    this.db.prepare('INSERT INTO ingest_mark (route, arrival) VALUES (?, ?) ON CONFLICT(route) DO UPDATE SET arrival = MAX(arrival, excluded.arrival)').run(route, arrival);
+  }
+
   markLoaded(key: string, name: string): void {
     this.db.prepare('INSERT OR REPLACE INTO source (key, name, loaded_utc) VALUES (?, ?, ?)').run(key, name, new Date().toISOString());
   }
@@ -172,8 +182,10 @@ export class ParameterArchiveWriter {
     const raw = numericRaw ? new Float64Array(n) : undefined;
     const rawText: string[] | undefined = numericRaw ? undefined : [];
     // Engineering numbers where they differ from raw (calibrated, absolute times), texts where they are texts.
-    const engNumeric = c.eng !== undefined || kind === 'absoluteTime';
-    const engTextual = kind === 'enumerated' || kind === 'boolean' || kind === 'array';
+    const engNumeric = c.eng !== undefined || (kind === 'absoluteTime' && numericRaw);
+    // Texts: labels, arrays, and the occurrences of a repeated (MIB VPD group) parameter that is calibrated or a time.
+    const calibratedType = f.type.calibrator !== undefined || (f.type.contextCalibrators?.length ?? 0) > 0;
+    const engTextual = !engNumeric && (kind === 'enumerated' || kind === 'boolean' || kind === 'array' || (!numericRaw && (calibratedType || kind === 'absoluteTime')));
     const eng = engNumeric ? new Float64Array(n) : undefined;
     const engText: (string | null)[] | undefined = engTextual ? [] : undefined;
     let t0 = Infinity;

@@ -16,7 +16,7 @@ import {
   readUnsignedLeBig, signedFrom, signedFromBig,
 } from './bits.js';
 import { calibratorFunction, enumLimitState, inRange, numericLimitState } from './calibrate.js';
-import { compileFixedRun, type FixedRun } from './_codegen.js';
+import { compileFixedRun, compileFusedStore, type FixedRun, type FusedStore } from './_codegen.js';
 
 /** A decoded value: numbers (≤ 53-bit integers, floats), bigint (wider integers), text, octets, or an array of them. */
 export type Value = number | bigint | string | Uint8Array | readonly Value[];
@@ -40,18 +40,23 @@ export interface Field {
   readonly fixedBits: number | undefined;
 }
 
-/** The values of the packet being decoded (raw by parameter index, engineering computed on demand). */
+/**
+ * The values of the packet being decoded (raw by parameter index, engineering computed on demand). Raw numbers
+ * of numeric fields live in a Float64Array (no boxed number per value), other raw values in an array.
+ */
 class PacketState {
   packet = 0;
   readonly raw: Value[];
+  readonly num: Float64Array;
   readonly stamp: Int32Array;
   readonly eng: (Value | undefined)[];
   readonly engStamp: Int32Array;
   /** Scratch: the value a reader produced. */
   v: Value = 0;
   error = '';
-  constructor(n: number, readonly engOf: ((st: PacketState) => Value | undefined)[]) {
+  constructor(n: number, readonly isNum: Uint8Array, readonly engOf: ((st: PacketState) => Value | undefined)[]) {
     this.raw = new Array<Value>(n).fill(0);
+    this.num = new Float64Array(n);
     this.stamp = new Int32Array(n).fill(-1);
     this.eng = new Array<Value | undefined>(n).fill(undefined);
     this.engStamp = new Int32Array(n).fill(-1);
@@ -60,7 +65,11 @@ class PacketState {
     return this.stamp[i] === this.packet;
   }
   getRaw(i: number): Value | undefined {
-    return this.stamp[i] === this.packet ? this.raw[i] : undefined;
+    return this.stamp[i] === this.packet ? this.valueOf(i) : undefined;
+  }
+  /** The raw value in slot `i` (stamp not checked). */
+  valueOf(i: number): Value {
+    return this.isNum[i] === 1 ? this.num[i]! : this.raw[i]!;
   }
   getEng(i: number): Value | undefined {
     if (this.stamp[i] !== this.packet) return undefined;
@@ -77,7 +86,11 @@ type Pred = (st: PacketState) => boolean;
 
 type Step =
   | { readonly kind: 'field'; readonly field: Field; readonly read: Reader; readonly include?: Pred; readonly location?: EntryLocation; readonly where: string }
-  | { readonly kind: 'container'; readonly steps: readonly Step[]; readonly include?: Pred; readonly location?: EntryLocation };
+  | {
+    readonly kind: 'container'; readonly steps: readonly Step[]; readonly include?: Pred; readonly location?: EntryLocation;
+    /** Repeated this many times (XTCE RepeatEntry); `members` then collect one value per occurrence. */
+    readonly repeat?: (st: PacketState) => number; readonly members: readonly Field[]; readonly where: string;
+  };
 
 interface Node {
   readonly container: Container;
@@ -87,8 +100,15 @@ interface Node {
   readonly fields: readonly Field[];
   /** Bit offset of this container's first entry from the packet start, when known ahead. */
   readonly startBit: number | undefined;
-  /** Generated code for the entries when their layout is fixed, and the bit after the last entry. */
-  readonly fixed: { readonly run: FixedRun; readonly endBit: number } | undefined;
+  /**
+   * Generated code for the entries when their layout is fixed, the bit after the last entry, and the furthest
+   * bit any entry reaches (an entry placed from the container start may end before an earlier one).
+   */
+  readonly fixed: { readonly run: FixedRun; readonly endBit: number; readonly maxBit: number } | undefined;
+  /** Every container from the root to this one has a fixed layout (so every field of the path is present). */
+  readonly fixedPath: boolean;
+  /** Its table, once a packet was stored in it. */
+  table: TableState | undefined;
 }
 
 /** A growable column of one parameter in one container's table. */
@@ -101,6 +121,34 @@ export interface Column {
   validity: Uint8Array;
   limit: Uint8Array;
 }
+
+/** A column's store plan, decided once per table. */
+interface ColumnPlan {
+  readonly c: Column;
+  readonly i: number;
+  /** Numeric raw, nothing to judge: copy the number. */
+  readonly simple: boolean;
+  /** Calibrated by a default calibrator only: engineering = fn(raw) without the packet state. */
+  readonly calibrate: ((x: number) => number) | undefined;
+}
+
+/** A table and how packets are stored in it. */
+interface TableState {
+  readonly t: ContainerTable;
+  readonly plans: readonly ColumnPlan[];
+  /** Generated store (fixed paths whose columns need no judging). */
+  readonly fused: FusedStore | undefined;
+  /** Calibrator of each column (identity when none), for the generated store. */
+  readonly cals: readonly ((x: number) => number)[];
+  /** Raw, engineering and validity arrays per column (placeholders where a column has none). */
+  R: Float64Array[];
+  E: Float64Array[];
+  V: Uint8Array[];
+}
+
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_U8 = new Uint8Array(0);
+const identity = (x: number): number => x;
 
 /** Decoded packets of one concrete container, column by column. */
 export interface ContainerTable {
@@ -136,6 +184,11 @@ export interface Decoder {
    * taken the rows out (the parameter archive does, batch by batch). Length-mismatch counts are kept.
    */
   reset(): void;
+  /**
+   * Room for `rows` packets in every table (those created from now on, and the existing ones): columns are
+   * allocated once instead of growing (when the caller knows the packet count, or decodes in batches).
+   */
+  reserve(rows: number): void;
 }
 
 export interface CompileOptions {
@@ -154,11 +207,22 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
   const containers = new Map(db.containers.map((c) => [c.name, c]));
   const fields: Field[] = [];
   const byName = new Map<string, Field>();
+  // Parameters of repeated containers hold the array of their occurrences (so they are not plain numbers).
+  const repeated = new Set<string>();
+  const collect = (c: Container | undefined, seen: Set<string>): void => {
+    if (!c || seen.has(c.name)) return;
+    seen.add(c.name);
+    for (const e of c.entries) {
+      if (e.kind === 'container') collect(containers.get(e.container), seen);
+      else repeated.add(e.parameter);
+    }
+  };
+  for (const c of db.containers) for (const e of c.entries) if (e.kind === 'container' && e.repeat) collect(containers.get(e.container), new Set());
   for (const p of db.parameters) {
     const type = types.get(p.type);
     if (!type) throw new Error(`${p.source ?? p.name}: parameter type "${p.type}" is not defined`);
     const enc = type.encoding;
-    const numeric = NUMERIC_KINDS.has(type.kind) && !(enc?.kind === 'integer' && enc.sizeInBits > 53);
+    const numeric = NUMERIC_KINDS.has(type.kind) && !(enc?.kind === 'integer' && enc.sizeInBits > 53) && !repeated.has(p.name);
     const calibrated = numeric && (type.kind === 'integer' || type.kind === 'float') && (type.calibrator !== undefined || (type.contextCalibrators?.length ?? 0) > 0);
     const fixedBits = enc === undefined ? undefined : enc.kind === 'integer' || enc.kind === 'float' ? enc.sizeInBits : enc.size.kind === 'fixed' ? enc.size.bits : undefined;
     const f: Field = { index: fields.length, parameter: p, type, numeric, calibrated, fixedBits };
@@ -228,7 +292,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
           : m.value;
         if (typeof target === 'number' && m.operator === '==' && !m.ref.useCalibratedValue && f.numeric) {
           const i = f.index;
-          return (st) => st.stamp[i] === st.packet && st.raw[i] === target;
+          return (st) => st.stamp[i] === st.packet && st.num[i] === target;
         }
         return (st) => compare(get(st), m.operator, target);
       }
@@ -419,7 +483,18 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         return (raw) => (Number(raw) !== 0 ? one : zero);
       }
       case 'absoluteTime': {
-        const { scale, offset } = t.time!;
+        const { scale, offset, cds } = t.time!;
+        if (cds !== undefined) {
+          // CCSDS 301.0-B-4 §3.3: days (16 bits), ms of day (32 bits), then µs (16 bits) when cds is 16.
+          return (raw) => {
+            const x = BigInt(raw as number | bigint);
+            const sub = BigInt(cds);
+            const us = cds ? Number(x & 0xffffn) : 0;
+            const ms = Number((x >> sub) & 0xffffffffn);
+            const days = Number(x >> (sub + 32n));
+            return (days * 86400 + ms / 1e3 + us / 1e6) * scale + offset;
+          };
+        }
         return (raw) => Number(raw) * scale + offset;
       }
       case 'array': {
@@ -430,9 +505,16 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         return (raw) => raw;
     }
   };
-  const engOf = fields.map((f) => {
+  /** Engineering value of a field: element by element for the occurrences of a repeated parameter. */
+  const engOfField = (f: Field): ((raw: Value, st: PacketState) => Value | undefined) => {
     const fn = engOfType(f.type);
-    return (st: PacketState) => fn(st.raw[f.index]!, st);
+    if (!repeated.has(f.parameter.name)) return fn;
+    const each = (raw: Value, st: PacketState): Value => (Array.isArray(raw) ? (raw as readonly Value[]).map((v) => each(v, st)) : fn(raw, st) ?? NaN);
+    return each;
+  };
+  const engOf = fields.map((f) => {
+    const fn = engOfField(f);
+    return (st: PacketState) => fn(st.valueOf(f.index), st);
   });
 
   // ---- containers ----
@@ -444,7 +526,10 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
       const common = { ...(include ? { include } : {}), ...(e.location ? { location: e.location } : {}) };
       if (e.kind === 'container') {
         const ref = containers.get(e.container)!;
-        return { kind: 'container', steps: compileEntries(ref, inner), ...common };
+        const steps = compileEntries(ref, inner);
+        const where = e.source ?? `${c.name}/${e.container}`;
+        if (!e.repeat) return { kind: 'container', steps, members: [], where, ...common };
+        return { kind: 'container', steps, repeat: sizeOf(e.repeat.count), members: [...new Map(fieldsOf(steps, []).map((f) => [f.index, f])).values()], where, ...common };
       }
       const field = fieldOf(e.parameter);
       return { kind: 'field', field, read: readerOf(field), where: e.source ?? `${c.name}/${e.parameter}`, ...common };
@@ -461,6 +546,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
   const fixedLayout = (steps: readonly Step[], startBit: number): Node['fixed'] => {
     const out: { slot: number; bit: number; encoding: DataEncoding }[] = [];
     let pos = startBit;
+    let maxBit = startBit;
     for (const s of steps) {
       if (s.kind !== 'field' || s.include !== undefined) return undefined;
       const enc = s.field.type.encoding;
@@ -468,9 +554,10 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
       if (s.location) pos = (s.location.reference === 'containerStart' ? 0 : pos) + s.location.bits;
       out.push({ slot: s.field.index, bit: pos, encoding: enc });
       pos += enc.sizeInBits;
+      maxBit = Math.max(maxBit, pos);
     }
     const run = compileFixedRun(out);
-    return run ? { run, endBit: pos } : undefined;
+    return run ? { run, endBit: pos, maxBit } : undefined;
   };
   const nodes = new Map<string, Node>();
   const nodeOf = (c: Container): Node => {
@@ -481,18 +568,24 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     const all = fieldsOf(steps, parent ? [...parent.fields] : []);
     const unique = [...new Map(all.map((f) => [f.index, f])).values()];
     const startBit = parent ? parent.fixed?.endBit : 0;
-    n = { container: c, steps, children: [], fields: unique, startBit, fixed: startBit === undefined ? undefined : fixedLayout(steps, startBit) };
+    const fixed = startBit === undefined ? undefined : fixedLayout(steps, startBit);
+    const fixedPath = fixed !== undefined && (parent ? parent.fixedPath : true);
+    n = { container: c, steps, children: [], fields: unique, startBit, fixed, fixedPath, table: undefined };
     nodes.set(c.name, n);
     if (parent) parent.children.push({ node: n, when: c.base?.restriction ? criteria(c.base.restriction) : undefined });
     return n;
   };
   for (const c of db.containers) nodeOf(c);
-  const roots = db.containers.filter((c) => !c.base).map((c) => nodes.get(c.name)!);
+  // Roots: containers without a base, except abstract fragments only referenced from entries (groups, variable
+  // sections): referenced, and no container derives from them.
+  const referenced = new Set(db.containers.flatMap((c) => c.entries.flatMap((e) => (e.kind === 'container' ? [e.container] : []))));
+  const bases = new Set(db.containers.flatMap((c) => (c.base ? [c.base.container] : [])));
+  const roots = db.containers.filter((c) => !c.base && !(c.abstract && referenced.has(c.name) && !bases.has(c.name))).map((c) => nodes.get(c.name)!);
   // Children in document order (nodeOf may have created a child before an earlier sibling).
   const order = new Map(db.containers.map((c, i) => [c.name, i]));
   for (const n of nodes.values()) n.children.sort((a, b) => order.get(a.node.container.name)! - order.get(b.node.container.name)!);
 
-  const state = new PacketState(fields.length, engOf);
+  const state = new PacketState(fields.length, Uint8Array.from(fields, (f) => (f.numeric ? 1 : 0)), engOf);
 
   /** Run `steps` from bit `pos`; returns the bit after the last entry, or −1 (st.error says why). */
   const run = (steps: readonly Step[], b: Uint8Array, pos: number, end: number, cstart: number, st: PacketState): number => {
@@ -506,12 +599,34 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
           if (!st.error) st.error = `${s.field.parameter.name} (${s.where}) runs past the packet end`;
           return -1;
         }
-        st.raw[s.field.index] = st.v;
+        if (s.field.numeric) st.num[s.field.index] = st.v as number;
+        else st.raw[s.field.index] = st.v;
         st.stamp[s.field.index] = st.packet;
         pos += used;
-      } else {
+      } else if (s.repeat === undefined) {
         pos = run(s.steps, b, pos, end, pos, st);
         if (pos < 0) return -1;
+      } else {
+        const count = s.repeat(st);
+        if (!Number.isInteger(count) || count < 0) {
+          st.error = `${s.where}: the repetition count ${count} is not a count`;
+          return -1;
+        }
+        const members = s.members;
+        const out: Value[][] = members.map(() => []);
+        for (let r = 0; r < count; r++) {
+          for (const m of members) st.stamp[m.index] = -1;
+          pos = run(s.steps, b, pos, end, pos, st);
+          if (pos < 0) return -1;
+          for (let k = 0; k < members.length; k++) {
+            const m = members[k]!;
+            if (st.stamp[m.index] === st.packet) out[k]!.push(st.valueOf(m.index));
+          }
+        }
+        for (let k = 0; k < members.length; k++) {
+          st.raw[members[k]!.index] = out[k]!;
+          st.stamp[members[k]!.index] = st.packet;
+        }
       }
     }
     return pos;
@@ -520,27 +635,62 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
   // ---- tables ----
   const keep = options.keep;
   const tables = new Map<string, ContainerTable>();
-  const tableOf = (n: Node): ContainerTable => {
-    let t = tables.get(n.container.name);
-    if (t) return t;
-    const cap = 64;
+  /** Capacity of tables created from now on ({@link Decoder.reserve}). */
+  let capacity = 1024;
+  const tableOf = (n: Node): TableState => {
+    if (n.table) return n.table;
+    const cap = capacity;
     const cols = n.fields.filter((f) => !keep || keep.has(f.parameter.name)).map((field): Column => ({
       field,
-      raw: field.numeric ? new Float64Array(cap) : new Array<Value | undefined>(),
-      eng: field.calibrated ? new Float64Array(cap) : undefined,
-      validity: new Uint8Array(cap),
-      limit: new Uint8Array(cap),
+      raw: field.numeric ? EMPTY_F64 : new Array<Value | undefined>(),
+      eng: field.calibrated ? EMPTY_F64 : undefined,
+      validity: EMPTY_U8,
+      limit: EMPTY_U8,
     }));
-    t = { container: n.container, columns: cols, rows: 0, tai: new Float64Array(cap), apid: new Uint16Array(cap), lengthMismatches: 0 };
+    const t: ContainerTable = { container: n.container, columns: cols, rows: 0, tai: EMPTY_F64, apid: new Uint16Array(0), lengthMismatches: 0 };
+    allocate(t, cap);
     tables.set(n.container.name, t);
-    return t;
+    const plans = planOf(t);
+    // Every field of a fixed path is present, so a table whose columns need no judging is stored by generated code.
+    const fused = n.fixedPath && plans.every((p) => p.simple || p.calibrate)
+      ? compileFusedStore(plans.map((p) => ({ slot: p.i, calibrated: p.calibrate !== undefined })))
+      : undefined;
+    const ts: TableState = { t, plans, fused, cals: plans.map((p) => p.calibrate ?? identity), R: [], E: [], V: [] };
+    refreshViews(ts);
+    n.table = ts;
+    return ts;
   };
-  const grow = <T extends Float64Array | Uint8Array | Uint16Array>(a: T, need: number): T => {
-    if (need <= a.length) return a;
-    const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
-    b.set(a);
-    return b;
-  };
+  /**
+   * Give every array of `t` room for `cap` rows, keeping its rows: one ArrayBuffer for the whole table (one
+   * external allocation, so one GC hint instead of one per column).
+   */
+  function allocate(t: ContainerTable, cap: number): void {
+    let f64 = 1;
+    let u8 = 0;
+    for (const c of t.columns) {
+      if (c.raw instanceof Float64Array) f64++;
+      if (c.eng) f64++;
+      u8 += 2;
+    }
+    const mem = new ArrayBuffer(cap * (8 * f64 + 2 + u8));
+    let at = 0;
+    const take = <T extends Float64Array | Uint16Array | Uint8Array>(old: T, make: new (b: ArrayBuffer, o: number, n: number) => T, size: number): T => {
+      const a = new make(mem, at, cap);
+      at += cap * size;
+      a.set(old.subarray(0, Math.min(t.rows, cap)));
+      return a;
+    };
+    t.tai = take(t.tai, Float64Array, 8);
+    for (const c of t.columns) {
+      if (c.raw instanceof Float64Array) c.raw = take(c.raw, Float64Array, 8);
+      if (c.eng) c.eng = take(c.eng, Float64Array, 8);
+    }
+    t.apid = take(t.apid, Uint16Array, 2);
+    for (const c of t.columns) {
+      c.validity = take(c.validity, Uint8Array, 1);
+      c.limit = take(c.limit, Uint8Array, 1);
+    }
+  }
 
   const alarmOf = fields.map((f) => {
     const t = f.type;
@@ -554,54 +704,37 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
   const validRangeOf = fields.map((f) => f.type.validRange);
 
   const limitCode = new Map<string, number>(LIMIT_NAMES.map((n, i) => [n, i]));
-  /** What storing a column needs, decided once per table. */
-  interface ColumnPlan {
-    readonly c: Column;
-    readonly i: number;
-    /** Numeric raw, nothing to judge: copy the number. */
-    readonly simple: boolean;
-    /** Calibrated by a default calibrator only: engineering = fn(raw) without the packet state. */
-    readonly calibrate: ((x: number) => number) | undefined;
+  function planOf(t: ContainerTable): ColumnPlan[] {
+    return t.columns.map((c) => {
+      const i = c.field.index;
+      const type = c.field.type;
+      const judged = alarmOf[i] !== undefined || validRangeOf[i] !== undefined || type.kind === 'enumerated';
+      const simple = c.field.numeric && !c.field.calibrated && !judged;
+      const calibrate = c.field.calibrated && !judged && !type.contextCalibrators?.length && type.calibrator ? calibratorFunction(type.calibrator) : undefined;
+      return { c, i, simple, calibrate };
+    });
   }
-  const plans = new Map<ContainerTable, ColumnPlan[]>();
-  const planOf = (t: ContainerTable): ColumnPlan[] => {
-    let p = plans.get(t);
-    if (!p) {
-      p = t.columns.map((c) => {
-        const i = c.field.index;
-        const type = c.field.type;
-        const judged = alarmOf[i] !== undefined || validRangeOf[i] !== undefined || type.kind === 'enumerated';
-        const simple = c.field.numeric && !c.field.calibrated && !judged;
-        const calibrate = c.field.calibrated && !judged && !type.contextCalibrators?.length && type.calibrator ? calibratorFunction(type.calibrator) : undefined;
-        return { c, i, simple, calibrate };
-      });
-      plans.set(t, p);
-    }
-    return p;
-  };
+  /** The column arrays the generated store writes to (again after they grew). */
+  function refreshViews(ts: TableState): void {
+    ts.R = ts.t.columns.map((c) => (c.raw instanceof Float64Array ? c.raw : EMPTY_F64));
+    ts.E = ts.t.columns.map((c) => c.eng ?? EMPTY_F64);
+    ts.V = ts.t.columns.map((c) => c.validity);
+  }
 
-  const growTable = (t: ContainerTable, need: number): void => {
-    const n = Math.max(need, t.tai.length * 2, 1024);
-    t.tai = grow(t.tai, n);
-    t.apid = grow(t.apid, n);
-    for (const c of t.columns) {
-      c.validity = grow(c.validity, n);
-      c.limit = grow(c.limit, n);
-      if (c.raw instanceof Float64Array) c.raw = grow(c.raw, n);
-      if (c.eng) c.eng = grow(c.eng, n);
-    }
+  const growTable = (ts: TableState, need: number): void => {
+    const t = ts.t;
+    allocate(t, Math.max(need, t.tai.length * 2, 1024));
+    refreshViews(ts);
   };
 
   // Validity and limit arrays start at 0 (valid, normal): only other codes are written.
-  const store = (t: ContainerTable, st: PacketState, tai: number | undefined, apid: number): void => {
-    const row = t.rows++;
-    if (row >= t.tai.length) growTable(t, row + 1);
-    t.tai[row] = tai ?? NaN;
-    t.apid[row] = apid;
+  const store = (ts: TableState, st: PacketState, row: number): void => {
     const pk = st.packet;
     const stamp = st.stamp;
-    const values = st.raw;
-    for (const p of planOf(t)) {
+    const nums = st.num;
+    const plans = ts.plans;
+    for (let k = 0; k < plans.length; k++) {
+      const p = plans[k]!;
       const c = p.c;
       const i = p.i;
       if (stamp[i] !== pk) {
@@ -612,18 +745,18 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         continue;
       }
       if (p.simple) {
-        (c.raw as Float64Array)[row] = values[i] as number;
+        (c.raw as Float64Array)[row] = nums[i]!;
         continue;
       }
       if (p.calibrate) {
-        const x = values[i] as number;
+        const x = nums[i]!;
         (c.raw as Float64Array)[row] = x;
         const e = p.calibrate(x);
         c.eng![row] = e;
         if (Number.isNaN(e)) c.validity[row] = Validity.invalid;
         continue;
       }
-      const raw = values[i]!;
+      const raw = st.valueOf(i);
       if (c.raw instanceof Float64Array) c.raw[row] = raw as number;
       else c.raw[row] = raw;
       let validity: number = Validity.valid;
@@ -644,9 +777,17 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     }
   };
 
-
   let lastBuf: Uint8Array | undefined;
   let lastView: DataView = new DataView(new ArrayBuffer(0));
+  /** Decode `node`'s entries of the packet at octet `offset` (bits [start, end) of `buf`) from bit `pos`. */
+  const runNode = (node: Node, buf: Uint8Array, offset: number, pos: number, start: number, end: number, st: PacketState): number => {
+    const f = node.fixed;
+    if (f !== undefined && start + f.maxBit <= end) {
+      f.run(buf, offset, lastView, st.num, st.stamp, st.packet);
+      return start + f.endBit;
+    }
+    return run(node.steps, buf, pos, end, start, st);
+  };
   const decode: Decoder['decode'] = (buf, offset, length, tai, apid) => {
     const st = state;
     st.packet++;
@@ -658,21 +799,15 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
       lastBuf = buf;
       lastView = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
-    const runNode = (node: Node, pos: number): number => {
-      const f = node.fixed;
-      if (f !== undefined && start + f.endBit <= end) {
-        f.run(buf, offset, lastView, st.raw, st.stamp, st.packet);
-        return start + f.endBit;
-      }
-      return run(node.steps, buf, pos, end, start, st);
-    };
-    for (const root of roots) {
-      let node = root;
-      let pos = runNode(node, start);
+    for (let r = 0; r < roots.length; r++) {
+      let node = roots[r]!;
+      let pos = runNode(node, buf, offset, start, start, end, st);
       if (pos < 0) return `${node.container.name}: ${st.error}`;
       for (;;) {
         let next: Node | undefined;
-        for (const ch of node.children) {
+        const children = node.children;
+        for (let k = 0; k < children.length; k++) {
+          const ch = children[k]!;
           if (ch.when === undefined || ch.when(st)) {
             next = ch.node;
             break;
@@ -680,13 +815,19 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         }
         if (!next) break;
         node = next;
-        pos = runNode(node, pos);
+        pos = runNode(node, buf, offset, pos, start, end, st);
         if (pos < 0) return `${node.container.name}: ${st.error}`;
       }
       if (!node.container.abstract) {
-        const t = tableOf(node);
-        store(t, st, tai, apid);
-        if (pos !== end && t.lengthMismatches++ === 0) t.firstMismatch = { row: t.rows - 1, usedBits: pos - start, packetBits: end - start };
+        const ts = node.table ?? tableOf(node);
+        const t = ts.t;
+        const row = t.rows++;
+        if (row >= t.tai.length) growTable(ts, row + 1);
+        t.tai[row] = tai ?? NaN;
+        t.apid[row] = apid;
+        if (ts.fused !== undefined) ts.fused(st.num, row, ts.R, ts.E, ts.V, ts.cals);
+        else store(ts, st, row);
+        if (pos !== end && t.lengthMismatches++ === 0) t.firstMismatch = { row, usedBits: pos - start, packetBits: end - start };
         return t;
       }
       lastAbstract = node.container.name;
@@ -694,7 +835,12 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     return `no concrete container matches (stopped at abstract ${lastAbstract || 'nothing'})`;
   };
 
-  const engineeringFns = fields.map((f) => engOfType(f.type));
+  const reserve = (rows: number): void => {
+    capacity = Math.max(1024, Math.ceil(rows));
+    for (const n of nodes.values()) if (n.table && n.table.t.tai.length < capacity) growTable(n.table, capacity);
+  };
+
+  const engineeringFns = fields.map(engOfField);
   const engineering: Decoder['engineering'] = (col, row) => {
     if (col.validity[row] === Validity.absent) return undefined;
     if (col.eng) return col.eng[row]!;
@@ -722,6 +868,7 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
     byName,
     decode,
     reset,
+    reserve,
     tables: () => db.containers.map((c) => tables.get(c.name)).filter((t): t is ContainerTable => t !== undefined),
     engineering,
   };

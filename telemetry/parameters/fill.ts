@@ -6,10 +6,12 @@
  */
 import { asTai } from '../../src/time/tai.js';
 import type { TmDatabase } from '../../src/mdb/types.js';
-import { openArchive } from '../../src/store/index.js';
+import { openSqliteArchiveReader } from '../../src/store/index.js';
+import type { ArchiveReader, PacketQuery } from '../../src/archive/port.js';
 import { compileDecoder, type Decoder } from './compile.js';
 import { decodeFiles, type DecodeFilesOptions, type Undecoded } from './decode-files.js';
 import { fileKey, ParameterArchiveWriter, type SampleTime } from './archive.js';
+export { withTime };
 
 export interface FillReport {
   readonly packets: number;
@@ -56,7 +58,10 @@ export async function fillFromFiles(dir: string, files: readonly string[], db: T
   return { packets, samples: w.samples, chunks: w.chunks, undecoded, skipped };
 }
 
-const withTime = (keep: ReadonlySet<string> | undefined, time: SampleTime): ReadonlySet<string> | undefined => (keep ? new Set([...keep, time.parameter]) : undefined);
+/** `keep` with the time parameter added (it must be decoded to time the samples). */
+function withTime(keep: ReadonlySet<string> | undefined, time: SampleTime): ReadonlySet<string> | undefined {
+  return keep ? new Set([...keep, time.parameter]) : undefined;
+}
 
 export interface ArchiveFillOptions extends FillOptions {
   readonly keep?: ReadonlySet<string>;
@@ -65,23 +70,30 @@ export interface ArchiveFillOptions extends FillOptions {
   readonly toTai?: number;
 }
 
+interface Failure { apid: number; reason: string; packets: number; first: string }
+
 /**
- * Rebuild the parameter archive of `dir` from the packet archive there (src/store), APID by APID in packet
- * order. Packets are timed by their archive time (the mission's chosen axis), or by `time`.
+ * Decode the packets `reader` gives for `q` (through the async archive port, src/archive/port.ts) into `w`,
+ * batch by batch; rows of arrival ≤ `after` are passed over. Returns the packets decoded and the highest arrival
+ * seen per route.
  */
-export function fillFromPacketArchive(dir: string, db: TmDatabase, o: ArchiveFillOptions = {}): FillReport {
-  const archive = openArchive(dir, { readonly: true });
-  const keep = o.time ? withTime(o.keep, o.time) : o.keep;
-  const decoder: Decoder = compileDecoder(db, keep ? { keep } : {});
-  const w = new ParameterArchiveWriter(dir, true);
-  const failures = new Map<string, { apid: number; reason: string; packets: number; first: string }>();
+export async function decodeArchiveRows(
+  reader: ArchiveReader, q: PacketQuery, decoder: Decoder, w: ParameterArchiveWriter, failures: Map<string, Failure>,
+  o: FillOptions & { readonly after?: number } = {},
+): Promise<{ packets: number; arrivals: Map<string, number> }> {
+  const batch = o.batchPackets ?? 65_536;
+  const after = o.after ?? -1;
+  const arrivals = new Map<string, number>();
   let packets = 0;
   let inBatch = 0;
-  const batch = o.batchPackets ?? 65_536;
-  try {
-    const q = { ...(o.apids ? { apids: o.apids } : {}), ...(o.fromTai !== undefined ? { fromTai: asTai(o.fromTai) } : {}), ...(o.toTai !== undefined ? { toTai: asTai(o.toTai) } : {}) };
-    for (const row of archive.query(q)) {
-      const bytes = archive.bytesOf(row);
+  for await (const rows of reader.rows(q)) {
+    const take = after < 0 ? rows : rows.filter((r) => r.arrival > after);
+    if (!take.length) continue;
+    const octets = await reader.bytes(take);
+    for (let k = 0; k < take.length; k++) {
+      const row = take[k]!;
+      const bytes = octets[k]!;
+      if (row.arrival > (arrivals.get(row.route) ?? -1)) arrivals.set(row.route, row.arrival);
       const r = decoder.decode(bytes, 0, bytes.length, row.tai, row.apid);
       if (typeof r === 'string') {
         const key = `${row.apid}\u0000${r}`;
@@ -97,14 +109,35 @@ export function fillFromPacketArchive(dir: string, db: TmDatabase, o: ArchiveFil
         inBatch = 0;
       }
     }
-    w.addDecoded(decoder, o.time);
-    decoder.reset();
+  }
+  w.addDecoded(decoder, o.time);
+  decoder.reset();
+  return { packets, arrivals };
+}
+
+/**
+ * Rebuild the parameter archive of `dir` from the packet archive there, read through the archive port. Packets
+ * are timed by their archive time (the mission's chosen axis), or by `time`. The highest arrival per route is
+ * recorded, so decoding after later ingest runs goes on from there.
+ */
+export async function fillFromPacketArchive(dir: string, db: TmDatabase, o: ArchiveFillOptions = {}): Promise<FillReport> {
+  const reader = await openSqliteArchiveReader(dir);
+  const keep = o.time ? withTime(o.keep, o.time) : o.keep;
+  const decoder: Decoder = compileDecoder(db, keep ? { keep } : {});
+  const w = new ParameterArchiveWriter(dir, true);
+  const failures = new Map<string, Failure>();
+  let packets = 0;
+  try {
+    const q = { ...(o.apids ? { apids: o.apids } : {}), ...(o.fromTai !== undefined ? { fromTai: asTai(o.fromTai) } : {}), ...(o.toTai !== undefined ? { toTai: asTai(o.toTai) } : {}) };
+    const r = await decodeArchiveRows(reader, q, decoder, w, failures, o);
+    packets = r.packets;
+    for (const [route, arrival] of r.arrivals) w.setArrivalMark(route, arrival);
     w.close();
   } catch (e) {
     w.abort();
     throw e;
   } finally {
-    archive.close();
+    await reader.close();
   }
   return { packets, samples: w.samples, chunks: w.chunks, undecoded: [...failures.values()], skipped: [] };
 }

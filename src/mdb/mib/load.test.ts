@@ -23,7 +23,19 @@ describe('ptcPfcEncoding (EGOS-MCS-S2K-ICD-0001 PTC/PFC table, formats-wave2.md 
     expect(ptcPfcEncoding(5, 4)).toMatchObject({ kind: 'float', encoding: { sizeInBits: 48, encoding: 'MILSTD_1750A' } });
     expect(ptcPfcEncoding(7, 4)).toMatchObject({ kind: 'binary', encoding: { size: { kind: 'fixed', bits: 32 } } });
     expect(ptcPfcEncoding(8, 10)).toMatchObject({ kind: 'string', encoding: { charset: 'US-ASCII', size: { kind: 'fixed', bits: 80 } } });
-    expect(ptcPfcEncoding(9, 17)).toHaveProperty('unsupported');
+    expect(ptcPfcEncoding(7, 0)).toMatchObject({ kind: 'binary', encoding: { size: { kind: 'leading', tagBits: 8 } } });
+    expect(ptcPfcEncoding(8, 0)).toMatchObject({ kind: 'string', encoding: { size: { kind: 'leading', tagBits: 8 } } });
+  });
+  test('times (CCSDS 301.0-B-4 CUC and CDS), deduced and synthetic parameters', () => {
+    // CUC PFC 17: 1 + ⌊14/4⌋ = 4 coarse octets, 14 mod 4 = 2 fine octets.
+    expect(ptcPfcEncoding(9, 17)).toEqual({ kind: 'absoluteTime', encoding: { kind: 'integer', sizeInBits: 48, encoding: 'unsigned', byteOrder: 'big' }, time: { scale: 2 ** -16, offset: 0, epoch: 'TAI' } });
+    expect(ptcPfcEncoding(9, 3, 'GPS')).toMatchObject({ encoding: { sizeInBits: 8 }, time: { scale: 1, epoch: 'GPS' } });
+    expect(ptcPfcEncoding(9, 1)).toMatchObject({ encoding: { sizeInBits: 48 }, time: { cds: 0 } });
+    expect(ptcPfcEncoding(9, 2)).toMatchObject({ encoding: { sizeInBits: 64 }, time: { cds: 16 } });
+    expect(ptcPfcEncoding(10, 8)).toMatchObject({ kind: 'float', encoding: { sizeInBits: 24 }, calibrator: { terms: [{ coefficient: 1 / 256, exponent: 1 }] }, unit: 's' });
+    expect(ptcPfcEncoding(11, 0)).toEqual({ deduced: true });
+    expect(ptcPfcEncoding(13, 0)).toEqual({ synthetic: true });
+    for (const [ptc, pfc] of [[9, 0], [10, 1], [10, 2], [12, 0], [9, 19]] as const) expect(ptcPfcEncoding(ptc, pfc)).toHaveProperty('unsupported');
     expect(ptcPfcEncoding(3, 17)).toEqual({ unsupported: 'PFC 17 is not defined for PTC 3' });
   });
 });
@@ -69,8 +81,8 @@ describe('loadMibTm refusals name the record', () => {
   });
 
   test('an unsupported PTC', () => {
-    const d = withChange('pcf', (t) => t.replace('DET_TEMP\tdetector temperature\t\tdegC\t3\t12', 'DET_TEMP\tdetector temperature\t\tdegC\t9\t17'));
-    expect(() => loadMibTm(d)).toThrow(/pcf\.dat:2: DET_TEMP: PTC 9 \(absolute time\)/);
+    const d = withChange('pcf', (t) => t.replace('DET_TEMP\tdetector temperature\t\tdegC\t3\t12', 'DET_TEMP\tdetector temperature\t\tdegC\t12\t0'));
+    expect(() => loadMibTm(d)).toThrow(/pcf\.dat:2: DET_TEMP: PTC 12 \(an embedded TM packet\)/);
   });
 
   test('delta checks are skipped with a note', () => {

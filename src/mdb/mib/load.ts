@@ -1,17 +1,23 @@
 /**
  * @module SCOS-2000 MIB telemetry tables → {@link TmDatabase} (EGOS-MCS-S2K-ICD-0001 §3.3; the tables and their
  * meaning as formats-wave2.md §2 gives them). Packets: PID rows (VALID ≠ N) identified by APID, PUS type and
- * subtype (octets 7 and 8, PUS-A/PUS-C TM) and, where PIC places them, PI1/PI2 values; named by TPCF. Fixed
- * packets only: parameters placed by PLF (octet and bit offset from the packet start); PTC/PFC give the
- * encoding; calibrations: CAF/CAP numerical curves (linear, extrapolated when CAF_INTER = P), TXF/TXP texts,
- * MCF polynomials, CUR conditional choice; monitoring: OCF/OCP soft (S → warning) and hard (H → critical) limit
- * ranges, per RLCHK/VALPAR context. Refused with the record (`table.dat:line`): variable packets (VPD),
- * repeated occurrences (PLF_NBOCC > 1), PTC 7/8 PFC 0, 9–13. LGF logarithmic calibrations are read. Skipped with a note:
- * delta, status-consistency and event checks, checks on raw values of calibrated parameters, ASCII limits.
+ * subtype (octets 7 and 8, PUS-A/PUS-C TM) and, where PIC places them, PI1/PI2 values; named by TPCF.
+ * Parameters placed by PLF (octet and bit offset from the packet start) and, for variable packets (PID_TPSD
+ * with VPD rows), by VPD one after the other from the end of the data field header (6 + PID_DFHSIZE octets):
+ * VPD_OFFSET bits after the previous one, groups repeated by a counter (VPD_GRPSIZE rows) or a fixed count
+ * (VPD_FIXREP, the counter then not in the packet), a choice (VPD_CHOICE = Y: the value is the TPSD of the rest
+ * of the packet), deduced parameters (PTC 11: the type of the parameter whose PCF_PID a preceding
+ * VPD_PIDREF = Y field gives). PTC/PFC give the encoding (ptc-pfc.ts, times from `epoch`); calibrations:
+ * CAF/CAP numerical curves (linear, extrapolated when CAF_INTER = P), TXF/TXP texts, MCF polynomials, LGF
+ * logarithmic, CUR conditional choice; monitoring: OCF/OCP soft (S → warning) and hard (H → critical) limit
+ * ranges, per RLCHK/VALPAR context. Refused with the record (`table.dat:line`): repeated occurrences
+ * (PLF_NBOCC > 1), VPD_FIXREP −1, choices inside groups, PTC 9 PFC 0, PTC 10 PFC 1/2, PTC 12. Skipped with a note:
+ * delta, status-consistency and event checks, checks on raw values of calibrated parameters, ASCII limits,
+ * saved synthetic parameters (PTC 13, never in a packet).
  */
 import { InputError, type Problem } from '../../errors.js';
 import { checkTmDatabase } from '../check.js';
-import type { Alarm, Calibrator, Container, Entry, MatchCriteria, Parameter, ParameterType, TmDatabase } from '../types.js';
+import type { Alarm, Calibrator, Container, Entry, MatchCriteria, Parameter, ParameterType, TimeEpoch, TmDatabase } from '../types.js';
 import { ptcPfcEncoding } from './ptc-pfc.js';
 import { readTmMibTable, type TmMibRow, type TmMibTable } from './tables.js';
 
@@ -30,7 +36,12 @@ export interface MibLoad {
  * Load the telemetry tables of the MIB in `dir`.
  * @throws InputError naming `table.dat:line` for what cannot be decoded faithfully.
  */
-export function loadMibTm(dir: string): MibLoad {
+export interface MibOptions {
+  /** Epoch of absolute times (PTC 9): the mission's; default TAI (1958-01-01, the CCSDS 301.0-B-4 level-1 epoch). */
+  readonly epoch?: TimeEpoch;
+}
+
+export function loadMibTm(dir: string, options: MibOptions = {}): MibLoad {
   const t = (name: TmMibTable) => readTmMibTable(dir, name);
   const notes: Problem[] = [];
   function fail(row: TmMibRow, message: string): never {
@@ -50,7 +61,8 @@ export function loadMibTm(dir: string): MibLoad {
   const pids = t('pid');
   const pcf = t('pcf');
   if (!pids.length || !pcf.length) throw new InputError(`${dir}: no pid.dat or pcf.dat: not a SCOS-2000 MIB folder`);
-  const vpdTpsd = new Set(t('vpd').map((r) => r.fields['VPD_TPSD']));
+  const vpdRows = new Map<string, TmMibRow[]>();
+  for (const r of t('vpd')) vpdRows.set(r.fields['VPD_TPSD']!, [...(vpdRows.get(r.fields['VPD_TPSD']!) ?? []), r]);
 
   // ---- calibrations ----
   const caps = new Map<string, TmMibRow[]>();
@@ -104,13 +116,30 @@ export function loadMibTm(dir: string): MibLoad {
   const curs = new Map<string, TmMibRow[]>();
   for (const r of t('cur')) curs.set(r.fields['CUR_PNAME']!, [...(curs.get(r.fields['CUR_PNAME']!) ?? []), r]);
 
+  const deduced = new Map<string, TmMibRow>();
+  const synthetic = new Map<string, TmMibRow>();
+  /** PCF_PID (on-board parameter id) → parameter, for deduced parameters. */
+  const onBoardId = new Map<number, string>();
   for (const r of pcf) {
     const name = r.fields['PCF_NAME']!;
     const ptc = num(r, 'PCF_PTC');
     const pfc = num(r, 'PCF_PFC');
-    const enc = ptcPfcEncoding(ptc, pfc);
+    const enc = ptcPfcEncoding(ptc, pfc, options.epoch);
     if ('unsupported' in enc) throw new InputError(`${r.at}: ${name}: ${enc.unsupported}`);
+    if ('deduced' in enc) {
+      deduced.set(name, r);
+      continue;
+    }
+    if ('synthetic' in enc) {
+      synthetic.set(name, r);
+      notes.push({ code: 'skipped', path: r.at, message: `${name}: saved synthetic parameter (PTC 13), never in a packet: skipped` });
+      continue;
+    }
     const type: { -readonly [K in keyof ParameterType]: ParameterType[K] } = { name, kind: enc.kind, encoding: enc.encoding, source: r.at };
+    if (enc.time) type.time = enc.time;
+    if (enc.calibrator) type.calibrator = enc.calibrator;
+    if (enc.unit) type.unit = enc.unit;
+    if (r.fields['PCF_PID']) onBoardId.set(num(r, 'PCF_PID'), name);
     if (r.fields['PCF_UNIT']) type.unit = r.fields['PCF_UNIT'];
     if (r.fields['PCF_DESCR']) type.description = r.fields['PCF_DESCR'];
     const curtx = r.fields['PCF_CURTX'] ?? '';
@@ -126,6 +155,7 @@ export function loadMibTm(dir: string): MibLoad {
       });
     } else if (curtx !== '' && categ === 'N') {
       if (enc.kind !== 'integer' && enc.kind !== 'float') fail(r, `${name}: a numerical calibration of a ${enc.kind} parameter`);
+      if (enc.calibrator) fail(r, `${name}: a numerical calibration of a relative time`);
       type.calibrator = numerical(curtx, r);
     }
     const cur = (curs.get(name) ?? []).sort((a, b) => num(a, 'CUR_POS') - num(b, 'CUR_POS'));
@@ -174,6 +204,88 @@ export function loadMibTm(dir: string): MibLoad {
   const pics = t('pic');
   const picFor = (type: string, stype: string, apid: string) =>
     pics.find((p) => p.fields['PIC_TYPE'] === type && p.fields['PIC_STYPE'] === stype && p.fields['PIC_APID'] === apid) ?? pics.find((p) => p.fields['PIC_TYPE'] === type && p.fields['PIC_STYPE'] === stype && (p.fields['PIC_APID'] ?? '') === '');
+  // ---- variable packets (VPD) ----
+  const vpdDone = new Map<string, string>();
+  const placed = (row: TmMibRow, name: string): void => {
+    if (synthetic.has(name)) fail(row, `${name} is a saved synthetic parameter (PTC 13): never in a packet`);
+    if (!paramType.has(name)) fail(row, `parameter ${name} is not in pcf.dat`);
+  };
+  /** Entries that stop decoding with `reason` when none of `alternatives` holds (so nothing after is misread). */
+  const noneMatched = (row: TmMibRow, ref: string, values: readonly number[], what: string): Entry => {
+    const stop = `MIB_NO_${what}`;
+    if (!paramType.has(stop)) {
+      // A binary whose size is negative: reading it fails, the packet is reported undecoded with this name.
+      const st: ParameterType = { name: stop, kind: 'binary', encoding: { kind: 'binary', size: { kind: 'dynamic', parameter: ref, useCalibratedValue: false, slope: 0, intercept: -1 } }, description: `the value of ${ref} selects nothing in the MIB`, source: row.at };
+      types.push(st);
+      paramType.set(stop, st);
+      params.push({ name: stop, type: stop, description: st.description!, source: row.at });
+    }
+    return { kind: 'parameter', parameter: stop, includeCondition: { kind: 'and', of: values.map((v) => ({ kind: 'comparison', ref: { parameter: ref, useCalibratedValue: false }, operator: '!=', value: String(v) })) }, source: row.at };
+  };
+  /** The abstract container of VPD structure `tpsd` (built once), named VPD_<tpsd>. */
+  function vpdContainer(tpsd: string, user: TmMibRow): string {
+    const done = vpdDone.get(tpsd);
+    if (done) return done;
+    const name = `VPD_${tpsd}`;
+    vpdDone.set(tpsd, name);
+    const rows = [...(vpdRows.get(tpsd) ?? fail(user, `TPSD ${tpsd} has no rows in vpd.dat`))].sort((a, b) => num(a, 'VPD_POS') - num(b, 'VPD_POS'));
+    /** Entries of rows[k…k+n) (n = Infinity: to the end); returns them and the next row. */
+    const list = (k: number, n: number, inGroup: boolean): [Entry[], number] => {
+      const out: Entry[] = [];
+      let pidref: string | undefined;
+      const stop = n === Infinity ? rows.length : k + n;
+      if (stop > rows.length) fail(rows[rows.length - 1]!, `the group needs ${n} rows, vpd.dat has fewer for TPSD ${tpsd}`);
+      while (k < stop) {
+        const row = rows[k]!;
+        const p = row.fields['VPD_NAME']!;
+        const off = num(row, 'VPD_OFFSET', 0);
+        const location = off !== 0 ? { location: { reference: 'previousEntry' as const, bits: off } } : {};
+        const grp = num(row, 'VPD_GRPSIZE', 0);
+        const fixrep = num(row, 'VPD_FIXREP', 0);
+        if (fixrep < 0) fail(row, `${p}: VPD_FIXREP ${fixrep} (repeat to the packet end) is not supported`);
+        const isDeduced = deduced.has(p);
+        if (isDeduced) {
+          if (!pidref) fail(row, `${p} is deduced (PTC 11) but no VPD_PIDREF parameter precedes it`);
+          const ids = [...onBoardId.keys()];
+          if (!ids.length) fail(row, `${p} is deduced (PTC 11) but no parameter of pcf.dat has a PCF_PID`);
+          for (const id of ids) out.push({ kind: 'parameter', parameter: onBoardId.get(id)!, includeCondition: { kind: 'comparison', ref: { parameter: pidref, useCalibratedValue: false }, operator: '==', value: String(id) }, ...location, source: row.at });
+          out.push(noneMatched(row, pidref, ids, 'PCF_PID'));
+          pidref = undefined;
+          k++;
+          continue;
+        }
+        placed(row, p);
+        if (grp > 0) {
+          const countEntry: Entry[] = fixrep > 0 ? [] : [{ kind: 'parameter', parameter: p, ...location, source: row.at }];
+          const [members, next] = list(k + 1, grp, true);
+          const g = `VPD_${tpsd}_GROUP_${row.fields['VPD_POS']}`;
+          containers.push({ name: g, abstract: true, entries: members, source: row.at });
+          out.push(...countEntry, {
+            kind: 'container', container: g, source: row.at,
+            repeat: { count: fixrep > 0 ? { kind: 'fixed', value: fixrep } : { kind: 'dynamic', parameter: p, useCalibratedValue: false, slope: 1, intercept: 0 } },
+            ...(fixrep > 0 ? location : {}),
+          });
+          k = next;
+          continue;
+        }
+        out.push({ kind: 'parameter', parameter: p, ...location, source: row.at });
+        if (row.fields['VPD_PIDREF'] === 'Y') pidref = p;
+        k++;
+        if (row.fields['VPD_CHOICE'] === 'Y') {
+          if (inGroup) fail(row, `${p}: a choice (VPD_CHOICE = Y) inside a group is not supported`);
+          if (k < stop) fail(rows[k]!, `rows after the choice ${p} of TPSD ${tpsd}: the choice gives the structure of the rest of the packet`);
+          const targets = [...vpdRows.keys()].filter((x) => x !== tpsd && /^-?\d+$/.test(x)).map(Number);
+          for (const x of targets) out.push({ kind: 'container', container: vpdContainer(String(x), row), includeCondition: { kind: 'comparison', ref: { parameter: p, useCalibratedValue: false }, operator: '==', value: String(x) }, source: row.at });
+          out.push(noneMatched(row, p, targets, 'TPSD'));
+        }
+      }
+      return [out, k];
+    };
+    const [entries] = list(0, Infinity, false);
+    containers.push({ name, abstract: true, entries, source: rows[0]!.at });
+    return name;
+  }
+
   const plfs = new Map<string, TmMibRow[]>();
   for (const r of t('plf')) plfs.set(r.fields['PLF_SPID']!, [...(plfs.get(r.fields['PLF_SPID']!) ?? []), r]);
 
@@ -183,7 +295,9 @@ export function loadMibTm(dir: string): MibLoad {
   for (const r of pids) {
     if (r.fields['PID_VALID'] === 'N') continue;
     const spid = r.fields['PID_SPID']!;
-    if (r.fields['PID_TPSD'] && r.fields['PID_TPSD'] !== '-1' && r.fields['PID_TPSD'] !== '0' && vpdTpsd.has(r.fields['PID_TPSD'])) fail(r, `SPID ${spid} is a variable packet (VPD ${r.fields['PID_TPSD']}): not supported`);
+    const tpsd = r.fields['PID_TPSD'] ?? '';
+    const variable = tpsd !== '' && tpsd !== '-1' && tpsd !== '0';
+    if (variable && !vpdRows.has(tpsd)) fail(r, `SPID ${spid}: PID_TPSD ${tpsd} has no rows in vpd.dat`);
     const [type, stype, apid] = [num(r, 'PID_TYPE'), num(r, 'PID_STYPE'), num(r, 'PID_APID')];
     const who = (type === 0 ? [eq('CCSDS_APID', apid)] : [eq('CCSDS_APID', apid), eq('PUS_TYPE', type), eq('PUS_SUBTYPE', stype)]);
     const pic = type === 0 ? undefined : picFor(String(type), String(stype), String(apid));
@@ -210,11 +324,13 @@ export function loadMibTm(dir: string): MibLoad {
     const entries: Entry[] = (plfs.get(spid) ?? [])
       .map((p) => {
         if (num(p, 'PLF_NBOCC', 1) > 1) fail(p, `${p.fields['PLF_NAME']}: repeated occurrences (PLF_NBOCC > 1) are not supported`);
-        if (!paramType.has(p.fields['PLF_NAME']!)) fail(p, `parameter ${p.fields['PLF_NAME']} is not in pcf.dat`);
+        if (deduced.has(p.fields['PLF_NAME']!)) fail(p, `${p.fields['PLF_NAME']} is deduced (PTC 11): only variable packets (VPD) place deduced parameters`);
+        placed(p, p.fields['PLF_NAME']!);
         return { bits: 8 * num(p, 'PLF_OFFBY') + num(p, 'PLF_OFFBI', 0), p };
       })
       .sort((a, b) => a.bits - b.bits)
       .map(({ bits, p }): Entry => ({ kind: 'parameter', parameter: p.fields['PLF_NAME']!, location: { reference: 'containerStart', bits }, source: p.at }));
+    if (variable) entries.push({ kind: 'container', container: vpdContainer(tpsd, r), location: { reference: 'containerStart', bits: 8 * (6 + num(r, 'PID_DFHSIZE')) }, source: r.at });
     containers.push({ name: tpcf.get(spid) ?? `SPID_${spid}`, abstract: false, base: { container: base, restriction }, entries, ...(r.fields['PID_DESCR'] ? { description: r.fields['PID_DESCR'] } : {}), source: r.at });
   }
   const db: TmDatabase = { name: dir, parameterTypes: types, parameters: params, containers };

@@ -23,7 +23,7 @@ export const TM_MIB_COLUMNS = {
   lgf: ['LGF_IDENT', 'LGF_DESCR', 'LGF_POL1', 'LGF_POL2', 'LGF_POL3', 'LGF_POL4', 'LGF_POL5'],
   ocf: ['OCF_NAME', 'OCF_NBCHCK', 'OCF_NBOOL', 'OCF_INTER', 'OCF_CODIN'],
   ocp: ['OCP_NAME', 'OCP_POS', 'OCP_TYPE', 'OCP_LVALU', 'OCP_HVALU', 'OCP_RLCHK', 'OCP_VALPAR'],
-  vpd: ['VPD_TPSD', 'VPD_POS', 'VPD_NAME'],
+  vpd: ['VPD_TPSD', 'VPD_POS', 'VPD_NAME', 'VPD_GRPSIZE', 'VPD_FIXREP', 'VPD_CHOICE', 'VPD_PIDREF', 'VPD_DISDESC', 'VPD_WIDTH', 'VPD_JUSTIFY', 'VPD_NEWLINE', 'VPD_DCHAR', 'VPD_FORM', 'VPD_OFFSET'],
 } as const;
 export type TmMibTable = keyof typeof TM_MIB_COLUMNS;
 

@@ -1,0 +1,72 @@
+/**
+ * Decoding during ingest (issue 16): a route with `decode` in idoc.json has its packets decoded into the
+ * parameter archive when `idoc ingest` commits; `idoc tm query` then answers what `idoc tm decode --long` prints
+ * for the same file. Ingesting the same packets again (duplicates, dropped by the archive) adds no sample.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { Io } from '../src/cli/exit.js';
+import { run } from './idoc.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function idoc(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false };
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const code = await run(argv, io);
+    return { code, out, err };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'idoc-tm-ingest-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('idoc ingest with a decoding route', () => {
+  test('tm query answers what tm decode prints, once per packet', async () => {
+    const base = JSON.parse(readFileSync(path.join(ROOT, 'fixtures/sample-mission/idoc.json'), 'utf8')) as Record<string, unknown>;
+    mkdirSync(path.join(work, 'incoming'));
+    mkdirSync(path.join(work, 'defs'));
+    copyFileSync(path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml'), path.join(work, 'defs', 'sim-tm.xml'));
+    const config = path.join(work, 'idoc.json');
+    writeFileSync(config, JSON.stringify({
+      ...base,
+      $schema: undefined,
+      feeds: { incoming: { kind: 'drop-folder', dir: 'incoming' } },
+      routes: { HK: { apids: [1100, 1101], decode: { defs: 'defs/sim-tm.xml' } }, SCI: { apids: [1110, 1120] } },
+      archive: { dir: 'archive' },
+    }));
+    copyFileSync(path.join(ROOT, 'fixtures/sample/sim.dds'), path.join(work, 'incoming', 'a.dds'));
+    const ing = await idoc('ingest', '--once', '--quiet', '--config', config);
+    expect(ing.code, ing.err).toBe(0);
+
+    const archive = path.join(work, 'archive');
+    const q = await idoc('tm', 'query', 'DET_TEMP', 'HV_LEVEL', '--config', config, '--archive', archive);
+    expect(q.code, q.err).toBe(0);
+    const d = await idoc('tm', 'decode', 'fixtures/sample/sim.dds', '--config', 'fixtures/sample-mission/idoc.json', '--defs', 'fixtures/sample-mission/sim-tm.xml', '--long', '--param', 'DET_TEMP', 'HV_LEVEL');
+    expect(d.code, d.err).toBe(0);
+    const fromDecode = d.out.trim().split('\n').slice(1).map((l) => l.split(',')).map((c) => [c[0], c[1], c[3], c[4], c[5], c[6], c[7], c[8]].join(','));
+    const fromQuery = q.out.trim().split('\n').slice(1);
+    expect(fromQuery.length).toBe(600);
+    expect([...fromQuery].sort()).toEqual([...fromDecode].sort());
+    // The SCI route does not decode: none of its parameters is in the parameter archive.
+    const sci = await idoc('tm', 'query', 'EVENT_TEXT', '--config', config, '--archive', archive);
+    expect(sci.out.trim().split('\n').length).toBe(1);
+
+    // The same packets again: the archive drops them as duplicates, nothing more is decoded.
+    copyFileSync(path.join(ROOT, 'fixtures/sample/sim.dds'), path.join(work, 'incoming', 'b.dds'));
+    const again = await idoc('ingest', '--once', '--quiet', '--config', config);
+    expect(again.code, again.err).toBe(0);
+    const q2 = await idoc('tm', 'query', 'DET_TEMP', '--config', config, '--archive', archive, '--stats');
+    expect(q2.code, q2.err).toBe(0);
+    expect(q2.out).toMatch(/DET_TEMP,[^,]*,[^,]*,300,/);
+  });
+});
