@@ -60,6 +60,12 @@ describe('planOverview() on the golden plans', async () => {
     expect(d.points.find((q) => q.t === d.overflows[0]!.t)!.bits).toBe(1e9);
   });
 
+  it('follows the mode as the mode rule does: SIM_POWER_ON sets STANDBY (database), SIM_MODE its MODE parameter', () => {
+    expect(o.modes.map((m) => [m.mode, new Date(m.start).toISOString().slice(11, 19), new Date(m.end).toISOString().slice(11, 19)])).toEqual([
+      ['OFF', '00:00:00', '00:05:00'], ['STANDBY', '00:05:00', '00:06:00'], ['SCIENCE', '00:06:00', '01:17:00'], ['STANDBY', '01:17:00', '06:00:00'],
+    ]);
+  });
+
   it('lists each station\'s passes (the station sees the spacecraft above its mask inside, not just outside)', () => {
     expect(new Set(o.passes.map((p) => p.station))).toEqual(new Set(['KIRUNA', 'SVALBARD', 'MALARGUE']));
     const masks: Record<string, { latDeg: number; lonDeg: number; altM: number; maskDeg: number }> = {

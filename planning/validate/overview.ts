@@ -10,6 +10,7 @@ import { constraintParts, constraintWindows, unknownStations } from '../requests
 import type { GeometryConstraints } from '../requests/types.js';
 import dataVolume, { dataVolumeProfile, type DataVolumeOptions, type Overflow } from './rules/data-volume.js';
 import geometryRule, { mergeConstraints, type GeometryOptions } from './rules/geometry.js';
+import modeRule, { initialModeOf, modeSetBy, type ModeOptions } from './rules/mode.js';
 import power, { powerProfile, type PowerOptions, type PowerStep } from './rules/power.js';
 import { preparePlan, validatePrepared, type ValidateInput, type ValidationReport } from './validate.js';
 
@@ -21,6 +22,8 @@ export interface PlanOverview {
   readonly range: Span;
   /** Whether an ephemeris was given (no eclipses, passes nor windows without one). */
   readonly geometry: boolean;
+  /** The mode over time as the (first) mode rule follows it (else the commands' database `setsMode`): one span per mode. */
+  readonly modes: readonly (Span & { readonly mode: string })[];
   /** Eclipses in time order: `umbra` (Sun fully hidden) and `penumbra` (partly hidden). */
   readonly eclipses: readonly (Span & { readonly kind: 'umbra' | 'penumbra' })[];
   /** Passes of every known station (plan, rules, command line), in time order. */
@@ -79,8 +82,21 @@ export function planOverview(input: ValidateInput): PlanOverview {
       });
     }
   }
+  // Modes: as the mode rule follows them (its options), commands with no database entry set none.
+  const mr = rules.rules.find((r) => r.kind === modeRule.kind);
+  const mo = (mr?.options ?? {}) as unknown as ModeOptions;
+  const modes: (Span & { mode: string })[] = [];
+  let cur = { mode: initialModeOf({ plan, db: input.db }, mo), start: range.start };
+  for (const i of prepared.timeOrder) {
+    const c = prepared.commands[i]!;
+    const next = c.def && Number.isFinite(c.t) ? modeSetBy(c, mo) : undefined;
+    if (next === undefined || next === cur.mode) continue;
+    if (c.t > cur.start) modes.push({ ...cur, end: c.t });
+    cur = { mode: next, start: c.t };
+  }
+  modes.push({ ...cur, end: range.end });
   return {
-    report, range, geometry: geo !== undefined, eclipses, passes, windows,
+    report, range, geometry: geo !== undefined, modes, eclipses, passes, windows,
     power: rules.rules.filter((r) => r.kind === power.kind).map((r) => {
       const o = r.options as unknown as PowerOptions;
       const p = powerProfile(ctx, o);

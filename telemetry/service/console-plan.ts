@@ -33,18 +33,6 @@ export async function visiblePlans(src: PlanSource | undefined, user: ConsoleUse
   });
 }
 
-/** Mode spans: each command setting a mode (its `mode`, else its MODE parameter) starts one, until the next. */
-function modeSpans(plan: Plan, range: { start: number; end: number }) {
-  const modes: { mode: string; start: string; end: string }[] = [];
-  let cur = { mode: plan.initialMode ?? 'UNKNOWN', start: iso(range.start) };
-  for (const c of [...plan.commands].sort((a, b) => a.t - b.t)) {
-    const m = c.mode ?? c.parameters['MODE'];
-    if (typeof m === 'string' && m !== cur.mode && Number.isFinite(c.t)) { modes.push({ ...cur, end: iso(c.t) }); cur = { mode: m, start: iso(c.t) }; }
-  }
-  modes.push({ ...cur, end: iso(range.end) });
-  return modes;
-}
-
 /** One plan's timeline for the page; undefined when the file is not in the folder or not the user's. */
 export async function planPageData(src: PlanSource | undefined, user: ConsoleUser, name: string) {
   if (!src || !(await visiblePlans(src, user)).includes(name)) return undefined;
@@ -57,7 +45,7 @@ export async function planPageData(src: PlanSource | undefined, user: ConsoleUse
     range: { start: iso(o.range.start), end: iso(o.range.end) },
     geometry: o.geometry,
     commands: plan.commands.map((c) => ({ index: c.index, time: Number.isFinite(c.t) ? iso(c.t) : null, command: c.command, parameters: c.parameters })),
-    modes: modeSpans(plan, o.range),
+    modes: o.modes.map((m) => ({ mode: m.mode, start: iso(m.start), end: iso(m.end) })),
     eclipses: o.eclipses.map((e) => ({ kind: e.kind, start: iso(e.start), end: iso(e.end) })),
     passes: o.passes.map((p) => ({ station: p.station, start: iso(p.start), end: iso(p.end) })),
     windows: o.windows.map((w) => ({ label: w.label, commands: w.commands, spans: w.spans.map((s) => ({ start: iso(s.start), end: iso(s.end) })) })),
