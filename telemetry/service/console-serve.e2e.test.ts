@@ -87,7 +87,6 @@ describe.skipIf(!haveBrowser)('operations console through idoc serve, in Chromiu
     await page.getByLabel('Plan').selectOption('resources.plan.json');
     await expect.poll(() => page.getByTestId('findings').locator('tbody tr').count(), POLL).toBe(3);
     await checkPlanTimeline(page, 'resources.plan.json');
-    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'serve-plan.png'), fullPage: true });
     await page.close();
   });
 
