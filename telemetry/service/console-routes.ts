@@ -10,7 +10,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InputError } from '../../src/errors.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import type { ConsoleUser, Sessions } from './console-auth.js';
 import {
   gapsReport, liveStatus, parameterList, parameterSeries, product, products, writeRequest, type ConsoleSources,
@@ -61,7 +61,8 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     return u;
   };
   const bad = (reply: FastifyReply, e: unknown) => {
-    if (e instanceof InputError) return reply.code(400).send({ error: e.message });
+    // A plan that does not read, or rules that need an ephemeris the console was not given: say it in one line.
+    if (e instanceof InputError || e instanceof UsageError) return reply.code(400).send({ error: e.message.split('\n')[0] });
     throw e;
   };
 
