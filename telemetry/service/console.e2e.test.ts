@@ -243,6 +243,10 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
         await page.getByRole('heading', { level: 2, name: title }).waitFor();
         if (hash === 'products') await page.locator('.map path.footprint').first().waitFor();
         if (hash === 'status') await page.getByTestId('total-packets').waitFor();
+        if (hash === 'plan') {
+          await page.getByLabel('Plan').selectOption('resources.plan.json');
+          await page.getByTestId('plan-timeline').waitFor();
+        }
         const facts = await page.evaluate(() => {
           const r = (sel: string) => document.querySelector(sel)?.getBoundingClientRect();
           const nav = Array.from(document.querySelectorAll('nav a')).map((a) => a.getBoundingClientRect());
@@ -252,6 +256,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
             navOneRow: new Set(nav.map((b) => Math.round(b.top))).size === 1,
             heading: r('h2'),
             map: r('.map'),
+            timeline: r('.plan-svg'),
           };
         });
         expect(facts.overflowX, `${hash}: horizontal overflow`).toBeLessThanOrEqual(0);
@@ -261,6 +266,12 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
           // The map fills the content column and its top half is in the first screen.
           expect(facts.map!.width).toBeGreaterThan(size.width * 0.5);
           expect(facts.map!.top + facts.map!.height / 2).toBeLessThan(size.height);
+        }
+        if (hash === 'plan') {
+          // The timeline spans the content width; its lanes (modes … findings) start in the first screen and end within 1.6 screens.
+          expect(facts.timeline!.width).toBeGreaterThan(size.width * 0.9);
+          expect(facts.timeline!.top).toBeLessThan(size.height / 2);
+          expect(facts.timeline!.bottom).toBeLessThan(size.height * 1.6);
         }
         if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${hash}-${size.width}x${size.height}.png`) });
       }
