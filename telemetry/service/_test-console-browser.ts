@@ -63,7 +63,7 @@ export async function checkPlanTimeline(page: Page, name: string): Promise<void>
   expect(await page.getByTestId('lane-passes').count()).toBe(new Set(t.passes.map((p) => p.station)).size);
   expect(await page.getByTestId('lane-passes').locator('rect').count()).toBe(t.passes.length);
   expect(await page.getByTestId('passes').locator('tbody tr').count()).toBe(t.passes.length);
-  expect(await page.getByTestId('lane-window').count()).toBe(t.windows.length);
+  expect(await page.getByTestId('lane-window').count()).toBe(Math.min(8, t.windows.length));
   expect(await page.getByTestId('lane-modes').locator('rect').count()).toBeGreaterThan(1);
   const curve = page.getByTestId('power-curve');
   expect(Number(await curve.getAttribute('data-limit'))).toBe(t.power[0]!.limitW);

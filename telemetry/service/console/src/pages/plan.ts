@@ -25,6 +25,7 @@ const W = 1000;
 const LEFT = 150;
 const LANE = 22;
 const CHART = 90;
+const MAX_WINDOW_LANES = 8;
 
 /** The timeline as one SVG: lane names on the left, the plan's range across. */
 function timelineSvg(t: Timeline): SVGElement {
@@ -50,7 +51,8 @@ function timelineSvg(t: Timeline): SVGElement {
   ]);
   lane('commands', 'lane-commands', t.commands.filter((c) => c.time).map((c) =>
     s('line', { x1: x(c.time!), x2: x(c.time!), y1: y + 2, y2: y + LANE - 2, class: 'cmd', 'data-index': c.index }, s('title', {}, `#${c.index} ${time(c.time)} ${c.command}`))));
-  for (const w of t.windows) {
+  // One lane per constraint set, at most MAX_WINDOW_LANES (the rest are named in the caption).
+  for (const w of t.windows.slice(0, MAX_WINDOW_LANES)) {
     lane(`window: ${w.label}`.slice(0, 24), 'lane-window', [
       ...w.spans.map((sp) => bar(sp.start, sp.end, 'window', `${w.label}: ${time(sp.start)} – ${time(sp.end)} (commands ${w.commands.join(', ')})`)),
       ...w.commands.flatMap((i) => { const c = t.commands[i]; return c?.time ? [s('circle', { cx: x(c.time), cy: y + LANE / 2, r: 3.5, class: 'window-cmd' }, s('title', {}, `#${i} ${c.command}`))] : []; }),
@@ -108,7 +110,7 @@ function timelineSvg(t: Timeline): SVGElement {
   }
   parts.push(...ticks);
   y += 20;
-  const lanes = 2 + t.windows.length + (t.geometry ? 1 + new Set(t.passes.map((p) => p.station)).size : 0);
+  const lanes = 2 + Math.min(MAX_WINDOW_LANES, t.windows.length) + (t.geometry ? 1 + new Set(t.passes.map((p) => p.station)).size : 0);
   return s('svg', {
     viewBox: `0 0 ${W} ${y}`, class: 'plan-svg', role: 'img', 'data-testid': 'plan-timeline',
     'aria-label': `Timeline of ${t.name} from ${time(t.range.start)} to ${time(t.range.end)}: ${lanes} lanes, ${t.commands.length} commands, ${t.eclipses.length} eclipses, ${t.passes.length} passes, ${t.power.length + t.dataVolume.length} resource curves, ${t.errors} errors and ${t.warnings} warnings`,
@@ -130,7 +132,8 @@ export async function planPage(main: HTMLElement, _me: Me, params: URLSearchPara
       t.description ? h('p', {}, t.description) : '',
       t.geometry ? '' : h('p', { class: 'warn' }, 'No ephemeris configured (--ephemeris): no eclipses, passes or windows.'),
       h('figure', { class: 'plan-fig' }, timelineSvg(t), h('figcaption', {},
-        'Modes; commands (ticks); each constraint set\'s windows (bars) and its commands (dots); eclipses (dark: umbra, grey: penumbra); passes per station; power and on-board memory against their limits (dashed; red: above); findings (dots and lines: red errors, amber warnings). Hover for details.')),
+        'Modes; commands (ticks); each constraint set\'s windows (bars) and its commands (dots); eclipses (dark: umbra, grey: penumbra); passes per station; power and on-board memory against their limits (dashed; red: above); findings (dots and lines: red errors, amber warnings). Hover for details.',
+        t.windows.length > MAX_WINDOW_LANES ? ` ${t.windows.length - MAX_WINDOW_LANES} more constraint set(s) not drawn: ${t.windows.slice(MAX_WINDOW_LANES).map((w) => w.label).join('; ')}.` : '')),
       table('Findings', ['time', 'severity', 'rule', 'command', 'message'], t.findings.map((f) => [time(f.time), h('span', { class: f.severity }, f.severity), f.rule, f.index !== null ? `#${f.index} ${f.command ?? ''}` : 'plan', f.message]), { 'data-testid': 'findings' }),
       table('Passes', ['station', 'AOS', 'LOS'], t.passes.map((p) => [p.station, time(p.start), time(p.end)]), { 'data-testid': 'passes' }),
       table('Eclipses', ['kind', 'entry', 'exit'], t.eclipses.map((e) => [e.kind, time(e.start), time(e.end)]), { 'data-testid': 'eclipses' }),
