@@ -108,6 +108,7 @@ async function stagesOnly(): Promise<void> {
     ['./geometry.bench.js', 'benchGeometry'],
     ['./mars.bench.js', 'benchMars'],
     ['./planning.bench.js', 'benchPlanning'],
+    ['./plan-overview.bench.js', 'benchPlanOverview'],
     ['./pds4-validate.bench.js', 'benchPds4Validate'],
     ['./process.bench.js', 'benchProcess'],
     ['./decode.bench.js', 'benchDecode'],

@@ -1,9 +1,11 @@
 /**
  * @module `idoc console --users FILE [--archive DIR] [--products DIR] [--dds-request DIR] [--tmdb FILE]
- * [--plans DIR --tcdb FILE [--rules FILE] [--ephemeris FILE]] [--host H] [--port N]`: serve the operations web
- * console on 127.0.0.1 until SIGINT/SIGTERM, printing its URL; `idoc console hash-password` reads a password on
- * stdin and prints the users-file hash. Thin: options → telemetry/service/console-*.
+ * [--plans DIR --tcdb FILE [--rules FILE] [--ephemeris FILE]] [--schema-dir DIR] [--host H] [--port N]`: serve the
+ * operations web console on 127.0.0.1 until SIGINT/SIGTERM, printing its URL; `idoc console hash-password` reads a
+ * password on stdin and prints the users-file hash. The data options are shared with `idoc serve`
+ * ({@link consoleDataOptions}), which mounts the same console at /console/. Thin: options → telemetry/service/console-*.
  */
+import type { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
 
 export interface ConsoleFlags {
@@ -17,57 +19,76 @@ export interface ConsoleFlags {
   tcdb?: string;
   rules?: string;
   ephemeris?: string;
+  schemaDir?: string;
   host?: string;
   port?: string;
 }
 
-/** Plans of `dir` validated against a TC database, rules (default: built in) and an ephemeris (optional). */
+/**
+ * Plans of `dir` (an input folder, read at each request) validated and laid out (planOverview: eclipses, passes,
+ * windows, power and data volume) against a TC database, rules (default: built in) and an ephemeris (optional).
+ */
 export async function planChecker(dir: string, tcdb: string, rulesFile?: string, ephemerisFile?: string) {
-  const [{ loadTcDatabase }, planning] = await Promise.all([import('../../telecommand/database/load.js'), import('../../planning/index.js')]);
+  const [{ loadTcDatabase }, planning, path] = await Promise.all([import('../../telecommand/database/load.js'), import('../../planning/index.js'), import('node:path')]);
   const db = loadTcDatabase(tcdb);
   const rules = rulesFile !== undefined ? planning.loadRules(rulesFile) : planning.defaultRuleSet();
   const ephemeris = ephemerisFile !== undefined ? await planning.ephemerisFromFile(ephemerisFile, { anyCenter: true }) : undefined;
   return {
-    dir,
-    check: async (file: string) => {
+    dir: path.resolve(dir),
+    load: (file: string) => planning.plan.loadPlan(file),
+    overview: async (file: string) => {
       const plan = planning.plan.loadPlan(file);
-      return { plan, report: planning.validatePlan({ plan, db, rules, ...(ephemeris ? { ephemeris } : {}) }) };
+      return { plan, overview: planning.planOverview({ plan, db, rules, ...(ephemeris ? { ephemeris } : {}) }) };
     },
+  };
+}
+
+/** The console's data options, on `idoc console` and on `idoc serve` (which mounts the console at /console/). */
+export function consoleDataOptions(cmd: Command): Command {
+  return cmd
+    .option('--dds-request <dir>', 'console: folder the DDS re-requests are written to (default ./dds-requests)')
+    .option('--tmdb <file>', 'console: telemetry database for parameter plots (XTCE, MIB folder, field list or JSON)')
+    .option('--plans <dir>', 'console: folder of *.plan.json files (read at each request; needs --tcdb)')
+    .option('--tcdb <file>', 'console: telecommand database plans are validated against')
+    .option('--rules <file>', 'console: plan rules (default: the built-in rule set)')
+    .option('--ephemeris <file>', 'console: TLE or OEM file for the plans\' eclipses, passes, windows and geometric rules')
+    .option('--schema-dir <dir>', 'console: PDS4 schema folder for the products\' label validation (default: as idoc l0 validate)');
+}
+
+/** What the console adds to a mission and archive, from {@link consoleDataOptions}'s flags. */
+export async function consoleExtras(flags: Omit<ConsoleFlags, 'users'>) {
+  const [path, { UsageError }] = await Promise.all([import('node:path'), import('../../src/errors.js')]);
+  let plans;
+  if (flags.plans !== undefined) {
+    if (flags.tcdb === undefined) throw new UsageError('--plans needs --tcdb FILE (the telecommand database plans are validated against)');
+    plans = await planChecker(flags.plans, flags.tcdb, flags.rules, flags.ephemeris);
+  } else if (flags.tcdb !== undefined || flags.rules !== undefined || flags.ephemeris !== undefined) {
+    throw new UsageError('--tcdb, --rules and --ephemeris are for the plans: give --plans DIR');
+  }
+  const tmdb = flags.tmdb !== undefined ? (await import('../../src/mdb/load.js')).loadTmDatabase(flags.tmdb) : undefined;
+  return {
+    requestsDir: path.resolve(flags.ddsRequest ?? 'dds-requests'),
+    ...(tmdb ? { tmdb } : {}), ...(plans ? { plans } : {}), ...(flags.schemaDir !== undefined ? { schemaDir: path.resolve(flags.schemaDir) } : {}),
   };
 }
 
 /** What the console serves, from the flags (shared with `idoc demo --serve`). */
 export async function consoleSources(flags: Omit<ConsoleFlags, 'users'>) {
-  const [{ resolveMission }, store, path, { UsageError }] = await Promise.all([
-    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('node:path'), import('../../src/errors.js'),
-  ]);
+  const [{ resolveMission }, store, path] = await Promise.all([import('../../src/config/mission.js'), import('../../src/store/index.js'), import('node:path')]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
-  let plans;
-  if (flags.plans !== undefined) {
-    if (flags.tcdb === undefined) throw new UsageError('--plans needs --tcdb FILE (the telecommand database plans are validated against)');
-    plans = await planChecker(flags.plans, flags.tcdb, flags.rules, flags.ephemeris);
-  }
-  const tmdb = flags.tmdb !== undefined ? (await import('../../src/mdb/load.js')).loadTmDatabase(flags.tmdb) : undefined;
   return {
-    mission, archiveDir: dir, requestsDir: path.resolve(flags.ddsRequest ?? 'dds-requests'),
+    mission, archiveDir: dir, ...(await consoleExtras(flags)),
     ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}),
-    ...(tmdb ? { tmdb } : {}), ...(plans ? { plans } : {}),
   };
 }
 
 export const registerConsole: RegisterCommand = (program, ctx) => {
-  const cmd = program.command('console').description('serve the operations web console (live status, gaps and DDS re-requests, products, parameters, plans) on 127.0.0.1')
+  const cmd = consoleDataOptions(program.command('console').description('serve the operations web console (live status, gaps and DDS re-requests, products, parameters, plans) on 127.0.0.1')
     .option('--users <file>', 'users file: {"users":[{"name","password":"scrypt$…","role":"operator"|"coi","instruments":[…]}]}')
     .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
-    .option('--products <dir>', 'L0 products folder')
-    .option('--dds-request <dir>', 'folder the DDS re-requests are written to (default ./dds-requests)')
-    .option('--tmdb <file>', 'telemetry database for parameter plots (XTCE, MIB folder, field list or JSON)')
-    .option('--plans <dir>', 'folder of *.plan.json files')
-    .option('--tcdb <file>', 'telecommand database plans are validated against')
-    .option('--rules <file>', 'plan rules (default: the built-in rule set)')
-    .option('--ephemeris <file>', 'TLE or OEM file for geometric plan rules')
+    .option('--products <dir>', 'L0 products folder'))
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--port <n>', 'port (0: any free one)', '8470')
     .action(async (flags: ConsoleFlags) => {

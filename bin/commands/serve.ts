@@ -2,9 +2,10 @@
  * @module `idoc serve`: the Co-I access service over an archive (telemetry/service): catalogue with facets, GeoJSON,
  * EPN-TAP 2.0 over TAP 1.1, UWS 1.1 jobs, users and tokens from `idoc users`. Thin: options → telemetry/service.
  */
+import { consoleDataOptions, type ConsoleFlags } from './console.js';
 import type { RegisterCommand } from './context.js';
 
-interface ServeFlags {
+interface ServeFlags extends Pick<ConsoleFlags, 'ddsRequest' | 'tmdb' | 'plans' | 'tcdb' | 'rules' | 'ephemeris' | 'schemaDir'> {
   archive?: string;
   config?: string;
   products?: string;
@@ -21,7 +22,7 @@ interface ServeFlags {
 const PROBE_TOKEN_ENV = 'IDOC_TOKEN';
 
 export const registerServe: RegisterCommand = (program, ctx) => {
-  program
+  consoleDataOptions(program
     .command('serve')
     .description('serve the archive\'s products to co-investigators over HTTP: catalogue with facets, GeoJSON, EPN-TAP (TAP 1.1 /tap/sync, UWS /tap/async), OpenAPI at /openapi.json')
     .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive); users and the audit log are in its service.sqlite')
@@ -33,7 +34,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
     .option('--tls-key <file>', 'private key of --tls-cert')
     .option('--rate <n>', 'requests per minute per token (or per address without one)', '600')
     .option('--probe <path>', `start, GET this path once (bearer token from ${PROBE_TOKEN_ENV} when set), print status and body, stop; exit 1 unless 2xx`)
-    .option('--json', 'the start-up line as JSON')
+    .option('--json', 'the start-up line as JSON'))
     .action(async (flags: ServeFlags) => {
       const [{ InputError, UsageError }, { parseIntFlag }, { resolveMission }, store, { openServiceStore }, service, { readFile }, path] = await Promise.all([
         import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
@@ -60,7 +61,9 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       });
       // The operations console (issue 18) at /console/, logging in with these users.
       const [{ registerConsoleOnService }, { CONSOLE_STATIC_DIR }] = await Promise.all([import('../../telemetry/service/console-service-auth.js'), import('../../telemetry/service/console-server.js')]);
-      registerConsoleOnService(app, svc, { mission, archiveDir: dir, requestsDir: path.resolve('dds-requests'), ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}) }, CONSOLE_STATIC_DIR);
+      // Its data options are those of `idoc console` (mission database, plans folder, DDS requests, PDS4 schemas).
+      const extras = await (await import('./console.js')).consoleExtras(flags);
+      registerConsoleOnService(app, svc, { mission, archiveDir: dir, ...extras, ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}) }, CONSOLE_STATIC_DIR);
       const shutdown = async (): Promise<void> => { await app.close(); await svc.close(); await reader.close(); };
       try {
         await app.listen({ port, host });

@@ -87,12 +87,21 @@ export function mergeStations(...lists: (readonly Station[] | undefined)[]): Sta
   return [...m.values()];
 }
 
+/** What every rule sees, prepared once: commands resolved and in time order, stations, geometry. */
+export interface PreparedPlan {
+  readonly commands: readonly ResolvedCommand[];
+  readonly timeOrder: readonly number[];
+  readonly stations: readonly Station[];
+  readonly geometry: PlanGeometry | undefined;
+}
+
 /**
- * Validate `plan`.
+ * Resolve the commands and scan the geometry the rules and the commands' constraints need, plus `extraAtoms`
+ * (scanned only when an ephemeris is given; each atom is scanned on its own, so extra ones change no other).
  * @throws UsageError when a rule or a command needs geometry and no ephemeris was given;
  * InputError when the ephemeris fails inside its coverage.
  */
-export function validatePlan(input: ValidateInput): ValidationReport {
+export function preparePlan(input: ValidateInput, extraAtoms: (stations: readonly Station[]) => readonly string[] = () => []): PreparedPlan {
   const { plan, db, rules } = input;
   const commands = resolveCommands(plan, db);
   const timeOrder = commands.map((c, i) => ({ t: c.t, i })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.i);
@@ -113,10 +122,27 @@ export function validatePlan(input: ValidateInput): ValidationReport {
     if (!input.ephemeris) {
       throw new UsageError(`the rules or the plan's constraints need an ephemeris (geometry: ${[...atoms].join(', ')}): give --ephemeris FILE`);
     }
+    for (const a of extraAtoms(stations)) atoms.add(a);
     const times = commands.map((c) => c.t).filter(Number.isFinite);
     const range = { start: Math.min(plan.validity.start, ...times), end: Math.max(plan.validity.end, ...times) };
     geometry = buildPlanGeometry(input.ephemeris, range, stations, atoms, input.scan);
   }
+  return { commands, timeOrder, stations, geometry };
+}
+
+/**
+ * Validate `plan`.
+ * @throws UsageError when a rule or a command needs geometry and no ephemeris was given;
+ * InputError when the ephemeris fails inside its coverage.
+ */
+export function validatePlan(input: ValidateInput): ValidationReport {
+  return validatePrepared(input, preparePlan(input));
+}
+
+/** Check every rule over a prepared plan (see {@link preparePlan}). */
+export function validatePrepared(input: ValidateInput, prepared: PreparedPlan): ValidationReport {
+  const { plan, db, rules } = input;
+  const { commands, timeOrder, geometry } = prepared;
   const violations: (Violation & { order: number })[] = [];
   const ruleSummaries = rules.rules.map((r, order) => {
     let count = 0;

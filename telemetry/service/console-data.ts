@@ -1,14 +1,12 @@
 /**
  * @module What the operations console shows, as plain JSON-ready records computed from the archive, the ingest
  * daemon's status file, the L0 products folder, the mission database and plan files: live status, gaps and
- * their DDS re-request windows, the product catalogue with facets and footprints, parameter series with limits,
- * a plan's timeline with its validation findings. Every function filters by what the user may see.
+ * their DDS re-request windows, the product catalogue with facets and footprints, parameter series with limits
+ * (plans: console-plan.ts). Every function filters by what the user may see.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type * as planning from '../../planning/index.js';
-import type { ValidationReport } from '../../planning/index.js';
 import type { Mission } from '../../src/config/mission.js';
 import { InputError } from '../../src/errors.js';
 import type { TmDatabase } from '../../src/mdb/types.js';
@@ -23,6 +21,7 @@ import { listL0, productsConfig, routeToken } from '../products/index.js';
 import { geometrySource, groundTrackGeoJson, productGeometry, type GeometrySource } from '../products/geometry.js';
 import { compileDecoder } from '../parameters/compile.js';
 import { maySee, type ConsoleUser } from './console-auth.js';
+import type { PlanSource } from './console-plan.js';
 
 export interface ConsoleSources {
   readonly mission: Mission;
@@ -33,12 +32,10 @@ export interface ConsoleSources {
   readonly requestsDir: string;
   /** Mission database for parameters (XTCE, MIB folder, field list or JSON). */
   readonly tmdb?: TmDatabase;
-  /** Folder of plan files (`*.plan.json`) with, for validation, a TC database and rules. */
-  readonly plans?: {
-    readonly dir: string;
-    /** Load and validate one plan file (the caller brings the TC database, rules and ephemeris). */
-    readonly check: (file: string) => Promise<{ readonly plan: planning.plan.Plan; readonly report: ValidationReport }>;
-  };
+  /** Folder of plan files (`*.plan.json`) with, for validation, a TC database and rules (console-plan.ts). */
+  readonly plans?: PlanSource;
+  /** PDS4 schema folder for the products' fresh label validation (default: as `idoc l0 validate`). */
+  readonly schemaDir?: string;
 }
 
 /** The instrument of an APID: its declaration's, else the mission's. */
@@ -298,33 +295,4 @@ export function parameterSeries(src: ConsoleSources, user: ConsoleUser, q: { nam
     return { name, unit: p.unit, limits: p.limits, t: order.map((i) => t[i]!), v: order.map((i) => v[i]!), limit: order.map((i) => limit[i]!) };
   });
   return { truncated: seen > max, series };
-}
-
-/** Plan files in the plans folder. */
-export async function planList(src: ConsoleSources): Promise<string[]> {
-  if (!src.plans) return [];
-  return (await readdir(src.plans.dir).catch(() => [] as string[])).filter((n) => /\.plan\.json$/.test(n)).sort();
-}
-
-/** A plan's commands, modes and validation findings on one time axis. */
-export async function planTimeline(src: ConsoleSources, user: ConsoleUser, name: string) {
-  if (!src.plans || !(await planList(src)).includes(name)) return undefined;
-  const { plan, report } = await src.plans.check(path.join(src.plans.dir, name));
-  if (!maySee(user, plan.instrument)) return undefined;
-  // Modes: each command whose MODE parameter is set starts a mode span until the next.
-  const modes: { mode: string; start: string; end: string }[] = [];
-  const validity = { start: new Date(plan.validity.start).toISOString(), end: new Date(plan.validity.end).toISOString() };
-  let cur = { mode: plan.initialMode ?? 'UNKNOWN', start: validity.start };
-  for (const c of plan.commands) {
-    const m = c.mode ?? c.parameters['MODE'];
-    const at = new Date(c.t).toISOString();
-    if (typeof m === 'string' && m !== cur.mode) { modes.push({ ...cur, end: at }); cur = { mode: m, start: at }; }
-  }
-  modes.push({ ...cur, end: validity.end });
-  return {
-    name: plan.name, instrument: plan.instrument, description: plan.description ?? null, validity,
-    commands: plan.commands.map((c) => ({ index: c.index, time: new Date(c.t).toISOString(), command: c.command, parameters: c.parameters })),
-    modes, errors: report.errors, warnings: report.warnings,
-    findings: report.violations.map((v) => ({ rule: v.rule, severity: v.severity, index: v.index, command: v.command, time: v.time, message: v.message })),
-  };
 }

@@ -43,7 +43,7 @@ async function login(user: string, password: string): Promise<string> {
 }
 
 const DATA_ROUTES = ['/api/console/me', '/api/console/status', '/api/console/live', '/api/console/gaps', '/api/console/products', '/api/console/products/x',
-  '/api/console/products/x/label', '/api/console/products/x/files/y', '/api/console/parameters', '/api/console/parameters/series?names=A', '/api/console/plans', '/api/console/plans/x'];
+  '/api/console/products/x/label', '/api/console/products/x/files/y', '/api/console/parameters', '/api/console/parameters/series?names=A', '/api/console/plans', '/api/console/plans/x', '/api/console/products/x/validation'];
 
 describe('console routes', () => {
   it('deny every data route without a session, and with a made-up one', async () => {

@@ -10,11 +10,13 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InputError } from '../../src/errors.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import type { ConsoleUser, Sessions } from './console-auth.js';
 import {
-  gapsReport, liveStatus, parameterList, parameterSeries, planList, planTimeline, product, products, writeRequest, type ConsoleSources,
+  gapsReport, liveStatus, parameterList, parameterSeries, product, products, writeRequest, type ConsoleSources,
 } from './console-data.js';
+import { planPageData, visiblePlans } from './console-plan.js';
+import { productValidation } from './console-validate.js';
 
 export const SESSION_COOKIE = 'idoc_console';
 
@@ -29,6 +31,8 @@ export interface ConsoleRouteOptions {
   readonly rootRedirect?: boolean;
   /** Cookie `Secure` attribute (set when served over TLS). */
   readonly secureCookie?: boolean;
+  /** Who a request without a session is, from its own credentials (on `idoc serve`: its bearer token or Basic). */
+  readonly credentialUser?: (req: FastifyRequest) => Promise<ConsoleUser | undefined>;
 }
 
 function cookieOf(req: FastifyRequest): string | undefined {
@@ -50,14 +54,15 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** Register the console on `app` (its own error handler is the caller's; bad input here answers 400 itself). */
 export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptions): void {
-  const userOf = (req: FastifyRequest): ConsoleUser | undefined => o.sessions.user(cookieOf(req));
-  const guard = (req: FastifyRequest, reply: FastifyReply): ConsoleUser | undefined => {
-    const u = userOf(req);
+  const userOf = async (req: FastifyRequest): Promise<ConsoleUser | undefined> => o.sessions.user(cookieOf(req)) ?? (await o.credentialUser?.(req));
+  const guard = async (req: FastifyRequest, reply: FastifyReply): Promise<ConsoleUser | undefined> => {
+    const u = await userOf(req);
     if (!u) void reply.code(401).send({ error: 'not logged in' });
     return u;
   };
   const bad = (reply: FastifyReply, e: unknown) => {
-    if (e instanceof InputError) return reply.code(400).send({ error: e.message });
+    // A plan that does not read, or rules that need an ephemeris the console was not given: say it in one line.
+    if (e instanceof InputError || e instanceof UsageError) return reply.code(400).send({ error: e.message.split('\n')[0] });
     throw e;
   };
 
@@ -76,17 +81,18 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     void reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
     return { ok: true };
   });
-  app.get('/api/console/me', async (req, reply) => guard(req, reply) ?? reply);
+  app.get('/api/console/me', async (req, reply) => await guard(req, reply) ?? reply);
 
   app.get('/api/console/status', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     return u ? liveStatus(o.sources, u) : reply;
   });
 
   // Server-sent events (WHATWG HTML Living Standard §9.2): one `status` event per period, a comment as heartbeat.
   app.get('/api/console/live', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
+    const bySession = o.sessions.user(cookieOf(req)) !== undefined;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -94,7 +100,7 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     let timer: NodeJS.Timeout | undefined;
     const tick = async () => {
       if (closed) return;
-      if (!o.sessions.user(cookieOf(req))) { res.end('event: logout\ndata: {}\n\n'); closed = true; return; }
+      if (bySession && !o.sessions.user(cookieOf(req))) { res.end('event: logout\ndata: {}\n\n'); closed = true; return; }
       try {
         res.write(`event: status\ndata: ${JSON.stringify(await liveStatus(o.sources, u))}\n\n`);
       } catch (e) {
@@ -108,7 +114,7 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
   });
 
   app.get('/api/console/gaps', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     const q = req.query as Record<string, unknown>;
     try {
@@ -118,7 +124,7 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     } catch (e) { return bad(reply, e); }
   });
   app.post('/api/console/gaps/request', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     if (u.role !== 'operator') return reply.code(403).send({ error: 'only operators write DDS requests' });
     const id = str(((req.body ?? {}) as Record<string, unknown>)['id']);
@@ -130,26 +136,33 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
   const query = (req: FastifyRequest): Record<string, string | undefined> =>
     Object.fromEntries(Object.entries(req.query as Record<string, unknown>).map(([k, v]) => [k, str(v)]));
   app.get('/api/console/products', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     try { return await products(o.sources, u, query(req)); } catch (e) { return bad(reply, e); }
   });
   app.get('/api/console/products/:id', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     const p = await product(o.sources, u, (req.params as { id: string }).id);
     if (!p) return reply.code(404).send({ error: 'no such product' });
     return { ...p.entry, files: p.files, fixity: p.fixity };
   });
   app.get('/api/console/products/:id/label', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     const p = await product(o.sources, u, (req.params as { id: string }).id);
     if (!p) return reply.code(404).send({ error: 'no such product' });
     return reply.type('application/xml; charset=utf-8').send(p.labelText);
   });
+  // The label validated now (XML Schema + Schematron, in process), not a result stored at build time.
+  app.get('/api/console/products/:id/validation', async (req, reply) => {
+    const u = await guard(req, reply);
+    if (!u) return reply;
+    const v = await productValidation(o.sources, u, (req.params as { id: string }).id);
+    return v ?? reply.code(404).send({ error: 'no such product' });
+  });
   app.get('/api/console/products/:id/files/:file', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     const { id, file } = req.params as { id: string; file: string };
     const p = await product(o.sources, u, id);
@@ -160,9 +173,9 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     return reply.header('content-disposition', `attachment; filename="${file}"`).header('content-length', size).type('application/octet-stream').send(createReadStream(full));
   });
 
-  app.get('/api/console/parameters', async (req, reply) => (guard(req, reply) ? { parameters: parameterList(o.sources) } : reply));
+  app.get('/api/console/parameters', async (req, reply) => (await guard(req, reply) ? { parameters: parameterList(o.sources) } : reply));
   app.get('/api/console/parameters/series', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     const q = query(req);
     const names = (q['names'] ?? '').split(',').filter(Boolean);
@@ -172,12 +185,15 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     } catch (e) { return bad(reply, e); }
   });
 
-  app.get('/api/console/plans', async (req, reply) => (guard(req, reply) ? { plans: await planList(o.sources) } : reply));
+  app.get('/api/console/plans', async (req, reply) => {
+    const u = await guard(req, reply);
+    return u ? { plans: await visiblePlans(o.sources.plans, u) } : reply;
+  });
   app.get('/api/console/plans/:name', async (req, reply) => {
-    const u = guard(req, reply);
+    const u = await guard(req, reply);
     if (!u) return reply;
     try {
-      const t = await planTimeline(o.sources, u, (req.params as { name: string }).name);
+      const t = await planPageData(o.sources.plans, u, (req.params as { name: string }).name);
       return t ?? reply.code(404).send({ error: 'no such plan' });
     } catch (e) { return bad(reply, e); }
   });

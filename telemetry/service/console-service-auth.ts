@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceStore } from '../../src/archive/service-port.js';
-import { verifyPassword } from './auth.js';
+import { verifyPassword, type Principal } from './auth.js';
 import { sessionTable, type ConsoleUser, type Sessions } from './console-auth.js';
 import { instrumentOf, type ConsoleSources } from './console-data.js';
 import { registerConsoleRoutes } from './console-routes.js';
@@ -43,7 +43,22 @@ export function serviceSessions(store: ServiceStore, sources: ConsoleSources): S
   };
 }
 
-/** Serve the console at /console/ on the service's app (before it listens). */
+/** The console user of a service principal (the service's onRequest hook resolved its token or Basic credentials). */
+export function consoleUserOf(sources: ConsoleSources, p: Principal | undefined): ConsoleUser | undefined {
+  if (!p || p.user === 'anonymous' || p.role === 'public') return undefined;
+  return p.role === 'operator'
+    ? { name: p.user, role: 'operator', instruments: ['*'] }
+    : { name: p.user, role: 'coi', instruments: instrumentsOfRoutes(sources, [...p.routes]) };
+}
+
+/**
+ * Serve the console at /console/ on the service's app (before it listens). Its API also answers a request that
+ * carries the service's credentials instead of a session (`Authorization: Bearer <token from idoc users token>`),
+ * with the same rights as that user's login.
+ */
 export function registerConsoleOnService(app: FastifyInstance, store: ServiceStore, sources: ConsoleSources, staticDir: string): void {
-  registerConsoleRoutes(app, { sources, sessions: serviceSessions(store, sources), staticDir, rootRedirect: false });
+  registerConsoleRoutes(app, {
+    sources, sessions: serviceSessions(store, sources), staticDir, rootRedirect: false,
+    credentialUser: async (req) => consoleUserOf(sources, (req as { principal?: Principal }).principal),
+  });
 }

@@ -3,49 +3,14 @@
  * against `idoc console` on the scenario of console-fixture.ts, while `idoc ingest --watch` takes a replay of fresh
  * telemetry. Skipped, visibly, only when no Chromium is installed (`.ci/run` installs it with apt-get).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT, checkPlanTimeline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
 import { consoleScenario, IDOC, REPO, USERS, type ConsoleScenario } from './console-fixture.js';
-
-const CHROMIUM = process.env['IDOC_CHROMIUM'] ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser) console.warn(`console e2e tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set IDOC_CHROMIUM)`);
-const BUILT = path.join(REPO, 'dist', 'telemetry', 'service', 'console', 'index.html');
-/** Screenshots go here (the README's are made with IDOC_CONSOLE_SCREENSHOTS=docs/console). */
-const SHOTS = process.env['IDOC_CONSOLE_SCREENSHOTS'] ? path.resolve(REPO, process.env['IDOC_CONSOLE_SCREENSHOTS']) : undefined;
-
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }).on('error', reject);
-});
-
-function start(args: string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [IDOC, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** The first stdout line matching `re`. */
-function lineOf(p: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    let err = '';
-    p.stdout!.on('data', (d: Buffer) => { buf += d.toString(); const m = re.exec(buf); if (m) resolve(m); });
-    p.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    p.on('exit', (code) => reject(new Error(`exited ${code}: ${err.split('\n')[0]}`)));
-  });
-}
-
-/** Wait for a value (the machine may be loaded: generous, and no assertion on how long it took). */
-const POLL = { timeout: 30_000, interval: 100 };
-
-const stop = (p: ChildProcess | undefined) => new Promise<void>((resolve) => {
-  if (!p || p.exitCode !== null) { resolve(); return; }
-  p.once('exit', () => resolve());
-  p.kill('SIGTERM');
-});
 
 describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
   let work: string;
@@ -61,10 +26,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     server = start([...sc.consoleArgs, '--port', '0'], work);
     url = (await lineOf(server, /console (http:\/\/\S+)\n/))[1]!;
     // A fresh profile folder (playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1366, height: 768 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(path.join(work, 'chromium-profile'));
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => {
@@ -147,6 +109,13 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     expect(await page.getByTestId('map-caption').textContent()).toBe('1 of 1 product(s) with a footprint or ground track');
     await page.getByRole('button', { name: 'sim_evt_l0_20260101_v1' }).click();
     await expect.poll(() => page.getByTestId('quality').textContent(), POLL).toContain('packets=6');
+    // The label validated now, in the server, as `idoc l0 validate` judges it.
+    const cli = JSON.parse(spawnSync(process.execPath, [IDOC, 'l0', 'validate', 'l0/data_raw/sim_evt/sim_evt_l0_20260101_v1.xml', '--json'], { cwd: sc.dir, encoding: 'utf8' }).stdout) as { problems: { severity: string }[] };
+    const before = Date.now();
+    await expect.poll(() => page.getByTestId('validation-summary').textContent(), POLL).toMatch(/against PDS4 IM 1\.26\.0\.0 \(XML Schema and Schematron\), checked /);
+    expect(await page.getByTestId('validation').getAttribute('data-errors')).toBe(String(cli.problems.filter((x) => x.severity === 'error').length));
+    const checkedAt = Date.parse((await page.getByTestId('validation').getAttribute('data-checked-at'))!);
+    expect(checkedAt).toBeGreaterThan(before - 120_000);
     await page.getByRole('button', { name: 'View label' }).click();
     await expect.poll(() => page.getByLabel('Label XML').textContent(), POLL).toContain('<Product_Observational');
     const href = await page.getByRole('link', { name: 'Download sim_evt_l0_20260101_v1.dat' }).getAttribute('href');
@@ -193,7 +162,16 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await expect.poll(() => page.getByTestId('findings').locator('tbody tr').count(), POLL).toBe(expected.length);
     const timed = await page.evaluate(async () => ((await (await fetch('/api/console/plans/syntax.plan.json')).json()) as { findings: { time: string | null }[] }).findings.filter((f) => f.time).length);
     expect(await page.getByTestId('finding-mark').count()).toBe(timed);
-    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'plan.png') });
+    await page.close();
+  });
+
+  it('draws a plan\'s eclipses, passes, windows, power and memory curves with the findings at their times', async () => {
+    const page = await login(USERS.operator);
+    await page.getByRole('link', { name: 'Plan' }).click();
+    await page.getByLabel('Plan').selectOption('resources.plan.json');
+    await expect.poll(() => page.getByTestId('findings').locator('tbody tr').count(), POLL).toBe(3);
+    await checkPlanTimeline(page, 'resources.plan.json');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'plan.png'), fullPage: true });
     await page.close();
   });
 
@@ -265,6 +243,10 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
         await page.getByRole('heading', { level: 2, name: title }).waitFor();
         if (hash === 'products') await page.locator('.map path.footprint').first().waitFor();
         if (hash === 'status') await page.getByTestId('total-packets').waitFor();
+        if (hash === 'plan') {
+          await page.getByLabel('Plan').selectOption('resources.plan.json');
+          await page.getByTestId('plan-timeline').waitFor();
+        }
         const facts = await page.evaluate(() => {
           const r = (sel: string) => document.querySelector(sel)?.getBoundingClientRect();
           const nav = Array.from(document.querySelectorAll('nav a')).map((a) => a.getBoundingClientRect());
@@ -274,6 +256,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
             navOneRow: new Set(nav.map((b) => Math.round(b.top))).size === 1,
             heading: r('h2'),
             map: r('.map'),
+            timeline: r('.plan-svg'),
           };
         });
         expect(facts.overflowX, `${hash}: horizontal overflow`).toBeLessThanOrEqual(0);
@@ -283,6 +266,12 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
           // The map fills the content column and its top half is in the first screen.
           expect(facts.map!.width).toBeGreaterThan(size.width * 0.5);
           expect(facts.map!.top + facts.map!.height / 2).toBeLessThan(size.height);
+        }
+        if (hash === 'plan') {
+          // The timeline spans the content width; its lanes (modes … findings) start in the first screen and end within 1.6 screens.
+          expect(facts.timeline!.width).toBeGreaterThan(size.width * 0.9);
+          expect(facts.timeline!.top).toBeLessThan(size.height / 2);
+          expect(facts.timeline!.bottom).toBeLessThan(size.height * 1.6);
         }
         if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${hash}-${size.width}x${size.height}.png`) });
       }

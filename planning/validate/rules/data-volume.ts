@@ -9,7 +9,7 @@
 import { isoUtc } from '../../ephemeris/epoch.js';
 import { normalizeWindows, orWindows, type Windows } from '../../events/windows.js';
 import type { UnixMs } from '../../geometry/types.js';
-import { defineRule } from '../rule.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { modeLevelTracker, modeLevelsSchema, type ModeLevels } from '../_mode-levels.js';
 
 export interface DataVolumeOptions {
@@ -30,6 +30,102 @@ export interface DataVolumeOptions {
 }
 
 const mbit = (b: number) => (b / 1e6).toFixed(1);
+
+/** One time the memory fills up: when, at which generation rate, raised last by which command, until when data is lost (null: the plan's end). */
+export interface Overflow {
+  readonly t: UnixMs;
+  readonly rateBps: number;
+  readonly by: { readonly index: number; readonly command: string } | undefined;
+  readonly until: UnixMs | null;
+}
+
+/**
+ * The on-board memory fill over the plan: generated at the commands' rates, drained during the passes at the
+ * downlink rate, never below zero nor above the memory (data is lost while full). `points` are the corners of
+ * the piecewise-linear fill (bits); `overflows` each time it fills up. What the rule checks and the console draws.
+ */
+export function dataVolumeProfile(ctx: Pick<RuleContext, 'commands' | 'timeOrder' | 'plan' | 'geometry'>, o: DataVolumeOptions): {
+  readonly passes: Windows; readonly points: readonly { readonly t: UnixMs; readonly bits: number }[]; readonly overflows: readonly Overflow[]; readonly noEphemeris: boolean;
+} {
+  const geo = ctx.geometry;
+  let passes: Windows = [];
+  let noEphemeris = false;
+  if (geo) {
+    for (const s of o.stations ?? geo.stations.map((x) => x.name)) {
+      if (geo.stations.some((x) => x.name === s)) passes = orWindows(passes, geo.windows(`visible:${s}`));
+    }
+  } else if (o.downlinkRateBps > 0) {
+    noEphemeris = true;
+  }
+  passes = normalizeWindows(passes);
+  // Change points: command rate changes and pass boundaries, within [start, end].
+  const start = Math.min(ctx.plan.validity.start, ...ctx.commands.map((c) => c.t));
+  const end = Math.max(ctx.plan.validity.end, ...ctx.commands.map((c) => c.t));
+  const steps: { t: UnixMs; kind: 'rate' | 'pass'; dr?: number; index?: number }[] = [];
+  const modes = modeLevelTracker(o.modes);
+  for (const i of ctx.timeOrder) {
+    const c = ctx.commands[i]!;
+    const own = c.def?.effects?.dataRateBps ?? 0;
+    const dr = own + modes.delta(c);
+    if (dr !== 0) steps.push({ t: c.t, kind: 'rate', dr, index: c.index });
+    const dur = o.commandDurationS?.[c.command];
+    if (dur !== undefined && own !== 0) steps.push({ t: c.t + dur * 1000, kind: 'rate', dr: -own, index: c.index });
+  }
+  for (const p of passes) { steps.push({ t: p.start, kind: 'pass' }, { t: p.end, kind: 'pass' }); }
+  steps.sort((a, b) => a.t - b.t);
+  let t = start;
+  let fill = o.initialBits ?? 0;
+  let rate = (o.baseRateBps ?? 0) + modes.initial;
+  let raisedBy: { index: number; command: string } | undefined;
+  let p = 0; // passes index
+  let full: { t: UnixMs; rate: number; by: typeof raisedBy } | undefined;
+  const points: { t: UnixMs; bits: number }[] = [{ t, bits: fill }];
+  const overflows: Overflow[] = [];
+  const inPass = (x: UnixMs) => {
+    while (p < passes.length && passes[p]!.end <= x) p++;
+    return p < passes.length && passes[p]!.start <= x;
+  };
+  const report = (until: UnixMs | null) => {
+    if (!full) return;
+    overflows.push({ t: full.t, rateBps: full.rate, by: full.by, until });
+    full = undefined;
+  };
+  const advance = (to: UnixMs) => {
+    if (to <= t) return;
+    const net = rate - (inPass((t + to) / 2) ? o.downlinkRateBps : 0);
+    const dt = (to - t) / 1000;
+    if (full) {
+      if (net < 0) {
+        report(t);
+        if (fill + net * dt < 0) points.push({ t: t + (fill / -net) * 1000, bits: 0 });
+        fill = Math.max(0, fill + net * dt);
+      }
+    } else if (net > 0 && fill + net * dt > o.memoryBits) {
+      const tFull = t + ((o.memoryBits - fill) / net) * 1000;
+      full = { t: tFull, rate, by: raisedBy };
+      points.push({ t: tFull, bits: o.memoryBits });
+      fill = o.memoryBits;
+    } else {
+      if (net < 0 && fill > 0 && fill + net * dt < 0) points.push({ t: t + (fill / -net) * 1000, bits: 0 });
+      fill = Math.max(0, fill + net * dt);
+    }
+    t = to;
+    points.push({ t, bits: fill });
+  };
+  for (const s of steps) {
+    if (s.t > end) break;
+    advance(Math.max(s.t, start));
+    if (s.kind === 'rate') {
+      rate = Math.max(0, rate + s.dr!);
+      const c = ctx.commands[s.index!]!;
+      if (s.dr! > 0) raisedBy = { index: c.index, command: c.command };
+      if (full && rate - (inPass(t) ? o.downlinkRateBps : 0) <= 0) report(t);
+    }
+  }
+  advance(end);
+  report(null);
+  return { passes, points, overflows, noEphemeris };
+}
 
 export default defineRule<DataVolumeOptions>({
   kind: 'data-volume',
@@ -52,78 +148,13 @@ export default defineRule<DataVolumeOptions>({
   },
   atoms: (o, { stations }) => (o.downlinkRateBps > 0 ? (o.stations ?? stations).map((s) => `visible:${s}`) : []),
   check(ctx, o) {
-    const geo = ctx.geometry;
-    let passes: Windows = [];
-    if (geo) {
-      for (const s of o.stations ?? geo.stations.map((x) => x.name)) {
-        if (geo.stations.some((x) => x.name === s)) passes = orWindows(passes, geo.windows(`visible:${s}`));
-      }
-    } else if (o.downlinkRateBps > 0) {
-      ctx.report({ messageId: 'noEphemeris' });
-    }
-    passes = normalizeWindows(passes);
-    // Change points: command rate changes and pass boundaries, within [start, end].
-    const start = Math.min(ctx.plan.validity.start, ...ctx.commands.map((c) => c.t));
-    const end = Math.max(ctx.plan.validity.end, ...ctx.commands.map((c) => c.t));
-    const steps: { t: UnixMs; kind: 'rate' | 'pass'; dr?: number; index?: number }[] = [];
-    const modes = modeLevelTracker(o.modes);
-    for (const i of ctx.timeOrder) {
-      const c = ctx.commands[i]!;
-      const own = c.def?.effects?.dataRateBps ?? 0;
-      const dr = own + modes.delta(c);
-      if (dr !== 0) steps.push({ t: c.t, kind: 'rate', dr, index: c.index });
-      const dur = o.commandDurationS?.[c.command];
-      if (dur !== undefined && own !== 0) steps.push({ t: c.t + dur * 1000, kind: 'rate', dr: -own, index: c.index });
-    }
-    for (const p of passes) { steps.push({ t: p.start, kind: 'pass' }, { t: p.end, kind: 'pass' }); }
-    steps.sort((a, b) => a.t - b.t);
-    let t = start;
-    let fill = o.initialBits ?? 0;
-    let rate = (o.baseRateBps ?? 0) + modes.initial;
-    let raisedBy: { index: number; command: string } | undefined;
-    let p = 0; // passes index
-    let full: { t: UnixMs; rate: number; by: typeof raisedBy } | undefined;
-    const inPass = (x: UnixMs) => {
-      while (p < passes.length && passes[p]!.end <= x) p++;
-      return p < passes.length && passes[p]!.start <= x;
-    };
-    const report = (until: string) => {
-      if (!full) return;
+    const profile = dataVolumeProfile(ctx, o);
+    if (profile.noEphemeris) ctx.report({ messageId: 'noEphemeris' });
+    for (const f of profile.overflows) {
       ctx.report({
-        messageId: 'overflow', index: full.by?.index, t: full.t,
-        data: { memory: mbit(o.memoryBits), time: isoUtc(full.t), rate: (full.rate / 1000).toFixed(1), command: full.by?.command ?? 'the plan start', index: full.by?.index ?? '-', until },
+        messageId: 'overflow', index: f.by?.index, t: f.t,
+        data: { memory: mbit(o.memoryBits), time: isoUtc(f.t), rate: (f.rateBps / 1000).toFixed(1), command: f.by?.command ?? 'the plan start', index: f.by?.index ?? '-', until: f.until === null ? 'the end of the plan' : isoUtc(f.until) },
       });
-      full = undefined;
-    };
-    const advance = (to: UnixMs) => {
-      if (to <= t) return;
-      const net = rate - (inPass((t + to) / 2) ? o.downlinkRateBps : 0);
-      const dt = (to - t) / 1000;
-      if (full) {
-        if (net < 0) {
-          report(isoUtc(t));
-          fill = Math.max(0, fill + net * dt);
-        }
-      } else if (net > 0 && fill + net * dt > o.memoryBits) {
-        const tFull = t + ((o.memoryBits - fill) / net) * 1000;
-        full = { t: tFull, rate, by: raisedBy };
-        fill = o.memoryBits;
-      } else {
-        fill = Math.max(0, fill + net * dt);
-      }
-      t = to;
-    };
-    for (const s of steps) {
-      if (s.t > end) break;
-      advance(Math.max(s.t, start));
-      if (s.kind === 'rate') {
-        rate = Math.max(0, rate + s.dr!);
-        const c = ctx.commands[s.index!]!;
-        if (s.dr! > 0) raisedBy = { index: c.index, command: c.command };
-        if (full && rate - (inPass(t) ? o.downlinkRateBps : 0) <= 0) report(isoUtc(t));
-      }
     }
-    advance(end);
-    report('the end of the plan');
   },
 });

@@ -17,8 +17,10 @@ export interface GeometryOptions {
 /** The constraints schema of the requests file (one definition for requests, plans and this rule). */
 const constraintsSchema = { $ref: 'https://idoc.example/schemas/requests.schema.json#/definitions/constraints' };
 
-const merge = (a: GeometryConstraints | undefined, b: GeometryConstraints | undefined): GeometryConstraints | undefined =>
+/** A command's constraints: those it carries, then those the rule adds for its name. */
+export const mergeConstraints = (a: GeometryConstraints | undefined, b: GeometryConstraints | undefined): GeometryConstraints | undefined =>
   a && b ? { ...a, ...b } : (a ?? b);
+const merge = mergeConstraints;
 
 export default defineRule<GeometryOptions>({
   kind: 'geometry',

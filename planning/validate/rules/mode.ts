@@ -5,7 +5,7 @@
  * `effects.setsMode`, or the label of a `modeParameters` parameter) must make an allowed transition.
  */
 import { isoUtc } from '../../ephemeris/epoch.js';
-import { defineRule } from '../rule.js';
+import { defineRule, type ResolvedCommand, type RuleContext } from '../rule.js';
 
 export interface ModeOptions {
   /** Mode at the plan start. Default: the plan's `initialMode`, else the database's first mode. */
@@ -16,6 +16,16 @@ export interface ModeOptions {
   readonly modeParameters?: readonly { readonly command: string; readonly parameter: string }[];
   /** Commands allowed per mode, overriding the database's `allowedModes` for the commands listed. */
   readonly allowed?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The mode at the plan start: the rule's, else the plan's, else the database's first. */
+export const initialModeOf = (ctx: Pick<RuleContext, 'plan' | 'db'>, o: ModeOptions): string => o.initialMode ?? ctx.plan.initialMode ?? ctx.db.modes?.[0] ?? 'UNKNOWN';
+
+/** The mode a command sets: the label of its mode parameter (`modeParameters`), else its database `effects.setsMode`. */
+export function modeSetBy(c: ResolvedCommand, o: ModeOptions): string | undefined {
+  const mp = o.modeParameters?.find((m) => m.command === c.command);
+  const to = mp ? c.values[mp.parameter] : c.def?.effects?.setsMode;
+  return to === undefined ? undefined : String(to);
 }
 
 export default defineRule<ModeOptions>({
@@ -55,7 +65,7 @@ export default defineRule<ModeOptions>({
   },
   check(ctx, o) {
     const known = ctx.db.modes ? new Set(ctx.db.modes) : undefined;
-    let mode = o.initialMode ?? ctx.plan.initialMode ?? ctx.db.modes?.[0] ?? 'UNKNOWN';
+    let mode = initialModeOf(ctx, o);
     const targets = new Map<string, Set<string>>();
     for (const t of o.transitions ?? []) {
       const set = targets.get(t.from) ?? new Set<string>();
@@ -69,10 +79,8 @@ export default defineRule<ModeOptions>({
       if (allowed && !allowed.includes(mode)) {
         ctx.report({ messageId: 'notAllowed', index: c.index, data: { command: c.command, mode, allowed: allowed.join(', ') } });
       }
-      const mp = o.modeParameters?.find((m) => m.command === c.command);
-      const to = mp ? c.values[mp.parameter] : c.def.effects?.setsMode;
-      if (to === undefined) continue;
-      const next = String(to);
+      const next = modeSetBy(c, o);
+      if (next === undefined) continue;
       if (known && !known.has(next)) {
         ctx.report({ messageId: 'unknownMode', index: c.index, data: { command: c.command, to: next } });
       } else if (o.transitions && next !== mode && !targets.get(mode)?.has(next)) {

@@ -5,7 +5,8 @@
  * above the limit starts, naming the command that caused it.
  */
 import { isoUtc } from '../../ephemeris/epoch.js';
-import { defineRule } from '../rule.js';
+import type { UnixMs } from '../../geometry/types.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { modeLevelTracker, modeLevelsSchema, type ModeLevels } from '../_mode-levels.js';
 
 export interface PowerOptions {
@@ -22,6 +23,38 @@ export interface PowerOptions {
 }
 
 const fmt = (w: number) => (Math.round(w * 1000) / 1000).toString();
+
+/** One change of the power level: at `t` (Unix ms), by command `index`, to `levelW`; `end` when a timed change is undone. */
+export interface PowerStep {
+  readonly t: UnixMs;
+  readonly levelW: number;
+  readonly index: number;
+  readonly command: string;
+  readonly end?: boolean;
+}
+
+/**
+ * The power level over the plan, a step function: the level at the start, then each change in time order
+ * (each command's change and the mode it sets; a change of a command listed in commandDurationS is undone that
+ * long after it, as an EPS action's Power_increase lasts its Duration). What the rule checks and the console draws.
+ */
+export function powerProfile(ctx: Pick<RuleContext, 'commands' | 'timeOrder'>, o: PowerOptions): { readonly initialW: number; readonly steps: readonly PowerStep[] } {
+  const modes = modeLevelTracker(o.modes);
+  const initialW = (o.baseW ?? 0) + modes.initial;
+  const changes: { t: number; dp: number; index: number; command: string; end?: boolean }[] = [];
+  for (const i of ctx.timeOrder) {
+    const c = ctx.commands[i]!;
+    const own = o.commandPowerW?.[c.command] ?? c.def?.effects?.powerW ?? 0;
+    const dp = own + modes.delta(c);
+    if (dp !== 0) changes.push({ t: c.t, dp, index: c.index, command: c.command });
+    const dur = o.commandDurationS?.[c.command];
+    if (dur !== undefined && own !== 0) changes.push({ t: c.t + dur * 1000, dp: -own, index: c.index, command: c.command, end: true });
+  }
+  changes.sort((a, b) => a.t - b.t);
+  let level = initialW;
+  const steps = changes.map(({ dp, ...s }): PowerStep => { level += dp; return { ...s, levelW: level }; });
+  return { initialW, steps };
+}
 
 export default defineRule<PowerOptions>({
   kind: 'power',
@@ -41,32 +74,19 @@ export default defineRule<PowerOptions>({
     },
   },
   check(ctx, o) {
-    const modes = modeLevelTracker(o.modes);
-    let level = (o.baseW ?? 0) + modes.initial;
+    const profile = powerProfile(ctx, o);
     const eps = 1e-9;
-    let open: { index: number; command: string; level: number; t: number } | undefined;
+    let open: { index: number; command: string; level: number } | undefined;
     const flush = (until: string) => {
       if (!open) return;
       ctx.report({ messageId: 'overLimit', index: open.index, data: { command: open.command, level: fmt(open.level), limit: fmt(o.limitW), until } });
       open = undefined;
     };
-    // Steps: each command's change (and the mode it sets); a change of a command listed in commandDurationS
-    // is undone that long after it (an EPS action's Power_increase lasts its Duration).
-    const steps: { t: number; dp: number; index: number; command: string; end?: boolean }[] = [];
-    for (const i of ctx.timeOrder) {
-      const c = ctx.commands[i]!;
-      const own = o.commandPowerW?.[c.command] ?? c.def?.effects?.powerW ?? 0;
-      const dp = own + modes.delta(c);
-      if (dp !== 0) steps.push({ t: c.t, dp, index: c.index, command: c.command });
-      const dur = o.commandDurationS?.[c.command];
-      if (dur !== undefined && own !== 0) steps.push({ t: c.t + dur * 1000, dp: -own, index: c.index, command: c.command, end: true });
-    }
-    steps.sort((a, b) => a.t - b.t);
-    for (const s of steps) {
-      level += s.dp;
+    for (const s of profile.steps) {
+      const level = s.levelW;
       if (level < -eps) ctx.report({ messageId: 'negative', index: s.index, data: { command: s.command, level: fmt(level) } });
       if (level > o.limitW + eps) {
-        if (!open) open = { index: s.index, command: s.command, level, t: s.t };
+        if (!open) open = { index: s.index, command: s.command, level };
         else open.level = Math.max(open.level, level);
       } else if (open) flush(s.end ? `${isoUtc(s.t)}, the end of command ${s.index}` : `${isoUtc(s.t)}, command ${s.index}`);
     }

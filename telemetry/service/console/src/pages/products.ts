@@ -6,6 +6,33 @@ import { worldMap } from '../map.js';
 interface Product { id: string; version: number; latest: boolean; format: string; instrument?: string; collection: string; start: string | null; stop: string | null; quality: string | null; clean: boolean; footprint: unknown }
 interface Catalogue { facets: Record<string, Record<string, number>>; products: Product[] }
 interface Detail extends Product { label: string; files: string[]; fixity: { checked: boolean; problems: string[] } }
+type Validation = { checkedAt: string; label: string } & (
+  | { checked: true; informationModel: string; valid: boolean; errors: number; warnings: number; problems: { line: number | null; severity: string; source: string; rule: string | null; message: string }[] }
+  | { checked: false; reason: string });
+
+/** The label validated now by the server (XML Schema + Schematron), with the instant it ran; a button runs it again. */
+function validationBox(id: string): HTMLElement {
+  const result = h('div', { 'data-testid': 'validation', 'aria-live': 'polite' });
+  const again = h('button', { type: 'button', onclick: () => void run() }, 'Validate again');
+  const run = async () => {
+    again.disabled = true;
+    result.replaceChildren(h('p', { role: 'status' }, 'Validating the label…'));
+    try {
+      const v = await api<Validation>(`products/${encodeURIComponent(id)}/validation`);
+      result.setAttribute('data-checked-at', v.checkedAt);
+      if (!v.checked) { result.replaceChildren(h('p', { class: 'warn' }, `Not validated (${time(v.checkedAt)}): ${v.reason}`)); return; }
+      result.setAttribute('data-errors', String(v.errors));
+      result.replaceChildren(
+        h('p', { 'data-testid': 'validation-summary', class: v.valid ? 'ok' : 'error' },
+          `${v.valid ? 'Valid' : 'Invalid'}: ${v.errors} error(s), ${v.warnings} warning(s) against PDS4 IM ${v.informationModel} (XML Schema and Schematron), checked ${time(v.checkedAt)}`),
+        v.problems.length ? table('Label problems', ['line', 'severity', 'check', 'message'], v.problems.map((x) => [x.line === null ? '–' : String(x.line), h('span', { class: x.severity }, x.severity), x.rule ? `${x.source} ${x.rule}` : x.source, x.message])) : '');
+    } catch (e) {
+      result.replaceChildren(h('p', { class: 'error', role: 'alert' }, (e as Error).message));
+    } finally { again.disabled = false; }
+  };
+  void run();
+  return h('section', { class: 'validation', 'aria-label': 'Label validation' }, h('h4', {}, 'Label validation (run now) ', again), result);
+}
 
 export async function productsPage(main: HTMLElement, _me: Me, params: URLSearchParams): Promise<void> {
   const facetsForm = h('form', { class: 'facets', 'aria-label': 'Facets' });
@@ -30,6 +57,7 @@ export async function productsPage(main: HTMLElement, _me: Me, params: URLSearch
         h('dt', {}, 'fixity'), h('dd', {}, d.fixity.checked ? (d.fixity.problems.length ? d.fixity.problems.join('; ') : 'all files match their checksums') : `not checked: ${d.fixity.problems.join('; ')}`)),
       h('p', {}, labelBtn, ' ', h('a', { href: `/api/console/products/${encodeURIComponent(id)}/files/${encodeURIComponent(d.label)}`, download: d.label }, 'Download label')),
       h('ul', { class: 'files', 'aria-label': 'Files' }, d.files.map((f) => h('li', {}, h('a', { href: `/api/console/products/${encodeURIComponent(id)}/files/${encodeURIComponent(f)}`, download: f }, `Download ${f}`)))),
+      validationBox(id),
       labelPre);
     (detail.querySelector('#detail-h') as HTMLElement).focus();
   };
