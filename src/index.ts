@@ -19,7 +19,7 @@ export { DEFAULT_PROFILE, PROFILE_PRESETS, type PacketProfile } from './ccsds/pr
 export * from './time/index.js';
 // Mission context and config
 export { loadMission, resolveMission, type Mission, type MissionFlags } from './config/mission.js';
-export { apidTable, defaultConfig, findConfig, loadConfig, type MissionConfig } from './config/index.js';
+export { apidDeclarations, routeTable, routeLookup, defaultConfig, findConfig, loadConfig, type MissionConfig } from './config/index.js';
 // Mission database (TM and TC)
 export * from './mdb/index.js';
 // The archive port

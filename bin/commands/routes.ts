@@ -15,7 +15,7 @@ export const registerRoutes: RegisterCommand = (program, ctx) => {
         import('../../src/config/mission.js'), import('../../telemetry/routing/index.js'),
       ]);
       const { config } = await resolveMission(flags);
-      const report = routesReport(routeTable(config), config);
+      const report = routesReport(routeTable(config));
       ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatRoutes(report));
       ctx.setExit(report.overlaps.length ? 1 : 0);
     });

@@ -4,7 +4,7 @@
  * and what every stage reads from it (profile, CRC table, declared APIDs, names and periods). Library code calls
  * {@link loadMission}; commands call {@link resolveMission} with their flags.
  */
-import { apidTable, defaultConfig, findConfig, loadConfig, profileFromOptions, type MissionConfig } from './index.js';
+import { apidDeclarations, defaultConfig, findConfig, loadConfig, profileFromOptions, type MissionConfig } from './index.js';
 import type { PacketProfile } from '../ccsds/profile.js';
 import { parseCrcFlag, type CrcOverride, type CrcSetting } from '../ccsds/crc-policy.js';
 
@@ -43,7 +43,7 @@ export async function resolveMission(flags: MissionFlags, cwd = process.cwd()): 
     ...(flags.time !== undefined ? { timeCode: flags.time } : {}),
     ...(flags.epoch !== undefined ? { epoch: flags.epoch } : {}),
   });
-  const table = apidTable(config);
+  const table = apidDeclarations(config);
   // Without a config or --profile the secondary header is guessed; --time and --epoch still apply (a time code
   // alone when no PUS header is recognised: NOAA-20/JPSS).
   const guess = !file && flags.profile === undefined;
