@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from './idoc.js';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from './cli/exit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VALID = path.join(ROOT, 'fixtures/config/valid');

@@ -11,9 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, run } from './idoc.js';
-import { commandPaths, commandTree, type CommandNode } from '../src/cli/command-tree.js';
-import { HELP_TOPICS } from '../src/cli/help-topics.js';
-import type { Io } from '../src/cli/exit.js';
+import { commandPaths, commandTree, type CommandNode } from './cli/command-tree.js';
+import { HELP_TOPICS } from './cli/help-topics.js';
+import type { Io } from './cli/exit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG = path.join(ROOT, 'fixtures/sample-mission/idoc.json');

@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, processIo, reportError, type Io } from '../src/cli/exit.js';
+import { ExitCode, processIo, reportError, type Io } from './cli/exit.js';
 import { COMMANDS } from './commands/index.js';
 
 /** Build the program. `io` receives all output; `setExit` the exit code chosen by the action. */

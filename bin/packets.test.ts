@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { run } from './idoc.js';
 import { buildSamples } from '../fixtures/generate.js';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from './cli/exit.js';
 import { BUNDLED_LEAP_SECONDS, setLeapSecondTable } from '../src/time/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

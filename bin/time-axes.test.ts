@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './idoc.js';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from './cli/exit.js';
 import { pusPacket } from '../src/store/_test-packets.js';
 import { encodeDdsHeader } from '../telemetry/framing/index.js';
 import { utcToTai } from '../src/time/index.js';

@@ -25,5 +25,7 @@ export * from './mdb/index.js';
 // The archive port
 export type * from './archive/port.js';
 export { PackedBatchBuilder, packetDigest } from './archive/index.js';
+// Where commands write, exit codes
+export { ExitCode, type Io } from './io.js';
 // Errors
 export { InputError, UsageError, formatOffset, type Problem } from './errors.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../bin/idoc.js';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from '../src/io.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sample = path.join(root, 'fixtures/tcdb/valid/sample.tcdb.json');

@@ -24,7 +24,7 @@ const common = (cmd: Command): Command => cmd
 
 async function open(flags: Flags) {
   const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([
-    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/cli/options.js'),
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../cli/options.js'),
   ]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);

@@ -5,7 +5,7 @@
  * `idoc deliver --verify BAG` checks a bag. Thin: the work is in `telemetry/preservation/`.
  */
 import type { RegisterCommand } from './context.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addAliases } from '../cli/aliases.js';
 
 interface Flags {
   collection?: string;

@@ -8,7 +8,7 @@
  * telemetry/products/sample-chain.ts, the console telemetry/service/console-server.ts.
  */
 import type { RegisterCommand } from './context.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addAliases } from '../cli/aliases.js';
 
 interface DemoFlags {
   outDir?: string;

@@ -45,7 +45,7 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
     .option('--json', 'the start-up line as JSON')
     .action(async (flags: ServeFlags) => {
       const [{ InputError, UsageError }, { parseIntFlag, parseChoice }, { resolveMission }, { indexPacketFolder, startFeedServer, readTokenFile, tokenDigests, FEED_TOKEN_ENV }, { stat, readFile }, net] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../telemetry/feeds/index.js'), import('node:fs/promises'), import('node:net'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../telemetry/feeds/index.js'), import('node:fs/promises'), import('node:net'),
       ]);
       const port = parseIntFlag('--port', flags.port ?? '', 0, 65535);
       const maxClients = parseIntFlag('--max-clients', flags.maxClients ?? '64', 1, 100_000);

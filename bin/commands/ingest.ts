@@ -34,7 +34,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--quiet', 'no JSON event lines on stderr')
     .action(async (flags: IngestFlags) => {
       const [{ UsageError }, { resolveMission }, { parseIntFlag }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/config/mission.js'), import('../../src/cli/options.js'),
+        import('../../src/errors.js'), import('../../src/config/mission.js'), import('../cli/options.js'),
       ]);
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
       if (flags.publish && flags.consume) throw new UsageError('ingest: give at most one of --publish or --consume');
@@ -53,7 +53,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         // run-once and status, not the index: the daemon's rxjs is loaded only with --watch (cron start-up).
         Promise.all([import('../../telemetry/ingest/run-once.js'), import('../../telemetry/ingest/status.js')]).then(([a, b]) => ({ ...a, ...b })),
         import('../../telemetry/ingest/setup.js'), import('../../telemetry/ingest/log.js'),
-        import('../../src/cli/progress.js'),
+        import('../cli/progress.js'),
       ]);
       const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
       if (flags.metrics !== undefined && !flags.watch) throw new UsageError('ingest: --metrics goes with --watch');

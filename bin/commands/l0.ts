@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { addAliases } from '../cli/aliases.js';
 
 /** `l0 validate PATH [--json] [--schema-dir DIR]`. Exit 0 clean (warnings alone do not fail, as with PDS validate),
  * 1 when any error was found, 2 unreadable input or missing schema files. */
@@ -85,7 +85,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
     .option('--json', 'print the build report as JSON')
     .action(async (flags: BuildFlags) => {
       const [{ readSetup }, opts, { UsageError }, products, time] = await Promise.all([
-        import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+        import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
         import('../../telemetry/products/index.js'), import('../../src/time/index.js'),
       ]);
       if (flags.fromFiles?.length && flags.archive !== undefined) throw new UsageError('l0 build: give either --archive DIR or --from-files FILE..., not both');
@@ -134,7 +134,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         })(),
       };
       const { buildL0FromMission } = await import('../../telemetry/products/from-mission.js');
-      const { createProgress } = await import('../../src/cli/progress.js');
+      const { createProgress } = await import('../cli/progress.js');
       const bar = createProgress(ctx.io);
       let built;
       try {

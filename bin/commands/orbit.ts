@@ -17,7 +17,7 @@
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addAliases } from '../cli/aliases.js';
 
 interface SourceOpts { ephemeris?: string; ephemerisFormat?: 'tle' | 'oem'; spk?: string[]; object?: string; center?: string; config?: string; station?: string[]; json?: boolean; tleMaxAge?: string; maxGapSteps?: string }
 

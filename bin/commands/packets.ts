@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { addAliases } from '../cli/aliases.js';
 
 interface PacketsFlags extends ReadFlags {
   json?: boolean;
@@ -42,7 +42,7 @@ async function warnLeapExpiry(ctx: CommandContext): Promise<void> {
 async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext) {
   await warnLeapExpiry(ctx);
   const [{ readSetup }, { parseApidList, parseUtcFlag, parseIntFlag }, { UsageError }] = await Promise.all([
-    import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+    import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
   ]);
   if (!files.length) throw new UsageError('no input file given');
   const { mission, read } = await readSetup(flags);
@@ -72,7 +72,7 @@ async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext
 }
 
 async function progressFor(ctx: CommandContext) {
-  const { createProgress } = await import('../../src/cli/progress.js');
+  const { createProgress } = await import('../cli/progress.js');
   const progress = createProgress(ctx.io);
   return { progress, onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) };
 }

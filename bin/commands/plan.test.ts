@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../idoc.js';
-import type { Io } from '../../src/cli/exit.js';
+import type { Io } from '../cli/exit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fx = (p: string) => path.join(root, 'fixtures/planning', p);

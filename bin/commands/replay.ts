@@ -3,7 +3,7 @@
  * the packets of captures to a test bench at the pace of their timestamps. Thin: options → telemetry/replay.
  */
 import type { RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
 
 interface ReplayFlags extends ReadFlags {
   connect?: string;
@@ -27,7 +27,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     .option('--json', 'summary as JSON')
     .action(async (captures: string[], flags: ReplayFlags) => {
       const [{ UsageError }, { parseIntFlag }, { readSetup }, replayLib] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/read-setup.js'), import('../../telemetry/replay/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../cli/read-setup.js'), import('../../telemetry/replay/index.js'),
       ]);
       if ((flags.connect === undefined) === (flags.listen === undefined)) throw new UsageError('give exactly one of --connect tcp://HOST:PORT | udp://HOST:PORT, or --listen tcp://HOST:PORT');
       const to = flags.connect !== undefined ? replayLib.parseEndpoint('--connect', flags.connect) : undefined;

@@ -36,7 +36,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
     .option('--json', 'the start-up line as JSON')
     .action(async (flags: ServeFlags) => {
       const [{ InputError, UsageError }, { parseIntFlag }, { resolveMission }, store, { openServiceStore }, service, { readFile }, path] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../src/store/service-store.js'), import('../../telemetry/service/index.js'), import('node:fs/promises'), import('node:path'),
       ]);
       const port = parseIntFlag('--port', flags.port ?? '8080', 0, 65535);

@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
 
 interface TmFlags extends ReadFlags {
   defs: string;
@@ -54,8 +54,8 @@ async function keepOf(flags: TmFlags, known: ReadonlySet<string>): Promise<Set<s
 
 async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) {
   const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError }, { loadTmDatabase }, { decodeFiles }, { createProgress }] = await Promise.all([
-    import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
-    import('../../src/mdb/load.js'), import('../../telemetry/parameters/decode-files.js'), import('../../src/cli/progress.js'),
+    import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
+    import('../../src/mdb/load.js'), import('../../telemetry/parameters/decode-files.js'), import('../cli/progress.js'),
   ]);
   if (!files.length) throw new UsageError('no input file given');
   if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
@@ -146,8 +146,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('store decoded parameter values (raw and engineering) in the parameter archive: from FILES (added), or without files from the packet archive in --archive (rebuilt)')
     .action(async (files: string[], flags: TmFlags) => {
       const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError, InputError }, { loadTmDatabase }, fill, { createProgress }, { archiveSettings }] = await Promise.all([
-        import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
-        import('../../src/mdb/load.js'), import('../../telemetry/parameters/fill.js'), import('../../src/cli/progress.js'), import('../../src/store/index.js'),
+        import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
+        import('../../src/mdb/load.js'), import('../../telemetry/parameters/fill.js'), import('../cli/progress.js'), import('../../src/store/index.js'),
       ]);
       const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
       const known = new Set(db.parameters.map((p) => p.name));
@@ -209,7 +209,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('parameter values (time, apid, parameter, raw, engineering, unit, validity, limit) or statistics from the parameter archive')
     .action(async (params: string[], flags: QueryFlags) => {
       const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, q, { parseIsoDuration }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/query.js'), import('../../planning/index.js'),
       ]);
       if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
@@ -290,7 +290,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('time-series chart of parameters from the parameter archive, limits drawn and out-of-limit samples marked')
     .action(async (params: string[], flags: QueryFlags & { out: string; width: string }) => {
       const [{ UsageError, InputError }, { parseUtcFlag, parseIntFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, plot, fs] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/plot.js'), import('node:fs'),
       ]);
       const ext = flags.out.toLowerCase().match(/\.(svg|png)$/)?.[1];
@@ -343,7 +343,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('L1 product: engineering values of parameters from the parameter archive as a PDS4 Table_Character and its label')
     .action(async (params: string[], flags: QueryFlags & { outDir: string; name: string }) => {
       const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, { writeL1 }, { productsConfig }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/l1.js'), import('../../telemetry/products/index.js'),
       ]);
       const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;

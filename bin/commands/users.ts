@@ -36,7 +36,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
     .action(async (name: string, flags: Flags & { role: string; route?: string }) => {
       const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean) ?? [];
       const [{ UsageError }, { parseChoice }, { ROLES }, { hashPassword }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/archive/service-port.js'), import('../../telemetry/service/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/archive/service-port.js'), import('../../telemetry/service/index.js'),
       ]);
       if (!NAME.test(name)) throw new UsageError(`users add: name ${JSON.stringify(name.slice(0, 80))}: letters, digits, . _ @ - (at most 64)`);
       const role = parseChoice('--role', flags.role, ROLES);
@@ -97,7 +97,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
   common(users.command('embargo <route> <months>'))
     .description('make products of a route public this many months after their stop time (`none`: never public, the default)')
     .action(async (route: string, months: string, flags: Flags) => {
-      const { parseIntFlag } = await import('../../src/cli/options.js');
+      const { parseIntFlag } = await import('../cli/options.js');
       const m = months === 'none' ? undefined : parseIntFlag('<months>', months, 0, 1200);
       const s = await openStore(flags);
       try { await s.grants.setEmbargo(route, m); } finally { await s.close(); }

@@ -1,5 +1,5 @@
 /**
- * @module The mission context (moved from src/cli, issue 15): the config file (`--config PATH`, else ./idoc.json,
+ * @module The mission context (moved from the command line into src, issue 15): the config file (`--config PATH`, else ./idoc.json,
  * else the built-in defaults) with the packet flags (`--profile`, `--crc`, `--time`, `--epoch`) applied over it,
  * and what every stage reads from it (profile, CRC table, declared APIDs, names and periods). Library code calls
  * {@link loadMission}; commands call {@link resolveMission} with their flags.

@@ -11,6 +11,7 @@
  *   (stored and counted, never dropped). Without a `routes` section there is one route, `default`, claiming the
  *   declared APIDs, or every APID but the idle one when the config declares none.
  */
+import { UsageError } from '../errors.js';
 import type { PointerProblem } from './schema-problems.js';
 import { checkedSection, configRelative } from './section.js';
 import type { ApidDeclaration, MissionConfig } from './types.js';
@@ -212,4 +213,23 @@ function buildTable(config: MissionConfig, cwd: string): RouteTable {
 /** The declared APIDs alone (no routes section read): for stages that only ask "is this APID known, and what is it?". */
 export function apidDeclarations(config: Pick<MissionConfig, 'apids'>): Pick<RouteTable, 'declarationOf' | 'isKnown' | 'knownMask'> {
   return declarations(config);
+}
+
+/**
+ * An APID list as written on a command line or in a query (`1100,1110-1119`) → its ranges and a predicate.
+ * @throws UsageError naming `flag` on anything but APIDs 0..2047 as N or N-M, comma-separated.
+ */
+export function parseApidList(flag: string, text: string): { ranges: [number, number][]; has: (apid: number) => boolean } {
+  const ranges: [number, number][] = [];
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const a = m ? Number(m[1]) : NaN;
+    const b = m?.[2] !== undefined ? Number(m[2]) : a;
+    if (!m || a > 2047 || b > 2047 || a > b) throw new UsageError(`${flag} ${JSON.stringify(text)}: expected APIDs 0..2047 as N or N-M, comma-separated`);
+    ranges.push([a, b]);
+  }
+  if (!ranges.length) throw new UsageError(`${flag}: no APID given`);
+  const mask = new Uint8Array(2048);
+  for (const [a, b] of ranges) mask.fill(1, a, b + 1);
+  return { ranges, has: (apid) => mask[apid] === 1 };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../bin/idoc.js';
-import type { Io } from '../cli/exit.js';
+import type { Io } from '../io.js';
 import { setLeapSecondTable, storedLeapSecondPath } from './leap-second-store.js';
 import { BUNDLED_LEAP_SECONDS, parseLeapSecondFile } from './leap-second-table.js';
 

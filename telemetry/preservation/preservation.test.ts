@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 import { run } from '../../bin/idoc.js';
-import type { Io } from '../../src/cli/exit.js';
+import type { Io } from '../../src/io.js';
 import { verifyBag } from './bagit.js';
 import { HAVE_SHARED_PDS4 } from '../products/pds4/_test-fixtures.js';
 import { validateLabel } from '../products/pds4/index.js';

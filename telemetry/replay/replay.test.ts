@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../bin/idoc.js';
-import type { Io } from '../../src/cli/exit.js';
+import type { Io } from '../../src/io.js';
 import { capturePackets } from './replay.js';
 import { parseEndpoint } from './targets.js';
 

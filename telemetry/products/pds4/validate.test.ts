@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../bin/idoc.js';
-import type { Io } from '../../../src/cli/exit.js';
+import type { Io } from '../../../src/io.js';
 import { InputError } from '../../../src/errors.js';
 import { HAVE_SHARED_PDS4, lineOfText, SHARED_PDS4, SKIP_MESSAGE, SMALL_INPUT } from './_test-fixtures.js';
 import { collectionInventory, collectionLabel } from './collection.js';

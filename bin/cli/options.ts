@@ -2,24 +2,10 @@
  * @module Parsing the option values idoc commands share: APID lists, UTC instants, integers, choices.
  * Every bad value is a UsageError naming the flag.
  */
-import { UsageError } from '../errors.js';
-import { utcToTai, type Tai } from '../time/index.js';
+import { UsageError } from '../../src/errors.js';
+import { utcToTai, type Tai } from '../../src/time/index.js';
 
-/** `1100,1110-1119` → predicate (and the sorted ranges). */
-export function parseApidList(flag: string, text: string): { ranges: [number, number][]; has: (apid: number) => boolean } {
-  const ranges: [number, number][] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    const a = m ? Number(m[1]) : NaN;
-    const b = m?.[2] !== undefined ? Number(m[2]) : a;
-    if (!m || a > 2047 || b > 2047 || a > b) throw new UsageError(`${flag} ${JSON.stringify(text)}: expected APIDs 0..2047 as N or N-M, comma-separated`);
-    ranges.push([a, b]);
-  }
-  if (!ranges.length) throw new UsageError(`${flag}: no APID given`);
-  const mask = new Uint8Array(2048);
-  for (const [a, b] of ranges) mask.fill(1, a, b + 1);
-  return { ranges, has: (apid) => mask[apid] === 1 };
-}
+export { parseApidList } from '../../src/config/routes.js';
 
 /** A UTC ISO-8601 instant (Z or no zone, date-only allowed) → TAI seconds. */
 export function parseUtcFlag(flag: string, text: string): Tai {

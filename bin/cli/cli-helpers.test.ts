@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createProgress } from './progress.js';
 import { parseApidList, parseChoice, parseIntFlag, parseUtcFlag } from './options.js';
 import { reportError, type Io } from './exit.js';
-import { InputError, UsageError } from '../errors.js';
-import { utcToTai } from '../time/index.js';
+import { InputError, UsageError } from '../../src/errors.js';
+import { utcToTai } from '../../src/time/index.js';
 
 const capture = (tty: boolean) => {
   let err = '';
