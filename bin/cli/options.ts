@@ -3,18 +3,20 @@
  * Every bad value is a UsageError naming the flag.
  */
 import { UsageError } from '../../src/errors.js';
-import { utcToTai, type Tai } from '../../src/time/index.js';
+import { utcTextProblem, utcTextToTai } from '../../src/time/utc-text.js';
+import type { Tai } from '../../src/time/tai.js';
 
 export { parseApidList } from '../../src/config/routes.js';
 
-/** A UTC ISO-8601 instant (Z or no zone, date-only allowed) → TAI seconds. */
+/**
+ * A UTC ISO-8601 instant (`Z`, an offset or no zone = UTC; date only = midnight; ordinal dates) → TAI seconds,
+ * read with luxon (src/time/utc-text.ts). `23:59:60[.fff]` is the inserted leap second itself on the TAI axis,
+ * accepted only on a day the leap-second table gives one.
+ */
 export function parseUtcFlag(flag: string, text: string): Tai {
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
-  try {
-    return utcToTai(t);
-  } catch {
-    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a UTC time such as 2026-01-01T12:00:00Z`);
-  }
+  const tai = utcTextToTai(text);
+  if (tai === undefined) throw new UsageError(`${flag} ${JSON.stringify(text)}: ${utcTextProblem(text) ?? 'not a UTC instant such as 2026-01-01T12:00:00Z'}`);
+  return tai;
 }
 
 export function parseIntFlag(flag: string, text: string, min: number, max: number): number {
