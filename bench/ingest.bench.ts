@@ -85,7 +85,9 @@ async function ingestRun(work: string, name: string, capture: string, packets: n
   const dir = await prepareRun(work, name, capture, synchronous);
   try {
     const r = await runChild(work, dir, ['ingest', '--once', '--quiet', '--json'], bin);
-    const summary = JSON.parse(r.stdout) as { feeds: { stored: number; duplicates: number }[] };
+    // The --json envelope's result (bin/cli/json.ts); a build from before the envelope printed the result bare.
+    const parsed = JSON.parse(r.stdout) as { result?: unknown };
+    const summary = (parsed.result ?? parsed) as { feeds: { stored: number; duplicates: number }[] };
     const stored = summary.feeds.reduce((t, f) => t + f.stored, 0);
     if (stored !== packets) throw new Error(`ingest stored ${stored} of ${packets} packets`);
     return r;

@@ -58,10 +58,20 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
     title: 'What commands print, and in which formats',
     sections: [
       { heading: 'STREAMS', text: 'Results go to stdout; progress, warnings and errors to stderr. Progress is drawn only when stderr is a terminal, as one self-overwriting line (MB, %, MB/s and ETA when the total is known); log lines are written above it, never into it.' },
-      { heading: 'JSON', text: 'Every command that prints results takes --json. The envelope is one JSON value on stdout: an object (a few commands documented as printing an array: orbit check, orbit geometry, plan validate with several plans), with the same fields as the text, or NDJSON (one object per line, no enclosing array) for streams of records: packets dump, archive query --json, tm decode (per packet, or per sample with --long). Nothing else is written on stdout with --json; problems stay on stderr and in the exit code. Field names are camelCase; times are UTC ISO-8601 strings ending in Z.' },
+      { heading: 'JSON', text: 'Every command that prints results takes --json: one envelope object on stdout (idoc help json), or NDJSON for streams of records: packets dump, archive query --json, tm decode (per packet, or per sample with --long). Field names are camelCase; times are UTC ISO-8601 strings ending in Z.' },
       { heading: 'CSV', text: 'CSV output (archive gaps --csv, orbit events --csv, orbit geometry, tm decode) follows RFC 4180: a header line, CRLF line endings, fields with commas, quotes or line breaks quoted with "" for a quote.' },
       { heading: 'TIMES', text: 'UTC ISO-8601 with Z everywhere a person reads a time: YYYY-MM-DDThh:mm:ss.ssssssZ (microseconds) for packet and instant times; dates of products and windows as written in their labels.' },
       { heading: 'FILES', text: '--out FILE writes one file, --out-dir DIR a folder; both atomically (a temporary name, then renamed), never half-written.' },
+    ],
+  },
+  {
+    topic: 'json',
+    title: 'The --json envelope',
+    sections: [
+      { heading: 'ENVELOPE', text: 'With --json a command prints one object on stdout: {"command": "archive status", "version": "0.1.0", "ok": true, "problems": [], "result": {…}}. command: the command words; version: idoc\'s; ok: false when the run found problems in the data (exit 1) or could not do its job (exit 2); problems: objects with message and, where known, code and path (file#/pointer, file:line or file: offset 0x…); result: the command\'s answer, the fields its text output shows (an array for commands that answer with a list: orbit check, orbit geometry, feed list, plan validate with several plans).' },
+      { heading: 'ERRORS', text: 'A usage or input error (exit 2) with --json prints the envelope on one line with "ok": false, "result": null and the error as its problems (an InputError\'s located problems after it); the one-line message still goes to stderr.' },
+      { heading: 'STREAMS', text: 'packets dump --json, archive query --json and tm decode --json print NDJSON: one record per line and no envelope, so a reader can start before the end; a run that fails part-way ends with the one-line error envelope.' },
+      { heading: 'SERVERS', text: 'feed serve --json and serve --json print their envelope on one line when they are ready, then keep serving.' },
     ],
   },
 ];

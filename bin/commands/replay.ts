@@ -4,6 +4,7 @@
  */
 import type { RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { jsonOut } from '../cli/json.js';
 
 interface ReplayFlags extends ReadFlags {
   connect?: string;
@@ -74,7 +75,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
           target: sender.target, packets: summary.packets, bytes: summary.bytes, seconds: Number(summary.seconds.toFixed(3)), passes: summary.passes,
           ...(to?.protocol === 'udp' ? { receiverDrops: lost ?? null } : {}),
         };
-        ctx.io.out(flags.json ? `${JSON.stringify(result)}\n` : `replayed ${result.packets} packets, ${result.bytes} bytes in ${result.seconds.toFixed(2)} s to ${result.target}\n`);
+        ctx.io.out(flags.json ? jsonOut('replay', result) : `replayed ${result.packets} packets, ${result.bytes} bytes in ${result.seconds.toFixed(2)} s to ${result.target}\n`);
         if (to?.protocol === 'udp' && !flags.json) {
           ctx.io.err(lost !== undefined
             ? `idoc replay: the receiver's socket dropped ${lost} datagram(s) during the replay (kernel count, /proc/net/udp)${lost ? ': slow down (--speed) or raise its receiveBufferBytes' : ''}\n`

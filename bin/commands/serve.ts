@@ -3,6 +3,7 @@
  * EPN-TAP 2.0 over TAP 1.1, UWS 1.1 jobs, users and tokens from `idoc users`. Thin: options → telemetry/service.
  */
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 interface ServeFlags {
   archive?: string;
@@ -82,7 +83,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         }
         return;
       }
-      ctx.io.out(flags.json ? `${JSON.stringify(info)}\n` : `serving ${info.products} products from ${dir} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json; console at ${url}/console/)\n`);
+      ctx.io.out(flags.json ? jsonOut('serve', info, { compact: true }) : `serving ${info.products} products from ${dir} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json; console at ${url}/console/)\n`);
       if (info.users === 0) log('warn', 'no users yet: only public products are visible (idoc users add)');
       await new Promise<void>((resolve) => {
         const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };

@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { jsonOut } from '../cli/json.js';
 
 interface TmFlags extends ReadFlags {
   defs: string;
@@ -125,7 +126,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       const rep = limitReport(r.decoder, r.tables);
       const time = (tai: number) => (Number.isNaN(tai) ? null : taiToUtcIso(tai, 6));
       if (flags.json) {
-        ctx.io.out(`${JSON.stringify({ violations: rep.violations, transitions: rep.transitions.map((t) => ({ ...t, tai: undefined, time: time(t.tai) })), parameters: rep.summaries }, null, 2)}\n`);
+        ctx.io.out(jsonOut('tm limits', { violations: rep.violations, transitions: rep.transitions.map((t) => ({ ...t, tai: undefined, time: time(t.tai) })), parameters: rep.summaries }));
       } else {
         for (const t of rep.transitions) ctx.io.out(`${time(t.tai) ?? '(no time)'}  APID ${t.apid}  ${t.parameter}  ${t.from} -> ${t.to}  value ${t.value}\n`);
         const bad = rep.summaries.filter((s) => s.violations > 0);
@@ -190,7 +191,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       for (const f of r.skipped) ctx.io.err(`idoc: note: ${f}: loaded before (same content), skipped\n`);
       for (const u of r.undecoded) ctx.io.err(`idoc: APID ${u.apid}: ${u.packets} packet(s) not decoded: ${u.reason} (first at ${u.first})\n`);
       const summary = { archive: dir, packets: r.packets, samples: r.samples, chunks: r.chunks, skipped: r.skipped, undecoded: r.undecoded.reduce((s, u) => s + u.packets, 0) };
-      if (flags.json) ctx.io.out(`${JSON.stringify(summary)}\n`);
+      if (flags.json) ctx.io.out(jsonOut('tm archive', summary, { ok: !r.undecoded.length }));
       else ctx.io.out(`${dir}: ${r.packets} packet(s) decoded, ${r.samples} sample(s) stored in ${r.chunks} chunk(s)\n`);
       ctx.setExit(r.undecoded.length ? 1 : 0);
     });
@@ -378,7 +379,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
           if (e instanceof Error && /no timed sample/.test(e.message)) throw new InputError(e.message);
           throw e;
         }
-        if (flags.json) ctx.io.out(`${JSON.stringify(r)}\n`);
+        if (flags.json) ctx.io.out(jsonOut('tm l1', r));
         else ctx.io.out(`${r.labelFile}: ${r.records} record(s), ${r.lid}\n`);
       } finally {
         reader.close();
@@ -410,7 +411,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       fs.writeFileSync(tmp, text);
       fs.renameSync(tmp, opts.out);
       ctx.io.out(opts.json
-        ? `${JSON.stringify({ file: opts.out, parameterTypes: db.parameterTypes.length, parameters: db.parameters.length, containers: db.containers.length }, null, 2)}\n`
+        ? jsonOut('tm import', { file: opts.out, parameterTypes: db.parameterTypes.length, parameters: db.parameters.length, containers: db.containers.length })
         : `${opts.out}: ${db.parameterTypes.length} parameter types, ${db.parameters.length} parameters, ${db.containers.length} containers\n`);
     });
 };

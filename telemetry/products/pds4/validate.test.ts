@@ -133,7 +133,7 @@ describe.skipIf(!HAVE_SHARED_PDS4)('validateLabel() against the IM 1.26.0.0 XSD 
     expect(out.join('')).toMatch(/collection_data_raw\.lblx:89: error schematron: /);
     out.length = 0;
     expect(await run(['l0', 'validate', ex, '--json', '--schema-dir', SHARED_PDS4], io)).toBe(1);
-    expect(JSON.parse(out.join('')).files).toBe(1);
+    expect(JSON.parse(out.join('')).result.files).toBe(1);
     expect(await run(['l0', 'validate', '/nonexistent/label.xml', '--schema-dir', SHARED_PDS4], io)).toBe(2);
     expect(await run(['l0', 'validate', ex, '--schema-dir', '/nonexistent-pds4-dir'], io)).toBe(2);
   });
