@@ -201,10 +201,12 @@ function buildTable(config: MissionConfig, cwd: string): RouteTable {
       .map(([name, r]) => ({ name, apids: apidItems(r.apids ?? []), archive: r.archive ?? true, rawFile: resolveRaw(r.rawFile), forward: forwards(r.forward), description: r.description }));
   }
   const lookup = routeLookup([...routes, quarantine]);
+  // Ingest asks once per packet: one array read (anything outside 0..2047 or fractional reads undefined).
+  const byApid: Route[] = Array.from({ length: APID_COUNT }, (_, a) => lookup.routeOf(a) ?? quarantine);
   return {
     ...declarations(config),
     routes: lookup.routes, quarantine, overlaps: lookup.overlaps, origin: section ? 'config' : 'default',
-    routeOf: (apid) => lookup.routeOf(apid) ?? quarantine,
+    routeOf: (apid) => byApid[apid] ?? quarantine,
     byName: lookup.byName,
     apidsOf: lookup.apidsOf,
   };
