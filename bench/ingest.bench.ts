@@ -14,7 +14,8 @@
  * Memory flatness: one more ingest of a capture twice the size; its peak RSS should match the 1M one's.
  *
  * Options: `--ingest-packets N` (default 1,000,000), `--ingest-runs N` (default 3), `--ingest-synchronous
- * full|normal`, `--ingest-no-double` (skip the 2× capture). Run alone: `node dist/bench/ingest.bench.js`.
+ * full|normal`, `--ingest-no-double` (skip the 2× capture), `--ingest-ab OTHER/dist/bin/idoc.js` (each run also ingests
+ * with another build, interleaved with this one's: an A/B of a change on a loaded machine; `abPacketsPerSecond`). Run alone: `node dist/bench/ingest.bench.js`.
  */
 import { spawn } from 'node:child_process';
 import { link, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -34,12 +35,12 @@ process.on('exit', () => { const f = process.env.IDOC_BENCH_RSS_FILE; if (f) wri
 interface ChildRun { readonly ms: number; readonly rssMB: number; readonly stdout: string }
 
 /** Run `node --import preload BIN args` in `cwd`; wall time from spawn to exit, and the child's peak RSS. */
-async function runChild(work: string, cwd: string, args: readonly string[]): Promise<ChildRun> {
+async function runChild(work: string, cwd: string, args: readonly string[], bin = BIN): Promise<ChildRun> {
   const preload = path.join(work, 'rss-preload.mjs');
   const rssFile = path.join(cwd, `.rss-${Math.random().toString(36).slice(2)}`);
   const t = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, BIN, ...args], {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, bin, ...args], {
       cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IDOC_BENCH_RSS_FILE: rssFile },
     });
     let out = '';
@@ -72,11 +73,13 @@ async function prepareRun(work: string, name: string, capture: string, synchrono
 }
 
 /** One end-to-end ingest; checks that every packet was stored. */
-async function ingestRun(work: string, name: string, capture: string, packets: number, synchronous: string): Promise<ChildRun> {
+async function ingestRun(work: string, name: string, capture: string, packets: number, synchronous: string, bin = BIN): Promise<ChildRun> {
   const dir = await prepareRun(work, name, capture, synchronous);
   try {
-    const r = await runChild(work, dir, ['ingest', '--once', '--quiet', '--json']);
-    const summary = JSON.parse(r.stdout) as { feeds: { stored: number; duplicates: number }[] };
+    const r = await runChild(work, dir, ['ingest', '--once', '--quiet', '--json'], bin);
+    // The --json envelope's result (bin/cli/json.ts); a build from before the envelope printed the result bare.
+    const parsed = JSON.parse(r.stdout) as { result?: unknown };
+    const summary = (parsed.result ?? parsed) as { feeds: { stored: number; duplicates: number }[] };
     const stored = summary.feeds.reduce((t, f) => t + f.stored, 0);
     if (stored !== packets) throw new Error(`ingest stored ${stored} of ${packets} packets`);
     return r;
@@ -89,11 +92,16 @@ async function ingestRun(work: string, name: string, capture: string, packets: n
 export async function benchIngest(): Promise<{
   name: string; medianMs: number; runs: number; packetsPerSecond: number; peakRssMB: number; baselinePacketsPerSecond: number;
   bestPacketsPerSecond: number; bestBaselinePacketsPerSecond: number; peakRssMB2x: number; packetsPerSecond2x: number; loadAverage: number;
+  ab?: { bin: string; packetsPerSecond: number; bestPacketsPerSecond: number; peakRssMB: number };
 }> {
   const packets = arg('ingest-packets', 1_000_000);
   const runs = arg('ingest-runs', 3);
   const si = process.argv.indexOf('--ingest-synchronous');
   const synchronous = si > 0 ? process.argv[si + 1]! : 'full';
+  const ai = process.argv.indexOf('--ingest-ab');
+  const abBin = ai > 0 ? path.resolve(process.argv[ai + 1]!) : undefined;
+  const abTimes: number[] = [];
+  let abPeak = 0;
   const work = await mkdtemp(path.join(tmpdir(), 'idoc-ingest-bench-'));
   try {
     await writeFile(path.join(work, 'rss-preload.mjs'), PRELOAD);
@@ -105,9 +113,13 @@ export async function benchIngest(): Promise<{
     let peak = 0;
     for (let r = 0; r < runs; r++) {
       base.push((await runChild(work, work, ['packets', 'inspect', '--config', SAMPLE_CONFIG, '--framing', 'raw', '--crc', 'yes', '--json', capture])).ms);
+      // A and B alternate which goes first, so neither always follows the baseline's page-cache warm-up.
+      const other = async () => { if (!abBin) return; const b = await ingestRun(work, `ab-${r}`, capture, packets, synchronous, abBin); abTimes.push(b.ms); abPeak = Math.max(abPeak, b.rssMB); };
+      if (r % 2 === 1) await other();
       const run = await ingestRun(work, `run-${r}`, capture, packets, synchronous);
       times.push(run.ms);
       peak = Math.max(peak, run.rssMB);
+      if (r % 2 === 0) await other();
     }
     let peak2 = 0;
     let ms2 = 0;
@@ -132,6 +144,7 @@ export async function benchIngest(): Promise<{
       peakRssMB2x: Math.round(peak2),
       packetsPerSecond2x: rate(ms2, packets * 2),
       loadAverage: load,
+      ...(abBin ? { ab: { bin: abBin, packetsPerSecond: rate(median(abTimes)), bestPacketsPerSecond: rate(Math.min(...abTimes)), peakRssMB: Math.round(abPeak) } } : {}),
     };
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -93,7 +93,7 @@ async function fileRun(work: string, name: string, capture: string, packets: num
       c.on('exit', () => resolve(s));
     });
     const ms = performance.now() - t;
-    const stored = (JSON.parse(out) as { feeds: { stored: number }[] }).feeds.reduce((n, f) => n + f.stored, 0);
+    const stored = (JSON.parse(out) as { result: { feeds: { stored: number }[] } }).result.feeds.reduce((n, f) => n + f.stored, 0);
     if (stored !== packets) throw new Error(`file ingest stored ${stored} of ${packets}`);
     return ms;
   } finally {

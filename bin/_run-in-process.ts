@@ -1,7 +1,7 @@
 /**
  * @module For tests: run the CLI in this process (`run` of bin/idoc.ts) and collect what it prints and its exit code.
  */
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from '../src/io.js';
 import { run } from './idoc.js';
 
 export interface CliRun {

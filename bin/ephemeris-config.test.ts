@@ -28,7 +28,7 @@ describe('idoc orbit and plan with --config: the ephemeris section, end to end',
     const viaConfig = await idoc('orbit', 'state', '--config', cfg, ...at);
     const viaFlag = await idoc('orbit', 'state', '--tle', path.join(root, 'fixtures/orbits/iss-2014.tle'), ...at);
     expect([viaConfig.code, viaConfig.err]).toEqual([0, '']);
-    const strip = (t: string) => { const j = JSON.parse(t) as Record<string, unknown>; delete j['source']; delete j['file']; return j; };
+    const strip = (t: string) => { const j = (JSON.parse(t) as { result: Record<string, unknown> }).result; delete j['source']; delete j['file']; return j; };
     expect(strip(viaConfig.out)).toEqual(strip(viaFlag.out));
     // The flag wins: the config's file does not exist, --tle does.
     const missing = config('missing.json', { file: 'nope.tle' });
@@ -60,13 +60,13 @@ describe('idoc orbit and plan with --config: the ephemeris section, end to end',
     // The centre override by NAIF id: the OEM's own MARS, named 499 in the config.
     const centre = await idoc('orbit', 'state', '--config', config('mars-centre.json', { file: path.relative(tmp, MARS), spk: [path.relative(tmp, DE440S)], centralBody: '499' }), '--at', '2026-03-01T06:00:00Z', '--json');
     expect(centre.code).toBe(0);
-    expect((JSON.parse(centre.out) as { centralBody: string }).centralBody).toBe('MARS');
+    expect((JSON.parse(centre.out).result as { centralBody: string }).centralBody).toBe('MARS');
     const fx = (f: string) => path.join(root, 'fixtures/planning', f);
     const out = path.join(tmp, 'mars.plan.json');
     const g = await idoc('plan', 'generate', '--config', cfg, '--requests', fx('sim.requests.json'), '--tcdb', fx('sim.tcdb.json'),
       '--from', '2026-03-01T00:00:00Z', '--to', '2026-03-02T00:00:00Z', '--out', out, '--initial-mode', 'OFF', '--json');
     expect([0, 1]).toContain(g.code);
-    expect((JSON.parse(g.out) as { placed: unknown[] }).placed.length).toBeGreaterThan(0);
+    expect((JSON.parse(g.out).result as { placed: unknown[] }).placed.length).toBeGreaterThan(0);
     const v = await idoc('plan', 'validate', out, '--config', cfg, '--tcdb', fx('sim.tcdb.json'), '--rules', fx('sim.rules.json'), '--json');
     expect(v.err).toBe('');
     expect([0, 1]).toContain(v.code);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './idoc.js';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from './cli/exit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let work: string;
@@ -46,7 +46,7 @@ describe('feed serve: access control', () => {
     await writeFile(path.join(work, 'feed.token'), `${token}\n`);
     let ready: (url: string) => void = () => undefined;
     const url = new Promise<string>((r) => (ready = r));
-    const srv = capture((t) => ready((JSON.parse(t) as { url: string }).url));
+    const srv = capture((t) => ready((JSON.parse(t) as { result: { url: string } }).result.url));
     const running = run(['feed', 'serve', '--root', path.join(work, 'served'), '--port', '0', '--token-file', path.join(work, 'server.tokens'), '--json'], srv.io);
     try {
       const base = await url;
@@ -59,7 +59,7 @@ describe('feed serve: access control', () => {
       await writeFile(path.join(work, 'idoc.json'), JSON.stringify(config));
       const ing = capture();
       expect(await run(['ingest', '--once', '--quiet', '--json', '--config', path.join(work, 'idoc.json')], ing.io), ing.c.err).toBe(0);
-      expect((JSON.parse(ing.c.out) as { feeds: { stored: number }[] }).feeds[0]!.stored).toBe(705);
+      expect((JSON.parse(ing.c.out).result as { feeds: { stored: number }[] }).feeds[0]!.stored).toBe(705);
     } finally {
       process.emit('SIGINT');
       expect(await running).toBe(0);

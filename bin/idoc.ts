@@ -6,14 +6,16 @@
 import { Command, CommanderError } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, processIo, reportError, type Io } from '../src/cli/exit.js';
+import { ExitCode, processIo, reportError, type Io } from './cli/exit.js';
+import { errorEnvelope, IDOC_VERSION } from './cli/json.js';
+import { UsageError } from '../src/errors.js';
 import { COMMANDS } from './commands/index.js';
 
 /** Build the program. `io` receives all output; `setExit` the exit code chosen by the action. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('idoc')
     .description('Instrument operations toolkit: telemetry ingest and checks, PDS L0 products, orbits, planning and telecommand.')
-    .version('0.1.0')
+    .version(IDOC_VERSION)
     // Usage errors are one line (commander's "error: unknown option '--x'" and the like), pointing at --help.
     .configureOutput({
       writeOut: (s) => io.out(s),
@@ -35,10 +37,26 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit 0; any other commander complaint is a usage error.
-      return e.exitCode === 0 ? ExitCode.Ok : ExitCode.InputError;
+      if (e.exitCode === 0) return ExitCode.Ok;
+      const json = jsonCommand(program, argv);
+      if (json !== undefined) io.out(errorEnvelope(json, new UsageError(e.message.replace(/^error: /, ''))));
+      return ExitCode.InputError;
     }
-    return reportError(e, io);
+    const exit = reportError(e, io);
+    // With --json a failed run still answers in the envelope (`ok: false`, the error as its problems).
+    const json = jsonCommand(program, argv);
+    if (json !== undefined) io.out(errorEnvelope(json, e));
+    return exit;
   }
+}
+
+/** The command words of `argv` (`archive status`) when it asks for --json of a command that takes it, else undefined. */
+function jsonCommand(program: Command, argv: readonly string[]): string | undefined {
+  if (!argv.includes('--json')) return undefined;
+  const top = program.commands.find((c) => c.name() === argv[0] || c.aliases().includes(argv[0] ?? ''));
+  const sub = top?.commands.find((c) => c.name() === argv[1] || c.aliases().includes(argv[1] ?? ''));
+  const cmd = sub ?? top;
+  return cmd?.options.some((o) => o.long === '--json') ? (sub ? `${top!.name()} ${sub.name()}` : cmd.name()) : undefined;
 }
 
 const isMain = (() => {

@@ -39,7 +39,7 @@ describe.skipIf(!existsSync(DE440S))('idoc orbit state|events|geometry for a Mar
   it('state: geometry in IAU_MARS on the IAU 2015 ellipsoid, with local solar time', async () => {
     const j = await idoc('orbit', 'state', '--oem', MARS, '--spk', DE440S, '--at', '2026-03-01T01:00:00Z', '--json');
     expect(j.code).toBe(0);
-    const rec = JSON.parse(j.out);
+    const rec = JSON.parse(j.out).result;
     expect([rec.centralBody, rec.fixedFrame, rec.frame]).toEqual(['MARS', 'IAU_MARS', 'GCRF']);
     const r = Math.hypot(rec.positionKm.x, rec.positionKm.y, rec.positionKm.z);
     expect(Math.hypot(rec.positionItrfKm.x, rec.positionItrfKm.y, rec.positionItrfKm.z)).toBeCloseTo(r, 6);
@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(DE440S))('idoc orbit state|events|geometry for a Mar
 
   it('events: eclipses, nodes, apsides and terminator crossings; --json and --csv carry the same events', async () => {
     const args = ['orbit', 'events', '--oem', MARS, '--spk', DE440S, '--from', '2026-03-01T00:00:00Z', '--to', '2026-03-02T00:00:00Z'];
-    const json = JSON.parse((await idoc(...args, '--json')).out);
+    const json = JSON.parse((await idoc(...args, '--json')).out).result;
     const kinds = new Set(json.events.map((e: { kind: string }) => e.kind));
     for (const k of ['umbra-entry', 'umbra-exit', 'penumbra-entry', 'ascending-node', 'pericentre', 'apocentre', 'subsatellite-sunrise']) expect(kinds).toContain(k);
     const csv = (await idoc(...args, '--csv')).out.trim().split('\r\n');
@@ -84,8 +84,8 @@ describe.skipIf(!existsSync(DE440S))('idoc orbit state|events|geometry for a Mar
     dirs.push(dir);
     const kernel = path.join(dir, 'orbiter.bsp');
     writeFileSync(kernel, writeSpk([{ type: 13, target: -900, center: 499, name: 'IDOC MARS ORBITER', epochs, states, windowSize: 4 }], { littleEndian: false }));
-    const fromSpk = JSON.parse((await idoc('orbit', 'state', '--spk', DE440S, '--spk', kernel, '--object', '-900', '--at', '2026-03-01T02:00:00Z', '--json')).out);
-    const fromOem = JSON.parse((await idoc('orbit', 'state', '--oem', MARS, '--spk', DE440S, '--at', '2026-03-01T02:00:00Z', '--json')).out);
+    const fromSpk = JSON.parse((await idoc('orbit', 'state', '--spk', DE440S, '--spk', kernel, '--object', '-900', '--at', '2026-03-01T02:00:00Z', '--json')).out).result;
+    const fromOem = JSON.parse((await idoc('orbit', 'state', '--oem', MARS, '--spk', DE440S, '--at', '2026-03-01T02:00:00Z', '--json')).out).result;
     expect(fromSpk.centralBody).toBe('MARS');
     expect(fromSpk.latitudeDeg).toBeCloseTo(fromOem.latitudeDeg, 5);
     expect(fromSpk.longitudeDeg).toBeCloseTo(fromOem.longitudeDeg, 5);

@@ -17,7 +17,7 @@ describe('idoc orbit state', () => {
     // Epoch 2014-01-20T22:23:04Z is in revolution 86847; the ascending node at 22:30:38 starts 86848.
     expect(text.out).toMatch(/orbit {11}86848/);
     const j = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', '2014-01-21T00:00:00Z', '--json');
-    const rec = JSON.parse(j.out);
+    const rec = JSON.parse(j.out).result;
     expect(rec.time).toBe('2014-01-21T00:00:00.000Z');
     expect(rec.altitudeKm).toBeGreaterThan(400);
     expect(rec.altitudeKm).toBeLessThan(440);
@@ -25,8 +25,8 @@ describe('idoc orbit state', () => {
   });
 
   it('the same instant from the OEM written from that TLE agrees within 1 m', async () => {
-    const a = JSON.parse((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', '2014-01-21T00:30:30Z', '--json')).out);
-    const b = JSON.parse((await idoc('orbit', 'state', '--oem', fx('leo-sample.oem.xml'), '--at', '2014-01-21T00:30:30Z', '--json')).out);
+    const a = JSON.parse((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', '2014-01-21T00:30:30Z', '--json')).out).result;
+    const b = JSON.parse((await idoc('orbit', 'state', '--oem', fx('leo-sample.oem.xml'), '--at', '2014-01-21T00:30:30Z', '--json')).out).result;
     const d = Math.hypot(a.positionItrfKm.x - b.positionItrfKm.x, a.positionItrfKm.y - b.positionItrfKm.y, a.positionItrfKm.z - b.positionItrfKm.z);
     expect(d).toBeLessThan(1e-3);
     expect(b.frame).toBe('GCRF');
@@ -56,11 +56,11 @@ describe('idoc orbit events', () => {
     expect(text.out).toMatch(/\npasses:\n {2}REDU/);
     const csv = (await idoc(...args, '--csv')).out.trim().split('\r\n');
     expect(csv[0]).toBe('time,kind,orbit,station,threshold,value');
-    const json = JSON.parse((await idoc(...args, '--json')).out);
+    const json = JSON.parse((await idoc(...args, '--json')).out).result;
     expect(json.events).toHaveLength(csv.length - 1);
     expect(json.events.some((e: { kind: string }) => e.kind === 'aos')).toBe(true);
     expect(json.passes[0].station).toBe('REDU');
-    const only = JSON.parse((await idoc(...args, '--json', '--kinds', 'umbra-entry,umbra-exit')).out);
+    const only = JSON.parse((await idoc(...args, '--json', '--kinds', 'umbra-entry,umbra-exit')).out).result;
     expect(new Set(only.events.map((e: { kind: string }) => e.kind))).toEqual(new Set(['umbra-entry', 'umbra-exit']));
   });
 
@@ -118,7 +118,7 @@ describe('idoc orbit check', () => {
     expect(r.out).toContain('2 of 3 file(s) invalid');
     const j = await idoc('orbit', 'check', '--json', a, b);
     expect(j.code).toBe(2);
-    const recs = JSON.parse(j.out) as { file: string; valid: boolean; problems: { path: string }[] }[];
+    const recs = JSON.parse(j.out).result as { file: string; valid: boolean; problems: { path: string }[] }[];
     expect(recs.map((x) => [x.valid, x.problems.map((p) => p.path)])).toEqual([[false, [`${a}:29`, `${a}:30`]], [false, [`${b}:23`]]]);
   });
   it('a TLE with a bad checksum and a file that is neither: exit 2, one line each', async () => {
@@ -154,7 +154,7 @@ describe('idoc orbit with a decaying TLE and coverage holes', () => {
     expect(no.err).toMatch(/is more than 30 days from the epoch/);
     const yes = await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', at, '--tle-max-age', '1300', '--json');
     expect(yes.code).toBe(0);
-    expect(JSON.parse(yes.out).time).toBe('2017-07-20T00:00:00.000Z');
+    expect(JSON.parse(yes.out).result.time).toBe('2017-07-20T00:00:00.000Z');
     expect((await idoc('orbit', 'state', '--tle', fx('iss-2014.tle'), '--at', at, '--tle-max-age', 'x')).err).toBe('idoc: --tle-max-age "x": expected a positive number\n');
   });
   it('orbit state inside a coverage hole of an OEM segment: exit 2 naming the lines around the hole', async () => {

@@ -28,7 +28,7 @@ describe('idoc packets inspect', () => {
     expect((await idoc('packets', 'inspect', f('sim.bin'), '--config', CONFIG)).code).toBe(0);
     const r = await idoc('packets', 'inspect', f('sim_damaged.bin'), '--config', CONFIG, '--json');
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.out);
+    const j = JSON.parse(r.out).result;
     expect(j.totals).toMatchObject({ packets: 701, crcErrors: 1, gaps: 2, missing: 4, duplicates: 1, idle: 1, skippedBytes: 465 });
     expect(j.apids.map((a: { name: string }) => a.name)).toEqual(['SIM_HK_FAST', 'SIM_HK_SLOW', 'SIM_SCI', 'SIM_EVT']);
     expect(j.firstTime).toBe('2026-01-01T00:00:00.000000Z');
@@ -41,7 +41,7 @@ describe('idoc packets inspect', () => {
   });
   it('flags choose framing and CRC without a config', async () => {
     const r = await idoc('packets', 'inspect', f('sim_prefix4.bin'), '--framing', 'prefix', '--prefix-bytes', '4', '--crc', 'yes', '--json');
-    expect(JSON.parse(r.out).files[0]).toMatchObject({ framing: 'prefix:4', crc: true, packets: 705 });
+    expect(JSON.parse(r.out).result.files[0]).toMatchObject({ framing: 'prefix:4', crc: true, packets: 705 });
     expect(r.code).toBe(0);
   });
   it('exit 2 with one line for a missing file, a bad flag value, a bad config', async () => {
@@ -111,7 +111,7 @@ describe('idoc packets cat / split', () => {
     expect(r.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['apid_1100.bin', 'apid_1101.bin', 'apid_1110.bin', 'apid_1120.bin']);
     const back = await idoc('packets', 'inspect', path.join(out, 'apid_1110.bin'), '--json');
-    expect(JSON.parse(back.out).totals).toMatchObject({ packets: 99, gaps: 0 });
+    expect(JSON.parse(back.out).result.totals).toMatchObject({ packets: 99, gaps: 0 });
   });
 });
 

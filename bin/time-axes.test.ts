@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './idoc.js';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from './cli/exit.js';
 import { pusPacket } from '../src/store/_test-packets.js';
 import { encodeDdsHeader } from '../telemetry/framing/index.js';
 import { utcToTai } from '../src/time/index.js';
@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(SERENA))('SERENA 2015-04-22 DDS delivery (real data 
   it('l0 build --from-files: every product is dated 2015-04-22 (its on-board times count from power-on: 1958 and 2021 as dates)', async () => {
     const r = await idoc('l0', 'build', '--from-files', SERENA, '--framing', 'dds', '--out', path.join(work, 'serena-l0'), '--json');
     expect(r.code, r.err).toBeLessThan(2);
-    const products = (JSON.parse(r.out) as { products: { start: string; stop: string }[] }).products;
+    const products = (JSON.parse(r.out).result as { products: { start: string; stop: string }[] }).products;
     expect(products.length).toBeGreaterThan(0);
     for (const p of products) expect([day(p.start), day(p.stop)]).toEqual(['2015-04-22', '2015-04-22']);
   });
@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(SERENA))('SERENA 2015-04-22 DDS delivery (real data 
     await copyFile(SERENA, path.join(m.dir, 'drop', '2015-04-22_tm.dds'));
     const ingest = await idoc('ingest', '--once', '--quiet', '--config', m.config);
     expect(ingest.code, ingest.err).toBe(0);
-    const status = JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out) as Record<string, number>;
+    const status = JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out).result as Record<string, number>;
     expect(status).toMatchObject({ schemaVersion: 2, packets: 7873, repeats: 0, unsynchronised: 7873 });
     const q = ndjson((await idoc('archive', 'query', '--config', m.config, '--json', '--apid', '1604')).out);
     expect(q).toHaveLength(3813);
@@ -71,13 +71,13 @@ describe.skipIf(!existsSync(SERENA))('SERENA 2015-04-22 DDS delivery (real data 
     expect(q.every((x) => day(x['time']) === '2015-04-22')).toBe(true);
     const l0 = await idoc('l0', 'build', '--config', m.config, '--out', path.join(m.dir, 'l0'), '--json');
     expect(l0.code, l0.err).toBeLessThan(2);
-    const products = (JSON.parse(l0.out) as { products: { start: string; stop: string }[] }).products;
+    const products = (JSON.parse(l0.out).result as { products: { start: string; stop: string }[] }).products;
     expect(products.length).toBeGreaterThan(0);
     for (const p of products) expect([day(p.start), day(p.stop)]).toEqual(['2015-04-22', '2015-04-22']);
     // The same file delivered again (same name): every packet is a duplicate.
     await copyFile(SERENA, path.join(m.dir, 'drop', '2015-04-22_tm.dds'));
     expect((await idoc('ingest', '--once', '--quiet', '--config', m.config)).code).toBe(0);
-    const again = JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out) as Record<string, number>;
+    const again = JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out).result as Record<string, number>;
     expect(again).toMatchObject({ packets: 7873, duplicates: 7873, repeats: 0 });
   });
 });
@@ -125,7 +125,7 @@ describe('real patterns: unsynchronised OBT behind DDS, a boot event repeated ho
     await writeFile(path.join(m.dir, 'drop', 'patterns.dds'), file);
     const r = await idoc('ingest', '--once', '--quiet', '--config', m.config);
     expect(r.code, r.err).toBe(0);
-    const s = JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out) as { packets: number; duplicates: number; repeats: number; apids: { apid: number; packets: number; repeats: number; duplicates: number; unsynchronised: number }[] };
+    const s = JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out).result as { packets: number; duplicates: number; repeats: number; apids: { apid: number; packets: number; repeats: number; duplicates: number; unsynchronised: number }[] };
     expect(s).toMatchObject({ packets: 23, duplicates: 21, repeats: 2 });
     expect(s.apids.find((a) => a.apid === 1120)).toMatchObject({ packets: 3, duplicates: 1, repeats: 2, unsynchronised: 3 });
     // The boot events by ground time: a window between T+1 h and T+3 h holds the second one only.
@@ -134,12 +134,12 @@ describe('real patterns: unsynchronised OBT behind DDS, a boot event repeated ho
     expect(q[0]).toMatchObject({ time: '2025-06-01T12:00:00.000Z', ground: '2025-06-01T12:00:00.000Z', synchronised: false, repeat: true });
     const l0 = await idoc('l0', 'build', '--config', m.config, '--out', path.join(m.dir, 'l0'), '--json');
     expect(l0.code, l0.err).toBeLessThan(2);
-    const days = (JSON.parse(l0.out) as { products: { start: string }[] }).products.map((p) => day(p.start)).sort();
+    const days = (JSON.parse(l0.out).result as { products: { start: string }[] }).products.map((p) => day(p.start)).sort();
     expect(days).toEqual(['2025-06-01', '2026-01-01']);
     // Delivered again under the same name: nothing new.
     await writeFile(path.join(m.dir, 'drop', 'patterns.dds'), file);
     expect((await idoc('ingest', '--once', '--quiet', '--config', m.config)).code).toBe(0);
-    expect(JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out)).toMatchObject({ packets: 23, duplicates: 21 + 44, repeats: 2 });
+    expect(JSON.parse((await idoc('archive', 'status', '--config', m.config, '--json')).out).result).toMatchObject({ packets: 23, duplicates: 21 + 44, repeats: 2 });
     expect(await readdir(path.join(m.dir, 'drop'))).not.toContain('patterns.dds');
   });
 });
@@ -148,13 +148,13 @@ describe('idoc time correlate', () => {
   it('fits a time-couple CSV (the fixture: a clock 20 ppm fast) and shows the sets a config gives', async () => {
     const r = await idoc('time', 'correlate', path.join(ROOT, 'fixtures/sample-mission/time-couples.csv'), '--json');
     expect(r.code, r.err).toBe(0);
-    const fit = JSON.parse(r.out) as { couples: number; rmsSeconds: number; correlation: { validFromObt: number; gradient: number; offset: number }[] };
+    const fit = JSON.parse(r.out).result as { couples: number; rmsSeconds: number; correlation: { validFromObt: number; gradient: number; offset: number }[] };
     expect(fit.couples).toBe(4);
     expect(fit.correlation[0]!.gradient).toBeCloseTo(1 - 20e-6, 9);
     expect(fit.correlation[0]!.offset + fit.correlation[0]!.gradient * 820454400).toBeCloseTo(Date.parse('2026-01-01T00:00:00Z') / 1000, 5);
     expect(fit.rmsSeconds).toBeLessThan(1e-6);
     const m = await mission('correlated', { launch: '2020-01-01T00:00:00Z', correlationFile: path.join(ROOT, 'fixtures/sample-mission/time-couples.csv'), apids: [{ apids: 1120, axis: 'ground' }] });
-    const shown = JSON.parse((await idoc('time', 'correlate', '--config', m.config, '--json')).out) as { earliest: string; rules: { apids: string; axis: string; correlation: unknown[] | null }[] };
+    const shown = JSON.parse((await idoc('time', 'correlate', '--config', m.config, '--json')).out).result as { earliest: string; rules: { apids: string; axis: string; correlation: unknown[] | null }[] };
     expect(shown.earliest).toBe('2020-01-01T00:00:00Z');
     expect(shown.rules.map((x) => [x.apids, x.axis, x.correlation?.length ?? 0])).toEqual([['mission', 'correlated', 1], ['1120', 'ground', 1]]);
     const bad = await idoc('time', 'correlate', path.join(ROOT, 'fixtures/sample-mission/idoc.json'));

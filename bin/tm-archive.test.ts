@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from './cli/exit.js';
 import { run } from './idoc.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +54,7 @@ describe('idoc tm archive / query', () => {
   test('loading the same file again adds nothing', async () => {
     const r = await idoc('tm', 'archive', 'fixtures/sample/sim.dds', ...CONFIG, ...DEFS, '--archive', archive, '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ samples: 0, skipped: ['fixtures/sample/sim.dds'] });
+    expect(JSON.parse(r.out).result).toMatchObject({ samples: 0, skipped: ['fixtures/sample/sim.dds'] });
   });
 
   test('--stats --bin PT1M equals min/max/mean/count computed from the samples, per UTC minute', async () => {
@@ -134,7 +134,7 @@ describe('idoc tm plot / l1', () => {
     const out = path.join(dir, 'l1');
     const r = await idoc('tm', 'l1', 'DET_TEMP', 'HV_LEVEL', ...CONFIG, '--archive', archive, '--out-dir', out, '--json', '--from', '2026-01-01T00:00:00Z', '--to', '2026-01-01T00:01:00Z');
     expect(r.code, r.err).toBe(0);
-    const j = JSON.parse(r.out) as { labelFile: string; dataFile: string; records: number; lid: string };
+    const j = JSON.parse(r.out).result as { labelFile: string; dataFile: string; records: number; lid: string };
     expect(j.records).toBe(60);
     expect(j.lid).toMatch(/^urn:[a-z]+:[a-z]+:[a-z0-9_]+:data_calibrated:parameters_20260101t000000$/);
     expect(readFileSync(j.dataFile, 'latin1').split('\r\n').length).toBe(62); // header + 60 records + final empty

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from './cli/exit.js';
 import { run } from './idoc.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,7 +95,7 @@ describe('idoc tm decode', () => {
   test('tm limits --json: transitions with UTC times, per-parameter summary, exit 1', async () => {
     const r = await idoc('tm', 'limits', ...SIM, '--json');
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.out) as { violations: number; transitions: { time: string; parameter: string; from: string; to: string }[]; parameters: { parameter: string; samples: number; violations: number; worst: string }[] };
+    const j = JSON.parse(r.out).result as { violations: number; transitions: { time: string; parameter: string; from: string; to: string }[]; parameters: { parameter: string; samples: number; violations: number; worst: string }[] };
     // The expected transitions, from the raw values and the thresholds applied by hand (minViolations 1).
     const raw = await idoc('tm', 'decode', ...SIM, '--apid', '1100', '--param', 'DET_TEMP', '--raw', '--json');
     const expected: string[] = [];

@@ -19,11 +19,13 @@ export { DEFAULT_PROFILE, PROFILE_PRESETS, type PacketProfile } from './ccsds/pr
 export * from './time/index.js';
 // Mission context and config
 export { loadMission, resolveMission, type Mission, type MissionFlags } from './config/mission.js';
-export { apidTable, defaultConfig, findConfig, loadConfig, type MissionConfig } from './config/index.js';
+export { apidDeclarations, routeTable, routeLookup, defaultConfig, findConfig, loadConfig, type MissionConfig } from './config/index.js';
 // Mission database (TM and TC)
 export * from './mdb/index.js';
 // The archive port
 export type * from './archive/port.js';
 export { PackedBatchBuilder, packetDigest } from './archive/index.js';
+// Where commands write, exit codes
+export { ExitCode, type Io } from './io.js';
 // Errors
 export { InputError, UsageError, formatOffset, type Problem } from './errors.js';

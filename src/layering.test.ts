@@ -15,11 +15,8 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RANK: Readonly<Record<string, number>> = { src: 0, planning: 1, telemetry: 2, telecommand: 2, bin: 3 };
 const DOMAINS = new Set(['planning', 'telemetry', 'telecommand']);
-/**
- * Known exceptions, each with its reason. src/cli holds command-line helpers that frame packets for commands:
- * they belong in bin/cli, where the command-line grammar work (issue 15, its other half) moves them.
- */
-const ALLOWED: readonly RegExp[] = [/^src\/cli\/read-(options|setup)\.ts -> telemetry\/framing\/index\.ts$/];
+/** Known exceptions, each with its reason (none: the command-line helpers live in bin/cli since issue 15). */
+const ALLOWED: readonly RegExp[] = [];
 
 interface Edge { readonly from: string; readonly to: string; readonly runtime: boolean }
 

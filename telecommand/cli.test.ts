@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../bin/idoc.js';
-import type { Io } from '../src/cli/exit.js';
+import type { Io } from '../src/io.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sample = path.join(root, 'fixtures/tcdb/valid/sample.tcdb.json');
@@ -54,7 +54,7 @@ describe('idoc tc', () => {
     expect(d.out).toMatch(/GAIN +\= HIGH {2}\(raw 4\)/);
     expect(d.out).toMatch(/EXPOSURE +\= 5000 ms/);
     const j = await idoc('decode', sample, '18 02 C0 34 00 06 2F 11 01 00 00 EE 63', '--json');
-    expect(JSON.parse(j.out)).toMatchObject({ command: 'PING', header: { apid: 2, sequenceCount: 0x34 } });
+    expect(JSON.parse(j.out).result).toMatchObject({ command: 'PING', header: { apid: 2, sequenceCount: 0x34 } });
     expect(readdirSync(dir)).toEqual(['tc.bin']);
   });
 

@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import type { ArchiveReset } from '../../telemetry/gaps/index.js';
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 interface Flags {
   config?: string;
@@ -24,7 +25,7 @@ const common = (cmd: Command): Command => cmd
 
 async function open(flags: Flags) {
   const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([
-    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/cli/options.js'),
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../cli/options.js'),
   ]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
@@ -54,7 +55,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
       const sql = pg.pgConnect(target, 1);
       try {
         const r = await pg.migratePg(sql, schema).catch((e: unknown) => { throw new InputError(`${name}: migrate failed: ${(e as Error).message}`, [], { cause: e }); });
-        ctx.io.out(flags.json ? `${JSON.stringify({ archive: name, ...r }, null, 2)}\n`
+        ctx.io.out(flags.json ? jsonOut('archive migrate', { archive: name, ...r })
           : `${name}: schema version ${r.before} → ${r.after}${r.applied.length ? `: applied ${r.applied.map((m) => `${m.version} (${m.description})`).join(', ')}` : ': up to date'}\n`);
       } finally {
         await sql.end({ timeout: 2 });
@@ -72,7 +73,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
         ]);
         const resets: ArchiveReset[] = [];
         const report = archiveStatusReport(await a.status(), await findGaps(a, { periodOf }, resets), mission.apidName, resets);
-        ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatArchiveStatus(report));
+        ctx.io.out(flags.json ? jsonOut('archive status', report, { ok: !(report.gaps || report.crcErrors) }) : formatArchiveStatus(report));
         ctx.setExit(report.gaps || report.crcErrors ? 1 : 0);
       } finally {
         await a.close();
@@ -129,9 +130,9 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
           await mkdir(flags.ddsRequest, { recursive: true });
           const windows = gapWindows(gaps);
           const files = await writeGapRequests(flags.ddsRequest, windows);
-          if (flags.json) ctx.io.out(`${JSON.stringify({ requests: windows.map((w, i) => ({ id: windowRequestId(w), file: files[i], apid: w.apid, start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString(), gaps: w.gaps, missing: w.missing })) }, null, 2)}\n`);
+          if (flags.json) ctx.io.out(jsonOut('archive gaps', { requests: windows.map((w, i) => ({ id: windowRequestId(w), file: files[i], apid: w.apid, start: new Date(w.startMs).toISOString(), end: new Date(w.endMs).toISOString(), gaps: w.gaps, missing: w.missing })) }, { ok: !gaps.length }));
           else for (const f of files) ctx.io.out(`${f}\n`);
-        } else if (flags.json) ctx.io.out(`${JSON.stringify({ gaps: records, resets: resetRecords }, null, 2)}\n`);
+        } else if (flags.json) ctx.io.out(jsonOut('archive gaps', { gaps: records, resets: resetRecords }, { ok: !gaps.length }));
         else if (flags.csv) ctx.io.out(gapsCsv(records, resetRecords));
         else ctx.io.out(gapsTable(records, resetRecords));
         ctx.setExit(gaps.length ? 1 : 0);
@@ -161,7 +162,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
         ...(products?.problems ?? []).map((p) => ({ file: p.file, ...(p.offset !== undefined ? { offset: p.offset, length: p.length } : {}), label: p.label, kind: p.kind, message: p.message })),
       ];
       if (flags.json) {
-        ctx.io.out(`${JSON.stringify({ archive: dir, segments: { files: segments.segments, checkedBytes: segments.checkedBytes, uncheckedBytes: segments.uncheckedBytes }, ...(products ? { products: { dir: productsDir, labels: products.labels, files: products.files, bytes: products.bytes } } : {}), problems: damage }, null, 2)}\n`);
+        ctx.io.out(jsonOut('archive verify', { archive: dir, segments: { files: segments.segments, checkedBytes: segments.checkedBytes, uncheckedBytes: segments.uncheckedBytes }, ...(products ? { products: { dir: productsDir, labels: products.labels, files: products.files, bytes: products.bytes } } : {}) }, { problems: damage.map((d) => ({ code: d.kind, path: d.file, ...d })) }));
       } else {
         for (const d of damage) ctx.io.out(`${d.file}: ${'offset' in d && d.offset !== undefined ? `${formatOffset(d.offset)}, ${d.length} octets: ` : ''}${d.kind}: ${d.message}${'label' in d ? ` (${d.label})` : ''}\n`);
         ctx.io.out(`archive ${dir}: ${segments.segments} segment file(s), ${segments.checkedBytes} octets checked${segments.uncheckedBytes ? `, ${segments.uncheckedBytes} without a recorded checksum (written before checksums were kept)` : ''}\n`);

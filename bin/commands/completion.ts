@@ -13,7 +13,7 @@ export const registerCompletion: RegisterCommand = (program, ctx) => {
     .description('print a shell completion script for bash, zsh or fish, generated from the commands')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
     .action(async (shell: 'bash' | 'zsh' | 'fish') => {
-      const [{ commandTree }, scripts] = await Promise.all([import('../../src/cli/command-tree.js'), import('../../src/cli/completion-scripts.js')]);
+      const [{ commandTree }, scripts] = await Promise.all([import('../cli/command-tree.js'), import('../cli/completion-scripts.js')]);
       ctx.io.out(scripts.completionScript(shell, commandTree(program)));
     });
 };

@@ -1,6 +1,6 @@
 /** @module What every command module receives when it registers itself. */
 import type { Command } from 'commander';
-import type { Io } from '../../src/cli/exit.js';
+import type { Io } from '../cli/exit.js';
 
 export interface CommandContext {
   readonly io: Io;

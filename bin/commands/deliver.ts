@@ -5,7 +5,8 @@
  * `idoc deliver --verify BAG` checks a bag. Thin: the work is in `telemetry/preservation/`.
  */
 import type { RegisterCommand } from './context.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addAliases } from '../cli/aliases.js';
+import { jsonOut } from '../cli/json.js';
 
 interface Flags {
   collection?: string;
@@ -55,7 +56,7 @@ export const registerDeliver: RegisterCommand = (program, ctx) => {
           const { InputError } = await import('../../src/errors.js');
           throw new InputError(`${flags.verify}: not a directory`);
         }
-        if (flags.json) ctx.io.out(`${JSON.stringify(r, null, 2)}\n`);
+        if (flags.json) ctx.io.out(jsonOut('deliver', r, { ok: r.valid }));
         else {
           for (const p of r.problems) ctx.io.out(`${flags.verify}/${formatBagProblem(p)}\n`);
           ctx.io.err(`${flags.verify}: ${r.valid ? 'valid' : r.complete ? 'complete, not valid' : 'not complete'}: ${r.payloadFiles} payload file(s), ${r.payloadOctets} octet(s), ${r.problems.length} problem(s)\n`);
@@ -83,7 +84,7 @@ export const registerDeliver: RegisterCommand = (program, ctx) => {
         ...(sde !== undefined ? { mtime: sde } : {}),
       });
       if (flags.json) {
-        ctx.io.out(`${JSON.stringify({ ...r, bag: r.bag ? { dir: r.bag.dir, files: r.bag.files, octets: r.bag.octets } : null }, null, 2)}\n`);
+        ctx.io.out(jsonOut('deliver', { ...r, bag: r.bag ? { dir: r.bag.dir, files: r.bag.files, octets: r.bag.octets } : null }));
         return;
       }
       if (r.bag === undefined) {

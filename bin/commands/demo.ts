@@ -8,7 +8,8 @@
  * telemetry/products/sample-chain.ts, the console telemetry/service/console-server.ts.
  */
 import type { RegisterCommand } from './context.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addAliases } from '../cli/aliases.js';
+import { jsonOut } from '../cli/json.js';
 
 interface DemoFlags {
   outDir?: string;
@@ -56,7 +57,7 @@ export const registerDemo: RegisterCommand = (program, ctx) => {
           ctx.io.err(`console ${web.url} (user ${web.user}, password ${web.password})${flags.serve ? '' : ' while the demo runs; --serve keeps it up'}\n`);
         }
         const r = await chain.runSampleChain({ dir, ...(flags.schemaDir !== undefined ? { schemaDir: flags.schemaDir } : {}) });
-        ctx.io.out(flags.json ? `${JSON.stringify({ ...r, kept, ...(web && flags.serve ? { console: web.url } : {}) }, null, 2)}\n` : chain.formatSampleChain(r, kept));
+        ctx.io.out(flags.json ? jsonOut('demo', { ...r, kept, ...(web && flags.serve ? { console: web.url } : {}) }, { ok: !(r.validation.done && r.validation.errors > 0) }) : chain.formatSampleChain(r, kept));
         if (r.validation.done && r.validation.errors > 0) ctx.setExit(1);
         if (web && flags.serve) {
           ctx.io.err(`console ${web.url} (user ${web.user}, password ${web.password}): serving until Ctrl-C\n`);

@@ -5,6 +5,7 @@
  * Thin: the work is in `telemetry/preservation/datacite.ts`.
  */
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 interface Flags { collection?: string; bundle?: boolean; products: string; outDir: string; config?: string; json?: boolean }
 
@@ -39,7 +40,7 @@ export const registerDoi: RegisterCommand = (program, ctx) => {
       await files.writeAtomic(xml, dc.dataciteXml(input, p));
       await files.writeAtomic(json, dc.dataciteJson(input, p));
       const { doi: id, assigned } = dc.doiOf(input.lid, p);
-      if (flags.json) ctx.io.out(`${JSON.stringify({ lidvid: `${input.lid}::${input.vid}`, doi: id, assigned, xml, json }, null, 2)}\n`);
+      if (flags.json) ctx.io.out(jsonOut('doi', { lidvid: `${input.lid}::${input.vid}`, doi: id, assigned, xml, json }));
       else {
         ctx.io.out(`${input.lid}::${input.vid}  DOI ${id}${assigned ? '' : ' (placeholder: not assigned yet)'}\n${xml}\n${json}\n`);
       }

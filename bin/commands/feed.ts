@@ -3,6 +3,7 @@
  * the feeds a mission configuration declares. Thin: options → telemetry/feeds.
  */
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 interface ServeFlags {
   root?: string;
@@ -45,7 +46,7 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
     .option('--json', 'the start-up line as JSON')
     .action(async (flags: ServeFlags) => {
       const [{ InputError, UsageError }, { parseIntFlag, parseChoice }, { resolveMission }, { indexPacketFolder, startFeedServer, readTokenFile, tokenDigests, FEED_TOKEN_ENV }, { stat, readFile }, net] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../telemetry/feeds/index.js'), import('node:fs/promises'), import('node:net'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../telemetry/feeds/index.js'), import('node:fs/promises'), import('node:net'),
       ]);
       const port = parseIntFlag('--port', flags.port ?? '', 0, 65535);
       const maxClients = parseIntFlag('--max-clients', flags.maxClients ?? '64', 1, 100_000);
@@ -73,7 +74,7 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
         throw new InputError(`feed serve: cannot listen on ${host}:${port} (${e.code ?? e.message})`);
       });
       const info = { url: server.url, root, files: index.files.length, packets: index.count, untimed: index.untimed, token: Boolean(digests), tls: Boolean(tls) };
-      ctx.io.out(flags.json ? `${JSON.stringify(info)}\n` : `serving ${info.packets} packets from ${info.files} files in ${root} at ${info.url}\n`);
+      ctx.io.out(flags.json ? jsonOut('feed serve', info, { compact: true }) : `serving ${info.packets} packets from ${info.files} files in ${root} at ${info.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
@@ -97,7 +98,7 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
       const feeds = feedsFromConfig(mission.config, { includeDisabled: true });
       const raw = ((mission.config.raw as Record<string, unknown>)['feeds'] ?? {}) as Record<string, { enabled?: boolean }>;
       const rows = feeds.map((f) => ({ name: f.name, kind: f.kind, realtime: f.realtime, enabled: raw[f.name]?.enabled !== false }));
-      if (flags.json) ctx.io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      if (flags.json) ctx.io.out(jsonOut('feed list', rows));
       else if (!rows.length) ctx.io.out('no feeds declared\n');
       else for (const r of rows) ctx.io.out(`${r.name.padEnd(20)} ${r.kind.padEnd(13)}${r.realtime ? ' realtime' : ''}${r.enabled ? '' : ' (disabled)'}\n`);
     });

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 export const registerHelp: RegisterCommand = (program, ctx) => {
   program.helpCommand(false);
@@ -14,10 +15,10 @@ export const registerHelp: RegisterCommand = (program, ctx) => {
     .argument('[topic...]', 'a topic, or a command such as "packets inspect"')
     .option('--json', 'print the topic as JSON: {topic, title, sections: [{heading, text}]}')
     .action(async (words: string[], opts: { json?: boolean }) => {
-      const { HELP_TOPICS, topicText } = await import('../../src/cli/help-topics.js');
+      const { HELP_TOPICS, topicText } = await import('../cli/help-topics.js');
       const topic = words.length === 1 ? HELP_TOPICS.find((t) => t.topic === words[0]) : undefined;
       if (topic) {
-        ctx.io.out(opts.json ? `${JSON.stringify(topic, null, 2)}\n` : `${topicText(topic)}\n`);
+        ctx.io.out(opts.json ? jsonOut('help', topic) : `${topicText(topic)}\n`);
         return;
       }
       let cmd: Command = program;
@@ -30,8 +31,8 @@ export const registerHelp: RegisterCommand = (program, ctx) => {
         cmd = sub;
       }
       if (opts.json) {
-        const { commandTree } = await import('../../src/cli/command-tree.js');
-        ctx.io.out(`${JSON.stringify(commandTree(cmd), null, 2)}\n`);
+        const { commandTree } = await import('../cli/command-tree.js');
+        ctx.io.out(jsonOut('help', commandTree(cmd)));
         return;
       }
       ctx.io.out(cmd.helpInformation());

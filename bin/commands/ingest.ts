@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
+import { IDOC_VERSION, jsonOut } from '../cli/json.js';
 
 interface IngestFlags {
   config?: string;
@@ -34,7 +35,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--quiet', 'no JSON event lines on stderr')
     .action(async (flags: IngestFlags) => {
       const [{ UsageError }, { resolveMission }, { parseIntFlag }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/config/mission.js'), import('../../src/cli/options.js'),
+        import('../../src/errors.js'), import('../../src/config/mission.js'), import('../cli/options.js'),
       ]);
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('ingest: give exactly one of --once or --watch');
       if (flags.publish && flags.consume) throw new UsageError('ingest: give at most one of --publish or --consume');
@@ -42,7 +43,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         const { consumeCommand } = await import('../../telemetry/bus/command.js');
         const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
         const r = await consumeCommand(mission, { ...(flags.archive !== undefined ? { archive: flags.archive } : {}), once: Boolean(flags.once), quiet: Boolean(flags.quiet), err: (l) => ctx.io.err(l) });
-        ctx.io.out(flags.json ? `${JSON.stringify(r, null, 2)}\n` : `consumed ${r.messages} message(s), ${r.packets} packets: ${r.stored} stored, ${r.duplicates} duplicates, ${r.repeats} repeats\n`);
+        ctx.io.out(flags.json ? jsonOut('ingest', r) : `consumed ${r.messages} message(s), ${r.packets} packets: ${r.stored} stored, ${r.duplicates} duplicates, ${r.repeats} repeats\n`);
         return;
       }
       // The archive writer's thread loads SQLite while this one reads and checks the config.
@@ -53,7 +54,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
         // run-once and status, not the index: the daemon's rxjs is loaded only with --watch (cron start-up).
         Promise.all([import('../../telemetry/ingest/run-once.js'), import('../../telemetry/ingest/status.js')]).then(([a, b]) => ({ ...a, ...b })),
         import('../../telemetry/ingest/setup.js'), import('../../telemetry/ingest/log.js'),
-        import('../../src/cli/progress.js'),
+        import('../cli/progress.js'),
       ]);
       const pollMs = flags.poll !== undefined ? parseIntFlag('--poll', flags.poll, 1, 86_400) * 1000 : 10_000;
       if (flags.metrics !== undefined && !flags.watch) throw new UsageError('ingest: --metrics goes with --watch');
@@ -92,7 +93,7 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
             mode: 'once', exitCode: r.exitCode, pid: process.pid, started, updated: new Date().toISOString(),
             feeds: r.feeds.map((f) => ({ ...f, packetsPerSecond: 0 })),
           }).catch((e: Error) => log.event('status-write-failed', { error: e.message }));
-          ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, ...r }, null, 2)}\n` : ingestMod.formatSummary(dir, r.feeds));
+          ctx.io.out(flags.json ? jsonOut('ingest', { archive: dir, ...r }, { ok: r.exitCode === 0 }) : ingestMod.formatSummary(dir, r.feeds));
           ctx.setExit(r.exitCode);
         } else {
           const statusFile = ingestMod.statusFileOf(dir);
@@ -105,8 +106,8 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
           process.on('SIGUSR1', onUsr1);
           try {
             const { runWatch } = await import('../../telemetry/ingest/watch.js');
-            const stats = await runWatch(feeds, unitCtx, log, stop.signal, { pollMs, statusFile, version: '0.1.0', ...(metricsPort !== undefined ? { metricsPort } : {}) });
-            ctx.io.out(flags.json ? `${JSON.stringify({ archive: dir, feeds: stats }, null, 2)}\n` : ingestMod.formatSummary(dir, stats));
+            const stats = await runWatch(feeds, unitCtx, log, stop.signal, { pollMs, statusFile, version: IDOC_VERSION, ...(metricsPort !== undefined ? { metricsPort } : {}) });
+            ctx.io.out(flags.json ? jsonOut('ingest', { archive: dir, feeds: stats }) : ingestMod.formatSummary(dir, stats));
           } finally {
             process.off('SIGTERM', onSignal);
             process.off('SIGINT', onSignal);
@@ -138,6 +139,6 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       ]);
       const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
       const status = await ingestMod.readStatus(archiveSettings(mission.config, flags.archive).dir);
-      ctx.io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : ingestMod.formatStatus(status));
+      ctx.io.out(flags.json ? jsonOut('ingest status', status) : ingestMod.formatStatus(status));
     });
 };

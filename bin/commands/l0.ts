@@ -9,8 +9,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { addAliases } from '../cli/aliases.js';
+import { jsonOut } from '../cli/json.js';
 
 /** `l0 validate PATH [--json] [--schema-dir DIR]`. Exit 0 clean (warnings alone do not fail, as with PDS validate),
  * 1 when any error was found, 2 unreadable input or missing schema files. */
@@ -30,7 +31,7 @@ function addValidate(l0: Command, ctx: CommandContext): void {
       const { validatePath, formatProblem } = await import('../../telemetry/products/pds4/index.js');
       const result = await validatePath(target, opts.schemaDir === undefined ? {} : { schemaDir: opts.schemaDir });
       if (opts.json) {
-        ctx.io.out(`${JSON.stringify(result, null, 2)}\n`);
+        ctx.io.out(jsonOut('l0 validate', result, { ok: !result.problems.some((p) => p.severity === 'error') }));
       } else {
         for (const p of result.problems) ctx.io.out(`${formatProblem(p)}\n`);
         const errors = result.problems.filter((p) => p.severity === 'error').length;
@@ -85,7 +86,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
     .option('--json', 'print the build report as JSON')
     .action(async (flags: BuildFlags) => {
       const [{ readSetup }, opts, { UsageError }, products, time] = await Promise.all([
-        import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+        import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
         import('../../telemetry/products/index.js'), import('../../src/time/index.js'),
       ]);
       if (flags.fromFiles?.length && flags.archive !== undefined) throw new UsageError('l0 build: give either --archive DIR or --from-files FILE..., not both');
@@ -134,7 +135,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
         })(),
       };
       const { buildL0FromMission } = await import('../../telemetry/products/from-mission.js');
-      const { createProgress } = await import('../../src/cli/progress.js');
+      const { createProgress } = await import('../cli/progress.js');
       const bar = createProgress(ctx.io);
       let built;
       try {
@@ -145,7 +146,7 @@ function addBuild(l0: Command, ctx: CommandContext): void {
       const { report, inputs, leftOut } = built;
       const problems = report.products.some((p) => p.summary.flaggedPackets > 0 || p.findings.length > 0);
       if (flags.json) {
-        ctx.io.out(`${JSON.stringify({ ...report, ...inputs }, null, 2)}\n`);
+        ctx.io.out(jsonOut('l0 build', { ...report, ...inputs }, { ok: !problems }));
       } else {
         for (const p of report.products) {
           const s = p.summary;
@@ -177,7 +178,7 @@ function addList(l0: Command, ctx: CommandContext): void {
       const { listL0 } = await import('../../telemetry/products/index.js');
       const list = await listL0(flags.outDir);
       if (flags.json) {
-        ctx.io.out(`${JSON.stringify(list, null, 2)}\n`);
+        ctx.io.out(jsonOut('l0 list', list));
         return;
       }
       const observational = list.products.filter((p) => p.kind === 'observational');

@@ -17,7 +17,8 @@
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addAliases } from '../cli/aliases.js';
+import { jsonOut } from '../cli/json.js';
 
 interface SourceOpts { ephemeris?: string; ephemerisFormat?: 'tle' | 'oem'; spk?: string[]; object?: string; center?: string; config?: string; station?: string[]; json?: boolean; tleMaxAge?: string; maxGapSteps?: string }
 
@@ -135,7 +136,7 @@ function addState(orbit: Command, ctx: CommandContext): void {
       if (!s.ok) throw new InputError(s.message);
       const rec = planning.geometryRecord(planning.sampleFromState(s.state, sampleOptions), stations.map(planning.stationFrame));
       const orbitNo = planning.orbitCounter(ephem, { start: t, end: t }).orbitAt(t);
-      if (opts.json) ctx.io.out(`${JSON.stringify({ object: ephem.objectName, objectId: ephem.objectId, source: ephem.source, ...planning.geometryJson(rec, orbitNo) }, null, 2)}\n`);
+      if (opts.json) ctx.io.out(jsonOut('orbit state', { object: ephem.objectName, objectId: ephem.objectId, source: ephem.source, ...planning.geometryJson(rec, orbitNo) }));
       else ctx.io.out(`object          ${ephem.objectName} (${ephem.objectId}) from ${ephem.source}\n${planning.geometryText(rec, orbitNo)}`);
     });
 }
@@ -172,12 +173,12 @@ function addEvents(orbit: Command, ctx: CommandContext): void {
       });
       const iso = planning.isoUtc;
       if (opts.json) {
-        ctx.io.out(`${JSON.stringify({
+        ctx.io.out(jsonOut('orbit events', {
           object: ephem.objectName, objectId: ephem.objectId, source: ephem.source, from: iso(r.start), to: iso(r.end),
           covered: res.covered.map((c) => ({ start: iso(c.start), end: iso(c.end) })),
           events: res.events.map((e) => ({ ...e, t: iso(e.t) })),
           passes: res.passes.map((p) => ({ ...p, aos: p.aos === null ? null : iso(p.aos), los: p.los === null ? null : iso(p.los), maxElevationTime: iso(p.maxElevationTime) })),
-        }, null, 2)}\n`);
+        }));
       } else if (opts.csv) {
         ctx.io.out(planning.eventsCsv(res.events));
       } else {
@@ -218,8 +219,10 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
         const s = ephem.stateAt(t);
         if (!s.ok) {
           if (s.reason === 'outside-coverage') continue; // a gap between segments, already warned about
-          if (opts.json) ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
-          else if (chunk) ctx.io.out(chunk);
+          // With --json the records before the failure are the result of a failed run (the error is its problem).
+          const message = `${s.message}: geometry sample ${i + 1} of ${rows} (${planning.isoUtc(t)}) failed; ${opts.json ? `${json.length} records` : `${i} rows`} written before it`;
+          if (opts.json) { ctx.io.out(jsonOut('orbit geometry', json, { ok: false, problems: [message] })); ctx.io.err(`idoc: ${message}\n`); ctx.setExit(2); return; }
+          if (chunk) ctx.io.out(chunk);
           throw new InputError(`${s.message}: geometry sample ${i + 1} of ${rows} (${planning.isoUtc(t)}) failed; ${opts.json ? `${json.length} records` : `${i} rows`} written before it`);
         }
         const rec = planning.geometryRecord(planning.sampleFromState(s.state, sampleOptions), frames);
@@ -229,7 +232,7 @@ function addGeometry(orbit: Command, ctx: CommandContext): void {
           if (chunk.length > 1 << 16) { ctx.io.out(chunk); chunk = ''; }
         }
       }
-      if (opts.json) ctx.io.out(`${JSON.stringify(json, null, 2)}\n`);
+      if (opts.json) ctx.io.out(jsonOut('orbit geometry', json));
       else if (chunk) ctx.io.out(chunk);
     });
 }
@@ -246,7 +249,7 @@ function addCheck(orbit: Command, ctx: CommandContext): void {
       const { checkEphemerisFile } = await import('../../planning/ephemeris/check.js');
       const results = [];
       for (const f of files) results.push(checkEphemerisFile(await readFile(f), f, maxGapSteps !== undefined ? { maxGapSteps } : {}));
-      if (opts.json) ctx.io.out(`${JSON.stringify(results, null, 2)}\n`);
+      if (opts.json) ctx.io.out(jsonOut('orbit check', results, { ok: results.every((r) => r.valid) }));
       else {
         let text = '';
         for (const r of results) {

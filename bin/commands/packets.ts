@@ -4,8 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
-import { addAliases } from '../../src/cli/aliases.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { addAliases } from '../cli/aliases.js';
+import { jsonOut } from '../cli/json.js';
 
 interface PacketsFlags extends ReadFlags {
   json?: boolean;
@@ -42,7 +43,7 @@ async function warnLeapExpiry(ctx: CommandContext): Promise<void> {
 async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext) {
   await warnLeapExpiry(ctx);
   const [{ readSetup }, { parseApidList, parseUtcFlag, parseIntFlag }, { UsageError }] = await Promise.all([
-    import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
+    import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
   ]);
   if (!files.length) throw new UsageError('no input file given');
   const { mission, read } = await readSetup(flags);
@@ -72,7 +73,7 @@ async function prepare(files: string[], flags: PacketsFlags, ctx: CommandContext
 }
 
 async function progressFor(ctx: CommandContext) {
-  const { createProgress } = await import('../../src/cli/progress.js');
+  const { createProgress } = await import('../cli/progress.js');
   const progress = createProgress(ctx.io);
   return { progress, onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) };
 }
@@ -88,7 +89,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
       const { progress, onProgress } = await progressFor(ctx);
       const report = await walkFiles(files, { ...walk, filter: {}, progress: onProgress });
       progress.done();
-      ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
+      ctx.io.out(flags.json ? jsonOut('packets inspect', report, { ok: !report.problems }) : formatInspect(report));
       ctx.setExit(report.problems ? 1 : 0);
     });
 
@@ -143,7 +144,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
         const report = await walkFiles(files, { ...walk, progress: onProgress }, (p) => splitter.write(p.apid, p.buf.subarray(p.offset, p.offset + p.length)));
         const written = await splitter.commit();
         progress.done();
-        if (flags.json) ctx.io.out(`${JSON.stringify({ files: written, problems: report.problems }, null, 2)}\n`);
+        if (flags.json) ctx.io.out(jsonOut('packets split', { files: written, problems: report.problems }, { ok: !report.problems }));
         else for (const w of written) ctx.io.out(`${w.file}  ${w.packets} packets  ${w.bytes} bytes\n`);
         ctx.setExit(report.problems ? 1 : 0);
       } catch (e) {

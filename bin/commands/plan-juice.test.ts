@@ -19,7 +19,7 @@ describe('a JUICE-like timeline: import-edf → import-itl (includes, EVF, two e
   it('import-edf builds the modes, a command per action and per mode switch, and the mode/power rules', async () => {
     const r = await idoc('import-edf', jx('majis.edf'), jx('janus.edf'), '--out-tcdb', tcdb, '--out-rules', rules, '--power-limit', '60', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).experiments).toEqual([
+    expect(JSON.parse(r.out).result.experiments).toEqual([
       { experiment: 'MAJIS', modes: 4, modules: 2, actions: 3 },
       { experiment: 'JANUS', modes: 3, modules: 0, actions: 1 },
     ]);
@@ -70,7 +70,7 @@ describe('a JUICE-like timeline: import-edf → import-itl (includes, EVF, two e
     expect((await idoc('import-edf', jx('majis.edf'), jx('janus.edf'), '--out-tcdb', path.join(dir, 't.tcdb.json'), '--out-rules', tight, '--power-limit', '33')).code).toBe(0);
     const r = await idoc('validate', plan, '--tcdb', tcdb, '--rules', tight, '--json');
     expect(r.code).toBe(1);
-    const v = JSON.parse(r.out).violations as { rule: string; command: string; message: string }[];
+    const v = JSON.parse(r.out).result.violations as { rule: string; command: string; message: string }[];
     expect(v.map((x) => `${x.rule} ${x.command}`)).toEqual(['POWER MAJIS_ACQ_CUBE', 'POWER MAJIS_ACQ_CUBE']);
     expect(v[0]!.message).toBe('MAJIS_ACQ_CUBE raises the power to 34 W, above the 33 W allocation (until 2032-07-04T08:40:10.000Z, the end of command 6)');
   });

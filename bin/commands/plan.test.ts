@@ -26,7 +26,7 @@ describe('idoc plan', () => {
 
     const v = await idoc('validate', planFile, ...common, '--rules', fx('sim.rules.json'), '--json');
     expect(v.code).toBe(0);
-    expect(JSON.parse(v.out)).toMatchObject({ commands: 32, errors: 0, violations: [] });
+    expect(JSON.parse(v.out).result).toMatchObject({ commands: 32, errors: 0, violations: [] });
 
     for (const format of ['itl', 'por', 'pus']) {
       const out = path.join(dir, `sim.${format}`);
@@ -65,7 +65,7 @@ describe('idoc plan', () => {
     expect(xml).toMatch(/<testcase classname="plan.mode" name="MODES command 0 at 2025-01-01T00:30:00.000Z">/);
     const both = await idoc('validate', ...args, '--json', '--junit', junit);
     expect(both.code).toBe(1);
-    expect(JSON.parse(both.out).errors).toBe(6);
+    expect(JSON.parse(both.out).result.errors).toBe(6);
     expect(readFileSync(junit, 'utf8')).toBe(xml);
   });
 
@@ -77,7 +77,7 @@ describe('idoc plan', () => {
     writeFileSync(broken, '{"formatVersion": 1, "name": "x"}');
     const r = await idoc('validate', pattern, broken, ...common, '--rules', fx('golden/golden.rules.json'), '--json', '--junit', junit);
     expect(r.code).toBe(2); // one plan is not a valid plan
-    const reports = JSON.parse(r.out) as { file: string; errors?: number; error?: string }[];
+    const reports = JSON.parse(r.out).result as { file: string; errors?: number; error?: string }[];
     expect(reports.map((x) => path.basename(x.file))).toEqual([...golden, 'unreadable.plan.json']);
     expect(reports.at(-1)!.error).toMatch(/unreadable\.plan\.json: not a valid plan/);
     expect(r.err).toMatch(/^idoc: .*unreadable\.plan\.json: not a valid plan/);
@@ -148,7 +148,7 @@ describe.skipIf(!existsSync(DE440S))('idoc plan around Mars (--spk, ../shared/or
     expect(bare.err).toMatch(/spk/i);
     const g = await idoc('generate', '--requests', fx('sim.requests.json'), ...marsCommon, '--spk', DE440S, ...range, '--json');
     expect([0, 1]).toContain(g.code);
-    const placed = JSON.parse(g.out) as { placed: unknown[] };
+    const placed = JSON.parse(g.out).result as { placed: unknown[] };
     expect(placed.placed.length).toBeGreaterThan(0);
     const v = await idoc('validate', out, ...marsCommon, '--spk', DE440S, '--rules', fx('sim.rules.json'), '--json');
     expect(v.err).toBe('');

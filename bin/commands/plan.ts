@@ -15,6 +15,7 @@ import { UsageError } from '../../src/errors.js';
 import { schemaFile as schemaPath } from '../../src/schema-file.js';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -166,11 +167,11 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       const r = generatePlan({ db, requests, geometry, range, name, ...(uplink ? { uplink } : {}), ...(o.initialMode !== undefined ? { initialMode: o.initialMode } : {}) });
       writeAtomic(o.out, planText(r.plan, planSchemaRef(path, o.out)));
       if (o.json) {
-        ctx.io.out(`${JSON.stringify({
+        ctx.io.out(jsonOut('plan generate', {
           plan: o.out, commands: r.plan.commands.length,
           placed: r.placements.map((p) => ({ request: p.request, start: isoUtc(p.start), end: isoUtc(p.end), commands: p.commands.length })),
           unplaced: r.unplaced,
-        }, null, 2)}\n`);
+        }, { ok: !r.unplaced.length }));
       } else {
         const lines = [`${o.out}: ${r.placements.length} requests placed, ${r.plan.commands.length} commands, ${r.unplaced.length} not placed`];
         for (const p of [...r.placements].sort((a, b) => a.start - b.start)) lines.push(`  placed   ${p.request.padEnd(16)} ${isoUtc(p.start)} .. ${isoUtc(p.end)}  ${p.commands.length} commands`);
@@ -220,7 +221,7 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       const several = files.length > 1 || planArgs.some(isPattern);
       if (o.json) {
         const unread = unreadable.map((u) => ({ file: u.file, error: u.message, problems: u.problems }));
-        ctx.io.out(`${JSON.stringify(several ? [...reports, ...unread] : reports[0] ?? unread[0], null, 2)}\n`);
+        ctx.io.out(jsonOut('plan validate', several ? [...reports, ...unread] : reports[0] ?? unread[0], { ok: !unreadable.length && !reports.some((r) => r.errors) }));
       } else ctx.io.out(reports.map(reportText).join(several ? '\n' : ''));
       if (several && !o.json) {
         const bad = reports.filter((r) => r.errors).length;
@@ -255,12 +256,12 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
         const { reportText } = await import('../../planning/validate/report.js');
         ctx.io.err(reportText(report));
         ctx.io.err(`idoc: ${planFile}: refusing to export a plan with ${r.errors} validation error${r.errors === 1 ? '' : 's'} (use --force --waiver TEXT to override)\n`);
-        if (o.json) ctx.io.out(`${JSON.stringify({ released: false, errors: r.errors })}\n`);
+        if (o.json) ctx.io.out(jsonOut('plan export', { released: false, errors: r.errors }, { ok: false }));
         ctx.setExit(1);
         return;
       }
       ctx.io.out(o.json
-        ? `${JSON.stringify({ released: true, format: r.format, files: r.files, waived: r.waived }, null, 2)}\n`
+        ? jsonOut('plan export', { released: true, format: r.format, files: r.files, waived: r.waived })
         : `${r.summary}${r.waived ? `; exported WITH ${r.waived} errors under waiver` : ''}\n`);
     });
 
@@ -284,7 +285,7 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
         writeAtomic(o.out, text);
         const exps = new Set([timeline.instrument, ...timeline.commands.flatMap((c) => (c.experiment !== undefined ? [c.experiment] : []))]);
         ctx.io.out(o.json
-          ? `${JSON.stringify({ file: o.out, commands: timeline.commands.length, experiments: [...exps], includes: files.length - 1 }, null, 2)}\n`
+          ? jsonOut('plan import-itl', { file: o.out, commands: timeline.commands.length, experiments: [...exps], includes: files.length - 1 })
           : `${o.out}: ${timeline.commands.length} commands of ${[...exps].join(', ')} from ${file}${files.length > 1 ? ` and ${files.length - 1} included file(s)` : ''}\n`);
       } else ctx.io.out(text);
     });
@@ -336,7 +337,7 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
       writeAtomic(o.outTcdb, dbText);
       writeAtomic(o.outRules, rulesText);
       const summary = edf.experiments.map((e) => ({ experiment: e.name, modes: e.modes.length, modules: e.modules.length, actions: e.actions.length }));
-      if (o.json) ctx.io.out(`${JSON.stringify({ tcdb: o.outTcdb, rules: o.outRules, commands: db.commands.length, experiments: summary }, null, 2)}\n`);
+      if (o.json) ctx.io.out(jsonOut('plan import-edf', { tcdb: o.outTcdb, rules: o.outRules, commands: db.commands.length, experiments: summary }));
       else {
         ctx.io.out(`${o.outTcdb}: ${db.commands.length} commands, ${db.modes.length} modes; ${o.outRules}: ${rules.rules.length} rules\n`);
         for (const e of summary) ctx.io.out(`  ${e.experiment}: ${e.modes} modes, ${e.modules} modules, ${e.actions} actions\n`);

@@ -4,6 +4,7 @@
  * data files, or a LID/LIDVID looked up under `--products DIR`. Thin: the work is in `telemetry/preservation/`.
  */
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 export const registerProvenance: RegisterCommand = (program, ctx) => {
   program
@@ -49,6 +50,6 @@ export const registerProvenance: RegisterCommand = (program, ctx) => {
       }
       let chain;
       try { chain = prov.provenanceChain(doc as Parameters<typeof prov.provenanceChain>[0]); } catch (e) { throw new InputError(`${file}: not an idoc PROV-JSON document: ${(e as Error).message}`); }
-      ctx.io.out(flags.json ? `${JSON.stringify({ file, ...chain }, null, 2)}\n` : prov.formatChain(chain));
+      ctx.io.out(flags.json ? jsonOut('provenance', { file, ...chain }) : prov.formatChain(chain));
     });
 };

@@ -3,7 +3,8 @@
  * the packets of captures to a test bench at the pace of their timestamps. Thin: options → telemetry/replay.
  */
 import type { RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { jsonOut } from '../cli/json.js';
 
 interface ReplayFlags extends ReadFlags {
   connect?: string;
@@ -27,7 +28,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
     .option('--json', 'summary as JSON')
     .action(async (captures: string[], flags: ReplayFlags) => {
       const [{ UsageError }, { parseIntFlag }, { readSetup }, replayLib] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/cli/read-setup.js'), import('../../telemetry/replay/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../cli/read-setup.js'), import('../../telemetry/replay/index.js'),
       ]);
       if ((flags.connect === undefined) === (flags.listen === undefined)) throw new UsageError('give exactly one of --connect tcp://HOST:PORT | udp://HOST:PORT, or --listen tcp://HOST:PORT');
       const to = flags.connect !== undefined ? replayLib.parseEndpoint('--connect', flags.connect) : undefined;
@@ -74,7 +75,7 @@ export const registerReplay: RegisterCommand = (program, ctx) => {
           target: sender.target, packets: summary.packets, bytes: summary.bytes, seconds: Number(summary.seconds.toFixed(3)), passes: summary.passes,
           ...(to?.protocol === 'udp' ? { receiverDrops: lost ?? null } : {}),
         };
-        ctx.io.out(flags.json ? `${JSON.stringify(result)}\n` : `replayed ${result.packets} packets, ${result.bytes} bytes in ${result.seconds.toFixed(2)} s to ${result.target}\n`);
+        ctx.io.out(flags.json ? jsonOut('replay', result) : `replayed ${result.packets} packets, ${result.bytes} bytes in ${result.seconds.toFixed(2)} s to ${result.target}\n`);
         if (to?.protocol === 'udp' && !flags.json) {
           ctx.io.err(lost !== undefined
             ? `idoc replay: the receiver's socket dropped ${lost} datagram(s) during the replay (kernel count, /proc/net/udp)${lost ? ': slow down (--speed) or raise its receiveBufferBytes' : ''}\n`

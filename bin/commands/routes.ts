@@ -3,6 +3,7 @@
  * overlaps (exit 1 when two routes claim an APID). Thin: config → telemetry/routing.
  */
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 export const registerRoutes: RegisterCommand = (program, ctx) => {
   program
@@ -15,8 +16,8 @@ export const registerRoutes: RegisterCommand = (program, ctx) => {
         import('../../src/config/mission.js'), import('../../telemetry/routing/index.js'),
       ]);
       const { config } = await resolveMission(flags);
-      const report = routesReport(routeTable(config), config);
-      ctx.io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatRoutes(report));
+      const report = routesReport(routeTable(config));
+      ctx.io.out(flags.json ? jsonOut('routes', report, { ok: !report.overlaps.length }) : formatRoutes(report));
       ctx.setExit(report.overlaps.length ? 1 : 0);
     });
 };

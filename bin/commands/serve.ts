@@ -4,6 +4,7 @@
  */
 import { consoleDataOptions, type ConsoleFlags } from './console.js';
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 interface ServeFlags extends Pick<ConsoleFlags, 'ddsRequest' | 'tmdb' | 'plans' | 'tcdb' | 'rules' | 'ephemeris' | 'schemaDir'> {
   archive?: string;
@@ -37,7 +38,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
     .option('--json', 'the start-up line as JSON'))
     .action(async (flags: ServeFlags) => {
       const [{ InputError, UsageError }, { parseIntFlag }, { resolveMission }, store, { openServiceStore }, service, { readFile }, path] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../src/store/service-store.js'), import('../../telemetry/service/index.js'), import('node:fs/promises'), import('node:path'),
       ]);
       const port = parseIntFlag('--port', flags.port ?? '8080', 0, 65535);
@@ -85,7 +86,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         }
         return;
       }
-      ctx.io.out(flags.json ? `${JSON.stringify(info)}\n` : `serving ${info.products} products from ${dir} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json; console at ${url}/console/)\n`);
+      ctx.io.out(flags.json ? jsonOut('serve', info, { compact: true }) : `serving ${info.products} products from ${dir} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json; console at ${url}/console/)\n`);
       if (info.users === 0) log('warn', 'no users yet: only public products are visible (idoc users add)');
       await new Promise<void>((resolve) => {
         const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../src/errors.js';
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 const int = (name: string, max: number) => (text: string): number => {
   const n = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text, 16) : /^\d+$/.test(text) ? Number(text) : NaN;
@@ -12,8 +13,6 @@ const int = (name: string, max: number) => (text: string): number => {
   return n;
 };
 
-/** JSON with bigints as decimal strings. */
-const toJson = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2);
 
 interface ProfileOpts { pusA?: boolean; sourceOctets?: number }
 const profileOf = (o: ProfileOpts) => (o.pusA ? { pus: 'pus-a' as const, sourceIdOctets: o.sourceOctets ?? 0 } : {});
@@ -34,7 +33,7 @@ export const registerTc: RegisterCommand = (program, ctx) => {
       const { loadTcDatabase } = await import('../../telecommand/database/load.js');
       const db = loadTcDatabase(file);
       const summary = { file, valid: true, commands: db.commands.length, sequences: db.sequences?.length ?? 0 };
-      ctx.io.out(opts.json ? `${toJson(summary)}\n` : `${file}: valid, ${summary.commands} commands, ${summary.sequences} sequences\n`);
+      ctx.io.out(opts.json ? jsonOut('tc check', summary) : `${file}: valid, ${summary.commands} commands, ${summary.sequences} sequences\n`);
     });
 
   tc.command('import-mib')
@@ -49,7 +48,7 @@ export const registerTc: RegisterCommand = (program, ctx) => {
       const tmp = `${opts.out}.${process.pid}.tmp`;
       writeFileSync(tmp, `${JSON.stringify(r.db, null, 2)}\n`);
       renameSync(tmp, opts.out);
-      if (opts.json) ctx.io.out(`${JSON.stringify({ file: opts.out, commands: r.db.commands.length, problems: r.problems }, null, 2)}\n`);
+      if (opts.json) ctx.io.out(jsonOut('tc import-mib', { file: opts.out, commands: r.db.commands.length }, { problems: r.problems }));
       else {
         for (const p of r.problems) ctx.io.err(`${p.path}: ${p.message}\n`);
         ctx.io.out(`${opts.out}: ${r.db.commands.length} commands imported, ${r.problems.length} problems\n`);
@@ -111,7 +110,7 @@ export const registerTc: RegisterCommand = (program, ctx) => {
       renameSync(tmp, opts.out);
       ctx.io.out(`${opts.out}: ${cmd.name}, ${r.value.packet.length} octets\n`);
     } else if (opts.json) {
-      ctx.io.out(`${toJson({ command: cmd.name, length: r.value.packet.length, hex })}\n`);
+      ctx.io.out(jsonOut('tc encode', { command: cmd.name, length: r.value.packet.length, hex }));
     } else {
       ctx.io.out(`${hex}\n`);
     }
@@ -146,7 +145,7 @@ export const registerTc: RegisterCommand = (program, ctx) => {
     }
     const d = r.value;
     if (opts.json) {
-      ctx.io.out(`${toJson({ command: d.command.name, header: d.header, secondary: d.secondary, values: d.values })}\n`);
+      ctx.io.out(jsonOut('tc decode', { command: d.command.name, header: d.header, secondary: d.secondary, values: d.values }));
       return;
     }
     const s = d.secondary;

@@ -4,6 +4,7 @@
  */
 import { Option } from 'commander';
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 /** What `time convert --in` reads and `--as` prints (src/time/convert.ts INSTANT_KINDS, kept light here). */
 const CONVERT_KINDS = ['utc', 'tai', 'unix', 'cuc-hex', 'cds-hex'] as const;
@@ -36,11 +37,11 @@ export const registerTime: RegisterCommand = (program, ctx) => {
         const c = opts.as === 'cuc-hex' ? report.cuc : opts.as === 'cds-hex' ? report.cds : undefined;
         if (c && 'error' in c) throw new InputError(`${value}: not representable as ${opts.as}: ${c.error}`);
         const one = c && 'hex' in c ? c.hex : opts.as === 'utc' ? report.utc : opts.as === 'tai' ? report.tai.toFixed(6) : report.unix.toFixed(6);
-        ctx.io.out(opts.json ? `${JSON.stringify({ [opts.as]: opts.as === 'tai' ? report.tai : opts.as === 'unix' ? report.unix : one })}\n` : `${one}\n`);
+        ctx.io.out(opts.json ? jsonOut('time convert', { [opts.as]: opts.as === 'tai' ? report.tai : opts.as === 'unix' ? report.unix : one }) : `${one}\n`);
         return;
       }
       if (opts.json) {
-        ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
+        ctx.io.out(jsonOut('time convert', report));
         return;
       }
       ctx.io.out(
@@ -78,7 +79,7 @@ export const registerTime: RegisterCommand = (program, ctx) => {
         }
         const fit = t.fitCorrelation(t.parseTimeCouples(text, couples), couples);
         if (opts.json) {
-          ctx.io.out(`${JSON.stringify({ file: couples, couples: fit.couples, rmsSeconds: fit.rmsSeconds, maxSeconds: fit.maxSeconds, correlation: [fit.set] }, null, 2)}\n`);
+          ctx.io.out(jsonOut('time correlate', { file: couples, couples: fit.couples, rmsSeconds: fit.rmsSeconds, maxSeconds: fit.maxSeconds, correlation: [fit.set] }));
           return;
         }
         ctx.io.out([
@@ -95,11 +96,11 @@ export const registerTime: RegisterCommand = (program, ctx) => {
       const s = timeSettings(mission.config);
       const rules = [{ apids: 'mission', rules: s.defaults }, ...s.apids.map((a) => ({ apids: a.from === a.to ? String(a.from) : `${a.from}-${a.to}`, rules: a.rules }))];
       if (opts.json) {
-        ctx.io.out(`${JSON.stringify({
+        ctx.io.out(jsonOut('time correlate', {
           config: mission.config.file ?? null, earliest: t.taiToUtcIso(s.earliestTai, 0), plausibleSpanDays: s.plausibleSpanSeconds / 86_400,
           duplicateWindowSeconds: s.duplicateWindowSeconds,
           rules: rules.map((r) => ({ apids: r.apids, axis: r.rules.axis, correlation: r.rules.correlation ?? null })),
-        }, null, 2)}\n`);
+        }));
         return;
       }
       const lines = [
@@ -137,7 +138,7 @@ export const registerTime: RegisterCommand = (program, ctx) => {
         taiMinusUtc: e.taiMinusUtc,
       }));
       if (opts.json) {
-        ctx.io.out(`${JSON.stringify({ source: table.source, expires: table.expires, expired, storedPath: t.storedLeapSecondPath(), entries: rows }, null, 2)}\n`);
+        ctx.io.out(jsonOut('time leap-seconds', { source: table.source, expires: table.expires, expired, storedPath: t.storedLeapSecondPath(), entries: rows }));
         return;
       }
       const lines = [

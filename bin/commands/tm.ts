@@ -4,7 +4,8 @@
  */
 import { Option, type Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
-import { addReadOptions, type ReadFlags } from '../../src/cli/read-options.js';
+import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
+import { jsonOut } from '../cli/json.js';
 
 interface TmFlags extends ReadFlags {
   defs: string;
@@ -54,8 +55,8 @@ async function keepOf(flags: TmFlags, known: ReadonlySet<string>): Promise<Set<s
 
 async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) {
   const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError }, { loadTmDatabase }, { decodeFiles }, { createProgress }] = await Promise.all([
-    import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
-    import('../../src/mdb/load.js'), import('../../telemetry/parameters/decode-files.js'), import('../../src/cli/progress.js'),
+    import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
+    import('../../src/mdb/load.js'), import('../../telemetry/parameters/decode-files.js'), import('../cli/progress.js'),
   ]);
   if (!files.length) throw new UsageError('no input file given');
   if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
@@ -125,7 +126,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       const rep = limitReport(r.decoder, r.tables);
       const time = (tai: number) => (Number.isNaN(tai) ? null : taiToUtcIso(tai, 6));
       if (flags.json) {
-        ctx.io.out(`${JSON.stringify({ violations: rep.violations, transitions: rep.transitions.map((t) => ({ ...t, tai: undefined, time: time(t.tai) })), parameters: rep.summaries }, null, 2)}\n`);
+        ctx.io.out(jsonOut('tm limits', { violations: rep.violations, transitions: rep.transitions.map((t) => ({ ...t, tai: undefined, time: time(t.tai) })), parameters: rep.summaries }));
       } else {
         for (const t of rep.transitions) ctx.io.out(`${time(t.tai) ?? '(no time)'}  APID ${t.apid}  ${t.parameter}  ${t.from} -> ${t.to}  value ${t.value}\n`);
         const bad = rep.summaries.filter((s) => s.violations > 0);
@@ -146,8 +147,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('store decoded parameter values (raw and engineering) in the parameter archive: from FILES (added), or without files from the packet archive in --archive (rebuilt)')
     .action(async (files: string[], flags: TmFlags) => {
       const [{ readSetup }, { parseApidList, parseUtcFlag }, { UsageError, InputError }, { loadTmDatabase }, fill, { createProgress }, { archiveSettings }] = await Promise.all([
-        import('../../src/cli/read-setup.js'), import('../../src/cli/options.js'), import('../../src/errors.js'),
-        import('../../src/mdb/load.js'), import('../../telemetry/parameters/fill.js'), import('../../src/cli/progress.js'), import('../../src/store/index.js'),
+        import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
+        import('../../src/mdb/load.js'), import('../../telemetry/parameters/fill.js'), import('../cli/progress.js'), import('../../src/store/index.js'),
       ]);
       const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
       const known = new Set(db.parameters.map((p) => p.name));
@@ -190,7 +191,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       for (const f of r.skipped) ctx.io.err(`idoc: note: ${f}: loaded before (same content), skipped\n`);
       for (const u of r.undecoded) ctx.io.err(`idoc: APID ${u.apid}: ${u.packets} packet(s) not decoded: ${u.reason} (first at ${u.first})\n`);
       const summary = { archive: dir, packets: r.packets, samples: r.samples, chunks: r.chunks, skipped: r.skipped, undecoded: r.undecoded.reduce((s, u) => s + u.packets, 0) };
-      if (flags.json) ctx.io.out(`${JSON.stringify(summary)}\n`);
+      if (flags.json) ctx.io.out(jsonOut('tm archive', summary, { ok: !r.undecoded.length }));
       else ctx.io.out(`${dir}: ${r.packets} packet(s) decoded, ${r.samples} sample(s) stored in ${r.chunks} chunk(s)\n`);
       ctx.setExit(r.undecoded.length ? 1 : 0);
     });
@@ -209,7 +210,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('parameter values (time, apid, parameter, raw, engineering, unit, validity, limit) or statistics from the parameter archive')
     .action(async (params: string[], flags: QueryFlags) => {
       const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, q, { parseIsoDuration }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/query.js'), import('../../planning/index.js'),
       ]);
       if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
@@ -290,7 +291,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('time-series chart of parameters from the parameter archive, limits drawn and out-of-limit samples marked')
     .action(async (params: string[], flags: QueryFlags & { out: string; width: string }) => {
       const [{ UsageError, InputError }, { parseUtcFlag, parseIntFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, plot, fs] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/plot.js'), import('node:fs'),
       ]);
       const ext = flags.out.toLowerCase().match(/\.(svg|png)$/)?.[1];
@@ -343,7 +344,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .description('L1 product: engineering values of parameters from the parameter archive as a PDS4 Table_Character and its label')
     .action(async (params: string[], flags: QueryFlags & { outDir: string; name: string }) => {
       const [{ UsageError, InputError }, { parseUtcFlag }, { resolveMission }, { archiveSettings }, { ParameterArchiveReader }, { writeL1 }, { productsConfig }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
         import('../../telemetry/parameters/archive.js'), import('../../telemetry/parameters/l1.js'), import('../../telemetry/products/index.js'),
       ]);
       const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
@@ -378,7 +379,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
           if (e instanceof Error && /no timed sample/.test(e.message)) throw new InputError(e.message);
           throw e;
         }
-        if (flags.json) ctx.io.out(`${JSON.stringify(r)}\n`);
+        if (flags.json) ctx.io.out(jsonOut('tm l1', r));
         else ctx.io.out(`${r.labelFile}: ${r.records} record(s), ${r.lid}\n`);
       } finally {
         reader.close();
@@ -410,7 +411,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       fs.writeFileSync(tmp, text);
       fs.renameSync(tmp, opts.out);
       ctx.io.out(opts.json
-        ? `${JSON.stringify({ file: opts.out, parameterTypes: db.parameterTypes.length, parameters: db.parameters.length, containers: db.containers.length }, null, 2)}\n`
+        ? jsonOut('tm import', { file: opts.out, parameterTypes: db.parameterTypes.length, parameters: db.parameters.length, containers: db.containers.length })
         : `${opts.out}: ${db.parameterTypes.length} parameter types, ${db.parameters.length} parameters, ${db.containers.length} containers\n`);
     });
 };

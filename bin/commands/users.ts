@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
+import { jsonOut } from '../cli/json.js';
 
 interface Flags { archive?: string; config?: string; json?: boolean }
 
@@ -36,7 +37,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
     .action(async (name: string, flags: Flags & { role: string; route?: string }) => {
       const routes = flags.route?.split(',').map((r) => r.trim()).filter(Boolean) ?? [];
       const [{ UsageError }, { parseChoice }, { ROLES }, { hashPassword }] = await Promise.all([
-        import('../../src/errors.js'), import('../../src/cli/options.js'), import('../../src/archive/service-port.js'), import('../../telemetry/service/index.js'),
+        import('../../src/errors.js'), import('../cli/options.js'), import('../../src/archive/service-port.js'), import('../../telemetry/service/index.js'),
       ]);
       if (!NAME.test(name)) throw new UsageError(`users add: name ${JSON.stringify(name.slice(0, 80))}: letters, digits, . _ @ - (at most 64)`);
       const role = parseChoice('--role', flags.role, ROLES);
@@ -47,7 +48,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
         for (const r of routes) await s.grants.grant(name, r);
       } finally { await s.close(); }
       const out = { name, role, routes, password: Boolean(password) };
-      ctx.io.out(flags.json ? `${JSON.stringify(out)}\n` : `added ${name} (${role}${out.routes.length ? `; routes ${out.routes.join(', ')}` : ''}${out.password ? '; password set' : ''})\n`);
+      ctx.io.out(flags.json ? jsonOut('users add', out) : `added ${name} (${role}${out.routes.length ? `; routes ${out.routes.join(', ')}` : ''}${out.password ? '; password set' : ''})\n`);
     });
 
   common(users.command('token <name>'))
@@ -64,8 +65,8 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
       } finally { await s.close(); }
       if (flags.out !== undefined) {
         await writeFile(flags.out, `${t.secret}\n`, { mode: 0o600 });
-        ctx.io.out(flags.json ? `${JSON.stringify({ id: t.id, user: name, file: flags.out })}\n` : `token ${t.id} for ${name} written to ${flags.out}\n`);
-      } else ctx.io.out(flags.json ? `${JSON.stringify({ id: t.id, user: name, token: t.secret })}\n` : `${t.secret}\n`);
+        ctx.io.out(flags.json ? jsonOut('users token', { id: t.id, user: name, file: flags.out }) : `token ${t.id} for ${name} written to ${flags.out}\n`);
+      } else ctx.io.out(flags.json ? jsonOut('users token', { id: t.id, user: name, token: t.secret }) : `${t.secret}\n`);
     });
 
   common(users.command('revoke <id-or-user>'))
@@ -78,7 +79,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
         if (await s.tokens.revoke(which, Date.now())) n = 1;
         else n = await s.tokens.revokeAll(which, Date.now());
       } finally { await s.close(); }
-      ctx.io.out(flags.json ? `${JSON.stringify({ revoked: n })}\n` : `${n} token(s) revoked\n`);
+      ctx.io.out(flags.json ? jsonOut('users revoke', { revoked: n }, { ok: n > 0 }) : `${n} token(s) revoked\n`);
       if (n === 0) ctx.setExit(1);
     });
 
@@ -97,7 +98,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
   common(users.command('embargo <route> <months>'))
     .description('make products of a route public this many months after their stop time (`none`: never public, the default)')
     .action(async (route: string, months: string, flags: Flags) => {
-      const { parseIntFlag } = await import('../../src/cli/options.js');
+      const { parseIntFlag } = await import('../cli/options.js');
       const m = months === 'none' ? undefined : parseIntFlag('<months>', months, 0, 1200);
       const s = await openStore(flags);
       try { await s.grants.setEmbargo(route, m); } finally { await s.close(); }
@@ -116,7 +117,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
           rows.push({ name: u.name, role: u.role, routes: await s.grants.routes(u.name), tokens, password: u.passwordHash !== undefined, created: new Date(u.createdUnixMs).toISOString() });
         }
         const embargoes = Object.fromEntries(await s.grants.embargoes());
-        if (flags.json) { ctx.io.out(`${JSON.stringify({ users: rows, embargoes }, null, 2)}\n`); return; }
+        if (flags.json) { ctx.io.out(jsonOut('users list', { users: rows, embargoes })); return; }
         if (!rows.length) ctx.io.out('no users\n');
         else {
           ctx.io.out(`${'user'.padEnd(16)} ${'role'.padEnd(16)} ${'tokens'.padStart(6)}  routes\n`);

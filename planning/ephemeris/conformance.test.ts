@@ -155,3 +155,16 @@ describe.skipIf(!existsSync(DE440S))('orbit check on a JPL SPK kernel (../shared
     expect(checkEphemerisFile(Buffer.from(read(`valid/${validFiles[0]!}`)), validFiles[0]!).format).not.toBe('spk');
   });
 });
+
+describe('parseUtcInstant() (plans, requests, --at/--from on planning commands; luxon)', () => {
+  it('reads ISO 8601 forms with known answers, the leap second as the next midnight, and refuses the rest', async () => {
+    const { parseUtcInstant } = await import('./epoch.js');
+    expect(parseUtcInstant('2025-03-01T12:00:00Z')).toBe(Date.UTC(2025, 2, 1, 12));
+    expect(parseUtcInstant('2025-03-01T12:00:00.250')).toBe(Date.UTC(2025, 2, 1, 12, 0, 0, 250));
+    expect(parseUtcInstant('2025-060T12:00:00Z')).toBe(Date.UTC(2025, 2, 1, 12));
+    expect(parseUtcInstant('2025-03-01T14:00:00+02:00')).toBe(Date.UTC(2025, 2, 1, 12));
+    expect(parseUtcInstant('2025-03-01')).toBe(Date.UTC(2025, 2, 1));
+    expect(parseUtcInstant('2016-12-31T23:59:60.5Z')).toBe(Date.UTC(2017, 0, 1));
+    for (const bad of ['2015-12-31T23:59:60Z', '2025-02-29', '2025-03-01T12:00:61Z', 'tomorrow']) expect(parseUtcInstant(bad), bad).toBeUndefined();
+  });
+});

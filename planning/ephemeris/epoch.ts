@@ -5,6 +5,7 @@
  * Leap seconds come from src/time.
  */
 import { taiMinusUtc } from '../../src/time/index.js';
+import { utcTextToUnixMs } from '../../src/time/utc-text.js';
 import type { UnixMs } from '../geometry/types.js';
 import { isoDurationMs } from '../../src/time/iso-duration.js';
 
@@ -55,19 +56,14 @@ export function toUtcMs(ms: number, scale: TimeSystem): UnixMs {
 export const isoUtc = (t: UnixMs): string => new Date(Math.round(t)).toISOString();
 
 /**
- * Read a UTC instant given on a command line: CCSDS/ISO-8601 calendar or day-of-year form, UTC when no zone
- * is written (a trailing Z is fine), or with an explicit `±hh:mm` offset. `undefined` when malformed.
+ * Read a UTC instant given on a command line or in a plan or request file: ISO 8601 calendar, day-of-year (or
+ * week) form, UTC when no zone is written (a trailing Z is fine), or with an explicit `±hh:mm` offset; a date
+ * alone is its midnight. Read with luxon (src/time/utc-text.ts). A leap second `23:59:60.fff` is accepted on a
+ * leap-second day only, as the following midnight (Unix ms cannot name it; the clock holds).
+ * `undefined` when malformed.
  */
 export function parseUtcInstant(text: string): UnixMs | undefined {
-  const s = text.trim();
-  const plain = parseEpochMs(s);
-  if (plain !== undefined) return plain;
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?[+-]\d{2}:\d{2}$/.test(s)) {
-    const ms = Date.parse(s);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return parseEpochMs(`${s}T00:00:00`);
-  return undefined;
+  return utcTextToUnixMs(text);
 }
 
 /** Read an ISO-8601 duration (`PT10S`, `PT1M30S`, `PT2H`, `P1D`, `P1DT12H`, fractions allowed) as ms; `undefined` when malformed. */

@@ -5,7 +5,10 @@
  */
 export type { ApidDeclaration, ApidKind, ConfigFile, EpochScale, MissionConfig } from './types.js';
 export { DEFAULT_CONFIG_NAME, configFromData, defaultConfig, findConfig, loadConfig, parseConfig } from './load.js';
-export { APID_COUNT, apidTable, type ApidTable } from './apid-table.js';
+export {
+  APID_COUNT, QUARANTINE_ROUTE, apidDeclarations, apidItems, parseApidList, rangeText, routeLookup, routeTable, toRanges,
+  type ApidRange, type Overlap, type Route, type RouteLookup, type RouteTable, type Routed,
+} from './routes.js';
 export { IDLE_APID } from './apid-checks.js';
 export { MAX_PACKET_LENGTH, profileFromPackets } from './packets-profile.js';
 export { epochFromFlag, profileFromOptions, timeCodeFromFlag, type ProfileOptions } from './profile-options.js';

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../ccsds/profile.js';
-import { reportError, type Io } from '../cli/exit.js';
+import { reportError } from '../../bin/cli/exit.js';
+import type { Io } from '../io.js';
 import { InputError } from '../errors.js';
 import { defaultConfig, findConfig, loadConfig, parseConfig } from './index.js';
 

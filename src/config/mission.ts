@@ -1,10 +1,10 @@
 /**
- * @module The mission context (moved from src/cli, issue 15): the config file (`--config PATH`, else ./idoc.json,
+ * @module The mission context (moved from the command line into src, issue 15): the config file (`--config PATH`, else ./idoc.json,
  * else the built-in defaults) with the packet flags (`--profile`, `--crc`, `--time`, `--epoch`) applied over it,
  * and what every stage reads from it (profile, CRC table, declared APIDs, names and periods). Library code calls
  * {@link loadMission}; commands call {@link resolveMission} with their flags.
  */
-import { apidTable, defaultConfig, findConfig, loadConfig, profileFromOptions, type MissionConfig } from './index.js';
+import { apidDeclarations, defaultConfig, findConfig, loadConfig, profileFromOptions, type MissionConfig } from './index.js';
 import type { PacketProfile } from '../ccsds/profile.js';
 import { parseCrcFlag, type CrcOverride, type CrcSetting } from '../ccsds/crc-policy.js';
 
@@ -43,7 +43,7 @@ export async function resolveMission(flags: MissionFlags, cwd = process.cwd()): 
     ...(flags.time !== undefined ? { timeCode: flags.time } : {}),
     ...(flags.epoch !== undefined ? { epoch: flags.epoch } : {}),
   });
-  const table = apidTable(config);
+  const table = apidDeclarations(config);
   // Without a config or --profile the secondary header is guessed; --time and --epoch still apply (a time code
   // alone when no PUS header is recognised: NOAA-20/JPSS).
   const guess = !file && flags.profile === undefined;

@@ -3,8 +3,9 @@
  * file `schemas/config-<section>.schema.json` (ajv, draft 2020-12), with problems located `file#/section/…`
  * like src/config reports the main schema.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { schemaFile } from '../schema-file.js';
 import { ajvErrorsToProblems, pointerToken, type PointerProblem } from './schema-problems.js';
@@ -23,7 +24,9 @@ function validator(section: string): ValidateFunction {
   if (hit) return hit;
   // validateSchema off: no meta-schema compiled at start-up (~60 ms); src/config/schema-meta.test.ts checks the
   // section schema files against the meta-schema instead.
-  ajv ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, validateSchema: false });
+  // ajv is loaded at the first section check, not at start-up (src/config/routes.ts imports this module).
+  const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  ajv ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, validateSchema: false });
   const v = ajv.compile(JSON.parse(readFileSync(schemaPath(`schemas/config-${section}.schema.json`), 'utf8')) as object);
   validators.set(section, v);
   return v;

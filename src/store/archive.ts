@@ -35,8 +35,6 @@ import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketI
 
 /** The index file inside an archive directory. */
 export const INDEX_FILE = 'index.sqlite';
-/** The route of packets whose APID no route claims. */
-export const QUARANTINE_ROUTE = 'quarantine';
 /** Rows per multi-row INSERT (12 parameters each: 768 < SQLite's 32766 limit). */
 const GROUP = 64;
 const COLS = 12;

@@ -3,7 +3,8 @@
  * cursors, status and queries, behind the archive port (src/archive) through sqlite-archive.ts. Public door of
  * src/store.
  */
-export { openArchive, INDEX_FILE, QUARANTINE_ROUTE, type Archive, type ArchiveOptions } from './archive.js';
+export { QUARANTINE_ROUTE } from '../config/routes.js';
+export { openArchive, INDEX_FILE, type Archive, type ArchiveOptions } from './archive.js';
 export type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
 export { packetDigest } from '../archive/digest.js';
 export { SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema.js';

@@ -37,3 +37,5 @@ export {
 } from './packet-times.js';
 export { fitCorrelation, parseTimeCouples, type CorrelationFit, type TimeCouple } from './correlation-fit.js';
 export { obtFlaggedUnsynchronised } from './obt-flag.js';
+// UTC instants as written (luxon): --from/--to, plan and ITL/EVF times
+export { parseUtcParts, utcTextProblem, utcTextToTai, utcTextToUnixMs, type UtcParts } from './utc-text.js';

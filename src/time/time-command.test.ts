@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../bin/idoc.js';
-import type { Io } from '../cli/exit.js';
+import type { Io } from '../io.js';
 import { setLeapSecondTable, storedLeapSecondPath } from './leap-second-store.js';
 import { BUNDLED_LEAP_SECONDS, parseLeapSecondFile } from './leap-second-table.js';
 
@@ -46,7 +46,7 @@ describe('idoc time convert', () => {
   it('--json on a leap second gives the 23:59:60 UTC, TAI and codes', async () => {
     const r = await idoc('time', 'convert', '2016-12-31T23:59:60.5Z', '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as Record<string, unknown>;
+    const j = JSON.parse(r.out).result as Record<string, unknown>;
     expect(j).toMatchObject({
       utc: '2016-12-31T23:59:60.500000Z',
       tai: 1483228799 + 36 + 378691200 + 1.5,
@@ -59,7 +59,7 @@ describe('idoc time convert', () => {
 
   it('a bare number is TAI seconds; an implicit CUC with an agency epoch decodes from that epoch', async () => {
     const r = await idoc('time', 'convert', '0', '--json');
-    expect(JSON.parse(r.out)).toMatchObject({ utc: '1957-12-31T23:59:50.000000Z', tai: 0, cuc: { hex: '1e000000000000' } });
+    expect(JSON.parse(r.out).result).toMatchObject({ utc: '1957-12-31T23:59:50.000000Z', tai: 0, cuc: { hex: '1e000000000000' } });
     const rosetta = await idoc('time', 'convert', '--in', 'cuc-hex', '--cuc', '4.2', '--epoch', '2003-01-01T00:00:00Z', '0000000a8000');
     expect(rosetta.code).toBe(0);
     expect(rosetta.out).toContain('utc      2003-01-01T00:00:10.500000Z');
@@ -71,14 +71,14 @@ describe('idoc time convert', () => {
     expect(r.out).toContain('utc      1970-01-01T00:00:00.000000Z');
     const early = await idoc('time', 'convert', '1950-01-01T00:00:00Z', '--json');
     expect(early.code).toBe(0);
-    expect(JSON.parse(early.out).cuc.error).toMatch(/precedes the epoch/);
+    expect(JSON.parse(early.out).result.cuc.error).toMatch(/precedes the epoch/);
   });
 
   it('reads Unix seconds (--in unix) and now; --as prints one form', async () => {
     const u = await idoc('time', 'convert', '--in', 'unix', '1483228800', '--json');
     expect(u.code).toBe(0);
     // 2017-01-01T00:00:00Z, the second after the 2016 leap second: TAI-UTC 37 s, TAI = unix + 37 + 378691200.
-    expect(JSON.parse(u.out)).toMatchObject({ utc: '2017-01-01T00:00:00.000000Z', tai: 1483228800 + 37 + 378691200, unix: 1483228800, taiMinusUtc: 37 });
+    expect(JSON.parse(u.out).result).toMatchObject({ utc: '2017-01-01T00:00:00.000000Z', tai: 1483228800 + 37 + 378691200, unix: 1483228800, taiMinusUtc: 37 });
     const as = await idoc('time', 'convert', '2017-01-01T00:00:00Z', '--as', 'unix');
     expect(as.out).toBe('1483228800.000000\n');
     const back = await idoc('time', 'convert', '--in', 'unix', '--as', 'utc', '1483228800.25');
@@ -87,11 +87,11 @@ describe('idoc time convert', () => {
     const now = await idoc('time', 'convert', 'now', '--json');
     const after = Date.now() / 1000;
     expect(now.code).toBe(0);
-    const j = JSON.parse(now.out) as { unix: number; utc: string };
+    const j = JSON.parse(now.out).result as { unix: number; utc: string };
     expect(j.unix).toBeGreaterThanOrEqual(Math.floor(before));
     expect(j.unix).toBeLessThanOrEqual(after + 1);
     expect(j.utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-    expect((await idoc('time', 'convert', '--as', 'tai', '--json', '0')).out).toBe('{"tai":0}\n');
+    expect(JSON.parse((await idoc('time', 'convert', '--as', 'tai', '--json', '0')).out)).toEqual({ command: 'time convert', version: '0.1.0', ok: true, problems: [], result: { tai: 0 } });
   });
 
   it('bad values and options exit 2 with one line', async () => {
@@ -119,7 +119,7 @@ describe('idoc time leap-seconds', () => {
     setLeapSecondTable(null);
     const r = await idoc('time', 'leap-seconds', '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { source: string; expires: string; expired: boolean; entries: { date: string; taiMinusUtc: number }[] };
+    const j = JSON.parse(r.out).result as { source: string; expires: string; expired: boolean; entries: { date: string; taiMinusUtc: number }[] };
     expect(j.source).toBe('bundled');
     expect(j.expires).toBe(BUNDLED_LEAP_SECONDS.expires);
     expect(j.entries).toHaveLength(28);
@@ -140,7 +140,7 @@ describe('idoc time leap-seconds', () => {
     expect(r.out).toContain(`source   ${storedLeapSecondPath()}`);
     setLeapSecondTable(null);
     const again = await idoc('time', 'leap-seconds', '--json');
-    expect(JSON.parse(again.out)).toMatchObject({ source: storedLeapSecondPath(), expires: '2099-06-28', expired: false });
+    expect(JSON.parse(again.out).result).toMatchObject({ source: storedLeapSecondPath(), expires: '2099-06-28', expired: false });
   });
 
   it('--load of a malformed file exits 2 naming file and line, and stores nothing', async () => {

@@ -28,6 +28,13 @@ describe('ITL (formats.md §6.2)', () => {
     expect(parseItlTime('2014-01-21T06:05:09.125Z')).toBe(Date.parse('2014-01-21T06:05:09.125Z'));
     expect(parseItlTime('2014-021T06:05:09Z')).toBe(Date.parse('2014-01-21T06:05:09Z'));
     expect(parseItlTime('2014-02-30T06:05:09Z')).toBeUndefined();
+    // Leap seconds: 23:59:60 only where one was inserted (2016-12-31), read as the next midnight on the Unix-ms axis.
+    expect(parseItlTime('31-Dec-2016_23:59:60')).toBe(Date.parse('2017-01-01T00:00:00Z'));
+    expect(parseItlTime('2016-366T23:59:60.500Z')).toBe(Date.parse('2017-01-01T00:00:00Z'));
+    expect(parseItlTime('31-Dec-2015_23:59:60')).toBeUndefined();
+    expect(parseItlTime('21-Jan-2014_06:05:60')).toBeUndefined();
+    // Shapes other than the two ITL forms are not times, even where ISO 8601 would read them.
+    for (const t of ['2014', '2014-01-21', '21-Jan-2014', 'LABEL', '2014-01-21T06:05Z']) expect(parseItlTime(t), t).toBeUndefined();
     expect(parseItlTime('2014-01-21 06:05:09')).toBeUndefined();
   });
 

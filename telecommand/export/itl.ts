@@ -33,6 +33,7 @@
 import type { ProfilePoint } from '../../src/mdb/commands/types.js';
 import { InputError, type Problem } from '../../src/errors.js';
 import { refuseBinary } from '../../src/text-guard.js';
+import { utcTextToUnixMs } from '../../src/time/utc-text.js';
 import type { JsonValue, TcDatabase } from '../../src/mdb/commands/types.js';
 
 /** One command of a timeline (a plan command without its file position). */
@@ -113,29 +114,17 @@ export function itlTime(t: number): string {
   return `${p2(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()}_${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}${ms ? `.${String(ms).padStart(3, '0')}` : ''}`;
 }
 
-/** Read `dd-Mon-yyyy_hh:mm:ss[.fff]` or ISO-8601 UTC (calendar or day-of-year, optional Z); undefined when malformed. */
+/** The two shapes an ITL/EVF time has (the calendar checks and the arithmetic are luxon's, src/time/utc-text.ts). */
+const ITL_SHAPE = /^(?:\d{1,2}-[A-Za-z]{3}-\d{4}_\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?|\d{4}-(?:\d{2}-\d{2}|\d{3})T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z?)$/;
+const ITL_FORMATS = ['d-MMM-yyyy_HH:mm:ss'];
+
+/**
+ * Read `dd-Mon-yyyy_hh:mm:ss[.fff]` or ISO-8601 UTC (calendar or day-of-year, optional Z) as Unix ms; undefined
+ * when malformed (Feb 30 included). A leap second `23:59:60` is read on a leap-second day only, as the following
+ * midnight (a timeline in Unix ms cannot name it; the clock holds).
+ */
 export function parseItlTime(text: string): number | undefined {
-  const iso = /^(\d{4})-(?:(\d{2})-(\d{2})|(\d{3}))T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$/.exec(text);
-  if (iso) {
-    const [y, h, mi, sec] = [Number(iso[1]), Number(iso[5]), Number(iso[6]), Number(iso[7])];
-    if (h > 23 || mi > 59 || sec > 60) return undefined;
-    const frac = iso[8] ? Math.round(Number(`0.${iso[8]}`) * 1000) : 0;
-    if (iso[4] !== undefined) {
-      const doy = Number(iso[4]);
-      if (doy < 1 || doy > 366 || new Date(Date.UTC(y, 0, doy)).getUTCFullYear() !== y) return undefined;
-      return Date.UTC(y, 0, doy, h, mi, sec) + frac;
-    }
-    const [mo, d] = [Number(iso[2]), Number(iso[3])];
-    if (mo < 1 || mo > 12 || d < 1 || new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return undefined;
-    return Date.UTC(y, mo - 1, d, h, mi, sec) + frac;
-  }
-  const m = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})_(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
-  if (!m) return undefined;
-  const mon = MONTHS.findIndex((x) => x.toLowerCase() === m[2]!.toLowerCase());
-  const [d, y, h, mi, s] = [Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
-  if (mon < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
-  const t = Date.UTC(y, mon, d, h, mi, s) + (m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0);
-  return new Date(Date.UTC(y, mon, d)).getUTCDate() === d ? t : undefined;
+  return ITL_SHAPE.test(text) ? utcTextToUnixMs(text, ITL_FORMATS) : undefined;
 }
 
 const BARE = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -151,7 +151,7 @@ describe('archive gaps and status keep resets apart (CLI, in-process)', () => {
   it('archive gaps --json / --csv and archive status --json', async () => {
     const j = io();
     expect(await run(['archive', 'gaps', '--archive', archiveDir, '--config', configFile, '--json'], j.io)).toBe(1);
-    const r = JSON.parse(j.out.join(''));
+    const r = JSON.parse(j.out.join('')).result;
     expect(r.gaps).toHaveLength(1);
     expect(r.resets).toHaveLength(6);
     expect(r.resets[0]).toMatchObject({ apid: 100, name: 'HK_FAST', afterSeq: 7599, beforeSeq: 0, time: '2019-06-01T00:10:40.000Z', timeAxis: 'obt' });
@@ -160,7 +160,7 @@ describe('archive gaps and status keep resets apart (CLI, in-process)', () => {
     expect(csv.out.join('').split('\r\n').filter((l) => l.includes(',reset,'))).toHaveLength(6);
     const s = io();
     await run(['archive', 'status', '--archive', archiveDir, '--config', configFile, '--json'], s.io);
-    const st = JSON.parse(s.out.join(''));
+    const st = JSON.parse(s.out.join('')).result;
     expect(st).toMatchObject({ gaps: 1, missing: 5, resets: 6 });
     expect(st.apids.map((a: { resets: number; missing: number }) => [a.resets, a.missing])).toEqual([[3, 5], [3, 0]]);
   });
@@ -184,7 +184,7 @@ describe('packets inspect on the reset delivery (CLI, in-process)', () => {
       const out: string[] = [];
       const code = await run(['packets', 'inspect', file, '--config', cfg, '--json'], { out: (t: string) => void out.push(t), err: () => undefined, errIsTty: false });
       expect(code).toBe(1); // the real gap
-      const r = JSON.parse(out.join(''));
+      const r = JSON.parse(out.join('')).result;
       expect(r.totals).toMatchObject({ gaps: 1, missing: 5, resets: 6, outOfOrder: 0 });
       const text: string[] = [];
       await run(['packets', 'inspect', file, '--config', cfg], { out: (t: string) => void text.push(t), err: () => undefined, errIsTty: false });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { defaultConfig, type MissionConfig } from '../../src/config/index.js';
 import { feedsFromConfig, feedsProblems } from './config.js';
-import { durationMs } from './_duration.js';
+import { isoDurationMs as durationMs } from '../../src/time/iso-duration.js';
 
 const withFeeds = (feeds: unknown, file = '/m/idoc.json'): MissionConfig => ({ ...defaultConfig(), file, raw: { mission: { name: 'x' }, feeds } });
 
@@ -64,7 +64,7 @@ describe('feedsFromConfig()', () => {
   });
 });
 
-describe('durationMs()', () => {
+describe('feed durations (src/time/iso-duration.ts, luxon)', () => {
   it.each([['PT1H', 3_600_000], ['P1D', 86_400_000], ['PT30M', 1_800_000], ['PT0.5S', 500], ['P1DT1H1M1S', 90_061_000]])('%s → %d ms', (text, ms) => {
     expect(durationMs(text)).toBe(ms);
   });

@@ -19,7 +19,7 @@ import { httpFeed } from './http-feed.js';
 import { tcpFeed } from './tcp-feed.js';
 import { udpFeed } from './udp-feed.js';
 import type { BackoffOptions } from './backoff.js';
-import { durationMs } from './_duration.js';
+import { isoDurationMs as durationMs } from '../../src/time/iso-duration.js';
 import type { Feed } from './types.js';
 
 export const FEEDS_SCHEMA_RELATIVE = 'schemas/config-feeds.schema.json';

@@ -23,7 +23,7 @@ import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { parseApidList } from '../../src/cli/options.js';
+import { parseApidList } from '../../src/config/routes.js';
 import { DDS_HEADER_LENGTH, encodeDdsHeader } from '../framing/index.js';
 import { cursorOf, selectEntries, type PacketIndex } from './packet-index.js';
 import { parseFeedRequest, printable } from './feed-request.js';

@@ -106,10 +106,10 @@ describe('packets inspect --crc (CLI, in-process)', () => {
       };
       const yes = await inspect('--crc', 'yes', '--json');
       expect(yes.code).toBe(1);
-      const r = JSON.parse(yes.out);
+      const r = JSON.parse(yes.out).result;
       expect(r.totals).toMatchObject({ packets: 900, crcErrors: 601, skippedBytes: 0 });
       const per = await inspect('--crc', '200=packet,201=none,202=data-field', '--json');
-      expect(JSON.parse(per.out).apids.map((a: { apid: number; crcErrors: number; packets: number }) => [a.apid, a.packets, a.crcErrors])).toEqual([[200, 300, 1], [201, 300, 0], [202, 300, 0]]);
+      expect(JSON.parse(per.out).result.apids.map((a: { apid: number; crcErrors: number; packets: number }) => [a.apid, a.packets, a.crcErrors])).toEqual([[200, 300, 1], [201, 300, 0], [202, 300, 0]]);
       const auto = await inspect();
       expect(auto.out).toContain('CRC checked (per APID from the first packets: packet 200 (63/64); none 201 (0/64); data-field 202 (64/64))');
       expect(auto.out).toContain('problems: 1 CRC error');

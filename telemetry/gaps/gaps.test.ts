@@ -121,7 +121,7 @@ describe('idoc archive (CLI, in-process)', () => {
   it('status --json: per-APID counts, duplicates, CRC errors, gaps; exit 1', async () => {
     const c = io();
     expect(await run(['archive', 'status', ...base(), '--json'], c.io)).toBe(1);
-    const r = JSON.parse(c.out.join(''));
+    const r = JSON.parse(c.out.join('')).result;
     const t = truthOf('sim_damaged.bin');
     const by = Object.fromEntries(r.apids.map((a: { apid: number }) => [a.apid, a]));
     expect(by[1100]).toMatchObject({ name: 'SIM_HK_FAST', packets: t.packetsPerApid['1100'], gaps: 1, missing: 3, crcErrors: 1, duplicates: 0, routes: ['sim'] });
@@ -161,7 +161,7 @@ describe('idoc archive (CLI, in-process)', () => {
     expect(lines[3]).toBe('');
     const j = io();
     await run(['archive', 'gaps', ...base(), '--json', '--apid', '1110'], j.io);
-    expect(JSON.parse(j.out.join(''))).toEqual({ gaps: [], resets: [] });
+    expect(JSON.parse(j.out.join('')).result).toEqual({ gaps: [], resets: [] });
   });
 
   it('gaps --dds-request writes one request per missing window, as <id>.XML with no .tmp left', async () => {

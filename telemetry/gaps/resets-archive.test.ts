@@ -63,7 +63,7 @@ describe.each([
     cfg = mission(kind, file, bytes);
     const i = io();
     expect(await run(['packets', 'inspect', path.join(path.dirname(cfg), file), '--config', cfg, '--json'], i.io)).toBe(1); // the real gap
-    inspect = JSON.parse(i.out.join(''));
+    inspect = JSON.parse(i.out.join('')).result;
     const once = io();
     expect(await run(['ingest', '--once', '--quiet', '--config', cfg], once.io)).toBeLessThanOrEqual(1);
     expect(once.out.join('')).toContain('lost: 5 packet(s) missing by sequence count'); // resets are not losses
@@ -79,7 +79,7 @@ describe.each([
   it('archive gaps --json: the same resets and the one gap of 5, a missing count below a handful', async () => {
     const g = io();
     expect(await run(['archive', 'gaps', '--config', cfg, '--json'], g.io)).toBe(1);
-    const r = JSON.parse(g.out.join('')) as { gaps: { apid: number; missing: number }[]; resets: { apid: number; afterSeq: number; beforeSeq: number; time?: string; timeAxis?: string }[] };
+    const r = JSON.parse(g.out.join('')).result as { gaps: { apid: number; missing: number }[]; resets: { apid: number; afterSeq: number; beforeSeq: number; time?: string; timeAxis?: string }[] };
     expect(r.gaps.map((x) => [x.apid, x.missing])).toEqual([[100, 5]]);
     expect(resetsOf(r.resets)).toEqual(truthResets);
     expect(resetsOf(r.resets)).toEqual(resetsOf(inspect.resets));
@@ -90,7 +90,7 @@ describe.each([
   it('archive status --json: gaps, missing and resets kept apart, per APID as inspect says', async () => {
     const s = io();
     await run(['archive', 'status', '--config', cfg, '--json'], s.io);
-    const st = JSON.parse(s.out.join(''));
+    const st = JSON.parse(s.out.join('')).result;
     expect(st).toMatchObject({ gaps: 1, missing: 5, resets: 6 });
     expect(st.apids.map((a: { apid: number; missing: number; resets: number }) => [a.apid, a.missing, a.resets]))
       .toEqual(inspect.apids.map((a) => [a.apid, a.missing, a.resets]));
@@ -121,7 +121,7 @@ describe('re-delivery of the capture: duplicates within the window, repeats beyo
   it('ingesting the pcap again stores nothing; shifted by 2 h, the unsynchronised packets are repeats', async () => {
     const cfg = mission('redeliver', 'a.pcap', asCapture(DDS));
     expect(await run(['ingest', '--once', '--quiet', '--config', cfg], io().io)).toBeLessThanOrEqual(1);
-    const status = async () => { const s = io(); await run(['archive', 'status', '--config', cfg, '--json'], s.io); return JSON.parse(s.out.join('')) as { packets: number; repeats?: number } };
+    const status = async () => { const s = io(); await run(['archive', 'status', '--config', cfg, '--json'], s.io); return JSON.parse(s.out.join('')).result as { packets: number; repeats?: number } };
     const before = await status();
     expect(before.packets).toBe(truth.apids[100]!.packets + truth.apids[101]!.packets);
     // A second ground station's copy, 30 s later: duplicates.

@@ -180,7 +180,7 @@ describe.skipIf(!existsSync(BIN))('idoc ingest --watch, end to end on loopback',
     await new Promise((r) => setTimeout(r, 2500));
     const status = run(['ingest', 'status', '--json'], dir);
     expect(await status.done, status.err()).toBe(0);
-    const st = JSON.parse(status.out());
+    const st = JSON.parse(status.out()).result;
     expect(st.running).toBe(true);
     expect(st.feeds.map((f: { feed: string }) => f.feed).sort()).toEqual(['bench', 'dds', 'drop', 'flaky', 'http']);
 

@@ -34,7 +34,7 @@ export async function ingestOnce(
     }
     stats.state = 'pulling';
     try {
-      for await (const unit of feed.pull(ctx.archive.cursor(feed.name), signal)) {
+      for await (const unit of feed.pull(await ctx.archive.cursor(feed.name), signal)) {
         if (signal.aborted) break;
         const r = await ingestUnit(unit, { ...ctx, stats });
         log.event(r.rejected ? 'unit-rejected' : 'unit-ingested', { feed: feed.name, source: unit.source, packets: r.packets, framing: r.framing, cursor: unit.cursorAfter });

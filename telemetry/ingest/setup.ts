@@ -1,6 +1,6 @@
 /**
  * @module The wiring of an ingest run from a mission config: feeds, routing table and dispatcher, the archive
- * (opened for writing, locked) and the context `ingestOnce` / `runWatch` take. Shared by `idoc ingest` and
+ * (opened for writing through the archive port, locked) and the context `ingestOnce` / `runWatch` take. Shared by `idoc ingest` and
  * `idoc demo` so both build the chain the same way. `finish` commits or aborts the routes' raw files and
  * forwards, then closes the archive and releases the lock.
  */

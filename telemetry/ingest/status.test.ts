@@ -46,6 +46,6 @@ describe('ingest status after --once', () => {
     expect(text.out.join('')).toMatch(/\ndrop +idle +1 +705 +705 /);
     const json = io();
     expect(await run(['ingest', 'status', '--config', cfg, '--json'], json.io)).toBe(0);
-    expect(JSON.parse(json.out.join(''))).toMatchObject({ mode: 'once', exitCode: 0, running: false, feeds: [{ feed: 'drop', stored: 705 }] });
+    expect(JSON.parse(json.out.join('')).result).toMatchObject({ mode: 'once', exitCode: 0, running: false, feeds: [{ feed: 'drop', stored: 705 }] });
   }, 60_000);
 });

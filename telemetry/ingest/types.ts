@@ -3,19 +3,20 @@
  * codes against (the archive in src/store and the table in telemetry/routing provide them).
  */
 
-import type { PackedBatchBuilder, StoreResult } from '../../src/store/index.js';
+import type { ArchiveWriter } from '../../src/archive/port.js';
 import type { FramedPacket } from '../framing/index.js';
 import { ContinuityState } from '../checks/continuity.js';
 
 /**
- * The archive as ingest uses it (src/store's ArchiveWriter is one): batches are filled in builders it hands
- * out, and each `store` is one transaction holding the batch and, when given, the feed cursor. Stores run in
- * the order they were called; the promise settles when the transaction has committed (or failed).
+ * The archive as ingest uses it: the archive port's writer (src/archive/port.ts `ArchiveWriter`; SQLite and
+ * PostgreSQL implement it) or anything with its `batch`/`store`/`cursor` (the bus publisher of `--publish`):
+ * batches are filled in builders it hands out, and each `store` is one transaction holding the batch and, when
+ * given, the feed cursor. Stores run in the order they were called; the promise settles when the transaction
+ * has committed (or failed). A feed's cursor is asked once, before the feed is pulled (a synchronous answer
+ * is taken as it is).
  */
-export interface IngestArchive {
-  batch(): PackedBatchBuilder;
-  store(batch: PackedBatchBuilder, cursor?: { readonly feed: string; readonly value: string }): Promise<StoreResult>;
-  cursor(feed: string): string | undefined;
+export interface IngestArchive extends Pick<ArchiveWriter, 'batch' | 'store'> {
+  cursor(feed: string): Promise<string | undefined> | string | undefined;
 }
 
 /**

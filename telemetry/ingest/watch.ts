@@ -87,7 +87,7 @@ export async function runWatch(feeds: readonly Feed[], ctx0: Omit<UnitContext, '
     let failures = 0;
     const pull = defer(() => from(track((async () => {
       s.state = 'pulling';
-      for await (const unit of feed.pull(ctx.archive.cursor(feed.name), signal)) {
+      for await (const unit of feed.pull(await ctx.archive.cursor(feed.name), signal)) {
         const r = await ingestUnit(unit, { ...ctx, stats: s });
         log.event(r.rejected ? 'unit-rejected' : 'unit-ingested', { feed: feed.name, source: unit.source, packets: r.packets, framing: r.framing, cursor: unit.cursorAfter });
         if (signal.aborted) break;

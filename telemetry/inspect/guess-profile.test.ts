@@ -68,10 +68,10 @@ describe('packets inspect/dump --time without --profile (CLI, in-process)', () =
       };
       const a = await cli('packets', 'inspect', file, '--time', 'cds-us', '--json');
       expect(a.code).toBe(0);
-      const r = JSON.parse(a.out);
+      const r = JSON.parse(a.out).result;
       expect(r).toMatchObject({ profile: 'cds', firstTime: '2021-03-04T05:06:07.250000Z', lastTime: '2021-03-04T05:07:46.250000Z' });
       expect(r.profileReason).toMatch(/^guessed: no PUS signature/);
-      const b = JSON.parse((await cli('packets', 'inspect', file, '--profile', 'cds', '--json')).out);
+      const b = JSON.parse((await cli('packets', 'inspect', file, '--profile', 'cds', '--json')).out).result;
       expect(b).toMatchObject({ profile: 'cds', firstTime: r.firstTime, lastTime: r.lastTime });
       expect(b.profileReason).toBeUndefined();
       const d = await cli('packets', 'dump', file, '--time', 'cds-us', '--json', '--limit', '2');

@@ -5,7 +5,7 @@
  */
 import { open, rename, mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Io } from '../../src/cli/exit.js';
+import type { Io } from '../../src/io.js';
 
 const BLOCK = 1 << 20;
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 import { run } from '../../bin/idoc.js';
-import type { Io } from '../../src/cli/exit.js';
+import type { Io } from '../../src/io.js';
 import { verifyBag } from './bagit.js';
 import { HAVE_SHARED_PDS4 } from '../products/pds4/_test-fixtures.js';
 import { validateLabel } from '../products/pds4/index.js';
@@ -168,7 +168,7 @@ describe('deliver: bags of the sample L0 collection', () => {
     expect((await idoc('l0', 'build', '--config', config, '--from-files', SIM, '--out', products())).code).toBe(0);
     const inc = await idoc('deliver', '--config', config, '--products', products(), '--collection', 'data_raw', '--out-dir', dir('bag3'), '--archive', dir('archive'), '--destination', 'psa', '--json');
     expect(inc.code, inc.err).toBe(0);
-    const j = JSON.parse(inc.out) as { kind: string; delivered: string[]; alreadyDelivered: string[]; externalIdentifier: string };
+    const j = JSON.parse(inc.out).result as { kind: string; delivered: string[]; alreadyDelivered: string[]; externalIdentifier: string };
     expect(j.kind).toBe('increment');
     expect(j.externalIdentifier).toBe('urn:esa:psa:sample_sim:data_raw::2.0');
     expect(j.delivered.map((l) => l.split(':').at(-3))).toEqual(['sim_hk_slow_l0_20260101', 'sim_sci_l0_20260101']);
@@ -176,7 +176,7 @@ describe('deliver: bags of the sample L0 collection', () => {
     expect(rfcReader(dir('bag3'))).toEqual([]);
     expect([...tree(dir('bag3')).keys()].some((f) => f.includes('sim_hk_fast'))).toBe(false);
     // Another destination has had nothing: it gets everything.
-    const other = JSON.parse((await idoc('deliver', '--config', config, '--products', products(), '--collection', 'data_raw', '--out-dir', dir('bag4'), '--archive', dir('archive'), '--destination', 'pds', '--json')).out) as { kind: string; delivered: string[] };
+    const other = JSON.parse((await idoc('deliver', '--config', config, '--products', products(), '--collection', 'data_raw', '--out-dir', dir('bag4'), '--archive', dir('archive'), '--destination', 'pds', '--json')).out).result as { kind: string; delivered: string[] };
     expect(other).toMatchObject({ kind: 'full' });
     expect(other.delivered).toHaveLength(4);
     const log = readFileSync(path.join(dir('archive'), 'deliveries.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { destination: string; delivery: number });
@@ -208,7 +208,7 @@ describe('deliver: bags of the sample L0 collection', () => {
       packets += Number(input['idoc:packetsUsed']);
       const chain = await idoc('provenance', `${stem}.xml`, '--json');
       expect(chain.code, chain.err).toBe(0);
-      const c = JSON.parse(chain.out) as { inputs: { name: string; fileSha256: string }[]; steps: { name: string }[]; configuration: string };
+      const c = JSON.parse(chain.out).result as { inputs: { name: string; fileSha256: string }[]; steps: { name: string }[]; configuration: string };
       expect(c.inputs).toMatchObject([{ name: 'sim.bin', fileSha256: fileSha }]);
       expect(c.configuration).toBe(`sha256:${sha256(readFileSync(config))} (idoc.json)`);
       expect(c.steps.map((s) => s.name)).toEqual(route === 'sim_sci'
@@ -255,12 +255,12 @@ describe('deliver: bags of the sample L0 collection', () => {
       // Read back into the collection label: a new collection version with Citation_Information/doi, still valid.
       const rebuilt = await idoc('l0', 'build', '--config', assigned, '--from-files', SIM, '--out', products(), '--json');
       expect(rebuilt.code, rebuilt.err).toBe(0);
-      const col = (JSON.parse(rebuilt.out) as { collection: { lidvid: string; label: string; status: string } }).collection;
+      const col = (JSON.parse(rebuilt.out).result as { collection: { lidvid: string; label: string; status: string } }).collection;
       expect(col.status).toBe('updated');
       const colLabel = readFileSync(col.label, 'utf8');
       expect(colLabel).toContain('<doi>10.99999/ABC-123</doi>');
       if (HAVE_SHARED_PDS4) expect((await validateLabel(colLabel, col.label)).map((p) => p.message)).toEqual([]);
-      expect((JSON.parse((await idoc('l0', 'build', '--config', assigned, '--from-files', SIM, '--out', products(), '--json')).out) as { collection: { status: string } }).collection.status).toBe('unchanged');
+      expect((JSON.parse((await idoc('l0', 'build', '--config', assigned, '--from-files', SIM, '--out', products(), '--json')).out).result as { collection: { status: string } }).collection.status).toBe('unchanged');
       c.preservation.doi['prefix'] = '11.5';
       writeFileSync(assigned, JSON.stringify(c));
       const bad = await idoc('doi', 'metadata', '--config', assigned, '--products', products(), '--collection', 'data_raw', '--out-dir', dir('doi3'));
@@ -279,11 +279,11 @@ describe.skipIf(!existsSync(SERENA))('SERENA 2015-04-22 DDS delivery (real data 
     expect(d.code, d.err).toBe(0);
     expect(rfcReader(dir('serena-bag'))).toEqual([]);
     expect((await verifyBag(dir('serena-bag'))).valid).toBe(true);
-    const labels = (JSON.parse(b.out) as { products: { label: string }[] }).products.map((p) => p.label);
+    const labels = (JSON.parse(b.out).result as { products: { label: string }[] }).products.map((p) => p.label);
     const fileSha = sha256(readFileSync(SERENA));
     let packets = 0;
     for (const label of labels) {
-      const c = JSON.parse((await idoc('provenance', label, '--json')).out) as { inputs: { name: string; fileSha256: string; packets: number; stations: string[]; firstGround: string; lastGround: string }[] };
+      const c = JSON.parse((await idoc('provenance', label, '--json')).out).result as { inputs: { name: string; fileSha256: string; packets: number; stations: string[]; firstGround: string; lastGround: string }[] };
       expect(c.inputs).toHaveLength(1);
       const i = c.inputs[0]!;
       expect([i.name, i.fileSha256]).toEqual(['2015-04-22_tm.dds', fileSha]);

@@ -56,7 +56,7 @@ describe('l0 build --route', () => {
     const code = await run(['l0', 'build', '--config', path.join(dir, 'idoc.json'), '--from-files', path.join(ROOT, 'fixtures/sample/sim.bin'), '--route', 'SIM_HK', '--out-dir', path.join(dir, 'l0'), '--json'], io(out, err));
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
-    const report = JSON.parse(out.join('')) as { products: { productId: string; summary: { packets: number } }[] };
+    const report = JSON.parse(out.join('')).result as { products: { productId: string; summary: { packets: number } }[] };
     expect(report.products.map((p) => [p.productId, p.summary.packets])).toEqual([['sim_hk_l0_20260101', 600]]);
     // an unknown name is a usage error naming the known routes, never an empty build with exit 0
     err.length = 0;

@@ -229,7 +229,7 @@ describe('idoc l0 build / list', () => {
     const text: string[] = [];
     const io = { out: (s: string) => text.push(s), err: () => undefined, errIsTty: false };
     expect(await run(['l0', 'build', '--config', CONFIG, '--from-files', path.join(SAMPLE, 'sim.bin'), '--out', out, '--json'], io)).toBe(0);
-    const report = JSON.parse(text.join('')) as { products: { lidvid: string; status: string }[]; inputs: { packets: number }[] };
+    const report = JSON.parse(text.join('')).result as { products: { lidvid: string; status: string }[]; inputs: { packets: number }[] };
     expect(report.products.map((p) => p.status)).toEqual(['new', 'new', 'new', 'new']);
     expect(report.inputs[0]!.packets).toBe(705);
     text.length = 0;
@@ -237,7 +237,7 @@ describe('idoc l0 build / list', () => {
     expect(text.join('')).toMatch(/^updated\s+urn:esa:psa:sample_sim:data_raw:sim_hk_fast_l0_20260101::2\.0/m);
     text.length = 0;
     expect(await run(['l0', 'list', '--out', out, '--json'], io)).toBe(0);
-    const list = JSON.parse(text.join('')) as { products: { productId: string; version: number; latest: boolean }[]; collections: unknown[] };
+    const list = JSON.parse(text.join('')).result as { products: { productId: string; version: number; latest: boolean }[]; collections: unknown[] };
     expect(list.products).toHaveLength(5);
     expect(list.collections).toHaveLength(2);
   });

@@ -17,6 +17,7 @@
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
+import { routeLookup } from '../../src/config/index.js';
 import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
 import { newSequenceCarry, type SequenceCarry } from './checks.js';
@@ -173,9 +174,10 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
   const cfg = options.products;
   const windowOf = windowFunction(options.window ?? cfg.window, await orbitsFor(options));
   const wanted = options.routes ? new Set(options.routes) : undefined;
-  const routeOf = new Int32Array(2048).fill(-1);
   const routes: RouteConfig[] = [...cfg.routes];
-  routes.forEach((r, k) => { for (const [a, b] of r.apids) for (let x = a; x <= b; x++) if (routeOf[x] === -1) routeOf[x] = k; });
+  // APID → index in `routes` from the one route lookup (src/config/routes.ts); -1 until a default route is made.
+  const lookup = routeLookup(routes);
+  const routeOf = Int32Array.from({ length: 2048 }, (_, a) => { const r = lookup.routeOf(a); return r ? routes.indexOf(r) : -1; });
   const declared = routes.length > 0;
   const buckets = new Map<string, { route: RouteConfig; window: ProductWindow; packets: L0Packet[] }>();
   const current: ({ route: RouteConfig; window: ProductWindow; packets: L0Packet[] } | undefined)[] = [];

@@ -7,7 +7,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MissionConfig } from '../../src/config/index.js';
+import { apidItems, routeTable, type MissionConfig } from '../../src/config/index.js';
 import { ajvErrorsToProblems, configSchemaPath } from '../../src/config/schema-problems.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { utcToTai } from '../../src/time/index.js';
@@ -125,11 +125,11 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
     };
   };
   const routes = s.routes !== undefined
-    ? Object.entries(s.routes).map(([name, r]) => route(name, r.apids!.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const)), r))
+    ? Object.entries(s.routes).map(([name, r]) => route(name, apidItems(r.apids!), r))
     : config.apids.map((d) => route(d.name, [[d.apids.from, d.apids.to]], d.instrument !== undefined ? { instrument: d.instrument } : {}));
-  const ingest = (config.raw !== null && typeof config.raw === 'object' ? (config.raw as Record<string, unknown>)['routes'] : undefined) as Record<string, { apids?: (number | [number, number])[] }> | undefined;
-  const ingestRoutes = Object.entries(ingest ?? {}).filter(([, r]) => Array.isArray(r.apids) && r.apids.length > 0)
-    .map(([name, r]) => route(name, r.apids!.map((a) => (typeof a === 'number' ? [a, a] as const : [a[0], a[1]] as const))));
+  // The ingest routes of the mission's one route table (src/config/routes.ts), as product streams.
+  const table = routeTable(config);
+  const ingestRoutes = table.origin === 'config' ? table.routes.filter((r) => r.apids.length > 0).map((r) => route(r.name, [...r.apids])) : [];
   return {
     ingestRoutes,
     bundle: s.bundle ?? `urn:esa:psa:${idToken(`${mission.name}_${instrument}`)}`,

@@ -50,10 +50,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const verify = async (): Promise<{ code: number; report: { problems: Array<{ file: string; offset?: number; length?: number; kind: string }>; segments: { checkedBytes: number; uncheckedBytes: number }; products: { files: number } } }> => {
+const verify = async (): Promise<{ code: number; ok: boolean; report: { problems: Array<{ file: string; offset?: number; length?: number; kind: string }>; segments: { checkedBytes: number; uncheckedBytes: number }; products: { files: number } } }> => {
   const c = io();
   const code = await run(['archive', 'verify', '--archive', archiveDir, '--config', configFile, '--products', l0, '--json'], c.io);
-  return { code, report: JSON.parse(c.out.join('')) };
+  // The damage is the envelope's problems (bin/cli/json.ts), beside the counts of the result.
+  const env = JSON.parse(c.out.join(''));
+  return { code, ok: env.ok, report: { ...env.result, problems: env.problems } };
 };
 
 describe('archive verify', () => {
@@ -61,6 +63,7 @@ describe('archive verify', () => {
     const clean = await verify();
     expect(clean.code).toBe(0);
     expect(clean.report.problems).toEqual([]);
+    expect(clean.ok).toBe(true);
     expect(clean.report.segments.uncheckedBytes).toBe(0);
     expect(clean.report.segments.checkedBytes).toBeGreaterThan(70_000);
     expect(clean.report.products.files).toBeGreaterThan(4);
@@ -81,6 +84,7 @@ describe('archive verify', () => {
     const bad = await verify();
     expect(bad.code).toBe(1);
     expect(bad.report.problems).toHaveLength(2);
+    expect(bad.ok).toBe(false);
     const [s, p] = bad.report.problems;
     expect(s).toMatchObject({ file: seg, kind: 'mismatch' });
     expect(s!.offset).toBeLessThanOrEqual(flipAt);

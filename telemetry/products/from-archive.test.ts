@@ -196,7 +196,7 @@ describe('L0 products from the archive', () => {
     const err: string[] = [];
     const io = { out: (s: string) => text.push(s), err: (s: string) => err.push(s), errIsTty: false };
     expect(await run(['l0', 'build', '--config', CONFIG, '--archive', dir, '--out', out, '--json', '--product-time', '2026-01-02T00:00:00Z'], io)).toBe(0);
-    const report = JSON.parse(text.join('')) as { products: { status: string; productTime: string }[]; archive: string };
+    const report = JSON.parse(text.join('')).result as { products: { status: string; productTime: string }[]; archive: string };
     expect(report.products.map((p) => p.status)).toEqual(['new', 'new', 'new', 'new']);
     expect(report.products[0]!.productTime).toBe('2026-01-02T00:00:00.000Z');
     expect(report.archive).toBe(dir);

@@ -11,6 +11,7 @@
  * schema 2: the ground time where the on-board time is unusable).
  */
 import type { ArchiveReader, RowColumns } from '../../src/archive/index.js';
+import { routeLookup } from '../../src/config/index.js';
 import { asTai, taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
@@ -69,8 +70,9 @@ export function archiveRoutes(apidsPresent: readonly number[], sel: Pick<Archive
     return { routes: out, unrouted };
   }
   const byRoute = new Map<RouteConfig, number[]>(configured.map((r) => [r, []]));
+  const lookup = routeLookup(configured);
   for (const a of apidsPresent) {
-    const r = configured.find((c) => c.apids.some(([lo, hi]) => a >= lo && a <= hi));
+    const r = lookup.routeOf(a);
     if (r) byRoute.get(r)!.push(a);
     else unrouted.push(a);
   }

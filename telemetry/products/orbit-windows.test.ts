@@ -111,7 +111,7 @@ describe('orbit windows', () => {
     const text: string[] = [], err: string[] = [];
     const io = { out: (s: string) => text.push(s), err: (s: string) => err.push(s), errIsTty: false };
     expect(await run(['l0', 'build', '--config', CONFIG, '--from-files', file, '--window', 'orbit', '--ephemeris', TLE, '--out', path.join(dir, 'l0'), '--json'], io)).toBe(0);
-    const report = JSON.parse(text.join('')) as { products: { productId: string }[] };
+    const report = JSON.parse(text.join('')).result as { products: { productId: string }[] };
     expect(report.products.length).toBeGreaterThanOrEqual(2);
     for (const p of report.products) expect(p.productId).toMatch(/^sim_hk_slow_l0_orb\d{6}$/);
     expect(await run(['l0', 'build', '--config', CONFIG, '--from-files', path.join(SAMPLE, 'sim.bin'), '--window', 'orbit', '--ephemeris', TLE, '--out', path.join(dir, 'x')], io)).toBe(2);

@@ -32,7 +32,7 @@ describe.skipIf(!existsSync(BIN))('idoc demo (npm start), spawned from dist/', (
     const work = path.join(dir, 'run');
     const r = await idoc(['demo', '--dir', work, '--json']);
     expect(r.code, r.err).toBe(0);
-    const j = JSON.parse(r.out) as {
+    const j = JSON.parse(r.out).result as {
       kept: boolean; feedUrl: string;
       ingest: { packetsInArchive: number; exitCode: number; feeds: { packets: number; duplicates: number; crcErrors: number }[] };
       products: { products: { productId: string; status: string; label: string; summary: { packets: number; crcErrors: number; frames: number; decompressionFailures: number } }[]; collection: { members: number; label: string } };

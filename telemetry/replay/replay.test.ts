@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../bin/idoc.js';
-import type { Io } from '../../src/cli/exit.js';
+import type { Io } from '../../src/io.js';
 import { capturePackets } from './replay.js';
 import { parseEndpoint } from './targets.js';
 
@@ -78,7 +78,7 @@ describe('idoc replay', () => {
     cleanups.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
     const r = await idoc('replay', SAMPLE('sim.pcap'), '--connect', `udp://127.0.0.1:${socket.address().port}`, '--speed', 'max', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ packets: 705, bytes: raw.length, passes: 1 });
+    expect(JSON.parse(r.out).result).toMatchObject({ packets: 705, bytes: raw.length, passes: 1 });
     // Loopback: wait until the last datagrams are read.
     for (let i = 0; i < 100 && datagrams.length < 705; i++) await new Promise((res) => setTimeout(res, 10));
     const packets = [];
@@ -184,7 +184,7 @@ describe('feed serve', () => {
     const io: Io = {
       out: (t) => {
         out += t;
-        ready((JSON.parse(t) as { url: string }).url);
+        ready((JSON.parse(t) as { result: { url: string } }).result.url);
       },
       err: () => undefined,
       errIsTty: false,
@@ -196,7 +196,7 @@ describe('feed serve', () => {
     const running = run(['feed', 'serve', '--root', dir, '--port', '0', '--json'], io);
     const status = (await (await fetch(`${await url}/status`)).json()) as { packets: number };
     expect(status.packets).toBe(705);
-    expect(JSON.parse(out)).toMatchObject({ root: dir, files: 1, packets: 705, untimed: 0 });
+    expect(JSON.parse(out).result).toMatchObject({ root: dir, files: 1, packets: 705, untimed: 0 });
     process.emit('SIGINT');
     expect(await running).toBe(0);
     await expect(fetch(`${await url}/status`)).rejects.toThrow();
@@ -212,7 +212,7 @@ describe('feed list', () => {
     await writeFile(good, JSON.stringify({ mission: { name: 'SIM' }, feeds: { drop: { kind: 'drop-folder', dir: 'in' }, bench: { kind: 'udp', port: 10025, enabled: false } } }));
     const a = await idoc('feed', 'list', '--config', good, '--json');
     expect(a.code).toBe(0);
-    expect(JSON.parse(a.out)).toEqual([
+    expect(JSON.parse(a.out).result).toEqual([
       { name: 'drop', kind: 'drop-folder', realtime: false, enabled: true },
       { name: 'bench', kind: 'udp', realtime: true, enabled: false },
     ]);

@@ -7,7 +7,7 @@
 import type { FramedPacket } from '../framing/index.js';
 import { TcpForwarder, type ForwarderOptions, type ForwarderStats } from './forward.js';
 import { RawFiles, rawFilePath } from './raw-files.js';
-import type { Route, RouteTable } from './table.js';
+import type { Route, RouteTable } from '../../src/config/index.js';
 
 export interface RouteCount { readonly route: string; packets: number; bytes: number }
 

@@ -1,16 +1,11 @@
 /**
  * @module `idoc routes` output: which APIDs go where, the declared APIDs no route claims (quarantine), overlaps.
  */
-import type { MissionConfig } from '../../src/config/index.js';
-import { toRanges, type RouteTable } from './table.js';
-
-const rangeText = (rs: readonly (readonly [number, number])[]): string => rs.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
+import { rangeText, toRanges, type RouteTable } from '../../src/config/index.js';
 
 /** The routes report as data (`--json`). */
-export function routesReport(table: RouteTable, config: MissionConfig) {
-  const declared = new Uint8Array(2048);
-  for (const d of config.apids) declared.fill(1, d.apids.from, d.apids.to + 1);
-  const unrouted = toRanges((a) => declared[a] === 1 && table.routeOf(a) === table.quarantine);
+export function routesReport(table: RouteTable) {
+  const unrouted = toRanges((a) => table.isKnown(a) && table.routeOf(a) === table.quarantine);
   return {
     origin: table.origin,
     routes: table.routes.map((r) => ({

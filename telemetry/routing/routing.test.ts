@@ -156,7 +156,7 @@ describe('idoc routes (CLI, in-process)', () => {
   it('--json flags overlaps and exits 1', async () => {
     const c = io();
     expect(await run(['routes', '--json', '--config', write({ a: { apids: [[1100, 1112]] }, b: { apids: [[1110, 1119]] } })], c.io)).toBe(1);
-    const r = JSON.parse(c.out.join(''));
+    const r = JSON.parse(c.out.join('')).result;
     expect(r.overlaps).toEqual([{ apids: '1110-1112', winner: 'a', other: 'b' }]);
     expect(r.routes.map((x: { name: string; apids: string }) => [x.name, x.apids])).toEqual([['a', '1100-1112'], ['b', '1110-1119'], ['quarantine', 'unclaimed']]);
   });

@@ -25,9 +25,9 @@ describe.skipIf(!existsSync(BIN))('idoc users and idoc serve (built dist/)', () 
   it('adds users, issues tokens kept only as SHA-256, lists them, revokes them', () => {
     const add = idoc(['users', 'add', 'carol', '--role', 'co-investigator', '--route', 'SIM_SCI,SIM_EVT', '--archive', 'archive', '--json'], { IDOC_PASSWORD: 'pw' });
     expect(add.status, add.stderr).toBe(0);
-    expect(JSON.parse(add.stdout)).toEqual({ name: 'carol', role: 'co-investigator', routes: ['SIM_SCI', 'SIM_EVT'], password: true });
+    expect(JSON.parse(add.stdout).result).toEqual({ name: 'carol', role: 'co-investigator', routes: ['SIM_SCI', 'SIM_EVT'], password: true });
     const tok = idoc(['users', 'token', 'carol', '--archive', 'archive', '--json']);
-    const { id, token } = JSON.parse(tok.stdout) as { id: string; token: string };
+    const { id, token } = JSON.parse(tok.stdout).result as { id: string; token: string };
     expect(token).toMatch(new RegExp(`^idoc_${id}_[A-Za-z0-9_-]{43}$`));
     const db = new Database(path.join(work, 'archive', 'service.sqlite'), { readonly: true });
     const stored = JSON.stringify(db.prepare('SELECT * FROM tokens').all()) + JSON.stringify(db.prepare('SELECT * FROM users').all());
@@ -35,7 +35,7 @@ describe.skipIf(!existsSync(BIN))('idoc users and idoc serve (built dist/)', () 
     expect(stored).not.toContain(token);
     expect(stored).not.toContain('"pw"');
     expect(stored).toMatch(/scrypt\$16384\$8\$1\$/);
-    const list = JSON.parse(idoc(['users', 'list', '--archive', 'archive', '--json']).stdout) as { users: { name: string; tokens: string[]; routes: string[] }[] };
+    const list = JSON.parse(idoc(['users', 'list', '--archive', 'archive', '--json']).stdout).result as { users: { name: string; tokens: string[]; routes: string[] }[] };
     expect(list.users).toEqual([expect.objectContaining({ name: 'carol', tokens: [id], routes: ['SIM_EVT', 'SIM_SCI'] })]);
     expect(idoc(['users', 'revoke', id, '--archive', 'archive']).stdout).toBe('1 token(s) revoked\n');
     const again = idoc(['users', 'revoke', id, '--archive', 'archive']);
@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(BIN))('idoc users and idoc serve (built dist/)', () 
     }
   });
   it('serve --probe answers one request with the token from IDOC_TOKEN, then stops', () => {
-    const tok = JSON.parse(idoc(['users', 'token', 'carol', '--archive', 'archive', '--json']).stdout) as { token: string };
+    const tok = JSON.parse(idoc(['users', 'token', 'carol', '--archive', 'archive', '--json']).stdout).result as { token: string };
     const who = idoc(['serve', '--archive', 'archive', '--port', '0', '--probe', '/whoami'], { IDOC_TOKEN: tok.token });
     expect(who.status, who.stderr).toBe(0);
     expect(who.stdout).toContain('{"user":"carol","role":"co-investigator","routes":["SIM_EVT","SIM_SCI"]}');

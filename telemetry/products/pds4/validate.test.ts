@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../bin/idoc.js';
-import type { Io } from '../../../src/cli/exit.js';
+import type { Io } from '../../../src/io.js';
 import { InputError } from '../../../src/errors.js';
 import { HAVE_SHARED_PDS4, lineOfText, SHARED_PDS4, SKIP_MESSAGE, SMALL_INPUT } from './_test-fixtures.js';
 import { collectionInventory, collectionLabel } from './collection.js';
@@ -133,7 +133,7 @@ describe.skipIf(!HAVE_SHARED_PDS4)('validateLabel() against the IM 1.26.0.0 XSD 
     expect(out.join('')).toMatch(/collection_data_raw\.lblx:89: error schematron: /);
     out.length = 0;
     expect(await run(['l0', 'validate', ex, '--json', '--schema-dir', SHARED_PDS4], io)).toBe(1);
-    expect(JSON.parse(out.join('')).files).toBe(1);
+    expect(JSON.parse(out.join('')).result.files).toBe(1);
     expect(await run(['l0', 'validate', '/nonexistent/label.xml', '--schema-dir', SHARED_PDS4], io)).toBe(2);
     expect(await run(['l0', 'validate', ex, '--schema-dir', '/nonexistent-pds4-dir'], io)).toBe(2);
   });

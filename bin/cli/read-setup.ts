@@ -3,7 +3,7 @@
  * read options they ask for.
  */
 import type { ReadOptions } from '../../telemetry/framing/index.js';
-import { resolveMission, type Mission } from '../config/mission.js';
+import { resolveMission, type Mission } from '../../src/config/mission.js';
 import { parseChoice, parseIntFlag } from './options.js';
 import { FRAMING_CHOICES, type ReadFlags } from './read-options.js';
 

@@ -40,7 +40,7 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
     sections: [
       { heading: 'TIMES', text: 'on-board: the secondary header time code (CUC or CDS, CCSDS 301.0-B-4), made UTC by the time section\'s correlation when given · ground: the DDS header time, else the capture timestamp, else the receipt time · received: when idoc read the packet.' },
       { heading: 'AXIS', text: 'time.axis correlated (default): the on-board time where it is synchronised and plausible (after time.launch, within time.plausibleSpanDays of the ground time), else the ground time; time.axis ground: always the ground time. --from/--to, l0 build windows, gaps and product dates all use this axis.' },
-      { heading: 'INSTANTS', text: '--from/--to and every other instant flag take UTC ISO-8601 (2026-01-01T12:00:00Z; a date alone is midnight; no zone means UTC). Printed times are UTC ISO-8601 with Z. idoc time convert reads UTC, TAI seconds since 1958, Unix seconds (--in unix), now, and CUC/CDS hex.' },
+      { heading: 'INSTANTS', text: '--from/--to and every other instant flag take UTC ISO-8601, read with luxon (2026-01-01T12:00:00Z; 2026-060T12:00:00Z; an offset such as +02:00; a date alone is midnight; no zone means UTC). 23:59:60[.fff] is the inserted leap second itself on the TAI axis (after 23:59:59, before midnight), accepted only on a day the leap-second table inserts one; elsewhere it is refused in one line (second 60 on a day without a leap second). Plan, request and ITL/EVF times, kept in Unix ms, read 23:59:60 as the following midnight. Durations (--window PT1H, --bin PT1M, feed windows) are ISO-8601 days, hours, minutes and seconds. Printed times are UTC ISO-8601 with Z. idoc time convert reads UTC, TAI seconds since 1958, Unix seconds (--in unix), now, and CUC/CDS hex.' },
       { heading: 'LEAP SECONDS', text: 'A bundled IERS table; idoc time leap-seconds --load Leap_Second.dat stores a newer one. An expired table is warned about on stderr.' },
     ],
   },
@@ -58,10 +58,20 @@ export const HELP_TOPICS: readonly HelpTopic[] = [
     title: 'What commands print, and in which formats',
     sections: [
       { heading: 'STREAMS', text: 'Results go to stdout; progress, warnings and errors to stderr. Progress is drawn only when stderr is a terminal, as one self-overwriting line (MB, %, MB/s and ETA when the total is known); log lines are written above it, never into it.' },
-      { heading: 'JSON', text: 'Every command that prints results takes --json. The envelope is one JSON value on stdout: an object (a few commands documented as printing an array: orbit check, orbit geometry, plan validate with several plans), with the same fields as the text, or NDJSON (one object per line, no enclosing array) for streams of records: packets dump, archive query --json, tm decode (per packet, or per sample with --long). Nothing else is written on stdout with --json; problems stay on stderr and in the exit code. Field names are camelCase; times are UTC ISO-8601 strings ending in Z.' },
+      { heading: 'JSON', text: 'Every command that prints results takes --json: one envelope object on stdout (idoc help json), or NDJSON for streams of records: packets dump, archive query --json, tm decode (per packet, or per sample with --long). Field names are camelCase; times are UTC ISO-8601 strings ending in Z.' },
       { heading: 'CSV', text: 'CSV output (archive gaps --csv, orbit events --csv, orbit geometry, tm decode) follows RFC 4180: a header line, CRLF line endings, fields with commas, quotes or line breaks quoted with "" for a quote.' },
       { heading: 'TIMES', text: 'UTC ISO-8601 with Z everywhere a person reads a time: YYYY-MM-DDThh:mm:ss.ssssssZ (microseconds) for packet and instant times; dates of products and windows as written in their labels.' },
       { heading: 'FILES', text: '--out FILE writes one file, --out-dir DIR a folder; both atomically (a temporary name, then renamed), never half-written.' },
+    ],
+  },
+  {
+    topic: 'json',
+    title: 'The --json envelope',
+    sections: [
+      { heading: 'ENVELOPE', text: 'With --json a command prints one object on stdout: {"command": "archive status", "version": "0.1.0", "ok": true, "problems": [], "result": {…}}. command: the command words; version: idoc\'s; ok: false when the run found problems in the data (exit 1) or could not do its job (exit 2); problems: objects with message and, where known, code and path (file#/pointer, file:line or file: offset 0x…); result: the command\'s answer, the fields its text output shows (an array for commands that answer with a list: orbit check, orbit geometry, feed list, plan validate with several plans).' },
+      { heading: 'ERRORS', text: 'A usage or input error (exit 2) with --json prints the envelope on one line with "ok": false, "result": null and the error as its problems (an InputError\'s located problems after it); the one-line message still goes to stderr.' },
+      { heading: 'STREAMS', text: 'packets dump --json, archive query --json and tm decode --json print NDJSON: one record per line and no envelope, so a reader can start before the end; a run that fails part-way ends with the one-line error envelope.' },
+      { heading: 'SERVERS', text: 'feed serve --json and serve --json print their envelope on one line when they are ready, then keep serving.' },
     ],
   },
 ];

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createProgress } from './progress.js';
 import { parseApidList, parseChoice, parseIntFlag, parseUtcFlag } from './options.js';
 import { reportError, type Io } from './exit.js';
-import { InputError, UsageError } from '../errors.js';
-import { utcToTai } from '../time/index.js';
+import { InputError, UsageError } from '../../src/errors.js';
+import { utcToTai } from '../../src/time/index.js';
 
 const capture = (tty: boolean) => {
   let err = '';
@@ -50,7 +50,14 @@ describe('option parsing', () => {
   it('parseUtcFlag() reads ISO UTC (Z optional, date only) and refuses nonsense', () => {
     expect(parseUtcFlag('--from', '2026-01-01')).toBe(utcToTai('2026-01-01T00:00:00Z'));
     expect(parseUtcFlag('--from', '2026-01-01T12:00:00')).toBe(utcToTai('2026-01-01T12:00:00Z'));
-    expect(() => parseUtcFlag('--from', 'yesterday')).toThrow(/--from "yesterday"/);
+    expect(() => parseUtcFlag('--from', 'yesterday')).toThrow('--from "yesterday": not a UTC instant such as 2026-01-01T12:00:00Z');
+    expect(parseUtcFlag('--from', '2026-060')).toBe(utcToTai('2026-03-01T00:00:00Z'));
+  });
+  it('parseUtcFlag() takes 23:59:60 as the leap second itself on the TAI axis, and only on a leap-second day', () => {
+    // 2016-12-31 had one (ΔAT 36 → 37 s): the inserted second is 1 s after 23:59:59 and 1 s before midnight.
+    expect(parseUtcFlag('--to', '2016-12-31T23:59:60Z') - parseUtcFlag('--to', '2016-12-31T23:59:59Z')).toBe(1);
+    expect(parseUtcFlag('--to', '2017-01-01T00:00:00Z') - parseUtcFlag('--to', '2016-12-31T23:59:60.25Z')).toBe(0.75);
+    expect(() => parseUtcFlag('--to', '2015-12-31T23:59:60Z')).toThrow('--to "2015-12-31T23:59:60Z": second 60 on a day without a leap second (2015-12-31)');
   });
   it('parseIntFlag() and parseChoice() name the flag in their errors', () => {
     expect(parseIntFlag('--limit', '10', 1, 100)).toBe(10);
