@@ -40,11 +40,11 @@ describe.skipIf(!haveBrowser)('operations console through idoc serve, in Chromiu
     writeFileSync(path.join(sc.dir, 'plans/evt-resources.plan.json'), JSON.stringify({ ...evt, name: 'evt-resources', instrument: 'EVT' }, null, 1));
     idoc(['users', 'add', OP.name, '--role', 'operator'], sc.dir, { IDOC_PASSWORD: OP.password });
     idoc(['users', 'add', COI.name, '--role', 'co-investigator', '--route', 'SIM_EVT'], sc.dir, { IDOC_PASSWORD: COI.password });
-    token = (JSON.parse(idoc(['users', 'token', COI.name, '--json'], sc.dir)) as { token: string }).token;
+    token = (JSON.parse(idoc(['users', 'token', COI.name, '--json'], sc.dir)) as { result: { token: string } }).result.token;
     // The console's data flags of `idoc console`, given to `idoc serve` (minus --users: the service's users log in).
     const data = sc.consoleArgs.slice(1).filter((_, i, a) => a[i] !== '--users' && a[i - 1] !== '--users');
     server = start(['serve', '--port', '0', '--json', ...data], sc.dir);
-    base = (JSON.parse((await lineOf(server, /(\{.*\})\n/))[1]!) as { url: string }).url;
+    base = (JSON.parse((await lineOf(server, /(\{.*\})\n/))[1]!) as { result: { url: string } }).result.url;
     browser = await launchChromium(path.join(work, 'chromium-profile'));
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   });

@@ -27,7 +27,7 @@ describe('idoc serve: the console\'s data options and tokens', () => {
   }, 120_000);
   afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
 
-  const tokenOf = (user: string) => (JSON.parse(run(['users', 'token', user, '--json'], sc.dir).stdout) as { token: string }).token;
+  const tokenOf = (user: string) => (JSON.parse(run(['users', 'token', user, '--json'], sc.dir).stdout) as { result: { token: string } }).result.token;
   const probe = (p: string, token?: string) => {
     const r = run(['serve', '--port', '0', ...data, '--probe', p], sc.dir, token ? { IDOC_TOKEN: token } : {});
     const [status, ...body] = r.stdout.split('\n');
