@@ -70,6 +70,7 @@ const GRAMMAR: Record<string, string> = {
   'l0': '',
   'l0 build': '--archive <dir> --from-files <files...> --config <file> --framing <name> --prefix-bytes <n> --crc <mode> --profile <name> --time <code> --epoch <iso> --max-packet-length <n> --route <names> --from <utc> --to <utc> --window <w> --ephemeris <file> --object <name> --out-dir <dir> --product-time <utc> --pds3 --json',
   'l0 list': '--out-dir <dir> --json',
+  'l0 worker': '--archive <dir> --config <file> --framing <name> --prefix-bytes <n> --crc <mode> --profile <name> --time <code> --epoch <iso> --max-packet-length <n> --out-dir <dir> --durable <name> --once --watch --json --quiet',
   'l0 validate': '--schema-dir <dir> --json',
   'tc': '',
   'tc check': '--json',

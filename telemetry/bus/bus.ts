@@ -22,6 +22,7 @@ import { PackedBatchBuilder, type PackedBatch, type StoreResult } from '../../sr
 import { InputError } from '../../src/errors.js';
 import { decodeBatch, encodeBatch } from './wire.js';
 import { splitByRoute } from './split.js';
+import { announceCommitted, ensureCommittedStream, windowOfBatch } from './committed.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 /** JetStream de-duplication window: 10 minutes (nanoseconds). */
@@ -157,6 +158,8 @@ export interface ConsumeOptions extends BusOptions {
   /** Stop when nothing is pending for the consumer (`--once`); else run until `signal` aborts. */
   readonly untilIdle?: boolean;
   readonly signal?: AbortSignal;
+  /** Announce each commit's window on `idoc.<mission>.committed.<route>` for the product builders (default true). */
+  readonly announce?: boolean;
   /** Called after each message committed and acknowledged. */
   readonly onStored?: (r: StoreResult & { subject: string }) => void;
 }
@@ -184,6 +187,8 @@ export async function consumeBus(sink: BusSink, opts: ConsumeOptions): Promise<C
       });
     }
     const consumer = await js.consumers.get(stream, durable);
+    const announce = opts.announce !== false;
+    if (announce) await ensureCommittedStream(jsm, opts.mission);
     for (;;) {
       if (opts.signal?.aborted) break;
       const msgs = await consumer.fetch({ max_messages: 16, expires: 1000 });
@@ -195,6 +200,11 @@ export async function consumeBus(sink: BusSink, opts: ConsumeOptions): Promise<C
         const feed = b.sources[0]?.feed ?? 'bus';
         // The archive's cursor for what this consumer committed: stream sequence per subject.
         const r = await sink.store(builder, { feed: `bus:${durable}:${m.subject}`, value: String(m.seq) });
+        // After the commit, before the ack: a worker killed in between announces again on the redelivery.
+        if (announce && (r.stored > 0 || r.repeats > 0 || m.redelivered)) {
+          const w = windowOfBatch(b, m.subject.slice(m.subject.lastIndexOf('.') + 1), r.stored + r.repeats);
+          if (w) await announceCommitted(js, opts.mission, w, m.seq);
+        }
         await m.ackAck();
         void feed;
         totals.messages++;

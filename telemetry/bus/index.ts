@@ -6,3 +6,7 @@ export { BusPublisher, consumeBus, openBus, streamOf, subjectOf, msgIdOf, natsNa
 export { encodeBatch, decodeBatch } from './wire.js';
 export { splitByRoute } from './split.js';
 export { consumeCommand } from './command.js';
+export {
+  announceCommitted, committedStreamOf, committedSubjectOf, consumeCommitted, ensureCommittedStream, mergeWindows, parseCommitted, windowOfBatch,
+  type CommittedWindow, type WindowConsumerOptions,
+} from './committed.js';
