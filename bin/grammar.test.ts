@@ -62,7 +62,7 @@ const GRAMMAR: Record<string, string> = {
   'packets cat': '--config <file> --framing <name> --prefix-bytes <n> --crc <mode> --profile <name> --time <code> --epoch <iso> --max-packet-length <n> --apid <list> --from <utc> --to <utc> --limit <n> --out <file>',
   'packets split': '--config <file> --framing <name> --prefix-bytes <n> --crc <mode> --profile <name> --time <code> --epoch <iso> --max-packet-length <n> --json --apid <list> --from <utc> --to <utc> --limit <n> --out-dir <dir>',
   'ingest': '--config <file> --archive <dir> --once --watch --poll <seconds> --metrics <port> --publish --consume --json --quiet',
-  'ingest status': '--config <file> --archive <dir> --json',
+  'ingest status': '--config <file> --archive <dir> --json --bus',
   'time': '',
   'time convert': '--in <kind> --as <kind> --cuc <coarse.fine> --cds <days.sub> --epoch <iso> --json',
   'time correlate': '--config <file> --json',

@@ -22,7 +22,7 @@ import { PackedBatchBuilder, type PackedBatch } from '../../src/archive/index.js
 import { openArchive } from '../../src/store/index.js';
 import { openPgArchiveReader } from '../../src/postgres/index.js';
 import { freshPgArchive, PG_DOWN } from '../../src/postgres/_test-pg.js';
-import { BusPublisher, consumeBus, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
+import { BusPublisher, committedStreamOf, consumeBus, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'dist/bin/idoc.js');
@@ -191,7 +191,7 @@ describe.skipIf(NATS_DOWN !== undefined || !BUILT)('ingest --publish / --consume
   for (const kind of ['sqlite', 'postgres'] as const) {
     it.skipIf(kind === 'postgres' && PG_DOWN !== undefined)(`into ${kind}: killed consumers, restarted, equal a clean ingest packet by packet`, async () => {
       const mission = `E${kind}${process.pid}${Date.now().toString(36)}`;
-      streams.push(streamOf(mission), `KV_idoc_${mission.toLowerCase()}_cursors`);
+      streams.push(streamOf(mission), committedStreamOf(mission), `KV_idoc_${mission.toLowerCase()}_cursors`);
       const ref = await setup(`ref-${kind}`, mission, { dir: 'archive' });
       expect((await idoc(ref, ['ingest', '--once', '--quiet'], {})).code).toBe(0);
       const want = await packetsOf('sqlite', ref);

@@ -10,3 +10,4 @@ export {
   announceCommitted, committedStreamOf, committedSubjectOf, consumeCommitted, ensureCommittedStream, mergeWindows, parseCommitted, windowOfBatch,
   type CommittedWindow, type WindowConsumerOptions,
 } from './committed.js';
+export { busLag, busLagOfMission, formatBusLag, renderBusMetrics, type BusLag, type RouteLag } from './lag.js';

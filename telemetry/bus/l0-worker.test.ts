@@ -5,7 +5,7 @@
  * of that day's products only, and the latest products equal a fresh `l0 build` of the archive byte for byte.
  * Skips, saying so, when NATS or PostgreSQL is not reachable or dist/ is not built.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,38 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     return Object.fromEntries(Object.entries(latest).map(([k, x]) => [k, x.sha]));
   };
 
+  /** `ingest --consume --watch --metrics 0`, its /metrics scraped until every route's lag gauge is 0, then SIGTERM. */
+  async function consumeWatchingMetrics(): Promise<void> {
+    const child = spawn(process.execPath, [BIN, 'ingest', '--consume', '--watch', '--metrics', '0', '--quiet'], {
+      cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IDOC_NATS_URL: NATS_URL, ...(TEST_PG_URL !== undefined ? { IDOC_PG_URL: TEST_PG_URL } : {}) },
+    });
+    let err = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    try {
+      let url: string | undefined;
+      for (let i = 0; i < 600 && url === undefined; i++) {
+        url = /"url":"([^"]+)"/.exec(err)?.[1];
+        if (url === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(url, err).toBeDefined();
+      let text = '';
+      for (let i = 0; i < 600; i++) {
+        text = await (await fetch(`${url}/metrics`)).text();
+        const lags = [...text.matchAll(/^idoc_bus_consumer_lag_messages\{route="([^"]+)",durable="archive"\} (\d+)$/gm)];
+        expect(lags.map((m) => m[1]).sort()).toEqual(['SIM_EVT', 'SIM_HK', 'SIM_SCI']);
+        if (lags.every((m) => m[2] === '0')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(text).toMatch(/^idoc_bus_consumer_lag_messages\{route="SIM_HK",durable="archive"\} 0$/m);
+      expect(text).toMatch(/^idoc_bus_builder_pending_announcements\{durable="l0"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^idoc_ingest_commit_latency_seconds_count [1-9]\d*$/m);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, err).toBe(0);
+  }
+
   it('builds both days, then only the day that got late packets, as version 2', async () => {
     work = mkdtempSync(path.join(tmpdir(), 'idoc-l0-worker-'));
     const pg = await freshPgArchive('l0w');
@@ -115,14 +147,24 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     step(['ingest', '--publish', '--once', '--quiet']);
     step(['ingest', '--consume', '--once', '--quiet']);
     const first = JSON.parse(step(['l0', 'worker', '--once', '--json', '--out-dir', 'l0']).stdout) as Record<string, number>;
-    expect(first.announcements).toBeGreaterThan(0);
+    expect(first['announcements']).toBeGreaterThan(0);
     expect(first).toMatchObject({ updated: 0 });
     expect(first['new']).toBeGreaterThanOrEqual(8); // 4 instruments streams × 2 days
     const v1 = latestData(path.join(work, 'l0'));
 
     writeFileSync(path.join(work, 'drop', 'late.dds'), writeWithDamage('x', late, 'dds', []).bytes);
     step(['ingest', '--publish', '--once', '--quiet']);
-    step(['ingest', '--consume', '--once', '--quiet']);
+    // Published, not yet committed: the lag per route shows it.
+    type Lag = { routes: { route: string; lag: number; messages: number }[]; consumer: { pending: number }; builders: { durable: string; pending: number; ackPending: number }[] };
+    const lagBefore = JSON.parse(step(['ingest', 'status', '--bus', '--json']).stdout) as Lag;
+    expect(lagBefore.routes.map((r) => r.route).sort()).toEqual(['SIM_EVT', 'SIM_HK', 'SIM_SCI']);
+    expect(lagBefore.routes.reduce((n, r) => n + r.lag, 0)).toBeGreaterThan(0);
+    expect(lagBefore.routes.reduce((n, r) => n + r.lag, 0)).toBeLessThan(lagBefore.routes.reduce((n, r) => n + r.messages, 0));
+    // The archive worker as a daemon with /metrics: scraped until every route's lag is 0, then stopped.
+    await consumeWatchingMetrics();
+    const lagAfter = JSON.parse(step(['ingest', 'status', '--bus', '--json']).stdout) as Lag;
+    expect(lagAfter.routes.every((r) => r.lag === 0)).toBe(true);
+    expect(lagAfter.builders.find((b) => b.durable === 'l0')!.pending).toBeGreaterThan(0);
     const second = step(['l0', 'worker', '--once', '--json', '--out-dir', 'l0']);
     const t2 = JSON.parse(second.stdout) as Record<string, number>;
     expect(t2).toMatchObject({ new: 0 });
@@ -141,6 +183,7 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     expect(latestData(path.join(work, 'l0'))).toEqual(latestData(path.join(work, 'fresh')));
     // Nothing more announced: the worker has nothing to do.
     expect(JSON.parse(step(['l0', 'worker', '--once', '--json', '--out-dir', 'l0']).stdout)).toMatchObject({ announcements: 0, rebuilds: 0 });
+    expect((JSON.parse(step(['ingest', 'status', '--bus', '--json']).stdout) as Lag).builders.find((b) => b.durable === 'l0')).toMatchObject({ pending: 0, ackPending: 0 });
   }, 240_000);
 });
 
