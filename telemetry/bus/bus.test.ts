@@ -22,7 +22,7 @@ import { PackedBatchBuilder, type PackedBatch } from '../../src/archive/index.js
 import { openArchive } from '../../src/store/index.js';
 import { openPgArchiveReader } from '../../src/postgres/index.js';
 import { freshPgArchive, PG_DOWN } from '../../src/postgres/_test-pg.js';
-import { BusPublisher, committedStreamOf, consumeBus, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
+import { BusPublisher, committedStreamOf, consumeBus, fitBatch, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'dist/bin/idoc.js');
@@ -73,6 +73,18 @@ describe('bus wire format', () => {
         expect(d.routes).toEqual([p.route]);
         expect(new PackedBatchBuilder(8, 1).load(d).seal().count).toBe(p.batch.count);
       }
+    }));
+  });
+
+  it('a body over the size limit is split into whole-packet parts that decode back to the batch, in order', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 300, max: 3000 }), fc.integer({ min: 0, max: 99 }), (n, max, seed) => {
+      const b = batchOf(n, ['hk'], seed);
+      const parts = fitBatch(b, max, encodeBatch);
+      for (const p of parts) if (p.length > max) expect(decodeBatch(p).count).toBe(1);
+      const back = parts.map((p) => decodeBatch(p));
+      expect(back.reduce((k, x) => k + x.count, 0)).toBe(n);
+      const joined = { ...plain(b), ints: back.flatMap((x) => plain(x).ints), reals: back.flatMap((x) => plain(x).reals), octets: back.flatMap((x) => plain(x).octets), count: n, bytes: back.reduce((k, x) => k + x.bytes, 0) };
+      expect(joined).toEqual(plain(b));
     }));
   });
 
