@@ -1,8 +1,10 @@
 /**
- * Committed-window announcements and `idoc l0 worker` (issue 19). Merging announcements is checked on known
- * answers. End to end (built dist/, NATS, PostgreSQL): a drop folder of two days is published and consumed; the
- * worker builds both days; late packets of the first day are published and consumed; the worker makes version 2
- * of that day's products only, and the latest products equal a fresh `l0 build` of the archive byte for byte.
+ * Committed-window announcements, `idoc l0 worker` and `idoc tm l1-worker` (issue 19). Merging announcements is
+ * checked on known answers. End to end (built dist/, NATS, PostgreSQL): a drop folder of two days is published and
+ * consumed; the L0 worker builds both days, the L1 worker both days' tables (equal to `tm archive` + `tm l1` of the
+ * files); late packets of the first day are published and consumed (the lag per route seen in `ingest status --bus`
+ * and on a worker's /metrics); the L0 worker makes version 2 of that day's products only, the latest products equal
+ * a fresh `l0 build` of the archive byte for byte, and the L1 worker rewrites that day's table only.
  * Skips, saying so, when NATS or PostgreSQL is not reachable or dist/ is not built.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -72,6 +74,20 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
   const idoc = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, IDOC_NATS_URL: NATS_URL, ...(TEST_PG_URL !== undefined ? { IDOC_PG_URL: TEST_PG_URL } : {}) },
   });
+  const DEFS = path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml');
+  /** The L1 tables (.csv) of a folder, by name. */
+  const tables = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(path.join(work, dir)).filter((f) => f.endsWith('.csv')).sort()
+    .map((f) => [f, readFileSync(path.join(work, dir, f), 'latin1')]));
+  /** `tm archive FILES` into a parameter archive, then `tm l1` per day (2026-01-02, 2026-01-03) into `out`. */
+  const referenceL1 = (files: string[], out: string): Record<string, string> => {
+    const a = idoc(['tm', 'archive', ...files, '--defs', DEFS, '--archive', `params-${out}`, '--json']);
+    expect(a.status, a.stderr).toBe(0);
+    for (const [from, to] of [['2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'], ['2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z']]) {
+      const r = idoc(['tm', 'l1', 'DET_TEMP', 'HV_LEVEL', '--archive', `params-${out}`, '--from', from!, '--to', to!, '--out-dir', out]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    return tables(out);
+  };
   /** Latest version's data files of every product, by product id. */
   const latestData = (dir: string): Record<string, string> => {
     const files: Record<string, string> = {};
@@ -151,6 +167,10 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     expect(first).toMatchObject({ updated: 0 });
     expect(first['new']).toBeGreaterThanOrEqual(8); // 4 instruments streams × 2 days
     const v1 = latestData(path.join(work, 'l0'));
+    // L1 from the same announcements (durable l1): each day's table equals `tm archive` + `tm l1` of the files.
+    const l1 = JSON.parse(step(['tm', 'l1-worker', 'DET_TEMP,HV_LEVEL', '--defs', DEFS, '--out-dir', 'l1', '--once', '--json']).stdout) as Record<string, number>;
+    expect(l1).toMatchObject({ windows: 2, products: 2 });
+    expect(tables('l1')).toEqual(referenceL1(['drop/done/day1.dds', 'drop/done/day2.dds'], 'ref1'));
 
     writeFileSync(path.join(work, 'drop', 'late.dds'), writeWithDamage('x', late, 'dds', []).bytes);
     step(['ingest', '--publish', '--once', '--quiet']);
@@ -177,6 +197,11 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     const v2 = latestData(path.join(work, 'l0'));
     for (const k of Object.keys(v1)) if (k.includes('20260103')) expect(v2[k], k).toBe(v1[k]);
     expect(Object.keys(v2).filter((k) => k.includes('20260102') && v2[k] !== v1[k]).length).toBeGreaterThan(0);
+    const l1late = JSON.parse(step(['tm', 'l1-worker', 'DET_TEMP,HV_LEVEL', '--defs', DEFS, '--out-dir', 'l1', '--once', '--json']).stdout) as Record<string, number>;
+    expect(l1late).toMatchObject({ windows: 1, products: 1 }); // day 1 only
+    const ref2 = referenceL1(['drop/done/day1.dds', 'drop/done/late.dds', 'drop/done/day2.dds'], 'ref2');
+    expect(tables('l1')).toEqual(ref2);
+    expect(Object.values(ref2)[0]).not.toEqual(Object.values(tables('ref1'))[0]);
     // What the worker made is what a fresh build of the whole archive makes.
     const fresh = idoc(['l0', 'build', '--out-dir', 'fresh']);
     expect(fresh.status, fresh.stderr).toBeLessThanOrEqual(1); // 1: quality findings (the simulator's gaps)
