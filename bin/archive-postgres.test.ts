@@ -1,6 +1,6 @@
 /**
  * The CLI on `archive.kind: postgres` end to end (built dist/, issue 19): `archive migrate` creates the schema,
- * `ingest --once` stores a drop folder, `archive status`, `archive verify`, `l0 build`, `users` and `serve --probe`
+ * `ingest --once` stores a drop folder, `archive status|query|gaps|verify`, `l0 build`, `users` and `serve --probe`
  * work on it and give what they give on the embedded SQLite archive of the same files (status per APID, L0 data
  * files byte for byte). The connection string (with a password) comes from the environment and is never printed.
  * Skips, saying so, when PostgreSQL is not reachable or dist/ is not built.
@@ -95,7 +95,7 @@ describe.skipIf(!run)('the CLI on archive.kind postgres (built dist/)', () => {
     }
   });
 
-  it('migrate, ingest, status, verify and l0 build give what the SQLite archive gives', () => {
+  it('migrate, ingest, status, query, gaps, verify and l0 build give what the SQLite archive gives', () => {
     const m = idoc('pg', ['archive', 'migrate', '--json']);
     expect(m.status, m.stderr).toBe(0);
     expect(JSON.parse(m.stdout)).toMatchObject({ before: 0, archive: expect.stringMatching(new RegExp(`^postgres://127\\.0\\.0\\.1:5432/test#${SCHEMA}$`)) });
@@ -112,6 +112,15 @@ describe.skipIf(!run)('the CLI on archive.kind postgres (built dist/)', () => {
     const lite = status('lite');
     expect(lite.apids.length).toBeGreaterThan(2);
     expect(status('pg')).toEqual(lite);
+    // query and gaps answer the same on both.
+    for (const args of [['archive', 'query', '--json', '--apid', '1100,1120', '--from', '2026-01-02T00:05:00Z', '--to', '2026-01-03T00:10:00Z'], ['archive', 'gaps', '--json']]) {
+      const [a, b] = [idoc('lite', args), idoc('pg', args)];
+      expect(b.status, b.stderr).toBe(a.status);
+      expect(a.stdout.length).toBeGreaterThan(100);
+      // Receipt times and the drop folders' paths differ between the two runs; nothing else may.
+      const same = (out: string) => out.replace(/"received":"[^"]*"/g, '"received":""').replace(/"source":"[^"]*\/(sim_\d\.dds)"/g, '"source":"$1"');
+      expect(same(b.stdout)).toBe(same(a.stdout));
+    }
     const v = idoc('pg', ['archive', 'verify', '--json']);
     expect(v.status, v.stderr).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ archive: expect.stringContaining(`#${SCHEMA}`), segments: { uncheckedBytes: 0 }, problems: [] });
