@@ -4,7 +4,10 @@
  * segment files fdatasync'd before each commit) beside the SQLite store (src/store openArchiveWriter) in the
  * same run, both fed packed batches as ingest packs them (real framing, CRC checked, packet times decoded;
  * ~16,000 packets a transaction, one batch in flight while the next is framed). Baseline: framing and packing
- * only. Target ≥ 200,000 packets/s into PostgreSQL.
+ * only. Target ≥ 200,000 packets/s into PostgreSQL. With a NATS JetStream server (IDOC_NATS_URL, else
+ * nats://127.0.0.1:4222), the same batches also go through the ingest bus (telemetry/bus) in the same run:
+ * published (`ingest --publish`'s BusPublisher: one message per route, JetStream acks awaited), then consumed by
+ * one archive worker (`ingest --consume`'s consumeBus) into a fresh PostgreSQL schema, each timed.
  * Needs a PostgreSQL server (IDOC_PG_URL, else PG* variables, else postgres://postgres@127.0.0.1:5432/test);
  * reports "not run" without one. `--pg-packets N`, `--pg-runs N` (default 3).
  */
@@ -17,6 +20,20 @@ import { openArchiveWriter, PackedBatchBuilder } from '../src/store/index.js';
 import { migratePg, openPgArchiveWriter, pgConnect, pgTarget } from '../src/postgres/index.js';
 import { openPacketFile } from '../telemetry/framing/index.js';
 import { writeMixedCapture } from './capture.js';
+import { connect } from 'nats';
+import { BusPublisher, committedStreamOf, consumeBus, streamOf } from '../telemetry/bus/index.js';
+
+const NATS_URL = process.env['IDOC_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+async function natsUp(): Promise<boolean> {
+  try {
+    const nc = await connect({ servers: NATS_URL, timeout: 2000 });
+    await (await nc.jetstreamManager()).getAccountInfo();
+    await nc.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -94,12 +111,43 @@ export async function benchPgIngest(): Promise<{ name: string; medianMs: number;
         await rm(dir, { recursive: true, force: true });
       }
     }
+    // Through the bus: publish everything, then one worker consumes it into PostgreSQL.
+    const busPub: number[] = [], busCon: number[] = [];
+    if (await natsUp()) {
+      for (let r = 0; r < runs; r++) {
+        const mission = `bench${process.pid}r${r}${Date.now().toString(36)}`;
+        const pub = await BusPublisher.open({ mission, url: NATS_URL });
+        busPub.push((await ingest(file, pub as unknown as Sink)).seconds);
+        const schema = `idoc_benchbus_${process.pid}_${r}`;
+        const target = pgTarget(schema, env);
+        const sql = pgConnect(target, 1);
+        await migratePg(sql, schema);
+        const dir = path.join(work, `bus-${r}`);
+        try {
+          const w = await openPgArchiveWriter({ target, dir });
+          const t = performance.now();
+          const totals = await consumeBus(w, { mission, url: NATS_URL, untilIdle: true });
+          await w.close();
+          busCon.push((performance.now() - t) / 1000);
+          if (totals.stored !== packets) throw new Error(`bus: stored ${totals.stored} of ${packets}`);
+        } finally {
+          await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await sql.end();
+          await rm(dir, { recursive: true, force: true });
+          const nc = await connect({ servers: NATS_URL });
+          const jsm = await nc.jetstreamManager();
+          for (const st of [streamOf(mission), committedStreamOf(mission), `KV_idoc_${mission.toLowerCase()}_cursors`]) await jsm.streams.delete(st).catch(() => undefined);
+          await nc.close();
+        }
+      }
+    }
     const rate = (s: number[]) => Math.round(packets / median(s));
     return {
       name: `pg-ingest: ${packets.toLocaleString('en-US')} packed packets into PostgreSQL (COPY → partitioned index) beside SQLite`,
       medianMs: median(pg) * 1000, runs,
       pgPacketsPerSecond: rate(pg), pgBest: Math.round(packets / Math.min(...pg)),
       sqlitePacketsPerSecond: rate(lite), baselinePacketsPerSecond: rate(base),
+      ...(busPub.length ? { busPublishPacketsPerSecond: rate(busPub), busConsumeIntoPgPacketsPerSecond: rate(busCon) } : { bus: 'not run (no NATS JetStream)' }),
       load: `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
     };
   } finally {

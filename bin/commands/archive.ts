@@ -32,7 +32,7 @@ async function open(flags: Flags) {
   const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid).ranges : undefined;
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
   const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
-  const archive = await store.openSqliteArchiveReader(dir);
+  const archive = await (await import('../../src/archive-of.js')).openConfiguredReader(mission.config, dir);
   const periodOf = (apid: number) => mission.config.apids.find((d) => apid >= d.apids.from && apid <= d.apids.to)?.periodSeconds;
   return { mission, archive, apids, fromTai, toTai, periodOf };
 }
@@ -146,14 +146,14 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
     .option('--products <dir>', 'folder of PDS4 products to check too (default: ./l0 when it exists)')
     .option('--json', 'machine-readable output')
     .action(async (flags: Flags & { products?: string }) => {
-      const [{ resolveMission }, store, { verifyProductFiles }, { existsSync }, { formatOffset }] = await Promise.all([
+      const [{ resolveMission }, store, { verifyProductFiles }, { existsSync }, { formatOffset }, { verifyConfiguredSegments, configuredArchiveName }] = await Promise.all([
         import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/products/index.js'), import('node:fs'), import('../../src/errors.js'),
+        import('../../src/archive-of.js'),
       ]);
       const mission = await resolveMission(flags);
-      const { dir } = store.archiveSettings(mission.config, flags.archive);
-      // The same checks a reader does before trusting the index (schema, an archive being created).
-      store.openArchive(dir, { readonly: true }).close();
-      const segments = store.verifySegments(dir);
+      const { dir: segmentsDir } = store.archiveSettings(mission.config, flags.archive);
+      const segments = await verifyConfiguredSegments(mission.config, segmentsDir);
+      const dir = await configuredArchiveName(mission.config, segmentsDir);
       const productsDir = flags.products ?? (existsSync('l0') ? 'l0' : undefined);
       if (productsDir !== undefined && !existsSync(productsDir)) throw new (await import('../../src/errors.js')).InputError(`--products ${productsDir}: no such folder`);
       const products = productsDir !== undefined ? await verifyProductFiles(productsDir) : undefined;

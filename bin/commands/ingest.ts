@@ -41,8 +41,12 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       if (flags.publish && flags.consume) throw new UsageError('ingest: give at most one of --publish or --consume');
       if (flags.consume) {
         const { consumeCommand } = await import('../../telemetry/bus/command.js');
+        if (flags.metrics !== undefined && !flags.watch) throw new UsageError('ingest: --metrics goes with --watch');
         const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
-        const r = await consumeCommand(mission, { ...(flags.archive !== undefined ? { archive: flags.archive } : {}), once: Boolean(flags.once), quiet: Boolean(flags.quiet), err: (l) => ctx.io.err(l) });
+        const r = await consumeCommand(mission, {
+          ...(flags.archive !== undefined ? { archive: flags.archive } : {}), once: Boolean(flags.once), quiet: Boolean(flags.quiet), err: (l) => ctx.io.err(l),
+          ...(flags.metrics !== undefined ? { metricsPort: parseIntFlag('--metrics', flags.metrics, 0, 65535) } : {}),
+        });
         ctx.io.out(flags.json ? jsonOut('ingest', r) : `consumed ${r.messages} message(s), ${r.packets} packets: ${r.stored} stored, ${r.duplicates} duplicates, ${r.repeats} repeats\n`);
         return;
       }
@@ -131,9 +135,19 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
     .option('--config <file>', 'mission config (default: ./idoc.json)')
     .option('--archive <dir>', 'archive directory')
     .option('--json', 'machine-readable output')
+    .option('--bus', 'the NATS JetStream bus instead: per route, messages published and not yet committed into the archive (consumer lag), the archive consumer\'s and the product builders\' pending counts')
     .action(async (_flags: IngestFlags, cmd: Command) => {
       // `--json`, `--config` and `--archive` are also options of `ingest`, which takes them first: read both levels.
-      const flags = cmd.optsWithGlobals<IngestFlags>();
+      const flags = cmd.optsWithGlobals<IngestFlags & { bus?: boolean }>();
+      if (flags.bus) {
+        const [{ resolveMission }, { archiveSettings }, { busLagOfMission, formatBusLag }] = await Promise.all([
+          import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/bus/index.js'),
+        ]);
+        const mission = await resolveMission({ ...(flags.config !== undefined ? { config: flags.config } : {}) });
+        const lag = await busLagOfMission(mission.config, archiveSettings(mission.config, flags.archive).dir);
+        ctx.io.out(flags.json ? jsonOut('ingest status', lag) : formatBusLag(lag));
+        return;
+      }
       const [{ resolveMission }, { archiveSettings }, ingestMod] = await Promise.all([
         import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../telemetry/ingest/status.js'),
       ]);

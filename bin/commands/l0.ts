@@ -191,9 +191,58 @@ function addList(l0: Command, ctx: CommandContext): void {
     });
 }
 
+/** `l0 worker (--once | --watch) [--archive DIR] [--out-dir DIR] [--durable NAME] [--json] [--quiet]`: rebuild the windows the
+ * archive workers announce as committed (NATS JetStream, `idoc.<mission>.committed.<route>`). Exit 0, or 2 when NATS or the archive fails. */
+function addWorker(l0: Command, ctx: CommandContext): void {
+  addReadOptions(l0
+    .command('worker')
+    .description('Build L0 products as the archive workers (ingest --consume) commit packets: consume the committed-window announcements on NATS JetStream (durable), rebuild each window they touch (late data: a new version)')
+    .option('--archive <dir>', 'archive to read (default: config archive.dir, else ./idoc-archive)'))
+    .option('--out-dir <dir>', 'output folder', 'l0')
+    .option('--durable <name>', 'durable consumer name (builders sharing it share the announcements)', 'l0')
+    .option('--once', 'rebuild what is announced, then exit when nothing is pending')
+    .option('--watch', 'run until SIGTERM/SIGINT (the rebuild in progress finishes first)')
+    .option('--json', 'print the totals as JSON')
+    .option('--quiet', 'no JSON event lines on stderr')
+    .action(async (flags: ReadFlags & { archive?: string; outDir: string; durable: string; once?: boolean; watch?: boolean; json?: boolean; quiet?: boolean }) => {
+      const [{ readSetup }, { UsageError }, products, { runL0Worker }] = await Promise.all([
+        import('../cli/read-setup.js'), import('../../src/errors.js'), import('../../telemetry/products/index.js'), import('../../telemetry/bus/l0-worker.js'),
+      ]);
+      if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('l0 worker: give exactly one of --once or --watch');
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(flags.durable)) throw new UsageError(`--durable: ${JSON.stringify(flags.durable.slice(0, 80))}: letters, digits, _ and - (at most 64)`);
+      const { mission, read } = await readSetup(flags);
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        const t = await runL0Worker({
+          mission, read, ...(flags.archive !== undefined ? { archive: flags.archive } : {}), durable: flags.durable, untilIdle: Boolean(flags.once), signal: stop.signal,
+          build: {
+            out: flags.outDir, products: products.productsConfig(mission.config), format: 'pds4', periodOf: mission.periodOf,
+            mission: {
+              name: mission.config.mission.name,
+              ...(mission.config.mission.spacecraft !== undefined ? { spacecraft: mission.config.mission.spacecraft } : {}),
+              ...(mission.config.mission.instrument !== undefined ? { instrument: mission.config.mission.instrument } : {}),
+            },
+            provenance: await configProvenance(mission.config),
+          },
+          ...(flags.quiet ? {} : {
+            onRebuilt: (e) => ctx.io.err(`${JSON.stringify({ event: 'rebuilt', route: e.route, products: e.products.map((p) => ({ lidvid: p.lidvid, status: p.status })) })}\n`),
+          }),
+        });
+        ctx.io.out(flags.json ? jsonOut('l0 worker', t, { compact: true }) : `${t.announcements} announcement(s), ${t.rebuilds} rebuild(s): ${t.new} new, ${t.updated} updated, ${t.unchanged} unchanged product(s)\n`);
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+}
+
 export const registerL0: RegisterCommand = (program, ctx) => {
-  const l0 = program.command('l0').description('PDS4 L0 raw-telemetry products: build, list, validate');
+  const l0 = program.command('l0').description('PDS4 L0 raw-telemetry products: build, list, validate, worker');
   addBuild(l0, ctx);
+  addWorker(l0, ctx);
   addList(l0, ctx);
   addValidate(l0, ctx);
 };

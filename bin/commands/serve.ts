@@ -26,7 +26,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
   consoleDataOptions(program
     .command('serve')
     .description('serve the archive\'s products to co-investigators over HTTP: catalogue with facets, GeoJSON, EPN-TAP (TAP 1.1 /tap/sync, UWS /tap/async), OpenAPI at /openapi.json')
-    .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive); users and the audit log are in its service.sqlite')
+    .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive); users and the audit log are in its service.sqlite (archive.kind postgres: in the PostgreSQL schema)')
     .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--products <dir>', 'L0 output folder: its product labels are registered in the archive\'s products registry at start, and downloads are served from it')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -37,9 +37,9 @@ export const registerServe: RegisterCommand = (program, ctx) => {
     .option('--probe <path>', `start, GET this path once (bearer token from ${PROBE_TOKEN_ENV} when set), print status and body, stop; exit 1 unless 2xx`)
     .option('--json', 'the start-up line as JSON'))
     .action(async (flags: ServeFlags) => {
-      const [{ InputError, UsageError }, { parseIntFlag }, { resolveMission }, store, { openServiceStore }, service, { readFile }, path] = await Promise.all([
+      const [{ InputError, UsageError }, { parseIntFlag }, { resolveMission }, store, { openConfiguredReader, openConfiguredServiceStore, configuredArchiveName }, service, { readFile }, path] = await Promise.all([
         import('../../src/errors.js'), import('../cli/options.js'), import('../../src/config/mission.js'), import('../../src/store/index.js'),
-        import('../../src/store/service-store.js'), import('../../telemetry/service/index.js'), import('node:fs/promises'), import('node:path'),
+        import('../../src/archive-of.js'), import('../../telemetry/service/index.js'), import('node:fs/promises'), import('node:path'),
       ]);
       const port = parseIntFlag('--port', flags.port ?? '8080', 0, 65535);
       const perMinute = parseIntFlag('--rate', flags.rate ?? '600', 1, 1_000_000);
@@ -50,11 +50,11 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       const tls = flags.tlsCert !== undefined ? { cert: await readPem(flags.tlsCert, '--tls-cert'), key: await readPem(flags.tlsKey!, '--tls-key') } : undefined;
       const mission = await resolveMission(flags);
       const { dir } = store.archiveSettings(mission.config, flags.archive);
-      const reader = await store.openSqliteArchiveReader(dir);
+      const reader = await openConfiguredReader(mission.config, dir);
       const log = (level: string, message: string): void => ctx.io.err(`${new Date().toISOString()} ${level} serve: ${message}\n`);
       let registered = 0;
       if (flags.products !== undefined) registered = await service.registerProductFolder(reader.products, path.resolve(flags.products));
-      const svc = openServiceStore(dir);
+      const svc = await openConfiguredServiceStore(mission.config, dir).catch(async (e: unknown) => { await reader.close(); throw e; });
       const app = await service.buildService({
         reader, store: svc, jobsDir: path.join(dir, 'service-jobs'), rate: { perMinute, burst: Math.max(10, Math.ceil(perMinute / 6)) },
         spacecraft: mission.config.mission?.spacecraft ?? '', log,
@@ -64,7 +64,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       const [{ registerConsoleOnService }, { CONSOLE_STATIC_DIR }] = await Promise.all([import('../../telemetry/service/console-service-auth.js'), import('../../telemetry/service/console-server.js')]);
       // Its data options are those of `idoc console` (mission database, plans folder, DDS requests, PDS4 schemas).
       const extras = await (await import('./console.js')).consoleExtras(flags);
-      registerConsoleOnService(app, svc, { mission, archiveDir: dir, ...extras, ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}) }, CONSOLE_STATIC_DIR);
+      registerConsoleOnService(app, svc, { mission, archiveDir: dir, openReader: () => openConfiguredReader(mission.config, dir), ...extras, ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}) }, CONSOLE_STATIC_DIR);
       const shutdown = async (): Promise<void> => { await app.close(); await svc.close(); await reader.close(); };
       try {
         await app.listen({ port, host });
@@ -74,7 +74,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       }
       const addr = app.server.address() as { port: number };
       const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
-      const info = { url, archive: dir, products: app.catalogue.size, registered, users: (await svc.users.list()).length, tls: Boolean(tls) };
+      const info = { url, archive: await configuredArchiveName(mission.config, dir), products: app.catalogue.size, registered, users: (await svc.users.list()).length, tls: Boolean(tls) };
       if (flags.probe !== undefined) {
         const token = process.env[PROBE_TOKEN_ENV]?.trim();
         try {
@@ -86,7 +86,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
         }
         return;
       }
-      ctx.io.out(flags.json ? jsonOut('serve', info, { compact: true }) : `serving ${info.products} products from ${dir} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json; console at ${url}/console/)\n`);
+      ctx.io.out(flags.json ? jsonOut('serve', info, { compact: true }) : `serving ${info.products} products from ${info.archive} at ${url} (${info.users} users; OpenAPI at ${url}/openapi.json; console at ${url}/console/)\n`);
       if (info.users === 0) log('warn', 'no users yet: only public products are visible (idoc users add)');
       await new Promise<void>((resolve) => {
         const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };

@@ -386,6 +386,48 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       }
     });
 
+  tm.command('l1-worker')
+    .argument('<params...>', 'parameter names (one column each)')
+    .requiredOption('--defs <file>', 'mission database: XTCE, MIB folder, field list or JSON')
+    .requiredOption('--out-dir <dir>', 'folder for the L1 tables (.csv) and their PDS4 labels (.xml)')
+    .option('--archive <dir>', 'packet archive (default: the config\'s archive.dir, else ./idoc-archive; archive.kind postgres: the shared segment files)')
+    .option('--config <file>', 'mission configuration (mission, archive, products.window, bundle and target)')
+    .option('--name <name>', 'product id stem (the window\'s first sample time is appended)', 'parameters')
+    .option('--durable <name>', 'durable consumer name (builders sharing it share the announcements)', 'l1')
+    .option('--once', 'build what is announced, then exit when nothing is pending')
+    .option('--watch', 'run until SIGTERM/SIGINT (the window in progress finishes first)')
+    .option('--json', 'print the totals as JSON')
+    .option('--quiet', 'no JSON event lines on stderr')
+    .description('L1 products as the archive workers (ingest --consume) commit packets: for each product window a committed-window announcement touches (NATS JetStream, durable), decode the window\'s packets from the archive and write its L1 table and label')
+    .action(async (params: string[], flags: { defs: string; outDir: string; archive?: string; config?: string; name: string; durable: string; once?: boolean; watch?: boolean; json?: boolean; quiet?: boolean }) => {
+      const [{ UsageError }, { resolveMission }, { loadTmDatabase }, { runL1Worker }] = await Promise.all([
+        import('../../src/errors.js'), import('../../src/config/mission.js'), import('../../src/mdb/load.js'), import('../../telemetry/bus/l1-worker.js'),
+      ]);
+      if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('tm l1-worker: give exactly one of --once or --watch');
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(flags.durable)) throw new UsageError(`--durable: ${JSON.stringify(flags.durable.slice(0, 80))}: letters, digits, _ and - (at most 64)`);
+      const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
+      const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+      const known = new Set(db.parameters.map((p) => p.name));
+      const unknown = names.filter((n) => !known.has(n));
+      if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the mission database ${flags.defs}`);
+      const mission = await resolveMission(flags);
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        const t = await runL1Worker({
+          mission, db, names, outDir: flags.outDir, name: flags.name, durable: flags.durable, untilIdle: Boolean(flags.once), signal: stop.signal,
+          ...(flags.archive !== undefined ? { archive: flags.archive } : {}),
+          ...(flags.quiet ? {} : { onWritten: (p) => ctx.io.err(`${JSON.stringify({ event: 'written', lid: p.lid, records: p.records, label: p.labelFile })}\n`) }),
+        });
+        ctx.io.out(flags.json ? jsonOut('tm l1-worker', t, { compact: true }) : `${t.announcements} announcement(s), ${t.windows} window(s), ${t.products} L1 product(s) written\n`);
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+
   tm.command('import')
     .description('convert definitions to idoc\'s JSON mission database (checked against schemas/tmdb.schema.json)')
     .argument('<format>', 'xtce, mib or csv')

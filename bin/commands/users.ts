@@ -16,12 +16,12 @@ const common = (cmd: Command): Command => cmd
 const PASSWORD_ENV = 'IDOC_PASSWORD';
 
 async function openStore(flags: Flags) {
-  const [{ resolveMission }, store, { openServiceStore }] = await Promise.all([
-    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/store/service-store.js'),
+  const [{ resolveMission }, store, { openConfiguredServiceStore }] = await Promise.all([
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/archive-of.js'),
   ]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
-  return openServiceStore(dir);
+  return openConfiguredServiceStore(mission.config, dir);
 }
 
 const NAME = /^[A-Za-z0-9._@-]{1,64}$/;

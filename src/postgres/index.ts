@@ -8,3 +8,4 @@ export { migratePg, pgSchemaVersion, PG_MIGRATIONS, PG_SCHEMA_VERSION, TIME_SPAN
 export { openPgArchiveWriter, PgArchiveWriter, type PgArchiveOptions } from './writer.js';
 export { openPgArchiveReader, PgArchiveReader, type PgReaderOptions } from './reader.js';
 export { verifyPgSegments } from './fixity.js';
+export { openPgServiceStore } from './service-store.js';

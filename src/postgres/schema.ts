@@ -61,6 +61,20 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX products_id_version ON products (product_id, version);
     `,
   },
+  {
+    version: 3,
+    description: 'Co-I service store: users, token digests, grants, embargoes, audit log, UWS jobs',
+    sql: `
+      CREATE TABLE users (name text PRIMARY KEY, role text NOT NULL, password text, created_ms double precision NOT NULL, disabled boolean NOT NULL DEFAULT false);
+      CREATE TABLE tokens (id text PRIMARY KEY, owner text NOT NULL REFERENCES users(name), digest text NOT NULL UNIQUE, created_ms double precision NOT NULL, revoked_ms double precision);
+      CREATE INDEX tokens_owner ON tokens (owner, created_ms);
+      CREATE TABLE grants (owner text NOT NULL REFERENCES users(name), route text NOT NULL, PRIMARY KEY (owner, route));
+      CREATE TABLE embargoes (route text PRIMARY KEY, months integer NOT NULL);
+      CREATE TABLE audit (n bigserial PRIMARY KEY, at_ms double precision NOT NULL, who text NOT NULL, token text, method text NOT NULL, what text NOT NULL, status integer NOT NULL, source text NOT NULL);
+      CREATE TABLE jobs (id text PRIMARY KEY, owner text NOT NULL, body text NOT NULL, created_ms double precision NOT NULL);
+      CREATE INDEX jobs_owner ON jobs (owner, created_ms);
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

@@ -22,7 +22,7 @@ import { PackedBatchBuilder, type PackedBatch } from '../../src/archive/index.js
 import { openArchive } from '../../src/store/index.js';
 import { openPgArchiveReader } from '../../src/postgres/index.js';
 import { freshPgArchive, PG_DOWN } from '../../src/postgres/_test-pg.js';
-import { BusPublisher, consumeBus, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
+import { BusPublisher, committedStreamOf, consumeBus, fitBatch, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'dist/bin/idoc.js');
@@ -73,6 +73,18 @@ describe('bus wire format', () => {
         expect(d.routes).toEqual([p.route]);
         expect(new PackedBatchBuilder(8, 1).load(d).seal().count).toBe(p.batch.count);
       }
+    }));
+  });
+
+  it('a body over the size limit is split into whole-packet parts that decode back to the batch, in order', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 300, max: 3000 }), fc.integer({ min: 0, max: 99 }), (n, max, seed) => {
+      const b = batchOf(n, ['hk'], seed);
+      const parts = fitBatch(b, max, encodeBatch);
+      for (const p of parts) if (p.length > max) expect(decodeBatch(p).count).toBe(1);
+      const back = parts.map((p) => decodeBatch(p));
+      expect(back.reduce((k, x) => k + x.count, 0)).toBe(n);
+      const joined = { ...plain(b), ints: back.flatMap((x) => plain(x).ints), reals: back.flatMap((x) => plain(x).reals), octets: back.flatMap((x) => plain(x).octets), count: n, bytes: back.reduce((k, x) => k + x.bytes, 0) };
+      expect(joined).toEqual(plain(b));
     }));
   });
 
@@ -191,7 +203,7 @@ describe.skipIf(NATS_DOWN !== undefined || !BUILT)('ingest --publish / --consume
   for (const kind of ['sqlite', 'postgres'] as const) {
     it.skipIf(kind === 'postgres' && PG_DOWN !== undefined)(`into ${kind}: killed consumers, restarted, equal a clean ingest packet by packet`, async () => {
       const mission = `E${kind}${process.pid}${Date.now().toString(36)}`;
-      streams.push(streamOf(mission), `KV_idoc_${mission.toLowerCase()}_cursors`);
+      streams.push(streamOf(mission), committedStreamOf(mission), `KV_idoc_${mission.toLowerCase()}_cursors`);
       const ref = await setup(`ref-${kind}`, mission, { dir: 'archive' });
       expect((await idoc(ref, ['ingest', '--once', '--quiet'], {})).code).toBe(0);
       const want = await packetsOf('sqlite', ref);

@@ -21,9 +21,16 @@ import { AckPolicy, connect, DeliverPolicy, type JetStreamClient, type KV, type 
 import { PackedBatchBuilder, type PackedBatch, type StoreResult } from '../../src/archive/index.js';
 import { InputError } from '../../src/errors.js';
 import { decodeBatch, encodeBatch } from './wire.js';
-import { splitByRoute } from './split.js';
+import { fitBatch, splitByRoute } from './split.js';
+import { announceCommitted, ensureCommittedStream, windowOfBatch } from './committed.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+/**
+ * Seconds a delivered message may stay unacknowledged before JetStream gives it to another worker: short, so the
+ * work of a killed worker moves on quickly; a worker storing a message tells the server it is still working
+ * every ACK_WAIT_S / 3 s.
+ */
+const ACK_WAIT_S = 6;
 /** JetStream de-duplication window: 10 minutes (nanoseconds). */
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
 
@@ -118,12 +125,14 @@ export class BusPublisher {
     const feed = cursor?.feed ?? b.sources[0]?.feed ?? 'feed';
     const at = cursor?.value ?? `@${b.reals[3] ?? 0}/${b.ints[7] ?? 0}/${b.count}/${b.sources[0]?.source ?? ''}`;
     let duplicates = 0;
-    const acks = splitByRoute(b).map(async ({ route, batch }) => {
-      const ack = await this.js.publish(subjectOf(this.mission, route), encodeBatch(batch), {
-        msgID: msgIdOf(feed, at, route),
+    // A body over the server's max_payload (1 MiB by default) is split into parts, each its own message (id `#k`).
+    const max = Math.max(64 * 1024, (this.nc.info?.max_payload ?? 1024 * 1024) - 4096);
+    const acks = splitByRoute(b).flatMap(({ route, batch }) => fitBatch(batch, max, encodeBatch).map(async (body, k, all) => {
+      const ack = await this.js.publish(subjectOf(this.mission, route), body, {
+        msgID: all.length === 1 ? msgIdOf(feed, at, route) : `${msgIdOf(feed, at, route)}#${k}`,
       });
-      if (ack.duplicate) duplicates += batch.count;
-    });
+      if (ack.duplicate) duplicates += new DataView(body.buffer, body.byteOffset).getUint32(8, true);
+    }));
     await Promise.all(acks);
     this.seq++;
     if (cursor) {
@@ -157,6 +166,8 @@ export interface ConsumeOptions extends BusOptions {
   /** Stop when nothing is pending for the consumer (`--once`); else run until `signal` aborts. */
   readonly untilIdle?: boolean;
   readonly signal?: AbortSignal;
+  /** Announce each commit's window on `idoc.<mission>.committed.<route>` for the product builders (default true). */
+  readonly announce?: boolean;
   /** Called after each message committed and acknowledged. */
   readonly onStored?: (r: StoreResult & { subject: string }) => void;
 }
@@ -180,13 +191,15 @@ export async function consumeBus(sink: BusSink, opts: ConsumeOptions): Promise<C
     } catch {
       await jsm.consumers.add(stream, {
         durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: filter,
-        ack_wait: 30 * 1e9, max_ack_pending: 64,
+        ack_wait: ACK_WAIT_S * 1e9, max_ack_pending: 64,
       });
     }
     const consumer = await js.consumers.get(stream, durable);
+    const announce = opts.announce !== false;
+    if (announce) await ensureCommittedStream(jsm, opts.mission);
     for (;;) {
       if (opts.signal?.aborted) break;
-      const msgs = await consumer.fetch({ max_messages: 16, expires: 1000 });
+      const msgs = await consumer.fetch({ max_messages: 4, expires: 1000 });
       let got = 0;
       for await (const m of msgs) {
         got++;
@@ -194,7 +207,18 @@ export async function consumeBus(sink: BusSink, opts: ConsumeOptions): Promise<C
         const builder = sink.batch().load(b);
         const feed = b.sources[0]?.feed ?? 'bus';
         // The archive's cursor for what this consumer committed: stream sequence per subject.
-        const r = await sink.store(builder, { feed: `bus:${durable}:${m.subject}`, value: String(m.seq) });
+        const beat = setInterval(() => m.working(), (ACK_WAIT_S * 1000) / 3);
+        let r: StoreResult;
+        try {
+          r = await sink.store(builder, { feed: `bus:${durable}:${m.subject}`, value: String(m.seq) });
+        } finally {
+          clearInterval(beat);
+        }
+        // After the commit, before the ack: a worker killed in between announces again on the redelivery.
+        if (announce && (r.stored > 0 || r.repeats > 0 || m.redelivered)) {
+          const w = windowOfBatch(b, m.subject.slice(m.subject.lastIndexOf('.') + 1), r.stored + r.repeats);
+          if (w) await announceCommitted(js, opts.mission, w, m.seq);
+        }
         await m.ackAck();
         void feed;
         totals.messages++;

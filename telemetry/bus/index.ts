@@ -4,5 +4,10 @@
  */
 export { BusPublisher, consumeBus, openBus, streamOf, subjectOf, msgIdOf, natsName, DEFAULT_NATS_URL, type BusOptions, type BusSink, type ConsumeOptions, type ConsumeTotals } from './bus.js';
 export { encodeBatch, decodeBatch } from './wire.js';
-export { splitByRoute } from './split.js';
+export { fitBatch, sliceBatch, splitByRoute } from './split.js';
 export { consumeCommand } from './command.js';
+export {
+  announceCommitted, committedStreamOf, committedSubjectOf, consumeCommitted, ensureCommittedStream, mergeWindows, parseCommitted, windowOfBatch,
+  type CommittedWindow, type WindowConsumerOptions,
+} from './committed.js';
+export { busLag, busLagOfMission, formatBusLag, renderBusMetrics, type BusLag, type RouteLag } from './lag.js';

@@ -31,3 +31,23 @@ export function splitByRoute(b: PackedBatch): { route: string; batch: PackedBatc
   }
   return out;
 }
+
+/** Packets [from, to) of a sealed batch, as a batch of their own (routes and sources kept). */
+export function sliceBatch(b: PackedBatch, from: number, to: number): PackedBatch {
+  let start = 0;
+  for (let i = 0; i < from; i++) start += b.ints[i * INTS + I.len]!;
+  let bytes = 0;
+  for (let i = from; i < to; i++) bytes += b.ints[i * INTS + I.len]!;
+  return {
+    count: to - from, bytes, octets: b.octets.slice(start, start + bytes), ints: b.ints.slice(from * INTS, to * INTS), reals: b.reals.slice(from * REALS, to * REALS),
+    routes: b.routes, sources: b.sources, receivedUnixMs: b.receivedUnixMs,
+  };
+}
+
+/** Bodies of at most `maxBytes` (each a whole number of packets, in order): the batch split in halves until each fits. */
+export function fitBatch(b: PackedBatch, maxBytes: number, encode: (b: PackedBatch) => Uint8Array): Uint8Array[] {
+  const body = encode(b);
+  if (body.length <= maxBytes || b.count <= 1) return [body];
+  const half = b.count >>> 1;
+  return [...fitBatch(sliceBatch(b, 0, half), maxBytes, encode), ...fitBatch(sliceBatch(b, half, b.count), maxBytes, encode)];
+}

@@ -33,6 +33,8 @@ export interface MetricsSnapshot {
   /** Units waiting, per feed (same order), when the feed can tell. */
   readonly backlog: readonly (number | undefined)[];
   readonly version: string;
+  /** More exposition lines (ending in `\n`), appended: the bus's consumer lag (telemetry/bus/lag.ts). */
+  readonly extra?: string;
 }
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -77,7 +79,7 @@ export function renderMetrics(s: MetricsSnapshot): string {
   out.push('# HELP idoc_ingest_commit_latency_seconds From the first packet of a batch being held to its commit.', '# TYPE idoc_ingest_commit_latency_seconds histogram');
   LATENCY_BUCKETS.forEach((le, i) => out.push(`idoc_ingest_commit_latency_seconds_bucket{le="${le}"} ${h.counts[i]}`));
   out.push(`idoc_ingest_commit_latency_seconds_bucket{le="+Inf"} ${h.count}`, `idoc_ingest_commit_latency_seconds_sum ${num(h.sum)}`, `idoc_ingest_commit_latency_seconds_count ${h.count}`);
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n${s.extra ?? ''}`;
 }
 
 export interface MetricsServer {

@@ -8,7 +8,8 @@ import { stat } from 'node:fs/promises';
 import { InputError } from '../../src/errors.js';
 import type { Mission } from '../../src/config/mission.js';
 import { PROFILE_PRESETS, type PacketProfile } from '../../src/ccsds/profile.js';
-import { archiveSettings, openSqliteArchiveReader } from '../../src/store/index.js';
+import { archiveSettings } from '../../src/store/index.js';
+import { configuredArchiveName, openConfiguredReader } from '../../src/archive-of.js';
 import { timeSettings } from '../../src/time/config.js';
 import type { ReadOptions } from '../framing/index.js';
 import { guessProfile } from '../inspect/walk.js';
@@ -66,7 +67,7 @@ export async function buildL0FromMission(src: MissionSource, options: Omit<Build
   const { dir } = archiveSettings(mission.config, src.archive);
   let archive;
   try {
-    archive = await openSqliteArchiveReader(dir);
+    archive = await openConfiguredReader(mission.config, dir);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`${e.message}: give the archive with --archive DIR (or packet files with --from-files FILE...)`, e.problems);
     throw e;
@@ -85,7 +86,7 @@ export async function buildL0FromMission(src: MissionSource, options: Omit<Build
     const report = await buildL0FromArchive(archive, { ...options, profile }, stats);
     return {
       report,
-      inputs: { archive: dir, unroutedApids: stats.unroutedApids },
+      inputs: { archive: await configuredArchiveName(mission.config, dir), unroutedApids: stats.unroutedApids },
       leftOut: stats.unroutedApids.length ? `; APID(s) ${stats.unroutedApids.join(', ')} in the archive are in no products route (left out)` : '',
     };
   } finally {

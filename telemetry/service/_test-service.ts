@@ -13,6 +13,8 @@ import { openSqliteArchiveReader, openSqliteArchiveWriter } from '../../src/stor
 import { openServiceStore } from '../../src/store/service-store.js';
 import type { ServiceStore } from '../../src/archive/service-port.js';
 import type { ArchiveReader } from '../../src/archive/port.js';
+import { freshPgArchive, PG_DOWN } from '../../src/postgres/_test-pg.js';
+import { openPgArchiveReader, openPgServiceStore } from '../../src/postgres/index.js';
 import { SIM_PROFILE, toL0 } from '../products/_test-helpers.js';
 import { buildL0 } from '../products/build.js';
 import { productsConfig } from '../products/config.js';
@@ -21,6 +23,13 @@ import { registerProductFolder } from './register.js';
 import { buildService } from './server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Which implementation of the ports the service runs on (service-pg.test.ts runs service.test.ts on PostgreSQL). */
+let kind: 'sqlite' | 'postgres' = 'sqlite';
+export function useArchiveKind(k: 'sqlite' | 'postgres'): void {
+  if (k === 'postgres' && PG_DOWN !== undefined) throw new Error(`PostgreSQL not reachable: ${PG_DOWN}`);
+  kind = k;
+}
 
 export interface TestService {
   readonly url: string;
@@ -47,11 +56,21 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   await buildL0(sim.map((p) => toL0(p)), {
     products: productsConfig(parseConfig(JSON.stringify(raw), config)), mission: { name: 'Sample', spacecraft: 'SAMPLESAT', instrument: 'SIM' }, profile: SIM_PROFILE, out: products,
   });
-  const w = await openSqliteArchiveWriter(archiveDir);
-  await w.close();
-  const reader = await openSqliteArchiveReader(archiveDir);
+  let reader: ArchiveReader;
+  let store: ServiceStore;
+  let drop = async (): Promise<void> => undefined;
+  if (kind === 'postgres') {
+    const pg = await freshPgArchive('svc');
+    drop = pg.drop;
+    reader = await openPgArchiveReader({ target: pg.target, dir: archiveDir });
+    store = await openPgServiceStore({ target: pg.target });
+  } else {
+    const w = await openSqliteArchiveWriter(archiveDir);
+    await w.close();
+    reader = await openSqliteArchiveReader(archiveDir);
+    store = openServiceStore(archiveDir);
+  }
   await registerProductFolder(reader.products, products);
-  const store = openServiceStore(archiveDir);
   const tokens: Record<string, string> = {};
   const users = [['ops', 'operator', []], ['alice', 'co-investigator', ['SIM_HK_FAST']], ['bob', 'co-investigator', ['SIM_SCI']], ['pat', 'public', []]] as const;
   for (const [name, role, routes] of users) {
@@ -73,6 +92,7 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
       await app.close();
       await store.close();
       await reader.close();
+      await drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

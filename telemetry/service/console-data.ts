@@ -26,6 +26,8 @@ import type { PlanSource } from './console-plan.js';
 export interface ConsoleSources {
   readonly mission: Mission;
   readonly archiveDir: string;
+  /** Open the archive through the port (default: the SQLite store in archiveDir, when there is one); PostgreSQL for `archive.kind: postgres`. */
+  readonly openReader?: () => Promise<ArchiveReader>;
   /** L0 products folder (absent: no products page data). */
   readonly productsDir?: string;
   /** Where DDS re-request files are written. */
@@ -51,9 +53,9 @@ function withArchive<T>(dir: string, f: (a: Archive) => T): T | undefined {
 }
 
 /** The archive through the port (status, gaps); undefined when there is none yet. */
-async function withReader<T>(dir: string, f: (a: ArchiveReader) => Promise<T>): Promise<T | undefined> {
-  if (!existsSync(path.join(dir, 'index.sqlite'))) return undefined;
-  const a = await openSqliteArchiveReader(dir);
+async function withReader<T>(src: ConsoleSources, f: (a: ArchiveReader) => Promise<T>): Promise<T | undefined> {
+  if (!src.openReader && !existsSync(path.join(src.archiveDir, 'index.sqlite'))) return undefined;
+  const a = src.openReader ? await src.openReader() : await openSqliteArchiveReader(src.archiveDir);
   try { return await f(a); } finally { await a.close(); }
 }
 
@@ -69,7 +71,7 @@ export interface ApidLive {
 export async function liveStatus(src: ConsoleSources, user: ConsoleUser) {
   const daemon = await readStatus(src.archiveDir).catch(() => undefined);
   const resets: ArchiveReset[] = [];
-  const apids = await withReader(src.archiveDir, async (a) => {
+  const apids = await withReader(src, async (a) => {
     const s = await a.status();
     const gaps = await findGaps(a, { periodOf: src.mission.periodOf }, resets);
     return s.apids.map((x): ApidLive => {
@@ -109,7 +111,7 @@ export async function gapsReport(src: ConsoleSources, user: ConsoleUser, q: { fr
   const fromMs = parseInstant('from', q.from);
   const toMs = parseInstant('to', q.to);
   const resets: ArchiveReset[] = [];
-  const r = await withReader(src.archiveDir, async (a) => {
+  const r = await withReader(src, async (a) => {
     const apids = (await a.status()).apids.filter((x) => maySee(user, instrumentOf(src.mission, x.apid)));
     const gaps = await findGaps(a, {
       apids: apids.map((x) => [x.apid, x.apid] as const), periodOf: src.mission.periodOf,
@@ -130,7 +132,7 @@ export async function gapsReport(src: ConsoleSources, user: ConsoleUser, q: { fr
 
 /** Write the DDS request for the gap window `id` (recomputed from the archive: the client names it, never its bytes). */
 export async function writeRequest(src: ConsoleSources, user: ConsoleUser, id: string): Promise<{ id: string; file: string; apid: number; start: string; end: string } | undefined> {
-  const windows = await withReader(src.archiveDir, async (a) => {
+  const windows = await withReader(src, async (a) => {
     const apids = (await a.status()).apids.filter((x) => maySee(user, instrumentOf(src.mission, x.apid))).map((x) => [x.apid, x.apid] as const);
     return (await findGaps(a, { apids, periodOf: src.mission.periodOf })).flatMap((g) => gapWindows([g]));
   }) ?? [];
