@@ -188,7 +188,7 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     expect(lagAfter.routes.every((r) => r.lag === 0)).toBe(true);
     expect(lagAfter.builders.find((b) => b.durable === 'l0')!.pending).toBeGreaterThan(0);
     const second = step(['l0', 'worker', '--once', '--json', '--out-dir', 'l0']);
-    const t2 = JSON.parse(second.stdout) as Record<string, number>;
+    const t2 = result(second.stdout) as Record<string, number>;
     expect(t2).toMatchObject({ new: 0 });
     expect(t2['updated']).toBeGreaterThan(0);
     const events = second.stderr.trim().split('\n').map((l) => JSON.parse(l) as { products: { lidvid: string; status: string }[] });
