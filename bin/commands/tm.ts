@@ -419,7 +419,7 @@ export const registerTm: RegisterCommand = (program, ctx) => {
         const t = await runL1Worker({
           mission, db, names, outDir: flags.outDir, name: flags.name, durable: flags.durable, untilIdle: Boolean(flags.once), signal: stop.signal,
           ...(flags.archive !== undefined ? { archive: flags.archive } : {}),
-          ...(flags.quiet ? {} : { onWritten: (p) => ctx.io.err(`${JSON.stringify({ event: 'written', lid: p.lid, records: p.records, label: p.labelFile })}\n`) }),
+          ...(flags.quiet ? {} : { onWritten: (p) => ctx.io.err(`${JSON.stringify({ event: 'written', lidvid: `${p.lid}::${p.vid}`, status: p.status, records: p.records, label: p.labelFile })}\n`) }),
         });
         ctx.io.out(flags.json ? jsonOut('tm l1-worker', t, { compact: true }) : `${t.announcements} announcement(s), ${t.windows} window(s), ${t.products} L1 product(s) written\n`);
       } finally {

@@ -80,6 +80,16 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
   /** The L1 tables (.csv) of a folder, by name. */
   const tables = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(path.join(work, dir)).filter((f) => f.endsWith('.csv')).sort()
     .map((f) => [f, readFileSync(path.join(work, dir, f), 'latin1')]));
+  /** The worker's L1 tables by window (the `_v<N>` suffix dropped): the latest version's, or version `v`'s. */
+  const workerTables = (dir: string, v?: number): Record<string, string> => {
+    const out: Record<string, { n: number; text: string }> = {};
+    for (const f of readdirSync(path.join(work, dir))) {
+      const m = /^(.*)_v(\d+)\.csv$/.exec(f);
+      if (!m || (v !== undefined && Number(m[2]) !== v)) continue;
+      if (!out[m[1]!] || out[m[1]!]!.n < Number(m[2])) out[m[1]!] = { n: Number(m[2]), text: readFileSync(path.join(work, dir, f), 'latin1') };
+    }
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, x.text]));
+  };
   /** `tm archive FILES` into a parameter archive, then `tm l1` per day (2026-01-02, 2026-01-03) into `out`. */
   const referenceL1 = (files: string[], out: string): Record<string, string> => {
     const a = idoc(['tm', 'archive', ...files, '--defs', DEFS, '--archive', `params-${out}`, '--json']);
@@ -171,8 +181,11 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     const v1 = latestData(path.join(work, 'l0'));
     // L1 from the same announcements (durable l1): each day's table equals `tm archive` + `tm l1` of the files.
     const l1 = result(step(['tm', 'l1-worker', 'DET_TEMP,HV_LEVEL', '--defs', DEFS, '--out-dir', 'l1', '--once', '--json']).stdout) as Record<string, number>;
-    expect(l1).toMatchObject({ windows: 2, products: 2 });
-    expect(tables('l1')).toEqual(referenceL1(['drop/done/day1.dds', 'drop/done/day2.dds'], 'ref1'));
+    expect(l1).toMatchObject({ windows: 2, products: 2, unchanged: 0 });
+    const ref1 = Object.values(referenceL1(['drop/done/day1.dds', 'drop/done/day2.dds'], 'ref1'));
+    // Named for their windows (the days), version 1, the tables `tm l1` writes.
+    expect(Object.keys(workerTables('l1'))).toEqual(['parameters_20260102t000000', 'parameters_20260103t000000']);
+    expect(Object.values(workerTables('l1', 1))).toEqual(ref1);
 
     writeFileSync(path.join(work, 'drop', 'late.dds'), writeWithDamage('x', late, 'dds', []).bytes);
     step(['ingest', '--publish', '--once', '--quiet']);
@@ -201,9 +214,13 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     expect(Object.keys(v2).filter((k) => k.includes('20260102') && v2[k] !== v1[k]).length).toBeGreaterThan(0);
     const l1late = result(step(['tm', 'l1-worker', 'DET_TEMP,HV_LEVEL', '--defs', DEFS, '--out-dir', 'l1', '--once', '--json']).stdout) as Record<string, number>;
     expect(l1late).toMatchObject({ windows: 1, products: 1 }); // day 1 only
-    const ref2 = referenceL1(['drop/done/day1.dds', 'drop/done/late.dds', 'drop/done/day2.dds'], 'ref2');
-    expect(tables('l1')).toEqual(ref2);
-    expect(Object.values(ref2)[0]).not.toEqual(Object.values(tables('ref1'))[0]);
+    const ref2 = Object.values(referenceL1(['drop/done/day1.dds', 'drop/done/late.dds', 'drop/done/day2.dds'], 'ref2'));
+    expect(ref2[0]).not.toEqual(ref1[0]);
+    // Day 1 got version 2 (the late packets' table); its version 1 stays as it was; day 2 is still version 1 only.
+    expect(Object.values(workerTables('l1'))).toEqual(ref2);
+    expect(Object.values(workerTables('l1', 1))).toEqual(ref1);
+    expect(Object.keys(workerTables('l1', 2))).toEqual(['parameters_20260102t000000']);
+    expect(readFileSync(path.join(work, 'l1', 'parameters_20260102t000000_v2.xml'), 'utf8')).toContain('<version_id>2.0</version_id>');
     // What the worker made is what a fresh build of the whole archive makes.
     const fresh = idoc(['l0', 'build', '--out-dir', 'fresh']);
     expect(fresh.status, fresh.stderr).toBeLessThanOrEqual(1); // 1: quality findings (the simulator's gaps)

@@ -3,8 +3,9 @@
  * (committed.ts), as `l0 worker` is for L0. For each product window (the configured `products.window`) an
  * announced span touches, the window's packets are read from the configured archive through the port (SQLite or
  * PostgreSQL), decoded with the mission database into a parameter archive of the window (a private folder,
- * removed afterwards), and written as the L1 product `tm l1` writes (telemetry/parameters/l1.ts): the window's
- * product is rewritten whole when late packets come. Announcements are acknowledged after the products are written.
+ * removed afterwards), and written as the L1 product `tm l1` writes (telemetry/parameters/l1.ts), named for the
+ * window's start and versioned: late packets that change a window's table make its next version (`_v2`, VID 2.0),
+ * an unchanged table writes nothing. Announcements are acknowledged after the products are written.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import type { TmDatabase } from '../../src/mdb/types.js';
 import { openConfiguredReader } from '../../src/archive-of.js';
 import { archiveSettings } from '../../src/store/index.js';
 import { asTai } from '../../src/time/tai.js';
+import { taiToUtcIso } from '../../src/time/index.js';
 import { compileDecoder } from '../parameters/compile.js';
 import { ParameterArchiveReader, ParameterArchiveWriter } from '../parameters/archive.js';
 import { writeL1, type L1Written } from '../parameters/l1.js';
@@ -37,7 +39,8 @@ export interface L1WorkerOptions {
   readonly onWritten?: (p: L1Written & { fromTai: number; toTai: number }) => void;
 }
 
-export interface L1WorkerTotals { announcements: number; windows: number; products: number }
+/** `products`: versions written (new or updated); `unchanged`: windows whose latest version already held the table. */
+export interface L1WorkerTotals { announcements: number; windows: number; products: number; unchanged: number }
 
 /** Decode the packets of [fromTai, toTai) into a fresh parameter archive in `dir`. */
 async function fillWindow(o: L1WorkerOptions, dir: string, fromTai: number, toTai: number): Promise<void> {
@@ -67,7 +70,7 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
   const windowOf = windowFunction(products.window, await orbitsFor({ products }));
   const m = o.mission.config.mission;
   const { nc, js } = await openBus({ mission: m.name, ...(o.url !== undefined ? { url: o.url } : {}) });
-  const totals: L1WorkerTotals = { announcements: 0, windows: 0, products: 0 };
+  const totals: L1WorkerTotals = { announcements: 0, windows: 0, products: 0, unchanged: 0 };
   try {
     totals.announcements = await consumeCommitted({
       mission: m.name, js, jsm: await nc.jetstreamManager(), durable: o.durable ?? 'l1',
@@ -93,12 +96,17 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
             if (o.names.some((n) => !reader.parameter(n))) continue; // none of these parameters in the window
             const written = writeL1(reader, {
               names: o.names, outDir: o.outDir, bundle: products.bundle, fromTai, toTai, ...(o.name !== undefined ? { name: o.name } : {}),
+              idTime: taiToUtcIso(fromTai, 0), versioned: true,
               label: {
                 missionName: m.name, instrumentName: m.instrument ?? m.name, ...(m.spacecraft !== undefined ? { instrumentHostName: m.spacecraft } : {}),
                 targetName: products.target.name, targetType: products.target.type, source: `the packet archive (${o.names.length} parameter(s))`,
                 ...(products.context.investigation !== undefined ? { investigationLid: products.context.investigation } : {}),
               },
             });
+            if (written.status === 'unchanged') {
+              totals.unchanged++;
+              continue;
+            }
             totals.products++;
             o.onWritten?.({ ...written, fromTai, toTai });
           } catch (e) {

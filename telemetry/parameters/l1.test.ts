@@ -4,7 +4,7 @@
  * values; file size and MD5 in the label are those of the file; the processing level follows calibration.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -92,6 +92,29 @@ describe('SIM fixture L1 product', () => {
         }
       }
       expect(text.endsWith('\r\n')).toBe(true);
+    } finally {
+      reader.close();
+    }
+  });
+
+  test('versioned: named for idTime with _v1; the same table again writes nothing; a changed one is version 2, version 1 kept', () => {
+    const out = tmp();
+    const reader = new ParameterArchiveReader(archive);
+    try {
+      const all = reader.series('DET_TEMP')!;
+      const mid = all.tai[Math.floor(all.length / 2)]!;
+      const base = { names: ['DET_TEMP', 'HV_LEVEL'], outDir: out, bundle: 'urn:esa:psa:sample_sim', label: LABEL, idTime: '2026-01-01T00:00:00Z', versioned: true } as const;
+      const v1 = writeL1(reader, { ...base, toTai: mid });
+      expect([path.basename(v1.dataFile), v1.vid, v1.status]).toEqual(['parameters_20260101t000000_v1.csv', '1.0', 'new']);
+      const v1Text = readFileSync(v1.dataFile, 'latin1');
+      const again = writeL1(reader, { ...base, toTai: mid });
+      expect([again.dataFile, again.vid, again.status]).toEqual([v1.dataFile, '1.0', 'unchanged']);
+      const v2 = writeL1(reader, base); // late data: the whole range
+      expect([path.basename(v2.dataFile), v2.vid, v2.status, v2.lid]).toEqual(['parameters_20260101t000000_v2.csv', '2.0', 'updated', v1.lid]);
+      expect(v2.records).toBeGreaterThan(v1.records);
+      expect(readFileSync(v2.labelFile, 'utf8')).toContain('<version_id>2.0</version_id>');
+      expect(readFileSync(v1.dataFile, 'latin1')).toBe(v1Text);
+      expect(readdirSync(out).sort()).toEqual(['parameters_20260101t000000_v1.csv', 'parameters_20260101t000000_v1.xml', 'parameters_20260101t000000_v2.csv', 'parameters_20260101t000000_v2.xml']);
     } finally {
       reader.close();
     }

@@ -3,7 +3,9 @@
  * sample times (one record per time; the k-th sample of a time in one series meets the k-th of the others),
  * engineering values (calibrated numbers, enumeration labels, absolute times in UTC; invalid samples missing),
  * written as a PDS4 `Table_Character` file and its label (telemetry/products/l1-table.ts), each to a temporary
- * name then renamed.
+ * name then renamed. Versioned products (the L1 worker's) are named for a fixed instant (their window's start) with
+ * `_v<N>`: a table that differs from the latest version's becomes version N+1 (PDS4 Standards Reference §6D: a new
+ * VID for changed content, the LID kept), an equal one is left alone.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -75,6 +77,10 @@ export interface L1WriteInput {
   readonly label: Omit<L1LabelInput, 'lid' | 'vid' | 'title' | 'start' | 'stop' | 'dataFile' | 'productTime'>;
   /** Default now. */
   readonly productTime?: string;
+  /** The UTC instant in the product id (default the first sample's time); a window's start keeps the id stable. */
+  readonly idTime?: string;
+  /** Write `<id>_v<N>` files with VID `N.0`, a new version only when the table changed (default false: `<id>`, 1.0, replaced). */
+  readonly versioned?: boolean;
 }
 
 export interface L1Written {
@@ -82,6 +88,21 @@ export interface L1Written {
   readonly labelFile: string;
   readonly records: number;
   readonly lid: string;
+  /** `1.0`, `2.0`, … */
+  readonly vid: string;
+  /** `unchanged`: versioned, and the latest version already holds this table (nothing written). */
+  readonly status: 'new' | 'updated' | 'unchanged';
+}
+
+/** The latest version of a versioned product in `dir`: its number and data file, or undefined. */
+function latestVersion(dir: string, id: string): { n: number; dataFile: string } | undefined {
+  let best: number | undefined;
+  const re = new RegExp(`^${id}_v(\\d+)\\.csv$`);
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    const m = re.exec(f);
+    if (m && (best === undefined || Number(m[1]) > best)) best = Number(m[1]);
+  }
+  return best === undefined ? undefined : { n: best, dataFile: path.join(dir, `${id}_v${best}.csv`) };
 }
 
 /**
@@ -101,23 +122,29 @@ export function writeL1(reader: ParameterArchiveReader, input: L1WriteInput): L1
   const start = times[0]!;
   const stop = times[times.length - 1]!;
   const stem = (input.name ?? 'parameters').toLowerCase().replace(/[^a-z0-9_-]+/g, '_');
-  const id = `${stem}_${start.slice(0, 19).replace(/[-:]/g, '').toLowerCase()}`;
+  const id = `${stem}_${(input.idTime ?? start).slice(0, 19).replace(/[-:]/g, '').toLowerCase()}`;
   const collection = table.calibrated ? 'data_calibrated' : 'data_partially_processed';
   const lid = `${input.bundle}:${collection}:${id}`.toLowerCase();
-  const dataName = `${id}.csv`;
   const md5 = createHash('md5').update(table.text, 'latin1').digest('hex');
+  const latest = input.versioned ? latestVersion(input.outDir, id) : undefined;
+  if (latest && createHash('md5').update(fs.readFileSync(latest.dataFile)).digest('hex') === md5) {
+    return { dataFile: latest.dataFile, labelFile: latest.dataFile.replace(/\.csv$/, '.xml'), records: table.records, lid, vid: `${latest.n}.0`, status: 'unchanged' };
+  }
+  const version = (latest?.n ?? 0) + 1;
+  const fileStem = input.versioned ? `${id}_v${version}` : id;
+  const dataName = `${fileStem}.csv`;
   const productTime = input.productTime ?? `${new Date().toISOString().slice(0, 19)}Z`;
   const label = l1Label({
-    ...input.label, lid, vid: '1.0', title: `${input.label.instrumentName} parameters ${start} to ${stop}`, start, stop,
+    ...input.label, lid, vid: `${version}.0`, title: `${input.label.instrumentName} parameters ${start} to ${stop}`, start, stop,
     dataFile: { name: dataName, size: Buffer.byteLength(table.text, 'latin1'), md5 }, productTime,
   }, table);
   fs.mkdirSync(input.outDir, { recursive: true });
   const dataFile = path.join(input.outDir, dataName);
-  const labelFile = path.join(input.outDir, `${id}.xml`);
+  const labelFile = path.join(input.outDir, `${fileStem}.xml`);
   for (const [file, text, enc] of [[dataFile, table.text, 'latin1'], [labelFile, label, 'utf8']] as const) {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, text, enc);
     fs.renameSync(tmp, file);
   }
-  return { dataFile, labelFile, records: table.records, lid };
+  return { dataFile, labelFile, records: table.records, lid, vid: `${version}.0`, status: latest ? 'updated' : 'new' };
 }
