@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { ArchiveReader, ProductRecord } from '../../src/archive/port.js';
 import type { JobRecord, ServiceStore } from '../../src/archive/service-port.js';
 import { ANONYMOUS, mayRead, releaseTime, tokenDigest, verifyPassword, type Principal } from './auth.js';
-import { Catalogue, FACETS, SORT_KEYS, type CatalogueEntry, type Facet } from './catalogue.js';
+import { Catalogue, FACETS, productType, SORT_KEYS, type Access, type CatalogueEntry, type Facet } from './catalogue.js';
 import { feature, parseBbox } from './geojson.js';
 import { AdqlError, parseAdql, runQuery, type AdqlTable } from './adql.js';
 import { EPN_COLUMN_NAMES, EPN_COLUMNS, EPN_SCHEMA, EPN_TABLE, epnRow } from './epn-core.js';
@@ -60,7 +60,7 @@ const productSchema = {
   properties: {
     lidvid: { type: 'string' }, productId: { type: 'string' }, version: { type: 'number' },
     level: { type: 'string', enum: ['L0', 'L1', 'geometry', 'ancillary'] }, productType: { type: 'string' }, route: { type: 'string' },
-    instrument: { type: 'string' }, target: { type: 'string' }, orbit: { type: 'integer' },
+    instrument: { type: 'string' }, target: { type: 'string' }, orbit: { type: 'integer' }, apids: { type: 'array', items: { type: 'integer' } },
     start: { type: 'string', format: 'date-time' }, stop: { type: 'string', format: 'date-time' },
     quality: { type: 'object', additionalProperties: { type: 'number' } },
     release: { type: 'string' },
@@ -78,6 +78,7 @@ const searchQuery = {
     route: listOf('route (repeatable: any of)'), level: listOf('L0, L1, geometry, ancillary'), productType: listOf('packets, ground-track, …'),
     target: listOf('target name'), orbit: listOf('orbit number at start'), instrument: listOf('instrument'),
     gaps: listOf('yes: products with sequence gaps; no: without'), crcErrors: listOf('yes: products with CRC errors; no: without'),
+    apid: listOf('APID (decimal) the product holds packets of'),
     from: { type: 'string', format: 'date-time', description: 'overlapping [from, to), UTC' }, to: { type: 'string', format: 'date-time' },
     bbox: { type: 'string', pattern: '^[-+0-9.,eE ]{1,200}$', description: 'west,south,east,north (RFC 7946 §5; west > east crosses the antimeridian)' },
     latest: { type: 'boolean', default: false },
@@ -87,7 +88,7 @@ const searchQuery = {
 } as const;
 
 interface SearchQs {
-  route?: string[]; level?: string[]; productType?: string[]; target?: string[]; orbit?: string[]; instrument?: string[]; gaps?: string[]; crcErrors?: string[];
+  route?: string[]; level?: string[]; productType?: string[]; target?: string[]; orbit?: string[]; instrument?: string[]; gaps?: string[]; crcErrors?: string[]; apid?: string[];
   from?: string; to?: string; bbox?: string; latest: boolean; sort: (typeof SORT_KEYS)[number]; order: 'asc' | 'desc'; limit: number; offset: number;
 }
 
@@ -97,8 +98,12 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   const log = opts.log ?? (() => undefined);
   const store = opts.store;
   const catalogue = new Catalogue();
+  /** Each product's summary as JSON, for the embargo table it was made with (the release date depends on it). */
+  let summaries = new Map<string, string>();
+  let summariesFor = '';
   const refresh = async (): Promise<number> => {
     catalogue.load(await opts.reader.products.list());
+    summaries = new Map();
     return catalogue.size;
   };
   await refresh();
@@ -204,10 +209,11 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   }
 
   const baseOf = (req: FastifyRequest): string => `${opts.tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-  const visibility = async (who: Principal): Promise<{ visible: (e: CatalogueEntry) => boolean; embargoes: ReadonlyMap<string, number> }> => {
+  const visibility = async (who: Principal): Promise<{ visible: (e: CatalogueEntry) => boolean; access: Access; embargoes: ReadonlyMap<string, number> }> => {
     const embargoes = await store.grants.embargoes();
     const t = now();
-    return { embargoes, visible: (e) => mayRead(who, e.record.route, e.record.stop, embargoes, t) };
+    const access: Access = { all: who.role === 'operator', routes: who.role === 'co-investigator' ? who.routes : new Set(), embargoes, nowUnixMs: t };
+    return { embargoes, access, visible: (e) => mayRead(who, e.record.route, e.record.stop, embargoes, t) };
   };
   /** The entry if `who` may read it; 404 otherwise (a product one may not read does not exist for them). */
   const readable = async (req: FastifyRequest, lidvid: string): Promise<{ entry: CatalogueEntry; embargoes: ReadonlyMap<string, number> }> => {
@@ -221,9 +227,9 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     const self = `/catalogue/products/${encodeURIComponent(p.lidvid)}`;
     const release = releaseTime(p.route, p.stop, embargoes);
     return {
-      lidvid: p.lidvid, productId: p.productId, version: p.version, level: p.level, productType: e.facets.productType, route: p.route,
+      lidvid: p.lidvid, productId: p.productId, version: p.version, level: p.level, productType: productType(p), route: p.route,
       ...(p.instrument !== undefined ? { instrument: p.instrument } : {}), ...(p.target !== undefined ? { target: p.target } : {}),
-      ...(p.orbit !== undefined ? { orbit: p.orbit } : {}), start: p.start, stop: p.stop, quality: p.quality,
+      ...(p.orbit !== undefined ? { orbit: p.orbit } : {}), apids: [...p.apids], start: p.start, stop: p.stop, quality: p.quality,
       ...(release !== undefined ? { release: new Date(release).toISOString() } : {}), ...(e.bbox ? { bbox: [...e.bbox] } : {}),
       files: p.files.map((f) => ({ name: path.posix.basename(f.path), bytes: f.bytes, sha256: f.sha256 })),
       links: { self, label: `${self}/label`, geojson: `${self}/geojson`, ...Object.fromEntries(p.files.map((f) => [path.posix.basename(f.path), `${self}/files/${encodeURIComponent(path.posix.basename(f.path))}`])) },
@@ -236,11 +242,11 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     if (q.from !== undefined && q.to !== undefined && !(Date.parse(q.from) < Date.parse(q.to))) throw new HttpProblem(400, 'from: must be before to');
     const filters: Partial<Record<Facet, readonly string[]>> = {};
     for (const f of FACETS) { const v = q[f]; if (v !== undefined) filters[f] = v; }
-    const { visible, embargoes } = await visibility(req.principal);
+    const { access, embargoes } = await visibility(req.principal);
     const r = catalogue.search({
       filters, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}), ...(bbox ? { bbox } : {}),
       latestOnly: q.latest, sort: q.sort, descending: q.order === 'desc', offset: q.offset, limit: q.limit,
-    }, visible);
+    }, access);
     return { r, embargoes };
   };
 
@@ -277,9 +283,18 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
         ...errors,
       },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const { r, embargoes } = await search(req);
-    return { total: r.total, offset: r.offset, limit: r.limit, facets: r.facets, products: r.entries.map((e) => summary(e, embargoes)) };
+    // Written directly (the same shape the response schema describes): facet counts and product summaries are
+    // serialised once and reused while the catalogue and the embargo table do not change.
+    const key = JSON.stringify([...embargoes]);
+    if (key !== summariesFor || summaries.size > 100_000) { summaries = new Map(); summariesFor = key; }
+    const products = r.entries.map((e) => {
+      let t = summaries.get(e.record.lidvid);
+      if (t === undefined) { t = JSON.stringify(summary(e, embargoes)); summaries.set(e.record.lidvid, t); }
+      return t;
+    });
+    return reply.type('application/json; charset=utf-8').send(`{"total":${r.total},"offset":${r.offset},"limit":${r.limit},"facets":${r.facetsJson},"products":[${products.join(',')}]}`);
   });
   app.get<{ Querystring: SearchQs }>('/catalogue/products.geojson', {
     schema: {
@@ -398,11 +413,11 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     if (!fmt) throw new HttpProblem(400, `RESPONSEFORMAT ${(p.RESPONSEFORMAT ?? p.FORMAT)!.slice(0, 50)}: use votable, csv or json`);
     const maxrec = Math.min(p.MAXREC !== undefined ? Number(p.MAXREC) : MAXREC_DEFAULT, MAXREC_HARD);
     const q = parseAdql(p.QUERY);
-    const { visible, embargoes } = await visibility(who);
+    const { access, embargoes } = await visibility(who);
     const sc = opts.spacecraft ?? '';
     const table: AdqlTable = {
       name: EPN_TABLE, columns: EPN_COLUMN_NAMES,
-      rows: catalogue.all().filter(visible).map((e) => epnRow(e, releaseTime(e.record.route, e.record.stop, embargoes), base, sc)),
+      rows: catalogue.visibleEntries(access).map((e) => epnRow(e, releaseTime(e.record.route, e.record.stop, embargoes), base, sc)),
     };
     const r = runQuery(q, table, maxrec);
     const t: ResultTable = { fields: r.sources.map((s) => EPN_COLUMNS.find((c) => c.name === s)!), names: r.columns, rows: r.rows, overflow: r.overflow };
