@@ -172,6 +172,16 @@ describe('catalogue', () => {
     const [o, n] = Object.entries(orbits)[0]!;
     expect(await total(`orbit=${o}`)).toBe(n);
   });
+  it("fills each product's APIDs from its L0 index (the geometry product its L0 product's) and filters and counts by APID", async () => {
+    const configured: Record<string, number> = { SIM_HK_FAST: 1100, SIM_HK_SLOW: 1101, SIM_SCI: 1110, SIM_EVT: 1120 };
+    const all = await s.reader.products.list();
+    expect(all.length).toBe(16);
+    for (const p of all) expect(p.apids, p.lidvid).toEqual([configured[p.route]]);
+    const r = json<{ total: number; facets: { apid: Record<string, number> }; products: { route: string; apids: number[] }[] }>((await call(s, '/catalogue/products?apid=1110&apid=1120&level=L0', s.tokens.operator)).body);
+    expect(r.total).toBe(4);
+    expect(new Set(r.products.map((p) => p.route))).toEqual(new Set(['SIM_SCI', 'SIM_EVT']));
+    expect(r.facets.apid).toEqual({ 1100: 2, 1101: 2, 1110: 2, 1120: 2 });
+  });
   it('downloads a file with its checksum, ETag, Range and If-None-Match', async () => {
     const lid = LID('SIM_HK_FAST');
     const name = 'sim_hk_fast_l0_20250101t000000_v1.dat';
