@@ -23,7 +23,7 @@ const PROBE_TOKEN_ENV = 'IDOC_TOKEN';
 export const registerServe: RegisterCommand = (program, ctx) => {
   program
     .command('serve')
-    .description('serve the archive\'s products to co-investigators over HTTP: catalogue with facets, GeoJSON, EPN-TAP (TAP 1.1 /tap/sync, UWS /tap/async), OpenAPI at /openapi.json')
+    .description('serve the archive\'s products to co-investigators over HTTP: catalogue with facets, GeoJSON, EPN-TAP (TAP 1.1 /tap/sync, UWS /tap/async), packets and parameters, UWS jobs (extract, decode, rebuild), OpenAPI at /openapi.json')
     .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive); users and the audit log are in its service.sqlite')
     .option('--config <file>', 'mission config (default: ./idoc.json when present)')
     .option('--products <dir>', 'L0 output folder: its product labels are registered in the archive\'s products registry at start, and downloads are served from it')
@@ -55,6 +55,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       const svc = openServiceStore(dir);
       const app = await service.buildService({
         reader, store: svc, jobsDir: path.join(dir, 'service-jobs'), rate: { perMinute, burst: Math.max(10, Math.ceil(perMinute / 6)) },
+        archiveDir: dir, ...(mission.config.file !== undefined ? { config: mission.config.file } : {}),
         spacecraft: mission.config.mission?.spacecraft ?? '', log,
         ...(flags.products !== undefined ? { productsRoot: path.resolve(flags.products) } : {}), ...(tls ? { tls } : {}),
       });

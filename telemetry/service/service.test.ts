@@ -46,7 +46,10 @@ describe('service basics', () => {
     expect(r.status).toBe(200);
     doc = json(r.body);
     expect((doc as unknown as { openapi: string }).openapi).toBe('3.1.0');
-    for (const p of ['/catalogue/products', '/catalogue/products/{lidvid}', '/catalogue/products/{lidvid}/files/{name}', '/tap/sync', '/tap/async', '/tap/async/{id}/phase', '/jobs']) expect(doc.paths[p], p).toBeDefined();
+    for (const p of ['/catalogue/products', '/catalogue/products/{lidvid}', '/catalogue/products/{lidvid}/files/{name}', '/tap/sync', '/tap/async', '/tap/async/{id}/phase', '/jobs',
+      '/packets', '/parameters', '/parameters/{name}', '/jobs/extract', '/jobs/decode', '/jobs/rebuild', '/jobs/extract/{id}/results/{result}']) expect(doc.paths[p], p).toBeDefined();
+    expect(Object.keys((doc.paths['/packets']!['get'] as unknown as { responses: { 200: { content: Record<string, unknown> } } }).responses[200].content)).toEqual(['application/x-ndjson', 'application/octet-stream']);
+    conforms('get', '/parameters', 200, (await call(s, '/parameters', s.tokens.pub)).body);
     const params = (doc.paths['/catalogue/products']!['get'] as unknown as { parameters: { name: string }[] }).parameters.map((p) => p.name);
     expect(params).toEqual(expect.arrayContaining(['route', 'level', 'from', 'to', 'bbox', 'gaps', 'crcErrors', 'sort', 'limit', 'offset']));
     // The document's own schemas compile (JSON Schema 2020-12, as OpenAPI 3.1 requires).
