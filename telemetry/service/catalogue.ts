@@ -146,8 +146,14 @@ export class Catalogue {
   /** Per route: product indices sorted by stop time (embargo release is monotonic in stop). */
   private routeByStop = new Map<string, Int32Array>();
   private order = new Map<SortKey, Int32Array>();
+  /** Start times in the order of the `start` permutation (built with it). */
+  private startSorted: Float64Array | undefined;
+  /** The longest stop − start, s. */
+  private longest = 0;
   private results = new Map<string, Cached>();
   private visibilities = new Map<string, CachedVisibility>();
+  /** Bitsets reused from search to search (a search runs to its end synchronously): only kept masks are new. */
+  private scratch: Bits[] = [];
 
   constructor(records: readonly ProductRecord[] = []) { this.load(records); }
 
@@ -170,6 +176,9 @@ export class Catalogue {
     const route = this.facetIndex.get('route')!;
     route.values.forEach((r, v) => this.routeByStop.set(r, Int32Array.from(route.postings[v]!).sort((a, b) => this.stop[a]! - this.stop[b]!)));
     this.order = new Map();
+    this.startSorted = undefined;
+    this.longest = 0;
+    for (let i = 0; i < n; i++) this.longest = Math.max(this.longest, this.stop[i]! - this.start[i]!);
     this.results = new Map();
     this.visibilities = new Map();
   }
@@ -205,40 +214,52 @@ export class Catalogue {
   }
 
   private evaluate(s: Search, vis: Bits, filters: readonly (readonly [Facet, readonly string[]])[]): Omit<Cached, 'validUntil' | 'facetsJson'> {
-    const masks = filters.map(([f, values]) => this.filterMask(f, values));
-    // Constraints that are not facets (time overlap, bbox, latest version), checked only on the products that fail
-    // at most one facet filter: no other product is counted anywhere.
+    const masks = filters.map(([f, values], k) => this.filterMask(f, values, this.tmp(1 + k)));
+    // Constraints that are not facets. Time overlap [from, to): from the start-sorted permutation, the products
+    // starting before `to` and after `from` less the longest duration (no earlier one can reach `from`), each of
+    // those starting before `from` kept when it ends after it.
     const fromTai = s.from !== undefined ? utcToTai(s.from) : undefined;
     const toTai = s.to !== undefined ? utcToTai(s.to) : undefined;
-    const base = new Uint32Array(vis);
-    const { start, stop, entries, latest } = this;
+    const base = this.tmp(0);
+    base.set(vis);
+    const { stop, entries, latest } = this;
+    if (s.latestOnly) for (let w = 0; w < base.length; w++) base[w]! &= latest[w]!;
+    if (fromTai !== undefined || toTai !== undefined) {
+      const perm = this.sorted('start');
+      const ss = this.startSorted!;
+      const first = fromTai === undefined ? 0 : lowerBound(ss, fromTai - this.longest);
+      const end = toTai === undefined ? ss.length : lowerBound(ss, toTai);
+      const t = this.tmp(1 + masks.length);
+      t.fill(0);
+      for (let k = first; k < end; k++) {
+        const i = perm[k]!;
+        if (fromTai === undefined || ss[k]! >= fromTai || stop[i]! > fromTai) t[i >>> 5]! |= 1 << (i & 31);
+      }
+      for (let w = 0; w < base.length; w++) base[w]! &= t[w]!;
+    }
+    // bbox: checked only on the products that fail at most one facet filter (no other product is counted anywhere).
     const bbox = s.bbox;
-    const checkEach = fromTai !== undefined || toTai !== undefined || bbox !== undefined;
-    const lo = fromTai ?? -Infinity;
-    const hi = toTai ?? Infinity;
-    for (let w = 0; w < base.length; w++) {
-      let x = base[w]!;
-      if (x === 0) continue;
-      if (s.latestOnly) x &= latest[w]!;
-      let none = x; // failing no filter so far
-      let one = 0; // failing exactly one
-      for (const m of masks) { const y = m[w]!; one = (one & y) | (none & ~y); none &= y; }
-      x &= none | one;
-      if (checkEach) {
+    if (bbox !== undefined) {
+      for (let w = 0; w < base.length; w++) {
+        let x = base[w]!;
+        if (x === 0) continue;
+        let none = x; // failing no filter so far
+        let one = 0; // failing exactly one
+        for (const m of masks) { const y = m[w]!; one = (one & y) | (none & ~y); none &= y; }
+        x &= none | one;
         let todo = x;
         while (todo !== 0) {
           const t = todo & -todo;
           todo ^= t;
-          const i = (w << 5) | (31 - Math.clz32(t));
-          const a = start[i]!;
-          const ok = a < hi && (stop[i]! > lo || a >= lo) && (bbox === undefined || (entries[i]!.bbox !== undefined && intersectsBbox(entries[i]!.bbox!, bbox)));
-          if (!ok) x &= ~t;
+          const e = entries[(w << 5) | (31 - Math.clz32(t))]!;
+          if (e.bbox === undefined || !intersectsBbox(e.bbox, bbox)) x &= ~t;
         }
+        base[w] = x;
       }
-      base[w] = x;
     }
     const and = (skip: number): Bits => {
-      const m = new Uint32Array(base);
+      const m = skip < 0 ? new Uint32Array(base) : this.tmp(1 + masks.length);
+      if (skip >= 0) m.set(base);
       masks.forEach((x, k) => { if (k !== skip) for (let w = 0; w < m.length; w++) m[w]! &= x[w]!; });
       return m;
     };
@@ -251,9 +272,9 @@ export class Catalogue {
   }
 
   /** Products whose value of `f` is one of `values`. */
-  private filterMask(f: Facet, values: readonly string[]): Bits {
+  private filterMask(f: Facet, values: readonly string[], m: Bits): Bits {
     const ix = this.facetIndex.get(f)!;
-    const m = new Uint32Array(this.words);
+    m.fill(0);
     for (const v of values) {
       const id = ix.ids.get(v);
       if (id === undefined) continue;
@@ -291,6 +312,12 @@ export class Catalogue {
     }
   }
 
+  private tmp(k: number): Bits {
+    let b = this.scratch[k];
+    if (b === undefined || b.length !== this.words) { b = new Uint32Array(this.words); this.scratch[k] = b; }
+    return b;
+  }
+
   /** The page: walk the sort permutation, keep the mask's products from `offset`. */
   private page(mask: Bits, key: SortKey, descending: boolean, offset: number, limit: number): CatalogueEntry[] {
     const perm = this.sorted(key);
@@ -320,6 +347,7 @@ export class Catalogue {
       return x < y ? -1 : x > y ? 1 : la < lb ? -1 : la > lb ? 1 : 0;
     });
     this.order.set(key, p);
+    if (key === 'start') this.startSorted = Float64Array.from(p, (i) => this.start[i]!);
     return p;
   }
 
@@ -357,6 +385,14 @@ export class Catalogue {
     this.visibilities.set(key, v);
     return v;
   }
+}
+
+/** First index k with xs[k] >= x (xs ascending). */
+function lowerBound(xs: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (xs[mid]! < x) lo = mid + 1; else hi = mid; }
+  return lo;
 }
 
 function visibilityKey(a: Access): string {

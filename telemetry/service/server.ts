@@ -326,7 +326,7 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     // Written directly (the same shape the response schema describes): facet counts and product summaries are
     // serialised once and reused while the catalogue and the embargo table do not change.
     const key = JSON.stringify([...embargoes]);
-    if (key !== summariesFor || summaries.size > 100_000) { summaries = new Map(); summariesFor = key; }
+    if (key !== summariesFor || summaries.size > 10_000) { summaries = new Map(); summariesFor = key; } // bounded: memory stays flat
     const products = r.entries.map((e) => {
       let t = summaries.get(e.record.lidvid);
       if (t === undefined) { t = JSON.stringify(summary(e, embargoes)); summaries.set(e.record.lidvid, t); }
