@@ -88,7 +88,7 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   await store.grants.setEmbargo('SIM_EVT', 6);
   const app = await buildService({
     reader, store, productsRoot: products, jobsDir: path.join(archiveDir, 'service-jobs'), rate, spacecraft: 'SAMPLESAT',
-    archiveDir, config, ...(BUILT_JOB_WORKER ? { jobWorker: BUILT_JOB_WORKER } : {}),
+    archiveDir, config, tmDatabase: path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml'), ...(BUILT_JOB_WORKER ? { jobWorker: BUILT_JOB_WORKER } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;

@@ -163,7 +163,7 @@ describe('UWS jobs: extract, decode, rebuild', () => {
     expect(JSON.parse((await call(s, '/jobs', s.tokens.coi)).body).jobs).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'extract', href: loc, phase: 'COMPLETED' })]));
   }, 60_000);
 
-  it('decodes parameters to CSV and to Parquet, only samples the owner may read', async () => {
+  it('decodes parameters to CSV and to Parquet, from the parameter archive or the packets, only samples the owner may read', async () => {
     const { loc, xml } = await runJob('decode', { PARAMETER: 'PKT_APID,DET_TEMP', FROM, TO }, s.tokens.coi);
     expect(xml).toContain('<uws:phase>COMPLETED<');
     const csv = (await call(s, `${loc}/results/parameters`, s.tokens.coi)).body.trim().split('\r\n');
@@ -171,6 +171,10 @@ describe('UWS jobs: extract, decode, rebuild', () => {
     const apids = new Set(csv.slice(1).map((l) => l.split(',')[1]));
     expect(apids).toEqual(new Set(['1100', '1120'])); // SIM_HK_FAST granted, SIM_EVT public; not 1101 or 1110
     expect(csv.filter((l) => l.split(',')[2] === 'DET_TEMP').length).toBe((await stored(1100)).length);
+    // Decoding the stored packets with the mission database gives the same rows as the parameter archive.
+    const fromPackets = await runJob('decode', { PARAMETER: 'PKT_APID,DET_TEMP', FROM, TO, SOURCE: 'packets' }, s.tokens.coi);
+    expect(fromPackets.xml, fromPackets.xml).toContain('<uws:phase>COMPLETED<');
+    expect((await call(s, `${fromPackets.loc}/results/parameters`, s.tokens.coi)).body.trim().split('\r\n')).toEqual(csv);
     const pq = await runJob('decode', { PARAMETER: 'DET_TEMP', FROM, TO, FORMAT: 'parquet' }, s.tokens.coi);
     expect(pq.xml).toContain('<uws:phase>COMPLETED<');
     const file = Buffer.from(await (await fetch(`${s.url}${pq.loc}/results/parameters`, { headers: { authorization: `Bearer ${s.tokens.coi}` } })).arrayBuffer());

@@ -3,7 +3,9 @@
  * (job-worker.ts) with plain-data input, so a job never blocks the HTTP loop:
  * - `extract`: the packets of some APIDs over a window, as stored (CCSDS space packets back to back, CCSDS
  *   133.0-B-2), with an index (CSV: time, APID, sequence count, route, offset, length);
- * - `decode`: parameters from the parameter archive over a window, as CSV (RFC 4180) or Parquet;
+ * - `decode`: parameters over a window, as CSV (RFC 4180) or Parquet: from the parameter archive, or with
+ *   `SOURCE=packets` decoded from the stored packets by the mission database (telemetry/parameters'
+ *   decoder, only the packets the owner may read are decoded);
  * - `rebuild`: L0 products (PDS4) of some routes over a window, built again from the packet archive.
  * Access is applied inside the job with its owner's rights (data-access.ts): packets and samples the owner may
  * not read are left out; a rebuild is refused for a route the owner is not granted. Packets are read through the
@@ -11,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchiveReader } from '../../src/archive/port.js';
 import { taiToUnixMs, taiToUtcIso, utcToTai } from '../../src/time/index.js';
@@ -30,6 +32,8 @@ export interface JobSpec {
   readonly archiveDir: string;
   /** Mission config file (rebuild). */
   readonly config: string | undefined;
+  /** Mission database file (XTCE, MIB folder, field list, idoc JSON) for decoding packets. */
+  readonly tmDatabase?: string | undefined;
   readonly access: AccessSpec;
   /** Where the results go (created). */
   readonly outDir: string;
@@ -67,6 +71,10 @@ export function jobParameters(kind: JobKind, p: Readonly<Record<string, string>>
     const f = (p['FORMAT'] ?? 'csv').toLowerCase();
     if (f !== 'csv' && f !== 'parquet') throw new Error('FORMAT: csv or parquet');
     out['FORMAT'] = f;
+    const source = (p['SOURCE'] ?? 'archive').toLowerCase();
+    if (source !== 'archive' && source !== 'packets') throw new Error('SOURCE: archive (the parameter archive) or packets (decode the stored packets)');
+    out['SOURCE'] = source;
+    if (source === 'packets' && (out['FROM'] === undefined || out['TO'] === undefined)) throw new Error('SOURCE=packets needs FROM and TO');
   } else {
     const routes = list(p['ROUTE']);
     if (routes.length === 0 || routes.length > 50 || !routes.every((r) => /^[A-Za-z0-9_.-]{1,100}$/.test(r))) throw new Error('ROUTE: 1 to 50 route names, comma-separated');
@@ -155,17 +163,59 @@ export function visibleSeries(s: ParameterSeries, gate: (apid: number, unixMs: n
   return keep.length === s.length ? s : subset(s, keep);
 }
 
+/**
+ * Decode the packets of [FROM, TO) the owner may read into a parameter archive in `dir` (only the named
+ * parameters kept): the archive port's rows and octets, telemetry/parameters' decoder and archive writer.
+ */
+async function decodePackets(spec: JobSpec, reader: ArchiveReader, dir: string): Promise<void> {
+  const p = spec.parameters;
+  if (spec.tmDatabase === undefined) throw new Error('this service has no mission database (serve --defs): packets cannot be decoded');
+  const [{ loadTmDatabase }, { compileDecoder }, { ParameterArchiveWriter }] = await Promise.all([
+    import('../../src/mdb/load.js'), import('../parameters/compile.js'), import('../parameters/archive.js'),
+  ]);
+  const names = p['PARAMETER']!.split(',');
+  const db = loadTmDatabase(spec.tmDatabase);
+  const unknown = names.filter((n) => !db.parameters.some((x) => x.name === n));
+  if (unknown.length) throw new Error(`no parameter ${unknown.join(', ').slice(0, 200)} in the mission database`);
+  const decoder = compileDecoder(db, { keep: new Set(names) });
+  const gate = routeTimeGate(spec.access);
+  const w = new ParameterArchiveWriter(dir, true);
+  try {
+    let inBatch = 0;
+    for await (const batch of reader.rows({ fromTai: utcToTai(p['FROM']!), toTai: utcToTai(p['TO']!) })) {
+      const ok = batch.filter((r) => gate(r.route, rowUnixMs(r)));
+      if (ok.length === 0) continue;
+      const bytes = await reader.bytes(ok);
+      ok.forEach((r, k) => { decoder.decode(bytes[k]!, 0, bytes[k]!.length, r.tai, r.apid); inBatch++; });
+      if (inBatch >= 65_536) { w.addDecoded(decoder); decoder.reset(); inBatch = 0; }
+    }
+    w.addDecoded(decoder);
+    w.close();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
 async function decode(spec: JobSpec, reader: ArchiveReader): Promise<JobOutput[]> {
   const p = spec.parameters;
   const gate = apidTimeGate(spec.access, await routesOfApids(reader));
-  const params = new ParameterArchiveReader(spec.archiveDir);
+  let source = spec.archiveDir;
+  if (p['SOURCE'] === 'packets') {
+    source = path.join(spec.outDir, 'decoded');
+    await decodePackets(spec, reader, source);
+  }
+  const params = new ParameterArchiveReader(source);
   try {
     const fromTai = p['FROM'] !== undefined ? utcToTai(p['FROM']) : undefined;
     const toTai = p['TO'] !== undefined ? utcToTai(p['TO']) : undefined;
     const series: ParameterSeries[] = [];
     for (const name of p['PARAMETER']!.split(',')) {
       const s = params.series(name, fromTai, toTai);
-      if (!s) throw new Error(`no parameter ${name} in the parameter archive`);
+      if (!s) {
+        if (p['SOURCE'] === 'packets') continue; // known to the database (checked), no sample in the packets read
+        throw new Error(`no parameter ${name} in the parameter archive`);
+      }
       series.push(visibleSeries(s, gate));
     }
     if (p['FORMAT'] === 'parquet') {
@@ -179,6 +229,7 @@ async function decode(spec: JobSpec, reader: ArchiveReader): Promise<JobOutput[]
     return [await output(spec.outDir, 'parameters.csv', 'parameters', 'text/csv')];
   } finally {
     params.close();
+    if (source !== spec.archiveDir) await rm(source, { recursive: true, force: true });
   }
 }
 

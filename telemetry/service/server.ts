@@ -48,6 +48,8 @@ export interface ServiceOptions {
   readonly archiveDir?: string;
   /** Mission config file, for rebuilding products. */
   readonly config?: string;
+  /** Mission database file (XTCE, MIB folder, field list, idoc JSON), for decoding jobs with SOURCE=packets. */
+  readonly tmDatabase?: string;
   /** The job worker script (default: job-worker.js beside this module; absent, e.g. from sources: jobs run on this thread). */
   readonly jobWorker?: URL;
   /** Requests per minute per token (or per address when anonymous), and the burst. */
@@ -596,7 +598,7 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   };
   const JOB_SUMMARY: Readonly<Record<JobKind, string>> = {
     extract: 'Create a packet extraction job (UWS 1.1 §2.2.3.1): APID, FROM, TO; results `packets` (space packets back to back) and `index` (CSV); only packets you may read',
-    decode: 'Create a parameter decoding job: PARAMETER, FROM, TO, FORMAT csv|parquet, from the parameter archive; result `parameters`; only samples you may read',
+    decode: 'Create a parameter decoding job: PARAMETER, FROM, TO, FORMAT csv|parquet, SOURCE archive|packets (the parameter archive, or the stored packets decoded by the mission database); result `parameters`; only samples you may read',
     rebuild: 'Create a product rebuild job: ROUTE (each granted to you), FROM, TO; every file of the rebuilt PDS4 L0 products is a result',
   };
   const archiveDir = (): string => {
@@ -649,7 +651,7 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
       const dir = path.join(opts.jobsDir, id);
       if (j.kind !== 'tap') {
         // Other kinds run in a worker thread with the owner's rights as they are now.
-        const spec: JobSpec = { kind: j.kind as JobKind, parameters: j.parameters, archiveDir: archiveDir(), config: opts.config, access: await accessSpec(who), outDir: dir };
+        const spec: JobSpec = { kind: j.kind as JobKind, parameters: j.parameters, archiveDir: archiveDir(), config: opts.config, tmDatabase: opts.tmDatabase, access: await accessSpec(who), outDir: dir };
         const outputs = await runInWorker(spec, ctl.signal, j.executionDuration);
         const cur = await store.jobs.get(id);
         if (!cur || cur.phase !== 'EXECUTING') return;
@@ -722,6 +724,7 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
       APID: { type: 'string', maxLength: 400, description: 'extract: APIDs, comma-separated' },
       PARAMETER: { type: 'string', maxLength: 20_000, description: 'decode: parameter names, comma-separated' },
       FORMAT: { type: 'string', maxLength: 20, description: 'decode: csv (default) or parquet' },
+      SOURCE: { type: 'string', maxLength: 20, description: 'decode: archive (the parameter archive, default) or packets (decode the stored packets with the mission database; needs FROM and TO)' },
       ROUTE: { type: 'string', maxLength: 2000, description: 'rebuild: routes, comma-separated (each granted to you)' },
     },
   } as const;
