@@ -146,6 +146,8 @@ export class Catalogue {
   /** Per route: product indices sorted by stop time (embargo release is monotonic in stop). */
   private routeByStop = new Map<string, Int32Array>();
   private order = new Map<SortKey, Int32Array>();
+  /** Sort keys whose permutation is the identity. */
+  private identity = new Set<SortKey>();
   /** Start times in the order of the `start` permutation (built with it). */
   private startSorted: Float64Array | undefined;
   /** The longest stop − start, s. */
@@ -159,7 +161,8 @@ export class Catalogue {
 
   load(records: readonly ProductRecord[]): void {
     const n = records.length;
-    this.entries = records.map(entryOf);
+    // Held in (start, lidvid) order: the default sort is then the identity, and its pages a walk of the mask's words.
+    this.entries = records.map(entryOf).sort((a, b) => a.startTai - b.startTai || (a.record.lidvid < b.record.lidvid ? -1 : a.record.lidvid > b.record.lidvid ? 1 : 0));
     this.byLidvid = new Map(this.entries.map((e) => [e.record.lidvid, e]));
     this.words = (n + 31) >>> 5;
     this.start = Float64Array.from(this.entries, (e) => e.startTai);
@@ -176,6 +179,7 @@ export class Catalogue {
     const route = this.facetIndex.get('route')!;
     route.values.forEach((r, v) => this.routeByStop.set(r, Int32Array.from(route.postings[v]!).sort((a, b) => this.stop[a]! - this.stop[b]!)));
     this.order = new Map();
+    this.identity = new Set();
     this.startSorted = undefined;
     this.longest = 0;
     for (let i = 0; i < n; i++) this.longest = Math.max(this.longest, this.stop[i]! - this.start[i]!);
@@ -324,6 +328,23 @@ export class Catalogue {
     const out: CatalogueEntry[] = [];
     let skip = offset;
     const n = perm.length;
+    if (this.identity.has(key)) {
+      // Index order is the sort order: skip whole words by their popcount, then take bits in order.
+      for (let k = 0; k < mask.length && out.length < limit; k++) {
+        const w = descending ? mask.length - 1 - k : k;
+        let x = mask[w]!;
+        if (x === 0) continue;
+        const c = popcount32(x);
+        if (skip >= c) { skip -= c; continue; }
+        while (x !== 0 && out.length < limit) {
+          const b = descending ? 31 - Math.clz32(x) : 31 - Math.clz32(x & -x);
+          x &= ~(1 << b);
+          if (skip > 0) { skip--; continue; }
+          out.push(this.entries[(w << 5) | b]!);
+        }
+      }
+      return out;
+    }
     for (let k = 0; k < n && out.length < limit; k++) {
       const i = perm[descending ? n - 1 - k : k]!;
       if (!hasBit(mask, i)) continue;
@@ -347,6 +368,7 @@ export class Catalogue {
       return x < y ? -1 : x > y ? 1 : la < lb ? -1 : la > lb ? 1 : 0;
     });
     this.order.set(key, p);
+    if (p.every((i, k) => i === k)) this.identity.add(key);
     if (key === 'start') this.startSorted = Float64Array.from(p, (i) => this.start[i]!);
     return p;
   }
