@@ -45,7 +45,7 @@ const GRAMMAR: Record<string, string> = {
   'tm l1': '--out-dir <dir> --archive <dir> --config <file> --from <utc> --to <utc> --name <name> --json',
   'tm l1-worker': '--defs <file> --out-dir <dir> --archive <dir> --config <file> --name <name> --durable <name> --once --watch --json --quiet',
   'tm archive': '--config <file> --framing <name> --prefix-bytes <n> --crc <mode> --profile <name> --time <code> --epoch <iso> --max-packet-length <n> --defs <file> --param <names...> --apid <list> --from <utc> --to <utc> --archive <dir> --time-param <name> --time-epoch <utc> --json',
-  'serve': '--archive <dir> --config <file> --products <dir> --host <address> --port <n> --tls-cert <file> --tls-key <file> --rate <n> --probe <path> --json --dds-request <dir> --tmdb <file> --plans <dir> --tcdb <file> --rules <file> --ephemeris <file> --schema-dir <dir>',
+  'serve': '--archive <dir> --config <file> --defs <file> --products <dir> --host <address> --port <n> --tls-cert <file> --tls-key <file> --rate <n> --probe <path> --json --dds-request <dir> --tmdb <file> --plans <dir> --tcdb <file> --rules <file> --ephemeris <file> --schema-dir <dir>',
   'provenance': '--products <dir> --json',
   'doi metadata': '--collection <name> --bundle --products <dir> --out-dir <dir> --config <file> --json',
   'doi': '',

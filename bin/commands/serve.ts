@@ -9,6 +9,7 @@ import { jsonOut } from '../cli/json.js';
 interface ServeFlags extends Pick<ConsoleFlags, 'ddsRequest' | 'tmdb' | 'plans' | 'tcdb' | 'rules' | 'ephemeris' | 'schemaDir'> {
   archive?: string;
   config?: string;
+  defs?: string;
   products?: string;
   host?: string;
   port?: string;
@@ -25,9 +26,10 @@ const PROBE_TOKEN_ENV = 'IDOC_TOKEN';
 export const registerServe: RegisterCommand = (program, ctx) => {
   consoleDataOptions(program
     .command('serve')
-    .description('serve the archive\'s products to co-investigators over HTTP: catalogue with facets, GeoJSON, EPN-TAP (TAP 1.1 /tap/sync, UWS /tap/async), OpenAPI at /openapi.json')
+    .description('serve the archive\'s products to co-investigators over HTTP: catalogue with facets, GeoJSON, EPN-TAP (TAP 1.1 /tap/sync, UWS /tap/async), packets and parameters, UWS jobs (extract, decode, rebuild), OpenAPI at /openapi.json')
     .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive); users and the audit log are in its service.sqlite (archive.kind postgres: in the PostgreSQL schema)')
     .option('--config <file>', 'mission config (default: ./idoc.json when present)')
+    .option('--defs <file>', 'mission database (XTCE .xml, MIB folder, field list .csv, idoc JSON): decoding jobs may then decode the stored packets (SOURCE=packets)')
     .option('--products <dir>', 'L0 output folder: its product labels are registered in the archive\'s products registry at start, and downloads are served from it')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'TCP port (0: any free port, printed)', '8080')
@@ -48,6 +50,10 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       const readPem = async (p: string, what: string): Promise<Buffer> =>
         readFile(p).catch((e: NodeJS.ErrnoException) => { throw new InputError(`${what} ${p}: ${e.code ?? e.message}`); });
       const tls = flags.tlsCert !== undefined ? { cert: await readPem(flags.tlsCert, '--tls-cert'), key: await readPem(flags.tlsKey!, '--tls-key') } : undefined;
+      if (flags.defs !== undefined) {
+        const { stat } = await import('node:fs/promises');
+        await stat(flags.defs).catch((e: NodeJS.ErrnoException) => { throw new InputError(`--defs ${flags.defs}: ${e.code ?? e.message}`); });
+      }
       const mission = await resolveMission(flags);
       const { dir } = store.archiveSettings(mission.config, flags.archive);
       const reader = await openConfiguredReader(mission.config, dir);
@@ -57,6 +63,7 @@ export const registerServe: RegisterCommand = (program, ctx) => {
       const svc = await openConfiguredServiceStore(mission.config, dir).catch(async (e: unknown) => { await reader.close(); throw e; });
       const app = await service.buildService({
         reader, store: svc, jobsDir: path.join(dir, 'service-jobs'), rate: { perMinute, burst: Math.max(10, Math.ceil(perMinute / 6)) },
+        archiveDir: dir, ...(mission.config.file !== undefined ? { config: mission.config.file } : {}), ...(flags.defs !== undefined ? { tmDatabase: path.resolve(flags.defs) } : {}),
         spacecraft: mission.config.mission?.spacecraft ?? '', log,
         ...(flags.products !== undefined ? { productsRoot: path.resolve(flags.products) } : {}), ...(tls ? { tls } : {}),
       });

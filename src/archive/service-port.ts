@@ -81,7 +81,15 @@ export interface Audit {
 export const PHASES = ['PENDING', 'QUEUED', 'EXECUTING', 'COMPLETED', 'ERROR', 'ABORTED', 'UNKNOWN', 'HELD', 'SUSPENDED', 'ARCHIVED'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export interface JobResult { readonly id: string; readonly mimeType: string; readonly size: number; readonly file: string }
+export interface JobResult {
+  readonly id: string;
+  readonly mimeType: string;
+  readonly size: number;
+  /** Relative to the service's jobs folder. */
+  readonly file: string;
+  /** SHA-256 hex of the file, when known (served as ETag). */
+  readonly sha256?: string;
+}
 
 export interface JobRecord {
   readonly id: string;

@@ -2,12 +2,21 @@
  * @module Test set-up shared by the service tests: an L0 folder built from the simulated instrument (two hours,
  * hourly products, geometry from the sample TLE), an archive whose registry holds those products, a service store
  * with an operator, a co-investigator granted SIM_HK_FAST, a public user, and the app listening on a free port.
+ * The same packets are stored in the packet archive (route = the APID's name) and DET_TEMP, BUS_VOLT and PKT_APID
+ * decoded into its parameter archive (fixtures/sample-mission/sim-tm.xml). Jobs run on the built worker when
+ * `npm run build` made it, else on the service's thread.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { generateSim } from '../../fixtures/sim-instrument.js';
+import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
+import { loadTmDatabase } from '../../src/mdb/load.js';
+import { openArchive } from '../../src/store/index.js';
+import { splitBuffer } from '../framing/index.js';
+import { fillFromPacketArchive } from '../parameters/fill.js';
 import { parseConfig } from '../../src/config/index.js';
 import { openSqliteArchiveReader, openSqliteArchiveWriter } from '../../src/store/index.js';
 import { openServiceStore } from '../../src/store/service-store.js';
@@ -30,6 +39,12 @@ export function useArchiveKind(k: 'sqlite' | 'postgres'): void {
   if (k === 'postgres' && PG_DOWN !== undefined) throw new Error(`PostgreSQL not reachable: ${PG_DOWN}`);
   kind = k;
 }
+
+/** The job worker as `npm run build` makes it (undefined when not built: jobs then run on the service's thread). */
+export const BUILT_JOB_WORKER: URL | undefined = (() => {
+  const url = new URL('../../dist/telemetry/service/job-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+})();
 
 export interface TestService {
   readonly url: string;
@@ -60,6 +75,7 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   let store: ServiceStore;
   let drop = async (): Promise<void> => undefined;
   if (kind === 'postgres') {
+    // The packets and parameter endpoints are tested on SQLite (data.test.ts); here the catalogue and jobs.
     const pg = await freshPgArchive('svc');
     drop = pg.drop;
     reader = await openPgArchiveReader({ target: pg.target, dir: archiveDir });
@@ -67,6 +83,14 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   } else {
     const w = await openSqliteArchiveWriter(archiveDir);
     await w.close();
+    const ROUTE_OF: Readonly<Record<number, string>> = { 1100: 'SIM_HK_FAST', 1101: 'SIM_HK_SLOW', 1110: 'SIM_SCI', 1120: 'SIM_EVT' };
+    const archive = openArchive(archiveDir);
+    const framed = splitBuffer(Buffer.concat(sim.map((p) => p.bytes)), { framing: 'raw', crc: 'yes' }).batch.packets;
+    archive.storeBatch(framed.map((packet) => ({
+      packet, tai: packetTimeOf(packet.buf, packet.offset, packet.length, SIM_PROFILE), route: ROUTE_OF[packet.apid] ?? 'SIM', feed: 'test', source: 'sim.bin', receivedUnixMs: 1_767_225_600_000,
+    })));
+    archive.close();
+    await fillFromPacketArchive(archiveDir, loadTmDatabase(path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml')), { keep: new Set(['DET_TEMP', 'BUS_VOLT', 'PKT_APID']) });
     reader = await openSqliteArchiveReader(archiveDir);
     store = openServiceStore(archiveDir);
   }
@@ -82,7 +106,10 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   }
   // SIM_EVT is public 6 months after a product's stop (2025 products: public now); SIM_HK_SLOW never.
   await store.grants.setEmbargo('SIM_EVT', 6);
-  const app = await buildService({ reader, store, productsRoot: products, jobsDir: path.join(archiveDir, 'service-jobs'), rate, spacecraft: 'SAMPLESAT' });
+  const app = await buildService({
+    reader, store, productsRoot: products, jobsDir: path.join(archiveDir, 'service-jobs'), rate, spacecraft: 'SAMPLESAT',
+    archiveDir, config, tmDatabase: path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml'), ...(BUILT_JOB_WORKER ? { jobWorker: BUILT_JOB_WORKER } : {}),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {

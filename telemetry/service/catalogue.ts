@@ -1,23 +1,33 @@
 /**
  * @module The catalogue: the registry's products held in memory (loaded at start and on refresh), searched with
- * faceted filters. Facet counts follow the usual faceted-search rule: the count of a value of facet F is the number
- * of products matching every filter except F's own, so a client sees what picking another value would give.
- * Access is applied first: products a caller may not read are never counted.
+ * faceted filters through an index built at load. Facet counts follow the usual faceted-search rule: the count of a
+ * value of facet F is the number of products matching every filter except F's own, so a client sees what picking
+ * another value would give. Access is applied first: products a caller may not read are never counted.
+ *
+ * The index is columnar: each facet's value of product i as a small integer (a value dictionary per facet), a
+ * posting list per value (bitsets for values held by at least 1/64 of the products), start/stop times as
+ * Float64Arrays, a "latest version" bitset and, per sort key, a permutation sorted by (key, lidvid) built on first
+ * use. A search is bitset algebra (visibility ∧ time ∧ filters), one pass over the set bits per facet for the
+ * counts, and a walk of the sort permutation for the page: no object is touched but the page's. Visibility masks
+ * (per role, granted routes and embargo table) and search results (per visibility and filters; paging is not part
+ * of the key) are cached until the next load, or until the next embargo release when that is earlier.
  */
 import type { ProductRecord } from '../../src/archive/port.js';
 import { utcToTai } from '../../src/time/index.js';
+import { addMonths } from './auth.js';
 import { bboxOf, intersectsBbox, type Bbox } from './geojson.js';
 
-/** The facets and their value of a product. */
-export const FACETS = ['route', 'level', 'productType', 'target', 'orbit', 'instrument', 'gaps', 'crcErrors'] as const;
+/** The facets. `apid` is multi-valued: a product counts under each of its APIDs. */
+export const FACETS = ['route', 'level', 'productType', 'target', 'orbit', 'instrument', 'gaps', 'crcErrors', 'apid'] as const;
 export type Facet = (typeof FACETS)[number];
+type SingleFacet = Exclude<Facet, 'apid'>;
+const SINGLE: readonly SingleFacet[] = FACETS.filter((f): f is SingleFacet => f !== 'apid');
 
-/** A product with what searches need precomputed. */
+/** A product with what searches and answers need precomputed. */
 export interface CatalogueEntry {
   readonly record: ProductRecord;
   readonly startTai: number;
   readonly stopTai: number;
-  readonly facets: Readonly<Record<Facet, string>>;
   readonly bbox: Bbox | undefined;
 }
 
@@ -28,18 +38,20 @@ export function productType(p: ProductRecord): string {
   return p.level.toLowerCase();
 }
 
-export function entryOf(record: ProductRecord): CatalogueEntry {
+/** A product's value of each single-valued facet ('' when it has none). */
+export function facetValues(record: ProductRecord): Record<SingleFacet, string> {
   const q = record.quality;
   return {
-    record,
-    startTai: utcToTai(record.start),
-    stopTai: utcToTai(record.stop),
-    facets: {
-      route: record.route, level: record.level, productType: productType(record), target: record.target ?? '',
-      orbit: record.orbit !== undefined ? String(record.orbit) : '', instrument: record.instrument ?? '',
-      gaps: (q['sequenceGaps'] ?? q['gaps'] ?? 0) > 0 ? 'yes' : 'no',
-      crcErrors: (q['crcErrors'] ?? 0) > 0 ? 'yes' : 'no',
-    },
+    route: record.route, level: record.level, productType: productType(record), target: record.target ?? '',
+    orbit: record.orbit !== undefined ? String(record.orbit) : '', instrument: record.instrument ?? '',
+    gaps: (q['sequenceGaps'] ?? q['gaps'] ?? 0) > 0 ? 'yes' : 'no',
+    crcErrors: (q['crcErrors'] ?? 0) > 0 ? 'yes' : 'no',
+  };
+}
+
+export function entryOf(record: ProductRecord): CatalogueEntry {
+  return {
+    record, startTai: utcToTai(record.start), stopTai: utcToTai(record.stop),
     bbox: record.footprint !== undefined ? bboxOf(record.footprint) : undefined,
   };
 }
@@ -61,72 +73,379 @@ export interface Search {
   readonly limit?: number;
 }
 
+/** Who may read what (auth.ts's rule, as data the index can turn into a bitset). */
+export interface Access {
+  /** Operators read everything. */
+  readonly all: boolean;
+  /** Routes granted (co-investigators). */
+  readonly routes: ReadonlySet<string>;
+  /** Months after a product's stop at which a route's products become public. */
+  readonly embargoes: ReadonlyMap<string, number>;
+  readonly nowUnixMs: number;
+}
+
 export interface SearchResult {
   readonly total: number;
   readonly offset: number;
   readonly limit: number;
-  readonly facets: Record<Facet, Record<string, number>>;
+  /** Shared with the cache: not to be modified. */
+  readonly facets: Readonly<Record<Facet, Readonly<Record<string, number>>>>;
+  /** `facets` as JSON (computed once per cached search). */
+  readonly facetsJson: string;
   readonly entries: CatalogueEntry[];
 }
 
-/** Products in memory. */
+// ---- Bitsets (Uint32Array, bit i of word i >>> 5) -------------------------------------------------------------
+
+type Bits = Uint32Array;
+const setBit = (b: Bits, i: number): void => { b[i >>> 5]! |= 1 << (i & 31); };
+const hasBit = (b: Bits, i: number): boolean => (b[i >>> 5]! & (1 << (i & 31))) !== 0;
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+function countBits(b: Bits): number { let n = 0; for (let w = 0; w < b.length; w++) if (b[w] !== 0) n += popcount32(b[w]!); return n; }
+/** Call `f` with each set bit's index, in order. */
+function eachBit(b: Bits, f: (i: number) => void): void {
+  for (let w = 0; w < b.length; w++) {
+    let x = b[w]!;
+    while (x !== 0) {
+      const t = x & -x;
+      f((w << 5) | (31 - Math.clz32(t)));
+      x ^= t;
+    }
+  }
+}
+
+/** One facet's index: value dictionary, value of each product, posting lists, bitsets of dense values. */
+interface FacetIndex {
+  readonly values: string[];
+  readonly ids: Map<string, number>;
+  /** Single-valued facets: the value id of product i. */
+  readonly of: Int32Array | undefined;
+  readonly postings: Int32Array[];
+  readonly dense: (Bits | undefined)[];
+}
+
+interface Cached { readonly mask: Bits; readonly total: number; readonly facets: Record<Facet, Record<string, number>>; readonly facetsJson: string; readonly validUntil: number }
+interface CachedVisibility { readonly mask: Bits; readonly validUntil: number }
+
+const CACHE_MAX = 256;
+const VIS_CACHE_MAX = 64;
+
+/** Products in memory, indexed. */
 export class Catalogue {
   private entries: CatalogueEntry[] = [];
   private byLidvid = new Map<string, CatalogueEntry>();
+  private words = 0;
+  private start = new Float64Array(0);
+  private stop = new Float64Array(0);
+  private latest: Bits = new Uint32Array(0);
+  private facetIndex = new Map<Facet, FacetIndex>();
+  /** Per route: product indices sorted by stop time (embargo release is monotonic in stop). */
+  private routeByStop = new Map<string, Int32Array>();
+  private order = new Map<SortKey, Int32Array>();
+  /** Sort keys whose permutation is the identity. */
+  private identity = new Set<SortKey>();
+  /** Start times in the order of the `start` permutation (built with it). */
+  private startSorted: Float64Array | undefined;
+  /** The longest stop − start, s. */
+  private longest = 0;
+  private results = new Map<string, Cached>();
+  private visibilities = new Map<string, CachedVisibility>();
+  /** Bitsets reused from search to search (a search runs to its end synchronously): only kept masks are new. */
+  private scratch: Bits[] = [];
 
   constructor(records: readonly ProductRecord[] = []) { this.load(records); }
 
   load(records: readonly ProductRecord[]): void {
-    this.entries = records.map(entryOf);
+    const n = records.length;
+    // Held in (start, lidvid) order: the default sort is then the identity, and its pages a walk of the mask's words.
+    this.entries = records.map(entryOf).sort((a, b) => a.startTai - b.startTai || (a.record.lidvid < b.record.lidvid ? -1 : a.record.lidvid > b.record.lidvid ? 1 : 0));
     this.byLidvid = new Map(this.entries.map((e) => [e.record.lidvid, e]));
+    this.words = (n + 31) >>> 5;
+    this.start = Float64Array.from(this.entries, (e) => e.startTai);
+    this.stop = Float64Array.from(this.entries, (e) => e.stopTai);
+    const top = new Map<string, number>();
+    for (const e of this.entries) top.set(e.record.productId, Math.max(top.get(e.record.productId) ?? -Infinity, e.record.version));
+    this.latest = new Uint32Array(this.words);
+    this.entries.forEach((e, i) => { if (top.get(e.record.productId) === e.record.version) setBit(this.latest, i); });
+    this.facetIndex = new Map();
+    const singles = this.entries.map((e) => facetValues(e.record));
+    for (const f of SINGLE) this.facetIndex.set(f, buildFacet(n, this.words, (i, add) => add(singles[i]![f]), true));
+    this.facetIndex.set('apid', buildFacet(n, this.words, (i, add) => { for (const a of this.entries[i]!.record.apids) add(String(a)); }, false));
+    this.routeByStop = new Map();
+    const route = this.facetIndex.get('route')!;
+    route.values.forEach((r, v) => this.routeByStop.set(r, Int32Array.from(route.postings[v]!).sort((a, b) => this.stop[a]! - this.stop[b]!)));
+    this.order = new Map();
+    this.identity = new Set();
+    this.startSorted = undefined;
+    this.longest = 0;
+    for (let i = 0; i < n; i++) this.longest = Math.max(this.longest, this.stop[i]! - this.start[i]!);
+    this.results = new Map();
+    this.visibilities = new Map();
   }
 
   get size(): number { return this.entries.length; }
   get(lidvid: string): CatalogueEntry | undefined { return this.byLidvid.get(lidvid); }
   all(): readonly CatalogueEntry[] { return this.entries; }
 
-  /** Search the entries `visible` accepts. */
-  search(s: Search, visible: (e: CatalogueEntry) => boolean): SearchResult {
-    const fromTai = s.from !== undefined ? utcToTai(s.from) : undefined;
-    const toTai = s.to !== undefined ? utcToTai(s.to) : undefined;
-    let latest: Map<string, number> | undefined;
-    if (s.latestOnly) {
-      latest = new Map();
-      for (const e of this.entries) latest.set(e.record.productId, Math.max(latest.get(e.record.productId) ?? -Infinity, e.record.version));
-    }
-    const filters = Object.entries(s.filters ?? {}).filter(([, v]) => v !== undefined && v.length > 0) as [Facet, readonly string[]][];
-    const facets = Object.fromEntries(FACETS.map((f) => [f, {} as Record<string, number>])) as Record<Facet, Record<string, number>>;
-    const hits: CatalogueEntry[] = [];
-    for (const e of this.entries) {
-      if (!visible(e)) continue;
-      if (toTai !== undefined && !(e.startTai < toTai)) continue;
-      if (fromTai !== undefined && !(e.stopTai > fromTai || e.startTai >= fromTai)) continue;
-      if (latest && latest.get(e.record.productId) !== e.record.version) continue;
-      if (s.bbox && !(e.bbox && intersectsBbox(e.bbox, s.bbox))) continue;
-      let failed: Facet | undefined;
-      let failures = 0;
-      for (const [f, values] of filters) {
-        if (!values.includes(e.facets[f])) { failed = f; failures++; if (failures > 1) break; }
-      }
-      if (failures === 0) {
-        hits.push(e);
-        for (const f of FACETS) { const v = e.facets[f]; if (v !== '') facets[f][v] = (facets[f][v] ?? 0) + 1; }
-      } else if (failures === 1) {
-        const v = e.facets[failed!];
-        if (v !== '') facets[failed!][v] = (facets[failed!][v] ?? 0) + 1;
-      }
-    }
-    const key = s.sort ?? 'start';
-    const val = (e: CatalogueEntry): number | string => key === 'start' ? e.startTai : key === 'stop' ? e.stopTai : key === 'route' ? e.record.route
-      : key === 'productId' ? e.record.productId : e.record.registeredUnixMs;
-    const dir = s.descending ? -1 : 1;
-    hits.sort((a, b) => {
-      const x = val(a);
-      const y = val(b);
-      return (x < y ? -1 : x > y ? 1 : a.record.lidvid < b.record.lidvid ? -1 : a.record.lidvid > b.record.lidvid ? 1 : 0) * dir;
-    });
+  /** The entries `access` may read, in load order. */
+  visibleEntries(access: Access): CatalogueEntry[] {
+    const out: CatalogueEntry[] = [];
+    eachBit(this.visibility(access).mask, (i) => out.push(this.entries[i]!));
+    return out;
+  }
+
+  /** Search the entries `access` may read. */
+  search(s: Search, access: Access): SearchResult {
     const offset = s.offset ?? 0;
     const limit = s.limit ?? 100;
-    return { total: hits.length, offset, limit, facets, entries: hits.slice(offset, offset + limit) };
+    const vis = this.visibility(access);
+    const filters = FACETS.flatMap((f) => { const v = s.filters?.[f]; return v !== undefined && v.length > 0 ? [[f, [...new Set(v)].sort()] as const] : []; });
+    const key = `${visibilityKey(access)}|${JSON.stringify([filters, s.from, s.to, s.bbox, s.latestOnly === true])}`;
+    let hit = this.results.get(key);
+    if (hit && hit.validUntil <= access.nowUnixMs) { this.results.delete(key); hit = undefined; }
+    if (hit) { this.results.delete(key); this.results.set(key, hit); } // most recently used last
+    else {
+      const r = this.evaluate(s, vis.mask, filters);
+      hit = { ...r, facetsJson: JSON.stringify(r.facets), validUntil: vis.validUntil };
+      if (this.results.size >= CACHE_MAX) this.results.delete(this.results.keys().next().value!);
+      this.results.set(key, hit);
+    }
+    return { total: hit.total, offset, limit, facets: hit.facets, facetsJson: hit.facetsJson, entries: this.page(hit.mask, s.sort ?? 'start', s.descending === true, offset, limit) };
   }
+
+  private evaluate(s: Search, vis: Bits, filters: readonly (readonly [Facet, readonly string[]])[]): Omit<Cached, 'validUntil' | 'facetsJson'> {
+    const masks = filters.map(([f, values], k) => this.filterMask(f, values, this.tmp(1 + k)));
+    // Constraints that are not facets. Time overlap [from, to): from the start-sorted permutation, the products
+    // starting before `to` and after `from` less the longest duration (no earlier one can reach `from`), each of
+    // those starting before `from` kept when it ends after it.
+    const fromTai = s.from !== undefined ? utcToTai(s.from) : undefined;
+    const toTai = s.to !== undefined ? utcToTai(s.to) : undefined;
+    const base = this.tmp(0);
+    base.set(vis);
+    const { stop, entries, latest } = this;
+    if (s.latestOnly) for (let w = 0; w < base.length; w++) base[w]! &= latest[w]!;
+    if (fromTai !== undefined || toTai !== undefined) {
+      const perm = this.sorted('start');
+      const ss = this.startSorted!;
+      const first = fromTai === undefined ? 0 : lowerBound(ss, fromTai - this.longest);
+      const end = toTai === undefined ? ss.length : lowerBound(ss, toTai);
+      const t = this.tmp(1 + masks.length);
+      t.fill(0);
+      for (let k = first; k < end; k++) {
+        const i = perm[k]!;
+        if (fromTai === undefined || ss[k]! >= fromTai || stop[i]! > fromTai) t[i >>> 5]! |= 1 << (i & 31);
+      }
+      for (let w = 0; w < base.length; w++) base[w]! &= t[w]!;
+    }
+    // bbox: checked only on the products that fail at most one facet filter (no other product is counted anywhere).
+    const bbox = s.bbox;
+    if (bbox !== undefined) {
+      for (let w = 0; w < base.length; w++) {
+        let x = base[w]!;
+        if (x === 0) continue;
+        let none = x; // failing no filter so far
+        let one = 0; // failing exactly one
+        for (const m of masks) { const y = m[w]!; one = (one & y) | (none & ~y); none &= y; }
+        x &= none | one;
+        let todo = x;
+        while (todo !== 0) {
+          const t = todo & -todo;
+          todo ^= t;
+          const e = entries[(w << 5) | (31 - Math.clz32(t))]!;
+          if (e.bbox === undefined || !intersectsBbox(e.bbox, bbox)) x &= ~t;
+        }
+        base[w] = x;
+      }
+    }
+    const and = (skip: number): Bits => {
+      const m = skip < 0 ? new Uint32Array(base) : this.tmp(1 + masks.length);
+      if (skip >= 0) m.set(base);
+      masks.forEach((x, k) => { if (k !== skip) for (let w = 0; w < m.length; w++) m[w]! &= x[w]!; });
+      return m;
+    };
+    const mask = and(-1);
+    const facets = Object.fromEntries(FACETS.map((f) => [f, {} as Record<string, number>])) as Record<Facet, Record<string, number>>;
+    const unfiltered = FACETS.filter((f) => !filters.some(([g]) => g === f));
+    this.count(mask, unfiltered, facets);
+    filters.forEach(([f], k) => this.count(and(k), [f], facets));
+    return { mask, total: countBits(mask), facets };
+  }
+
+  /** Products whose value of `f` is one of `values`. */
+  private filterMask(f: Facet, values: readonly string[], m: Bits): Bits {
+    const ix = this.facetIndex.get(f)!;
+    m.fill(0);
+    for (const v of values) {
+      const id = ix.ids.get(v);
+      if (id === undefined) continue;
+      const d = ix.dense[id];
+      if (d) for (let w = 0; w < m.length; w++) m[w]! |= d[w]!;
+      else for (const i of ix.postings[id]!) setBit(m, i);
+    }
+    return m;
+  }
+
+  /** Add the counts of each facet of `which` over the products of `mask` ('' values are not reported). */
+  private count(mask: Bits, which: readonly Facet[], into: Record<Facet, Record<string, number>>): void {
+    const singles: { f: Facet; of: Int32Array; n: Int32Array }[] = [];
+    for (const f of which) {
+      const ix = this.facetIndex.get(f)!;
+      const n = new Int32Array(ix.values.length);
+      if (ix.of) singles.push({ f, of: ix.of, n });
+      else {
+        // Multi-valued: per value, the products of the mask holding it.
+        ix.values.forEach((_, v) => {
+          const d = ix.dense[v];
+          if (d) { let c = 0; for (let w = 0; w < d.length; w++) { const x = d[w]! & mask[w]!; if (x !== 0) c += popcount32(x); } n[v] = c; }
+          else { let c = 0; for (const i of ix.postings[v]!) if (hasBit(mask, i)) c++; n[v] = c; }
+        });
+        report(ix, n, into[f]);
+      }
+    }
+    for (const s of singles) {
+      const { of, n } = s;
+      for (let w = 0; w < mask.length; w++) {
+        let x = mask[w]!;
+        while (x !== 0) { const t = x & -x; x ^= t; n[of[(w << 5) | (31 - Math.clz32(t))]!]!++; }
+      }
+      report(this.facetIndex.get(s.f)!, n, into[s.f]);
+    }
+  }
+
+  private tmp(k: number): Bits {
+    let b = this.scratch[k];
+    if (b === undefined || b.length !== this.words) { b = new Uint32Array(this.words); this.scratch[k] = b; }
+    return b;
+  }
+
+  /** The page: walk the sort permutation, keep the mask's products from `offset`. */
+  private page(mask: Bits, key: SortKey, descending: boolean, offset: number, limit: number): CatalogueEntry[] {
+    const perm = this.sorted(key);
+    const out: CatalogueEntry[] = [];
+    let skip = offset;
+    const n = perm.length;
+    if (this.identity.has(key)) {
+      // Index order is the sort order: skip whole words by their popcount, then take bits in order.
+      for (let k = 0; k < mask.length && out.length < limit; k++) {
+        const w = descending ? mask.length - 1 - k : k;
+        let x = mask[w]!;
+        if (x === 0) continue;
+        const c = popcount32(x);
+        if (skip >= c) { skip -= c; continue; }
+        while (x !== 0 && out.length < limit) {
+          const b = descending ? 31 - Math.clz32(x) : 31 - Math.clz32(x & -x);
+          x &= ~(1 << b);
+          if (skip > 0) { skip--; continue; }
+          out.push(this.entries[(w << 5) | b]!);
+        }
+      }
+      return out;
+    }
+    for (let k = 0; k < n && out.length < limit; k++) {
+      const i = perm[descending ? n - 1 - k : k]!;
+      if (!hasBit(mask, i)) continue;
+      if (skip > 0) { skip--; continue; }
+      out.push(this.entries[i]!);
+    }
+    return out;
+  }
+
+  private sorted(key: SortKey): Int32Array {
+    let p = this.order.get(key);
+    if (p) return p;
+    const e = this.entries;
+    const val = (i: number): number | string => key === 'start' ? this.start[i]! : key === 'stop' ? this.stop[i]! : key === 'route' ? e[i]!.record.route
+      : key === 'productId' ? e[i]!.record.productId : e[i]!.record.registeredUnixMs;
+    p = Int32Array.from(e, (_, i) => i).sort((a, b) => {
+      const x = val(a);
+      const y = val(b);
+      const la = e[a]!.record.lidvid;
+      const lb = e[b]!.record.lidvid;
+      return x < y ? -1 : x > y ? 1 : la < lb ? -1 : la > lb ? 1 : 0;
+    });
+    this.order.set(key, p);
+    if (p.every((i, k) => i === k)) this.identity.add(key);
+    if (key === 'start') this.startSorted = Float64Array.from(p, (i) => this.start[i]!);
+    return p;
+  }
+
+  /** The products `access` may read as a bitset, cached until the next embargo release. */
+  private visibility(access: Access): CachedVisibility {
+    const key = visibilityKey(access);
+    const c = this.visibilities.get(key);
+    if (c && c.validUntil > access.nowUnixMs) return c;
+    const mask = new Uint32Array(this.words);
+    let validUntil = Infinity;
+    if (access.all) {
+      mask.fill(0xffffffff);
+      if (this.entries.length & 31) mask[this.words - 1] = (1 << (this.entries.length & 31)) - 1;
+    } else {
+      const route = this.facetIndex.get('route')!;
+      for (const r of access.routes) {
+        const id = route.ids.get(r);
+        if (id !== undefined) for (const i of route.postings[id]!) setBit(mask, i);
+      }
+      for (const [r, months] of access.embargoes) {
+        if (access.routes.has(r)) continue;
+        const byStop = this.routeByStop.get(r);
+        if (!byStop) continue;
+        // Released: the prefix (by stop) whose stop + months is past; the first one left is the next release.
+        const released = (i: number): number => addMonths(this.entries[i]!.record.stop, months);
+        let lo = 0;
+        let hi = byStop.length;
+        while (lo < hi) { const mid = (lo + hi) >>> 1; if (released(byStop[mid]!) <= access.nowUnixMs) lo = mid + 1; else hi = mid; }
+        for (let k = 0; k < lo; k++) setBit(mask, byStop[k]!);
+        if (lo < byStop.length) validUntil = Math.min(validUntil, released(byStop[lo]!));
+      }
+    }
+    const v = { mask, validUntil };
+    if (this.visibilities.size >= VIS_CACHE_MAX) this.visibilities.delete(this.visibilities.keys().next().value!);
+    this.visibilities.set(key, v);
+    return v;
+  }
+}
+
+/** First index k with xs[k] >= x (xs ascending). */
+function lowerBound(xs: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (xs[mid]! < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+function visibilityKey(a: Access): string {
+  if (a.all) return 'all';
+  return JSON.stringify([[...a.routes].sort(), [...a.embargoes].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))]);
+}
+
+function buildFacet(n: number, words: number, each: (i: number, add: (v: string) => void) => void, single: boolean): FacetIndex {
+  const values: string[] = [];
+  const ids = new Map<string, number>();
+  const of = single ? new Int32Array(n) : undefined;
+  const lists: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    each(i, (v) => {
+      let id = ids.get(v);
+      if (id === undefined) { id = values.length; ids.set(v, id); values.push(v); lists.push([]); }
+      if (of) of[i] = id;
+      const l = lists[id]!;
+      if (l[l.length - 1] !== i) l.push(i);
+    });
+  }
+  const postings = lists.map((l) => Int32Array.from(l));
+  const dense = postings.map((p) => {
+    if (p.length * 64 < n) return undefined;
+    const b = new Uint32Array(words);
+    for (const i of p) setBit(b, i);
+    return b;
+  });
+  return { values, ids, of, postings, dense };
+}
+
+function report(ix: FacetIndex, n: Int32Array, into: Record<string, number>): void {
+  for (let v = 0; v < n.length; v++) if (n[v]! > 0 && ix.values[v] !== '') into[ix.values[v]!] = n[v]!;
 }

@@ -15,7 +15,8 @@ afterAll(async () => { await s?.close(); });
 /** Routes bob (SIM_SCI) must never see, unless his own request named them (a 404 detail echoes the path). */
 const SECRET = /sim_hk_fast|sim_hk_slow/i;
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
-const KNOWN = ['/catalogue/products', '/catalogue/products.geojson', '/catalogue/products/x', '/tap/sync', '/tap/async', '/tap/async/abc/phase', '/jobs', '/whoami', '/tap/tables', '/catalogue/refresh', '/openapi.json'];
+const KNOWN = ['/catalogue/products', '/catalogue/products.geojson', '/catalogue/products/x', '/tap/sync', '/tap/async', '/tap/async/abc/phase', '/jobs', '/whoami', '/tap/tables', '/catalogue/refresh', '/openapi.json',
+  '/packets', '/parameters', '/parameters/PKT_APID', '/parameters/DET_TEMP', '/jobs/extract', '/jobs/decode', '/jobs/rebuild', '/jobs/extract/abc', '/jobs/decode/abc/results/parameters'];
 
 async function send(method: string, url: string, headers: Record<string, string>, body?: string | Uint8Array): Promise<{ status: number; type: string; text: string }> {
   const res = await fetch(`${s.url}${url}`, { method, headers, redirect: 'manual', ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body: typeof body === 'string' ? body : new Blob([body as Uint8Array<ArrayBuffer>]) } : {}) });
@@ -38,13 +39,14 @@ function checkAnswer(r: { status: number; type: string; text: string }, method: 
   if (SECRET.test(r.text)) expect(SECRET.test(decoded) || SECRET.test(url), `${method} ${url} leaked another route`).toBe(true);
 }
 
-const segment = fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2F', 'catalogue', 'products', 'tap', 'async', 'sync', 'files', 'label', 'jobs', '%00', '%ff', '~', 'phase'), fc.string({ maxLength: 12 }).map(encodeURIComponent));
+const segment = fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2F', 'catalogue', 'products', 'tap', 'async', 'sync', 'files', 'label', 'jobs', '%00', '%ff', '~', 'phase', 'packets', 'parameters', 'extract', 'decode', 'rebuild', 'results'), fc.string({ maxLength: 12 }).map(encodeURIComponent));
 const fuzzPath = fc.oneof(fc.constantFrom(...KNOWN), fc.array(segment, { minLength: 1, maxLength: 6 }).map((p) => `/${p.join('/')}`));
-const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('route', 'limit', 'offset', 'bbox', 'from', 'LANG', 'QUERY', 'MAXREC', 'sort', 'PHASE', 'WAIT', 'level', 'x'), fc.string({ maxLength: 30 }), { maxKeys: 4 })
+const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('route', 'limit', 'offset', 'bbox', 'from', 'to', 'LANG', 'QUERY', 'MAXREC', 'sort', 'PHASE', 'WAIT', 'level', 'x', 'apid', 'format'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('1100', '1101', '1120', '2047', '-1', '2025-01-01T00:00:00Z', 'binary', 'csv')), { maxKeys: 4 })
   .map((d) => `?${new URLSearchParams(d).toString()}`));
 const auth = fc.oneof(fc.constant(undefined), fc.constant('bob'), fc.string({ maxLength: 40 }).map((x) => `Bearer ${x}`), fc.string({ maxLength: 40 }).map((x) => `Basic ${Buffer.from(x).toString('base64')}`), fc.constantFrom('Bearer', 'Basic', 'Basic ::::', 'Digest x', 'Bearer idoc_000000000000_AAAA'));
 const contentType = fc.constantFrom(undefined, 'application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain', 'application/xml', 'garbage/\u00ff');
-const body = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 300 }), fc.json(), fc.constantFrom('{"LANG":"ADQL","QUERY":"SELECT * FROM idoc.epn_core"}', 'LANG=ADQL&QUERY=SELECT%20*%20FROM%20idoc.epn_core', 'LANG=ADQL&LANG=ADQL', '{"a":'.repeat(1000), 'null', '[]'));
+const body = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 300 }), fc.json(), fc.constantFrom('{"LANG":"ADQL","QUERY":"SELECT * FROM idoc.epn_core"}', 'LANG=ADQL&QUERY=SELECT%20*%20FROM%20idoc.epn_core', 'LANG=ADQL&LANG=ADQL', '{"a":'.repeat(1000), 'null', '[]',
+  'APID=1100,1101&FROM=2025-01-01T00:00:00Z&TO=2025-01-01T00:01:00Z&PHASE=RUN', 'APID=1100&FROM=x&TO=y', 'PARAMETER=../../etc/passwd&FORMAT=parquet', "PARAMETER=DET_TEMP'--&PHASE=RUN", 'ROUTE=SIM_HK_FAST&FROM=2025-01-01T00:00:00Z&TO=2025-01-01T00:01:00Z&PHASE=RUN', 'ROUTE=..%2F..&FROM=2025-01-01T00:00:00Z&TO=2025-01-01T00:01:00Z'));
 
 describe('fuzzing the service', () => {
   it('random requests: never a 5xx, every error a problem document, no other route shown', async () => {
@@ -86,6 +88,24 @@ describe('fuzzing the service', () => {
     const big = await send('POST', '/tap/sync', { authorization: `Bearer ${s.tokens.other}`, 'content-type': 'application/json' }, Buffer.alloc(3 << 20, 0x61));
     expect(big.status).toBe(413);
     checkAnswer(big, 'POST', '/tap/sync');
+  }, 60_000);
+
+  it('bob never gets packets or samples of routes not his, whatever the query; job result names never reach the file system', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 1095, max: 1125 }), { minLength: 1, maxLength: 5 }), fc.constantFrom('ndjson', 'binary'), async (apids, format) => {
+      const url = `/packets?${apids.map((a) => `apid=${a}`).join('&')}&format=${format}`;
+      const r = await send('GET', url, { authorization: `Bearer ${s.tokens.other}` });
+      expect(r.status).toBe(200);
+      if (format === 'ndjson') for (const l of r.text.split('\n').filter(Boolean)) expect(['SIM_SCI', 'SIM_EVT']).toContain((JSON.parse(l) as { route: string }).route);
+    }), { numRuns: 40 });
+    const res = await fetch(`${s.url}/jobs/extract`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${s.tokens.other}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'APID=1110&FROM=2025-01-01T00:00:00Z&TO=2025-01-01T00:01:00Z' });
+    expect(res.status).toBe(303);
+    const loc = res.headers.get('location')!;
+    await fc.assert(fc.asyncProperty(fc.array(fc.constantFrom('..', '%2e%2e', '..%2f', '%2F', 'etc', 'passwd', 'service.sqlite', 'index.sqlite', 'packets.dat', 'index.csv', '%00', 'result'), { minLength: 1, maxLength: 6 }), async (parts) => {
+      const url = `${loc}/results/${parts.join('%2F')}`;
+      const r = await send('GET', url, { authorization: `Bearer ${s.tokens.other}` });
+      expect([400, 404], url).toContain(r.status);
+      checkAnswer(r, 'GET', url);
+    }), { numRuns: 60 });
   }, 60_000);
 
   it('malformed HTTP gets a 4xx and the service stays up', async () => {

@@ -37,6 +37,11 @@ export function openApiDocument(routes: readonly RouteOptions[], server: string)
     for (const [status, s] of Object.entries((schema['response'] ?? {}) as Record<string, Schema>)) {
       const isProblem = (s as Schema)['$ref'] === 'problem#';
       const isEmpty = (s as Schema)['type'] === 'null';
+      // A response given per media type (Fastify's `content` form) goes in as it is.
+      if ((s as Schema)['content'] !== undefined) {
+        responses[status] = { description: String((s as Schema)['description'] ?? 'OK'), content: refs((s as Schema)['content']) };
+        continue;
+      }
       responses[status] = {
         description: isProblem ? 'Problem details (RFC 9457)' : String((s as Schema)['description'] ?? (status.startsWith('2') ? 'OK' : status === '303' ? 'See Other (Location)' : status)),
         ...(isEmpty ? {} : { content: { [isProblem ? PROBLEM_TYPE : (s as Schema)['type'] === 'string' ? 'text/plain' : 'application/json']: { schema: refs(s) } } }),
@@ -56,7 +61,7 @@ export function openApiDocument(routes: readonly RouteOptions[], server: string)
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'idoc Co-I access service', version: '0.1.0', description: 'Catalogue with facets, GeoJSON, EPN-TAP 2.0 over TAP 1.1, UWS 1.1 jobs. Errors are RFC 9457 problem documents.' },
+    info: { title: 'idoc Co-I access service', version: '0.1.0', description: 'Catalogue with facets, GeoJSON, EPN-TAP 2.0 over TAP 1.1, packets and parameters, UWS 1.1 jobs (TAP queries, packet extraction, parameter decoding, product rebuilds). Errors are RFC 9457 problem documents.' },
     servers: [{ url: server }],
     paths,
     components: {

@@ -4,11 +4,13 @@
  * label title `… L0 <ROUTE> …`, else the folder name), level (L0, or geometry for `_geometry_` products), span,
  * target, orbit numbers, the quality line's counts, the files the label names with their size and SHA-256 (read
  * here), and, for an L0 product with a geometry product beside it, the ground track (its GeoJSON geometry) as
- * footprint. Paths in records are relative to the folder.
+ * footprint. An L0 product's APIDs are those of its packets, read from the `apid` field of the `packet_index` table
+ * of its index file as the label describes it (file, table offset, records, record length, field location);
+ * a geometry product takes its L0 product's. Paths in records are relative to the folder.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProductRecord, ProductRegistry } from '../../src/archive/port.js';
 import { listL0 } from '../products/index.js';
@@ -30,6 +32,40 @@ export function qualityCounts(line: string | undefined): Record<string, number> 
   return out;
 }
 
+/**
+ * The distinct APIDs (ascending) of an L0 product's packets, from its label's `packet_index` table (PDS4
+ * Table_Binary: offset, records, Record_Binary record_length, Field_Binary `apid` at field_location, 1-based,
+ * UnsignedMSB2); empty when the label has no such table or the file cannot be read.
+ */
+export async function labelApids(labelFile: string, label: string): Promise<number[]> {
+  for (const area of label.split('<File_Area_Observational>').slice(1)) {
+    const table = /<Table_Binary>\s*<name>packet_index<\/name>([\s\S]*?)<\/Table_Binary>/.exec(area)?.[1];
+    const fileName = grab(area, /<file_name>([^<]+)</);
+    if (table === undefined || fileName === undefined) continue;
+    const num = (re: RegExp): number | undefined => { const v = re.exec(table)?.[1]; return v !== undefined ? Number(v) : undefined; };
+    const offset = num(/^[\s\S]*?<offset[^>]*>(\d+)</);
+    const records = num(/<records>(\d+)</);
+    const recordLength = num(/<record_length[^>]*>(\d+)</);
+    const field = /<Field_Binary>\s*<name>apid<\/name>([\s\S]*?)<\/Field_Binary>/.exec(table)?.[1] ?? '';
+    const at = /<field_location[^>]*>(\d+)</.exec(field)?.[1];
+    const type = /<data_type>([^<]+)</.exec(field)?.[1];
+    if (offset === undefined || records === undefined || !recordLength || at === undefined || type !== 'UnsignedMSB2') return [];
+    const bytes = records * recordLength;
+    const buf = Buffer.alloc(bytes);
+    const fh = await open(path.join(path.dirname(labelFile), path.basename(fileName))).catch(() => undefined);
+    if (!fh) return [];
+    try {
+      const { bytesRead } = await fh.read(buf, 0, bytes, offset);
+      const seen = new Set<number>();
+      for (let k = 0; (k + 1) * recordLength <= bytesRead; k++) seen.add(buf.readUInt16BE(k * recordLength + Number(at) - 1));
+      return [...seen].sort((a, b) => a - b);
+    } finally {
+      await fh.close();
+    }
+  }
+  return [];
+}
+
 /** Read the product labels under `dir` into records (latest and older versions alike). */
 export async function productRecords(dir: string, nowUnixMs = Date.now()): Promise<ProductRecord[]> {
   const { products } = await listL0(dir);
@@ -43,6 +79,19 @@ export async function productRecords(dir: string, nowUnixMs = Date.now()): Promi
     const gj = /<file_name>([^<]+\.geojson)</.exec(text)?.[1];
     if (lid && p.productId.endsWith('_geometry')) geometryByLid.set(`${lid}::${grab(text, /<version_id>([^<]+)</) ?? '1.0'}`, { geojson: gj && path.join(path.dirname(p.label), gj) });
   }
+  // APIDs of each L0 product by lidvid (a geometry product names its L0 product in a data_to_geometry reference).
+  const apidsByLidvid = new Map<string, number[]>();
+  for (const p of products) {
+    if (p.format !== 'pds4' || p.productId.endsWith('_geometry')) continue;
+    const text = labels.get(p.label)!;
+    const lid = grab(text, /<logical_identifier>([^<]+)</);
+    if (lid) apidsByLidvid.set(`${lid}::${grab(text, /<version_id>([^<]+)</) ?? '1.0'}`, await labelApids(p.label, text));
+  }
+  const apidsOf = (lidvid: string, geometry: boolean, text: string): number[] => {
+    if (!geometry) return apidsByLidvid.get(lidvid) ?? [];
+    const data = grab(text, /<lidvid_reference>([^<]+)<\/lidvid_reference>\s*<reference_type>ancillary_to_data</);
+    return data !== undefined ? apidsByLidvid.get(data) ?? [] : [];
+  };
   const out: ProductRecord[] = [];
   for (const p of products) {
     if (p.format !== 'pds4') continue;
@@ -74,7 +123,7 @@ export async function productRecords(dir: string, nowUnixMs = Date.now()): Promi
     const instrument = grab(text, /<name>([^<]+)<\/name>\s*<type>Instrument</);
     out.push({
       lidvid: `${lid}::${vid}`, productId: p.productId, version: p.version, level: geometry ? 'geometry' : 'L0', route,
-      ...(instrument ? { instrument } : {}), apids: [], start: p.start, stop: p.stop,
+      ...(instrument ? { instrument } : {}), apids: apidsOf(`${lid}::${vid}`, geometry, text), start: p.start, stop: p.stop,
       label: path.relative(dir, p.label).split(path.sep).join('/'), files, quality: qualityCounts(p.quality),
       ...(target ? { target } : {}), ...(startOrbit ? { orbit: Number(startOrbit) } : {}),
       ...(footprint !== undefined ? { footprint } : {}), registeredUnixMs: nowUnixMs,

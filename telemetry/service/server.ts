@@ -7,14 +7,17 @@
  * and every request is written to the audit log with its status.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { ArchiveReader, ProductRecord } from '../../src/archive/port.js';
 import type { JobRecord, ServiceStore } from '../../src/archive/service-port.js';
 import { ANONYMOUS, mayRead, releaseTime, tokenDigest, verifyPassword, type Principal } from './auth.js';
-import { Catalogue, FACETS, SORT_KEYS, type CatalogueEntry, type Facet } from './catalogue.js';
+import { Catalogue, FACETS, productType, SORT_KEYS, type Access, type CatalogueEntry, type Facet } from './catalogue.js';
 import { feature, parseBbox } from './geojson.js';
 import { AdqlError, parseAdql, runQuery, type AdqlTable } from './adql.js';
 import { EPN_COLUMN_NAMES, EPN_COLUMNS, EPN_SCHEMA, EPN_TABLE, epnRow } from './epn-core.js';
@@ -23,6 +26,12 @@ import { FINAL_PHASES, filterJobs, jobListXml, jobXml } from './uws.js';
 import { openApiDocument } from './openapi.js';
 import { HttpProblem, problem, PROBLEM_SCHEMA, PROBLEM_TYPE } from './problem.js';
 import { TokenBuckets } from './rate-limit.js';
+import { apidTimeGate, routeTimeGate, type AccessSpec } from './data-access.js';
+import { JOB_KINDS, jobParameters, routesOfApids, rowUnixMs, runJob, visibleSeries, type JobKind, type JobOutput, type JobSpec } from './job-run.js';
+import { ParameterArchiveReader } from '../parameters/archive.js';
+import { SAMPLE_HEADER, sampleLine } from '../parameters/query.js';
+import { taiToUtcIso, utcToTai } from '../../src/time/index.js';
+import type { Tai } from '../../src/time/tai.js';
 
 export interface ServiceOptions {
   readonly reader: ArchiveReader;
@@ -31,6 +40,18 @@ export interface ServiceOptions {
   readonly productsRoot?: string;
   /** Folder for UWS job results. */
   readonly jobsDir: string;
+  /**
+   * The archive directory: its packet archive for extraction and rebuild jobs (opened again in the job's worker
+   * thread) and its parameter archive (`parameters.sqlite`) for `/parameters` and decoding jobs. None: those
+   * endpoints and jobs answer that the service has no archive.
+   */
+  readonly archiveDir?: string;
+  /** Mission config file, for rebuilding products. */
+  readonly config?: string;
+  /** Mission database file (XTCE, MIB folder, field list, idoc JSON), for decoding jobs with SOURCE=packets. */
+  readonly tmDatabase?: string;
+  /** The job worker script (default: job-worker.js beside this module; absent, e.g. from sources: jobs run on this thread). */
+  readonly jobWorker?: URL;
   /** Requests per minute per token (or per address when anonymous), and the burst. */
   readonly rate?: { readonly perMinute: number; readonly burst: number };
   readonly spacecraft?: string;
@@ -60,7 +81,7 @@ const productSchema = {
   properties: {
     lidvid: { type: 'string' }, productId: { type: 'string' }, version: { type: 'number' },
     level: { type: 'string', enum: ['L0', 'L1', 'geometry', 'ancillary'] }, productType: { type: 'string' }, route: { type: 'string' },
-    instrument: { type: 'string' }, target: { type: 'string' }, orbit: { type: 'integer' },
+    instrument: { type: 'string' }, target: { type: 'string' }, orbit: { type: 'integer' }, apids: { type: 'array', items: { type: 'integer' } },
     start: { type: 'string', format: 'date-time' }, stop: { type: 'string', format: 'date-time' },
     quality: { type: 'object', additionalProperties: { type: 'number' } },
     release: { type: 'string' },
@@ -78,6 +99,7 @@ const searchQuery = {
     route: listOf('route (repeatable: any of)'), level: listOf('L0, L1, geometry, ancillary'), productType: listOf('packets, ground-track, …'),
     target: listOf('target name'), orbit: listOf('orbit number at start'), instrument: listOf('instrument'),
     gaps: listOf('yes: products with sequence gaps; no: without'), crcErrors: listOf('yes: products with CRC errors; no: without'),
+    apid: listOf('APID (decimal) the product holds packets of'),
     from: { type: 'string', format: 'date-time', description: 'overlapping [from, to), UTC' }, to: { type: 'string', format: 'date-time' },
     bbox: { type: 'string', pattern: '^[-+0-9.,eE ]{1,200}$', description: 'west,south,east,north (RFC 7946 §5; west > east crosses the antimeridian)' },
     latest: { type: 'boolean', default: false },
@@ -87,7 +109,7 @@ const searchQuery = {
 } as const;
 
 interface SearchQs {
-  route?: string[]; level?: string[]; productType?: string[]; target?: string[]; orbit?: string[]; instrument?: string[]; gaps?: string[]; crcErrors?: string[];
+  route?: string[]; level?: string[]; productType?: string[]; target?: string[]; orbit?: string[]; instrument?: string[]; gaps?: string[]; crcErrors?: string[]; apid?: string[];
   from?: string; to?: string; bbox?: string; latest: boolean; sort: (typeof SORT_KEYS)[number]; order: 'asc' | 'desc'; limit: number; offset: number;
 }
 
@@ -97,8 +119,15 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   const log = opts.log ?? (() => undefined);
   const store = opts.store;
   const catalogue = new Catalogue();
+  /** Each product's summary as JSON, for the embargo table it was made with (the release date depends on it). */
+  let summaries = new Map<string, string>();
+  let summariesFor = '';
+  /** The routes each APID is filed under (archive status), kept a minute and dropped on refresh. */
+  let apidRoutes: { map: Map<number, string[]>; at: number } | undefined;
   const refresh = async (): Promise<number> => {
     catalogue.load(await opts.reader.products.list());
+    summaries = new Map();
+    apidRoutes = undefined;
     return catalogue.size;
   };
   await refresh();
@@ -204,11 +233,28 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   }
 
   const baseOf = (req: FastifyRequest): string => `${opts.tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-  const visibility = async (who: Principal): Promise<{ visible: (e: CatalogueEntry) => boolean; embargoes: ReadonlyMap<string, number> }> => {
+  const visibility = async (who: Principal): Promise<{ visible: (e: CatalogueEntry) => boolean; access: Access; embargoes: ReadonlyMap<string, number> }> => {
     const embargoes = await store.grants.embargoes();
     const t = now();
-    return { embargoes, visible: (e) => mayRead(who, e.record.route, e.record.stop, embargoes, t) };
+    const access: Access = { all: who.role === 'operator', routes: who.role === 'co-investigator' ? who.routes : new Set(), embargoes, nowUnixMs: t };
+    return { embargoes, access, visible: (e) => mayRead(who, e.record.route, e.record.stop, embargoes, t) };
   };
+  /** `who`'s rights as plain data (for packets, samples and job workers). */
+  const accessSpec = async (who: Principal): Promise<AccessSpec> => ({
+    all: who.role === 'operator', routes: who.role === 'co-investigator' ? [...who.routes] : [], embargoes: [...await store.grants.embargoes()], nowUnixMs: now(),
+  });
+  const routesByApid = async (): Promise<Map<number, string[]>> => {
+    if (!apidRoutes || Date.now() - apidRoutes.at > 60_000) apidRoutes = { map: await routesOfApids(opts.reader), at: Date.now() };
+    return apidRoutes.map;
+  };
+  let parameterArchive: ParameterArchiveReader | undefined;
+  const parameters = (): ParameterArchiveReader => {
+    if (parameterArchive) return parameterArchive;
+    if (opts.archiveDir === undefined) throw new HttpProblem(404, 'this service has no parameter archive');
+    try { parameterArchive = new ParameterArchiveReader(opts.archiveDir); } catch { throw new HttpProblem(404, 'no parameter archive (fill it with idoc tm archive)'); }
+    return parameterArchive;
+  };
+  app.addHook('onClose', async () => { parameterArchive?.close(); });
   /** The entry if `who` may read it; 404 otherwise (a product one may not read does not exist for them). */
   const readable = async (req: FastifyRequest, lidvid: string): Promise<{ entry: CatalogueEntry; embargoes: ReadonlyMap<string, number> }> => {
     const { visible, embargoes } = await visibility(req.principal);
@@ -221,9 +267,9 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     const self = `/catalogue/products/${encodeURIComponent(p.lidvid)}`;
     const release = releaseTime(p.route, p.stop, embargoes);
     return {
-      lidvid: p.lidvid, productId: p.productId, version: p.version, level: p.level, productType: e.facets.productType, route: p.route,
+      lidvid: p.lidvid, productId: p.productId, version: p.version, level: p.level, productType: productType(p), route: p.route,
       ...(p.instrument !== undefined ? { instrument: p.instrument } : {}), ...(p.target !== undefined ? { target: p.target } : {}),
-      ...(p.orbit !== undefined ? { orbit: p.orbit } : {}), start: p.start, stop: p.stop, quality: p.quality,
+      ...(p.orbit !== undefined ? { orbit: p.orbit } : {}), apids: [...p.apids], start: p.start, stop: p.stop, quality: p.quality,
       ...(release !== undefined ? { release: new Date(release).toISOString() } : {}), ...(e.bbox ? { bbox: [...e.bbox] } : {}),
       files: p.files.map((f) => ({ name: path.posix.basename(f.path), bytes: f.bytes, sha256: f.sha256 })),
       links: { self, label: `${self}/label`, geojson: `${self}/geojson`, ...Object.fromEntries(p.files.map((f) => [path.posix.basename(f.path), `${self}/files/${encodeURIComponent(path.posix.basename(f.path))}`])) },
@@ -236,11 +282,11 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     if (q.from !== undefined && q.to !== undefined && !(Date.parse(q.from) < Date.parse(q.to))) throw new HttpProblem(400, 'from: must be before to');
     const filters: Partial<Record<Facet, readonly string[]>> = {};
     for (const f of FACETS) { const v = q[f]; if (v !== undefined) filters[f] = v; }
-    const { visible, embargoes } = await visibility(req.principal);
+    const { access, embargoes } = await visibility(req.principal);
     const r = catalogue.search({
       filters, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}), ...(bbox ? { bbox } : {}),
       latestOnly: q.latest, sort: q.sort, descending: q.order === 'desc', offset: q.offset, limit: q.limit,
-    }, visible);
+    }, access);
     return { r, embargoes };
   };
 
@@ -277,9 +323,18 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
         ...errors,
       },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const { r, embargoes } = await search(req);
-    return { total: r.total, offset: r.offset, limit: r.limit, facets: r.facets, products: r.entries.map((e) => summary(e, embargoes)) };
+    // Written directly (the same shape the response schema describes): facet counts and product summaries are
+    // serialised once and reused while the catalogue and the embargo table do not change.
+    const key = JSON.stringify([...embargoes]);
+    if (key !== summariesFor || summaries.size > 10_000) { summaries = new Map(); summariesFor = key; } // bounded: memory stays flat
+    const products = r.entries.map((e) => {
+      let t = summaries.get(e.record.lidvid);
+      if (t === undefined) { t = JSON.stringify(summary(e, embargoes)); summaries.set(e.record.lidvid, t); }
+      return t;
+    });
+    return reply.type('application/json; charset=utf-8').send(`{"total":${r.total},"offset":${r.offset},"limit":${r.limit},"facets":${r.facetsJson},"products":[${products.join(',')}]}`);
   });
   app.get<{ Querystring: SearchQs }>('/catalogue/products.geojson', {
     schema: {
@@ -334,10 +389,15 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     const root = path.resolve(opts.productsRoot);
     const file = path.resolve(root, rel);
     if (!file.startsWith(root + path.sep)) throw new HttpProblem(404, `no file for ${p.lidvid}`);
+    if (!(await stat(file).catch(() => undefined))?.isFile()) throw new HttpProblem(404, `${rel}: missing from the products folder`);
+    return serveFile(req, reply, file, type, (listed ?? p.files.find((x) => x.path === rel))?.sha256);
+  }
+  /** A file with Range (RFC 9110 §14), and with ETag and Repr-Digest when its SHA-256 is known. */
+  async function serveFile(req: FastifyRequest, reply: FastifyReply, file: string, type: string, sha256: string | undefined): Promise<FastifyReply> {
     const s = await stat(file).catch(() => undefined);
-    if (!s?.isFile()) throw new HttpProblem(404, `${rel}: missing from the products folder`);
-    const meta = listed ?? p.files.find((x) => x.path === rel);
-    if (meta) {
+    if (!s?.isFile()) throw new HttpProblem(404, `${path.basename(file)}: gone`);
+    if (sha256 !== undefined) {
+      const meta = { sha256 };
       const etag = `"${meta.sha256}"`;
       reply.header('ETag', etag).header('Repr-Digest', `sha-256=:${Buffer.from(meta.sha256, 'hex').toString('base64')}:`); // RFC 9530 §3
       if (req.headers['if-none-match'] === etag) return reply.code(304).send();
@@ -358,6 +418,99 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     reply.header('Content-Length', String(s.size));
     return reply.send(createReadStream(file));
   }
+
+  // ---- Packets and parameters (read-only; each packet and sample checked against the caller's rights) ---------
+  const timeQuery = { from: { type: 'string', format: 'date-time', description: 'from (inclusive), UTC' }, to: { type: 'string', format: 'date-time', description: 'to (exclusive), UTC' } } as const;
+  const window = (q: { from?: string; to?: string }): { fromTai?: Tai; toTai?: Tai } => {
+    if (q.from !== undefined && q.to !== undefined && !(Date.parse(q.from) < Date.parse(q.to))) throw new HttpProblem(400, 'from: must be before to');
+    return { ...(q.from !== undefined ? { fromTai: utcToTai(q.from) } : {}), ...(q.to !== undefined ? { toTai: utcToTai(q.to) } : {}) };
+  };
+  const packetSchema = {
+    type: 'object', required: ['apid', 'time', 'sequenceCount', 'route', 'crc', 'length', 'data'], description: 'One line of the NDJSON stream',
+    properties: {
+      apid: { type: 'integer' }, time: { type: ['string', 'null'], description: 'packet time, UTC' }, ground: { type: 'string', description: 'ground time, UTC' },
+      sequenceCount: { type: 'integer' }, route: { type: 'string' }, crc: { type: 'string', enum: ['none', 'ok', 'bad'] }, length: { type: 'integer' },
+      data: { type: 'string', contentEncoding: 'base64', description: 'the whole space packet (CCSDS 133.0-B-2), base64' },
+    },
+  } as const;
+  app.get<{ Querystring: { apid?: number[]; from?: string; to?: string; format: 'ndjson' | 'binary'; limit: number } }>('/packets', {
+    schema: {
+      summary: 'Stored packets of some APIDs over a window, streamed: NDJSON (one object per packet) or binary (space packets back to back); only packets you may read', tags: ['data'],
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          apid: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 2047 }, minItems: 1, maxItems: 64, description: 'APID (repeatable)' }, ...timeQuery,
+          format: { type: 'string', enum: ['ndjson', 'binary'], default: 'ndjson' }, limit: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 1_000_000 },
+        },
+        required: ['apid'],
+      },
+      response: { 200: { description: 'application/x-ndjson of the packet schema, or application/octet-stream', content: { 'application/x-ndjson': { schema: packetSchema }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors },
+    },
+  }, async (req, reply) => {
+    const q = req.query;
+    const gate = routeTimeGate(await accessSpec(req.principal));
+    const query = { apids: q.apid!.map((a) => [a, a] as const), ...window(q) };
+    const reader = opts.reader;
+    const binary = q.format === 'binary';
+    async function* lines(): AsyncGenerator<Buffer> {
+      let left = q.limit;
+      for await (const batch of reader.rows(query)) {
+        const ok = batch.filter((r) => gate(r.route, rowUnixMs(r))).slice(0, left);
+        if (ok.length === 0) continue;
+        const bytes = await reader.bytes(ok);
+        if (binary) yield Buffer.concat(bytes);
+        else {
+          yield Buffer.from(ok.map((r, k) => `${JSON.stringify({
+            apid: r.apid, time: r.tai !== undefined ? taiToUtcIso(r.tai, 6) : null, ground: new Date(r.groundUnixMs).toISOString(), sequenceCount: r.sequenceCount,
+            route: r.route, crc: r.crc, length: bytes[k]!.length, data: Buffer.from(bytes[k]!.buffer, bytes[k]!.byteOffset, bytes[k]!.byteLength).toString('base64'),
+          })}\n`).join(''), 'utf8');
+        }
+        left -= ok.length;
+        if (left <= 0) return;
+      }
+    }
+    return reply.type(binary ? 'application/octet-stream' : 'application/x-ndjson').send(Readable.from(lines()));
+  });
+  app.get('/parameters', {
+    schema: {
+      summary: 'The parameters of the parameter archive (names and types are not data: listed to everyone)', tags: ['data'],
+      response: { 200: { type: 'object', required: ['parameters'], properties: { parameters: { type: 'array', items: { type: 'object', required: ['name', 'kind'], properties: { name: { type: 'string' }, description: { type: 'string' }, kind: { type: 'string' }, unit: { type: 'string' } } } } } }, ...errors },
+    },
+  }, async () => ({
+    parameters: parameters().parameters().map((p) => ({ name: p.name, kind: p.type.kind, ...(p.description !== undefined ? { description: p.description } : {}), ...(p.type.unit !== undefined ? { unit: p.type.unit } : {}) })),
+  }));
+  const sampleSchema = {
+    type: 'object', required: ['time', 'apid', 'parameter', 'raw', 'engineering', 'validity', 'limit'], description: 'One line of the NDJSON stream (CSV: the same columns)',
+    properties: {
+      time: { type: ['string', 'null'] }, apid: { type: 'integer' }, parameter: { type: 'string' }, raw: {}, engineering: {}, unit: { type: ['string', 'null'] },
+      validity: { type: 'string' }, limit: { type: 'string' },
+    },
+  } as const;
+  app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string; format: 'ndjson' | 'csv'; limit: number } }>('/parameters/:name', {
+    schema: {
+      summary: "A parameter's samples over a window from the parameter archive (raw and engineering, validity, limit), NDJSON or CSV; only samples of APIDs and times you may read", tags: ['data'],
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_.:/-]{1,200}$' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { ...timeQuery, format: { type: 'string', enum: ['ndjson', 'csv'], default: 'ndjson' }, limit: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 1_000_000 } } },
+      response: { 200: { description: 'application/x-ndjson of the sample schema, or text/csv', content: { 'application/x-ndjson': { schema: sampleSchema }, 'text/csv': { schema: { type: 'string' } } } }, ...errors },
+    },
+  }, async (req, reply) => {
+    const { fromTai, toTai } = window(req.query);
+    const pa = parameters();
+    const all = pa.series(req.params.name, fromTai, toTai);
+    if (!all) throw new HttpProblem(404, `no parameter ${req.params.name.slice(0, 200)}`);
+    const s = visibleSeries(all, apidTimeGate(await accessSpec(req.principal), await routesByApid()));
+    const csvOut = req.query.format === 'csv';
+    const n = Math.min(s.length, req.query.limit);
+    async function* lines(): AsyncGenerator<string> {
+      if (csvOut) yield `${SAMPLE_HEADER.join(',')}\r\n`;
+      for (let k = 0; k < n; k += 4096) {
+        let chunk = '';
+        for (let i = k; i < Math.min(n, k + 4096); i++) chunk += sampleLine(s, i, !csvOut);
+        yield chunk;
+      }
+    }
+    return reply.type(csvOut ? 'text/csv; charset=utf-8' : 'application/x-ndjson').send(Readable.from(lines()));
+  });
 
   // ---- TAP (TAP 1.1 §2), EPN-TAP 2.0 -------------------------------------------------------------------------
   const xml = (reply: FastifyReply, text: string, type = 'text/xml'): FastifyReply => reply.type(type).send(text);
@@ -398,11 +551,11 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     if (!fmt) throw new HttpProblem(400, `RESPONSEFORMAT ${(p.RESPONSEFORMAT ?? p.FORMAT)!.slice(0, 50)}: use votable, csv or json`);
     const maxrec = Math.min(p.MAXREC !== undefined ? Number(p.MAXREC) : MAXREC_DEFAULT, MAXREC_HARD);
     const q = parseAdql(p.QUERY);
-    const { visible, embargoes } = await visibility(who);
+    const { access, embargoes } = await visibility(who);
     const sc = opts.spacecraft ?? '';
     const table: AdqlTable = {
       name: EPN_TABLE, columns: EPN_COLUMN_NAMES,
-      rows: catalogue.all().filter(visible).map((e) => epnRow(e, releaseTime(e.record.route, e.record.stop, embargoes), base, sc)),
+      rows: catalogue.visibleEntries(access).map((e) => epnRow(e, releaseTime(e.record.route, e.record.stop, embargoes), base, sc)),
     };
     const r = runQuery(q, table, maxrec);
     const t: ResultTable = { fields: r.sources.map((s) => EPN_COLUMNS.find((c) => c.name === s)!), names: r.columns, rows: r.rows, overflow: r.overflow };
@@ -428,19 +581,44 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   app.get('/tap/sync', { schema: tapSchema('TAP 1.1 synchronous ADQL query over idoc.epn_core', 'querystring') }, syncHandler);
   app.post('/tap/sync', { schema: tapSchema('TAP 1.1 synchronous ADQL query (form post)', 'body') }, syncHandler);
 
-  // ---- UWS 1.1 async jobs (/tap/async), owner only ------------------------------------------------------------
-  const ASYNC = '/tap/async';
+  // ---- UWS 1.1 async jobs, owner only: TAP queries (/tap/async), and /jobs/{extract,decode,rebuild} ---------------
+  const UWS_LISTS: readonly { readonly base: string; readonly kind: 'tap' | JobKind }[] = [{ base: '/tap/async', kind: 'tap' }, ...JOB_KINDS.map((k) => ({ base: `/jobs/${k}`, kind: k }))];
+  const listOfKind = (kind: string): string => UWS_LISTS.find((l) => l.kind === kind)?.base ?? '/tap/async';
   const needUser = (req: FastifyRequest): string => {
     if (req.principal.user === 'anonymous') throw new HttpProblem(401, 'jobs need credentials', { 'WWW-Authenticate': 'Bearer realm="idoc", Basic realm="idoc"' });
     return req.principal.user;
   };
-  /** The job if the caller owns it: unknown → 404, another owner's → 403 (UWS 1.1 §3.6). */
-  const ownJob = async (req: FastifyRequest<{ Params: { id: string } }>): Promise<JobRecord> => {
+  /** The job if the caller owns it: unknown (or in another list) → 404, another owner's → 403 (UWS 1.1 §3.6). */
+  const ownJobOf = async (req: FastifyRequest<{ Params: { id: string } }>, kind: string): Promise<JobRecord> => {
     const user = needUser(req);
     const j = await store.jobs.get(req.params.id);
-    if (!j) throw new HttpProblem(404, `no job ${req.params.id.slice(0, 64)}`);
+    if (!j || j.kind !== kind) throw new HttpProblem(404, `no job ${req.params.id.slice(0, 64)}`);
     if (j.owner !== user) throw new HttpProblem(403, 'this job belongs to another user');
     return j;
+  };
+  const JOB_SUMMARY: Readonly<Record<JobKind, string>> = {
+    extract: 'Create a packet extraction job (UWS 1.1 §2.2.3.1): APID, FROM, TO; results `packets` (space packets back to back) and `index` (CSV); only packets you may read',
+    decode: 'Create a parameter decoding job: PARAMETER, FROM, TO, FORMAT csv|parquet, SOURCE archive|packets (the parameter archive, or the stored packets decoded by the mission database); result `parameters`; only samples you may read',
+    rebuild: 'Create a product rebuild job: ROUTE (each granted to you), FROM, TO; every file of the rebuilt PDS4 L0 products is a result',
+  };
+  const archiveDir = (): string => {
+    if (opts.archiveDir === undefined) throw new HttpProblem(404, 'this service has no archive for jobs');
+    return opts.archiveDir;
+  };
+  const jobWorker = opts.jobWorker ?? new URL('./job-worker.js', import.meta.url);
+  /** Run a job in a worker thread (on this thread when the worker script is absent, e.g. from sources). */
+  const runInWorker = (spec: JobSpec, signal: AbortSignal, seconds: number): Promise<JobOutput[]> => {
+    if (!existsSync(fileURLToPath(jobWorker))) return runJob(spec);
+    return new Promise((resolve, reject) => {
+      const w = new Worker(jobWorker, { workerData: spec });
+      let done = false;
+      const finish = (f: () => void): void => { if (!done) { done = true; clearTimeout(timer); f(); void w.terminate(); } };
+      const timer = seconds > 0 ? setTimeout(() => finish(() => reject(new Error(`execution duration ${seconds} s exceeded`))), seconds * 1000) : undefined;
+      w.once('message', (m: { ok: boolean; results?: JobOutput[]; error?: string }) => finish(() => (m.ok ? resolve(m.results!) : reject(new Error(m.error)))));
+      w.once('error', (e) => finish(() => reject(e)));
+      w.once('exit', (code) => finish(() => reject(new Error(`job worker stopped (exit ${code})`))));
+      signal.addEventListener('abort', () => finish(() => reject(new Error('aborted'))));
+    });
   };
   const running = new Map<string, AbortController>();
   const queue: string[] = [];
@@ -470,10 +648,19 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
       const u = await store.users.get(j.owner);
       if (!u || u.disabled) throw new HttpProblem(403, `owner ${j.owner} no longer exists or is disabled`);
       const who: Principal = { user: u.name, role: u.role, routes: new Set(await store.grants.routes(u.name)), token: undefined };
+      const dir = path.join(opts.jobsDir, id);
+      if (j.kind !== 'tap') {
+        // Other kinds run in a worker thread with the owner's rights as they are now.
+        const spec: JobSpec = { kind: j.kind as JobKind, parameters: j.parameters, archiveDir: archiveDir(), config: opts.config, tmDatabase: opts.tmDatabase, access: await accessSpec(who), outDir: dir };
+        const outputs = await runInWorker(spec, ctl.signal, j.executionDuration);
+        const cur = await store.jobs.get(id);
+        if (!cur || cur.phase !== 'EXECUTING') return;
+        await store.jobs.put({ ...cur, phase: 'COMPLETED', endedUnixMs: now(), results: outputs.map((o) => ({ id: o.id, mimeType: o.mimeType, size: o.size, file: path.join(id, o.file), sha256: o.sha256 })) });
+        return;
+      }
       const out = await runTap(j.parameters, who, j.parameters['BASE'] ?? '');
       if (ctl.signal.aborted) return;
       if (j.executionDuration > 0 && now() - started.startedUnixMs! > j.executionDuration * 1000) throw new Error(`execution duration ${j.executionDuration} s exceeded`);
-      const dir = path.join(opts.jobsDir, id);
       await mkdir(dir, { recursive: true });
       const file = path.join(dir, 'result');
       await writeFile(`${file}.tmp`, out.body);
@@ -517,32 +704,58 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     type: 'object',
     properties: { PHASE: { type: 'array', items: { type: 'string', enum: ['PENDING', 'QUEUED', 'EXECUTING', 'COMPLETED', 'ERROR', 'ABORTED', 'UNKNOWN', 'HELD', 'SUSPENDED', 'ARCHIVED'] }, maxItems: 10 }, AFTER: { type: 'string', format: 'date-time' }, LAST: { type: 'integer', minimum: 1, maximum: 100000 } },
   } as const;
-  const ownJobs = async (req: FastifyRequest<{ Querystring: { PHASE?: string[]; AFTER?: string; LAST?: number } }>): Promise<JobRecord[]> => {
+  const ownJobsOf = async (req: FastifyRequest<{ Querystring: { PHASE?: string[]; AFTER?: string; LAST?: number } }>, kind?: string): Promise<JobRecord[]> => {
     const user = needUser(req);
     const q = req.query;
-    return filterJobs(await store.jobs.list(user), q.PHASE ?? [], q.AFTER !== undefined ? Date.parse(q.AFTER) : undefined, q.LAST);
+    return filterJobs((await store.jobs.list(user)).filter((j) => kind === undefined || j.kind === kind), q.PHASE ?? [], q.AFTER !== undefined ? Date.parse(q.AFTER) : undefined, q.LAST);
   };
   const xmlResponse = { 200: { type: 'string', description: 'UWS 1.1 XML' }, ...errors };
-  app.get<{ Querystring: { PHASE?: string[]; AFTER?: string; LAST?: number } }>(ASYNC, {
-    schema: { summary: 'UWS 1.1 job list: your jobs only (PHASE, AFTER, LAST filters)', tags: ['uws'], querystring: uwsListQuery, response: xmlResponse },
-  }, async (req, reply) => xml(reply, jobListXml(await ownJobs(req), `${baseOf(req)}${ASYNC}`)));
   app.get<{ Querystring: { PHASE?: string[]; AFTER?: string; LAST?: number } }>('/jobs', {
     schema: {
-      summary: 'Your jobs as JSON', tags: ['uws'], querystring: uwsListQuery,
-      response: { 200: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: { type: 'object', required: ['id', 'phase', 'created'], properties: { id: { type: 'string' }, phase: { type: 'string' }, created: { type: 'string' }, href: { type: 'string' }, runId: { type: 'string' } } } } } }, ...errors },
+      summary: 'Your jobs of every kind as JSON', tags: ['uws'], querystring: uwsListQuery,
+      response: { 200: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: { type: 'object', required: ['id', 'phase', 'created'], properties: { id: { type: 'string' }, kind: { type: 'string' }, phase: { type: 'string' }, created: { type: 'string' }, href: { type: 'string' }, runId: { type: 'string' } } } } } }, ...errors },
     },
-  }, async (req) => ({ jobs: (await ownJobs(req)).map((j) => ({ id: j.id, phase: j.phase, created: new Date(j.createdUnixMs).toISOString(), href: `${ASYNC}/${j.id}`, ...(j.runId !== undefined ? { runId: j.runId } : {}) })) }));
+  }, async (req) => ({ jobs: (await ownJobsOf(req)).map((j) => ({ id: j.id, kind: j.kind, phase: j.phase, created: new Date(j.createdUnixMs).toISOString(), href: `${listOfKind(j.kind)}/${j.id}`, ...(j.runId !== undefined ? { runId: j.runId } : {}) })) }));
+  const jobBody = {
+    type: 'object',
+    properties: {
+      PHASE: { type: 'string', enum: ['RUN'] }, RUNID: { type: 'string', maxLength: 100 },
+      FROM: { type: 'string', maxLength: 40, description: 'UTC ISO-8601 (required but for decode)' }, TO: { type: 'string', maxLength: 40 },
+      APID: { type: 'string', maxLength: 400, description: 'extract: APIDs, comma-separated' },
+      PARAMETER: { type: 'string', maxLength: 20_000, description: 'decode: parameter names, comma-separated' },
+      FORMAT: { type: 'string', maxLength: 20, description: 'decode: csv (default) or parquet' },
+      SOURCE: { type: 'string', maxLength: 20, description: 'decode: archive (the parameter archive, default) or packets (decode the stored packets with the mission database; needs FROM and TO)' },
+      ROUTE: { type: 'string', maxLength: 2000, description: 'rebuild: routes, comma-separated (each granted to you)' },
+    },
+  } as const;
+  for (const { base: ASYNC, kind } of UWS_LISTS) {
+  const ownJob = (req: FastifyRequest<{ Params: { id: string } }>): Promise<JobRecord> => ownJobOf(req, kind);
+  const ownJobs = (req: FastifyRequest<{ Querystring: { PHASE?: string[]; AFTER?: string; LAST?: number } }>): Promise<JobRecord[]> => ownJobsOf(req, kind);
+  app.get<{ Querystring: { PHASE?: string[]; AFTER?: string; LAST?: number } }>(ASYNC, {
+    schema: { summary: `UWS 1.1 list of your ${kind === 'tap' ? 'TAP query' : kind} jobs (PHASE, AFTER, LAST filters)`, tags: ['uws'], querystring: uwsListQuery, response: xmlResponse },
+  }, async (req, reply) => xml(reply, jobListXml(await ownJobs(req), `${baseOf(req)}${ASYNC}`)));
   app.post(ASYNC, {
-    schema: { summary: 'Create a TAP async job (UWS 1.1 §2.2.3.1): 303 to it; PHASE=RUN starts it', tags: ['uws'], body: { type: 'object', properties: { ...tapParams.properties, PHASE: { type: 'string', enum: ['RUN'] } } }, consumes: [FORM], response: { 303: { type: 'null' }, ...errors } },
+    schema: kind === 'tap'
+      ? { summary: 'Create a TAP async job (UWS 1.1 §2.2.3.1): 303 to it; PHASE=RUN starts it', tags: ['uws'], body: { type: 'object', properties: { ...tapParams.properties, PHASE: { type: 'string', enum: ['RUN'] } } }, consumes: [FORM], response: { 303: { type: 'null' }, ...errors } }
+      : { summary: JOB_SUMMARY[kind], tags: ['uws'], body: jobBody, consumes: [FORM], response: { 303: { type: 'null' }, ...errors } },
   }, async (req, reply) => {
     const owner = needUser(req);
     const b = formBody(req);
     const id = randomBytes(9).toString('base64url');
-    const parameters: Record<string, string> = {};
-    for (const k of ['LANG', 'QUERY', 'RESPONSEFORMAT', 'FORMAT', 'MAXREC']) if (b[k] !== undefined) parameters[k] = b[k]!;
-    parameters['BASE'] = baseOf(req);
+    let parameters: Record<string, string> = {};
+    if (kind === 'tap') {
+      for (const k of ['LANG', 'QUERY', 'RESPONSEFORMAT', 'FORMAT', 'MAXREC']) if (b[k] !== undefined) parameters[k] = b[k]!;
+      parameters['BASE'] = baseOf(req);
+    } else {
+      if (opts.archiveDir === undefined) throw new HttpProblem(404, 'this service has no archive for jobs');
+      try { parameters = jobParameters(kind, b); } catch (e) { throw new HttpProblem(400, (e as Error).message); }
+      if (kind === 'rebuild' && req.principal.role !== 'operator') {
+        const denied = parameters['ROUTE']!.split(',').filter((r) => req.principal.role !== 'co-investigator' || !req.principal.routes.has(r));
+        if (denied.length) throw new HttpProblem(403, `not granted: ${denied.join(', ').slice(0, 200)}`);
+      }
+    }
     const job: JobRecord = {
-      id, owner, kind: 'tap', phase: 'PENDING', parameters, runId: b['RUNID'], createdUnixMs: now(), startedUnixMs: undefined, endedUnixMs: undefined,
+      id, owner, kind, phase: 'PENDING', parameters, runId: b['RUNID'], createdUnixMs: now(), startedUnixMs: undefined, endedUnixMs: undefined,
       executionDuration: 600, destructionUnixMs: now() + JOB_LIFETIME_MS, error: undefined, results: [],
     };
     if (b['PHASE'] === 'RUN') await enqueue(job); else await store.jobs.put(job);
@@ -615,7 +828,7 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   app.get<{ Params: { id: string } }>(`${ASYNC}/:id/error`, { schema: { summary: 'The error (404 when none)', tags: ['uws'], params: idParams, response: textResponse } }, async (req, reply) => {
     const j = await ownJob(req);
     if (j.error === undefined) throw new HttpProblem(404, 'no error');
-    return reply.type('application/x-votable+xml').send(votableError(j.error));
+    return kind === 'tap' ? reply.type('application/x-votable+xml').send(votableError(j.error)) : text(reply, j.error);
   });
   app.get<{ Params: { id: string } }>(`${ASYNC}/:id/quote`, { schema: { summary: 'Quote (unknown: empty)', tags: ['uws'], params: idParams, response: textResponse } }, async (req, reply) => { await ownJob(req); return text(reply, ''); });
   app.get<{ Params: { id: string } }>(`${ASYNC}/:id/owner`, { schema: { summary: 'Owner', tags: ['uws'], params: idParams, response: textResponse } }, async (req, reply) => text(reply, (await ownJob(req)).owner));
@@ -630,15 +843,15 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     return xml(reply, `<?xml version="1.0" encoding="UTF-8"?>\n${/<uws:results>[\s\S]*?<\/uws:results>/.exec(body)![0].replace('<uws:results>', '<uws:results xmlns:uws="http://www.ivoa.net/xml/UWS/v1.0" xmlns:xlink="http://www.w3.org/1999/xlink">')}\n`);
   });
   app.get<{ Params: { id: string; result: string } }>(`${ASYNC}/:id/results/:result`, {
-    schema: { summary: 'A result (TAP 1.1 §2.2: `result`)', tags: ['uws'], params: { type: 'object', required: ['id', 'result'], properties: { id: idParams.properties.id, result: { type: 'string', pattern: '^[a-z]{1,20}$' } } }, response: { 200: { type: 'string' }, ...errors } },
+    schema: { summary: kind === 'tap' ? 'A result (TAP 1.1 §2.2: `result`)' : 'A result file (Range; ETag = SHA-256)', tags: ['uws'], params: { type: 'object', required: ['id', 'result'], properties: { id: idParams.properties.id, result: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,200}$' } } }, response: { 200: { type: 'string' }, 206: { type: 'string' }, 304: { type: 'null' }, 416: problemRef, ...errors } },
   }, async (req, reply) => {
     const j = await ownJob(req);
     const r = j.results.find((x) => x.id === req.params.result);
     if (!r) throw new HttpProblem(404, `no result ${req.params.result}`);
-    const body = await readFile(path.join(opts.jobsDir, r.file)).catch(() => undefined);
-    if (!body) throw new HttpProblem(404, 'result file gone');
-    return reply.type(r.mimeType).send(body);
+    // The stored record names the file (relative to the jobs folder); nothing from the request reaches the path.
+    return serveFile(req, reply, path.join(opts.jobsDir, r.file), r.mimeType, r.sha256);
   });
+  }
 
   const out = app as FastifyInstance & { catalogue: Catalogue; refresh(): Promise<number> };
   out.catalogue = catalogue;

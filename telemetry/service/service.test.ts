@@ -46,7 +46,10 @@ describe('service basics', () => {
     expect(r.status).toBe(200);
     doc = json(r.body);
     expect((doc as unknown as { openapi: string }).openapi).toBe('3.1.0');
-    for (const p of ['/catalogue/products', '/catalogue/products/{lidvid}', '/catalogue/products/{lidvid}/files/{name}', '/tap/sync', '/tap/async', '/tap/async/{id}/phase', '/jobs']) expect(doc.paths[p], p).toBeDefined();
+    for (const p of ['/catalogue/products', '/catalogue/products/{lidvid}', '/catalogue/products/{lidvid}/files/{name}', '/tap/sync', '/tap/async', '/tap/async/{id}/phase', '/jobs',
+      '/packets', '/parameters', '/parameters/{name}', '/jobs/extract', '/jobs/decode', '/jobs/rebuild', '/jobs/extract/{id}/results/{result}']) expect(doc.paths[p], p).toBeDefined();
+    expect(Object.keys((doc.paths['/packets']!['get'] as unknown as { responses: { 200: { content: Record<string, unknown> } } }).responses[200].content)).toEqual(['application/x-ndjson', 'application/octet-stream']);
+    conforms('get', '/parameters', 200, (await call(s, '/parameters', s.tokens.pub)).body);
     const params = (doc.paths['/catalogue/products']!['get'] as unknown as { parameters: { name: string }[] }).parameters.map((p) => p.name);
     expect(params).toEqual(expect.arrayContaining(['route', 'level', 'from', 'to', 'bbox', 'gaps', 'crcErrors', 'sort', 'limit', 'offset']));
     // The document's own schemas compile (JSON Schema 2020-12, as OpenAPI 3.1 requires).
@@ -171,6 +174,16 @@ describe('catalogue', () => {
     const orbits = json<{ facets: { orbit: Record<string, number> } }>((await call(s, '/catalogue/products?level=L0', s.tokens.operator)).body).facets.orbit;
     const [o, n] = Object.entries(orbits)[0]!;
     expect(await total(`orbit=${o}`)).toBe(n);
+  });
+  it("fills each product's APIDs from its L0 index (the geometry product its L0 product's) and filters and counts by APID", async () => {
+    const configured: Record<string, number> = { SIM_HK_FAST: 1100, SIM_HK_SLOW: 1101, SIM_SCI: 1110, SIM_EVT: 1120 };
+    const all = await s.reader.products.list();
+    expect(all.length).toBe(16);
+    for (const p of all) expect(p.apids, p.lidvid).toEqual([configured[p.route]]);
+    const r = json<{ total: number; facets: { apid: Record<string, number> }; products: { route: string; apids: number[] }[] }>((await call(s, '/catalogue/products?apid=1110&apid=1120&level=L0', s.tokens.operator)).body);
+    expect(r.total).toBe(4);
+    expect(new Set(r.products.map((p) => p.route))).toEqual(new Set(['SIM_SCI', 'SIM_EVT']));
+    expect(r.facets.apid).toEqual({ 1100: 2, 1101: 2, 1110: 2, 1120: 2 });
   });
   it('downloads a file with its checksum, ETag, Range and If-None-Match', async () => {
     const lid = LID('SIM_HK_FAST');
