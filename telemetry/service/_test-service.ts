@@ -6,7 +6,7 @@
  * decoded into its parameter archive (fixtures/sample-mission/sim-tm.xml). Jobs run on the built worker when
  * `npm run build` made it, else on the service's thread.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
 import { loadTmDatabase } from '../../src/mdb/load.js';
 import { openArchive } from '../../src/store/index.js';
 import { splitBuffer } from '../framing/index.js';
-import { fillFromPacketArchive } from '../parameters/fill.js';
+import { fillFromFiles, fillFromPacketArchive } from '../parameters/fill.js';
 import { parseConfig } from '../../src/config/index.js';
 import { openSqliteArchiveReader, openSqliteArchiveWriter } from '../../src/store/index.js';
 import { openServiceStore } from '../../src/store/service-store.js';
@@ -75,9 +75,13 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   let store: ServiceStore;
   let drop = async (): Promise<void> => undefined;
   if (kind === 'postgres') {
-    // The packets and parameter endpoints are tested on SQLite (data.test.ts); here the catalogue and jobs.
+    // The packet endpoints are tested on SQLite (data.test.ts); the parameter archive (a file beside the
+    // archive, whatever its kind) is filled from the same packets, written as a file.
     const pg = await freshPgArchive('svc');
     drop = pg.drop;
+    const simFile = path.join(dir, 'sim.bin');
+    writeFileSync(simFile, Buffer.concat(sim.map((p) => p.bytes)));
+    await fillFromFiles(archiveDir, [simFile], loadTmDatabase(path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml')), { read: { framing: 'raw', crc: 'yes' }, profile: SIM_PROFILE, keep: new Set(['DET_TEMP', 'BUS_VOLT', 'PKT_APID']) });
     reader = await openPgArchiveReader({ target: pg.target, dir: archiveDir });
     store = await openPgServiceStore({ target: pg.target });
   } else {
