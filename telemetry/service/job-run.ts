@@ -276,7 +276,12 @@ async function rebuild(spec: JobSpec, reader: ArchiveReader): Promise<JobOutput[
 /** Run a job: its results, or an Error whose message is the job's error. */
 export async function runJob(spec: JobSpec, openReader?: (dir: string) => Promise<ArchiveReader>): Promise<JobOutput[]> {
   await mkdir(spec.outDir, { recursive: true });
-  const open = openReader ?? (async (dir: string) => (await import('../../src/store/index.js')).openSqliteArchiveReader(dir));
+  // The archive the service's config names (SQLite, or PostgreSQL with its connection from the environment).
+  const open = openReader ?? (async (dir: string) => {
+    if (spec.config === undefined) return (await import('../../src/store/index.js')).openSqliteArchiveReader(dir);
+    const [{ resolveMission }, { openConfiguredReader }] = await Promise.all([import('../../src/config/mission.js'), import('../../src/archive-of.js')]);
+    return openConfiguredReader((await resolveMission({ config: spec.config })).config, dir);
+  });
   const reader = await open(spec.archiveDir);
   try {
     if (spec.kind === 'extract') return await extract(spec, reader);
