@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { ArchiveReset } from '../../telemetry/gaps/index.js';
+import type { MissionConfig } from '../../src/config/types.js';
 import type { RegisterCommand } from './context.js';
 import { jsonOut } from '../cli/json.js';
 
@@ -13,6 +14,7 @@ interface Flags {
   json?: boolean;
   csv?: boolean;
   apid?: string;
+  route?: string;
   from?: string;
   to?: string;
   out?: string;
@@ -23,13 +25,40 @@ const common = (cmd: Command): Command => cmd
   .option('--archive <dir>', 'archive directory (default: the config\'s archive.dir, else ./idoc-archive)')
   .option('--config <file>', 'mission config (default: ./idoc.json when present)');
 
+/**
+ * The APID ranges `--apid` and `--route` select (undefined: all). Routes come from the config's one route table
+ * (src/config/routes.ts), the table ingest stored them by; with both flags, the APIDs in both.
+ */
+function selectedApids(
+  config: MissionConfig, flags: Flags, parseApidList: (flag: string, text: string) => { ranges: [number, number][]; has: (apid: number) => boolean },
+  routes: typeof import('../../src/config/routes.js'),
+): [number, number][] | undefined {
+  const byApid = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
+  if (flags.route === undefined) return byApid?.ranges;
+  const names = flags.route.split(',').map((r) => r.trim()).filter(Boolean);
+  routes.refuseUnknownRoutes(config, names, '--route');
+  const ranges = routes.apidsOfRoutes(config, names).map(([lo, hi]): [number, number] => [lo, hi]);
+  if (!byApid) return ranges;
+  // Both: the APIDs of the routes that --apid names too, as ranges.
+  const out: [number, number][] = [];
+  for (const [lo, hi] of ranges) {
+    for (let a = lo; a <= hi; a++) {
+      if (!byApid.has(a)) continue;
+      const last = out[out.length - 1];
+      if (last && last[1] === a - 1) last[1] = a;
+      else out.push([a, a]);
+    }
+  }
+  return out;
+}
+
 async function open(flags: Flags) {
   const [{ resolveMission }, store, { parseApidList, parseUtcFlag }] = await Promise.all([
     import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../cli/options.js'),
   ]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
-  const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid).ranges : undefined;
+  const apids = selectedApids(mission.config, flags, parseApidList, (await import('../../src/config/routes.js')));
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
   const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
   const archive = await (await import('../../src/archive-of.js')).openConfiguredReader(mission.config, dir);
@@ -83,6 +112,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
   common(archive.command('query'))
     .description('packets by APID and time (the mission\'s time axis: UTC from on-board time where synchronised, else ground time), as `packets cat` writes them (or NDJSON with --json, with the three times)')
     .option('--apid <list>', 'only these APIDs, e.g. 1100,1110-1119')
+    .option('--route <names>', 'only the APIDs of these routes (comma-separated, as the config names them); with --apid, those of both')
     .option('--from <utc>', 'timed at or after this UTC time (on the mission\'s time axis)')
     .option('--to <utc>', 'timed before this UTC time (same axis)')
     .option('--json', 'one JSON record per packet (NDJSON), with the packet in hex')
@@ -112,6 +142,7 @@ export const registerArchive: RegisterCommand = (program, ctx) => {
   common(archive.command('gaps'))
     .description('every gap per APID (sequence count, wrap-aware; cadence breaks where periodSeconds is declared), and counter resets apart')
     .option('--apid <list>', 'only these APIDs')
+    .option('--route <names>', 'only the APIDs of these routes (comma-separated); with --apid, those of both')
     .option('--from <utc>', 'only packets at or after this UTC time')
     .option('--to <utc>', 'only packets before this UTC time')
     .option('--json', 'machine-readable output')

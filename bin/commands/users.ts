@@ -15,11 +15,13 @@ const common = (cmd: Command): Command => cmd
 /** The environment variable `users add --password-env` reads by default. */
 const PASSWORD_ENV = 'IDOC_PASSWORD';
 
-async function openStore(flags: Flags) {
-  const [{ resolveMission }, store, { openConfiguredServiceStore }] = await Promise.all([
-    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/archive-of.js'),
+/** The service store of the configured archive; `routes` named by the user are first checked against the config. */
+async function openStore(flags: Flags, routes: readonly string[] = []) {
+  const [{ resolveMission }, store, { openConfiguredServiceStore }, { refuseUnknownRoutes }] = await Promise.all([
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/archive-of.js'), import('../../src/config/routes.js'),
   ]);
   const mission = await resolveMission(flags);
+  refuseUnknownRoutes(mission.config, routes);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
   return openConfiguredServiceStore(mission.config, dir);
 }
@@ -42,7 +44,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
       if (!NAME.test(name)) throw new UsageError(`users add: name ${JSON.stringify(name.slice(0, 80))}: letters, digits, . _ @ - (at most 64)`);
       const role = parseChoice('--role', flags.role, ROLES);
       const password = process.env[PASSWORD_ENV];
-      const s = await openStore(flags);
+      const s = await openStore(flags, routes);
       try {
         await s.users.add({ name, role, passwordHash: password ? await hashPassword(password) : undefined, createdUnixMs: Date.now(), disabled: false });
         for (const r of routes) await s.grants.grant(name, r);
@@ -87,7 +89,7 @@ export const registerUsers: RegisterCommand = (program, ctx) => {
     .description('grant routes (instrument streams) to a user')
     .action(async (name: string, routes: string[], flags: Flags) => {
       const { InputError } = await import('../../src/errors.js');
-      const s = await openStore(flags);
+      const s = await openStore(flags, routes);
       try {
         if (!(await s.users.get(name))) throw new InputError(`users grant: no user ${name}`);
         for (const r of routes) await s.grants.grant(name, r);
