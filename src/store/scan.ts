@@ -272,6 +272,69 @@ export class ArchiveScan {
     return out;
   }
 
+  /**
+   * The octets of rows `order[k]` (k = 0…) laid end to end in `into` from 0 (it must hold their total length): no
+   * object per row. Rows are read in segment order, packets less than 16 KiB apart in one read into a scratch
+   * buffer (kept for the next call), then copied to their place.
+   * @throws Error naming the segment file when it holds fewer octets than the index references.
+   */
+  octets(rows: OctetRefs, order: Int32Array, into: Uint8Array): void {
+    const n = order.length;
+    const at = new Float64Array(n);
+    let total = 0;
+    for (let k = 0; k < n; k++) { at[k] = total; total += rows.length[order[k]!]!; }
+    if (total > into.length) throw new RangeError(`scan octets: ${total} octets do not fit ${into.length}`);
+    const byPos = new Int32Array(n);
+    let inOrder = true;
+    for (let k = 0; k < n; k++) { byPos[k] = k; if (k > 0 && rows.raw[order[k]!]! < rows.raw[order[k - 1]!]!) inOrder = false; }
+    if (!inOrder) byPos.sort((x, y) => rows.raw[order[x]!]! - rows.raw[order[y]!]!);
+    const to = Buffer.from(into.buffer, into.byteOffset, into.length);
+    let k = 0;
+    while (k < n) {
+      const first = order[byPos[k]!]!;
+      const seg = Math.floor(rows.raw[first]! / SEGMENT_SPAN);
+      const start = rows.raw[first]! - seg * SEGMENT_SPAN;
+      let end = start + rows.length[first]!;
+      // Each packet starting where the one before it in `order` ended: the range is read straight into place.
+      let adjacent = inOrder;
+      let e = k + 1;
+      while (e < n) {
+        const i = order[byPos[e]!]!;
+        const r = rows.raw[i]!;
+        if (Math.floor(r / SEGMENT_SPAN) !== seg) break;
+        const off = r - seg * SEGMENT_SPAN;
+        const stop = Math.max(end, off + rows.length[i]!);
+        if (off > end + COALESCE_GAP || stop - start > MAX_RANGE) break;
+        adjacent &&= off === end;
+        end = stop;
+        e++;
+      }
+      const direct = adjacent;
+      const buf = direct ? to.subarray(at[k]!, at[k]! + end - start) : this.scratch(end - start);
+      let got = 0;
+      while (got < buf.length) {
+        const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
+        if (m === 0) throw new Error(`${path.join(this.dir, 'segments', this.segmentFiles.get(seg) ?? String(seg))}: offset ${start + got}: octets referenced by the index are missing`);
+        got += m;
+      }
+      if (!direct) {
+        for (let j = k; j < e; j++) {
+          const pos = byPos[j]!;
+          const i = order[pos]!;
+          const off = rows.raw[i]! - seg * SEGMENT_SPAN - start;
+          buf.copy(to, at[pos]!, off, off + rows.length[i]!);
+        }
+      }
+      k = e;
+    }
+  }
+
+  private scratchBuf: Buffer | undefined;
+  private scratch(size: number): Buffer {
+    if (!this.scratchBuf || this.scratchBuf.length < size) this.scratchBuf = Buffer.allocUnsafeSlow(Math.max(size, 1 << 20));
+    return this.scratchBuf.subarray(0, size);
+  }
+
   close(): void {
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();

@@ -21,7 +21,7 @@ import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
 import { newSequenceCarry, type SequenceCarry } from './checks.js';
 import { partsOf, sameContent, sameParts, writeAllParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
-import { BlockHasher, blocksOf, manifestOf, manifestText } from './block-fixity.js';
+import { blocksOf, manifestOf, manifestText } from './block-fixity.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
@@ -29,6 +29,8 @@ import { collectionInventory, collectionLabel, l0Label, type L0Quality } from '.
 import type { CitationDoi } from './pds4/l0-label.js';
 import { framesFileArea, indexFileArea } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
+import { encodePiece, newPieceTotals, pieceOctets, type PacketPiece } from './piece-columns.js';
+import { FileHashStream } from './_stream-hash.js';
 import type { L0Packet, L0Summary } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
 import { geometryCsv, geometrySource, groundTrackGeoJson, productGeometry, GEOMETRY_COLUMNS, type GeometrySource } from './geometry.js';
@@ -136,11 +138,11 @@ export interface WindowBatch {
   /** In arrival order (the order checks judge time monotonicity in); sorted by the builder. */
   readonly packets: readonly L0Packet[];
   /**
-   * Instead of `packets` (then empty): the window's packets in pieces, each piece later in L0 order than the one
-   * before (cut where the time steps forward) and in arrival order inside; a piece's octets are valid until the
-   * next piece is asked for. Built by {@link writePieces}.
+   * Instead of `packets` (then empty): the window's packets in pieces, as columns (piece-columns.ts), each piece
+   * later in L0 order than the one before (cut where the time steps forward) and in arrival order inside; a
+   * piece's octets are valid until the next piece is asked for. Built by {@link writePieces}.
    */
-  readonly pieces?: AsyncIterable<readonly L0Packet[]> | Iterable<readonly L0Packet[]>;
+  readonly pieces?: AsyncIterable<PacketPiece> | Iterable<PacketPiece>;
 }
 type Bucket = WindowBatch;
 
@@ -298,55 +300,59 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   await mkdir(dir, { recursive: true });
   const tmp = { data: path.join(dir, `.${productId}.${process.pid}.dat.tmp`), index: path.join(dir, `.${productId}.${process.pid}_index.dat.tmp`) };
   const fd = await open(tmp.data, 'w'), fi = await open(tmp.index, 'w');
-  const hd = createHash('md5'), hi = createHash('md5');
-  const bd = new BlockHasher(), bi = new BlockHasher(); // SHA-256 per block, for the fixity manifest
-  const timesOf = packetTimesFor(options.profile);
-  const sum: Record<keyof L0Summary, number> = { packets: 0, bytes: 0, duplicates: 0, gaps: 0, missingPackets: 0, resets: 0, crcErrors: 0, lengthErrors: 0, timeProblems: 0, pusHeaderErrors: 0, frames: 0, decompressionFailures: 0, incompleteFrames: 0, orphanSegments: 0, flaggedPackets: 0 };
-  let offset = 0, indexSize = 0, startTai: number | undefined, stopTai: number | undefined, newest = -Infinity;
-  let clockStart: string | undefined, clockStop: string | undefined;
-  const sourceSet = new Set<string>();
-  const tracker = new SourceTracker();
+  // md5 and block SHA-256 of both files in hashing threads while the next piece is read and processed.
+  const hd = new FileHashStream(), hi = new FileHashStream();
+  const totals = newPieceTotals(new SourceTracker());
+  const pieceOptions = { profile: options.profile, carry, ...(cfg.timeRange ? { timeRange: cfg.timeRange } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}) };
+  let offset = 0, indexSize = 0;
+  // Two pieces in turn: one being written and hashed while the next is processed (with an output buffer each, for a
+  // piece whose packets are not in L0 order already). The pieces' own buffers are reused after that (from-archive.ts).
+  // Buffers are reused, not made per piece: a buffer handed to a hashing thread lives until that thread collects it.
+  const out: (Uint8Array | undefined)[] = [undefined, undefined];
+  const indexOut: (Uint8Array | undefined)[] = [undefined, undefined];
+  const busy: (Promise<unknown> | undefined)[] = [undefined, undefined];
+  let turn = 0;
   try {
     for await (const piece of b.pieces!) {
-      const s = processStream(piece, {
-        profile: options.profile, reassemble: false, compression: 'none',
-        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,
-        ...(options.periodOf ? { periodOf: options.periodOf } : {}),
-      });
-      const n = s.packets.length;
-      const offsets = new Float64Array(n);
-      const parts = partsOf(s.packets.map((p) => p.bytes), offsets);
-      for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + offset;
-      const index = encodeIndex(s.packets, s.flags, offsets, [], undefined, options.profile);
-      await Promise.all([writeAllParts(fd, parts, tmp.data, offset), writeAllParts(fi, { parts: [index.bytes], size: index.bytes.length }, tmp.index, indexSize)]);
-      for (const part of parts.parts) { hd.update(part); bd.update(part); }
-      hi.update(index.bytes);
-      bi.update(index.bytes);
-      offset += parts.size;
-      indexSize += index.bytes.length;
-      for (const k of Object.keys(sum) as (keyof L0Summary)[]) sum[k] += s.summary[k];
-      let lastSource: string | undefined;
-      let lastTimed: L0Packet | undefined;
-      for (const p of s.packets) {
-        tracker.add(p);
-        if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
-        const t = p.tai;
-        if (t === undefined) continue;
-        if (startTai === undefined) { startTai = t; clockStart = clockCount(timesOf(p, emptyTimes()), options.profile); }
-        stopTai = t;
-        lastTimed = p;
-        if (t > newest) newest = t;
-      }
-      if (lastTimed) clockStop = clockCount(timesOf(lastTimed, emptyTimes()), options.profile);
+      turn ^= 1;
+      await busy[turn];
+      const spare = (): Uint8Array => {
+        const need = pieceOctets(piece);
+        if (!out[turn] || out[turn]!.length < need) out[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 20, 2 * (out[turn]?.length ?? 0))));
+        return out[turn]!;
+      };
+      const indexBuffer = (need: number): Uint8Array => {
+        if (!indexOut[turn] || indexOut[turn]!.length < need) indexOut[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 16, 2 * (indexOut[turn]?.length ?? 0))));
+        return indexOut[turn]!;
+      };
+      const { data, index } = encodePiece(piece, pieceOptions, offset, spare, indexBuffer, totals);
+      const w = Promise.all([
+        writeAllParts(fd, { parts: [data], size: data.length }, tmp.data, offset), writeAllParts(fi, { parts: [index], size: index.length }, tmp.index, indexSize),
+        hd.update(data), hi.update(index),
+      ]);
+      w.catch(() => undefined); // awaited in turn
+      busy[turn] = w;
+      offset += data.length;
+      indexSize += index.length;
     }
+    await Promise.all(busy);
     await Promise.all([fd.sync(), fi.sync()]);
   } catch (e) {
+    await Promise.allSettled(busy);
     await Promise.all([fd.close().catch(() => undefined), fi.close().catch(() => undefined)]);
     await Promise.all([unlink(tmp.data).catch(() => undefined), unlink(tmp.index).catch(() => undefined)]);
     throw e;
   }
   await Promise.all([fd.close(), fi.close()]);
-  const dataMd5 = hd.digest('hex'), indexMd5 = hi.digest('hex');
+  const [dataHash, indexHash] = await Promise.all([hd.digest(), hi.digest()]);
+  const sum = totals.summary;
+  let { startTai, stopTai } = totals;
+  const newest = totals.newest;
+  const clockStart = totals.first ? clockCount({ obtHigh: totals.first.hi, obtLow: totals.first.lo, hasObt: totals.first.has }, options.profile) : undefined;
+  const clockStop = totals.last ? clockCount({ obtHigh: totals.last.hi, obtLow: totals.last.lo, hasObt: totals.last.has }, options.profile) : undefined;
+  const sourceSet = totals.sources;
+  const tracker = totals.tracker;
+  const dataMd5 = dataHash.md5, indexMd5 = indexHash.md5;
   startTai ??= b.window.startTai;
   stopTai ??= b.window.stopTai;
   const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
@@ -381,7 +387,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
     data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
   });
   // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
-  await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: bd.digest(), [names.index]: bi.digest() }));
+  await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: dataHash.blocks, [names.index]: indexHash.blocks }));
   await writeAtomic(path.join(dir, names.label), label);
   return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
 }
