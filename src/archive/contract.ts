@@ -162,6 +162,27 @@ export function archiveContract(name: string, fresh: () => Promise<ArchiveUnderT
         const direct = await r.bytes(want);
         expect(views.map((v) => Array.from(v))).toEqual(direct.reverse().map((v) => Array.from(v)));
         expect((await r.scanBytes(cols)).length).toBe(cols.count);
+        if (r.scanOctets) {
+          // The optional end-to-end form: the same octets, in the order asked, from offset 0 of a larger buffer.
+          const total = views.reduce((n, v) => n + v.length, 0);
+          for (const ord of [order, undefined]) {
+            const into = new Uint8Array(total + 3).fill(0xee);
+            await r.scanOctets(cols, into, ord);
+            const want = ord ? views : await r.scanBytes(cols);
+            expect(Array.from(into)).toEqual([...want.flatMap((v) => Array.from(v)), 0xee, 0xee, 0xee]);
+          }
+        }
+      }
+      if (r.scanOctets) {
+        // Packets stored back to back (one APID in one batch), asked for in arrival order.
+        await store(writer, [0, 1, 2, 3, 4].map((i) => ({ apid: 20, seq: i, t: i, fill: 100 + i })), { source: 'c.dat' });
+        const r2 = await reader();
+        const cols = await r2.scan({ apids: [20], fromTai: asTai(T0), toTai: asTai(T0 + 10) });
+        const views = await r2.scanBytes(cols);
+        const into = new Uint8Array(views.reduce((n, v) => n + v.length, 0));
+        await r2.scanOctets!(cols, into);
+        expect(cols.count).toBe(5);
+        expect(Array.from(into)).toEqual(views.flatMap((v) => Array.from(v)));
       }
       expect(await r.firstTime(11, asTai(T0 + 5.5))).toBe(T0 + 6);
       expect(await r.firstTime(11, asTai(T0 + 100))).toBeUndefined();

@@ -309,15 +309,14 @@ export class ArchiveScan {
         end = stop;
         e++;
       }
-      const direct = adjacent;
-      const buf = direct ? to.subarray(at[k]!, at[k]! + end - start) : this.scratch(end - start);
+      const buf = adjacent ? to.subarray(at[k]!, at[k]! + end - start) : this.scratch(end - start);
       let got = 0;
       while (got < buf.length) {
         const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
         if (m === 0) throw new Error(`${path.join(this.dir, 'segments', this.segmentFiles.get(seg) ?? String(seg))}: offset ${start + got}: octets referenced by the index are missing`);
         got += m;
       }
-      if (!direct) {
+      if (!adjacent) {
         for (let j = k; j < e; j++) {
           const pos = byPos[j]!;
           const i = order[pos]!;
