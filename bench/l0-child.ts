@@ -27,4 +27,5 @@ if (mode === 'read') {
   bytes = r.bytes; packets = r.packets; products = r.products.length;
 }
 const ms = performance.now() - t;
-process.stdout.write(`${JSON.stringify({ ms, bytes, packets, products, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, packets, products, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);

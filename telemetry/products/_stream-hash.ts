@@ -1,11 +1,10 @@
 /**
  * @module The md5 (the label's `md5_checksum`) and the per-block SHA-256 (the fixity manifest, block-fixity.ts) of a
  * file written piece by piece, computed off the main thread: each piece, a view into a SharedArrayBuffer, is handed
- * to a hashing thread that keeps the running state of the file, so the main thread reads and processes the next
- * piece meanwhile. {@link FileHashStream.update}'s promise settles once the piece is hashed (its memory may then be
- * reused). Two threads, started on first use and otherwise not keeping the process alive; a file's pieces all go
- * to one thread (in order). Without worker threads (or for a piece not in shared memory) it hashes here.
- */
+ * to two hashing threads (md5 on one, SHA-256 on the other) that keep the running state of the file, so the main
+ * thread reads and processes the next piece meanwhile. {@link FileHashStream.update}'s promise settles once the
+ * piece is hashed (its memory may then be reused). The threads are started on first use and otherwise do not keep
+ * the process alive. Without worker threads (or for a piece not in shared memory) it hashes here. */
 import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { BlockHasher, FIXITY_BLOCK_BYTES, type FileBlocks } from './block-fixity.js';
@@ -18,24 +17,26 @@ const streams = new Map();
 parentPort.on('message', (m) => {
   try {
     let s = streams.get(m.stream);
-    if (!s) { s = { md5: createHash('md5'), sha: undefined, inBlock: 0, size: 0, blocks: [], blockBytes: m.blockBytes }; streams.set(m.stream, s); }
+    if (!s) { s = { md5: m.md5 ? createHash('md5') : undefined, blockBytes: m.blockBytes, sha: undefined, inBlock: 0, size: 0, blocks: m.blocks ? [] : undefined }; streams.set(m.stream, s); }
     if (m.bytes) {
       const b = new Uint8Array(m.bytes, m.offset, m.length);
-      s.md5.update(b);
-      let o = 0;
-      while (o < b.length) {
-        const n = Math.min(b.length - o, s.blockBytes - s.inBlock);
-        (s.sha ??= createHash('sha256')).update(b.subarray(o, o + n));
-        s.inBlock += n;
-        o += n;
-        if (s.inBlock === s.blockBytes) { s.blocks.push(s.sha.digest('hex')); s.sha = undefined; s.inBlock = 0; }
+      if (s.md5) s.md5.update(b);
+      if (s.blocks) {
+        let o = 0;
+        while (o < b.length) {
+          const n = Math.min(b.length - o, s.blockBytes - s.inBlock);
+          (s.sha ??= createHash('sha256')).update(b.subarray(o, o + n));
+          s.inBlock += n;
+          o += n;
+          if (s.inBlock === s.blockBytes) { s.blocks.push(s.sha.digest('hex')); s.sha = undefined; s.inBlock = 0; }
+        }
       }
       s.size += b.length;
       parentPort.postMessage({ job: m.job });
     } else {
       streams.delete(m.stream);
-      if (s.inBlock > 0) s.blocks.push(s.sha.digest('hex'));
-      parentPort.postMessage({ job: m.job, md5: s.md5.digest('hex'), size: s.size, blocks: s.blocks });
+      if (s.blocks && s.inBlock > 0) s.blocks.push(s.sha.digest('hex'));
+      parentPort.postMessage({ job: m.job, md5: s.md5 ? s.md5.digest('hex') : undefined, size: s.size, blocks: s.blocks });
     }
   } catch (e) {
     parentPort.postMessage({ job: m.job, error: String(e && e.message || e) });
@@ -53,10 +54,8 @@ let nextJob = 1;
 let nextStream = 1;
 let nextThread = 0;
 
-function thread(): Thread | undefined {
+function thread(slot: number): Thread | undefined {
   if (failed) return undefined;
-  const slot = nextThread;
-  nextThread = (nextThread + 1) % 2;
   const have = threads[slot];
   if (have) return have;
   try {
@@ -86,33 +85,41 @@ function thread(): Thread | undefined {
   }
 }
 
-/** md5 and block SHA-256 of one file, fed in order. */
+/**
+ * md5 and block SHA-256 of one file, fed in order: the md5 on one thread and the SHA-256 on the other (md5 is the
+ * slower; files in turn start on alternate threads).
+ */
 export class FileHashStream {
-  private readonly t: Thread | undefined = thread();
+  private readonly threads: [Thread, Thread] | undefined;
   private readonly id = nextStream++;
-  /** Used when there is no thread, or once a piece was not in shared memory (then every later piece too). */
+  /** Used when there are no threads, or once a piece was not in shared memory (then every later piece too). */
   private here: { md5: Hash; blocks: BlockHasher } | undefined;
-  /** Hashing done in the thread before switching to this one: nothing (the thread state is dropped then). */
+  /** Pieces were hashed in the threads (then every piece must be). */
   private sent = false;
 
-  constructor(private readonly blockBytes = FIXITY_BLOCK_BYTES) {}
+  constructor(private readonly blockBytes = FIXITY_BLOCK_BYTES) {
+    const first = nextThread;
+    nextThread = (nextThread + 1) % 2;
+    const a = thread(first), b = thread(1 - first);
+    this.threads = a && b ? [a, b] : undefined;
+  }
 
-  private send(m: object): Promise<Reply> {
-    const t = this.t!;
+  private send(t: Thread, m: object): Promise<Reply> {
     const job = nextJob++;
     return new Promise<Reply>((resolve, reject) => {
       t.pending.set(job, { resolve, reject });
       t.worker.ref();
-      t.worker.postMessage({ ...m, job, stream: this.id, blockBytes: this.blockBytes });
+      t.worker.postMessage({ ...m, job, blockBytes: this.blockBytes });
     });
   }
 
   /** Hash `bytes` next: settles when done (its memory must stay unchanged until then). */
   async update(bytes: Uint8Array): Promise<void> {
     if (bytes.length === 0) return;
-    if (!this.here && this.t && bytes.buffer instanceof SharedArrayBuffer) {
+    if (!this.here && this.threads && bytes.buffer instanceof SharedArrayBuffer) {
       this.sent = true;
-      await this.send({ bytes: bytes.buffer, offset: bytes.byteOffset, length: bytes.length });
+      const m = { bytes: bytes.buffer, offset: bytes.byteOffset, length: bytes.length };
+      await Promise.all([this.send(this.threads[0], { ...m, stream: this.id * 2, md5: true }), this.send(this.threads[1], { ...m, stream: this.id * 2 + 1, blocks: true })]);
       return;
     }
     if (!this.here) {
@@ -127,7 +134,7 @@ export class FileHashStream {
   async digest(): Promise<{ md5: string; blocks: FileBlocks }> {
     if (this.here) return { md5: this.here.md5.digest('hex'), blocks: this.here.blocks.digest() };
     if (!this.sent) return { md5: createHash('md5').digest('hex'), blocks: { size: 0, sha256: [] } };
-    const r = await this.send({});
-    return { md5: r.md5!, blocks: { size: r.size!, sha256: r.blocks! } };
+    const [a, b] = await Promise.all([this.send(this.threads![0], { stream: this.id * 2 }), this.send(this.threads![1], { stream: this.id * 2 + 1 })]);
+    return { md5: a.md5!, blocks: { size: b.size!, sha256: b.blocks! } };
   }
 }

@@ -69,10 +69,10 @@ export interface BuildOptions {
    */
   readonly geometry?: GeometrySource;
   /**
-   * From the archive (PDS4): a window holding more than 4 × this many packet octets (or 2 × `pieceBytes / 512`
+   * From the archive (PDS4): a window holding more than this many packet octets (or `pieceBytes / 512`
    * packets), of a route without reassembly or decompression, is read, processed and written in pieces spanning
-   * about this many octets of the archive's segment files and of at most `pieceBytes / 512` packets (bounded
-   * memory for any window; smaller windows keep the faster whole-window path).
+   * about this many octets of the archive's segment files and of at most `pieceBytes / 512` packets, as columns
+   * (bounded memory for any window, and no object per packet).
    * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
    */
   readonly pieceBytes?: number;

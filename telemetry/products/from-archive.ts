@@ -40,7 +40,7 @@ export interface ArchiveSelection {
    */
   readonly reuseBuffers?: boolean;
   /**
-   * A window with more than 4 × this many packet octets (or 2 × `pieceBytes / 512` packets), of a
+   * A window with more than this many packet octets (or `pieceBytes / 512` packets), of a
    * route without reassembly or decompression, is handed over in pieces spanning
    * about this many octets of the segment files and of at most `pieceBytes / 512` packets (small packets cost
    * more memory than their octets) (`WindowBatch.pieces`). Default: never.
@@ -231,9 +231,9 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
         const rows = await reader.scan({ apids, fromTai: asTai(Math.max(w.startTai, from)), toTai: asTai(Math.min(w.stopTai, to)) });
         let octets = 0;
         if (sel.pieceBytes !== undefined && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
-        // Windows up to 4 pieces of octets (or 2 pieces of packets) stay whole: the whole-window path overlaps writing
-        // with the next read and hashes in worker threads, so it is faster where memory allows.
-        if (octets > 4 * sel.pieceBytes! || (octets > 0 && rows.count > 2 * piecePackets(sel.pieceBytes!))) {
+        // Windows of more than a piece go in pieces (columns, no object per packet: faster than the whole-window path,
+        // which a route with reassembly or decompression takes, and in bounded memory).
+        if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
           // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
           // it asks for the next batch (the next scan, which reuses the columns).
           yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers) };
