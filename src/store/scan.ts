@@ -317,12 +317,17 @@ export class ArchiveScan {
         got += m;
       }
       if (!adjacent) {
+        // Packets next to each other both in the read and in `into` are copied together.
+        let from = -1, dest = 0, len = 0;
         for (let j = k; j < e; j++) {
           const pos = byPos[j]!;
           const i = order[pos]!;
           const off = rows.raw[i]! - seg * SEGMENT_SPAN - start;
-          buf.copy(to, at[pos]!, off, off + rows.length[i]!);
+          if (from >= 0 && off === from + len && at[pos] === dest + len) { len += rows.length[i]!; continue; }
+          if (from >= 0) into.set(buf.subarray(from, from + len), dest);
+          from = off; dest = at[pos]!; len = rows.length[i]!;
         }
+        if (from >= 0) into.set(buf.subarray(from, from + len), dest);
       }
       k = e;
     }

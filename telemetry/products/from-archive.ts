@@ -152,6 +152,7 @@ const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(piec
  */
 async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined, buffers: PieceBuffers): AsyncGenerator<PacketPiece> {
   const pool = buffers.pool;
+  const sourceName = (id: number): string => sources.get(id) ?? '?';
   const n = rows.count;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -194,14 +195,8 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
       const views = await reader.scanBytes(p);
       views.forEach((v, j) => into.set(v, offset[j]!));
     }
-    const names = new Array<string>(p.count);
-    let sourceId = NaN, source = '?';
-    for (let j = 0; j < p.count; j++) {
-      if (p.source[j] !== sourceId) { sourceId = p.source[j]!; source = sources.get(sourceId) ?? '?'; }
-      names[j] = source;
-    }
     if (stats) { stats.packets += p.count; stats.bytes += octets; }
-    yield { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: names, octets: into, offset, length: p.length };
+    yield { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length };
     k = e;
   }
 }
@@ -248,15 +243,14 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
   }
 }
 
-/** Rows `idx` of `r`. */
+/** Rows `idx` of `r` (a loop per column type: each stays monomorphic). */
 function pick(r: ScanRows, idx: Int32Array): ScanRows {
-  const take = <T extends Uint16Array | Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T => {
-    const n = idx.length;
-    const b = new (a.constructor as new (n: number) => T)(n);
-    for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!;
-    return b;
-  };
-  return { count: idx.length, apid: take(r.apid), tai: take(r.tai), seq: take(r.seq), meta: take(r.meta), arrival: take(r.arrival), received: take(r.received), source: take(r.source), raw: take(r.raw), length: take(r.length), dds: take(r.dds) };
+  const n = idx.length;
+  const f64 = (a: Float64Array): Float64Array => { const b = new Float64Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const u16 = (a: Uint16Array): Uint16Array => { const b = new Uint16Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const u32 = (a: Uint32Array): Uint32Array => { const b = new Uint32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const i32 = (a: Int32Array): Int32Array => { const b = new Int32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  return { count: n, apid: u16(r.apid), tai: f64(r.tai), seq: u16(r.seq), meta: u16(r.meta), arrival: f64(r.arrival), received: f64(r.received), source: i32(r.source), raw: f64(r.raw), length: u32(r.length), dds: u32(r.dds) };
 }
 
 /**

@@ -50,7 +50,7 @@ function randomPiece(seed: number, n: number, t0: number): { piece: PacketPiece;
   const piece: PacketPiece = {
     count, apid: Uint16Array.from(rows, (r) => r.apid), tai: Float64Array.from(rows, (r) => r.tai), seq: Uint16Array.from(rows, (r) => r.seq),
     meta: Uint16Array.from(rows, (r) => r.meta), received: Float64Array.from(rows, (r) => r.received), dds: Uint32Array.from(rows, (r) => r.dds),
-    source: rows.map((r) => r.source), octets: octets.subarray(0, total), offset, length,
+    source: Int32Array.from(rows, (r) => (r.source === 'a.bin' ? 1 : 2)), sourceName: (id) => (id === 1 ? 'a.bin' : 'b.bin'), octets: octets.subarray(0, total), offset, length,
   };
   // As from-archive.ts made them for the object path (`scanPackets`).
   const packets = rows.map((r, i): L0Packet => ({
@@ -106,7 +106,7 @@ describe('L0 pieces as columns', () => {
       ps.forEach((p, i) => { offset[i] = n; n += p.length; });
       const octets = new Uint8Array(new SharedArrayBuffer(n));
       ps.forEach((p, i) => octets.set(p, offset[i]!));
-      return { count: ps.length, apid: new Uint16Array(ps.length).fill(1200), tai: Float64Array.from(tai), seq: Uint16Array.from(ps, (p) => ((p[2]! & 0x3f) << 8) | p[3]!), meta: new Uint16Array(ps.length).fill(7), received: new Float64Array(ps.length), dds: new Uint32Array(ps.length), source: ps.map(() => 's'), octets, offset, length };
+      return { count: ps.length, apid: new Uint16Array(ps.length).fill(1200), tai: Float64Array.from(tai), seq: Uint16Array.from(ps, (p) => ((p[2]! & 0x3f) << 8) | p[3]!), meta: new Uint16Array(ps.length).fill(7), received: new Float64Array(ps.length), dds: new Uint32Array(ps.length), source: new Int32Array(ps.length), sourceName: () => 's', octets, offset, length };
     };
     const a = mk(0, t0), b = mk(1, t0 + 1);
     const inOrder = piece([a, b], [t0, t0 + 1]);

@@ -31,8 +31,9 @@ export interface PacketPiece {
   readonly received: Float64Array;
   /** DDS station << 16 | virtual channel (0 without a DDS header). */
   readonly dds: Uint32Array;
-  /** Source name of each packet. */
-  readonly source: readonly string[];
+  /** Source of each packet: an id, named by `sourceName`. */
+  readonly source: Int32Array;
+  readonly sourceName: (id: number) => string;
   /** Packet octets, end to end in arrival order (in shared memory: hashed in a thread when written as they are). */
   readonly octets: Uint8Array;
   /** Where each packet starts in `octets`, and its length. */
@@ -174,13 +175,15 @@ export function encodePiece(piece: PacketPiece, opts: PieceOptions, dataOffset: 
   for (let k = 1; k < m && arrivalInOrder; k++) arrivalInOrder = kept[k - 1]! < kept[k]!;
   if (!arrivalInOrder) order = Int32Array.from({ length: m }, (_, k) => k).sort((x, y) => kept[x]! - kept[y]!);
   const perSource = new Map<string, Float64Array>();
+  let lastId = NaN, lastName = '';
   let lastKey: string | undefined;
   let lastBySource: Float64Array | undefined;
   for (let r = 0; r < m; r++) {
     const k = order ? order[r]! : r;
     const i = kept[k]!;
     if (Number.isNaN(tai[i]!)) continue;
-    const key = piece.source[i]!;
+    if (piece.source[i] !== lastId) { lastId = piece.source[i]!; lastName = piece.sourceName(lastId); }
+    const key = lastName;
     if (key !== lastKey || lastBySource === undefined) {
       lastBySource = perSource.get(key);
       if (!lastBySource) { lastBySource = new Float64Array(2048).fill(NaN); perSource.set(key, lastBySource); }
@@ -254,7 +257,8 @@ export function encodePiece(piece: PacketPiece, opts: PieceOptions, dataOffset: 
     v.setUint16(o + 57, dds & 0xffff);
     v.setInt32(o + 59, -1);
     // build.ts `writePieces`: provenance, sources, times.
-    const source = piece.source[i]!;
+    if (piece.source[i] !== lastId) { lastId = piece.source[i]!; lastName = piece.sourceName(lastId); }
+    const source = lastName;
     totals.tracker.addFields(source, len, ms, dds !== 0 ? dds >>> 16 : undefined, dds !== 0 ? dds & 0xffff : undefined);
     if (source !== lastSource) { lastSource = source; totals.sources.add(path.basename(source)); }
     if (!timed) continue;
