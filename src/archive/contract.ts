@@ -165,11 +165,16 @@ export function archiveContract(name: string, fresh: () => Promise<ArchiveUnderT
         if (r.scanOctets) {
           // The optional end-to-end form: the same octets, in the order asked, from offset 0 of a larger buffer.
           const total = views.reduce((n, v) => n + v.length, 0);
-          for (const ord of [order, undefined]) {
+          const byArrival = Int32Array.from({ length: cols.count }, (_, i) => i).sort((x, y) => cols.arrival[x]! - cols.arrival[y]!);
+          for (const ord of [order, undefined, byArrival]) {
             const into = new Uint8Array(total + 3).fill(0xee);
             await r.scanOctets(cols, into, ord);
-            const want = ord ? views : await r.scanBytes(cols);
-            expect(Array.from(into)).toEqual([...want.flatMap((v) => Array.from(v)), 0xee, 0xee, 0xee]);
+            const want = (ord === order ? views : await r.scanBytes(cols, ord)).flatMap((v) => Array.from(v));
+            expect(Array.from(into)).toEqual([...want, 0xee, 0xee, 0xee]);
+            // With room to spare (an implementation may use it): the same octets from 0.
+            const roomy = new Uint8Array(total * 4 + 4096);
+            await r.scanOctets(cols, roomy, ord);
+            expect(Array.from(roomy.subarray(0, total))).toEqual(want);
           }
         }
       }

@@ -296,7 +296,8 @@ export class ArchiveScan {
       const start = rows.raw[first]! - seg * SEGMENT_SPAN;
       let end = start + rows.length[first]!;
       // Each packet starting where the one before it in `order` ended: the range is read straight into place.
-      let adjacent = inOrder;
+      // Packets apart but in order and not overlapping: read into `into` where the first goes, then moved down.
+      let adjacent = inOrder, disjoint = inOrder;
       let e = k + 1;
       while (e < n) {
         const i = order[byPos[e]!]!;
@@ -306,17 +307,31 @@ export class ArchiveScan {
         const stop = Math.max(end, off + rows.length[i]!);
         if (off > end + COALESCE_GAP || stop - start > MAX_RANGE) break;
         adjacent &&= off === end;
+        disjoint &&= off >= end;
         end = stop;
         e++;
       }
-      const buf = adjacent ? to.subarray(at[k]!, at[k]! + end - start) : this.scratch(end - start);
+      const inPlace = !adjacent && disjoint && at[k]! + end - start <= into.length;
+      const buf = adjacent || inPlace ? to.subarray(at[k]!, at[k]! + end - start) : this.scratch(end - start);
       let got = 0;
       while (got < buf.length) {
         const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
         if (m === 0) throw new Error(`${path.join(this.dir, 'segments', this.segmentFiles.get(seg) ?? String(seg))}: offset ${start + got}: octets referenced by the index are missing`);
         got += m;
       }
-      if (!adjacent) {
+      if (inPlace) {
+        // Down, in order (each packet's place is at or below where it was read; packets next to each other move together).
+        const base = at[k]!;
+        let from = -1, dest = 0, len = 0;
+        for (let j = k; j < e; j++) {
+          const i = order[j]!;
+          const off = base + rows.raw[i]! - seg * SEGMENT_SPAN - start;
+          if (from >= 0 && off === from + len) { len += rows.length[i]!; continue; }
+          if (from > dest) into.copyWithin(dest, from, from + len);
+          from = off; dest = at[j]!; len = rows.length[i]!;
+        }
+        if (from > dest) into.copyWithin(dest, from, from + len);
+      } else if (!adjacent) {
         // Packets next to each other both in the read and in `into` are copied together.
         let from = -1, dest = 0, len = 0;
         for (let j = k; j < e; j++) {

@@ -189,7 +189,7 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
     if (!pool[turn] || pool[turn]!.length < octets) pool[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(octets, Math.min(pieceBytes, 1 << 30), 2 * (pool[turn]?.length ?? 0))));
     const into = pool[turn]!.subarray(0, octets);
     if (reader.scanOctets) {
-      await reader.scanOctets(p, into);
+      await reader.scanOctets(p, pool[turn]!); // the whole buffer: room to read ranges in place
     } else {
       if (reuse) reader.recycle?.(WRITES_IN_FLIGHT + 1);
       const views = await reader.scanBytes(p);
