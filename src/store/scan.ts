@@ -85,6 +85,10 @@ class RowBuilder {
 /** An open scan of one archive directory. */
 export class ArchiveScan {
   private readonly timed: Database.Statement;
+  private readonly timedFast: Database.Statement;
+  /** Set by the row function when a time is below the one before it (the fast form's order check). */
+  private misordered = false;
+  private lastTkey = -Infinity;
   private readonly untimed: Database.Statement;
   private readonly nextTime: Database.Statement;
   private readonly fds = new Map<number, number>();
@@ -108,8 +112,7 @@ export class ArchiveScan {
     // boxed number per row (better-sqlite3's `all()` costs ~1.6 µs a row and old-generation garbage; this ~0.3 µs).
     // Arguments that fit a small integer are passed as one (no heap number per row): the count with the meta bits
     // above it, and `raw` as its segment id and offset. The time and the ground time are the only doubles.
-    const inner = '(seq & 16383) | (meta << 14) AS sm, raw >> 32 AS seg, raw & 4294967295 AS off, tkey, ground, origin % 16777216 AS src, len, coalesce(dds, 0) AS dds0';
-    const cols = 'tkey, sm, seg, off, ground, src, len, dds0';
+    const args = 'tkey, (seq & 16383) | (meta << 14), raw >> 32, raw & 4294967295, ground, origin % 16777216, len, coalesce(dds, 0)';
     // Ground time: the DDS time, or (NULL) the receipt time of the row's batch (schema.ts `receipts`).
     const receipts = db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
     const rAt = Float64Array.from(receipts, (x) => x[0]);
@@ -127,13 +130,19 @@ export class ArchiveScan {
       return hit < 0 ? NaN : rMs[hit]!;
     };
     db.function('idoc_scan_row', { deterministic: false }, (tkey, sm, seg, off, received, source, len, dds) => {
+      if ((tkey as number) < this.lastTkey) this.misordered = true;
+      this.lastTkey = tkey as number;
       const raw = (seg as number) * SEGMENT_SPAN + (off as number);
       const ground = received === null ? receiptOf(raw) : received as number;
       this.into.add(this.apidNow, tkey as number, (sm as number) & 16383, raw, (sm as number) >>> 14, ground, source as number, raw, len as number, dds as number);
       return null;
     });
-    const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${cols})) FROM (SELECT ${inner} FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
+    const each = (where: string, order: string) => db.prepare(`SELECT count(idoc_scan_row(${args})) FROM (SELECT * FROM packets WHERE ${where} ORDER BY ${order})`).pluck();
     this.timed = each('apid = ? AND tkey >= ? AND tkey < ?', 'tkey, seq');
+    // The same without the ordered subquery (a co-routine: ~20 % of the scan): `packets` is a WITHOUT ROWID table
+    // without secondary indexes, so its rows come in primary-key order (apid, tkey, seq, digest), as the ordered
+    // form gives them. Checked as the rows come: an APID whose times step back is read again the ordered way.
+    this.timedFast = db.prepare(`SELECT count(idoc_scan_row(${args})) FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ?`).pluck();
     this.untimed = each('apid = ? AND tkey < 0', 'raw'); // raw: the arrival order (schema 2)
     this.nextTime = db.prepare('SELECT MIN(tkey) FROM packets WHERE apid = ? AND tkey >= ?').pluck();
     this.segmentFiles = new Map((db.prepare('SELECT id, file FROM segments').all() as { id: number; file: string }[]).map((s) => [s.id, s.file]));
@@ -178,7 +187,18 @@ export class ArchiveScan {
    */
   rows(apids: readonly number[], fromTai: number, toTai: number): ScanRows {
     this.reused.reset();
-    return this.collect(this.reused, this.timed, apids, Math.max(fromTai, 0), toTai);
+    const b = this.reused;
+    this.into = b;
+    const from = Math.max(fromTai, 0);
+    for (const a of apids) {
+      this.apidNow = a;
+      const start = b.n;
+      this.misordered = false;
+      this.lastTkey = -Infinity;
+      this.timedFast.get(a, from, toTai);
+      if (this.misordered) { b.n = start; this.timed.get(a, from, toTai); }
+    }
+    return b.rows();
   }
 
   private collect(b: RowBuilder, st: Database.Statement, apids: readonly number[], ...args: number[]): ScanRows {
