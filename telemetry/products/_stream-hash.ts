@@ -97,9 +97,10 @@ export class FileHashStream {
   /** Pieces were hashed in the threads (then every piece must be). */
   private sent = false;
 
-  constructor(private readonly blockBytes = FIXITY_BLOCK_BYTES) {
-    const first = nextThread;
-    nextThread = (nextThread + 1) % 2;
+  /** `md5Thread`: which of the two threads takes the md5 (default: alternately). */
+  constructor(md5Thread?: number, private readonly blockBytes = FIXITY_BLOCK_BYTES) {
+    const first = md5Thread === undefined ? nextThread : md5Thread % 2;
+    nextThread = (first + 1) % 2;
     const a = thread(first), b = thread(1 - first);
     this.threads = a && b ? [a, b] : undefined;
   }

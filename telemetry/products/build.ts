@@ -143,6 +143,8 @@ export interface WindowBatch {
    * piece's octets are valid until the next piece is asked for. Built by {@link writePieces}.
    */
   readonly pieces?: AsyncIterable<PacketPiece> | Iterable<PacketPiece>;
+  /** The pieces are read into the reader's recycled read buffers (`ArchiveReader.recycle`, a reader without `scanOctets`). */
+  readonly readBuffers?: boolean;
 }
 type Bucket = WindowBatch;
 
@@ -254,12 +256,13 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
       let carry = carries.get(b.route.name);
       if (!carry) { carry = newSequenceCarry(); carries.set(b.route.name, carry); }
       if (b.pieces) {
-        // Its pieces reuse the read buffers of the windows still being written: finish those first.
-        while (writing.length) built.push(await writing.shift()!);
-        const p = await writePieces(b, options, carry);
-        built.push(p);
-        count += p.summary.packets;
-        bytes += p.summary.bytes;
+        // Pieces read into the reader's recycled read buffers would reuse those of the windows still being written:
+        // finish those first. Otherwise the product's last writes, hashes and label go on while the next window is read.
+        if (b.readBuffers) while (writing.length) built.push(await writing.shift()!);
+        const { done } = await writePieces(b, options, carry);
+        writing.push(done.then((p) => { count += p.summary.packets; bytes += p.summary.bytes; return p; }));
+        writing.at(-1)!.catch(() => undefined); // awaited in turn
+        while (writing.length > WRITES_IN_FLIGHT) built.push(await writing.shift()!);
         continue;
       }
       if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
@@ -293,15 +296,20 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
  * label), the renames, the geometry and the label. Memory: one piece at a time. The time-monotonicity check
  * (arrival order per source) sees one piece at a time.
  */
-async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<BuiltProduct> {
+/** Products written in pieces so far in this process (which hashing thread takes the next one's data md5). */
+let piecesProducts = 0;
+
+async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<{ readonly done: Promise<BuiltProduct> }> {
   const cfg = options.products;
   const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
   const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
   await mkdir(dir, { recursive: true });
   const tmp = { data: path.join(dir, `.${productId}.${process.pid}.dat.tmp`), index: path.join(dir, `.${productId}.${process.pid}_index.dat.tmp`) };
   const fd = await open(tmp.data, 'w'), fi = await open(tmp.index, 'w');
-  // md5 and block SHA-256 of both files in hashing threads while the next piece is read and processed.
-  const hd = new FileHashStream(), hi = new FileHashStream();
+  // md5 and block SHA-256 of both files in hashing threads while the next piece is read and processed (the data's
+  // md5, the longest job, on alternate threads from one product to the next: they overlap).
+  const hd = new FileHashStream(piecesProducts % 2), hi = new FileHashStream((piecesProducts + 1) % 2);
+  piecesProducts++;
   const totals = newPieceTotals(new SourceTracker());
   const pieceOptions = { profile: options.profile, carry, ...(cfg.timeRange ? { timeRange: cfg.timeRange } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}) };
   let offset = 0, indexSize = 0;
@@ -312,84 +320,103 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   const indexOut: (Uint8Array | undefined)[] = [undefined, undefined];
   const busy: (Promise<unknown> | undefined)[] = [undefined, undefined];
   let turn = 0;
-  try {
-    for await (const piece of b.pieces!) {
-      turn ^= 1;
-      await busy[turn];
-      const spare = (): Uint8Array => {
-        const need = pieceOctets(piece);
-        if (!out[turn] || out[turn]!.length < need) out[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 20, 2 * (out[turn]?.length ?? 0))));
-        return out[turn]!;
-      };
-      const indexBuffer = (need: number): Uint8Array => {
-        if (!indexOut[turn] || indexOut[turn]!.length < need) indexOut[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 16, 2 * (indexOut[turn]?.length ?? 0))));
-        return indexOut[turn]!;
-      };
-      const { data, index } = encodePiece(piece, pieceOptions, offset, spare, indexBuffer, totals);
-      const w = Promise.all([
-        writeAllParts(fd, { parts: [data], size: data.length }, tmp.data, offset), writeAllParts(fi, { parts: [index], size: index.length }, tmp.index, indexSize),
-        hd.update(data), hi.update(index),
-      ]);
-      w.catch(() => undefined); // awaited in turn
-      busy[turn] = w;
-      offset += data.length;
-      indexSize += index.length;
-    }
-    await Promise.all(busy);
-    await Promise.all([fd.sync(), fi.sync()]);
-  } catch (e) {
+  const cleanUp = async (): Promise<void> => {
     await Promise.allSettled(busy);
     await Promise.all([fd.close().catch(() => undefined), fi.close().catch(() => undefined)]);
     await Promise.all([unlink(tmp.data).catch(() => undefined), unlink(tmp.index).catch(() => undefined)]);
-    throw e;
-  }
-  await Promise.all([fd.close(), fi.close()]);
-  const [dataHash, indexHash] = await Promise.all([hd.digest(), hi.digest()]);
-  const sum = totals.summary;
-  let { startTai, stopTai } = totals;
-  const newest = totals.newest;
-  const clockStart = totals.first ? clockCount({ obtHigh: totals.first.hi, obtLow: totals.first.lo, hasObt: totals.first.has }, options.profile) : undefined;
-  const clockStop = totals.last ? clockCount({ obtHigh: totals.last.hi, obtLow: totals.last.lo, hasObt: totals.last.has }, options.profile) : undefined;
-  const sourceSet = totals.sources;
-  const tracker = totals.tracker;
-  const dataMd5 = dataHash.md5, indexMd5 = indexHash.md5;
-  startTai ??= b.window.startTai;
-  stopTai ??= b.window.stopTai;
-  const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
-  const done = { summary: sum as L0Summary, frames: [], orphans: [] };
-  const latest = await latestVersion(dir, productId);
-  const stemOf = (v: number) => `${productId}_v${v}`;
-  if (latest > 0) {
-    // Unchanged when the latest version's label gives these sizes and md5s to its data and index files, and no frames file.
-    const stem = stemOf(latest);
-    const labelFile = path.join(dir, `${stem}.xml`);
-    const text = await readFile(labelFile, 'utf8').catch(() => '');
-    const has = (name: string, size: number, md5: string) => new RegExp(`<file_name>${name.replace(/[.]/g, '\\.')}</file_name>\\s*<creation_date_time>[^<]*</creation_date_time>\\s*<file_size unit="byte">${size}</file_size>\\s*<records>\\d+</records>\\s*<md5_checksum>${md5}</md5_checksum>`).test(text);
-    if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)
-      && await geometryCurrent(options, b, productId, latest, startTai, stopTai)) {
-      await Promise.all([unlink(tmp.data), unlink(tmp.index)]);
-      return result(b, done, productId, latest, 'unchanged', labelFile, dir, stem, false, iso(startTai), iso(stopTai), productTime, options);
+  };
+  return await consume();
+
+  async function consume(): Promise<{ readonly done: Promise<BuiltProduct> }> {
+    try {
+      for await (const piece of b.pieces!) {
+        turn ^= 1;
+        await busy[turn];
+        const spare = (): Uint8Array => {
+          const need = pieceOctets(piece);
+          if (!out[turn] || out[turn]!.length < need) out[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 20, 2 * (out[turn]?.length ?? 0))));
+          return out[turn]!;
+        };
+        const indexBuffer = (need: number): Uint8Array => {
+          if (!indexOut[turn] || indexOut[turn]!.length < need) indexOut[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 16, 2 * (indexOut[turn]?.length ?? 0))));
+          return indexOut[turn]!;
+        };
+        const { data, index } = encodePiece(piece, pieceOptions, offset, spare, indexBuffer, totals);
+        const w = Promise.all([
+          writeAllParts(fd, { parts: [data], size: data.length }, tmp.data, offset), writeAllParts(fi, { parts: [index], size: index.length }, tmp.index, indexSize),
+          hd.update(data), hi.update(index),
+        ]);
+        w.catch(() => undefined); // awaited in turn
+        busy[turn] = w;
+        piece.hold?.(w);
+        offset += data.length;
+        indexSize += index.length;
+      }
+    } catch (e) {
+      await cleanUp();
+      throw e;
     }
+    const done = finish();
+    done.catch(() => undefined); // the caller awaits it
+    return { done };
+    }
+
+  async function finish(): Promise<BuiltProduct> {
+    try {
+      await Promise.all(busy);
+      await Promise.all([fd.sync(), fi.sync()]);
+    } catch (e) {
+      await cleanUp();
+      throw e;
+    }
+    await Promise.all([fd.close(), fi.close()]);
+    const [dataHash, indexHash] = await Promise.all([hd.digest(), hi.digest()]);
+    const sum = totals.summary;
+    let { startTai, stopTai } = totals;
+    const newest = totals.newest;
+    const clockStart = totals.first ? clockCount({ obtHigh: totals.first.hi, obtLow: totals.first.lo, hasObt: totals.first.has }, options.profile) : undefined;
+    const clockStop = totals.last ? clockCount({ obtHigh: totals.last.hi, obtLow: totals.last.lo, hasObt: totals.last.has }, options.profile) : undefined;
+    const sourceSet = totals.sources;
+    const tracker = totals.tracker;
+    const dataMd5 = dataHash.md5, indexMd5 = indexHash.md5;
+    startTai ??= b.window.startTai;
+    stopTai ??= b.window.stopTai;
+    const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
+    const done = { summary: sum as L0Summary, frames: [], orphans: [] };
+    const latest = await latestVersion(dir, productId);
+    const stemOf = (v: number) => `${productId}_v${v}`;
+    if (latest > 0) {
+      // Unchanged when the latest version's label gives these sizes and md5s to its data and index files, and no frames file.
+      const stem = stemOf(latest);
+      const labelFile = path.join(dir, `${stem}.xml`);
+      const text = await readFile(labelFile, 'utf8').catch(() => '');
+      const has = (name: string, size: number, md5: string) => new RegExp(`<file_name>${name.replace(/[.]/g, '\\.')}</file_name>\\s*<creation_date_time>[^<]*</creation_date_time>\\s*<file_size unit="byte">${size}</file_size>\\s*<records>\\d+</records>\\s*<md5_checksum>${md5}</md5_checksum>`).test(text);
+      if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)
+        && await geometryCurrent(options, b, productId, latest, startTai, stopTai)) {
+        await Promise.all([unlink(tmp.data), unlink(tmp.index)]);
+        return result(b, done, productId, latest, 'unchanged', labelFile, dir, stem, false, iso(startTai), iso(stopTai), productTime, options);
+      }
+    }
+    const version = latest + 1;
+    const stem = stemOf(version);
+    const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.xml` };
+    await rename(tmp.data, path.join(dir, names.data));
+    await rename(tmp.index, path.join(dir, names.index));
+    const quality: L0Quality = { packets: sum.packets, gaps: sum.gaps, crcErrors: sum.crcErrors, decompressionFailures: sum.decompressionFailures };
+    const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
+    const start = iso(startTai), stop = iso(stopTai);
+    const tables = encodeIndex([], new Uint32Array(0), new Float64Array(0), [], undefined, options.profile).tables
+      .map((t) => (t.name === 'packet_index' ? { ...t, records: sum.packets } : t));
+    const label = await pds4Label({
+      b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
+      startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
+      data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
+    });
+    // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
+    await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: dataHash.blocks, [names.index]: indexHash.blocks }));
+    await writeAtomic(path.join(dir, names.label), label);
+    return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
   }
-  const version = latest + 1;
-  const stem = stemOf(version);
-  const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.xml` };
-  await rename(tmp.data, path.join(dir, names.data));
-  await rename(tmp.index, path.join(dir, names.index));
-  const quality: L0Quality = { packets: sum.packets, gaps: sum.gaps, crcErrors: sum.crcErrors, decompressionFailures: sum.decompressionFailures };
-  const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
-  const start = iso(startTai), stop = iso(stopTai);
-  const tables = encodeIndex([], new Uint32Array(0), new Float64Array(0), [], undefined, options.profile).tables
-    .map((t) => (t.name === 'packet_index' ? { ...t, records: sum.packets } : t));
-  const label = await pds4Label({
-    b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
-    startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
-    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
-  });
-  // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
-  await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: dataHash.blocks, [names.index]: indexHash.blocks }));
-  await writeAtomic(path.join(dir, names.label), label);
-  return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
 }
 
 function findingsOf(s: Pick<ProcessedStream, 'frames' | 'orphans'>): string[] {

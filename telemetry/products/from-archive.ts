@@ -122,16 +122,17 @@ async function scanPackets(reader: ArchiveReader, sources: ReadonlyMap<number, s
 }
 
 /**
- * Octet buffers of pieces, used in turn: `writePieces` (build.ts) is done with a piece's octets (written and
- * hashed) before it asks for the piece after next, so the third piece reuses the first one's buffer.
+ * Octet buffers of pieces, used in turn; each waits for the builder's promise that it is done with the piece it
+ * held (`PacketPiece.hold`: written and hashed) before it is read into again. Three: one being processed while the
+ * two before it are written and hashed.
  */
 const PIECE_BUFFERS = 3;
 /**
- * The piece buffers, kept from window to window in this process (each window's pieces are all written before the
- * next window is read): a buffer handed to a hashing thread lives until that thread collects it, so buffers are
- * reused rather than made per piece. Freed by {@link releasePieceBuffers}.
+ * The piece buffers, kept from window to window and build to build in this process: a buffer handed to a hashing
+ * thread lives until that thread collects it, so buffers are reused rather than made per piece. Freed by
+ * {@link releasePieceBuffers}.
  */
-interface PieceBuffers { readonly pool: (Uint8Array | undefined)[]; turn: number }
+interface PieceBuffers { readonly pool: { buf: Uint8Array; busy: Promise<unknown> | undefined }[]; turn: number }
 /** Taken by a build while it runs (two builds at once each have their own) and handed back when it ends. */
 let spareBuffers: PieceBuffers | undefined;
 
@@ -146,9 +147,9 @@ const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(piec
 /**
  * The packets of a window's timed `rows` in pieces of about `pieceBytes` octets: rows in L0 order (time, APID,
  * arrival), cut only where the time steps forward (so sorting each piece gives the window's order), each piece
- * in arrival order, as columns with the octets end to end (piece-columns.ts). A piece's octets stay valid until
- * {@link PIECE_BUFFERS} further pieces are asked for. With `reuse`, a reader without `scanOctets` reads each
- * piece into the next set of read buffers.
+ * in arrival order, as columns with the octets end to end (piece-columns.ts), in buffers used in turn (see
+ * {@link PIECE_BUFFERS}). With `reuse`, a reader without `scanOctets` reads each piece into the next set of read
+ * buffers.
  */
 async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined, buffers: PieceBuffers): AsyncGenerator<PacketPiece> {
   const pool = buffers.pool;
@@ -185,18 +186,22 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
     for (let j = 0; j < p.count; j++) { offset[j] = octets; octets += p.length[j]!; }
     // Buffers in turn: the builder writes and hashes a piece while it processes the next (see `PIECE_BUFFERS`).
     const turn = buffers.turn = (buffers.turn + 1) % PIECE_BUFFERS;
+    // The buffer of the piece before last but one: wait until the builder is done with it (written and hashed).
+    const slot = pool[turn];
+    if (slot?.busy) { await slot.busy.catch(() => undefined); slot.busy = undefined; }
     // Sized for a whole piece at once, doubling when outgrown (untouched pages of a buffer cost no memory).
-    if (!pool[turn] || pool[turn]!.length < octets) pool[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(octets, Math.min(pieceBytes, 1 << 30), 2 * (pool[turn]?.length ?? 0))));
-    const into = pool[turn]!.subarray(0, octets);
+    if (!slot || slot.buf.length < octets) pool[turn] = { buf: new Uint8Array(new SharedArrayBuffer(Math.max(octets, Math.min(pieceBytes, 1 << 30), 2 * (slot?.buf.length ?? 0)))), busy: undefined };
+    const entry = pool[turn]!;
+    const into = entry.buf.subarray(0, octets);
     if (reader.scanOctets) {
-      await reader.scanOctets(p, pool[turn]!); // the whole buffer: room to read ranges in place
+      await reader.scanOctets(p, entry.buf); // the whole buffer: room to read ranges in place
     } else {
       if (reuse) reader.recycle?.(WRITES_IN_FLIGHT + 1);
       const views = await reader.scanBytes(p);
       views.forEach((v, j) => into.set(v, offset[j]!));
     }
     if (stats) { stats.packets += p.count; stats.bytes += octets; }
-    yield { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length };
+    yield { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length, hold: (done) => { entry.busy = done; } };
     k = e;
   }
 }
@@ -231,7 +236,7 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
         if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
           // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
           // it asks for the next batch (the next scan, which reuses the columns).
-          yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers) };
+          yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers), ...(reader.scanOctets ? {} : { readBuffers: true }) };
         } else {
           yield { route, window: w, packets: await scanPackets(reader, sources, [rows], stats) };
         }

@@ -39,6 +39,8 @@ export interface PacketPiece {
   /** Where each packet starts in `octets`, and its length. */
   readonly offset: Float64Array;
   readonly length: Uint32Array;
+  /** The consumer's promise that it is done with `octets` (written and hashed): the buffer is not reused before. */
+  readonly hold?: (done: Promise<unknown>) => void;
 }
 
 export interface PieceOptions {
