@@ -325,41 +325,37 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
     await Promise.all([fd.close().catch(() => undefined), fi.close().catch(() => undefined)]);
     await Promise.all([unlink(tmp.data).catch(() => undefined), unlink(tmp.index).catch(() => undefined)]);
   };
-  return await consume();
-
-  async function consume(): Promise<{ readonly done: Promise<BuiltProduct> }> {
-    try {
-      for await (const piece of b.pieces!) {
-        turn ^= 1;
-        await busy[turn];
-        const spare = (): Uint8Array => {
-          const need = pieceOctets(piece);
-          if (!out[turn] || out[turn]!.length < need) out[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 20, 2 * (out[turn]?.length ?? 0))));
-          return out[turn]!;
-        };
-        const indexBuffer = (need: number): Uint8Array => {
-          if (!indexOut[turn] || indexOut[turn]!.length < need) indexOut[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 16, 2 * (indexOut[turn]?.length ?? 0))));
-          return indexOut[turn]!;
-        };
-        const { data, index } = encodePiece(piece, pieceOptions, offset, spare, indexBuffer, totals);
-        const w = Promise.all([
-          writeAllParts(fd, { parts: [data], size: data.length }, tmp.data, offset), writeAllParts(fi, { parts: [index], size: index.length }, tmp.index, indexSize),
-          hd.update(data), hi.update(index),
-        ]);
-        w.catch(() => undefined); // awaited in turn
-        busy[turn] = w;
-        piece.hold?.(w);
-        offset += data.length;
-        indexSize += index.length;
-      }
-    } catch (e) {
-      await cleanUp();
-      throw e;
+  try {
+    for await (const piece of b.pieces!) {
+      turn ^= 1;
+      await busy[turn];
+      const spare = (): Uint8Array => {
+        const need = pieceOctets(piece);
+        if (!out[turn] || out[turn]!.length < need) out[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 20, 2 * (out[turn]?.length ?? 0))));
+        return out[turn]!;
+      };
+      const indexBuffer = (need: number): Uint8Array => {
+        if (!indexOut[turn] || indexOut[turn]!.length < need) indexOut[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 16, 2 * (indexOut[turn]?.length ?? 0))));
+        return indexOut[turn]!;
+      };
+      const { data, index } = encodePiece(piece, pieceOptions, offset, spare, indexBuffer, totals);
+      const w = Promise.all([
+        writeAllParts(fd, { parts: [data], size: data.length }, tmp.data, offset), writeAllParts(fi, { parts: [index], size: index.length }, tmp.index, indexSize),
+        hd.update(data), hi.update(index),
+      ]);
+      w.catch(() => undefined); // awaited in turn
+      busy[turn] = w;
+      piece.hold?.(w);
+      offset += data.length;
+      indexSize += index.length;
     }
-    const done = finish();
-    done.catch(() => undefined); // the caller awaits it
-    return { done };
-    }
+  } catch (e) {
+    await cleanUp();
+    throw e;
+  }
+  const done = finish();
+  done.catch(() => undefined); // the caller awaits it
+  return { done };
 
   async function finish(): Promise<BuiltProduct> {
     try {
