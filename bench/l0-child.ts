@@ -2,7 +2,7 @@
  * @module One L0 build (or a read baseline) in this process, for `l0-fresh.bench.ts`: a fresh process pays for every
  * page it touches, so this is what a cron job's `idoc l0 build` costs. Prints one JSON line:
  * `{ ms, cpuMs, bytes, packets, products, maxRssMB }` (`cpuMs`: the process's user + system CPU, all threads, from
- * its start). Modes: `build`; `read` (the archive's object query, `apidRows` + `bytesOf`, as `idoc archive query`);
+ * its start; `maxRssMB`: its peak resident set, VmHWM). Modes: `build`; `read` (the archive's object query, `apidRows` + `bytesOf`, as `idoc archive query`);
  * `scan` (the port's columnar scan of every APID over all time + `scanOctets`, what L0 building reads); `plain`
  * (bare better-sqlite3: the same rows' columns iterated as arrays, and the segment files read front to back in
  * 16 MiB reads: the floor of reading the same index and octets).
@@ -61,4 +61,15 @@ if (mode === 'read') {
 }
 const ms = performance.now() - t;
 const cpu = process.cpuUsage();
-process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, packets, products, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+/**
+ * Peak RSS of this process: Linux's VmHWM (the peak of this address space, all threads). Not `resourceUsage().maxRSS`:
+ * getrusage's maximum survives execve, so a child forked from a large bench process reported the parent's size.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS / 1024;
+}
+process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, packets, products, maxRssMB: peakRssMB() })}\n`);
