@@ -1,8 +1,17 @@
 /**
- * @module One L0 build (or the archive-read baseline) in this process, for `l0-fresh.bench.ts`: a fresh process
- * pays for every page it touches, so this is what a cron job's `idoc l0 build` costs. Prints one JSON line:
- * `{ ms, bytes, packets, products, maxRssMB }`. Usage: `node dist/bench/l0-child.js build|read ARCHIVE OUT WINDOW ROUTES_JSON`.
+ * @module One L0 build (or a read baseline) in this process, for `l0-fresh.bench.ts`: a fresh process pays for every
+ * page it touches, so this is what a cron job's `idoc l0 build` costs. Prints one JSON line:
+ * `{ ms, cpuMs, bytes, packets, products, maxRssMB }` (`cpuMs`: the process's user + system CPU, all threads, from
+ * its start; `maxRssMB`: its peak resident set, VmHWM). Modes: `build`; `read` (the archive's object query, `apidRows` + `bytesOf`, as `idoc archive query`);
+ * `scan` (the port's columnar scan of every APID over all time + `scanOctets`, what L0 building reads); `plain`
+ * (bare better-sqlite3: the same rows' columns iterated as arrays, and the segment files read front to back in
+ * 16 MiB reads: the floor of reading the same index and octets).
+ * Usage: `node dist/bench/l0-child.js build|read|scan|plain ARCHIVE OUT WINDOW ROUTES_JSON`.
  */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { asTai } from '../src/time/index.js';
 import { DEFAULT_PROFILE } from '../src/ccsds/profile.js';
 import { defaultConfig } from '../src/config/index.js';
 import { openArchive, openSqliteArchiveReader } from '../src/store/index.js';
@@ -18,6 +27,30 @@ if (mode === 'read') {
   const a = openArchive(archiveDir, { readonly: true });
   for (const apid of a.apids()) for (const r of a.apidRows(apid)) { bytes += a.bytesOf(r).length; packets++; }
   a.close();
+} else if (mode === 'scan') {
+  const r = await openSqliteArchiveReader(archiveDir);
+  for (const apid of await r.apids()) {
+    const cols = await r.scan({ apids: [apid], fromTai: asTai(0), toTai: asTai(Number.MAX_VALUE) });
+    let n = 0;
+    for (let i = 0; i < cols.count; i++) n += cols.length[i]!;
+    const into = new Uint8Array(new SharedArrayBuffer(n));
+    await r.scanOctets!(cols, into);
+    bytes += n; packets += cols.count;
+  }
+  await r.close();
+} else if (mode === 'plain') {
+  const db = new Database(path.join(archiveDir, 'index.sqlite'), { readonly: true });
+  const apids = db.prepare('SELECT DISTINCT apid FROM packets').pluck().all() as number[];
+  const st = db.prepare('SELECT tkey, seq, raw, meta, ground, origin, len, dds FROM packets WHERE apid = ? ORDER BY tkey, seq').raw();
+  for (const a of apids) for (const row of st.iterate(a) as Iterable<number[]>) { bytes += row[6]!; packets++; }
+  db.close();
+  const buf = Buffer.allocUnsafeSlow(16 << 20);
+  const dir = path.join(archiveDir, 'segments');
+  for (const f of fs.readdirSync(dir).sort()) {
+    const fd = fs.openSync(path.join(dir, f), 'r');
+    while (fs.readSync(fd, buf, 0, buf.length, null) > 0) { /* octets only */ }
+    fs.closeSync(fd);
+  }
 } else {
   const config = { ...defaultConfig(), mission };
   const cfg = productsConfig({ ...config, raw: { products: { bundle: 'urn:esa:psa:bench', routes: JSON.parse(routes) as Record<string, unknown> } } });
@@ -27,4 +60,16 @@ if (mode === 'read') {
   bytes = r.bytes; packets = r.packets; products = r.products.length;
 }
 const ms = performance.now() - t;
-process.stdout.write(`${JSON.stringify({ ms, bytes, packets, products, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+const cpu = process.cpuUsage();
+/**
+ * Peak RSS of this process: Linux's VmHWM (the peak of this address space, all threads). Not `resourceUsage().maxRSS`:
+ * getrusage's maximum survives execve, so a child forked from a large bench process reported the parent's size.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS / 1024;
+}
+process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, packets, products, maxRssMB: peakRssMB() })}\n`);

@@ -4,11 +4,14 @@
  * process of the same run. Two inputs: the ~300 MB capture of `l0.bench.ts` (SIM + 20 Hz 1 KiB APID, 4 h, PT1H
  * windows) and a day of 1,000,000 mixed-length packets (4 APIDs, lengths 19..170 octets at random, one product
  * per APID for the day: the case that crashed with `RangeError: Invalid string length` when every run of equal
- * lengths was a label table). Run: `node dist/bench/l0-fresh.bench.js [--runs N] [--packets N] [--hours N]`.
+ * lengths was a label table); then a ~1 GB day for peak RSS. Baselines in the same run: the archive's object query,
+ * the port's columnar scan, and a plain better-sqlite3 read (l0-child.ts). Each line gives wall-clock MB/s, the
+ * process's CPU time (all threads) and peak RSS: on a loaded machine the CPU time moves less than the wall clock.
+ * Run: `node dist/bench/l0-fresh.bench.js [--runs N] [--packets N] [--hours N] [--gb-runs N] [--gb-day]`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -40,43 +43,55 @@ export function* mixedDay(n: number, spread = 152): Generator<{ bytes: Uint8Arra
   }
 }
 
-interface Child { ms: number; bytes: number; packets: number; products: number; maxRssMB: number }
-async function child(mode: 'build' | 'read', archive: string, out: string, window: string, routes: object): Promise<Child> {
+interface Child { ms: number; cpuMs: number; bytes: number; packets: number; products: number; maxRssMB: number }
+type Mode = 'build' | 'read' | 'scan' | 'plain';
+async function child(mode: Mode, archive: string, out: string, window: string, routes: object): Promise<Child> {
   const { stdout } = await run(process.execPath, [CHILD, mode, archive, out, window, JSON.stringify(routes)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Child;
 }
 
-async function scenario(name: string, work: string, window: string, routes: object, runs: number): Promise<string> {
+/** Fresh processes in turn per run (build and its baselines side by side, so load changes hit all alike). */
+async function scenario(name: string, work: string, window: string, routes: object, runs: number, baselines: readonly Mode[] = ['read', 'scan', 'plain']): Promise<string> {
   const archive = path.join(work, 'archive');
-  const build: Child[] = [], read: Child[] = [];
+  const build: Child[] = [];
+  const base = new Map<Mode, Child[]>(baselines.map((m) => [m, []]));
   for (let r = 0; r < runs; r++) {
-    read.push(await child('read', archive, '', window, routes));
+    for (const m of baselines) base.get(m)!.push(await child(m, archive, '', window, routes));
     const out = path.join(work, `out-${r}`);
     build.push(await child('build', archive, out, window, routes));
     await rm(out, { recursive: true, force: true });
   }
   const mb = build[0]!.bytes / 1e6;
   const rate = (c: Child) => mb / (c.ms / 1000);
-  const rates = build.map(rate), base = read.map(rate);
-  return `${name} (${build[0]!.packets} packets, ${mb.toFixed(0)} MB, ${build[0]!.products} products), ${runs} fresh processes each:\n`
-    + `  build:    median ${median(rates).toFixed(0)} MB/s (runs ${rates.map((x) => x.toFixed(0)).join(' ')}), peak RSS median ${median(build.map((c) => c.maxRssMB)).toFixed(0)} MB (target 200 MB/s)\n`
-    + `  baseline: archive query read, fresh process: median ${median(base).toFixed(0)} MB/s (runs ${base.map((x) => x.toFixed(0)).join(' ')}), peak RSS ${median(read.map((c) => c.maxRssMB)).toFixed(0)} MB\n`;
+  const line = (cs: Child[]) => {
+    const rates = cs.map(rate);
+    return `median ${median(rates).toFixed(0)} MB/s (runs ${rates.map((x) => x.toFixed(0)).join(' ')}), CPU median ${median(cs.map((c) => c.cpuMs)).toFixed(0)} ms, peak RSS median ${median(cs.map((c) => c.maxRssMB)).toFixed(0)} MB`;
+  };
+  const label: Record<Mode, string> = {
+    build: 'build', read: 'archive query read (apidRows + bytesOf)', scan: 'archive port scan + scanOctets (what L0 reads)', plain: 'plain better-sqlite3 iterate of the rows + segment files read sequentially',
+  };
+  return `${name} (${build[0]!.packets} packets, ${mb.toFixed(0)} MB, ${build[0]!.products} products), ${runs} fresh process(es) each, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}:\n`
+    + `  build:    ${line(build)} (target 200 MB/s)\n`
+    + baselines.map((m) => `  baseline: ${label[m]}, fresh process: ${line(base.get(m)!)}\n`).join('');
 }
 
-/** Both scenarios (or, with `--gb-day`, a ~1 GB day of 1,000,000 packets of 19..2018 octets: memory); returns the report text. */
+/** A ~1 GB day of 1,000,000 packets of 19..2018 octets, 4 APIDs, one product per APID: peak RSS (target < 300 MB). */
+async function gbDay(runs: number): Promise<string> {
+  const big = await mkdtemp(path.join(tmpdir(), 'idoc-l0-gb-'));
+  try {
+    await ingestBench(big, 0, mixedDay(arg('packets', 1_000_000), 2000));
+    const routes = { A: { apids: [1200] }, B: { apids: [1201] }, C: { apids: [1202] }, D: { apids: [1203] } };
+    return await scenario('~1 GB mixed-length day (in pieces; peak RSS target < 300 MB)', big, 'day', routes, runs, ['plain']);
+  } finally {
+    await rm(big, { recursive: true, force: true });
+  }
+}
+
+/** Both scenarios and the 1 GB day (`--gb-runs N`, default 1; 0 leaves it out; `--gb-day`: only it); returns the report text. */
 export async function benchL0Fresh(): Promise<string> {
   const runs = arg('runs', 3);
+  if (process.argv.includes('--gb-day')) return gbDay(runs);
   let text = '';
-  if (process.argv.includes('--gb-day')) {
-    const big = await mkdtemp(path.join(tmpdir(), 'idoc-l0-gb-'));
-    try {
-      await ingestBench(big, 0, mixedDay(arg('packets', 1_000_000), 2000));
-      const routes = { A: { apids: [1200] }, B: { apids: [1201] }, C: { apids: [1202] }, D: { apids: [1203] } };
-      return await scenario('~1 GB mixed-length day (in pieces)', big, 'day', routes, runs);
-    } finally {
-      await rm(big, { recursive: true, force: true });
-    }
-  }
   const day = await mkdtemp(path.join(tmpdir(), 'idoc-l0-day-'));
   try {
     await ingestBench(day, 0, mixedDay(arg('packets', 1_000_000)));
@@ -93,6 +108,8 @@ export async function benchL0Fresh(): Promise<string> {
   } finally {
     await rm(cap, { recursive: true, force: true });
   }
+  const gbRuns = arg('gb-runs', 1);
+  if (gbRuns > 0) text += await gbDay(gbRuns);
   return text;
 }
 

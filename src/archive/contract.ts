@@ -162,6 +162,32 @@ export function archiveContract(name: string, fresh: () => Promise<ArchiveUnderT
         const direct = await r.bytes(want);
         expect(views.map((v) => Array.from(v))).toEqual(direct.reverse().map((v) => Array.from(v)));
         expect((await r.scanBytes(cols)).length).toBe(cols.count);
+        if (r.scanOctets) {
+          // The optional end-to-end form: the same octets, in the order asked, from offset 0 of a larger buffer.
+          const total = views.reduce((n, v) => n + v.length, 0);
+          const byArrival = Int32Array.from({ length: cols.count }, (_, i) => i).sort((x, y) => cols.arrival[x]! - cols.arrival[y]!);
+          for (const ord of [order, undefined, byArrival]) {
+            const into = new Uint8Array(total + 3).fill(0xee);
+            await r.scanOctets(cols, into, ord);
+            const want = (ord === order ? views : await r.scanBytes(cols, ord)).flatMap((v) => Array.from(v));
+            expect(Array.from(into)).toEqual([...want, 0xee, 0xee, 0xee]);
+            // With room to spare (an implementation may use it): the same octets from 0.
+            const roomy = new Uint8Array(total * 4 + 4096);
+            await r.scanOctets(cols, roomy, ord);
+            expect(Array.from(roomy.subarray(0, total))).toEqual(want);
+          }
+        }
+      }
+      if (r.scanOctets) {
+        // Packets stored back to back (one APID in one batch), asked for in arrival order.
+        await store(writer, [0, 1, 2, 3, 4].map((i) => ({ apid: 20, seq: i, t: i, fill: 100 + i })), { source: 'c.dat' });
+        const r2 = await reader();
+        const cols = await r2.scan({ apids: [20], fromTai: asTai(T0), toTai: asTai(T0 + 10) });
+        const views = await r2.scanBytes(cols);
+        const into = new Uint8Array(views.reduce((n, v) => n + v.length, 0));
+        await r2.scanOctets!(cols, into);
+        expect(cols.count).toBe(5);
+        expect(Array.from(into)).toEqual(views.flatMap((v) => Array.from(v)));
       }
       expect(await r.firstTime(11, asTai(T0 + 5.5))).toBe(T0 + 6);
       expect(await r.firstTime(11, asTai(T0 + 100))).toBeUndefined();

@@ -149,6 +149,13 @@ export interface ArchiveReader {
    */
   scanBytes(cols: OctetRefs, order?: Int32Array): Promise<Uint8Array[]>;
   /**
+   * Optional (a reader without it is served by {@link scanBytes}): the octets of scanned rows `order[k]` (k = 0…;
+   * all rows in order when absent) copied end to end into `into` from 0, which must hold their total length:
+   * no object per row (L0 building of windows of many small packets).
+   * @throws Error naming the place when octets the index references are missing.
+   */
+  scanOctets?(cols: OctetRefs, into: Uint8Array, order?: Int32Array): Promise<void>;
+  /**
    * Optional speed hint for long scans: from now on reuse read buffers, `sets` sets in turn, moving to the next
    * set at each call: a view returned by {@link scanBytes} is then valid only until `sets` more calls.
    */

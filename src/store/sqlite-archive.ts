@@ -78,6 +78,13 @@ export async function openSqliteArchiveReader(dir: string, opts: SqliteReaderOpt
       for (let i = 0; i < all.length; i++) all[i] = i;
       return s.bytes(cols, all);
     },
+    async scanOctets(cols: OctetRefs, into: Uint8Array, order?: Int32Array) {
+      const s = scanner();
+      if (order) { s.octets(cols, order, into); return; }
+      const all = new Int32Array(cols.count);
+      for (let i = 0; i < all.length; i++) all[i] = i;
+      s.octets(cols, all, into);
+    },
     recycle(sets: number) {
       scanner().recycle(sets);
     },

@@ -73,7 +73,12 @@ export class SourceTracker {
   private lastAcc: Acc | undefined;
 
   add(p: TrackedPacket): void {
-    const name = p.source ?? '(unknown source)';
+    this.addFields(p.source, p.bytes.length, p.groundUnixMs ?? p.receivedUnixMs, p.station, p.virtualChannel);
+  }
+
+  /** {@link add} with the packet's fields as values (no object per packet): its source, octets, ground time (Unix ms). */
+  addFields(source: string | undefined, octets: number, groundUnixMs: number | undefined, station: number | undefined, virtualChannel: number | undefined): void {
+    const name = source ?? '(unknown source)';
     let a = name === this.lastName ? this.lastAcc : this.bySource.get(name);
     if (a === undefined) {
       a = { packets: 0, octets: 0, first: Infinity, last: -Infinity, stations: new Set(), vcs: new Set() };
@@ -82,11 +87,11 @@ export class SourceTracker {
     this.lastName = name;
     this.lastAcc = a;
     a.packets++;
-    a.octets += p.bytes.length;
-    const g = p.groundUnixMs ?? p.receivedUnixMs;
+    a.octets += octets;
+    const g = groundUnixMs;
     if (g !== undefined) { if (g < a.first) a.first = g; if (g > a.last) a.last = g; }
-    if (p.station !== undefined) a.stations.add(p.station);
-    if (p.virtualChannel !== undefined) a.vcs.add(p.virtualChannel);
+    if (station !== undefined) a.stations.add(station);
+    if (virtualChannel !== undefined) a.vcs.add(virtualChannel);
   }
 
   /**

@@ -22,7 +22,7 @@ import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
 import { newSequenceCarry, type SequenceCarry } from './checks.js';
 import { partsOf, sameContent, sameParts, writeAllParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
-import { BlockHasher, blocksOf, manifestOf, manifestText } from './block-fixity.js';
+import { blocksOf, manifestOf, manifestText } from './block-fixity.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
@@ -30,6 +30,8 @@ import { collectionInventory, collectionLabel, l0Label, type L0Quality } from '.
 import type { CitationDoi } from './pds4/l0-label.js';
 import { framesFileArea, indexFileArea } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
+import { encodePiece, newPieceTotals, pieceOctets, type PacketPiece } from './piece-columns.js';
+import { FileHashStream } from './_stream-hash.js';
 import type { L0Packet, L0Summary } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
 import { geometryCsv, geometrySource, groundTrackGeoJson, productGeometry, GEOMETRY_COLUMNS, type GeometrySource } from './geometry.js';
@@ -68,10 +70,10 @@ export interface BuildOptions {
    */
   readonly geometry?: GeometrySource;
   /**
-   * From the archive (PDS4): a window holding more than 4 × this many packet octets (or 2 × `pieceBytes / 512`
+   * From the archive (PDS4): a window holding more than this many packet octets (or `pieceBytes / 512`
    * packets), of a route without reassembly or decompression, is read, processed and written in pieces spanning
-   * about this many octets of the archive's segment files and of at most `pieceBytes / 512` packets (bounded
-   * memory for any window; smaller windows keep the faster whole-window path).
+   * about this many octets of the archive's segment files and of at most `pieceBytes / 512` packets, as columns
+   * (bounded memory for any window, and no object per packet).
    * Default {@link DEFAULT_PIECE_BYTES}; `Infinity`: never.
    */
   readonly pieceBytes?: number;
@@ -137,11 +139,13 @@ export interface WindowBatch {
   /** In arrival order (the order checks judge time monotonicity in); sorted by the builder. */
   readonly packets: readonly L0Packet[];
   /**
-   * Instead of `packets` (then empty): the window's packets in pieces, each piece later in L0 order than the one
-   * before (cut where the time steps forward) and in arrival order inside; a piece's octets are valid until the
-   * next piece is asked for. Built by {@link writePieces}.
+   * Instead of `packets` (then empty): the window's packets in pieces, as columns (piece-columns.ts), each piece
+   * later in L0 order than the one before (cut where the time steps forward) and in arrival order inside; a
+   * piece's octets are valid until the next piece is asked for. Built by {@link writePieces}.
    */
-  readonly pieces?: AsyncIterable<readonly L0Packet[]> | Iterable<readonly L0Packet[]>;
+  readonly pieces?: AsyncIterable<PacketPiece> | Iterable<PacketPiece>;
+  /** The pieces are read into the reader's recycled read buffers (`ArchiveReader.recycle`, a reader without `scanOctets`). */
+  readonly readBuffers?: boolean;
 }
 type Bucket = WindowBatch;
 
@@ -254,12 +258,13 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
       let carry = carries.get(b.route.name);
       if (!carry) { carry = newSequenceCarry(); carries.set(b.route.name, carry); }
       if (b.pieces) {
-        // Its pieces reuse the read buffers of the windows still being written: finish those first.
-        while (writing.length) built.push(await writing.shift()!);
-        const p = await writePieces(b, options, carry);
-        built.push(p);
-        count += p.summary.packets;
-        bytes += p.summary.bytes;
+        // Pieces read into the reader's recycled read buffers would reuse those of the windows still being written:
+        // finish those first. Otherwise the product's last writes, hashes and label go on while the next window is read.
+        if (b.readBuffers) while (writing.length) built.push(await writing.shift()!);
+        const { done } = await writePieces(b, options, carry);
+        writing.push(done.then((p) => { count += p.summary.packets; bytes += p.summary.bytes; return p; }));
+        writing.at(-1)!.catch(() => undefined); // awaited in turn
+        while (writing.length > WRITES_IN_FLIGHT) built.push(await writing.shift()!);
         continue;
       }
       if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
@@ -293,99 +298,123 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
  * label), the renames, the geometry and the label. Memory: one piece at a time. The time-monotonicity check
  * (arrival order per source) sees one piece at a time.
  */
-async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<BuiltProduct> {
+/** Products written in pieces so far in this process (which hashing thread takes the next one's data md5). */
+let piecesProducts = 0;
+
+async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<{ readonly done: Promise<BuiltProduct> }> {
   const cfg = options.products;
   const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
   const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
   await mkdir(dir, { recursive: true });
   const tmp = { data: path.join(dir, `.${productId}.${process.pid}.dat.tmp`), index: path.join(dir, `.${productId}.${process.pid}_index.dat.tmp`) };
   const fd = await open(tmp.data, 'w'), fi = await open(tmp.index, 'w');
-  const hd = createHash('md5'), hi = createHash('md5');
-  const bd = new BlockHasher(), bi = new BlockHasher(); // SHA-256 per block, for the fixity manifest
-  const timesOf = packetTimesFor(options.profile);
-  const sum: Record<keyof L0Summary, number> = { packets: 0, bytes: 0, duplicates: 0, gaps: 0, missingPackets: 0, resets: 0, crcErrors: 0, lengthErrors: 0, timeProblems: 0, pusHeaderErrors: 0, frames: 0, decompressionFailures: 0, incompleteFrames: 0, orphanSegments: 0, flaggedPackets: 0 };
-  let offset = 0, indexSize = 0, startTai: number | undefined, stopTai: number | undefined, newest = -Infinity;
-  let clockStart: string | undefined, clockStop: string | undefined;
-  const sourceSet = new Set<string>();
-  const tracker = new SourceTracker();
-  try {
-    for await (const piece of b.pieces!) {
-      const s = processStream(piece, {
-        profile: options.profile, reassemble: false, compression: 'none',
-        maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,
-        ...(options.periodOf ? { periodOf: options.periodOf } : {}),
-      });
-      const n = s.packets.length;
-      const offsets = new Float64Array(n);
-      const parts = partsOf(s.packets.map((p) => p.bytes), offsets);
-      for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + offset;
-      const index = encodeIndex(s.packets, s.flags, offsets, [], undefined, options.profile);
-      await Promise.all([writeAllParts(fd, parts, tmp.data, offset), writeAllParts(fi, { parts: [index.bytes], size: index.bytes.length }, tmp.index, indexSize)]);
-      for (const part of parts.parts) { hd.update(part); bd.update(part); }
-      hi.update(index.bytes);
-      bi.update(index.bytes);
-      offset += parts.size;
-      indexSize += index.bytes.length;
-      for (const k of Object.keys(sum) as (keyof L0Summary)[]) sum[k] += s.summary[k];
-      let lastSource: string | undefined;
-      let lastTimed: L0Packet | undefined;
-      for (const p of s.packets) {
-        tracker.add(p);
-        if (p.source !== undefined && p.source !== lastSource) { lastSource = p.source; sourceSet.add(path.basename(p.source)); }
-        const t = p.tai;
-        if (t === undefined) continue;
-        if (startTai === undefined) { startTai = t; clockStart = clockCount(timesOf(p, emptyTimes()), options.profile); }
-        stopTai = t;
-        lastTimed = p;
-        if (t > newest) newest = t;
-      }
-      if (lastTimed) clockStop = clockCount(timesOf(lastTimed, emptyTimes()), options.profile);
-    }
-    await Promise.all([fd.sync(), fi.sync()]);
-  } catch (e) {
+  // md5 and block SHA-256 of both files in hashing threads while the next piece is read and processed (the data's
+  // md5, the longest job, on alternate threads from one product to the next: they overlap).
+  const hd = new FileHashStream(piecesProducts % 2), hi = new FileHashStream((piecesProducts + 1) % 2);
+  piecesProducts++;
+  const totals = newPieceTotals(new SourceTracker());
+  const pieceOptions = { profile: options.profile, carry, ...(cfg.timeRange ? { timeRange: cfg.timeRange } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}) };
+  let offset = 0, indexSize = 0;
+  // Two pieces in turn: one being written and hashed while the next is processed (with an output buffer each, for a
+  // piece whose packets are not in L0 order already). The pieces' own buffers are reused after that (from-archive.ts).
+  // Buffers are reused, not made per piece: a buffer handed to a hashing thread lives until that thread collects it.
+  const out: (Uint8Array | undefined)[] = [undefined, undefined];
+  const indexOut: (Uint8Array | undefined)[] = [undefined, undefined];
+  const busy: (Promise<unknown> | undefined)[] = [undefined, undefined];
+  let turn = 0;
+  const cleanUp = async (): Promise<void> => {
+    await Promise.allSettled(busy);
     await Promise.all([fd.close().catch(() => undefined), fi.close().catch(() => undefined)]);
     await Promise.all([unlink(tmp.data).catch(() => undefined), unlink(tmp.index).catch(() => undefined)]);
+  };
+  try {
+    for await (const piece of b.pieces!) {
+      turn ^= 1;
+      await busy[turn];
+      const spare = (): Uint8Array => {
+        const need = pieceOctets(piece);
+        if (!out[turn] || out[turn]!.length < need) out[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 20, 2 * (out[turn]?.length ?? 0))));
+        return out[turn]!;
+      };
+      const indexBuffer = (need: number): Uint8Array => {
+        if (!indexOut[turn] || indexOut[turn]!.length < need) indexOut[turn] = new Uint8Array(new SharedArrayBuffer(Math.max(need, 1 << 16, 2 * (indexOut[turn]?.length ?? 0))));
+        return indexOut[turn]!;
+      };
+      const { data, index } = encodePiece(piece, pieceOptions, offset, spare, indexBuffer, totals);
+      const w = Promise.all([
+        writeAllParts(fd, { parts: [data], size: data.length }, tmp.data, offset), writeAllParts(fi, { parts: [index], size: index.length }, tmp.index, indexSize),
+        hd.update(data), hi.update(index),
+      ]);
+      w.catch(() => undefined); // awaited in turn
+      busy[turn] = w;
+      piece.hold?.(w);
+      offset += data.length;
+      indexSize += index.length;
+    }
+  } catch (e) {
+    await cleanUp();
     throw e;
   }
-  await Promise.all([fd.close(), fi.close()]);
-  const dataMd5 = hd.digest('hex'), indexMd5 = hi.digest('hex');
-  startTai ??= b.window.startTai;
-  stopTai ??= b.window.stopTai;
-  const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
-  const done = { summary: sum as L0Summary, frames: [], orphans: [] };
-  const latest = await latestVersion(dir, productId);
-  const stemOf = (v: number) => `${productId}_v${v}`;
-  if (latest > 0) {
-    // Unchanged when the latest version's label gives these sizes and md5s to its data and index files, and no frames file.
-    const stem = stemOf(latest);
-    const labelFile = path.join(dir, `${stem}.xml`);
-    const text = await readFile(labelFile, 'utf8').catch(() => '');
-    const has = (name: string, size: number, md5: string) => new RegExp(`<file_name>${name.replace(/[.]/g, '\\.')}</file_name>\\s*<creation_date_time>[^<]*</creation_date_time>\\s*<file_size unit="byte">${size}</file_size>\\s*<records>\\d+</records>\\s*<md5_checksum>${md5}</md5_checksum>`).test(text);
-    if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)
-      && await geometryCurrent(options, b, productId, latest, startTai, stopTai)) {
-      await Promise.all([unlink(tmp.data), unlink(tmp.index)]);
-      return result(b, done, productId, latest, 'unchanged', labelFile, dir, stem, false, iso(startTai), iso(stopTai), productTime, options);
+  const done = finish();
+  done.catch(() => undefined); // the caller awaits it
+  return { done };
+
+  async function finish(): Promise<BuiltProduct> {
+    try {
+      await Promise.all(busy);
+      await Promise.all([fd.sync(), fi.sync()]);
+    } catch (e) {
+      await cleanUp();
+      throw e;
     }
+    await Promise.all([fd.close(), fi.close()]);
+    const [dataHash, indexHash] = await Promise.all([hd.digest(), hi.digest()]);
+    const sum = totals.summary;
+    let { startTai, stopTai } = totals;
+    const newest = totals.newest;
+    const clockStart = totals.first ? clockCount({ obtHigh: totals.first.hi, obtLow: totals.first.lo, hasObt: totals.first.has }, options.profile) : undefined;
+    const clockStop = totals.last ? clockCount({ obtHigh: totals.last.hi, obtLow: totals.last.lo, hasObt: totals.last.has }, options.profile) : undefined;
+    const sourceSet = totals.sources;
+    const tracker = totals.tracker;
+    const dataMd5 = dataHash.md5, indexMd5 = indexHash.md5;
+    startTai ??= b.window.startTai;
+    stopTai ??= b.window.stopTai;
+    const productTime = options.productTime ?? iso(Number.isFinite(newest) ? newest : b.window.stopTai);
+    const done = { summary: sum as L0Summary, frames: [], orphans: [] };
+    const latest = await latestVersion(dir, productId);
+    const stemOf = (v: number) => `${productId}_v${v}`;
+    if (latest > 0) {
+      // Unchanged when the latest version's label gives these sizes and md5s to its data and index files, and no frames file.
+      const stem = stemOf(latest);
+      const labelFile = path.join(dir, `${stem}.xml`);
+      const text = await readFile(labelFile, 'utf8').catch(() => '');
+      const has = (name: string, size: number, md5: string) => new RegExp(`<file_name>${name.replace(/[.]/g, '\\.')}</file_name>\\s*<creation_date_time>[^<]*</creation_date_time>\\s*<file_size unit="byte">${size}</file_size>\\s*<records>\\d+</records>\\s*<md5_checksum>${md5}</md5_checksum>`).test(text);
+      if (has(`${stem}.dat`, offset, dataMd5) && has(`${stem}_index.dat`, indexSize, indexMd5) && !text.includes(`${stem}_frames.dat`)
+        && await geometryCurrent(options, b, productId, latest, startTai, stopTai)) {
+        await Promise.all([unlink(tmp.data), unlink(tmp.index)]);
+        return result(b, done, productId, latest, 'unchanged', labelFile, dir, stem, false, iso(startTai), iso(stopTai), productTime, options);
+      }
+    }
+    const version = latest + 1;
+    const stem = stemOf(version);
+    const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.xml` };
+    await rename(tmp.data, path.join(dir, names.data));
+    await rename(tmp.index, path.join(dir, names.index));
+    const quality: L0Quality = { packets: sum.packets, gaps: sum.gaps, crcErrors: sum.crcErrors, decompressionFailures: sum.decompressionFailures };
+    const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
+    const start = iso(startTai), stop = iso(stopTai);
+    const tables = encodeIndex([], new Uint32Array(0), new Float64Array(0), [], undefined, options.profile).tables
+      .map((t) => (t.name === 'packet_index' ? { ...t, records: sum.packets } : t));
+    const label = await pds4Label({
+      b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
+      startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
+      data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
+    });
+    // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
+    await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: dataHash.blocks, [names.index]: indexHash.blocks }));
+    await writeAtomic(path.join(dir, names.label), label);
+    return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
   }
-  const version = latest + 1;
-  const stem = stemOf(version);
-  const names = { data: `${stem}.dat`, index: `${stem}_index.dat`, frames: `${stem}_frames.dat`, label: `${stem}.xml` };
-  await rename(tmp.data, path.join(dir, names.data));
-  await rename(tmp.index, path.join(dir, names.index));
-  const quality: L0Quality = { packets: sum.packets, gaps: sum.gaps, crcErrors: sum.crcErrors, decompressionFailures: sum.decompressionFailures };
-  const extra = `frames=${sum.frames}, incomplete_frames=${sum.incompleteFrames}, orphan_segments=${sum.orphanSegments}, duplicates_removed=${sum.duplicates}, flagged_packets=${sum.flaggedPackets}.`;
-  const start = iso(startTai), stop = iso(stopTai);
-  const tables = encodeIndex([], new Uint32Array(0), new Float64Array(0), [], undefined, options.profile).tables
-    .map((t) => (t.name === 'packet_index' ? { ...t, records: sum.packets } : t));
-  const label = await pds4Label({
-    b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
-    startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
-    data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
-  });
-  // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
-  await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: bd.digest(), [names.index]: bi.digest() }));
-  await writeAtomic(path.join(dir, names.label), label);
-  return result(b, done, productId, version, version === 1 ? 'new' : 'updated', path.join(dir, names.label), dir, stem, false, start, stop, productTime, options);
 }
 
 function findingsOf(s: Pick<ProcessedStream, 'frames' | 'orphans'>): string[] {

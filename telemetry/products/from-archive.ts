@@ -16,6 +16,7 @@ import { asTai, taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
+import type { PacketPiece } from './piece-columns.js';
 import { windowFunction, type OrbitNumbering, type WindowSpec } from './window.js';
 
 type ScanRows = RowColumns;
@@ -40,7 +41,7 @@ export interface ArchiveSelection {
    */
   readonly reuseBuffers?: boolean;
   /**
-   * A window with more than 4 × this many packet octets (or 2 × `pieceBytes / 512` packets), of a
+   * A window with more than this many packet octets (or `pieceBytes / 512` packets), of a
    * route without reassembly or decompression, is handed over in pieces spanning
    * about this many octets of the segment files and of at most `pieceBytes / 512` packets (small packets cost
    * more memory than their octets) (`WindowBatch.pieces`). Default: never.
@@ -122,25 +123,51 @@ async function scanPackets(reader: ArchiveReader, sources: ReadonlyMap<number, s
   return Array.from(idx, (i) => out[i]!);
 }
 
+/**
+ * Octet buffers of pieces, used in turn; each waits for the builder's promise that it is done with the piece it
+ * held (`PacketPiece.hold`: written and hashed) before it is read into again. Three: one being processed while the
+ * two before it are written and hashed.
+ */
+const PIECE_BUFFERS = 3;
+/**
+ * The piece buffers, kept from window to window and build to build in this process: a buffer handed to a hashing
+ * thread lives until that thread collects it, so buffers are reused rather than made per piece. Freed by
+ * {@link releasePieceBuffers}.
+ */
+interface PieceBuffers { readonly pool: { buf: Uint8Array; busy: Promise<unknown> | undefined }[]; turn: number }
+/** Taken by a build while it runs (two builds at once each have their own) and handed back when it ends. */
+let spareBuffers: PieceBuffers | undefined;
+
+/** Drop the piece buffers kept for the next build (a long-running process that is done building). */
+export function releasePieceBuffers(): void {
+  spareBuffers = undefined;
+}
+
 /** Packets in a piece at most (besides its octets): each packet costs objects, so small packets make smaller pieces. */
 const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(pieceBytes / 512));
 
 /**
  * The packets of a window's timed `rows` in pieces of about `pieceBytes` octets: rows in L0 order (time, APID,
  * arrival), cut only where the time steps forward (so sorting each piece gives the window's order), each piece
- * in arrival order. With `reuse`, each piece is read into the next set of read buffers (valid until
- * `WRITES_IN_FLIGHT + 1` further pieces or windows are read: the builder writes a piece before asking the next).
+ * in arrival order, as columns with the octets end to end (piece-columns.ts), in buffers used in turn (see
+ * {@link PIECE_BUFFERS}). With `reuse`, a reader without `scanOctets` reads each piece into the next set of read
+ * buffers.
  */
-async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined): AsyncGenerator<L0Packet[]> {
+async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined, buffers: PieceBuffers): AsyncGenerator<PacketPiece> {
+  const pool = buffers.pool;
+  const sourceName = (id: number): string => sources.get(id) ?? '?';
   const n = rows.count;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((x, y) => rows.tai[x]! - rows.tai[y]! || rows.apid[x]! - rows.apid[y]! || rows.arrival[x]! - rows.arrival[y]!);
+  const l0Order = (x: number, y: number): number => rows.tai[x]! - rows.tai[y]! || rows.apid[x]! - rows.apid[y]! || rows.arrival[x]! - rows.arrival[y]!;
+  let inOrder = true;
+  for (let i = 1; i < n && inOrder; i++) inOrder = l0Order(i - 1, i) < 0;
+  if (!inOrder) order.sort(l0Order);
+  const most = piecePackets(pieceBytes);
   for (let k = 0; k < n;) {
     // A piece ends at `pieceBytes` of octets READ: its packets' span in the segment files (reads are coalesced over
     // the other routes' packets between them), at most `piecePackets`, and only where the time steps forward.
     let e = k, lo = Infinity, hi = -Infinity;
-    const most = piecePackets(pieceBytes);
     for (; e < n; e++) {
       const i = order[e]!;
       const sameTime = e > k && rows.tai[i] === rows.tai[order[e - 1]!];
@@ -150,9 +177,33 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
       lo = Math.min(lo, r);
       hi = Math.max(hi, r + rows.length[i]!);
     }
-    const idx = Array.from(order.subarray(k, e));
-    if (reuse) reader.recycle?.(WRITES_IN_FLIGHT + 1);
-    yield await scanPackets(reader, sources, [pick(rows, idx)], stats);
+    // The piece in arrival order.
+    const idx = order.slice(k, e);
+    let arrivalOrder = true;
+    for (let j = 1; j < idx.length && arrivalOrder; j++) arrivalOrder = rows.arrival[idx[j - 1]!]! < rows.arrival[idx[j]!]!;
+    if (!arrivalOrder) idx.sort((x, y) => rows.arrival[x]! - rows.arrival[y]!);
+    const p = pick(rows, idx);
+    const offset = new Float64Array(p.count);
+    let octets = 0;
+    for (let j = 0; j < p.count; j++) { offset[j] = octets; octets += p.length[j]!; }
+    // Buffers in turn: the builder writes and hashes a piece while it processes the next (see `PIECE_BUFFERS`).
+    const turn = buffers.turn = (buffers.turn + 1) % PIECE_BUFFERS;
+    // The buffer of the piece before last but one: wait until the builder is done with it (written and hashed).
+    const slot = pool[turn];
+    if (slot?.busy) { await slot.busy.catch(() => undefined); slot.busy = undefined; }
+    // Sized for a whole piece at once, doubling when outgrown (untouched pages of a buffer cost no memory).
+    if (!slot || slot.buf.length < octets) pool[turn] = { buf: new Uint8Array(new SharedArrayBuffer(Math.max(octets, Math.min(pieceBytes, 1 << 30), 2 * (slot?.buf.length ?? 0)))), busy: undefined };
+    const entry = pool[turn]!;
+    const into = entry.buf.subarray(0, octets);
+    if (reader.scanOctets) {
+      await reader.scanOctets(p, entry.buf); // the whole buffer: room to read ranges in place
+    } else {
+      if (reuse) reader.recycle?.(WRITES_IN_FLIGHT + 1);
+      const views = await reader.scanBytes(p);
+      views.forEach((v, j) => into.set(v, offset[j]!));
+    }
+    if (stats) { stats.packets += p.count; stats.bytes += octets; }
+    yield { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length, hold: (done) => { entry.busy = done; } };
     k = e;
   }
 }
@@ -168,39 +219,45 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
   const sources = await reader.sources();
   const from = sel.fromTai ?? 0;
   const to = sel.toTai ?? Number.MAX_VALUE;
-  for (const { route, apids } of routes) {
-    let next = from;
-    for (;;) {
-      let min = Infinity;
-      for (const a of apids) { const t = await reader.firstTime(a, asTai(next)); if (t !== undefined && t < to && t < min) min = t; }
-      if (min === Infinity) break;
-      const w = windowOf(min);
-      if (sel.reuseBuffers) reader.recycle?.(WRITES_IN_FLIGHT + 1);
-      const rows = await reader.scan({ apids, fromTai: asTai(Math.max(w.startTai, from)), toTai: asTai(Math.min(w.stopTai, to)) });
-      let octets = 0;
-      if (sel.pieceBytes !== undefined && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
-      // Windows up to 4 pieces of octets (or 2 pieces of packets) stay whole: the whole-window path overlaps writing
-      // with the next read and hashes in worker threads, so it is faster where memory allows.
-      if (octets > 4 * sel.pieceBytes! || (octets > 0 && rows.count > 2 * piecePackets(sel.pieceBytes!))) {
-        // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
-        // it asks for the next batch (the next scan, which reuses the columns).
-        yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats) };
-      } else {
-        yield { route, window: w, packets: await scanPackets(reader, sources, [rows], stats) };
+  const buffers = spareBuffers ?? { pool: [], turn: 0 };
+  spareBuffers = undefined;
+  try {
+    for (const { route, apids } of routes) {
+      let next = from;
+      for (;;) {
+        let min = Infinity;
+        for (const a of apids) { const t = await reader.firstTime(a, asTai(next)); if (t !== undefined && t < to && t < min) min = t; }
+        if (min === Infinity) break;
+        const w = windowOf(min);
+        if (sel.reuseBuffers) reader.recycle?.(WRITES_IN_FLIGHT + 1);
+        const rows = await reader.scan({ apids, fromTai: asTai(Math.max(w.startTai, from)), toTai: asTai(Math.min(w.stopTai, to)) });
+        let octets = 0;
+        if (sel.pieceBytes !== undefined && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
+        // Windows of more than a piece go in pieces (columns, no object per packet: faster than the whole-window path,
+        // which a route with reassembly or decompression takes, and in bounded memory).
+        if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
+          // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
+          // it asks for the next batch (the next scan, which reuses the columns).
+          yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers), ...(reader.scanOctets ? {} : { readBuffers: true }) };
+        } else {
+          yield { route, window: w, packets: await scanPackets(reader, sources, [rows], stats) };
+        }
+        next = w.stopTai;
       }
-      next = w.stopTai;
     }
+  } finally {
+    spareBuffers = buffers;
   }
 }
 
-/** Rows `idx` of `r`. */
-function pick(r: ScanRows, idx: readonly number[]): ScanRows {
-  const take = <T extends Uint16Array | Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T => {
-    const b = new (a.constructor as new (n: number) => T)(idx.length);
-    idx.forEach((i, k) => { b[k] = a[i]!; });
-    return b;
-  };
-  return { count: idx.length, apid: take(r.apid), tai: take(r.tai), seq: take(r.seq), meta: take(r.meta), arrival: take(r.arrival), received: take(r.received), source: take(r.source), raw: take(r.raw), length: take(r.length), dds: take(r.dds) };
+/** Rows `idx` of `r` (a loop per column type: each stays monomorphic). */
+function pick(r: ScanRows, idx: Int32Array): ScanRows {
+  const n = idx.length;
+  const f64 = (a: Float64Array): Float64Array => { const b = new Float64Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const u16 = (a: Uint16Array): Uint16Array => { const b = new Uint16Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const u32 = (a: Uint32Array): Uint32Array => { const b = new Uint32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const i32 = (a: Int32Array): Int32Array => { const b = new Int32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  return { count: n, apid: u16(r.apid), tai: f64(r.tai), seq: u16(r.seq), meta: u16(r.meta), arrival: f64(r.arrival), received: f64(r.received), source: i32(r.source), raw: f64(r.raw), length: u32(r.length), dds: u32(r.dds) };
 }
 
 /**

@@ -28,6 +28,6 @@ export { packetsFromFiles, type FileReadStats } from './from-files.js';
 // here: it loads planning; `orbitsFor` loads it when the window is `orbit`.
 // The sample chain (`idoc demo`) is `./sample-chain.js`, not re-exported here: it loads feeds, ingest and the store.
 export { releaseReadBuffers } from '../../src/store/scan.js';
-export { archiveWindows, archiveRoutes, buildL0FromArchive, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';
+export { archiveWindows, archiveRoutes, buildL0FromArchive, releasePieceBuffers, type ArchiveSelection, type ArchiveReadStats } from './from-archive.js';
 export { verifyProductFiles, labelFiles, type ProductFixityProblem, type ProductFixityReport } from './label-fixity.js';
 export { buildL0FromMission, type MissionBuild, type MissionSource } from './from-mission.js';
