@@ -1,6 +1,7 @@
 /**
  * @module What every bench shares: the CLI entry and the sample config as built, numeric options, the median.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,3 +19,15 @@ export const arg = (name: string, def: number): number => {
 
 /** The median (upper median for an even count). */
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/**
+ * Peak RSS of this process, MB: Linux's VmHWM (the peak of this address space, all threads). Not `resourceUsage().maxRSS`:
+ * getrusage's maximum survives execve, so a child forked from a large bench process reported the parent's size.
+ */
+export function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS / 1024;
+}

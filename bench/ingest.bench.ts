@@ -5,7 +5,7 @@
  * it into a fresh archive (default durability: `synchronous = full`, segment fdatasync before each commit),
  * routed by APID (1100/1101 → SIM_HK, 1110 → SIM_SCI, 1120 → SIM_EVT). The time is the child's wall time, from
  * spawn to exit (Node start-up and the drop folder's two looks, 10 ms apart, included); its peak RSS is its
- * own `process.resourceUsage().maxRSS`, written at exit by a preload module (`node --import`).
+ * own peak (VmHWM), written at exit by a preload module (`node --import`).
  *
  * Baseline, measured in the same run on the same file (these machines are shared and noisy: compare within a
  * run): `idoc packets inspect --framing raw --crc yes` in a child process, which frames, checks CRCs and
@@ -28,8 +28,9 @@ import { writeMixedCapture } from './capture.js';
 
 
 /** Preload for the children: write their peak RSS (kB) to $IDOC_BENCH_RSS_FILE at exit. */
-const PRELOAD = `import { writeFileSync } from 'node:fs';
-process.on('exit', () => { const f = process.env.IDOC_BENCH_RSS_FILE; if (f) writeFileSync(f, String(process.resourceUsage().maxRSS)); });
+const PRELOAD = `import { readFileSync, writeFileSync } from 'node:fs';
+// VmHWM, kB (getrusage's maxRSS survives execve: a child of a large bench process would report the parent's size).
+process.on('exit', () => { const f = process.env.IDOC_BENCH_RSS_FILE; if (!f) return; let kb = process.resourceUsage().maxRSS; try { const m = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8')); if (m) kb = Number(m[1]); } catch {} writeFileSync(f, String(kb)); });
 `;
 
 interface ChildRun { readonly ms: number; readonly rssMB: number; readonly stdout: string }

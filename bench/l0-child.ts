@@ -8,6 +8,7 @@
  * 16 MiB reads: the floor of reading the same index and octets).
  * Usage: `node dist/bench/l0-child.js build|read|scan|plain ARCHIVE OUT WINDOW ROUTES_JSON`.
  */
+import { peakRssMB } from './_common.js';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -61,15 +62,4 @@ if (mode === 'read') {
 }
 const ms = performance.now() - t;
 const cpu = process.cpuUsage();
-/**
- * Peak RSS of this process: Linux's VmHWM (the peak of this address space, all threads). Not `resourceUsage().maxRSS`:
- * getrusage's maximum survives execve, so a child forked from a large bench process reported the parent's size.
- */
-function peakRssMB(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch { /* not Linux */ }
-  return process.resourceUsage().maxRSS / 1024;
-}
 process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, packets, products, maxRssMB: peakRssMB() })}\n`);
