@@ -1,6 +1,7 @@
 /**
- * `--route` on `archive query|gaps` and route names in `users add|grant`: resolved through the config's one route
- * table (src/config/routes.ts), the table ingest stored the packets by; unknown names refused in one line, exit 2.
+ * `--route` on `archive query|gaps` and route names in `users add|grant`: resolved as `l0 build --route` resolves
+ * them (a products route, else an ingest route of the config's one route table); unknown names refused in one
+ * line, exit 2.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 describe('archive query|gaps --route', () => {
-  it('selects the routes\' APIDs as ingest routed them, and with --apid the APIDs in both', async () => {
+  it('selects the routes\' APIDs (ingest routes and the products\' routes, as l0 build --route), with --apid the APIDs in both', async () => {
     const all = await query();
     expect(apidsOf(all)).toEqual([1100, 1101, 1110, 1120]);
     expect(apidsOf(await query('--route', 'HK'))).toEqual([1100, 1101]);
@@ -45,6 +46,8 @@ describe('archive query|gaps --route', () => {
     expect(two.trim().split('\n').length).toBe(all.trim().split('\n').filter((l) => (JSON.parse(l) as { apid: number }).apid !== 1110).length);
     expect(apidsOf(await query('--route', 'HK', '--apid', '1101,1110'))).toEqual([1101]);
     expect(await query('--route', 'SCI', '--apid', '1100')).toBe('');
+    // A products route (from the apids declarations): what the catalogue and the Co-I grants name.
+    expect(apidsOf(await query('--route', 'SIM_HK_SLOW'))).toEqual([1101]);
     const gaps = await idoc('archive', 'gaps', '--json', '--route', 'EVT');
     expect(gaps.code).toBeLessThan(2);
     const g = (JSON.parse(gaps.out) as { result: { gaps: { apid: number }[] } }).result.gaps;
@@ -55,7 +58,7 @@ describe('archive query|gaps --route', () => {
     const r = await idoc('archive', 'query', '--route', 'HK,NOPE');
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/--route NOPE: not a route of .*idoc\.json \(its routes: HK, SCI, EVT\)/);
+    expect(r.err).toMatch(/--route NOPE: not a configured route \(SIM_HK_FAST, SIM_HK_SLOW, SIM_SCI, SIM_EVT, HK, SCI, EVT\)/);
     expect((await idoc('archive', 'gaps', '--route', 'quarantine')).code).toBe(2);
   });
 });
@@ -65,10 +68,11 @@ describe('users add|grant route names', () => {
     expect((await idoc('users', 'add', 'carol', '--role', 'co-investigator', '--route', 'SCI')).code).toBe(0);
     const bad = await idoc('users', 'add', 'dave', '--role', 'co-investigator', '--route', 'SCIENCE');
     expect([bad.code, bad.err.trim().split('\n').length]).toEqual([2, 1]);
-    expect(bad.err).toMatch(/route SCIENCE: not a route of/);
+    expect(bad.err).toMatch(/route SCIENCE: not a configured route/);
     expect((await idoc('users', 'grant', 'carol', 'HKX')).code).toBe(2);
     expect((await idoc('users', 'grant', 'carol', 'HK')).code).toBe(0);
+    expect((await idoc('users', 'grant', 'carol', 'SIM_EVT')).code).toBe(0);
     const list = (JSON.parse((await idoc('users', 'list', '--json')).out) as { result: { users: { name: string; routes: string[] }[] } }).result.users;
-    expect(list.map((u) => [u.name, [...u.routes].sort()])).toEqual([['carol', ['HK', 'SCI']]]);
+    expect(list.map((u) => [u.name, [...u.routes].sort()])).toEqual([['carol', ['HK', 'SCI', 'SIM_EVT']]]);
   });
 });

@@ -26,18 +26,16 @@ const common = (cmd: Command): Command => cmd
   .option('--config <file>', 'mission config (default: ./idoc.json when present)');
 
 /**
- * The APID ranges `--apid` and `--route` select (undefined: all). Routes come from the config's one route table
- * (src/config/routes.ts), the table ingest stored them by; with both flags, the APIDs in both.
+ * The APID ranges `--apid` and `--route` select (undefined: all). Route names resolve as `l0 build --route` does
+ * (a products route, else an ingest route of the config's one route table); with both flags, the APIDs in both.
  */
-function selectedApids(
+async function selectedApids(
   config: MissionConfig, flags: Flags, parseApidList: (flag: string, text: string) => { ranges: [number, number][]; has: (apid: number) => boolean },
-  routes: typeof import('../../src/config/routes.js'),
-): [number, number][] | undefined {
+): Promise<[number, number][] | undefined> {
   const byApid = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
   if (flags.route === undefined) return byApid?.ranges;
-  const names = flags.route.split(',').map((r) => r.trim()).filter(Boolean);
-  routes.refuseUnknownRoutes(config, names, '--route');
-  const ranges = routes.apidsOfRoutes(config, names).map(([lo, hi]): [number, number] => [lo, hi]);
+  const { apidsOfNamedRoutes, productsConfig } = await import('../../telemetry/products/index.js');
+  const ranges = apidsOfNamedRoutes(productsConfig(config), flags.route.split(',').map((r) => r.trim()).filter(Boolean));
   if (!byApid) return ranges;
   // Both: the APIDs of the routes that --apid names too, as ranges.
   const out: [number, number][] = [];
@@ -58,7 +56,7 @@ async function open(flags: Flags) {
   ]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
-  const apids = selectedApids(mission.config, flags, parseApidList, (await import('../../src/config/routes.js')));
+  const apids = await selectedApids(mission.config, flags, parseApidList);
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
   const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
   const archive = await (await import('../../src/archive-of.js')).openConfiguredReader(mission.config, dir);

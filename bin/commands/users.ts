@@ -17,11 +17,15 @@ const PASSWORD_ENV = 'IDOC_PASSWORD';
 
 /** The service store of the configured archive; `routes` named by the user are first checked against the config. */
 async function openStore(flags: Flags, routes: readonly string[] = []) {
-  const [{ resolveMission }, store, { openConfiguredServiceStore }, { refuseUnknownRoutes }] = await Promise.all([
-    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/archive-of.js'), import('../../src/config/routes.js'),
+  const [{ resolveMission }, store, { openConfiguredServiceStore }] = await Promise.all([
+    import('../../src/config/mission.js'), import('../../src/store/index.js'), import('../../src/archive-of.js'),
   ]);
   const mission = await resolveMission(flags);
-  refuseUnknownRoutes(mission.config, routes);
+  if (routes.length && mission.config.file !== undefined) {
+    // Grants name the routes products are catalogued by (as `l0 build --route` resolves them).
+    const { apidsOfNamedRoutes, productsConfig } = await import('../../telemetry/products/index.js');
+    apidsOfNamedRoutes(productsConfig(mission.config), routes, 'route');
+  }
   const { dir } = store.archiveSettings(mission.config, flags.archive);
   return openConfiguredServiceStore(mission.config, dir);
 }

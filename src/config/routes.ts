@@ -218,26 +218,6 @@ export function apidDeclarations(config: Pick<MissionConfig, 'apids'>): Pick<Rou
 }
 
 /**
- * Route names given on the command line (`--route`, grants), checked against the config's routes section.
- * Without a routes section every name passes: there is nothing to check them against.
- * @throws UsageError naming the unknown routes and the config's.
- */
-export function refuseUnknownRoutes(config: MissionConfig, names: readonly string[], what = 'route'): void {
-  const table = routeTable(config);
-  if (table.origin !== 'config') return;
-  const unknown = names.filter((n) => n === QUARANTINE_ROUTE || table.byName(n) === undefined);
-  if (!unknown.length) return;
-  const known = table.routes.filter((r) => r.name !== QUARANTINE_ROUTE).map((r) => r.name);
-  throw new UsageError(`${what} ${unknown.join(', ')}: not a route of ${config.file ?? 'the config'} (its routes: ${known.join(', ')})`);
-}
-
-/** The APID ranges of the named routes (unknown names are the caller's to refuse first). */
-export function apidsOfRoutes(config: MissionConfig, names: readonly string[]): ApidRange[] {
-  const table = routeTable(config);
-  return names.flatMap((n) => table.apidsOf(n));
-}
-
-/**
  * An APID list as written on a command line or in a query (`1100,1110-1119`) → its ranges and a predicate.
  * @throws UsageError naming `flag` on anything but APIDs 0..2047 as N or N-M, comma-separated.
  */

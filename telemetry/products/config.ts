@@ -159,6 +159,22 @@ export function productsConfig(config: MissionConfig): ProductsConfig {
 export const routeToken = idToken;
 
 /**
+ * The APID ranges of routes named on the command line (`archive query --route`, Co-I grants): a products route
+ * by its name, else an ingest route (`routes` section) by its name, as `selectRoutes` resolves them.
+ * @throws UsageError naming the unknown routes and the known ones; none are known when nothing is configured or
+ * declared, and then every name is refused (the archive's streams have no names to grant or select).
+ */
+export function apidsOfNamedRoutes(cfg: ProductsConfig, names: readonly string[], flag = '--route'): [number, number][] {
+  const byName = new Map<string, RouteConfig>();
+  for (const r of [...cfg.routes, ...cfg.ingestRoutes]) if (!byName.has(r.name)) byName.set(r.name, r);
+  const unknown = names.filter((n) => !byName.has(n));
+  if (unknown.length) {
+    throw new UsageError(`${flag} ${unknown.join(', ')}: not a configured route (${byName.size ? [...byName.keys()].join(', ') : 'none configured or declared'})`);
+  }
+  return names.flatMap((n) => byName.get(n)!.apids.map(([lo, hi]): [number, number] => [lo, hi]));
+}
+
+/**
  * The products config restricted to the routes `names` (`l0 build --route`): a products route by its name; else
  * an ingest route of the config (`routes` section) by its name, built as one product stream of its APIDs; else,
  * when no routes are configured or declared, `apid_<n>`. Returns the config (ingest routes added) and the names.

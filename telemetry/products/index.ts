@@ -18,7 +18,7 @@ export { prepareCodecs } from './_codecs.js';
 export { processStream, userDataOf, type Compression, type ProcessOptions, type ProcessedStream } from './process.js';
 // Products
 export { parseWindow, windowFunction, type ProductWindow, type WindowSpec, type OrbitNumbering } from './window.js';
-export { productsConfig, routeToken, selectRoutes, PRODUCTS_SCHEMA_FILE, type ProductsConfig, type RouteConfig } from './config.js';
+export { apidsOfNamedRoutes, productsConfig, routeToken, selectRoutes, PRODUCTS_SCHEMA_FILE, type ProductsConfig, type RouteConfig } from './config.js';
 export { encodeIndex, PACKET_INDEX_FIELDS, FRAME_INDEX_FIELDS, PACKET_RECORD_LENGTH, FRAME_RECORD_LENGTH, type EncodedIndex } from './index-file.js';
 export { pds3Label, type Pds3LabelInput } from './pds3-label.js';
 export { buildL0, buildWindows, defaultRoute, orbitsFor, type BuildOptions, type BuildReport, type BuiltProduct, type PacketInput, type WindowBatch } from './build.js';
