@@ -32,6 +32,12 @@ describe('idoc packets inspect', () => {
     expect(j.totals).toMatchObject({ packets: 701, crcErrors: 1, gaps: 2, missing: 4, duplicates: 1, idle: 1, skippedBytes: 465 });
     expect(j.apids.map((a: { name: string }) => a.name)).toEqual(['SIM_HK_FAST', 'SIM_HK_SLOW', 'SIM_SCI', 'SIM_EVT']);
     expect(j.firstTime).toBe('2026-01-01T00:00:00.000000Z');
+    // The envelope says what the text's `problems:` line says.
+    const env = JSON.parse(r.out) as { ok: boolean; problems: { code: string; message: string }[] };
+    expect(env.ok).toBe(false);
+    expect(env.problems).toEqual([{ code: 'crc', message: '1 CRC error' }, { code: 'gap', message: '2 gaps (4 packets missing)' }, { code: 'skipped', message: expect.stringMatching(/^465 bytes skipped in \d+ ranges?$/) }]);
+    const text = await idoc('packets', 'inspect', f('sim_damaged.bin'), '--config', CONFIG);
+    expect(text.out).toContain(`problems: ${env.problems.map((p) => p.message).join(', ')}`);
   });
   it('the text report names each problem with its file and offset', async () => {
     const r = await idoc('packets', 'inspect', f('sim_damaged.bin'), '--config', CONFIG);

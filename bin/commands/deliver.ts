@@ -56,7 +56,9 @@ export const registerDeliver: RegisterCommand = (program, ctx) => {
           const { InputError } = await import('../../src/errors.js');
           throw new InputError(`${flags.verify}: not a directory`);
         }
-        if (flags.json) ctx.io.out(jsonOut('deliver', r, { ok: r.valid }));
+        // The bag's damage is the envelope's problems (`path`: the file in the bag), as `archive verify` reports its own.
+        const { problems, ...summary } = r;
+        if (flags.json) ctx.io.out(jsonOut('deliver', summary, { ok: r.valid, problems: problems.map((p) => ({ code: p.code, path: p.file, message: p.message })) }));
         else {
           for (const p of r.problems) ctx.io.out(`${flags.verify}/${formatBagProblem(p)}\n`);
           ctx.io.err(`${flags.verify}: ${r.valid ? 'valid' : r.complete ? 'complete, not valid' : 'not complete'}: ${r.payloadFiles} payload file(s), ${r.payloadOctets} octet(s), ${r.problems.length} problem(s)\n`);

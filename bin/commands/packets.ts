@@ -85,11 +85,11 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
     .description('totals, per-APID counts, sequence gaps, duplicates, CRC errors, skipped bytes, time span')
     .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
-      const [{ walkFiles }, { formatInspect }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
+      const [{ walkFiles }, { formatInspect, problemSummary }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/format.js')]);
       const { progress, onProgress } = await progressFor(ctx);
       const report = await walkFiles(files, { ...walk, filter: {}, progress: onProgress });
       progress.done();
-      ctx.io.out(flags.json ? jsonOut('packets inspect', report, { ok: !report.problems }) : formatInspect(report));
+      ctx.io.out(flags.json ? jsonOut('packets inspect', report, { ok: !report.problems, problems: problemSummary(report.totals) }) : formatInspect(report));
       ctx.setExit(report.problems ? 1 : 0);
     });
 
@@ -136,7 +136,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
     .description('one file of raw packets per APID, in stream order')
     .action(async (files: string[], flags: PacketsFlags) => {
       const { walk } = await prepare(files, flags, ctx);
-      const [{ walkFiles }, { splitByApid }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js')]);
+      const [{ walkFiles }, { splitByApid }, { problemSummary }] = await Promise.all([import('../../telemetry/inspect/walk.js'), import('../../telemetry/inspect/sink.js'), import('../../telemetry/inspect/format.js')]);
       const { progress, onProgress } = await progressFor(ctx);
       if (flags.outDir === undefined) throw new (await import('../../src/errors.js')).UsageError("packets split: give the output folder with --out-dir DIR");
       const splitter = await splitByApid(flags.outDir);
@@ -144,7 +144,7 @@ export const registerPackets: RegisterCommand = (program, ctx) => {
         const report = await walkFiles(files, { ...walk, progress: onProgress }, (p) => splitter.write(p.apid, p.buf.subarray(p.offset, p.offset + p.length)));
         const written = await splitter.commit();
         progress.done();
-        if (flags.json) ctx.io.out(jsonOut('packets split', { files: written, problems: report.problems }, { ok: !report.problems }));
+        if (flags.json) ctx.io.out(jsonOut('packets split', { files: written, totals: report.totals }, { ok: !report.problems, problems: problemSummary(report.totals) }));
         else for (const w of written) ctx.io.out(`${w.file}  ${w.packets} packets  ${w.bytes} bytes\n`);
         ctx.setExit(report.problems ? 1 : 0);
       } catch (e) {

@@ -15,6 +15,15 @@ const hexOff = (o: number) => `0x${o.toString(16)}`;
 const n = (x: number): string => (Number.isSafeInteger(x) ? String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : x.toLocaleString('en-US'));
 const secs = (x: number) => `${Number(x.toPrecision(6))} s`;
 
+/** The problems of a walk's totals, one phrase each (CRC errors, gaps, skipped bytes): the text's `problems:` line and the `--json` envelope's. */
+export function problemSummary(t: InspectReport['totals']): { code: string; message: string }[] {
+  const out: { code: string; message: string }[] = [];
+  if (t.crcErrors) out.push({ code: 'crc', message: `${n(t.crcErrors)} CRC error${t.crcErrors > 1 ? 's' : ''}` });
+  if (t.gaps) out.push({ code: 'gap', message: `${n(t.gaps)} gap${t.gaps > 1 ? 's' : ''} (${n(t.missing)} packets missing)` });
+  if (t.skippedBytes) out.push({ code: 'skipped', message: `${n(t.skippedBytes)} bytes skipped in ${n(t.skippedRanges)} range${t.skippedRanges > 1 ? 's' : ''}` });
+  return out;
+}
+
 export function formatInspect(r: InspectReport): string {
   const lines: string[] = [];
   for (const f of r.files) {
@@ -51,16 +60,13 @@ export function formatInspect(r: InspectReport): string {
   }
   if (r.listsTruncated) lines.push('  (lists cut; use --json for counts)');
   lines.push('');
-  const problems: string[] = [];
-  if (t.crcErrors) problems.push(`${n(t.crcErrors)} CRC error${t.crcErrors > 1 ? 's' : ''}`);
-  if (t.gaps) problems.push(`${n(t.gaps)} gap${t.gaps > 1 ? 's' : ''} (${n(t.missing)} packets missing)`);
-  if (t.skippedBytes) problems.push(`${n(t.skippedBytes)} bytes skipped in ${n(t.skippedRanges)} range${t.skippedRanges > 1 ? 's' : ''}`);
+  const problems = problemSummary(t);
   const notes: string[] = [];
   if (t.resets) notes.push(`${n(t.resets)} counter reset${t.resets > 1 ? 's' : ''}`);
   if (t.duplicates) notes.push(`${n(t.duplicates)} duplicate${t.duplicates > 1 ? 's' : ''}`);
   if (t.outOfOrder) notes.push(`${n(t.outOfOrder)} out of order`);
   if (t.toleratedBytes) notes.push(`${n(t.toleratedBytes)} bytes of zero fill between DDS records`);
-  lines.push(problems.length ? `problems: ${problems.join(', ')}` : 'no problems found');
+  lines.push(problems.length ? `problems: ${problems.map((p) => p.message).join(', ')}` : 'no problems found');
   if (notes.length) lines.push(`notes: ${notes.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

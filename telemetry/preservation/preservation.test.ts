@@ -154,6 +154,10 @@ describe('deliver: bags of the sample L0 collection', () => {
     expect(lines.find((l) => l.startsWith(rel('bag-info.txt: oxum')))).toBeDefined();
     expect(lines.find((l) => l.startsWith(rel('bag-info.txt: checksum')))).toBeDefined();
     expect(lines).toHaveLength(5);
+    // --json: the same five in the envelope's problems, each naming its file.
+    const j = JSON.parse((await idoc('deliver', '--verify', bad, '--json')).out) as { ok: boolean; problems: { code: string; path: string; message: string }[]; result: Record<string, unknown> };
+    expect([j.ok, j.result['valid'], j.result['problems']]).toEqual([false, false, undefined]);
+    expect(j.problems.map((p) => `${p.path}: ${p.code}: ${p.message}`).sort()).toEqual(lines.map((l) => l.slice(bad.length + 1)).sort());
     // The independent reader agrees that the bag is broken.
     expect(rfcReader(bad).length).toBeGreaterThan(0);
     expect((await idoc('deliver', '--verify', dir('no-such-bag'))).code).toBe(2);
