@@ -13,8 +13,11 @@ export interface CliRun {
   readonly bytes: Buffer;
 }
 
-/** Runs `idoc ARGV…`; `tty` says whether standard error is a terminal (progress lines). */
-export async function runIdoc(argv: readonly string[], opts: { readonly tty?: boolean } = {}): Promise<CliRun> {
+/**
+ * Runs `idoc ARGV…`; `tty` says whether standard error is a terminal (progress lines); `cwd`: the folder relative
+ * paths are read from during the run (the process's working folder is set back afterwards).
+ */
+export async function runIdoc(argv: readonly string[], opts: { readonly tty?: boolean; readonly cwd?: string } = {}): Promise<CliRun> {
   let out = '';
   let err = '';
   const chunks: Uint8Array[] = [];
@@ -24,6 +27,12 @@ export async function runIdoc(argv: readonly string[], opts: { readonly tty?: bo
     outBytes: async (b) => void chunks.push(Uint8Array.from(b)),
     errIsTty: opts.tty ?? false,
   };
-  const code = await run([...argv], io);
-  return { code, out, err, bytes: Buffer.concat(chunks) };
+  const before = process.cwd();
+  if (opts.cwd !== undefined) process.chdir(opts.cwd);
+  try {
+    const code = await run([...argv], io);
+    return { code, out, err, bytes: Buffer.concat(chunks) };
+  } finally {
+    if (opts.cwd !== undefined) process.chdir(before);
+  }
 }

@@ -9,26 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Io } from './cli/exit.js';
-import { run } from './idoc.js';
+import { runIdoc } from './_run-in-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG = ['--config', 'fixtures/sample-mission/idoc.json'];
 const DEFS = ['--defs', 'fixtures/sample-mission/sim-tm.xml'];
 
-async function idoc(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false };
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    const code = await run(argv, io);
-    return { code, out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const idoc = (...argv: string[]) => runIdoc(argv, { cwd: ROOT });
 
 let dir = '';
 let archive = '';

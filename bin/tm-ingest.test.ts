@@ -8,24 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { Io } from '../src/io.js';
-import { run } from './idoc.js';
+import { runIdoc } from './_run-in-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-async function idoc(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false };
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    const code = await run(argv, io);
-    return { code, out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const idoc = (...argv: string[]) => runIdoc(argv, { cwd: ROOT });
 
 const work = mkdtempSync(path.join(tmpdir(), 'idoc-tm-ingest-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
