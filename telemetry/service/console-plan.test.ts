@@ -6,7 +6,8 @@ import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveMission } from '../../src/config/mission.js';
 import * as planning from '../../planning/index.js';
-import { loadTcDatabase } from '../../telecommand/database/load.js';
+import * as edf from '../../telecommand/database/edf.js';
+import { loadTcDatabase, parseTcDatabase } from '../../telecommand/database/load.js';
 import { hashPassword, parseUsers, sessions, type ConsoleUser } from './console-auth.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { benchPlanJson } from '../../bench/planning.bench.js';
@@ -88,6 +89,29 @@ describe('console plans: who sees which plan, and the page\'s series', async () 
     expect([p.total, p.offset, p.commands.length, p.commands[0]!.index]).toEqual([10_000, 9_990, 10, 9_990]);
     expect(p.commands[0]!.time).toBe(new Date(big.commands[9_990]!.t).toISOString());
     expect(await planCommands(bigSrc, EVT, 'bench.plan.json', 0, 10)).toBeUndefined();
+  });
+
+  it('sends one mode lane per mode rule (the two experiments of JUICE-like EDFs), each named by its rule', async () => {
+    const jx = (f: string) => path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/planning/juice', f);
+    const include = (n: string, from: string) => { const f = path.isAbsolute(n) ? n : path.join(path.dirname(from), n); return { text: readFileSync(f, 'utf8'), file: f }; };
+    const read = edf.parseEdf([jx('majis.edf'), jx('janus.edf')].map((f) => `Include_file: "${f}"`).join('\n'), 'edfs', include);
+    const both = { ...read, files: read.files.slice(1) };
+    const jdb = parseTcDatabase(JSON.stringify(edf.edfToTcDatabase(both)), 'juice.tcdb.json');
+    const jrules = planning.parseRules(JSON.stringify(edf.edfRules(both)), 'juice.rules.json');
+    const at = (hh: string) => `2032-07-04T${hh}:00:00Z`;
+    const jdir = mkdtempSync(path.join(os.tmpdir(), 'idoc-console-plan-juice-'));
+    try {
+      writeFileSync(path.join(jdir, 'juice.plan.json'), JSON.stringify({
+        formatVersion: 1, name: 'juice', instrument: 'MAJIS', validity: { start: at('00'), end: at('06') },
+        commands: [{ time: at('01'), command: 'MAJIS_MODE', parameters: { MODE: 'STANDBY' } }, { time: at('02'), command: 'JANUS_MODE', parameters: { MODE: 'STANDBY' } },
+          { time: at('04'), command: 'JANUS_MODE', parameters: { MODE: 'IMAGING' } }],
+      }));
+      const jsrc: PlanSource = { dir: jdir, load: (f) => planning.plan.loadPlan(f), overview: async (f) => { const plan = planning.plan.loadPlan(f); return { plan, overview: planning.planOverview({ plan, db: jdb, rules: jrules }) }; } };
+      const t = (await planPageData(jsrc, OP, 'juice.plan.json'))!;
+      expect(t.modeLanes.map((l) => [l.rule, l.modes.map((m) => `${m.mode} ${m.start.slice(11, 13)}-${m.end.slice(11, 13)}`)])).toEqual([
+        ['MAJIS-MODES', ['OFF 00-01', 'STANDBY 01-06']], ['JANUS-MODES', ['OFF 00-02', 'STANDBY 02-04', 'IMAGING 04-06']],
+      ]);
+    } finally { rmSync(jdir, { recursive: true, force: true }); }
   });
 
   it('answers a plan that cannot be laid out with a 400 and one line (a broken file, rules needing an ephemeris not given)', async () => {
