@@ -127,6 +127,12 @@ describe('console plans: who sees which plan, and the page\'s series', async () 
     expect(broken.json<{ error: string }>().error).toMatch(/broken\.plan\.json/);
     expect(geometry.json<{ error: string }>().error).toMatch(/need an ephemeris .*give --ephemeris FILE/);
     for (const r of [broken, geometry]) expect(r.json<{ error: string }>().error).not.toContain('\n');
+    // The commands by page need no layout: the plan file alone.
+    const page = await get('resources.plan.json/commands?offset=2&limit=3');
+    expect(page.statusCode).toBe(200);
+    expect(page.json<{ total: number; offset: number; commands: { index: number }[] }>()).toMatchObject({ total: 14, offset: 2, commands: [{ index: 2 }, { index: 3 }, { index: 4 }] });
+    expect((await get('resources.plan.json/commands?offset=-1')).statusCode).toBe(400);
+    expect((await get('nothere.plan.json/commands')).statusCode).toBe(404);
     await app.close();
   });
 });
