@@ -415,13 +415,13 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     expect(facts.bytes).toBeLessThan(400_000);
     expect(facts.tableRows).toBe(100);
     expect(facts.width).toBeGreaterThan(1366 * 0.9);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'plan-10000-commands.png') });
     // The next page of commands, by keyboard.
     await page.getByRole('button', { name: 'Next commands' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('commands').locator('caption').textContent(), POLL).toBe('Commands 101–200 of 10,000');
     expect(await page.getByTestId('commands').locator('tbody tr').first().locator('td').first().textContent()).toBe('100');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Next commands');
-    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'plan-10000-commands.png') });
     rmSync(path.join(sc.dir, 'plans', 'bench.plan.json'));
     await page.close();
   });

@@ -117,15 +117,16 @@ function timelineSvg(t: Timeline): { svg: SVGElement; cursor: (iso: string | nul
       s('text', { x: W - 14, y: yv(d.memoryBits) - 3, class: 'axis-label', 'text-anchor': 'end' }, `${d.memoryBits / 1e6} Mbit`),
     ], CHART);
   }
-  // Findings: a dot per column (at the finding's time when alone in it) in their own lane, and a faint line through every lane above.
+  // Findings: a dot per column (at the finding's time when alone in it) in their own lane, and (up to TITLED_MARKS) a faint line through every lane above.
   const bottom = y;
   const fx = (b: Timeline['findingBins'][number]) => (b.time ? x(b.time) : cx(b.col));
   const marks: SVGElement[] = [];
   for (const sev of ['error', 'warning'] as const) {
     const bins = t.findingBins.filter((b) => b.severity === sev);
     if (!bins.length) continue;
-    marks.push(s('path', { d: bins.map((b) => `M${f1(fx(b))},4V${f1(bottom)}`).join(''), class: `finding-line ${sev}` }));
     if (t.findingBins.length <= TITLED_MARKS) {
+      // A line through the lanes above at each finding (not when there are so many they would hide the lanes).
+      marks.push(s('path', { d: bins.map((b) => `M${f1(fx(b))},4V${f1(bottom)}`).join(''), class: `finding-line ${sev}` }));
       marks.push(...bins.map((b) => s('circle', { cx: fx(b), cy: bottom + LANE / 2, r: 6, class: `finding ${sev}`, 'data-testid': 'finding-mark', 'data-rule': b.rule, 'data-count': b.count },
         s('title', {}, b.count === 1 ? `${time(b.time)} ${sev} ${b.rule}` : `${b.count} ${sev}s from ${b.rule}`))));
     } else {
