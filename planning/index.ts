@@ -62,6 +62,6 @@ export * as plan from './plan/index.js';
 export * as requests from './requests/index.js';
 export { generatePlan, placementOrder, type GenerateInput, type GenerateResult, type Placement } from './generate/index.js';
 export {
-  RULE_MODULES, dataVolumeProfile, defaultRuleSet, planOverview, powerProfile, type Overflow, type PlanOverview, type PowerStep, loadRules, parseRules, reportJson, reportJunit, reportText, validatePlan,
+  RULE_MODULES, dataVolumeProfile, defaultRuleSet, planOverview, powerProfile, type ModeLane, type Overflow, type PlanOverview, type PowerStep, loadRules, parseRules, reportJson, reportJunit, reportText, validatePlan,
   type RuleModule, type RuleSet, type ValidateInput, type ValidationReport, type Violation,
 } from './validate/index.js';

@@ -6,6 +6,6 @@ export { defaultRuleSet, loadRules, parseRules, ruleSetFromJson, type Configured
 export { mergeStations, resolveCommands, validatePlan, type ValidateInput, type ValidationReport, type Violation } from './validate.js';
 export { reportJson, reportJunit, reportText } from './report.js';
 export type { CommandMatch } from './_match.js';
-export { planOverview, type PlanOverview, type Span } from './overview.js';
+export { planOverview, type ModeLane, type PlanOverview, type Span } from './overview.js';
 export { dataVolumeProfile, type Overflow } from './rules/data-volume.js';
 export { powerProfile, type PowerStep } from './rules/power.js';

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTcDatabase } from '../../telecommand/database/load.js';
+import { readFileSync } from 'node:fs';
+import { edfRules, edfToTcDatabase, parseEdf } from '../../telecommand/database/edf.js';
+import { loadTcDatabase, parseTcDatabase } from '../../telecommand/database/load.js';
 import { isoUtc } from '../ephemeris/epoch.js';
 import { ephemerisFromFile } from '../ephemeris/load.js';
 import { sampleAt, shadowOf } from '../geometry/sample.js';
 import { elevationDeg, stationFrame } from '../geometry/station.js';
-import { loadPlan } from '../plan/load.js';
+import { loadPlan, planFromJson } from '../plan/load.js';
 import { planOverview } from './overview.js';
-import { loadRules } from './rules-file.js';
+import { defaultRuleSet, loadRules, ruleSetFromJson } from './rules-file.js';
 import { validatePlan } from './validate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,7 +63,8 @@ describe('planOverview() on the golden plans', async () => {
   });
 
   it('follows the mode as the mode rule does: SIM_POWER_ON sets STANDBY (database), SIM_MODE its MODE parameter', () => {
-    expect(o.modes.map((m) => [m.mode, new Date(m.start).toISOString().slice(11, 19), new Date(m.end).toISOString().slice(11, 19)])).toEqual([
+    expect(o.modeLanes.map((l) => l.rule)).toEqual(['MODES']);
+    expect(o.modeLanes[0]!.modes.map((m) => [m.mode, new Date(m.start).toISOString().slice(11, 19), new Date(m.end).toISOString().slice(11, 19)])).toEqual([
       ['OFF', '00:00:00', '00:05:00'], ['STANDBY', '00:05:00', '00:06:00'], ['SCIENCE', '00:06:00', '01:17:00'], ['STANDBY', '01:17:00', '06:00:00'],
     ]);
   });
@@ -114,5 +117,40 @@ describe('planOverview() on the golden plans', async () => {
     }
     // geometry: four commands outside their windows (the one naming an unknown station has none); resources: SIM_HV_ON inside.
     expect([flaggedAll, checked]).toEqual([4, 5]);
+  });
+});
+
+describe('planOverview() with several mode rules (one per EDF experiment)', () => {
+  const jx = (p: string) => path.join(root, 'fixtures/planning/juice', p);
+  const include = (name: string, from: string) => { const f = path.isAbsolute(name) ? name : path.join(path.dirname(from), name); return { text: readFileSync(f, 'utf8'), file: f }; };
+  const read = parseEdf([jx('majis.edf'), jx('janus.edf')].map((f) => `Include_file: "${f}"`).join('\n'), 'edfs', include);
+  const edf = { ...read, files: read.files.slice(1) };
+  const db = parseTcDatabase(JSON.stringify(edfToTcDatabase(edf)), 'juice.tcdb.json');
+  const rules = ruleSetFromJson(edfRules(edf) as Parameters<typeof ruleSetFromJson>[0], 'juice.rules.json');
+  const at = (hh: string) => `2032-07-04T${hh}:00:00Z`;
+  const plan = planFromJson({
+    formatVersion: 1, name: 'two', instrument: 'MAJIS', validity: { start: at('00'), end: at('06') },
+    commands: [
+      { time: at('01'), command: 'MAJIS_MODE', parameters: { MODE: 'STANDBY' } }, { time: at('02'), command: 'JANUS_MODE', parameters: { MODE: 'STANDBY' } },
+      { time: at('03'), command: 'MAJIS_MODE', parameters: { MODE: 'SCIENCE' } }, { time: at('04'), command: 'JANUS_MODE', parameters: { MODE: 'IMAGING' } },
+    ],
+  }, 'two.plan.json');
+  const o = planOverview({ plan, db, rules });
+  const spans = (l: { modes: readonly { mode: string; start: number; end: number }[] }) => l.modes.map((m) => `${m.mode} ${new Date(m.start).toISOString().slice(11, 13)}-${new Date(m.end).toISOString().slice(11, 13)}`);
+
+  it('lays out one lane per mode rule, each following only its experiment\'s mode command', () => {
+    expect(rules.rules.filter((r) => r.kind === 'mode').map((r) => r.id)).toEqual(['MAJIS-MODES', 'JANUS-MODES']);
+    expect(o.modeLanes.map((l) => l.rule)).toEqual(['MAJIS-MODES', 'JANUS-MODES']);
+    expect(spans(o.modeLanes[0]!)).toEqual(['OFF 00-01', 'STANDBY 01-03', 'SCIENCE 03-06']);
+    expect(spans(o.modeLanes[1]!)).toEqual(['OFF 00-02', 'STANDBY 02-04', 'IMAGING 04-06']);
+  });
+
+  it('with no mode rule, one lane (rule null) following the database\'s setsMode', async () => {
+    const sim = loadTcDatabase(fx('sim.tcdb.json'));
+    const golden = loadPlan(fx('golden/resources.plan.json'));
+    const lanes = planOverview({ plan: golden, db: sim, rules: defaultRuleSet() }).modeLanes;
+    expect(lanes.map((l) => l.rule)).toEqual([null]);
+    // SIM_POWER_ON sets STANDBY in the database; SIM_MODE's parameter is not followed without a rule naming it.
+    expect(lanes[0]!.modes.map((m) => m.mode)).toEqual(['OFF', 'STANDBY']);
   });
 });

@@ -16,14 +16,24 @@ import { preparePlan, validatePrepared, type ValidateInput, type ValidationRepor
 
 export interface Span { readonly start: UnixMs; readonly end: UnixMs }
 
+/** The mode over time as one mode rule follows it. */
+export interface ModeLane {
+  /** The mode rule's id; null when the rule set has none (the database's `setsMode` is followed). */
+  readonly rule: string | null;
+  readonly modes: readonly (Span & { readonly mode: string })[];
+}
+
 export interface PlanOverview {
   readonly report: ValidationReport;
   /** The span drawn: the validity, widened to every command. */
   readonly range: Span;
   /** Whether an ephemeris was given (no eclipses, passes nor windows without one). */
   readonly geometry: boolean;
-  /** The mode over time as the (first) mode rule follows it (else the commands' database `setsMode`): one span per mode. */
-  readonly modes: readonly (Span & { readonly mode: string })[];
+  /**
+   * One lane per mode rule (e.g. one per experiment of an EDF), the mode over time as that rule follows it: one
+   * span per mode. With no mode rule, one lane (`rule` null) following the commands' database `setsMode`.
+   */
+  readonly modeLanes: readonly ModeLane[];
   /** Eclipses in time order: `umbra` (Sun fully hidden) and `penumbra` (partly hidden). */
   readonly eclipses: readonly (Span & { readonly kind: 'umbra' | 'penumbra' })[];
   /** Passes of every known station (plan, rules, command line), in time order. */
@@ -82,21 +92,13 @@ export function planOverview(input: ValidateInput): PlanOverview {
       });
     }
   }
-  // Modes: as the mode rule follows them (its options), commands with no database entry set none.
-  const mr = rules.rules.find((r) => r.kind === modeRule.kind);
-  const mo = (mr?.options ?? {}) as unknown as ModeOptions;
-  const modes: (Span & { mode: string })[] = [];
-  let cur = { mode: initialModeOf({ plan, db: input.db }, mo), start: range.start };
-  for (const i of prepared.timeOrder) {
-    const c = prepared.commands[i]!;
-    const next = c.def && Number.isFinite(c.t) ? modeSetBy(c, mo) : undefined;
-    if (next === undefined || next === cur.mode) continue;
-    if (c.t > cur.start) modes.push({ ...cur, end: c.t });
-    cur = { mode: next, start: c.t };
-  }
-  modes.push({ ...cur, end: range.end });
+  // Modes: one lane per mode rule, as that rule follows them (its options); commands with no database entry set none.
+  const modeRules = rules.rules.filter((r) => r.kind === modeRule.kind);
+  const modeLanes = (modeRules.length ? modeRules : [undefined]).map((r): ModeLane => ({
+    rule: r?.id ?? null, modes: modeSpans(input, prepared, range, (r?.options ?? {}) as unknown as ModeOptions),
+  }));
   return {
-    report, range, geometry: geo !== undefined, modes, eclipses, passes, windows,
+    report, range, geometry: geo !== undefined, modeLanes, eclipses, passes, windows,
     power: rules.rules.filter((r) => r.kind === power.kind).map((r) => {
       const o = r.options as unknown as PowerOptions;
       const p = powerProfile(ctx, o);
@@ -108,4 +110,19 @@ export function planOverview(input: ValidateInput): PlanOverview {
       return { rule: r.id, memoryBits: o.memoryBits, downlinkRateBps: o.downlinkRateBps, points: d.points, overflows: d.overflows };
     }),
   };
+}
+
+/** The spans of each mode as a mode rule with options `mo` follows the commands in time order. */
+function modeSpans(input: ValidateInput, prepared: ReturnType<typeof preparePlan>, range: Span, mo: ModeOptions): (Span & { mode: string })[] {
+  const modes: (Span & { mode: string })[] = [];
+  let cur = { mode: initialModeOf({ plan: input.plan, db: input.db }, mo), start: range.start };
+  for (const i of prepared.timeOrder) {
+    const c = prepared.commands[i]!;
+    const next = c.def && Number.isFinite(c.t) ? modeSetBy(c, mo) : undefined;
+    if (next === undefined || next === cur.mode) continue;
+    if (c.t > cur.start) modes.push({ ...cur, end: c.t });
+    cur = { mode: next, start: c.t };
+  }
+  modes.push({ ...cur, end: range.end });
+  return modes;
 }

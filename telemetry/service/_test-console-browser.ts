@@ -4,7 +4,8 @@
  * processes, and the plan page's checks both run. Skipped, visibly, only when no Chromium is installed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -78,6 +79,38 @@ export async function checkPlanTimeline(page: Page, name: string): Promise<void>
   expect(await inside('MEMORY', 'memory-full')).toBe(true);
 }
 
+
+/**
+ * axe-core's browser script, from node_modules: nothing is fetched at run time. The console's Content-Security-
+ * Policy (script-src 'self') refuses an injected <script> (addScriptTag), so it is evaluated through the DevTools
+ * protocol instead, which the policy does not govern.
+ */
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** One axe-core finding: the rule, its impact and the elements (CSS selectors) it names. */
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: string[] }
+
+/**
+ * Run axe-core on the page as it is now against the WCAG 2.0/2.1/2.2 A and AA rules and the best practices
+ * (landmarks, headings, regions); the violations of serious or critical impact. Color contrast is among them.
+ */
+export async function axeSerious(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const all = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** The focused element's outline as drawn (the :focus-visible style): style and width in px. */
+export const focusOutline = (page: Page) => page.evaluate(() => {
+  const el = document.activeElement as HTMLElement | null;
+  if (!el) return { tag: '', style: 'none', width: 0 };
+  const cs = getComputedStyle(el);
+  return { tag: el.tagName.toLowerCase(), style: cs.outlineStyle, width: parseFloat(cs.outlineWidth) };
+});
 
 /** A headless Chromium with a fresh profile folder (playwright passes it as --user-data-dir). */
 export function launchChromium(profile: string): Promise<BrowserContext> {

@@ -15,7 +15,7 @@ import type { ConsoleUser, Sessions } from './console-auth.js';
 import {
   gapsReport, liveStatus, parameterList, parameterSeries, product, products, writeRequest, type ConsoleSources,
 } from './console-data.js';
-import { planPageData, visiblePlans } from './console-plan.js';
+import { PLAN_COLUMNS, PLAN_LIST_LIMIT, planCommands, planPageData, visiblePlans } from './console-plan.js';
 import { productValidation } from './console-validate.js';
 
 export const SESSION_COOKIE = 'idoc_console';
@@ -193,7 +193,21 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     const u = await guard(req, reply);
     if (!u) return reply;
     try {
-      const t = await planPageData(o.sources.plans, u, (req.params as { name: string }).name);
+      const cols = Number((req.query as { cols?: string }).cols ?? PLAN_COLUMNS.default);
+      const t = await planPageData(o.sources.plans, u, (req.params as { name: string }).name, Number.isFinite(cols) ? cols : PLAN_COLUMNS.default);
+      return t ?? reply.code(404).send({ error: 'no such plan' });
+    } catch (e) { return bad(reply, e); }
+  });
+  // A page of the plan's commands (the timeline sends the first PLAN_LIST_LIMIT).
+  app.get('/api/console/plans/:name/commands', async (req, reply) => {
+    const u = await guard(req, reply);
+    if (!u) return reply;
+    const q = req.query as { offset?: string; limit?: string };
+    const offset = Number(q.offset ?? 0);
+    const limit = Number(q.limit ?? PLAN_LIST_LIMIT);
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1) return reply.code(400).send({ error: 'offset, limit: expected integers ≥ 0 and ≥ 1' });
+    try {
+      const t = await planCommands(o.sources.plans, u, (req.params as { name: string }).name, offset, limit);
       return t ?? reply.code(404).send({ error: 'no such plan' });
     } catch (e) { return bad(reply, e); }
   });

@@ -4,12 +4,13 @@
  * telemetry. Skipped, visibly, only when no Chromium is installed (`.ci/run` installs it with apt-get).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT, checkPlanTimeline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
+import { benchPlanJson } from '../../bench/planning.bench.js';
+import { axeSerious, BUILT, checkPlanTimeline, focusOutline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
 import { consoleScenario, IDOC, REPO, USERS, type ConsoleScenario } from './console-fixture.js';
 
 describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
@@ -160,8 +161,13 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await page.getByLabel('Plan').selectOption('syntax.plan.json');
     const expected = (JSON.parse(readFileSync(path.join(REPO, 'fixtures/planning/golden/expected.json'), 'utf8')) as { plans: Record<string, unknown[]> }).plans['syntax.plan.json']!;
     await expect.poll(() => page.getByTestId('findings').locator('tbody tr').count(), POLL).toBe(expected.length);
-    const timed = await page.evaluate(async () => ((await (await fetch('/api/console/plans/syntax.plan.json')).json()) as { findings: { time: string | null }[] }).findings.filter((f) => f.time).length);
-    expect(await page.getByTestId('finding-mark').count()).toBe(timed);
+    const t = await page.evaluate(async () => (await (await fetch('/api/console/plans/syntax.plan.json')).json()) as { findings: { time: string | null }[]; findingBins: unknown[] });
+    const timed = t.findings.filter((f) => f.time).length;
+    // One mark per pixel column and severity that has findings, the count of its findings on it: every timed finding marked.
+    const marks = await page.getByTestId('finding-mark').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+    expect(marks.reduce((a, b) => a + b, 0)).toBe(timed);
+    expect(marks.length).toBe(t.findingBins.length);
+    expect(marks.length).toBeGreaterThan(1);
     await page.close();
   });
 
@@ -232,6 +238,191 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     expect(onGap).toBe(true);
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Re-request from DDS…');
+    await page.close();
+  });
+
+  it('passes axe-core\'s WCAG 2 A/AA and best-practice rules (contrast, labels, landmarks, names) on every page, with no serious or critical violation', async () => {
+    await browser.clearCookies();
+    const page = await browser.newPage();
+    const seen: Record<string, { id: string; nodes: string[] }[]> = {};
+    const check = async (name: string) => { seen[name] = (await axeSerious(page)).map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3) })); };
+    await page.goto(url);
+    await page.getByLabel('User').waitFor();
+    await check('login');
+    await page.getByLabel('User').fill(USERS.operator.name);
+    await page.getByLabel('Password').fill(USERS.operator.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('total-packets').waitFor();
+    await expect.poll(() => page.locator('[data-testid^="apid-"]').count(), POLL).toBeGreaterThan(0);
+    await check('live status');
+    await page.getByRole('link', { name: 'Gaps' }).click();
+    await page.getByRole('button', { name: /^Gap APID 1100/ }).click();
+    await page.getByRole('button', { name: 'Re-request from DDS…' }).click();
+    await page.getByRole('button', { name: 'Write request file' }).waitFor();
+    await check('gaps (a gap open, its request to confirm)');
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.locator('.map path.footprint').first().waitFor();
+    await check('products with the map');
+    await page.getByRole('button', { name: 'sim_evt_l0_20260101_v1' }).click();
+    await page.getByTestId('validation-summary').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'View label' }).click();
+    await page.getByLabel('Label XML').waitFor();
+    await check('product detail');
+    await page.getByRole('link', { name: 'Parameters' }).click();
+    await page.getByLabel('Parameters', { exact: true }).selectOption('DET_TEMP');
+    await page.getByLabel('From (UTC)').fill('2026-01-01T00:00:00Z');
+    await page.getByLabel('To (UTC)').fill('2026-01-01T00:10:00Z');
+    await page.getByRole('button', { name: 'Plot' }).click();
+    await page.locator('.chart canvas').first().waitFor();
+    await check('parameters with a plot');
+    await page.getByRole('link', { name: 'Plan' }).click();
+    await page.getByLabel('Plan').selectOption('resources.plan.json');
+    await page.getByTestId('plan-timeline').waitFor();
+    await page.getByTestId('finding-show').first().click();
+    await check('plan with a finding chosen');
+    expect(Object.keys(seen)).toHaveLength(7);
+    expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((k) => [k, []])));
+    await page.close();
+  });
+
+  it('operates each page\'s controls from the keyboard (facets, plot zoom, findings list, gap re-request) with a visible focus', async () => {
+    const page = await login(USERS.operator);
+    const active = () => page.evaluate(() => ({ id: document.activeElement?.id ?? '', text: document.activeElement?.textContent ?? '', testid: document.activeElement?.getAttribute('data-testid') ?? '' }));
+    const tabTo = async (want: (a: { id: string; text: string; testid: string }) => boolean, max = 40) => {
+      for (let i = 0; i < max; i++) { await page.keyboard.press('Tab'); if (want(await active())) return; }
+      throw new Error(`not reached by Tab: now on ${JSON.stringify(await active())}`);
+    };
+    const outlined = async () => { const o = await focusOutline(page); expect(o.style, `${o.tag} focus outline`).not.toBe('none'); expect(o.width).toBeGreaterThanOrEqual(2); };
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe('page-title');
+    // The navigation: Tab reaches each link (outlined), Enter follows it.
+    await page.keyboard.press('Shift+Tab');
+    expect((await active()).text).toBe('Log out');
+    await outlined();
+    await page.keyboard.press('Shift+Tab');
+    expect((await active()).text).toBe('Plan');
+    await outlined();
+    // Products: the instrument facet by arrow key, back to any by Home; the list follows.
+    await page.goto(`${url}#/products`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe('Products');
+    await tabTo((a) => a.id === 'facet-instrument');
+    await outlined();
+    const rows = page.getByTestId('products').locator('tbody tr');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => rows.count(), POLL).toBe(1);
+    await expect.poll(async () => (await active()).id, POLL).toBe('facet-instrument');
+    await page.keyboard.press('Home');
+    await expect.poll(() => rows.count(), POLL).toBe(4);
+    // A product by Enter on its name: its detail's heading takes the focus.
+    await tabTo((a) => a.text === 'sim_evt_l0_20260101_v1');
+    await outlined();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await active()).id, POLL).toBe('detail-h');
+    // Parameters: choose by arrow key in the list, the range typed, Enter plots; + zooms, arrows pan, Home shows all.
+    await page.goto(`${url}#/parameters`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe('Parameters');
+    await tabTo((a) => a.id === 'p-names');
+    await outlined();
+    const names = await page.locator('#p-names option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    for (let i = 0; i <= names.indexOf('DET_TEMP'); i++) await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#p-names').evaluate((e) => Array.from((e as HTMLSelectElement).selectedOptions).map((o) => o.value))).toEqual(['DET_TEMP']);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2026-01-01T00:00:00Z');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2026-01-01T00:10:00Z');
+    await page.keyboard.press('Enter');
+    const chart = page.getByTestId('chart');
+    await chart.locator('canvas').first().waitFor();
+    await expect.poll(() => chart.getAttribute('data-x-min'), POLL).not.toBeNull();
+    const span = async () => { const a = Number(await chart.getAttribute('data-x-min')); const b = Number(await chart.getAttribute('data-x-max')); return { a, b, w: b - a }; };
+    const whole = await span();
+    await tabTo((a) => a.testid === 'chart');
+    await outlined();
+    await page.keyboard.press('+');
+    const zoomed = await span();
+    expect(zoomed.w).toBeCloseTo(whole.w / 2, 3);
+    await page.keyboard.press('ArrowRight');
+    const panned = await span();
+    expect(panned.a).toBeCloseTo(zoomed.a + zoomed.w / 4, 3);
+    expect(panned.w).toBeCloseTo(zoomed.w, 3);
+    await page.keyboard.press('Home');
+    expect((await span()).w).toBeCloseTo(whole.w, 3);
+    // Plan: chosen by arrow key; the findings list is one Tab stop, arrows move in it, Enter and Space show a finding's time.
+    await page.goto(`${url}#/plan`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe('Plan');
+    await tabTo((a) => a.id === 'plan-name');
+    await outlined();
+    const plans = await page.locator('#plan-name option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    for (let i = 0; i < plans.indexOf('resources.plan.json'); i++) await page.keyboard.press('ArrowDown');
+    await page.getByTestId('plan-timeline').waitFor();
+    const findings = await page.evaluate(async () => ((await (await fetch('/api/console/plans/resources.plan.json')).json()) as { findings: { time: string | null; rule: string }[] }).findings);
+    expect(findings.length).toBeGreaterThanOrEqual(2);
+    await tabTo((a) => a.testid === 'finding-show');
+    await outlined();
+    expect(await page.getByTestId('finding-show').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).tabIndex))).toEqual(findings.map((_f, i) => (i === 0 ? 0 : -1)));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const cursor = page.getByTestId('finding-cursor');
+    expect(await cursor.getAttribute('visibility')).toBe('visible');
+    expect(await cursor.getAttribute('data-time')).toBe(findings[1]!.time);
+    expect(await page.getByTestId('finding-chosen').textContent()).toContain(findings[1]!.rule);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Space');
+    expect(await cursor.getAttribute('data-time')).toBe(findings[0]!.time);
+    expect(await page.getByTestId('finding-show').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-pressed')))).toEqual(findings.map((_f, i) => String(i === 0)));
+    // Gaps: the gap marker by Tab, Enter opens it, Enter prepares the request, Tab and Space cancel, then Enter writes it.
+    await page.goto(`${url}#/gaps`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe('Gaps timeline');
+    await tabTo((a) => a.testid === 'gap');
+    await outlined();
+    await page.keyboard.press('Enter');
+    expect((await active()).text).toBe('Re-request from DDS…');
+    await outlined();
+    await page.keyboard.press('Enter');
+    expect((await active()).text).toBe('Write request file');
+    await page.keyboard.press('Tab');
+    expect((await active()).text).toBe('Cancel');
+    await page.keyboard.press('Space');
+    expect((await active()).text).toBe('Re-request from DDS…');
+    expect(await page.locator('.confirm').isHidden()).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.detail p[role=status]').textContent(), POLL).toBe('Request written: IDOC_1100_20260101T000011Z--20260101T000015Z.XML');
+    await page.close();
+  });
+
+  it('opens the bench\'s 10,000-command, 7-day plan: drawn per pixel column, the page\'s elements and the JSON bounded, the commands by page', async () => {
+    writeFileSync(path.join(sc.dir, 'plans', 'bench.plan.json'), JSON.stringify(benchPlanJson()));
+    const page = await login(USERS.operator);
+    await page.getByRole('link', { name: 'Plan' }).click();
+    await page.getByLabel('Plan').selectOption('bench.plan.json');
+    await page.getByTestId('plan-timeline').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('plan-summary').textContent()).toMatch(/^bench \(SIM\): 10,000 commands/);
+    const facts = await page.evaluate(async () => {
+      const text = await (await fetch('/api/console/plans/bench.plan.json')).text();
+      const svg = document.querySelector('[data-testid="plan-timeline"]')!;
+      const cmd = svg.querySelector('[data-testid="lane-commands"] .cmd')!;
+      return {
+        bytes: text.length, elements: document.querySelectorAll('*').length, svgElements: svg.querySelectorAll('*').length,
+        commandTicks: Number(cmd.getAttribute('data-count')), commandBins: Number(cmd.getAttribute('data-bins')), tableRows: document.querySelectorAll('[data-testid="commands"] tbody tr').length,
+        width: svg.getBoundingClientRect().width,
+      };
+    });
+    // Every command counted in the commands lane, drawn as one path of at most one tick per column.
+    expect(facts.commandTicks).toBe(10_000);
+    expect(facts.commandBins).toBeLessThanOrEqual(1000);
+    expect(facts.svgElements).toBeLessThan(3000);
+    expect(facts.elements).toBeLessThan(8000);
+    expect(facts.bytes).toBeLessThan(400_000);
+    expect(facts.tableRows).toBe(100);
+    expect(facts.width).toBeGreaterThan(1366 * 0.9);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'plan-10000-commands.png') });
+    // The next page of commands, by keyboard.
+    await page.getByRole('button', { name: 'Next commands' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('commands').locator('caption').textContent(), POLL).toBe('Commands 101–200 of 10,000');
+    expect(await page.getByTestId('commands').locator('tbody tr').first().locator('td').first().textContent()).toBe('100');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Next commands');
+    rmSync(path.join(sc.dir, 'plans', 'bench.plan.json'));
     await page.close();
   });
 

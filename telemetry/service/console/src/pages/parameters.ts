@@ -20,7 +20,7 @@ export async function parametersPage(main: HTMLElement, _me: Me, params: URLSear
     h('label', { for: 'p-to' }, 'To (UTC)'), h('input', { id: 'p-to', name: 'to', placeholder: '2026-01-01T01:00:00Z', value: params.get('to') ?? '' }),
     h('button', { type: 'submit' }, 'Plot'));
   const info = h('p', { role: 'status', 'data-testid': 'plot-info' });
-  const chartBox = h('div', { class: 'chart', role: 'img', 'aria-label': 'Parameter plot' });
+  const chartBox = h('div', { class: 'chart', role: 'img', 'aria-label': 'Parameter plot', 'data-testid': 'chart' });
   const exports = h('p', { class: 'exports' });
   main.append(parameters.length ? form : h('p', {}, 'No mission database: start the console with --tmdb to plot parameters.'), info, chartBox, exports);
   let plot: uPlot | undefined;
@@ -63,7 +63,11 @@ export async function parametersPage(main: HTMLElement, _me: Me, params: URLSear
       series: [{ label: 'time (UTC)', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString()) },
         ...series.map((x, i) => ({ label: x.name, stroke: COLORS[i % COLORS.length]!, width: 1.5, spanGaps: false })),
         ...series.map((x) => ({ label: `${x.name} out of limits`, stroke: '#c00', width: 0, points: { show: true, size: 7, stroke: '#c00', fill: '#c00' } }))],
-      hooks: { draw: [(u) => {
+      hooks: { setScale: [(u, key) => {
+        if (key !== 'x') return;
+        chartBox.setAttribute('data-x-min', String(u.scales['x']!.min));
+        chartBox.setAttribute('data-x-max', String(u.scales['x']!.max));
+      }], draw: [(u) => {
         const ctx = u.ctx;
         ctx.save();
         ctx.strokeStyle = '#c00';
@@ -81,6 +85,10 @@ export async function parametersPage(main: HTMLElement, _me: Me, params: URLSear
       }] },
     };
     plot = new uPlot(opts, [times, ...cols, ...outCols] as uPlot.AlignedData, chartBox);
+    // The keyboard's zoom: the plot is one Tab stop; + and − zoom about the middle, the arrows pan, Home shows all.
+    chartBox.tabIndex = 0;
+    chartBox.setAttribute('aria-label', `Parameter plot of ${series.map((x) => x.name).join(', ')}: + and - zoom, left and right arrows pan, Home shows the whole range`);
+    chartBox.setAttribute('aria-keyshortcuts', '+ - ArrowLeft ArrowRight Home');
     const csv = ['time,' + series.map((x) => x.name).join(','), ...times.map((t, i) => `${new Date(t * 1000).toISOString()},${cols.map((c) => c[i] ?? '').join(',')}`)].join('\r\n') + '\r\n';
     exports.replaceChildren(
       h('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })), download: 'parameters.csv' }, 'Export CSV'), ' ',
@@ -90,5 +98,24 @@ export async function parametersPage(main: HTMLElement, _me: Me, params: URLSear
       } }, 'Export PNG'), ' ',
       h('button', { type: 'button', onclick: () => plot!.setScale('x', { min: times[0]!, max: times[times.length - 1]! }) }, 'Reset zoom'));
   }
+  chartBox.addEventListener('keydown', (ev) => {
+    const u = plot;
+    if (!u) return;
+    const lo = u.scales['x']!.min!;
+    const hi = u.scales['x']!.max!;
+    const mid = (lo + hi) / 2;
+    const half = (hi - lo) / 2;
+    const all = u.data[0];
+    let next: [number, number] | undefined;
+    if (ev.key === '+' || ev.key === '=') next = [mid - half / 2, mid + half / 2];
+    else if (ev.key === '-' || ev.key === '_') next = [mid - half * 2, mid + half * 2];
+    else if (ev.key === 'ArrowLeft') next = [lo - half / 2, hi - half / 2];
+    else if (ev.key === 'ArrowRight') next = [lo + half / 2, hi + half / 2];
+    else if (ev.key === 'Home') next = [all[0]!, all[all.length - 1]!];
+    if (!next) return;
+    ev.preventDefault();
+    u.setScale('x', { min: next[0], max: next[1] });
+    announce(`Showing ${new Date(next[0] * 1000).toISOString()} to ${new Date(next[1] * 1000).toISOString()}`);
+  });
   return () => { ro.disconnect(); plot?.destroy(); };
 }
