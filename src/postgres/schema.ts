@@ -75,6 +75,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX jobs_owner ON jobs (owner, created_ms);
     `,
   },
+  {
+    version: 4,
+    // Created on the partitioned table, so on every APID and time partition, present and future (PostgreSQL §5.11.2.2).
+    description: 'arrival index: packets by raw (rows stored after an arrival, for followers such as decoding during ingest)',
+    sql: 'CREATE INDEX packets_arrival ON packets (raw);',
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
+import Database from 'better-sqlite3';
 import { DEFAULT_PROFILE } from '../ccsds/profile.js';
 import { InputError } from '../errors.js';
 import { asTai } from '../time/tai.js';
@@ -238,5 +239,30 @@ describe('openArchive', () => {
     expect([...a.query({ route: 'quarantine' })].map((r) => r.apid)).toEqual([1999]);
     expect(a.status().apids.find((x) => x.apid === 1999)!.routes).toEqual(['quarantine']);
     a.close();
+  });
+
+  it('finds rows after an arrival through the arrival index; an archive written before it is read by a full scan, then indexed by the next writer', () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    a.storeBatch(items(framed([pusPacket(1100, 1, 10), pusPacket(1101, 1, 11)]), P, { route: 'hk' }));
+    const mark = Math.max(...[...a.query()].map((r) => r.arrival));
+    a.storeBatch(items(framed([pusPacket(1100, 2, 9), pusPacket(1101, 2, 12)]), P, { route: 'hk' }));
+    const plan = a.explainQuery({ afterArrival: mark, route: 'hk' }).join('\n');
+    expect(plan).toMatch(/USING (COVERING )?INDEX packets_arrival \(raw>\?\)/);
+    expect(plan).not.toMatch(/SCAN packets(?! USING)/); // no full read of the table
+    expect([...a.query({ afterArrival: mark })].map((r) => `${r.apid}:${r.tai}`)).toEqual(['1100:9', '1101:12']);
+    a.close();
+    // As an older idoc left it: no arrival index. Same answer, by a full scan; a writer's open adds the index.
+    const raw = new Database(path.join(dir, 'index.sqlite'));
+    raw.exec('DROP INDEX packets_arrival');
+    raw.close();
+    const old = openArchive(dir, { readonly: true });
+    expect(old.explainQuery({ afterArrival: mark }).join('\n')).not.toMatch(/packets_arrival/);
+    expect([...old.query({ afterArrival: mark })].map((r) => `${r.apid}:${r.tai}`)).toEqual(['1100:9', '1101:12']);
+    old.close();
+    openArchive(dir).close();
+    const again = openArchive(dir, { readonly: true });
+    expect(again.explainQuery({ afterArrival: mark }).join('\n')).toMatch(/packets_arrival/);
+    again.close();
   });
 });

@@ -85,6 +85,25 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * The arrival index: `packets` by `raw` (the arrival order), so the rows stored after a given arrival are found
+ * without reading the rest (PacketQuery `afterArrival`: decoding during ingest follows the archive). Created on a
+ * writer's open, beside the versioned schema like the fixity and products tables: it changes no row, so readers
+ * of version 2 read an archive with or without it (without it, `afterArrival` filters a full read). Its entries
+ * go in at the right edge of its B-tree, since `raw` grows in storage order.
+ */
+export const ARRIVAL_INDEX = 'packets_arrival';
+
+/** Create the arrival index when missing (writer open; on a large archive written before it, one pass). */
+export function ensureArrivalIndex(db: Database.Database): void {
+  db.exec(`CREATE INDEX IF NOT EXISTS ${ARRIVAL_INDEX} ON packets (raw)`);
+}
+
+/** Whether the archive has the arrival index. */
+export function hasArrivalIndex(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(ARRIVAL_INDEX) !== undefined;
+}
+
 /** The schema version this idoc writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

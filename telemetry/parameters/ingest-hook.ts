@@ -78,8 +78,9 @@ export function parameterIngestHook(config: MissionConfig, dir: string): (() => 
 
 /**
  * Background decoding {@link DECODE_DELAY_MS} after a commit while a run goes on (at least 10 × the last
- * decoding's duration: finding the new rows reads the route's index rows, so the share of time spent stays
- * bounded on a large archive), and a last one when it ends.
+ * decoding's duration, so the share of time spent stays bounded however fast packets come; the new rows are found
+ * through the archive's arrival index, so a decoding costs what was stored since the last one), and a last one
+ * when it ends.
  */
 export const DECODE_DELAY_MS = 3000;
 
