@@ -52,7 +52,8 @@ export function parameterIngestHook(config: MissionConfig, dir: string): (() => 
   const routes = decodeRoutesOf(config);
   if (!routes.length) return undefined;
   if (archiveKind(config).kind !== 'sqlite') throw new InputError(`${config.file ?? 'idoc.json'}: routes.${routes[0]!.route}.decode needs the SQLite archive (parameters.sqlite sits beside it)`);
-  const loaded = routes.map((r) => ({ ...r, db: loadTmDatabase(r.defs) }));
+  // A MIB's absolute times (PTC 9) count from the mission's packet time epoch, as the secondary header's do.
+  const loaded = routes.map((r) => ({ ...r, db: loadTmDatabase(r.defs, undefined, { epochTai: config.profile.time.epochTai }) }));
   return async () => {
     const reader = await openSqliteArchiveReader(dir);
     const w = new ParameterArchiveWriter(dir);
