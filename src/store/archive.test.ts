@@ -241,6 +241,21 @@ describe('openArchive', () => {
     a.close();
   });
 
+  it('a reader following a writer gives the rows of batches stored after it started their own receipt times', () => {
+    const dir = tmp();
+    const w = openArchive(dir);
+    w.storeBatch(items(framed([pusPacket(1100, 1, 10), pusPacket(1100, 2, 11)]), P, { receivedUnixMs: 1_000 }));
+    const r = openArchive(dir, { readonly: true });
+    expect([...r.query()].map((x) => x.receivedUnixMs)).toEqual([1_000, 1_000]);
+    const mark = Math.max(...[...r.query()].map((x) => x.arrival));
+    w.storeBatch(items(framed([pusPacket(1100, 3, 12), pusPacket(1100, 4, 13)]), P, { receivedUnixMs: 2_000 }));
+    w.storeBatch(items(framed([pusPacket(1100, 5, 14)]), P, { receivedUnixMs: 3_000 }));
+    expect([...r.query({ afterArrival: mark })].map((x) => [x.sequenceCount, x.receivedUnixMs, x.groundUnixMs])).toEqual([[3, 2_000, 2_000], [4, 2_000, 2_000], [5, 3_000, 3_000]]);
+    expect([...r.query()].map((x) => x.receivedUnixMs)).toEqual([1_000, 1_000, 2_000, 2_000, 3_000]);
+    r.close();
+    w.close();
+  });
+
   it('finds rows after an arrival through the arrival index; an archive written before it is read by a full scan, then indexed by the next writer', () => {
     const dir = tmp();
     const a = openArchive(dir);

@@ -578,11 +578,35 @@ class SqliteArchive implements Archive {
   /** Receipt times by the position of their batch's first packet, ascending (loaded when first needed). */
   private receipts: { raw: Float64Array; received: Float64Array } | undefined;
 
+  /**
+   * Rows at or below this position were checked against receipts stored after {@link receipts} was read. Infinity
+   * once checked within a read: its statements share one snapshot, which then holds no later receipt; each read
+   * (query, apidRows) starts again from -1.
+   */
+  private receiptsCheckedTo = -1;
+  private newerReceipts: Database.Statement | undefined;
+
   private receivedAt(raw: number): number {
     let r = this.receipts;
-    if (!r || raw > r.raw[r.raw.length - 1]!) {
+    if (!r) {
       const rows = this.db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
       r = this.receipts = { raw: Float64Array.from(rows, (x) => x[0]), received: Float64Array.from(rows, (x) => x[1]) };
+    }
+    const last = r.raw.length ? r.raw[r.raw.length - 1]! : -1;
+    if (raw > last && raw > this.receiptsCheckedTo) {
+      // A row past the last receipt read: of that batch, or of one stored since (a reader following an ingest).
+      // Only the receipts after the last one are read (every row of the newest batch once read them all).
+      this.newerReceipts ??= this.db.prepare('SELECT raw, received FROM receipts WHERE raw > ? ORDER BY raw').raw();
+      const more = this.newerReceipts.all(last) as [number, number][];
+      if (more.length) {
+        const rawA = new Float64Array(r.raw.length + more.length);
+        const recA = new Float64Array(rawA.length);
+        rawA.set(r.raw);
+        recA.set(r.received);
+        more.forEach(([x, y], i) => { rawA[r!.raw.length + i] = x; recA[r!.raw.length + i] = y; });
+        r = this.receipts = { raw: rawA, received: recA };
+      }
+      this.receiptsCheckedTo = Infinity;
     }
     let lo = 0;
     let hi = r.raw.length - 1;
@@ -673,6 +697,7 @@ class SqliteArchive implements Archive {
   }
 
   *apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow> {
+    this.receiptsCheckedTo = -1;
     const timed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`);
     for (const r of timed.iterate(apid, fromTai ?? -Number.MAX_VALUE, toTai ?? Number.MAX_VALUE)) yield this.toRow(r as Row);
   }
@@ -683,6 +708,7 @@ class SqliteArchive implements Archive {
   }
 
   *query(q: PacketQuery = {}): IterableIterator<PacketRow> {
+    this.receiptsCheckedTo = -1;
     if (q.afterArrival !== undefined) {
       yield* this.queryAfter(q, q.afterArrival);
       return;
