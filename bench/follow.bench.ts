@@ -21,7 +21,7 @@ const NEW = 2000;
 
 /** Store `n` packets from number `from` on, in batches of 10,000 (1 Hz per APID, two APIDs). */
 function fill(dir: string, from: number, n: number): void {
-  const a = openArchive(dir, { synchronous: 'normal', fsync: false });
+  const a = openArchive(dir, { synchronous: 'normal', fsync: false, arrivalIndex: true });
   for (let k = from; k < from + n; k += 10_000) {
     const pk: Uint8Array[] = [];
     for (let i = k; i < Math.min(from + n, k + 10_000); i++) pk.push(pusPacket(1100 + (i & 1), (i >> 1) & 16383, 1_000_000 + (i >> 1), i & 255));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import Database from 'better-sqlite3';
 import type { Io } from '../src/io.js';
 import { run } from './idoc.js';
 import { freshPgArchive, PG_DOWN, TEST_PG_URL } from '../src/postgres/_test-pg.js';
@@ -54,6 +55,10 @@ describe('idoc ingest with a decoding route', () => {
     expect(ing.code, ing.err).toBe(0);
 
     const archive = path.join(work, 'archive');
+    // A config with a decoding route keeps the arrival index (the new rows of each decoding are found through it).
+    const index = new Database(path.join(archive, 'index.sqlite'), { readonly: true });
+    expect(index.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'packets_arrival'").pluck().get()).toBe('packets_arrival');
+    index.close();
     const q = await idoc('tm', 'query', 'DET_TEMP', 'HV_LEVEL', '--config', config, '--archive', archive);
     expect(q.code, q.err).toBe(0);
     const d = await idoc('tm', 'decode', 'fixtures/sample/sim.dds', '--config', 'fixtures/sample-mission/idoc.json', '--defs', 'fixtures/sample-mission/sim-tm.xml', '--long', '--param', 'DET_TEMP', 'HV_LEVEL');

@@ -87,10 +87,11 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /**
  * The arrival index: `packets` by `raw` (the arrival order), so the rows stored after a given arrival are found
- * without reading the rest (PacketQuery `afterArrival`: decoding during ingest follows the archive). Created on a
- * writer's open, beside the versioned schema like the fixity and products tables: it changes no row, so readers
- * of version 2 read an archive with or without it (without it, `afterArrival` filters a full read). Its entries
- * go in at the right edge of its B-tree, since `raw` grows in storage order.
+ * without reading the rest (PacketQuery `afterArrival`: decoding during ingest follows the archive). Created by a
+ * writer opened with `arrivalIndex` (ingest of a config with a decoding route), beside the versioned schema like
+ * the fixity and products tables: it changes no row, so readers of version 2 read an archive with or without it
+ * (without it, `afterArrival` filters a full read). Its entries go in at the right edge of its B-tree, since
+ * `raw` grows in storage order; still, it is a second B-tree insert per stored packet, paid only where wanted.
  */
 export const ARRIVAL_INDEX = 'packets_arrival';
 
