@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import type { Io } from '../src/io.js';
 import { run } from './idoc.js';
 import { freshPgArchive, PG_DOWN, TEST_PG_URL } from '../src/postgres/_test-pg.js';
+import { pgConnect } from '../src/postgres/index.js';
 import { generateSim } from '../fixtures/sim-instrument.js';
 import { writeWithDamage } from '../fixtures/damage.js';
 
@@ -113,6 +114,14 @@ describe.skipIf(PG_DOWN !== undefined)('idoc ingest with a decoding route on a P
         return d.out.trim().split(/\r?\n/).slice(1).map((l) => l.split(',')).map((c) => [c[0], c[1], c[3], c[4], c[5], c[6], c[7], c[8]].join(','));
       };
       await ingest('a.dds', readFileSync(path.join(ROOT, 'fixtures/sample/sim.dds')));
+      // The config decodes: its writer made the arrival index (on the partitioned table).
+      const sql = pgConnect(pg.target, 1);
+      try {
+        const ix = await sql.unsafe('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [pg.target.schema, 'packets']);
+        expect((ix as unknown as { indexname: string }[]).map((x) => x.indexname)).toContain('packets_arrival');
+      } finally {
+        await sql.end();
+      }
       const first = await query();
       expect(first.length).toBe(600);
       expect([...first].sort()).toEqual([...(await decoded('fixtures/sample/sim.dds'))].sort());

@@ -164,7 +164,7 @@ export class PgArchiveReader implements ArchiveReader {
       params.push(q.route);
       parts.push(`origin / ${ORIGIN_ROUTE} = (SELECT id FROM routes WHERE name = $${params.length})`);
     }
-    // A bigint bound (not raw compared as float8), so the arrival index (migration 4) is used.
+    // A bigint bound (not raw compared as float8), so the arrival index (schema.ts ensurePgArrivalIndex) is used.
     if (q.afterArrival !== undefined) { params.push(q.afterArrival); parts.push(`raw > floor($${params.length}::float8)::bigint`); }
     return parts.length ? parts.join(' AND ') : 'TRUE';
   }
