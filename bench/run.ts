@@ -7,7 +7,7 @@
  * Peak RSS is measured for the capture and for one twice its size: flat memory means they match.
  * Then the other stages' benches, where present (geometry, planning, PDS4 validation, whole processes).
  * Options: `--packets N` (default 1,000,000), `--runs N` (default 5), `--keep` (keep the capture),
- * `--only inspect,ingest,live,archive,pgingest,l0,geometry,mars,planning,pds4,process,decode,startup,service` (a subset).
+ * `--only inspect,ingest,live,archive,pgingest,l0,geometry,mars,planning,pds4,process,decode,follow,startup,service` (a subset).
  */
 import { execFile } from 'node:child_process';
 import { open, rm } from 'node:fs/promises';
@@ -112,6 +112,7 @@ async function stagesOnly(): Promise<void> {
     ['./pds4-validate.bench.js', 'benchPds4Validate'],
     ['./process.bench.js', 'benchProcess'],
     ['./decode.bench.js', 'benchDecode'],
+    ['./follow.bench.js', 'benchFollow'],
     ['./startup.bench.js', 'benchStartup'],
     ['./service.bench.js', 'benchService'],
   ] as const;

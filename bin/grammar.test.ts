@@ -99,7 +99,7 @@ const GRAMMAR: Record<string, string> = {
   'tm': '',
   'tm decode': '--config <file> --framing <name> --prefix-bytes <n> --crc <mode> --profile <name> --time <code> --epoch <iso> --max-packet-length <n> --defs <file> --param <names...> --apid <list> --from <utc> --to <utc> --json --csv --long --raw',
   'tm limits': '--config <file> --framing <name> --prefix-bytes <n> --crc <mode> --profile <name> --time <code> --epoch <iso> --max-packet-length <n> --defs <file> --param <names...> --apid <list> --from <utc> --to <utc> --json',
-  'tm import': '--out <file> --json',
+  'tm import': '--out <file> --json --config <file>',
   'help': '--json',
   'completion': '',
 };

@@ -170,3 +170,46 @@ describe('definition files', () => {
     expect(a.out.length).toBeGreaterThan(10000);
   });
 });
+
+describe('MIB absolute times (PTC 9) count from the mission\'s packet time epoch', () => {
+  // The event packet of telemetry/parameters/mib-vpd.test.ts: EV_TIME is CUC 4+2 = 1 000 000.5 s, EV_CDS day 3 + 5 s.
+  const u16 = (v: number) => [v >> 8, v & 0xff];
+  const data = [...u16(0x1234), 0x00, 0x0f, 0x42, 0x40, 0x80, 0x00, 0x00, 0x03, 0x00, 0x00, 0x13, 0x88, 2, ...u16(100), 0xfb, 2, 7, 8, ...u16(200), 0x06, 0, 0xee, 5, 0x48, 0x45, 0x4c, 0x4c, 0x4f, 2, 0xca, 0xfe, 0x00, 0x01, 0x80, 9, 10];
+  const pkt = new Uint8Array(16 + data.length);
+  pkt.set([0x08 | (1200 >> 8), 1200 & 0xff, 0xc0, 0, (pkt.length - 7) >> 8, (pkt.length - 7) & 0xff, 0x20, 5, 1]);
+  pkt.set(data, 16);
+  let dir = '';
+  const config = async (epoch: string, scale: 'UTC' | 'TAI') => {
+    const file = path.join(dir, `idoc-${scale}.json`);
+    await writeFile(file, JSON.stringify({ mission: { name: 'T', spacecraft: 'T', instrument: 'T', spacecraftId: 1 }, packets: { profile: 'pus-c', crc: 'no', time: { code: 'cuc', epoch, epochScale: scale } } }));
+    return file;
+  };
+  const engOf = (out: string, name: string) => (JSON.parse(out.split('\n').find((l) => l.includes(`"${name}"`))!) as { engineering: string }).engineering;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'idoc-mib-epoch-'));
+    await writeFile(path.join(dir, 'ev.bin'), pkt);
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  test('tm decode: the config\'s epoch (UTC or TAI scale); TAI 1958 without a config', async () => {
+    const decode = (...more: string[]) => idoc('tm', 'decode', path.join(dir, 'ev.bin'), '--framing', 'raw', '--defs', 'fixtures/mib-vpd', '--long', '--json', '--param', 'EV_TIME', 'EV_CDS', ...more);
+    const utc = await decode('--config', await config('2020-01-01T00:00:00Z', 'UTC'));
+    expect(utc.code, utc.err).toBe(0);
+    expect([engOf(utc.out, 'EV_TIME'), engOf(utc.out, 'EV_CDS')]).toEqual(['2020-01-12T13:46:40.500000Z', '2020-01-04T00:00:05.000000Z']);
+    // 2020-01-01T00:00:00 TAI is 37 s (TAI − UTC in 2020) before the same digits in UTC.
+    const tai = await decode('--config', await config('2020-01-01T00:00:00Z', 'TAI'));
+    expect([engOf(tai.out, 'EV_TIME'), engOf(tai.out, 'EV_CDS')]).toEqual(['2020-01-12T13:46:03.500000Z', '2020-01-03T23:59:28.000000Z']);
+    const none = await decode();
+    expect(engOf(none.out, 'EV_TIME')).toBe('1958-01-12T13:46:30.500000Z'); // src/time: TAI − UTC = 10 s before 1972
+  });
+
+  test('tm import mib --config writes the epoch into the JSON database, which then decodes the same without a config', async () => {
+    const out = path.join(dir, 'vpd.json');
+    const r = await idoc('tm', 'import', 'mib', 'fixtures/mib-vpd', '--config', await config('2020-01-01T00:00:00Z', 'TAI'), '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const db = JSON.parse(readFileSync(out, 'utf8')) as { parameterTypes: { time?: { epoch: string } }[] };
+    expect([...new Set(db.parameterTypes.flatMap((t) => (t.time ? [t.time.epoch] : [])))]).toEqual(['2019-12-31T23:59:23.000000000Z']);
+    const d = await idoc('tm', 'decode', path.join(dir, 'ev.bin'), '--framing', 'raw', '--defs', out, '--long', '--json', '--param', 'EV_TIME');
+    expect(engOf(d.out, 'EV_TIME')).toBe('2020-01-12T13:46:03.500000Z');
+  });
+});

@@ -6,6 +6,10 @@ import { Option, type Command } from 'commander';
 import type { CommandContext, RegisterCommand } from './context.js';
 import { addReadOptions, type ReadFlags } from '../cli/read-options.js';
 import { jsonOut } from '../cli/json.js';
+import type { Mission } from '../../src/config/mission.js';
+
+/** The mission's packet time epoch (config, --profile, --epoch): the epoch of a MIB's absolute times (PTC 9). */
+const epochOf = (m: Mission): { epochTai: number } => ({ epochTai: (m.profile === 'auto' ? m.guessHint.base : m.profile).time.epochTai });
 
 interface TmFlags extends ReadFlags {
   defs: string;
@@ -60,9 +64,9 @@ async function decodeWith(files: string[], flags: TmFlags, ctx: CommandContext) 
   ]);
   if (!files.length) throw new UsageError('no input file given');
   if (flags.csv && flags.json) throw new UsageError('--csv and --json exclude each other');
-  const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
-  const keep = await keepOf(flags, new Set(db.parameters.map((p) => p.name)));
   const { mission, read } = await readSetup(flags);
+  const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`), epochOf(mission));
+  const keep = await keepOf(flags, new Set(db.parameters.map((p) => p.name)));
   const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
   const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
   const toTai = flags.to !== undefined ? parseUtcFlag('--to', flags.to) : undefined;
@@ -150,7 +154,8 @@ export const registerTm: RegisterCommand = (program, ctx) => {
         import('../cli/read-setup.js'), import('../cli/options.js'), import('../../src/errors.js'),
         import('../../src/mdb/load.js'), import('../../telemetry/parameters/fill.js'), import('../cli/progress.js'), import('../../src/store/index.js'),
       ]);
-      const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
+      const { mission, read } = await readSetup(flags);
+      const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`), epochOf(mission));
       const known = new Set(db.parameters.map((p) => p.name));
       const keep = await keepOf(flags, known);
       if (flags.timeEpoch !== undefined && flags.timeParam === undefined) throw new UsageError('--time-epoch needs --time-param');
@@ -161,7 +166,6 @@ export const registerTm: RegisterCommand = (program, ctx) => {
         if (db.parameterTypes.find((t) => t.name === p.type)?.kind !== 'absoluteTime') throw new UsageError(`--time-param: ${flags.timeParam} is not an absolute time; give --time-epoch for a seconds counter`);
       }
       const time = flags.timeParam !== undefined ? { parameter: flags.timeParam, ...(flags.timeEpoch !== undefined ? { epoch: flags.timeEpoch } : {}) } : undefined;
-      const { mission, read } = await readSetup(flags);
       const { dir } = archiveSettings(mission.config, flags.archive);
       const apids = flags.apid !== undefined ? parseApidList('--apid', flags.apid) : undefined;
       const fromTai = flags.from !== undefined ? parseUtcFlag('--from', flags.from) : undefined;
@@ -405,12 +409,12 @@ export const registerTm: RegisterCommand = (program, ctx) => {
       ]);
       if (Boolean(flags.once) === Boolean(flags.watch)) throw new UsageError('tm l1-worker: give exactly one of --once or --watch');
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(flags.durable)) throw new UsageError(`--durable: ${JSON.stringify(flags.durable.slice(0, 80))}: letters, digits, _ and - (at most 64)`);
-      const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`));
+      const mission = await resolveMission(flags);
+      const db = loadTmDatabase(flags.defs, (n) => ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`), epochOf(mission));
       const names = params.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
       const known = new Set(db.parameters.map((p) => p.name));
       const unknown = names.filter((n) => !known.has(n));
       if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not in the mission database ${flags.defs}`);
-      const mission = await resolveMission(flags);
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
       process.once('SIGTERM', onSignal);
@@ -434,16 +438,18 @@ export const registerTm: RegisterCommand = (program, ctx) => {
     .argument('<file>', 'the XTCE file, the MIB folder or the CSV field list')
     .requiredOption('--out <file>', 'JSON file to write (written to a temporary name, then renamed)')
     .option('--json', 'print {file, parameterTypes, parameters, containers} as JSON')
-    .action(async (format: string, file: string, opts: { out: string; json?: boolean }) => {
-      const [{ UsageError }, { loadXtce }, { loadMibTm }, { parseTmDatabaseJson }, fs] = await Promise.all([
+    .option('--config <file>', 'mission configuration: its packet time epoch is the epoch of a MIB\'s absolute times (PTC 9; default TAI 1958)')
+    .action(async (format: string, file: string, opts: { out: string; json?: boolean; config?: string }) => {
+      const [{ UsageError }, { loadXtce }, { loadMibTm, timeEpochOfTai }, { parseTmDatabaseJson }, fs, { resolveMission }] = await Promise.all([
         import('../../src/errors.js'), import('../../src/mdb/xtce/load.js'), import('../../src/mdb/mib/load.js'), import('../../src/mdb/load.js'), import('node:fs'),
+        import('../../src/config/mission.js'),
       ]);
       if (format !== 'xtce' && format !== 'mib' && format !== 'csv') throw new UsageError(`tm import: format "${format}" is not supported (xtce, mib, csv)`);
       let db;
       if (format === 'xtce') db = loadXtce(fs.readFileSync(file, 'utf8'), file);
       else if (format === 'csv') db = (await import('../../src/mdb/fields/load.js')).loadFieldList(fs.readFileSync(file, 'utf8'), file);
       else {
-        const r = loadMibTm(file);
+        const r = loadMibTm(file, { epoch: timeEpochOfTai(epochOf(await resolveMission(opts.config !== undefined ? { config: opts.config } : {})).epochTai) });
         for (const n of r.notes) ctx.io.err(`idoc: note: ${n.path}: ${n.message}\n`);
         db = r.db;
       }

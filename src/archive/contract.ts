@@ -125,6 +125,31 @@ export function archiveContract(name: string, fresh: () => Promise<ArchiveUnderT
       expect(await r.apids()).toEqual([100, 200, 300, 2000]);
     });
 
+    it('gives the rows stored after an arrival (afterArrival), in time order, with the other filters', async () => {
+      const { writer, reader } = await setup();
+      const first: P[] = [{ apid: 100, seq: 1, t: 5, fill: 1 }, { apid: 200, seq: 1, t: 1, fill: 2 }];
+      await store(writer, first);
+      const mark = Math.max(...(await allRows(await reader())).map((r) => r.arrival));
+      // A late packet (time before everything stored), a new one, and the first batch again (duplicates: not new).
+      await store(writer, [{ apid: 100, seq: 2, t: 0, fill: 3 }, { apid: 200, seq: 2, t: 7, fill: 4 }, ...first]);
+      await store(writer, [{ apid: 2000, seq: 5, t: 3, fill: 5 }], { route: 'quarantine', source: 'other.dat' });
+      const r = await reader();
+      const after = await allRows(r, { afterArrival: mark });
+      expect(after.map(key)).toEqual(['100/2@0', '2000/5@3', '200/2@7']);
+      expect(after.every((x) => x.arrival > mark)).toBe(true);
+      expect((await allRows(r, { afterArrival: mark, route: 'hk' })).map(key)).toEqual(['100/2@0', '200/2@7']);
+      expect((await allRows(r, { afterArrival: mark, route: 'none' })).map(key)).toEqual([]);
+      expect((await allRows(r, { afterArrival: mark, apids: [[150, 2500]] })).map(key)).toEqual(['2000/5@3', '200/2@7']);
+      expect((await allRows(r, { afterArrival: mark, fromTai: asTai(T0 + 1), toTai: asTai(T0 + 7) })).map(key)).toEqual(['2000/5@3']);
+      // Rows after the newest arrival: none; after -1: every row, as without the filter (octets too).
+      const newest = Math.max(...after.map((x) => x.arrival));
+      expect(await allRows(r, { afterArrival: newest })).toEqual([]);
+      const all = await allRows(r);
+      expect(await allRows(r, { afterArrival: -1 })).toEqual(all);
+      const [a, b] = await Promise.all([r.bytes(after), r.bytes(all.filter((x) => x.arrival > mark))]);
+      expect(a.map((v) => Array.from(v))).toEqual(b.map((v) => Array.from(v)));
+    });
+
     it('gives back the octets stored, with the row fields of their headers', async () => {
       const { writer, reader } = await setup();
       const ps: P[] = [{ apid: 42, seq: 16383, t: 0, fill: 9, crc: 'ok' }, { apid: 42, seq: 0, t: 1, fill: 10, crc: 'bad' }, { apid: 43, seq: 5, t: 0.25, fill: 11 }];

@@ -98,4 +98,10 @@ export interface PacketQuery {
   readonly toTai?: Tai;
   /** Only this route. */
   readonly route?: string;
+  /**
+   * Only rows stored after this arrival ({@link PacketRow.arrival} greater than it): what a follower (decoding
+   * during ingest) has not seen yet. Found through an index on the arrival order: the cost grows with the rows
+   * stored since, not with the archive. The order stays the time order above.
+   */
+  readonly afterArrival?: number;
 }

@@ -56,7 +56,6 @@ export function checkTmDatabase(db: TmDatabase, where: (item: { readonly source?
     }
     for (const e of c.entries) {
       checkCriteria(e.includeCondition, e);
-      if (e.repeat && e.kind !== 'container') bad(e, 'unsupported', 'only container entries repeat');
       if (e.repeat?.count.kind === 'dynamic' && !params.has(e.repeat.count.parameter)) bad(e, 'unknown-parameter', `repeat count parameter "${e.repeat.count.parameter}" is not defined`);
       if (e.kind === 'container') {
         if (!containers.has(e.container)) bad(e, 'unknown-container', `container "${e.container}" is not defined`);

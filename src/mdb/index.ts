@@ -10,9 +10,9 @@ export type {
 } from './types.js';
 export { ALARM_LEVELS } from './types.js';
 export { checkTmDatabase } from './check.js';
-export { loadTmDatabase, parseTmDatabaseJson, tmdbValidator } from './load.js';
+export { loadTmDatabase, parseTmDatabaseJson, tmdbValidator, type TmLoadOptions } from './load.js';
 export { loadXtce } from './xtce/load.js';
-export { loadMibTm, type MibLoad } from './mib/load.js';
+export { loadMibTm, timeEpochOfTai, type MibLoad, type MibOptions } from './mib/load.js';
 export { ptcPfcEncoding } from './mib/ptc-pfc.js';
 export { loadFieldList } from './fields/load.js';
 // Commands (moved from telecommand/database, issue 15)

@@ -11,7 +11,7 @@ import { schemaFile } from '../schema-file.js';
 import { checkTmDatabase } from './check.js';
 import type { TmDatabase } from './types.js';
 import { loadXtce } from './xtce/load.js';
-import { loadMibTm } from './mib/load.js';
+import { loadMibTm, timeEpochOfTai } from './mib/load.js';
 import { loadFieldList } from './fields/load.js';
 import type { Problem } from '../errors.js';
 
@@ -52,15 +52,24 @@ export function parseTmDatabaseJson(text: string, file: string): TmDatabase {
   return db;
 }
 
+/** How definitions are read where the file does not say. */
+export interface TmLoadOptions {
+  /**
+   * The mission's packet time epoch, TAI seconds since 1958 (the packet profile's `time.epochTai`): the epoch of
+   * a MIB's absolute times (PTC 9), which the MIB tables do not give. Absent: TAI 1958. XTCE and JSON give theirs.
+   */
+  readonly epochTai?: number;
+}
+
 /**
  * Load the definitions in `file`: a SCOS-2000 MIB when it is a folder, a CCSDSPy-style field list when it ends
  * in `.csv`, XTCE when it ends in `.xml` or starts
  * with `<`, else the JSON form. `onNote` receives what a MIB load skipped (limit checks idoc does not evaluate).
  * @throws InputError naming the file and the place of the first problem.
  */
-export function loadTmDatabase(file: string, onNote?: (note: Problem) => void): TmDatabase {
+export function loadTmDatabase(file: string, onNote?: (note: Problem) => void, options: TmLoadOptions = {}): TmDatabase {
   if (statSync(file).isDirectory()) {
-    const { db, notes } = loadMibTm(file);
+    const { db, notes } = loadMibTm(file, options.epochTai !== undefined ? { epoch: timeEpochOfTai(options.epochTai) } : {});
     for (const n of notes) onNote?.(n);
     return db;
   }

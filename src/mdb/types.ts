@@ -193,9 +193,9 @@ export interface EntryLocation {
 interface EntryCommon {
   readonly location?: EntryLocation;
   /**
-   * Container entries only: the referenced container is repeated `count` times, one occurrence after the other
-   * (XTCE 1.2 RepeatEntry/Count on a ContainerRefEntry; a SCOS-2000 VPD group). Each parameter of the repeated
-   * container then has one value per packet: the array of its occurrences.
+   * The entry is repeated `count` times, one occurrence after the other (XTCE 1.2 RepeatEntry/Count; a SCOS-2000
+   * VPD group). A repeated parameter, and each parameter of a repeated container, then has one value per packet:
+   * the array of its occurrences (arrays of arrays when repeats nest).
    */
   readonly repeat?: { readonly count: IntegerValue };
   /** The entry is present only when these criteria hold (XTCE IncludeCondition). */

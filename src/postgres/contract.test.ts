@@ -12,7 +12,7 @@ if (PG_DOWN === undefined) {
   archiveContract('PostgreSQL + shared segment files', async () => {
     const pg = await freshPgArchive('ct');
     return {
-      writer: () => openPgArchiveWriter({ target: pg.target, dir: pg.dir, fsync: false }),
+      writer: () => openPgArchiveWriter({ target: pg.target, dir: pg.dir, fsync: false, arrivalIndex: true }),
       reader: () => openPgArchiveReader({ target: pg.target, dir: pg.dir }),
       dispose: pg.drop,
     };

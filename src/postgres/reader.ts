@@ -164,10 +164,27 @@ export class PgArchiveReader implements ArchiveReader {
       params.push(q.route);
       parts.push(`origin / ${ORIGIN_ROUTE} = (SELECT id FROM routes WHERE name = $${params.length})`);
     }
+    // A bigint bound (not raw compared as float8), so the arrival index (schema.ts ensurePgArrivalIndex) is used.
+    if (q.afterArrival !== undefined) { params.push(q.afterArrival); parts.push(`raw > floor($${params.length}::float8)::bigint`); }
     return parts.length ? parts.join(' AND ') : 'TRUE';
   }
 
   async *rows(q: PacketQuery = {}): AsyncIterable<readonly PacketRow[]> {
+    if (q.afterArrival !== undefined) {
+      // Rows stored since an arrival: found through the arrival index and sorted once, read through one cursor
+      // (keyset pages would find and sort them again for every page).
+      this.check();
+      const params: unknown[] = [];
+      const w = this.where(q, params);
+      const pages = this.sql.unsafe(`SELECT ${COLUMNS}, digest FROM packets WHERE ${w} ORDER BY tkey, apid, seq, digest`, params as never[]).cursor(PAGE);
+      for await (const page of pages) {
+        this.check();
+        const list = page as unknown as Row[];
+        await this.prepare(list);
+        yield list.map((r) => this.toRow(r));
+      }
+      return;
+    }
     // Keyset pagination on (tkey, apid, seq, digest): the order of the SQLite store's merge of per-APID streams.
     let after: [number, number, number, number] | undefined;
     for (;;) {

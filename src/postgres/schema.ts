@@ -79,6 +79,20 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
 
+/**
+ * The arrival index (as the SQLite store's, src/store/schema.ts): `packets` by `raw`, so the rows stored after an
+ * arrival are found without reading the rest (PacketQuery `afterArrival`). Created by a writer opened with
+ * `arrivalIndex` (ingest of a config with a decoding route), beside the versioned schema: it changes no row, and
+ * without it `afterArrival` is answered by a full read. On the partitioned table, so on every APID and time
+ * partition, present and future (PostgreSQL docs §5.11.2.2). Under the migration lock: two hosts create it once.
+ */
+export async function ensurePgArrivalIndex(sql: Sql, schema: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx.unsafe('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
+    await tx.unsafe(`CREATE INDEX IF NOT EXISTS packets_arrival ON ${schema}.packets (raw)`);
+  });
+}
+
 /** Advisory lock key of migrations (any constant; one per database). */
 const MIGRATE_LOCK = 0x1d0c_0001;
 

@@ -25,7 +25,7 @@ import { CAPTURE_TIME_BIT, I, INTS, PackedBatchBuilder, R, REALS, type PackedBat
 import { DEFAULT_TIME_SETTINGS, type TimeSettings } from '../time/packet-times.js';
 import type { ArchiveWriter, FeedCursor, StoreResult } from '../archive/port.js';
 import { pgConnect, pgError, pgName, pgTarget, type PgTarget, type Sql } from './connection.js';
-import { PG_SCHEMA_VERSION, pgSchemaVersion, TIME_SPAN } from './schema.js';
+import { ensurePgArrivalIndex, PG_SCHEMA_VERSION, pgSchemaVersion, TIME_SPAN } from './schema.js';
 import { DEFAULT_PG_SEGMENT_BYTES, PgSegmentWriter, SEGMENT_SPAN, segmentFile } from './segments.js';
 import { BinaryCopy, type PacketRowValues } from './copy-binary.js';
 
@@ -50,6 +50,8 @@ export interface PgArchiveOptions {
   readonly fsync?: boolean;
   /** The mission's time settings (the duplicate window). */
   readonly time?: TimeSettings;
+  /** Create the arrival index when missing (schema.ts {@link ensurePgArrivalIndex}): a config with a decoding route. */
+  readonly arrivalIndex?: boolean;
 }
 
 interface Copy { seq: number; ground: number; source: number; soff: number; meta: number }
@@ -67,6 +69,7 @@ export async function openPgArchiveWriter(opts: PgArchiveOptions): Promise<PgArc
     if (v !== PG_SCHEMA_VERSION) {
       throw new InputError(`${name}: archive schema version ${v}, this idoc writes ${PG_SCHEMA_VERSION}${v < PG_SCHEMA_VERSION ? ': run idoc archive migrate' : ''}`);
     }
+    if (opts.arrivalIndex) await ensurePgArrivalIndex(sql, target.schema);
     await sql.unsafe(`CREATE TEMPORARY TABLE IF NOT EXISTS idoc_stage (
       apid integer NOT NULL, tkey double precision NOT NULL, seq integer NOT NULL, digest integer NOT NULL,
       meta integer NOT NULL, obt double precision, ground double precision, dds integer, origin bigint NOT NULL, soff bigint NOT NULL,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
+import Database from 'better-sqlite3';
 import { DEFAULT_PROFILE } from '../ccsds/profile.js';
 import { InputError } from '../errors.js';
 import { asTai } from '../time/tai.js';
@@ -238,5 +239,49 @@ describe('openArchive', () => {
     expect([...a.query({ route: 'quarantine' })].map((r) => r.apid)).toEqual([1999]);
     expect(a.status().apids.find((x) => x.apid === 1999)!.routes).toEqual(['quarantine']);
     a.close();
+  });
+
+  it('a reader following a writer gives the rows of batches stored after it started their own receipt times', () => {
+    const dir = tmp();
+    const w = openArchive(dir);
+    w.storeBatch(items(framed([pusPacket(1100, 1, 10), pusPacket(1100, 2, 11)]), P, { receivedUnixMs: 1_000 }));
+    const r = openArchive(dir, { readonly: true });
+    expect([...r.query()].map((x) => x.receivedUnixMs)).toEqual([1_000, 1_000]);
+    const mark = Math.max(...[...r.query()].map((x) => x.arrival));
+    w.storeBatch(items(framed([pusPacket(1100, 3, 12), pusPacket(1100, 4, 13)]), P, { receivedUnixMs: 2_000 }));
+    w.storeBatch(items(framed([pusPacket(1100, 5, 14)]), P, { receivedUnixMs: 3_000 }));
+    expect([...r.query({ afterArrival: mark })].map((x) => [x.sequenceCount, x.receivedUnixMs, x.groundUnixMs])).toEqual([[3, 2_000, 2_000], [4, 2_000, 2_000], [5, 3_000, 3_000]]);
+    expect([...r.query()].map((x) => x.receivedUnixMs)).toEqual([1_000, 1_000, 2_000, 2_000, 3_000]);
+    r.close();
+    w.close();
+  });
+
+  it('finds rows after an arrival through the arrival index; an archive without it is read by a full scan, then indexed by a writer asked to', () => {
+    const dir = tmp();
+    const a = openArchive(dir, { arrivalIndex: true });
+    a.storeBatch(items(framed([pusPacket(1100, 1, 10), pusPacket(1101, 1, 11)]), P, { route: 'hk' }));
+    const mark = Math.max(...[...a.query()].map((r) => r.arrival));
+    a.storeBatch(items(framed([pusPacket(1100, 2, 9), pusPacket(1101, 2, 12)]), P, { route: 'hk' }));
+    const plan = a.explainQuery({ afterArrival: mark, route: 'hk' }).join('\n');
+    expect(plan).toMatch(/USING (COVERING )?INDEX packets_arrival \(raw>\?\)/);
+    expect(plan).not.toMatch(/SCAN packets(?! USING)/); // no full read of the table
+    expect([...a.query({ afterArrival: mark })].map((r) => `${r.apid}:${r.tai}`)).toEqual(['1100:9', '1101:12']);
+    a.close();
+    // Without the arrival index (a writer not asked for it, or an older idoc): the same answer, by a full scan.
+    const raw = new Database(path.join(dir, 'index.sqlite'));
+    raw.exec('DROP INDEX packets_arrival');
+    raw.close();
+    const old = openArchive(dir, { readonly: true });
+    expect(old.explainQuery({ afterArrival: mark }).join('\n')).not.toMatch(/packets_arrival/);
+    expect([...old.query({ afterArrival: mark })].map((r) => `${r.apid}:${r.tai}`)).toEqual(['1100:9', '1101:12']);
+    old.close();
+    openArchive(dir).close(); // a writer not asked for it: still none
+    const plain = openArchive(dir, { readonly: true });
+    expect(plain.explainQuery({ afterArrival: mark }).join('\n')).not.toMatch(/packets_arrival/);
+    plain.close();
+    openArchive(dir, { arrivalIndex: true }).close();
+    const again = openArchive(dir, { readonly: true });
+    expect(again.explainQuery({ afterArrival: mark }).join('\n')).toMatch(/packets_arrival/);
+    again.close();
   });
 });

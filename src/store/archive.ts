@@ -23,7 +23,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
+import { ARRIVAL_INDEX, ensureArrivalIndex, hasArrivalIndex, migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.js';
 import { DEFAULT_SEGMENT_BYTES, SEGMENT_SPAN, SegmentFiles, type WriteBehindMode } from './segments.js';
 import { ensureFixityTable, recordSegmentFixity } from './fixity.js';
 import { ensureProductsTable } from './products.js';
@@ -58,6 +58,13 @@ export interface ArchiveOptions {
   readonly creatingWaitMs?: number;
   /** Largest segment file, octets. Default 1 GiB. */
   readonly segmentBytes?: number;
+  /**
+   * Writer: create the arrival index when missing (schema.ts; an archive whose ingest decodes, so PacketQuery
+   * `afterArrival` finds the new rows through it). Default false: it costs every stored packet a second B-tree
+   * insert (callgrind: SQLite's instructions per stored packet +16 %), and without it `afterArrival` is answered
+   * by a full read.
+   */
+  readonly arrivalIndex?: boolean;
   /**
    * SQLite `synchronous` in WAL mode: `full` makes every committed batch survive a power cut, `normal` only a
    * process crash (faster). Default `full`.
@@ -99,6 +106,8 @@ export interface Archive {
   status(): ArchiveSummary;
   /** Packets in (packet time, APID, count) order; untimed packets first, in arrival order. */
   query(q?: PacketQuery): IterableIterator<PacketRow>;
+  /** How SQLite reads a query with `afterArrival` (its query plan lines; none for other queries): tests, diagnostics. */
+  explainQuery(q?: PacketQuery): string[];
   /** One APID's packets with a packet time, by (time, count), optionally within [fromTai, toTai). */
   apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow>;
   /** One APID's packets without a packet time, in arrival order. */
@@ -152,6 +161,7 @@ export function openArchive(dir: string, opts: ArchiveOptions = {}): Archive {
         return timer.status;
       });
       migrate(db);
+      if (opts.arrivalIndex) ensureArrivalIndex(db); // beside the versioned schema (schema.ts)
       ensureFixityTable(db); // beside the versioned schema (fixity.ts)
       ensureProductsTable(db); // likewise (products.ts)
     }
@@ -575,11 +585,35 @@ class SqliteArchive implements Archive {
   /** Receipt times by the position of their batch's first packet, ascending (loaded when first needed). */
   private receipts: { raw: Float64Array; received: Float64Array } | undefined;
 
+  /**
+   * Rows at or below this position were checked against receipts stored after {@link receipts} was read. Infinity
+   * once checked within a read: its statements share one snapshot, which then holds no later receipt; each read
+   * (query, apidRows) starts again from -1.
+   */
+  private receiptsCheckedTo = -1;
+  private newerReceipts: Database.Statement | undefined;
+
   private receivedAt(raw: number): number {
     let r = this.receipts;
-    if (!r || raw > r.raw[r.raw.length - 1]!) {
+    if (!r) {
       const rows = this.db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
       r = this.receipts = { raw: Float64Array.from(rows, (x) => x[0]), received: Float64Array.from(rows, (x) => x[1]) };
+    }
+    const last = r.raw.length ? r.raw[r.raw.length - 1]! : -1;
+    if (raw > last && raw > this.receiptsCheckedTo) {
+      // A row past the last receipt read: of that batch, or of one stored since (a reader following an ingest).
+      // Only the receipts after the last one are read (every row of the newest batch once read them all).
+      this.newerReceipts ??= this.db.prepare('SELECT raw, received FROM receipts WHERE raw > ? ORDER BY raw').raw();
+      const more = this.newerReceipts.all(last) as [number, number][];
+      if (more.length) {
+        const rawA = new Float64Array(r.raw.length + more.length);
+        const recA = new Float64Array(rawA.length);
+        rawA.set(r.raw);
+        recA.set(r.received);
+        more.forEach(([x, y], i) => { rawA[r!.raw.length + i] = x; recA[r!.raw.length + i] = y; });
+        r = this.receipts = { raw: rawA, received: recA };
+      }
+      this.receiptsCheckedTo = Infinity;
     }
     let lo = 0;
     let hi = r.raw.length - 1;
@@ -670,6 +704,7 @@ class SqliteArchive implements Archive {
   }
 
   *apidRows(apid: number, fromTai?: number, toTai?: number): IterableIterator<PacketRow> {
+    this.receiptsCheckedTo = -1;
     const timed = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM packets WHERE apid = ? AND tkey >= ? AND tkey < ? ORDER BY tkey, seq`);
     for (const r of timed.iterate(apid, fromTai ?? -Number.MAX_VALUE, toTai ?? Number.MAX_VALUE)) yield this.toRow(r as Row);
   }
@@ -680,6 +715,11 @@ class SqliteArchive implements Archive {
   }
 
   *query(q: PacketQuery = {}): IterableIterator<PacketRow> {
+    this.receiptsCheckedTo = -1;
+    if (q.afterArrival !== undefined) {
+      yield* this.queryAfter(q, q.afterArrival);
+      return;
+    }
     const inRanges = (a: number) => !q.apids || q.apids.some(([lo, hi]) => a >= lo && a <= hi);
     const apids = this.apids().filter(inRanges);
     const keep = (r: PacketRow) => q.route === undefined || r.route === q.route;
@@ -706,6 +746,45 @@ class SqliteArchive implements Archive {
     } finally {
       for (const s of streams) if (!s.head.done) s.it.return?.(); // a consumer that stopped early frees the statements
     }
+  }
+
+  /**
+   * The rows of `q` stored after arrival `after`, in the order of {@link query}: found through the arrival index
+   * (schema.ts) when the archive has it, then sorted by SQLite (its sorter spills to temporary files past its
+   * cache, so memory stays bounded): the cost grows with the rows stored since `after`, not with the archive.
+   */
+  private *queryAfter(q: PacketQuery, after: number): IterableIterator<PacketRow> {
+    const a = this.afterSql(q, after);
+    if (!a) return;
+    for (const r of this.db.prepare(a.sql).iterate(...a.params)) yield this.toRow(r as Row);
+  }
+
+  /** The statement of {@link queryAfter}; undefined when the route is unknown (no rows). */
+  private afterSql(q: PacketQuery, after: number): { sql: string; params: number[] } | undefined {
+    const where = ['raw > ?'];
+    const params: number[] = [after];
+    if (q.fromTai !== undefined) { where.push('tkey >= ?'); params.push(q.fromTai); }
+    if (q.toTai !== undefined) { where.push('tkey < ?'); params.push(q.toTai); }
+    if (q.apids) {
+      where.push(q.apids.length ? `(${q.apids.map(() => 'apid BETWEEN ? AND ?').join(' OR ')})` : '0');
+      for (const [lo, hi] of q.apids) params.push(lo, hi);
+    }
+    if (q.route !== undefined) {
+      const id = this.db.prepare('SELECT id FROM routes WHERE name = ?').pluck().get(q.route) as number | undefined;
+      if (id === undefined) return undefined;
+      where.push('origin >= ? AND origin < ?');
+      params.push(id * ORIGIN_ROUTE, (id + 1) * ORIGIN_ROUTE);
+    }
+    const indexed = (this.arrivalIndexed ??= hasArrivalIndex(this.db)) ? ` INDEXED BY ${ARRIVAL_INDEX}` : '';
+    return { sql: `SELECT ${ROW_COLUMNS} FROM packets${indexed} WHERE ${where.join(' AND ')} ORDER BY tkey, apid, seq, digest`, params };
+  }
+
+  private arrivalIndexed: boolean | undefined;
+
+  explainQuery(q: PacketQuery = {}): string[] {
+    const a = q.afterArrival !== undefined ? this.afterSql(q, q.afterArrival) : undefined;
+    if (!a) return [];
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${a.sql}`).all(...a.params) as { detail: string }[]).map((r) => r.detail);
   }
 
   bytesOf(row: PacketRow): Uint8Array {

@@ -8,7 +8,8 @@ import { BUILT_WRITER_WORKER } from './_test-packets.js';
 const fresh = (thread: 'never' | 'worker') => async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idoc-contract-'));
   return {
-    writer: () => openSqliteArchiveWriter(dir, { synchronous: 'normal', fsync: false, ...(thread === 'never' ? { thread: 'never' as const } : { workerFile: BUILT_WRITER_WORKER! }) }),
+    // The inline writer keeps the arrival index, the thread's not: `afterArrival` answered both ways.
+    writer: () => openSqliteArchiveWriter(dir, { synchronous: 'normal', fsync: false, ...(thread === 'never' ? { thread: 'never' as const, arrivalIndex: true } : { workerFile: BUILT_WRITER_WORKER! }) }),
     reader: () => openSqliteArchiveReader(dir),
     dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };

@@ -85,6 +85,26 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * The arrival index: `packets` by `raw` (the arrival order), so the rows stored after a given arrival are found
+ * without reading the rest (PacketQuery `afterArrival`: decoding during ingest follows the archive). Created by a
+ * writer opened with `arrivalIndex` (ingest of a config with a decoding route), beside the versioned schema like
+ * the fixity and products tables: it changes no row, so readers of version 2 read an archive with or without it
+ * (without it, `afterArrival` filters a full read). Its entries go in at the right edge of its B-tree, since
+ * `raw` grows in storage order; still, it is a second B-tree insert per stored packet, paid only where wanted.
+ */
+export const ARRIVAL_INDEX = 'packets_arrival';
+
+/** Create the arrival index when missing (writer open; on a large archive written before it, one pass). */
+export function ensureArrivalIndex(db: Database.Database): void {
+  db.exec(`CREATE INDEX IF NOT EXISTS ${ARRIVAL_INDEX} ON packets (raw)`);
+}
+
+/** Whether the archive has the arrival index. */
+export function hasArrivalIndex(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(ARRIVAL_INDEX) !== undefined;
+}
+
 /** The schema version this idoc writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -104,12 +124,14 @@ export function migrate(db: Database.Database, nowMs = Date.now()): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_utc TEXT NOT NULL)');
   const found = schemaVersionOf(db);
   if (found > SCHEMA_VERSION) throw new Error(`archive schema version ${found} is newer than this idoc understands (${SCHEMA_VERSION})`);
-  for (const m of MIGRATIONS) {
-    if (m.version <= found) continue;
-    db.transaction(() => {
+  // Every pending migration in one transaction: a reader opening the archive meanwhile sees the version before
+  // or the version after, never one in between (which it would call an old archive to migrate).
+  db.transaction(() => {
+    for (const m of MIGRATIONS) {
+      if (m.version <= found) continue;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, description, applied_utc) VALUES (?, ?, ?)').run(m.version, m.description, new Date(nowMs).toISOString());
-    })();
-  }
+    }
+  })();
   return found;
 }

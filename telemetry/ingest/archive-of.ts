@@ -18,5 +18,5 @@ export type IngestWriter = IngestArchive & Pick<ArchiveWriter, 'name' | 'close'>
 export async function openConfiguredWriter(mission: Mission, dir: string, options: ArchiveOptions, time: TimeSettings, epochTai: number): Promise<ArchiveWriter> {
   const { kind, schema } = archiveKind(mission.config);
   if (kind === 'sqlite') return openSqliteArchiveWriter(dir, { ...options, time, epochTai });
-  return openPgArchiveWriter({ dir, schema, time, ...(options.segmentBytes !== undefined ? { segmentBytes: options.segmentBytes } : {}), ...(options.fsync !== undefined ? { fsync: options.fsync } : {}) });
+  return openPgArchiveWriter({ dir, schema, time, ...(options.segmentBytes !== undefined ? { segmentBytes: options.segmentBytes } : {}), ...(options.fsync !== undefined ? { fsync: options.fsync } : {}), ...(options.arrivalIndex ? { arrivalIndex: true } : {}) });
 }

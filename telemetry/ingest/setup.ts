@@ -17,7 +17,7 @@ import { ingestOnce, type OnceResult } from './run-once.js';
 import type { UnitContext } from './ingest-unit.js';
 import { timeSettings } from '../../src/time/config.js';
 import type { Logger } from './log.js';
-import { ingestDecoding, parameterIngestHook, type RouteDecodeReport } from '../parameters/ingest-hook.js';
+import { decodeRoutesOf, ingestDecoding, parameterIngestHook, type RouteDecodeReport } from '../parameters/ingest-hook.js';
 
 /** An opened ingest: what the runners need, and how to end it. */
 export interface IngestSetup {
@@ -43,7 +43,10 @@ export interface IngestSetup {
 export async function openIngest(mission: Mission, archiveDir?: string, openWriter?: () => Promise<IngestWriter>): Promise<IngestSetup> {
   const feeds = feedsFromConfig(mission.config);
   const router = new RouteDispatcher(routeTable(mission.config));
-  const { dir, options } = archiveSettings(mission.config, archiveDir);
+  const settings = archiveSettings(mission.config, archiveDir);
+  const dir = settings.dir;
+  // A config with a decoding route keeps the arrival index, through which decoding finds the new rows.
+  const options = decodeRoutesOf(mission.config).length ? { ...settings.options, arrivalIndex: true } : settings.options;
   const profile = mission.profile === 'auto' ? PROFILE_PRESETS['pus-c']! : mission.profile;
   const time = timeSettings(mission.config);
   // The lock first: opening an archive for writing repairs it (cuts an uncommitted segment tail), which must

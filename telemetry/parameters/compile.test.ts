@@ -244,8 +244,11 @@ describe('loadXtce refusals name the element and its line', () => {
   });
 
   test('unsupported entries and dangling references', () => {
+    // RepeatEntry is read (xtce-repeat.test.ts); one without its Count is refused at its line, as are unknown entry kinds.
     const repeat = xtce(u('u8', 8), p('V', 'u8'), `<SequenceContainer name="C"><EntryList>\n<ParameterRefEntry parameterRef="V"><RepeatEntry/></ParameterRefEntry></EntryList></SequenceContainer>`);
-    expect(() => loadXtce(repeat, 'd.xml')).toThrow(/^d\.xml:6: <RepeatEntry>: is not supported inside <ParameterRefEntry>/);
+    expect(() => loadXtce(repeat, 'd.xml')).toThrow(/^d\.xml:6: <RepeatEntry>: <Count> is required/);
+    const indirect = xtce(u('u8', 8), p('V', 'u8'), `<SequenceContainer name="C"><EntryList>\n<IndirectParameterRefEntry/></EntryList></SequenceContainer>`);
+    expect(() => loadXtce(indirect, 'd.xml')).toThrow(/^d\.xml:6: <IndirectParameterRefEntry>: entry kind is not supported/);
     const dangling = xtce(u('u8', 8), p('V', 'u8'), `<SequenceContainer name="C"><EntryList>\n<ParameterRefEntry parameterRef="W"/></EntryList></SequenceContainer>`);
     expect(() => loadXtce(dangling, 'd.xml')).toThrow(/^d\.xml:6: parameter "W" is not defined/);
     expect(() => loadXtce(xtce(u('u8', 8), p('V', 'nope'), ''), 'd.xml')).toThrow(/parameter type "nope" of V is not defined/);

@@ -217,7 +217,13 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
       else repeated.add(e.parameter);
     }
   };
-  for (const c of db.containers) for (const e of c.entries) if (e.kind === 'container' && e.repeat) collect(containers.get(e.container), new Set());
+  for (const c of db.containers) {
+    for (const e of c.entries) {
+      if (!e.repeat) continue;
+      if (e.kind === 'container') collect(containers.get(e.container), new Set());
+      else repeated.add(e.parameter);
+    }
+  }
   for (const p of db.parameters) {
     const type = types.get(p.type);
     if (!type) throw new Error(`${p.source ?? p.name}: parameter type "${p.type}" is not defined`);
@@ -532,7 +538,11 @@ export function compileDecoder(db: TmDatabase, options: CompileOptions = {}): De
         return { kind: 'container', steps, repeat: sizeOf(e.repeat.count), members: [...new Map(fieldsOf(steps, []).map((f) => [f.index, f])).values()], where, ...common };
       }
       const field = fieldOf(e.parameter);
-      return { kind: 'field', field, read: readerOf(field), where: e.source ?? `${c.name}/${e.parameter}`, ...common };
+      const where = e.source ?? `${c.name}/${e.parameter}`;
+      const step: Step = { kind: 'field', field, read: readerOf(field), where };
+      // A repeated parameter (XTCE RepeatEntry on a ParameterRefEntry): a repeated group of that one field.
+      if (e.repeat) return { kind: 'container', steps: [step], repeat: sizeOf(e.repeat.count), members: [field], where, ...common };
+      return { ...step, ...common };
     });
   };
   const fieldsOf = (steps: readonly Step[], out: Field[]): Field[] => {

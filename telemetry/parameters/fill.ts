@@ -74,7 +74,8 @@ interface Failure { apid: number; reason: string; packets: number; first: string
 
 /**
  * Decode the packets `reader` gives for `q` (through the async archive port, src/archive/port.ts) into `w`,
- * batch by batch; rows of arrival ≤ `after` are passed over. Returns the packets decoded and the highest arrival
+ * batch by batch; rows of arrival ≤ `after` are passed over (asked of the archive as `afterArrival`, which finds
+ * them through its arrival index: the cost grows with the rows stored since, not with the archive). Returns the packets decoded and the highest arrival
  * seen per route.
  */
 export async function decodeArchiveRows(
@@ -86,7 +87,7 @@ export async function decodeArchiveRows(
   const arrivals = new Map<string, number>();
   let packets = 0;
   let inBatch = 0;
-  for await (const rows of reader.rows(q)) {
+  for await (const rows of reader.rows(after < 0 ? q : { ...q, afterArrival: after })) {
     const take = after < 0 ? rows : rows.filter((r) => r.arrival > after);
     if (!take.length) continue;
     const octets = await reader.bytes(take);

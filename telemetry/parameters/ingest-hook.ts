@@ -10,9 +10,8 @@
  */
 import type { MissionConfig } from '../../src/config/types.js';
 import { checkedSection, configRelative } from '../../src/config/section.js';
-import { InputError } from '../../src/errors.js';
 import { loadTmDatabase } from '../../src/mdb/load.js';
-import { archiveKind, openSqliteArchiveReader } from '../../src/store/index.js';
+import { openConfiguredReader } from '../../src/archive-of.js';
 import { compileDecoder } from './compile.js';
 import { ParameterArchiveWriter, type SampleTime } from './archive.js';
 import { decodeArchiveRows, withTime, type FillReport } from './fill.js';
@@ -45,16 +44,18 @@ export interface RouteDecodeReport extends FillReport {
 
 /**
  * The decoding to run after each committed ingest run into the archive `dir`, or undefined when no route decodes.
- * The definitions are loaded now, so a bad file stops the ingest before it starts.
- * @throws InputError when a route decodes into an archive that is not SQLite (the parameter archive sits beside it).
+ * The definitions are loaded now, so a bad file stops the ingest before it starts. The packet archive is read
+ * through the port as the config's `archive.kind` says (SQLite, or PostgreSQL with its segment files in `dir`);
+ * the parameter archive is `parameters.sqlite` in `dir` either way. Arrival order is commit order for the one
+ * ingest writing (the lock on `dir`), which is what the per-route mark relies on.
  */
 export function parameterIngestHook(config: MissionConfig, dir: string): (() => Promise<RouteDecodeReport[]>) | undefined {
   const routes = decodeRoutesOf(config);
   if (!routes.length) return undefined;
-  if (archiveKind(config).kind !== 'sqlite') throw new InputError(`${config.file ?? 'idoc.json'}: routes.${routes[0]!.route}.decode needs the SQLite archive (parameters.sqlite sits beside it)`);
-  const loaded = routes.map((r) => ({ ...r, db: loadTmDatabase(r.defs) }));
+  // A MIB's absolute times (PTC 9) count from the mission's packet time epoch, as the secondary header's do.
+  const loaded = routes.map((r) => ({ ...r, db: loadTmDatabase(r.defs, undefined, { epochTai: config.profile.time.epochTai }) }));
   return async () => {
-    const reader = await openSqliteArchiveReader(dir);
+    const reader = await openConfiguredReader(config, dir);
     const w = new ParameterArchiveWriter(dir);
     const out: RouteDecodeReport[] = [];
     try {
@@ -78,8 +79,9 @@ export function parameterIngestHook(config: MissionConfig, dir: string): (() => 
 
 /**
  * Background decoding {@link DECODE_DELAY_MS} after a commit while a run goes on (at least 10 × the last
- * decoding's duration: finding the new rows reads the route's index rows, so the share of time spent stays
- * bounded on a large archive), and a last one when it ends.
+ * decoding's duration, so the share of time spent stays bounded however fast packets come; the new rows are found
+ * through the archive's arrival index, so a decoding costs what was stored since the last one), and a last one
+ * when it ends.
  */
 export const DECODE_DELAY_MS = 3000;
 

@@ -19,6 +19,7 @@ import { InputError, type Problem } from '../../errors.js';
 import { checkTmDatabase } from '../check.js';
 import type { Alarm, Calibrator, Container, Entry, MatchCriteria, Parameter, ParameterType, TimeEpoch, TmDatabase } from '../types.js';
 import { ptcPfcEncoding } from './ptc-pfc.js';
+import { taiToUtcIso, utcToTai } from '../../time/utc.js';
 import { readTmMibTable, type TmMibRow, type TmMibTable } from './tables.js';
 
 const HEADER: readonly (readonly [string, number])[] = [
@@ -37,8 +38,23 @@ export interface MibLoad {
  * @throws InputError naming `table.dat:line` for what cannot be decoded faithfully.
  */
 export interface MibOptions {
-  /** Epoch of absolute times (PTC 9): the mission's; default TAI (1958-01-01, the CCSDS 301.0-B-4 level-1 epoch). */
+  /**
+   * Epoch of absolute times (PTC 9): the mission's packet time epoch (the config's `packets.time`, as for the CUC
+   * and CDS of the secondary header: {@link timeEpochOfTai}); default TAI (1958-01-01, the CCSDS 301.0-B-4 level-1 epoch).
+   */
   readonly epoch?: TimeEpoch;
+}
+
+/**
+ * The {@link TimeEpoch} of a mission's packet time epoch (TAI seconds since 1958, as the packet profile keeps it,
+ * src/ccsds/profile.ts): `TAI` for the CCSDS epoch (0), else the UTC instant (ISO-8601 with Z) it is.
+ * @throws InputError when the instant cannot be written as UTC exactly (before 1972, where UTC−TAI is not whole).
+ */
+export function timeEpochOfTai(epochTai: number): TimeEpoch {
+  if (epochTai === 0) return 'TAI';
+  const iso = taiToUtcIso(epochTai, 9);
+  if (Math.abs(utcToTai(iso) - epochTai) > 1e-6) throw new InputError(`packet time epoch ${epochTai} s after 1958 TAI (${iso}) cannot be written as a UTC instant exactly`);
+  return iso;
 }
 
 export function loadMibTm(dir: string, options: MibOptions = {}): MibLoad {

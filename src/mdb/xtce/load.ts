@@ -513,14 +513,37 @@ function sequenceContainer(ctx: Ctx, el: XmlElement): void {
   ctx.add('container', ctx.containers, container, el);
 }
 
+/**
+ * XTCE 1.2 RepeatEntry (RepeatType): `Count` (IntegerValueType: a FixedValue, or a DynamicValue reading a
+ * parameter decoded before, with its LinearAdjustment); `Offset` (bits between occurrences) only as a fixed 0.
+ * A DiscreteLookupList count, another Offset and ParameterInstanceRef instances other than 0 are refused.
+ */
+function repeatEntry(ctx: Ctx, el: XmlElement): NonNullable<Entry['repeat']> {
+  const kids = ctx.kids(el, ['Count', 'Offset']);
+  const countEl = kids.find((k) => k.name === 'Count');
+  if (!countEl) ctx.fail(el, '<Count> is required');
+  const offset = kids.find((k) => k.name === 'Offset');
+  if (offset) {
+    const [v] = ctx.kids(offset, ['FixedValue', 'DynamicValue', 'DiscreteLookupList']);
+    if (!v || v.name !== 'FixedValue' || ctx.textNum(v) !== 0) ctx.unsupported(offset, 'an <Offset> between occurrences other than a <FixedValue> of 0 is not supported');
+  }
+  const [c] = ctx.kids(countEl, ['FixedValue', 'DynamicValue', 'DiscreteLookupList']);
+  if (!c) ctx.fail(countEl, '<FixedValue> or <DynamicValue> is required');
+  if (c.name === 'DiscreteLookupList') ctx.unsupported(c, 'a repeat count from a <DiscreteLookupList> is not supported');
+  const count = integerValue(ctx, countEl);
+  if (count.kind === 'fixed' && (!Number.isInteger(count.value) || count.value < 0)) ctx.fail(c, `repeat count ${count.value} is not a count`);
+  return { count };
+}
+
 function entry(ctx: Ctx, el: XmlElement): Entry | undefined {
   if (DESCRIPTIVE.has(el.name)) return undefined;
   const kinds: Readonly<Record<string, Entry['kind']>> = { ParameterRefEntry: 'parameter', ContainerRefEntry: 'container', ArrayParameterRefEntry: 'array' };
   const kind = kinds[el.name];
   if (!kind) ctx.unsupported(el, 'entry kind is not supported');
-  const common: { location?: EntryLocation; includeCondition?: MatchCriteria; source: string } = { source: ctx.at(el) };
-  for (const c of ctx.kids(el, ['LocationInContainerInBits', 'IncludeCondition'])) {
+  const common: { location?: EntryLocation; includeCondition?: MatchCriteria; repeat?: NonNullable<Entry['repeat']>; source: string } = { source: ctx.at(el) };
+  for (const c of ctx.kids(el, ['LocationInContainerInBits', 'IncludeCondition', 'RepeatEntry'])) {
     if (c.name === 'IncludeCondition') common.includeCondition = matchCriteria(ctx, c);
+    else if (c.name === 'RepeatEntry') common.repeat = repeatEntry(ctx, c);
     else {
       const ref = c.attrs['referenceLocation'] ?? 'previousEntry';
       if (ref !== 'previousEntry' && ref !== 'containerStart') ctx.unsupported(c, `referenceLocation="${ref}" is not supported (previousEntry, containerStart)`);
