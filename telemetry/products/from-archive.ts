@@ -125,10 +125,10 @@ async function scanPackets(reader: ArchiveReader, sources: ReadonlyMap<number, s
 
 /**
  * Octet buffers of pieces, used in turn; each waits for the builder's promise that it is done with the piece it
- * held (`PacketPiece.hold`: written and hashed) before it is read into again. Four: one being read ahead, one processed while the
- * two before it are written and hashed.
+ * held (`PacketPiece.hold`: written and hashed) before it is read into again. Three: one being processed (the next one read meanwhile, into the buffer of the
+ * third before, once written) while the two before it are written and hashed.
  */
-const PIECE_BUFFERS = 4;
+const PIECE_BUFFERS = 3;
 /**
  * The piece buffers, kept from window to window and build to build in this process: a buffer handed to a hashing
  * thread lives until that thread collects it, so buffers are reused rather than made per piece. Freed by
