@@ -1,6 +1,6 @@
 /**
  * @module The columnar scan's thread (scan-thread.ts): opens the archive's index read-only (scan.ts) and answers
- * `rows` (the columns, copied out of the scan's reused arrays and transferred) and `octets` (read into the
+ * `rows` (the columns, in arrays it hands over: transferred, not copied) and `octets` (read into the
  * caller's shared buffer), one job at a time in the order they were handed over.
  */
 import { parentPort } from 'node:worker_threads';
@@ -27,12 +27,8 @@ port.on('message', (m: ScanToWorker) => {
     }
     if (!scan) throw new Error(`${dir}: the archive index is not open`);
     if (m.op === 'rows') {
-      const r = scan.rows(m.apids, m.fromTai, m.toTai);
-      // Copies (the scan reuses its arrays), handed over without another copy.
-      const cols = {
-        count: r.count, apid: r.apid.slice(), tai: r.tai.slice(), seq: r.seq.slice(), meta: r.meta.slice(), arrival: r.arrival.slice(),
-        received: r.received.slice(), source: r.source.slice(), raw: r.raw.slice(), length: r.length.slice(), dds: r.dds.slice(),
-      };
+      // Arrays this thread does not keep: handed over (transferred), not copied.
+      const cols = scan.ownRows(m.apids, m.fromTai, m.toTai);
       post({ id: m.id, rows: cols }, [cols.apid, cols.tai, cols.seq, cols.meta, cols.arrival, cols.received, cols.source, cols.raw, cols.length, cols.dds].map((a) => a.buffer as ArrayBuffer));
       return;
     }
