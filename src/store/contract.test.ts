@@ -9,7 +9,7 @@ const fresh = (thread: 'never' | 'worker', scanWorkerFile?: URL) => async () => 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idoc-contract-'));
   return {
     writer: () => openSqliteArchiveWriter(dir, { synchronous: 'normal', fsync: false, ...(thread === 'never' ? { thread: 'never' as const } : { workerFile: BUILT_WRITER_WORKER! }) }),
-    reader: () => openSqliteArchiveReader(dir, scanWorkerFile ? { scanWorkerFile } : { scanThread: 'never' }),
+    reader: () => openSqliteArchiveReader(dir, scanWorkerFile ? { scanWorkerFile, scanThread: 'always' } : { scanThread: 'never' }),
     dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 };

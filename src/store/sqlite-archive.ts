@@ -9,6 +9,7 @@ import { openArchive, type ArchiveOptions } from './archive.js';
 import { ArchiveScan, lastIngestUnixMs } from './scan.js';
 import { DEFAULT_SCAN_WORKER, ScanThread } from './scan-thread.js';
 import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SqliteProducts } from './products.js';
 import { openArchiveWriter, type WriterOptions } from './writer.js';
@@ -22,10 +23,13 @@ const ROWS_PER_BATCH = 4096;
 /** Options of {@link openSqliteArchiveReader}. */
 export type SqliteReaderOptions = Pick<ArchiveOptions, 'time'> & {
   /**
-   * `auto` (default): columnar scans (`scan`, and `scanOctets` into shared memory) run on a thread of their own
-   * (scan-thread.ts) when its compiled file is there, and the reader says `scanAhead`; `never`: on the calling thread.
+   * `always`: columnar scans (`scan`, and `scanOctets` into shared memory) run on a thread of their own
+   * (scan-thread.ts) when its compiled file is there, and the reader says `scanAhead`; `never`: on the calling
+   * thread; `auto` (default): `always` where the machine has 3 or more cores. On 2 cores the build's threads (md5
+   * and SHA-256, V8's compiler) already keep both cores busy: the scan thread then costs more CPU than it saves
+   * wall time (src/store/README.md).
    */
-  readonly scanThread?: 'auto' | 'never';
+  readonly scanThread?: 'auto' | 'always' | 'never';
   /** The scan worker's file (tests running from sources point it at the build). Default: scan-worker.js beside this module. */
   readonly scanWorkerFile?: URL;
 };
@@ -37,7 +41,7 @@ export type SqliteReaderOptions = Pick<ArchiveOptions, 'time'> & {
 export async function openSqliteArchiveReader(dir: string, opts: SqliteReaderOptions = {}): Promise<ArchiveReader> {
   const { scanThread = 'auto', scanWorkerFile = DEFAULT_SCAN_WORKER, ...archiveOpts } = opts;
   const archive = openArchive(dir, { ...archiveOpts, readonly: true });
-  const threaded = scanThread !== 'never' && fs.existsSync(fileURLToPath(scanWorkerFile));
+  const threaded = (scanThread === 'always' || (scanThread === 'auto' && availableParallelism() >= 3)) && fs.existsSync(fileURLToPath(scanWorkerFile));
   let thread: ScanThread | undefined;
   /** The scan thread, started on first use (after the index was found scannable here). */
   const scanThreadOf = (): ScanThread | undefined => {

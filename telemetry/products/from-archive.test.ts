@@ -100,7 +100,7 @@ describe('L0 products from the archive', () => {
     store(a, sim.filter((p) => p.apid !== SIM_APIDS.hkFast), 'sim.bin');
     a.close();
     const here = await openSqliteArchiveReader(dir, { scanThread: 'never' });
-    const threaded = await openSqliteArchiveReader(dir, { scanWorkerFile: BUILT_SCAN_WORKER! });
+    const threaded = await openSqliteArchiveReader(dir, { scanWorkerFile: BUILT_SCAN_WORKER!, scanThread: 'always' });
     try {
       expect([here.scanAhead, threaded.scanAhead]).toEqual([false, true]);
       const whole = tmp(), pieces = tmp(), ahead = tmp(), aheadWhole = tmp();
