@@ -134,6 +134,11 @@ export interface ArchiveReader {
   rows(q?: PacketQuery): AsyncIterable<readonly PacketRow[]>;
   /** Rows as columns (L0 building): no object per row. See {@link RowColumns} for the order and lifetime. */
   scan(q: ScanQuery): Promise<RowColumns>;
+  /**
+   * Optional: true when `scan` and `scanOctets` run elsewhere (another thread) and `scan` never reuses the arrays it
+   * returned: a caller may then ask for the next scan or octets before it is done with the last ones (read-ahead).
+   */
+  readonly scanAhead?: boolean;
   /** First time ≥ fromTai of an APID (window planning), undefined when none. */
   firstTime(apid: number, fromTai: Tai): Promise<Tai | undefined>;
   /** The sources (file path or URL) the `source` column of {@link RowColumns} indexes. */

@@ -73,3 +73,9 @@ export const BUILT_WRITER_WORKER: URL | undefined = (() => {
   const url = new URL('../../dist/src/store/writer-worker.js', import.meta.url);
   return fs.existsSync(fileURLToPath(url)) ? url : undefined;
 })();
+
+/** The archive scan's worker as built (see {@link BUILT_WRITER_WORKER}): tests pass it to openSqliteArchiveReader. */
+export const BUILT_SCAN_WORKER: URL | undefined = (() => {
+  const url = new URL('../../dist/src/store/scan-worker.js', import.meta.url);
+  return fs.existsSync(fileURLToPath(url)) ? url : undefined;
+})();

@@ -49,8 +49,12 @@ export type ScanRows = RowColumns;
 
 class RowBuilder {
   n = 0;
-  apid = new Uint16Array(1024); tai = new Float64Array(1024); seq = new Uint16Array(1024); meta = new Uint16Array(1024);
-  arrival = new Float64Array(1024); received = new Float64Array(1024); source = new Int32Array(1024); raw = new Float64Array(1024); length = new Uint32Array(1024); dds = new Uint32Array(1024);
+  apid: Uint16Array; tai: Float64Array; seq: Uint16Array; meta: Uint16Array;
+  arrival: Float64Array; received: Float64Array; source: Int32Array; raw: Float64Array; length: Uint32Array; dds: Uint32Array;
+  constructor(cap = 1024) {
+    this.apid = new Uint16Array(cap); this.tai = new Float64Array(cap); this.seq = new Uint16Array(cap); this.meta = new Uint16Array(cap);
+    this.arrival = new Float64Array(cap); this.received = new Float64Array(cap); this.source = new Int32Array(cap); this.raw = new Float64Array(cap); this.length = new Uint32Array(cap); this.dds = new Uint32Array(cap);
+  }
   private grow(): void {
     const cap = this.apid.length * 2;
     const g = <T extends Uint16Array | Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(cap); b.set(a); return b; };
@@ -96,7 +100,7 @@ export class ArchiveScan {
   private into = new RowBuilder();
   private apidNow = 0;
   /** Columns reused by {@link rows} from one call to the next (and by the next scan in this process). */
-  private readonly reused: RowBuilder;
+  private reused: RowBuilder;
   private readonly segmentFiles: Map<number, string>;
   /** Source names by id (`source` column). */
   readonly sources: ReadonlyMap<number, string>;
@@ -199,6 +203,16 @@ export class ArchiveScan {
       if (this.misordered) { b.n = start; this.timed.get(a, from, toTai); }
     }
     return b.rows();
+  }
+
+  /**
+   * As {@link rows}, in arrays the caller keeps (views of the first `count` rows; the next call fills new arrays of
+   * the same capacity, whose pages cost no memory until written): the scan thread hands them over without a copy.
+   */
+  ownRows(apids: readonly number[], fromTai: number, toTai: number): ScanRows {
+    const r = this.rows(apids, fromTai, toTai);
+    this.reused = new RowBuilder(this.reused.apid.length);
+    return r;
   }
 
   private collect(b: RowBuilder, st: Database.Statement, apids: readonly number[], ...args: number[]): ScanRows {

@@ -7,6 +7,10 @@
  */
 import { openArchive, type ArchiveOptions } from './archive.js';
 import { ArchiveScan, lastIngestUnixMs } from './scan.js';
+import { DEFAULT_SCAN_WORKER, ScanThread } from './scan-thread.js';
+import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { SqliteProducts } from './products.js';
 import { openArchiveWriter, type WriterOptions } from './writer.js';
 import type { ArchiveReader, ArchiveWriter, OctetRefs, PacketQuery, PacketRow, RowColumns, ScanQuery } from '../archive/port.js';
@@ -17,14 +21,34 @@ import type { Tai, UtcUnixMs } from '../time/tai.js';
 const ROWS_PER_BATCH = 4096;
 
 /** Options of {@link openSqliteArchiveReader}. */
-export type SqliteReaderOptions = Pick<ArchiveOptions, 'time'>;
+export type SqliteReaderOptions = Pick<ArchiveOptions, 'time'> & {
+  /**
+   * `always`: columnar scans (`scan`, and `scanOctets` into shared memory) run on a thread of their own
+   * (scan-thread.ts) when its compiled file is there, and the reader says `scanAhead`; `never`: on the calling
+   * thread; `auto` (default): `always` where the machine has 3 or more cores. On 2 cores the build's threads (md5
+   * and SHA-256, V8's compiler) already keep both cores busy: the scan thread then costs more CPU than it saves
+   * wall time (src/store/README.md).
+   */
+  readonly scanThread?: 'auto' | 'always' | 'never';
+  /** The scan worker's file (tests running from sources point it at the build). Default: scan-worker.js beside this module. */
+  readonly scanWorkerFile?: URL;
+};
 
 /**
  * Open the archive in `dir` for reading (it is never created or repaired: that is the writer's).
  * @throws InputError when `dir` holds no archive, or one of another schema version (one line naming `dir`).
  */
 export async function openSqliteArchiveReader(dir: string, opts: SqliteReaderOptions = {}): Promise<ArchiveReader> {
-  const archive = openArchive(dir, { ...opts, readonly: true });
+  const { scanThread = 'auto', scanWorkerFile = DEFAULT_SCAN_WORKER, ...archiveOpts } = opts;
+  const archive = openArchive(dir, { ...archiveOpts, readonly: true });
+  const threaded = (scanThread === 'always' || (scanThread === 'auto' && availableParallelism() >= 3)) && fs.existsSync(fileURLToPath(scanWorkerFile));
+  let thread: ScanThread | undefined;
+  /** The scan thread, started on first use (after the index was found scannable here). */
+  const scanThreadOf = (): ScanThread | undefined => {
+    if (!threaded) return undefined;
+    scanner();
+    return (thread ??= ScanThread.start(dir, scanWorkerFile));
+  };
   const products = new SqliteProducts(dir);
   let scan: ArchiveScan | undefined;
   let closed = false;
@@ -58,10 +82,14 @@ export async function openSqliteArchiveReader(dir: string, opts: SqliteReaderOpt
       }
       if (batch.length) yield batch;
     },
+    scanAhead: threaded,
     async scan(q: ScanQuery): Promise<RowColumns> {
+      const t = scanThreadOf();
+      if (t) return t.rows(q.apids, q.fromTai, q.toTai);
       return scanner().rows(q.apids, q.fromTai, q.toTai);
     },
     async firstTime(apid: number, fromTai: Tai) {
+      scanThreadOf(); // its start overlaps the window planning
       return scanner().firstTime(apid, fromTai) as Tai | undefined;
     },
     async sources() {
@@ -79,6 +107,12 @@ export async function openSqliteArchiveReader(dir: string, opts: SqliteReaderOpt
       return s.bytes(cols, all);
     },
     async scanOctets(cols: OctetRefs, into: Uint8Array, order?: Int32Array) {
+      const t = into.buffer instanceof SharedArrayBuffer ? scanThreadOf() : undefined;
+      if (t) {
+        const all = order ?? Int32Array.from({ length: cols.count }, (_, i) => i);
+        await t.octets(cols.raw, cols.length, all, into as Uint8Array & { buffer: SharedArrayBuffer });
+        return;
+      }
       const s = scanner();
       if (order) { s.octets(cols, order, into); return; }
       const all = new Int32Array(cols.count);
@@ -104,6 +138,7 @@ export async function openSqliteArchiveReader(dir: string, opts: SqliteReaderOpt
     async close() {
       if (closed) return;
       closed = true;
+      await thread?.close();
       scan?.close();
       products.close();
       archive.close();

@@ -73,3 +73,12 @@ describe('products config (schemas/config-products.schema.json): issue 12 additi
     expect(selectRoutes(none, ['apid_1100']).routes).toEqual([]);
   });
 });
+
+describe('the precompiled products validator', () => {
+  it('is what telemetry/products/_validator-generate.ts makes of schemas/config-products.schema.json (npm run validators regenerates it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { productsValidatorCode } = await import('./_validator-generate.js');
+    expect(readFileSync(fileURLToPath(new URL('./_validator.generated.ts', import.meta.url)), 'utf8')).toBe(productsValidatorCode());
+  });
+});

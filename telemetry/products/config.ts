@@ -3,12 +3,11 @@
  * `schemas/config-products.schema.json` (ajv, draft 2020-12) and resolved with its defaults. Problems are
  * reported like the rest of the config: an InputError whose problems carry `file#/pointer`.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import type { ErrorObject } from 'ajv';
 import path from 'node:path';
 import { apidItems, routeTable, type MissionConfig } from '../../src/config/index.js';
-import { ajvErrorsToProblems, configSchemaPath } from '../../src/config/schema-problems.js';
+import { ajvErrorsToProblems } from '../../src/config/schema-problems.js';
+import { validateProducts } from './_validator.generated.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { utcToTai } from '../../src/time/index.js';
 import type { Compression } from './process.js';
@@ -67,14 +66,8 @@ export interface ProductsConfig {
 
 export const PRODUCTS_SCHEMA_FILE = 'config-products.schema.json';
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  if (validator) return validator;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
-  addFormatsModule.default(ajv, ['date-time']);
-  const file = path.join(path.dirname(configSchemaPath()), PRODUCTS_SCHEMA_FILE);
-  return (validator = ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object));
-}
+/** The precompiled validator of schemas/config-products.schema.json (_validator-generate.ts, `npm run validators`). */
+const validate = (): ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } => validateProducts as never;
 
 const idToken = (s: string): string => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
 

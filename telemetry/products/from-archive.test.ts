@@ -8,6 +8,7 @@ import { run } from '../../bin/idoc.js';
 import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openArchive, openSqliteArchiveReader, type Archive } from '../../src/store/index.js';
+import { BUILT_SCAN_WORKER } from '../../src/store/_test-packets.js';
 import { splitBuffer } from '../framing/index.js';
 import { generateSim, SIM_APIDS, type SimPacket } from '../../fixtures/sim-instrument.js';
 import { SIM_PROFILE, toL0 } from './_test-helpers.js';
@@ -88,6 +89,35 @@ describe('L0 products from the archive', () => {
       expect(tree(pieces)).toEqual(tree(whole));
     } finally {
       await ro.close();
+    }
+  });
+
+  it.skipIf(!BUILT_SCAN_WORKER)('with the scan on its own thread (rows and pieces read ahead) the products are the same, whole or in pieces', async () => {
+    const dir = tmp();
+    const a = openArchive(dir);
+    // HK first, then the rest: arrival order differs from time order.
+    store(a, sim.filter((p) => p.apid === SIM_APIDS.hkFast), 'sim.bin');
+    store(a, sim.filter((p) => p.apid !== SIM_APIDS.hkFast), 'sim.bin');
+    a.close();
+    const here = await openSqliteArchiveReader(dir, { scanThread: 'never' });
+    const threaded = await openSqliteArchiveReader(dir, { scanWorkerFile: BUILT_SCAN_WORKER!, scanThread: 'always' });
+    try {
+      expect([here.scanAhead, threaded.scanAhead]).toEqual([false, true]);
+      const whole = tmp(), pieces = tmp(), ahead = tmp(), aheadWhole = tmp();
+      const productTime = '2026-01-02T00:00:00Z';
+      const rw = await buildL0FromArchive(here, { ...options, out: whole, pieceBytes: Infinity, productTime });
+      await buildL0FromArchive(here, { ...options, out: pieces, pieceBytes: 3000, productTime });
+      // 3000 octets: dozens of pieces per window, each read on the thread while the one before is processed.
+      const rt = await buildL0FromArchive(threaded, { ...options, out: ahead, pieceBytes: 3000, productTime });
+      await buildL0FromArchive(threaded, { ...options, out: aheadWhole, pieceBytes: Infinity, productTime });
+      expect(rt.products.map((p) => [p.productId, p.status, p.summary])).toEqual(rw.products.map((p) => [p.productId, p.status, p.summary]));
+      expect(rt.packets).toBe(sim.length);
+      expect(tree(ahead)).toEqual(tree(whole));
+      expect(tree(aheadWhole)).toEqual(tree(whole));
+      expect(tree(pieces)).toEqual(tree(whole));
+    } finally {
+      await here.close();
+      await threaded.close();
     }
   });
 

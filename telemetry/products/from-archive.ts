@@ -125,8 +125,8 @@ async function scanPackets(reader: ArchiveReader, sources: ReadonlyMap<number, s
 
 /**
  * Octet buffers of pieces, used in turn; each waits for the builder's promise that it is done with the piece it
- * held (`PacketPiece.hold`: written and hashed) before it is read into again. Three: one being processed while the
- * two before it are written and hashed.
+ * held (`PacketPiece.hold`: written and hashed) before it is read into again. Three: one being processed (the next one read meanwhile, into the buffer of the
+ * third before, once written) while the two before it are written and hashed.
  */
 const PIECE_BUFFERS = 3;
 /**
@@ -153,7 +153,7 @@ const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(piec
  * {@link PIECE_BUFFERS}). With `reuse`, a reader without `scanOctets` reads each piece into the next set of read
  * buffers.
  */
-async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined, buffers: PieceBuffers): AsyncGenerator<PacketPiece> {
+async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, rows: ScanRows, pieceBytes: number, reuse: boolean, stats: ArchiveReadStats | undefined, buffers: PieceBuffers, lastAsked?: () => void): AsyncGenerator<PacketPiece> {
   const pool = buffers.pool;
   const sourceName = (id: number): string => sources.get(id) ?? '?';
   const n = rows.count;
@@ -164,7 +164,8 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
   for (let i = 1; i < n && inOrder; i++) inOrder = l0Order(i - 1, i) < 0;
   if (!inOrder) order.sort(l0Order);
   const most = piecePackets(pieceBytes);
-  for (let k = 0; k < n;) {
+  /** The piece starting at `k`: its rows, and its octets being read (into the next buffer in turn, once free). */
+  const ask = (k: number): { e: number; read: Promise<PacketPiece> } => {
     // A piece ends at `pieceBytes` of octets READ: its packets' span in the segment files (reads are coalesced over
     // the other routes' packets between them), at most `piecePackets`, and only where the time steps forward.
     let e = k, lo = Infinity, hi = -Infinity;
@@ -188,23 +189,37 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
     for (let j = 0; j < p.count; j++) { offset[j] = octets; octets += p.length[j]!; }
     // Buffers in turn: the builder writes and hashes a piece while it processes the next (see `PIECE_BUFFERS`).
     const turn = buffers.turn = (buffers.turn + 1) % PIECE_BUFFERS;
-    // The buffer of the piece before last but one: wait until the builder is done with it (written and hashed).
-    const slot = pool[turn];
-    if (slot?.busy) { await slot.busy.catch(() => undefined); slot.busy = undefined; }
-    // Sized for a whole piece at once, doubling when outgrown (untouched pages of a buffer cost no memory).
-    if (!slot || slot.buf.length < octets) pool[turn] = { buf: new Uint8Array(new SharedArrayBuffer(Math.max(octets, Math.min(pieceBytes, 1 << 30), 2 * (slot?.buf.length ?? 0)))), busy: undefined };
-    const entry = pool[turn]!;
-    const into = entry.buf.subarray(0, octets);
-    if (reader.scanOctets) {
-      await reader.scanOctets(p, entry.buf); // the whole buffer: room to read ranges in place
-    } else {
-      if (reuse) reader.recycle?.(WRITES_IN_FLIGHT + 1);
-      const views = await reader.scanBytes(p);
-      views.forEach((v, j) => into.set(v, offset[j]!));
-    }
-    if (stats) { stats.packets += p.count; stats.bytes += octets; }
-    yield { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length, hold: (done) => { entry.busy = done; } };
-    k = e;
+    const read = (async (): Promise<PacketPiece> => {
+      // The buffer of the piece `PIECE_BUFFERS` before: wait until the builder is done with it (written and hashed).
+      const slot = pool[turn];
+      if (slot?.busy) { await slot.busy.catch(() => undefined); slot.busy = undefined; }
+      // Sized for a whole piece at once, doubling when outgrown (untouched pages of a buffer cost no memory).
+      if (!slot || slot.buf.length < octets) pool[turn] = { buf: new Uint8Array(new SharedArrayBuffer(Math.max(octets, Math.min(pieceBytes, 1 << 30), 2 * (slot?.buf.length ?? 0)))), busy: undefined };
+      const entry = pool[turn]!;
+      const into = entry.buf.subarray(0, octets);
+      if (reader.scanOctets) {
+        const reading = reader.scanOctets(p, entry.buf); // the whole buffer: room to read ranges in place
+        if (e >= n) lastAsked?.(); // the next window's rows are asked for after these octets
+        await reading;
+      } else {
+        if (reuse) reader.recycle?.(WRITES_IN_FLIGHT + 1);
+        const views = await reader.scanBytes(p);
+        views.forEach((v, j) => into.set(v, offset[j]!));
+      }
+      if (stats) { stats.packets += p.count; stats.bytes += octets; }
+      return { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length, hold: (done) => { entry.busy = done; } };
+    })();
+    read.catch(() => undefined); // awaited in turn
+    return { e, read };
+  };
+  // Read-ahead (a reader that reads elsewhere): the next piece's octets are asked for before this one is handed over.
+  const ahead = reader.scanAhead === true && reader.scanOctets !== undefined;
+  let next = n > 0 ? ask(0) : undefined;
+  while (next) {
+    const cur = next;
+    next = ahead && cur.e < n ? ask(cur.e) : undefined;
+    yield await cur.read;
+    if (!next && cur.e < n) next = ask(cur.e);
   }
 }
 
@@ -219,9 +234,8 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
   const sources = await reader.sources();
   const from = sel.fromTai ?? 0;
   const to = sel.toTai ?? Number.MAX_VALUE;
-  const buffers = spareBuffers ?? { pool: [], turn: 0 };
-  spareBuffers = undefined;
-  try {
+  /** The windows to build, route by route, each in time order. */
+  async function* plan(): AsyncGenerator<{ route: RouteConfig; apids: number[]; w: ReturnType<typeof windowOf> }> {
     for (const { route, apids } of routes) {
       let next = from;
       for (;;) {
@@ -229,21 +243,50 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
         for (const a of apids) { const t = await reader.firstTime(a, asTai(next)); if (t !== undefined && t < to && t < min) min = t; }
         if (min === Infinity) break;
         const w = windowOf(min);
-        if (sel.reuseBuffers) reader.recycle?.(WRITES_IN_FLIGHT + 1);
-        const rows = await reader.scan({ apids, fromTai: asTai(Math.max(w.startTai, from)), toTai: asTai(Math.min(w.stopTai, to)) });
-        let octets = 0;
-        if (sel.pieceBytes !== undefined && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
-        // Windows of more than a piece go in pieces (columns, no object per packet: faster than the whole-window path,
-        // which a route with reassembly or decompression takes, and in bounded memory).
-        if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
-          // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
-          // it asks for the next batch (the next scan, which reuses the columns).
-          yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers), ...(reader.scanOctets ? {} : { readBuffers: true }) };
-        } else {
-          yield { route, window: w, packets: await scanPackets(reader, sources, [rows], stats) };
-        }
+        yield { route, apids, w };
         next = w.stopTai;
       }
+    }
+  }
+  type Planned = IteratorResult<{ route: RouteConfig; apids: number[]; w: ReturnType<typeof windowOf> }>;
+  const plans = plan();
+  const scanOf = (x: Planned): Promise<ScanRows> | undefined => {
+    if (x.done) return undefined;
+    const r = reader.scan({ apids: x.value.apids, fromTai: asTai(Math.max(x.value.w.startTai, from)), toTai: asTai(Math.min(x.value.w.stopTai, to)) });
+    r.catch(() => undefined); // awaited in turn
+    return r;
+  };
+  // Read-ahead (a reader whose scans run elsewhere and are never reused, `scanAhead`): the next window's rows are
+  // asked for once the last octets of this one are, so the scan runs while this window is processed and written.
+  const ahead = reader.scanAhead === true;
+  const buffers = spareBuffers ?? { pool: [], turn: 0 };
+  spareBuffers = undefined;
+  try {
+    let cur: Planned = await plans.next();
+    let curRows = scanOf(cur);
+    while (!cur.done) {
+      const { route, w } = cur.value;
+      if (sel.reuseBuffers) reader.recycle?.(WRITES_IN_FLIGHT + 1);
+      const rows = await curRows!;
+      let asked: Promise<{ plan: Planned; rows: Promise<ScanRows> | undefined }> | undefined;
+      const askNext = (): Promise<{ plan: Planned; rows: Promise<ScanRows> | undefined }> => (asked ??= plans.next().then((plan) => ({ plan, rows: scanOf(plan) })));
+      const lastAsked = ahead ? () => { askNext().catch(() => undefined); } : undefined;
+      let octets = 0;
+      if (sel.pieceBytes !== undefined && !route.reassemble && route.compression === 'none') for (let i = 0; i < rows.count; i++) octets += rows.length[i]!;
+      // Windows of more than a piece go in pieces (columns, no object per packet: faster than the whole-window path,
+      // which a route with reassembly or decompression takes, and in bounded memory).
+      if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
+        // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
+        // it asks for the next batch (the next scan, which reuses the columns unless `scanAhead`).
+        yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers, lastAsked), ...(reader.scanOctets ? {} : { readBuffers: true }) };
+      } else {
+        const packets = await scanPackets(reader, sources, [rows], stats);
+        lastAsked?.();
+        yield { route, window: w, packets };
+      }
+      const n = await askNext();
+      cur = n.plan;
+      curRows = n.rows;
     }
   } finally {
     spareBuffers = buffers;
