@@ -59,8 +59,8 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-/** Build the fixture and start the service (rate: requests per minute per token). */
-export async function startTestService(rate = { perMinute: 600_000, burst: 100_000 }): Promise<TestService> {
+/** Build the fixture and start the service (rate: requests per minute per token; hold: `holdJobsForTests`). */
+export async function startTestService(rate = { perMinute: 600_000, burst: 100_000 }, hold = false): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'idoc-service-'));
   const products = path.join(dir, 'l0');
   const archiveDir = path.join(dir, 'archive');
@@ -113,6 +113,7 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   const app = await buildService({
     reader, store, productsRoot: products, jobsDir: path.join(archiveDir, 'service-jobs'), rate, spacecraft: 'SAMPLESAT',
     archiveDir, config, tmDatabase: path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml'), ...(BUILT_JOB_WORKER ? { jobWorker: BUILT_JOB_WORKER } : {}),
+    ...(hold ? { holdJobsForTests: true } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
