@@ -88,9 +88,9 @@ export interface SearchResult {
   readonly total: number;
   readonly offset: number;
   readonly limit: number;
-  /** Shared with the cache: not to be modified. */
+  /** The counts per facet value (parsed from `facetsJson` when asked for). */
   readonly facets: Readonly<Record<Facet, Readonly<Record<string, number>>>>;
-  /** `facets` as JSON (computed once per cached search). */
+  /** The counts per facet value as JSON (written once per search evaluated, from the counts). */
   readonly facetsJson: string;
   readonly entries: CatalogueEntry[];
 }
@@ -135,7 +135,7 @@ interface FacetIndex {
 
 /** A search's products: the words [wlo, wlo + bits.length) of its bitset (the others are empty). */
 interface Slice { readonly bits: Bits; readonly wlo: number }
-interface Cached { readonly mask: Slice; readonly total: number; readonly facets: Record<Facet, Record<string, number>>; readonly facetsJson: string; readonly validUntil: number }
+interface Cached { readonly mask: Slice; readonly total: number; readonly facetsJson: string; readonly validUntil: number }
 interface CachedVisibility { readonly mask: Bits; readonly validUntil: number }
 
 const CACHE_MAX = 256;
@@ -220,7 +220,11 @@ export class Catalogue {
       if (this.results.size >= CACHE_MAX) this.results.delete(this.results.keys().next().value!);
       this.results.set(key, hit);
     }
-    return { total: hit.total, offset, limit, facets: hit.facets, facetsJson: hit.facetsJson, entries: this.page(hit.mask, s.sort ?? 'start', s.descending === true, offset, limit) };
+    const facetsJson = hit.facetsJson;
+    return {
+      total: hit.total, offset, limit, facetsJson, entries: this.page(hit.mask, s.sort ?? 'start', s.descending === true, offset, limit),
+      get facets() { return JSON.parse(facetsJson) as Record<Facet, Record<string, number>>; },
+    };
   }
 
   private evaluate(s: Search, vis: Bits, filters: readonly (readonly [Facet, readonly string[]])[]): Omit<Cached, 'validUntil'> {
@@ -274,17 +278,16 @@ export class Catalogue {
     };
     // Scratch bitsets are read within the range only; the range of the result is kept.
     const mask = and(-1, this.tmp(2 + masks.length));
-    const facets = Object.fromEntries(FACETS.map((f) => [f, {} as Record<string, number>])) as Record<Facet, Record<string, number>>;
     const json = new Map<Facet, string>();
     const unfiltered = FACETS.filter((f) => !filters.some(([g]) => g === f));
-    this.count(mask, unfiltered, facets, json, wlo, whi);
+    this.count(mask, unfiltered, json, wlo, whi);
     const scratch = this.tmp(1 + masks.length);
-    filters.forEach(([f], k) => this.count(and(k, scratch), [f], facets, json, wlo, whi));
+    filters.forEach(([f], k) => this.count(and(k, scratch), [f], json, wlo, whi));
     let total = 0;
     for (let w = wlo; w < whi; w++) if (mask[w] !== 0) total += popcount32(mask[w]!);
-    // `facets` as JSON, written from the counts (JSON.stringify of these objects cost more than the counting).
+    // The counts as JSON, written from the count arrays (objects of them and JSON.stringify cost more than counting).
     const facetsJson = `{${FACETS.map((f) => `"${f}":{${json.get(f) ?? ''}}`).join(',')}}`;
-    return { mask: { bits: mask.slice(wlo, whi), wlo }, total, facets, facetsJson };
+    return { mask: { bits: mask.slice(wlo, whi), wlo }, total, facetsJson };
   }
 
   /** Products whose value of `f` is one of `values`, within the words [wlo, whi) (the rest of `m` is left as is). */
@@ -304,11 +307,11 @@ export class Catalogue {
   }
 
   /**
-   * Add the counts of each facet of `which` over the products of `mask` within the words [wlo, whi) ('' values
-   * are not reported): a facet whose values all have bitsets by popcounts of (mask ∧ value) when that is fewer
+   * Write the counts of each facet of `which` over the products of `mask` within the words [wlo, whi) into `json`
+   * as JSON members ('' values are not reported): a facet whose values all have bitsets by popcounts of (mask ∧ value) when that is fewer
    * word operations than the mask has products, the others in one pass over the mask's products.
    */
-  private count(mask: Bits, which: readonly Facet[], into: Record<Facet, Record<string, number>>, json: Map<Facet, string>, wlo: number, whi: number): void {
+  private count(mask: Bits, which: readonly Facet[], json: Map<Facet, string>, wlo: number, whi: number): void {
     let bits = 0;
     for (let w = wlo; w < whi; w++) if (mask[w] !== 0) bits += popcount32(mask[w]!);
     const singles: { f: Facet; of: Int32Array; n: Int32Array }[] = [];
@@ -329,7 +332,7 @@ export class Catalogue {
         n[v] = c;
       }
       if (rest >= 0) { let c = bits; for (let v = 0; v < n.length; v++) c -= n[v]!; n[rest] = c; }
-      json.set(f, report(ix, n, into[f]));
+      json.set(f, report(ix, n));
     }
     if (singles.length === 0) return;
     for (let w = wlo; w < whi; w++) {
@@ -341,7 +344,7 @@ export class Catalogue {
         for (let k = 0; k < singles.length; k++) singles[k]!.n[singles[k]!.of[i]!]!++;
       }
     }
-    for (const s of singles) json.set(s.f, report(this.facetIndex.get(s.f)!, s.n, into[s.f]));
+    for (const s of singles) json.set(s.f, report(this.facetIndex.get(s.f)!, s.n));
   }
 
   private tmp(k: number): Bits {
@@ -478,14 +481,9 @@ function buildFacet(n: number, words: number, each: (i: number, add: (v: string)
   return { values, keys: values.map((v) => `${JSON.stringify(v)}:`), ids, of, postings, dense, allDense: dense.every((d) => d !== undefined), largest };
 }
 
-/** Put the non-zero counts of the values but '' into `into`; the same as the members of a JSON object. */
-function report(ix: FacetIndex, n: Int32Array, into: Record<string, number>): string {
+/** The non-zero counts of the values but '' as the members of a JSON object. */
+function report(ix: FacetIndex, n: Int32Array): string {
   let json = '';
-  for (let v = 0; v < n.length; v++) {
-    if (n[v]! > 0 && ix.values[v] !== '') {
-      into[ix.values[v]!] = n[v]!;
-      json += `${json === '' ? '' : ','}${ix.keys[v]!}${n[v]!}`;
-    }
-  }
+  for (let v = 0; v < n.length; v++) if (n[v]! > 0 && ix.values[v] !== '') json += `${json === '' ? '' : ','}${ix.keys[v]!}${n[v]!}`;
   return json;
 }
