@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_JOB_WORKER, call, startTestService, type TestService } from './_test-service.js';
+import { buildService } from './server.js';
 
 let s: TestService;
 beforeAll(async () => { if (BUILT_JOB_WORKER) s = await startTestService(undefined, true); }, 120_000);
@@ -59,5 +60,23 @@ describe.skipIf(!BUILT_JOB_WORKER)('a running job stopped in its worker thread (
     expect(existsSync(jobDir(loc))).toBe(false);
     expect((await call(s, `${loc}/results`, s.tokens.coi)).body).not.toContain('<uws:result ');
     expect((await call(s, `${loc}/results/result`, s.tokens.coi)).status).toBe(404);
+  }, 60_000);
+
+  it('a job running when the service closes is stopped and queued again (it runs at the next start), no partial file', async () => {
+    const id = 'closing-job-1';
+    await s.store.jobs.put({
+      id, owner: 'ops', kind: 'extract', phase: 'QUEUED', parameters: { APID: '1100', FROM: '2025-01-01T00:00:00Z', TO: '2025-01-01T01:00:00Z' }, runId: undefined,
+      createdUnixMs: Date.now(), startedUnixMs: undefined, endedUnixMs: undefined, executionDuration: 600, destructionUnixMs: Date.now() + 86_400_000, error: undefined, results: [],
+    });
+    // A second service on the same store picks the queued job up at start and holds it.
+    const other = await buildService({ reader: s.reader, store: s.store, jobsDir: path.join(s.archiveDir, 'service-jobs'), archiveDir: s.archiveDir, config: s.config, jobWorker: BUILT_JOB_WORKER!, holdJobsForTests: true });
+    try {
+      expect(await holding(`/jobs/extract/${id}`)).toEqual(['packets.dat.tmp']);
+      expect(other.jobWorkers()).toBe(1);
+    } finally { await other.close(); }
+    expect(other.jobWorkers()).toBe(0);
+    expect(existsSync(jobDir(`/jobs/extract/${id}`))).toBe(false);
+    expect((await s.store.jobs.get(id))?.phase).toBe('QUEUED');
+    await s.store.jobs.delete(id);
   }, 60_000);
 });

@@ -632,6 +632,8 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     r.ctl.abort();
     await r.ended;
   };
+  /** The service is closing: jobs it stops are queued again. */
+  let closing = false;
   const queue: string[] = [];
   let active = 0;
   const MAX_ACTIVE = 2;
@@ -675,7 +677,12 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
       // Nothing of a job that did not complete is kept (a result file half written when it was stopped).
       await rm(dir, { recursive: true, force: true });
       const cur = await store.jobs.get(id);
-      if (cur && cur.phase === 'EXECUTING') await store.jobs.put({ ...cur, phase: 'ERROR', endedUnixMs: now(), error: (e as Error).message.slice(0, 500) });
+      // Stopped by the service closing: queued again (it runs at the next start); aborted: ABORTED; else ERROR.
+      if (cur && cur.phase === 'EXECUTING') {
+        await store.jobs.put(closing ? { ...cur, phase: 'QUEUED', startedUnixMs: undefined }
+          : ctl.signal.aborted ? { ...cur, phase: 'ABORTED', endedUnixMs: now() }
+            : { ...cur, phase: 'ERROR', endedUnixMs: now(), error: (e as Error).message.slice(0, 500) });
+      }
     } finally {
       running.delete(id);
       ended();
@@ -696,7 +703,7 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     })().catch((e: Error) => log('error', `job sweep: ${e.message}`));
   }, 60_000);
   sweep.unref();
-  app.addHook('onClose', async () => { clearInterval(sweep); await Promise.all([...running.keys()].map(stopJob)); });
+  app.addHook('onClose', async () => { closing = true; clearInterval(sweep); await Promise.all([...running.keys()].map(stopJob)); });
 
   const seeOther = (reply: FastifyReply, where: string): FastifyReply => reply.code(303).header('Location', where).send();
   const formBody = (req: FastifyRequest): Record<string, string> => {
