@@ -22,8 +22,8 @@ import { openSqliteArchiveReader, openSqliteArchiveWriter } from '../../src/stor
 import { openServiceStore } from '../../src/store/service-store.js';
 import type { ServiceStore } from '../../src/archive/service-port.js';
 import type { ArchiveReader } from '../../src/archive/port.js';
-import { freshPgArchive, PG_DOWN } from '../../src/postgres/_test-pg.js';
-import { openPgArchiveReader, openPgServiceStore } from '../../src/postgres/index.js';
+import { freshPgArchive, PG_DOWN, TEST_PG_URL } from '../../src/postgres/_test-pg.js';
+import { openPgArchiveReader, openPgArchiveWriter, openPgServiceStore } from '../../src/postgres/index.js';
 import { SIM_PROFILE, toL0 } from '../products/_test-helpers.js';
 import { buildL0 } from '../products/build.js';
 import { productsConfig } from '../products/config.js';
@@ -54,18 +54,20 @@ export interface TestService {
   readonly store: ServiceStore;
   readonly reader: ArchiveReader;
   readonly archiveDir: string;
+  /** The mission config the service (and its jobs) use: on PostgreSQL, one naming the test's schema. */
+  readonly config: string;
   readonly tokens: { readonly operator: string; readonly coi: string; readonly other: string; readonly pub: string };
   readonly app: Awaited<ReturnType<typeof buildService>>;
   close(): Promise<void>;
 }
 
-/** Build the fixture and start the service (rate: requests per minute per token). */
-export async function startTestService(rate = { perMinute: 600_000, burst: 100_000 }): Promise<TestService> {
+/** Build the fixture and start the service (rate: requests per minute per token; hold: `holdJobsForTests`). */
+export async function startTestService(rate = { perMinute: 600_000, burst: 100_000 }, hold = false): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'idoc-service-'));
   const products = path.join(dir, 'l0');
   const archiveDir = path.join(dir, 'archive');
   const sim = await generateSim({ start: '2025-01-01T00:00:00Z', seconds: 2 * 3600, scienceEvery: 120 });
-  const config = path.join(ROOT, 'fixtures/l0/idoc.json');
+  let config = path.join(ROOT, 'fixtures/l0/idoc.json');
   const raw = JSON.parse(readFileSync(config, 'utf8')) as { products: Record<string, unknown> };
   Object.assign(raw.products, { window: 'PT1H', ephemeris: '../planning/samplesat.tle', geometry: { step: 120 } });
   await buildL0(sim.map((p) => toL0(p)), {
@@ -74,22 +76,41 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   let reader: ArchiveReader;
   let store: ServiceStore;
   let drop = async (): Promise<void> => undefined;
+  const ROUTE_OF: Readonly<Record<number, string>> = { 1100: 'SIM_HK_FAST', 1101: 'SIM_HK_SLOW', 1110: 'SIM_SCI', 1120: 'SIM_EVT' };
+  const framed = splitBuffer(Buffer.concat(sim.map((p) => p.bytes)), { framing: 'raw', crc: 'yes' }).batch.packets;
   if (kind === 'postgres') {
-    // The packet endpoints are tested on SQLite (data.test.ts); the parameter archive (a file beside the
-    // archive, whatever its kind) is filled from the same packets, written as a file.
+    // The packets stored in the schema (segment files in the archive directory); the parameter archive (a file
+    // beside the archive, whatever its kind) filled from the same packets, written as a file. Jobs open the archive
+    // from a config naming the schema, in their worker thread (its environment: the test server's URL).
     const pg = await freshPgArchive('svc');
     drop = pg.drop;
     const simFile = path.join(dir, 'sim.bin');
     writeFileSync(simFile, Buffer.concat(sim.map((p) => p.bytes)));
     await fillFromFiles(archiveDir, [simFile], loadTmDatabase(path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml')), { read: { framing: 'raw', crc: 'yes' }, profile: SIM_PROFILE, keep: new Set(['DET_TEMP', 'BUS_VOLT', 'PKT_APID']) });
+    const w = await openPgArchiveWriter({ target: pg.target, dir: archiveDir, fsync: false });
+    for (let k = 0; k < framed.length; k += 4096) {
+      const b = w.batch();
+      for (const packet of framed.slice(k, k + 4096)) b.add(packet, packetTimeOf(packet.buf, packet.offset, packet.length, SIM_PROFILE), ROUTE_OF[packet.apid] ?? 'SIM', 'test', 'sim.bin', 1_767_225_600_000);
+      await w.store(b);
+    }
+    await w.close();
     reader = await openPgArchiveReader({ target: pg.target, dir: archiveDir });
     store = await openPgServiceStore({ target: pg.target });
+    if (process.env['IDOC_PG_URL'] === undefined && TEST_PG_URL !== undefined) {
+      process.env['IDOC_PG_URL'] = TEST_PG_URL;
+      const dropSchema = drop;
+      drop = async () => { delete process.env['IDOC_PG_URL']; await dropSchema(); };
+    }
+    config = path.join(dir, 'idoc.json');
+    const { $schema: _, ...rest } = raw as Record<string, unknown>;
+    writeFileSync(config, JSON.stringify({
+      ...rest, archive: { kind: 'postgres', schema: pg.target.schema },
+      products: { ...raw.products, ephemeris: path.join(ROOT, 'fixtures/planning/samplesat.tle') },
+    }, null, 2));
   } else {
     const w = await openSqliteArchiveWriter(archiveDir);
     await w.close();
-    const ROUTE_OF: Readonly<Record<number, string>> = { 1100: 'SIM_HK_FAST', 1101: 'SIM_HK_SLOW', 1110: 'SIM_SCI', 1120: 'SIM_EVT' };
     const archive = openArchive(archiveDir);
-    const framed = splitBuffer(Buffer.concat(sim.map((p) => p.bytes)), { framing: 'raw', crc: 'yes' }).batch.packets;
     archive.storeBatch(framed.map((packet) => ({
       packet, tai: packetTimeOf(packet.buf, packet.offset, packet.length, SIM_PROFILE), route: ROUTE_OF[packet.apid] ?? 'SIM', feed: 'test', source: 'sim.bin', receivedUnixMs: 1_767_225_600_000,
     })));
@@ -113,11 +134,12 @@ export async function startTestService(rate = { perMinute: 600_000, burst: 100_0
   const app = await buildService({
     reader, store, productsRoot: products, jobsDir: path.join(archiveDir, 'service-jobs'), rate, spacecraft: 'SAMPLESAT',
     archiveDir, config, tmDatabase: path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml'), ...(BUILT_JOB_WORKER ? { jobWorker: BUILT_JOB_WORKER } : {}),
+    ...(hold ? { holdJobsForTests: true } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}`, port, dir, products, store, app, reader, archiveDir,
+    url: `http://127.0.0.1:${port}`, port, dir, products, store, app, reader, archiveDir, config,
     tokens: { operator: tokens['ops']!, coi: tokens['alice']!, other: tokens['bob']!, pub: tokens['pat']! },
     async close() {
       await app.close();

@@ -120,6 +120,18 @@ describe('indexed catalogue', () => {
     expect(nonEmpty).toBeGreaterThan(100); // the corpus is not trivially empty
   });
 
+  it('answers 150 random searches exactly like the scan on a registry of 3,000 products (time windows over many bitset words)', () => {
+    const r2 = rng(29);
+    const big = registry(3000, r2);
+    const c2 = new Catalogue(big);
+    for (let k = 0; k < 150; k++) {
+      const s = randomSearch(r2);
+      const who = pick(r2, whos);
+      const got = c2.search(s, accessOf(who, embargoes, now));
+      expect({ total: got.total, facets: got.facets, page: got.entries.map((e) => e.record.lidvid) }).toEqual(reference(big, s, who, embargoes, now));
+    }
+  });
+
   it('counts a product under each of its APIDs and filters by any of them', () => {
     const got = cat.search({ filters: { apid: ['1200'] } }, accessOf(whos[0]!, embargoes, now));
     expect(got.total).toBe(records.filter((p) => p.apids.includes(1200)).length);

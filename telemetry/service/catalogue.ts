@@ -88,9 +88,9 @@ export interface SearchResult {
   readonly total: number;
   readonly offset: number;
   readonly limit: number;
-  /** Shared with the cache: not to be modified. */
+  /** The counts per facet value (parsed from `facetsJson` when asked for). */
   readonly facets: Readonly<Record<Facet, Readonly<Record<string, number>>>>;
-  /** `facets` as JSON (computed once per cached search). */
+  /** The counts per facet value as JSON (written once per search evaluated, from the counts). */
   readonly facetsJson: string;
   readonly entries: CatalogueEntry[];
 }
@@ -105,7 +105,6 @@ function popcount32(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
-function countBits(b: Bits): number { let n = 0; for (let w = 0; w < b.length; w++) if (b[w] !== 0) n += popcount32(b[w]!); return n; }
 /** Call `f` with each set bit's index, in order. */
 function eachBit(b: Bits, f: (i: number) => void): void {
   for (let w = 0; w < b.length; w++) {
@@ -121,17 +120,27 @@ function eachBit(b: Bits, f: (i: number) => void): void {
 /** One facet's index: value dictionary, value of each product, posting lists, bitsets of dense values. */
 interface FacetIndex {
   readonly values: string[];
+  /** Each value as a JSON object key with its colon (`"value":`), for writing the counts. */
+  readonly keys: string[];
   readonly ids: Map<string, number>;
   /** Single-valued facets: the value id of product i. */
   readonly of: Int32Array | undefined;
   readonly postings: Int32Array[];
   readonly dense: (Bits | undefined)[];
+  /** Every value has a bitset (counting by popcounts is possible). */
+  readonly allDense: boolean;
+  /** The value with the longest posting list. */
+  readonly largest: number;
 }
 
-interface Cached { readonly mask: Bits; readonly total: number; readonly facets: Record<Facet, Record<string, number>>; readonly facetsJson: string; readonly validUntil: number }
+/** A search's products: the words [wlo, wlo + bits.length) of its bitset (the others are empty). */
+interface Slice { readonly bits: Bits; readonly wlo: number }
+interface Cached { readonly mask: Slice; readonly total: number; readonly facetsJson: string; readonly validUntil: number }
 interface CachedVisibility { readonly mask: Bits; readonly validUntil: number }
 
 const CACHE_MAX = 256;
+/** Facets with at most this many values get a bitset per value. */
+const DENSE_VALUES_MAX = 16;
 const VIS_CACHE_MAX = 64;
 
 /** Products in memory, indexed. */
@@ -148,8 +157,6 @@ export class Catalogue {
   private order = new Map<SortKey, Int32Array>();
   /** Sort keys whose permutation is the identity. */
   private identity = new Set<SortKey>();
-  /** Start times in the order of the `start` permutation (built with it). */
-  private startSorted: Float64Array | undefined;
   /** The longest stop − start, s. */
   private longest = 0;
   private results = new Map<string, Cached>();
@@ -180,7 +187,6 @@ export class Catalogue {
     route.values.forEach((r, v) => this.routeByStop.set(r, Int32Array.from(route.postings[v]!).sort((a, b) => this.stop[a]! - this.stop[b]!)));
     this.order = new Map();
     this.identity = new Set();
-    this.startSorted = undefined;
     this.longest = 0;
     for (let i = 0; i < n; i++) this.longest = Math.max(this.longest, this.stop[i]! - this.start[i]!);
     this.results = new Map();
@@ -210,41 +216,41 @@ export class Catalogue {
     if (hit) { this.results.delete(key); this.results.set(key, hit); } // most recently used last
     else {
       const r = this.evaluate(s, vis.mask, filters);
-      hit = { ...r, facetsJson: JSON.stringify(r.facets), validUntil: vis.validUntil };
+      hit = { ...r, validUntil: vis.validUntil };
       if (this.results.size >= CACHE_MAX) this.results.delete(this.results.keys().next().value!);
       this.results.set(key, hit);
     }
-    return { total: hit.total, offset, limit, facets: hit.facets, facetsJson: hit.facetsJson, entries: this.page(hit.mask, s.sort ?? 'start', s.descending === true, offset, limit) };
+    const facetsJson = hit.facetsJson;
+    return {
+      total: hit.total, offset, limit, facetsJson, entries: this.page(hit.mask, s.sort ?? 'start', s.descending === true, offset, limit),
+      get facets() { return JSON.parse(facetsJson) as Record<Facet, Record<string, number>>; },
+    };
   }
 
-  private evaluate(s: Search, vis: Bits, filters: readonly (readonly [Facet, readonly string[]])[]): Omit<Cached, 'validUntil' | 'facetsJson'> {
-    const masks = filters.map(([f, values], k) => this.filterMask(f, values, this.tmp(1 + k)));
-    // Constraints that are not facets. Time overlap [from, to): from the start-sorted permutation, the products
-    // starting before `to` and after `from` less the longest duration (no earlier one can reach `from`), each of
-    // those starting before `from` kept when it ends after it.
+  private evaluate(s: Search, vis: Bits, filters: readonly (readonly [Facet, readonly string[]])[]): Omit<Cached, 'validUntil'> {
+    const { stop, entries, latest } = this;
+    const n = entries.length;
+    // Time overlap [from, to) as an index range, products being held in start order: those starting in
+    // [from, to) all overlap; of those starting before `from`, only the ones from `from` less the longest duration
+    // on can reach it, each kept when it ends after `from`. Every later step works on the words of that range only.
     const fromTai = s.from !== undefined ? utcToTai(s.from) : undefined;
     const toTai = s.to !== undefined ? utcToTai(s.to) : undefined;
+    const lo = fromTai === undefined ? 0 : lowerBound(this.start, fromTai - this.longest);
+    const mid = fromTai === undefined ? 0 : Math.max(lo, lowerBound(this.start, fromTai));
+    const hi = toTai === undefined ? n : Math.max(lo, lowerBound(this.start, toTai));
+    const wlo = lo >>> 5;
+    const whi = Math.max(wlo, (hi + 31) >>> 5);
+    const masks = filters.map(([f, values], k) => this.filterMask(f, values, this.tmp(1 + k), wlo, whi));
     const base = this.tmp(0);
-    base.set(vis);
-    const { stop, entries, latest } = this;
-    if (s.latestOnly) for (let w = 0; w < base.length; w++) base[w]! &= latest[w]!;
-    if (fromTai !== undefined || toTai !== undefined) {
-      const perm = this.sorted('start');
-      const ss = this.startSorted!;
-      const first = fromTai === undefined ? 0 : lowerBound(ss, fromTai - this.longest);
-      const end = toTai === undefined ? ss.length : lowerBound(ss, toTai);
-      const t = this.tmp(1 + masks.length);
-      t.fill(0);
-      for (let k = first; k < end; k++) {
-        const i = perm[k]!;
-        if (fromTai === undefined || ss[k]! >= fromTai || stop[i]! > fromTai) t[i >>> 5]! |= 1 << (i & 31);
-      }
-      for (let w = 0; w < base.length; w++) base[w]! &= t[w]!;
-    }
+    for (let w = wlo; w < whi; w++) base[w] = vis[w]!;
+    if (s.latestOnly) for (let w = wlo; w < whi; w++) base[w]! &= latest[w]!;
+    if (lo & 31) base[wlo]! &= ~((1 << (lo & 31)) - 1);
+    if (hi & 31 && whi > wlo) base[whi - 1]! &= (1 << (hi & 31)) - 1;
+    for (let i = lo; i < Math.min(mid, hi); i++) if (!(stop[i]! > fromTai!)) base[i >>> 5]! &= ~(1 << (i & 31));
     // bbox: checked only on the products that fail at most one facet filter (no other product is counted anywhere).
     const bbox = s.bbox;
     if (bbox !== undefined) {
-      for (let w = 0; w < base.length; w++) {
+      for (let w = wlo; w < whi; w++) {
         let x = base[w]!;
         if (x === 0) continue;
         let none = x; // failing no filter so far
@@ -261,59 +267,84 @@ export class Catalogue {
         base[w] = x;
       }
     }
-    const and = (skip: number): Bits => {
-      const m = skip < 0 ? new Uint32Array(base) : this.tmp(1 + masks.length);
-      if (skip >= 0) m.set(base);
-      masks.forEach((x, k) => { if (k !== skip) for (let w = 0; w < m.length; w++) m[w]! &= x[w]!; });
+    const and = (skip: number, m: Bits): Bits => {
+      for (let w = wlo; w < whi; w++) m[w] = base[w]!;
+      for (let k = 0; k < masks.length; k++) {
+        if (k === skip) continue;
+        const x = masks[k]!;
+        for (let w = wlo; w < whi; w++) m[w]! &= x[w]!;
+      }
       return m;
     };
-    const mask = and(-1);
-    const facets = Object.fromEntries(FACETS.map((f) => [f, {} as Record<string, number>])) as Record<Facet, Record<string, number>>;
+    // Scratch bitsets are read within the range only; the range of the result is kept.
+    const mask = and(-1, this.tmp(2 + masks.length));
+    const json = new Map<Facet, string>();
     const unfiltered = FACETS.filter((f) => !filters.some(([g]) => g === f));
-    this.count(mask, unfiltered, facets);
-    filters.forEach(([f], k) => this.count(and(k), [f], facets));
-    return { mask, total: countBits(mask), facets };
+    this.count(mask, unfiltered, json, wlo, whi);
+    const scratch = this.tmp(1 + masks.length);
+    filters.forEach(([f], k) => this.count(and(k, scratch), [f], json, wlo, whi));
+    let total = 0;
+    for (let w = wlo; w < whi; w++) if (mask[w] !== 0) total += popcount32(mask[w]!);
+    // The counts as JSON, written from the count arrays (objects of them and JSON.stringify cost more than counting).
+    const facetsJson = `{${FACETS.map((f) => `"${f}":{${json.get(f) ?? ''}}`).join(',')}}`;
+    return { mask: { bits: mask.slice(wlo, whi), wlo }, total, facetsJson };
   }
 
-  /** Products whose value of `f` is one of `values`. */
-  private filterMask(f: Facet, values: readonly string[], m: Bits): Bits {
+  /** Products whose value of `f` is one of `values`, within the words [wlo, whi) (the rest of `m` is left as is). */
+  private filterMask(f: Facet, values: readonly string[], m: Bits, wlo: number, whi: number): Bits {
     const ix = this.facetIndex.get(f)!;
-    m.fill(0);
+    m.fill(0, wlo, whi);
+    const ilo = wlo << 5;
+    const ihi = whi << 5;
     for (const v of values) {
       const id = ix.ids.get(v);
       if (id === undefined) continue;
       const d = ix.dense[id];
-      if (d) for (let w = 0; w < m.length; w++) m[w]! |= d[w]!;
-      else for (const i of ix.postings[id]!) setBit(m, i);
+      if (d) for (let w = wlo; w < whi; w++) m[w]! |= d[w]!;
+      else for (const i of ix.postings[id]!) if (i >= ilo && i < ihi) setBit(m, i);
     }
     return m;
   }
 
-  /** Add the counts of each facet of `which` over the products of `mask` ('' values are not reported). */
-  private count(mask: Bits, which: readonly Facet[], into: Record<Facet, Record<string, number>>): void {
+  /**
+   * Write the counts of each facet of `which` over the products of `mask` within the words [wlo, whi) into `json`
+   * as JSON members ('' values are not reported): a facet whose values all have bitsets by popcounts of (mask ∧ value) when that is fewer
+   * word operations than the mask has products, the others in one pass over the mask's products.
+   */
+  private count(mask: Bits, which: readonly Facet[], json: Map<Facet, string>, wlo: number, whi: number): void {
+    let bits = 0;
+    for (let w = wlo; w < whi; w++) if (mask[w] !== 0) bits += popcount32(mask[w]!);
     const singles: { f: Facet; of: Int32Array; n: Int32Array }[] = [];
     for (const f of which) {
       const ix = this.facetIndex.get(f)!;
       const n = new Int32Array(ix.values.length);
-      if (ix.of) singles.push({ f, of: ix.of, n });
-      else {
-        // Multi-valued: per value, the products of the mask holding it.
-        ix.values.forEach((_, v) => {
-          const d = ix.dense[v];
-          if (d) { let c = 0; for (let w = 0; w < d.length; w++) { const x = d[w]! & mask[w]!; if (x !== 0) c += popcount32(x); } n[v] = c; }
-          else { let c = 0; for (const i of ix.postings[v]!) if (hasBit(mask, i)) c++; n[v] = c; }
-        });
-        report(ix, n, into[f]);
+      if (bits === 0) continue;
+      if (ix.of && !(ix.allDense && ix.values.length * (whi - wlo) < 4 * bits)) { singles.push({ f, of: ix.of, n }); continue; }
+      // Per value, the products of the mask holding it (multi-valued facets count a product under each of its
+      // values). A single-valued facet's most common value gets what the others leave (the values partition the mask).
+      const rest = ix.of ? ix.largest : -1;
+      for (let v = 0; v < ix.values.length; v++) {
+        if (v === rest) continue;
+        const d = ix.dense[v];
+        let c = 0;
+        if (d) { for (let w = wlo; w < whi; w++) { const x = d[w]! & mask[w]!; if (x !== 0) c += popcount32(x); } }
+        else for (const i of ix.postings[v]!) if (i >>> 5 >= wlo && i >>> 5 < whi && hasBit(mask, i)) c++;
+        n[v] = c;
+      }
+      if (rest >= 0) { let c = bits; for (let v = 0; v < n.length; v++) c -= n[v]!; n[rest] = c; }
+      json.set(f, report(ix, n));
+    }
+    if (singles.length === 0) return;
+    for (let w = wlo; w < whi; w++) {
+      let x = mask[w]!;
+      while (x !== 0) {
+        const t = x & -x;
+        x ^= t;
+        const i = (w << 5) | (31 - Math.clz32(t));
+        for (let k = 0; k < singles.length; k++) singles[k]!.n[singles[k]!.of[i]!]!++;
       }
     }
-    for (const s of singles) {
-      const { of, n } = s;
-      for (let w = 0; w < mask.length; w++) {
-        let x = mask[w]!;
-        while (x !== 0) { const t = x & -x; x ^= t; n[of[(w << 5) | (31 - Math.clz32(t))]!]!++; }
-      }
-      report(this.facetIndex.get(s.f)!, n, into[s.f]);
-    }
+    for (const s of singles) json.set(s.f, report(this.facetIndex.get(s.f)!, s.n));
   }
 
   private tmp(k: number): Bits {
@@ -323,16 +354,17 @@ export class Catalogue {
   }
 
   /** The page: walk the sort permutation, keep the mask's products from `offset`. */
-  private page(mask: Bits, key: SortKey, descending: boolean, offset: number, limit: number): CatalogueEntry[] {
+  private page(mask: Slice, key: SortKey, descending: boolean, offset: number, limit: number): CatalogueEntry[] {
     const perm = this.sorted(key);
     const out: CatalogueEntry[] = [];
     let skip = offset;
+    const { bits, wlo } = mask;
     const n = perm.length;
     if (this.identity.has(key)) {
       // Index order is the sort order: skip whole words by their popcount, then take bits in order.
-      for (let k = 0; k < mask.length && out.length < limit; k++) {
-        const w = descending ? mask.length - 1 - k : k;
-        let x = mask[w]!;
+      for (let k = 0; k < bits.length && out.length < limit; k++) {
+        const w = descending ? bits.length - 1 - k : k;
+        let x = bits[w]!;
         if (x === 0) continue;
         const c = popcount32(x);
         if (skip >= c) { skip -= c; continue; }
@@ -340,14 +372,15 @@ export class Catalogue {
           const b = descending ? 31 - Math.clz32(x) : 31 - Math.clz32(x & -x);
           x &= ~(1 << b);
           if (skip > 0) { skip--; continue; }
-          out.push(this.entries[(w << 5) | b]!);
+          out.push(this.entries[((wlo + w) << 5) | b]!);
         }
       }
       return out;
     }
     for (let k = 0; k < n && out.length < limit; k++) {
       const i = perm[descending ? n - 1 - k : k]!;
-      if (!hasBit(mask, i)) continue;
+      const w = (i >>> 5) - wlo;
+      if (w < 0 || w >= bits.length || (bits[w]! & (1 << (i & 31))) === 0) continue;
       if (skip > 0) { skip--; continue; }
       out.push(this.entries[i]!);
     }
@@ -369,7 +402,6 @@ export class Catalogue {
     });
     this.order.set(key, p);
     if (p.every((i, k) => i === k)) this.identity.add(key);
-    if (key === 'start') this.startSorted = Float64Array.from(p, (i) => this.start[i]!);
     return p;
   }
 
@@ -437,15 +469,21 @@ function buildFacet(n: number, words: number, each: (i: number, add: (v: string)
     });
   }
   const postings = lists.map((l) => Int32Array.from(l));
+  // Bitsets for values held by at least 1/64 of the products, and for every value of a facet with few values.
+  const few = values.length <= DENSE_VALUES_MAX;
   const dense = postings.map((p) => {
-    if (p.length * 64 < n) return undefined;
+    if (!few && p.length * 64 < n) return undefined;
     const b = new Uint32Array(words);
     for (const i of p) setBit(b, i);
     return b;
   });
-  return { values, ids, of, postings, dense };
+  const largest = postings.reduce((best, p, v) => (p.length > postings[best]!.length ? v : best), 0);
+  return { values, keys: values.map((v) => `${JSON.stringify(v)}:`), ids, of, postings, dense, allDense: dense.every((d) => d !== undefined), largest };
 }
 
-function report(ix: FacetIndex, n: Int32Array, into: Record<string, number>): void {
-  for (let v = 0; v < n.length; v++) if (n[v]! > 0 && ix.values[v] !== '') into[ix.values[v]!] = n[v]!;
+/** The non-zero counts of the values but '' as the members of a JSON object. */
+function report(ix: FacetIndex, n: Int32Array): string {
+  let json = '';
+  for (let v = 0; v < n.length; v++) if (n[v]! > 0 && ix.values[v] !== '') json += `${json === '' ? '' : ','}${ix.keys[v]!}${n[v]!}`;
+  return json;
 }

@@ -116,7 +116,10 @@ describe('packets and parameters × every role × route × embargo (deny by defa
   it('audits packet and parameter reads (who, what)', async () => {
     await call(s, '/packets?apid=1101&limit=1', s.tokens.coi);
     await call(s, '/parameters/BUS_VOLT?limit=1', s.tokens.other);
-    const recent = await s.store.audit.recent(20);
+    // The audit entry is written once the response has gone (onResponse): wait for it (PostgreSQL answers later).
+    const wanted = (r: { what: string }[]) => ['/packets?apid=1101&limit=1', '/parameters/BUS_VOLT?limit=1'].every((w) => r.some((e) => e.what === w));
+    let recent = await s.store.audit.recent(20);
+    while (!wanted(recent)) { await new Promise((r) => setTimeout(r, 20)); recent = await s.store.audit.recent(20); }
     expect(recent.find((e) => e.what === '/packets?apid=1101&limit=1')).toMatchObject({ who: 'alice', method: 'GET', status: 200 });
     expect(recent.find((e) => e.what === '/parameters/BUS_VOLT?limit=1')).toMatchObject({ who: 'bob', method: 'GET', status: 200 });
   });
@@ -208,7 +211,7 @@ describe('UWS jobs: extract, decode, rebuild', () => {
       id, owner: 'alice', kind: 'extract', phase: 'QUEUED', parameters: { APID: '1100', FROM, TO }, runId: undefined, createdUnixMs: Date.now(),
       startedUnixMs: undefined, endedUnixMs: undefined, executionDuration: 600, destructionUnixMs: Date.now() + 86_400_000, error: undefined, results: [],
     });
-    const again = await buildService({ reader: s.reader, store: s.store, jobsDir: path.join(s.archiveDir, 'service-jobs'), archiveDir: s.archiveDir });
+    const again = await buildService({ reader: s.reader, store: s.store, jobsDir: path.join(s.archiveDir, 'service-jobs'), archiveDir: s.archiveDir, config: s.config });
     try {
       let j = await s.store.jobs.get(id);
       for (let i = 0; i < 300 && j && !['COMPLETED', 'ERROR'].includes(j.phase); i++) { await new Promise((r) => setTimeout(r, 50)); j = await s.store.jobs.get(id); }

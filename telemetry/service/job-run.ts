@@ -37,6 +37,8 @@ export interface JobSpec {
   readonly access: AccessSpec;
   /** Where the results go (created). */
   readonly outDir: string;
+  /** Test-only: stop after the first chunk of the first result file is written (`writeAtomically`). */
+  readonly hold?: boolean;
 }
 
 /** One result file, relative to outDir. */
@@ -89,17 +91,26 @@ async function sha256Of(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function output(outDir: string, file: string, id: string, mimeType: string): Promise<JobOutput> {
+export async function output(outDir: string, file: string, id: string, mimeType: string): Promise<JobOutput> {
   const abs = path.join(outDir, file);
   return { id, file, mimeType, size: (await stat(abs)).size, sha256: await sha256Of(abs) };
 }
 
-/** Write `chunks` to `file` through a temporary name (a result appears whole or not at all). */
-async function writeAtomically(file: string, chunks: AsyncIterable<Uint8Array | string>): Promise<void> {
+/**
+ * Write `chunks` to `file` through a temporary name (a result appears whole or not at all). `hold` (tests of
+ * aborting a running job and of its execution duration): after the first chunk, wait until the thread is
+ * terminated, keeping it alive (an empty event loop would end the worker).
+ */
+export async function writeAtomically(file: string, chunks: AsyncIterable<Uint8Array | string>, hold = false): Promise<void> {
   const tmp = `${file}.tmp`;
   const fh = await open(tmp, 'w');
   try {
-    for await (const c of chunks) await fh.write(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
+    let first = true;
+    for await (const c of chunks) {
+      await fh.write(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
+      if (first && hold) await new Promise<never>(() => { setInterval(() => undefined, 1 << 30); });
+      first = false;
+    }
   } finally {
     await fh.close();
   }
@@ -133,7 +144,7 @@ async function extract(spec: JobSpec, reader: ArchiveReader): Promise<JobOutput[
         yield bytes[k]!;
       }
     }
-  })());
+  })(), spec.hold === true);
   await writeAtomically(path.join(spec.outDir, 'index.csv'), (async function* () { yield* index; })());
   return [await output(spec.outDir, 'packets.dat', 'packets', 'application/octet-stream'), await output(spec.outDir, 'index.csv', 'index', 'text/csv')];
 }

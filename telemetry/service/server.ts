@@ -8,7 +8,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -19,9 +19,10 @@ import type { JobRecord, ServiceStore } from '../../src/archive/service-port.js'
 import { ANONYMOUS, mayRead, releaseTime, tokenDigest, verifyPassword, type Principal } from './auth.js';
 import { Catalogue, FACETS, productType, SORT_KEYS, type Access, type CatalogueEntry, type Facet } from './catalogue.js';
 import { feature, parseBbox } from './geojson.js';
-import { AdqlError, parseAdql, runQuery, type AdqlTable } from './adql.js';
-import { EPN_COLUMN_NAMES, EPN_COLUMNS, EPN_SCHEMA, EPN_TABLE, epnRow } from './epn-core.js';
-import { capabilities, csv, formatOf, json, votable, votableError, vosiTables, type ResultTable } from './tap-output.js';
+import { AdqlError, type Value } from './adql.js';
+import { EPN_COLUMNS, EPN_SCHEMA, EPN_TABLE, epnRow } from './epn-core.js';
+import { capabilities, formatOf, votableError, vosiTables } from './tap-output.js';
+import { runTap, runTapJob, type TapJobSpec, type TapParams } from './tap-run.js';
 import { FINAL_PHASES, filterJobs, jobListXml, jobXml } from './uws.js';
 import { openApiDocument } from './openapi.js';
 import { HttpProblem, problem, PROBLEM_SCHEMA, PROBLEM_TYPE } from './problem.js';
@@ -52,6 +53,8 @@ export interface ServiceOptions {
   readonly tmDatabase?: string;
   /** The job worker script (default: job-worker.js beside this module; absent, e.g. from sources: jobs run on this thread). */
   readonly jobWorker?: URL;
+  /** Test-only: every job stops after the first chunk of its first result file, until aborted or out of time. */
+  readonly holdJobsForTests?: boolean;
   /** Requests per minute per token (or per address when anonymous), and the burst. */
   readonly rate?: { readonly perMinute: number; readonly burst: number };
   readonly spacecraft?: string;
@@ -67,8 +70,6 @@ declare module 'fastify' {
   interface FastifySchema { summary?: string; tags?: readonly string[]; consumes?: readonly string[] }
 }
 
-const MAXREC_DEFAULT = 10_000;
-const MAXREC_HARD = 100_000;
 const JOB_LIFETIME_MS = 7 * 86_400_000;
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -114,7 +115,7 @@ interface SearchQs {
 }
 
 /** Build the app (not listening). */
-export async function buildService(opts: ServiceOptions): Promise<FastifyInstance & { catalogue: Catalogue; refresh(): Promise<number> }> {
+export async function buildService(opts: ServiceOptions): Promise<FastifyInstance & { catalogue: Catalogue; refresh(): Promise<number>; jobWorkers(): number }> {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? (() => undefined);
   const store = opts.store;
@@ -529,7 +530,6 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
       RUNID: { type: 'string', maxLength: 100 },
     },
   } as const;
-  type TapParams = Partial<Record<'LANG' | 'QUERY' | 'REQUEST' | 'RESPONSEFORMAT' | 'FORMAT' | 'MAXREC' | 'RUNID', string>>;
   /** TAP parameters from a query string or a form (names case-insensitive, DALI 1.1 §3.1). */
   const tapInput = (req: FastifyRequest): TapParams => {
     const src = req.method === 'GET' ? (req.query as Record<string, unknown>) : (req.body as Record<string, unknown> | undefined) ?? {};
@@ -541,30 +541,17 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     }
     return out;
   };
-  /** Run a TAP query for `who`: parse, evaluate over the products they may read, format. */
-  const runTap = async (p: TapParams, who: Principal, base: string): Promise<{ mime: string; body: string }> => {
-    if (p.LANG === undefined) throw new HttpProblem(400, 'LANG is required (TAP 1.1 §2.7.1)');
-    if (!/^ADQL(-2\.[01])?$/i.test(p.LANG)) throw new HttpProblem(400, `LANG ${p.LANG}: only ADQL`);
-    if (p.QUERY === undefined || p.QUERY.trim() === '') throw new HttpProblem(400, 'QUERY is required (TAP 1.1 §2.7.2)');
-    if (p.RESPONSEFORMAT !== undefined && p.FORMAT !== undefined) throw new HttpProblem(400, 'RESPONSEFORMAT and FORMAT both given (TAP 1.1 §2.7.3)');
-    const fmt = formatOf(p.RESPONSEFORMAT ?? p.FORMAT);
-    if (!fmt) throw new HttpProblem(400, `RESPONSEFORMAT ${(p.RESPONSEFORMAT ?? p.FORMAT)!.slice(0, 50)}: use votable, csv or json`);
-    const maxrec = Math.min(p.MAXREC !== undefined ? Number(p.MAXREC) : MAXREC_DEFAULT, MAXREC_HARD);
-    const q = parseAdql(p.QUERY);
+  /** The `epn_core` rows of the products `who` may read. */
+  const tapRows = async (who: Principal, base: string): Promise<() => Record<string, Value>[]> => {
     const { access, embargoes } = await visibility(who);
     const sc = opts.spacecraft ?? '';
-    const table: AdqlTable = {
-      name: EPN_TABLE, columns: EPN_COLUMN_NAMES,
-      rows: catalogue.visibleEntries(access).map((e) => epnRow(e, releaseTime(e.record.route, e.record.stop, embargoes), base, sc)),
-    };
-    const r = runQuery(q, table, maxrec);
-    const t: ResultTable = { fields: r.sources.map((s) => EPN_COLUMNS.find((c) => c.name === s)!), names: r.columns, rows: r.rows, overflow: r.overflow };
-    return { mime: fmt.mime, body: fmt.kind === 'votable' ? votable(t, p.QUERY) : fmt.kind === 'csv' ? csv(t) : json(t) };
+    return () => catalogue.visibleEntries(access).map((e) => epnRow(e, releaseTime(e.record.route, e.record.stop, embargoes), base, sc));
   };
   const syncHandler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const p = tapInput(req);
     try {
-      const out = await runTap(p, req.principal, baseOf(req));
+      const rows = await tapRows(req.principal, baseOf(req));
+      const out = runTap(p, rows);
       return reply.type(out.mime).send(out.body);
     } catch (e) {
       // A query error is a VOTable with QUERY_STATUS ERROR when VOTable was asked (DALI 1.1 §4.4.1), else a problem.
@@ -606,21 +593,47 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     return opts.archiveDir;
   };
   const jobWorker = opts.jobWorker ?? new URL('./job-worker.js', import.meta.url);
-  /** Run a job in a worker thread (on this thread when the worker script is absent, e.g. from sources). */
-  const runInWorker = (spec: JobSpec, signal: AbortSignal, seconds: number): Promise<JobOutput[]> => {
-    if (!existsSync(fileURLToPath(jobWorker))) return runJob(spec);
+  /** The job worker threads alive. */
+  const workers = new Set<Worker>();
+  /**
+   * Run a job in a worker thread (on this thread when the worker script is absent, e.g. from sources). On abort or
+   * when its execution duration (UWS 1.1 §2.1.4) runs out, the thread is terminated, and the promise settles once it
+   * has ended (nothing of the job writes after that).
+   */
+  const runInWorker = (spec: JobSpec | TapJobSpec, signal: AbortSignal, seconds: number): Promise<JobOutput[]> => {
+    if (!existsSync(fileURLToPath(jobWorker))) {
+      if (spec.hold) return Promise.reject(new Error('holding a job (tests) needs the job worker'));
+      return spec.kind === 'tap' ? runTapJob(spec) : runJob(spec);
+    }
     return new Promise((resolve, reject) => {
       const w = new Worker(jobWorker, { workerData: spec });
+      workers.add(w);
       let done = false;
-      const finish = (f: () => void): void => { if (!done) { done = true; clearTimeout(timer); f(); void w.terminate(); } };
+      const finish = (f: () => void): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        void w.terminate().catch(() => undefined).finally(() => { workers.delete(w); f(); });
+      };
       const timer = seconds > 0 ? setTimeout(() => finish(() => reject(new Error(`execution duration ${seconds} s exceeded`))), seconds * 1000) : undefined;
       w.once('message', (m: { ok: boolean; results?: JobOutput[]; error?: string }) => finish(() => (m.ok ? resolve(m.results!) : reject(new Error(m.error)))));
       w.once('error', (e) => finish(() => reject(e)));
       w.once('exit', (code) => finish(() => reject(new Error(`job worker stopped (exit ${code})`))));
+      if (signal.aborted) finish(() => reject(new Error('aborted')));
       signal.addEventListener('abort', () => finish(() => reject(new Error('aborted'))));
     });
   };
-  const running = new Map<string, AbortController>();
+  /** Jobs executing: their abort and the end of their execution (worker ended, partial results removed). */
+  const running = new Map<string, { readonly ctl: AbortController; readonly ended: Promise<void> }>();
+  /** Abort a job if it is executing; resolves once it has stopped. */
+  const stopJob = async (id: string): Promise<void> => {
+    const r = running.get(id);
+    if (!r) return;
+    r.ctl.abort();
+    await r.ended;
+  };
+  /** The service is closing: jobs it stops are queued again. */
+  let closing = false;
   const queue: string[] = [];
   let active = 0;
   const MAX_ACTIVE = 2;
@@ -641,42 +654,42 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     const j = await store.jobs.get(id);
     if (!j || j.phase !== 'QUEUED') return;
     const ctl = new AbortController();
-    running.set(id, ctl);
-    const started: JobRecord = { ...j, phase: 'EXECUTING', startedUnixMs: now() };
-    await store.jobs.put(started);
+    let ended!: () => void;
+    running.set(id, { ctl, ended: new Promise<void>((r) => { ended = r; }) });
+    const dir = path.join(opts.jobsDir, id);
     try {
+      await store.jobs.put({ ...j, phase: 'EXECUTING', startedUnixMs: now() });
+      await rm(dir, { recursive: true, force: true }); // a job run again after a restart starts clean
       const u = await store.users.get(j.owner);
       if (!u || u.disabled) throw new HttpProblem(403, `owner ${j.owner} no longer exists or is disabled`);
       const who: Principal = { user: u.name, role: u.role, routes: new Set(await store.grants.routes(u.name)), token: undefined };
-      const dir = path.join(opts.jobsDir, id);
-      if (j.kind !== 'tap') {
-        // Other kinds run in a worker thread with the owner's rights as they are now.
-        const spec: JobSpec = { kind: j.kind as JobKind, parameters: j.parameters, archiveDir: archiveDir(), config: opts.config, tmDatabase: opts.tmDatabase, access: await accessSpec(who), outDir: dir };
-        const outputs = await runInWorker(spec, ctl.signal, j.executionDuration);
-        const cur = await store.jobs.get(id);
-        if (!cur || cur.phase !== 'EXECUTING') return;
-        await store.jobs.put({ ...cur, phase: 'COMPLETED', endedUnixMs: now(), results: outputs.map((o) => ({ id: o.id, mimeType: o.mimeType, size: o.size, file: path.join(id, o.file), sha256: o.sha256 })) });
-        return;
-      }
-      const out = await runTap(j.parameters, who, j.parameters['BASE'] ?? '');
-      if (ctl.signal.aborted) return;
-      if (j.executionDuration > 0 && now() - started.startedUnixMs! > j.executionDuration * 1000) throw new Error(`execution duration ${j.executionDuration} s exceeded`);
-      await mkdir(dir, { recursive: true });
-      const file = path.join(dir, 'result');
-      await writeFile(`${file}.tmp`, out.body);
-      await rename(`${file}.tmp`, file);
+      // Every kind runs in a worker thread with the owner's rights as they are now: a TAP query over the epn_core
+      // rows the owner may read (made here, from the catalogue), the others from the archive.
+      const hold = opts.holdJobsForTests === true ? { hold: true } : {};
+      const spec: JobSpec | TapJobSpec = j.kind === 'tap'
+        ? { kind: 'tap', parameters: j.parameters, rows: (await tapRows(who, j.parameters['BASE'] ?? ''))(), outDir: dir, ...hold }
+        : { kind: j.kind as JobKind, parameters: j.parameters, archiveDir: archiveDir(), config: opts.config, tmDatabase: opts.tmDatabase, access: await accessSpec(who), outDir: dir, ...hold };
+      const outputs = await runInWorker(spec, ctl.signal, j.executionDuration);
       const cur = await store.jobs.get(id);
-      if (!cur || cur.phase !== 'EXECUTING') return;
-      await store.jobs.put({ ...cur, phase: 'COMPLETED', endedUnixMs: now(), results: [{ id: 'result', mimeType: out.mime, size: Buffer.byteLength(out.body), file: path.relative(opts.jobsDir, file) }] });
+      if (!cur || cur.phase !== 'EXECUTING') { await rm(dir, { recursive: true, force: true }); return; }
+      await store.jobs.put({ ...cur, phase: 'COMPLETED', endedUnixMs: now(), results: outputs.map((o) => ({ id: o.id, mimeType: o.mimeType, size: o.size, file: path.join(id, o.file), sha256: o.sha256 })) });
     } catch (e) {
+      // Nothing of a job that did not complete is kept (a result file half written when it was stopped).
+      await rm(dir, { recursive: true, force: true });
       const cur = await store.jobs.get(id);
-      if (cur && cur.phase === 'EXECUTING') await store.jobs.put({ ...cur, phase: 'ERROR', endedUnixMs: now(), error: (e as Error).message.slice(0, 500) });
+      // Stopped by the service closing: queued again (it runs at the next start); aborted: ABORTED; else ERROR.
+      if (cur && cur.phase === 'EXECUTING') {
+        await store.jobs.put(closing ? { ...cur, phase: 'QUEUED', startedUnixMs: undefined }
+          : ctl.signal.aborted ? { ...cur, phase: 'ABORTED', endedUnixMs: now() }
+            : { ...cur, phase: 'ERROR', endedUnixMs: now(), error: (e as Error).message.slice(0, 500) });
+      }
     } finally {
       running.delete(id);
+      ended();
     }
   }
   const destroy = async (j: JobRecord): Promise<void> => {
-    running.get(j.id)?.abort();
+    await stopJob(j.id);
     await rm(path.join(opts.jobsDir, j.id), { recursive: true, force: true });
     await store.jobs.delete(j.id);
   };
@@ -690,7 +703,7 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
     })().catch((e: Error) => log('error', `job sweep: ${e.message}`));
   }, 60_000);
   sweep.unref();
-  app.addHook('onClose', async () => { clearInterval(sweep); for (const c of running.values()) c.abort(); });
+  app.addHook('onClose', async () => { closing = true; clearInterval(sweep); await Promise.all([...running.keys()].map(stopJob)); });
 
   const seeOther = (reply: FastifyReply, where: string): FastifyReply => reply.code(303).header('Location', where).send();
   const formBody = (req: FastifyRequest): Record<string, string> => {
@@ -797,10 +810,11 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
       await enqueue(j);
     } else {
       if (FINAL_PHASES.includes(j.phase)) throw new HttpProblem(403, `cannot abort a job in phase ${j.phase}`);
-      running.get(j.id)?.abort();
       const at = queue.indexOf(j.id);
       if (at >= 0) queue.splice(at, 1);
+      // ABORTED first (the job's end then leaves it so), then the worker is terminated and its partial results go.
       await store.jobs.put({ ...j, phase: 'ABORTED', endedUnixMs: now() });
+      await stopJob(j.id);
     }
     return seeOther(reply, `${ASYNC}/${j.id}`);
   });
@@ -853,8 +867,9 @@ export async function buildService(opts: ServiceOptions): Promise<FastifyInstanc
   });
   }
 
-  const out = app as FastifyInstance & { catalogue: Catalogue; refresh(): Promise<number> };
+  const out = app as FastifyInstance & { catalogue: Catalogue; refresh(): Promise<number>; jobWorkers(): number };
   out.catalogue = catalogue;
   out.refresh = refresh;
+  out.jobWorkers = () => workers.size;
   return out;
 }
