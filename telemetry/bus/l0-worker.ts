@@ -10,6 +10,7 @@ import type { Mission } from '../../src/config/mission.js';
 import type { ReadOptions } from '../framing/index.js';
 import { archiveRoutes, buildL0FromMission, orbitsFor, selectRoutes, windowFunction, type BuildOptions, type BuiltProduct } from '../products/index.js';
 import { openBus } from './bus.js';
+import { busLimitsOf } from '../../src/store/config.js';
 import { consumeCommitted, type CommittedWindow } from './committed.js';
 
 export interface L0WorkerOptions {
@@ -40,7 +41,8 @@ export async function rebuildPlan(w: CommittedWindow, build: L0WorkerOptions['bu
 
 /** Run the worker until idle (`untilIdle`) or until `signal` aborts. @throws InputError when NATS or the archive cannot be opened. */
 export async function runL0Worker(o: L0WorkerOptions): Promise<L0WorkerTotals> {
-  const { nc, js } = await openBus({ mission: o.mission.config.mission.name, ...(o.url !== undefined ? { url: o.url } : {}) });
+  const limits = busLimitsOf(o.mission.config);
+  const { nc, js } = await openBus({ mission: o.mission.config.mission.name, ...(o.url !== undefined ? { url: o.url } : {}), ...(limits ? { limits } : {}) });
   const totals: L0WorkerTotals = { announcements: 0, rebuilds: 0, new: 0, updated: 0, unchanged: 0 };
   try {
     totals.announcements = await consumeCommitted({

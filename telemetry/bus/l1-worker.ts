@@ -21,6 +21,7 @@ import { ParameterArchiveReader, ParameterArchiveWriter } from '../parameters/ar
 import { writeL1, type L1Written } from '../parameters/l1.js';
 import { orbitsFor, productsConfig, windowFunction } from '../products/index.js';
 import { openBus } from './bus.js';
+import { busLimitsOf } from '../../src/store/config.js';
 import { consumeCommitted } from './committed.js';
 
 export interface L1WorkerOptions {
@@ -69,7 +70,8 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
   const products = productsConfig(o.mission.config);
   const windowOf = windowFunction(products.window, await orbitsFor({ products }));
   const m = o.mission.config.mission;
-  const { nc, js } = await openBus({ mission: m.name, ...(o.url !== undefined ? { url: o.url } : {}) });
+  const limits = busLimitsOf(o.mission.config);
+  const { nc, js } = await openBus({ mission: m.name, ...(o.url !== undefined ? { url: o.url } : {}), ...(limits ? { limits } : {}) });
   const totals: L1WorkerTotals = { announcements: 0, windows: 0, products: 0, unchanged: 0 };
   try {
     totals.announcements = await consumeCommitted({
