@@ -248,6 +248,14 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     expect(totals[0]!['new']! + totals[1]!['new']!).toBe(Object.keys(latestData(path.join(work, 'l0two'))).filter((k) => !k.endsWith('_index')).length);
     expect(latestData(path.join(work, 'l0two'))).toEqual(latestData(path.join(work, 'fresh')));
     expect(readdirSync(path.join(work, 'l0two', '.idoc-locks'))).toEqual([]);
+    // The same for two L1 workers on one folder: each window's table written once (version 1 of both days, then
+    // version 2 of day 1 when the late announcements come in a later batch), the latest tables those of `tm l1`.
+    const l1two = await Promise.all(['l1A', 'l1B'].map((d) => idocAsync(['tm', 'l1-worker', 'DET_TEMP,HV_LEVEL', '--defs', DEFS, '--out-dir', 'l1two', '--once', '--json', '--durable', d])));
+    for (const r of l1two) expect(r.code, r.err).toBe(0);
+    const tables = l1two.flatMap((r) => r.err.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; lidvid?: string }).filter((e) => e.event === 'written').map((e) => e.lidvid!));
+    expect(tables.length, l1two.map((r) => r.out + r.err).join('\n')).toBeGreaterThanOrEqual(2);
+    expect(new Set(tables).size).toBe(tables.length);
+    expect(Object.values(workerTables('l1two'))).toEqual(ref2);
   }, 240_000);
 });
 

@@ -22,6 +22,7 @@ import { writeL1, type L1Written } from '../parameters/l1.js';
 import { orbitsFor, productsConfig, windowFunction } from '../products/index.js';
 import { openBus } from './bus.js';
 import { busLimitsOf } from '../../src/store/config.js';
+import { withWindowLocks } from './window-lock.js';
 import { consumeCommitted } from './committed.js';
 
 export interface L1WorkerOptions {
@@ -96,7 +97,8 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
           const reader = new ParameterArchiveReader(dir);
           try {
             if (o.names.some((n) => !reader.parameter(n))) continue; // none of these parameters in the window
-            const written = writeL1(reader, {
+            // One writer per L1 folder and window (window-lock.ts): two workers never write the same next version.
+            const written = await withWindowLocks(o.outDir, [`l1@${fromTai}`], async () => writeL1(reader, {
               names: o.names, outDir: o.outDir, bundle: products.bundle, fromTai, toTai, ...(o.name !== undefined ? { name: o.name } : {}),
               idTime: taiToUtcIso(fromTai, 0), versioned: true,
               label: {
@@ -104,7 +106,7 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
                 targetName: products.target.name, targetType: products.target.type, source: `the packet archive (${o.names.length} parameter(s))`,
                 ...(products.context.investigation !== undefined ? { investigationLid: products.context.investigation } : {}),
               },
-            });
+            }));
             if (written.status === 'unchanged') {
               totals.unchanged++;
               continue;
