@@ -1,11 +1,11 @@
 /**
  * The CLI on `archive.kind: postgres` end to end (built dist/, issue 19): `archive migrate` creates the schema,
  * `ingest --once` stores a drop folder, `archive status|query|gaps|verify`, `l0 build`, `users` and `serve --probe`
- * work on it and give what they give on the embedded SQLite archive of the same files (status per APID, L0 data
+ * work on it, and `tm archive` without files, `feed serve --root <archive dir>` and the console's parameter plots read it; all give what they give on the embedded SQLite archive of the same files (status per APID, L0 data
  * files byte for byte). The connection string (with a password) comes from the environment and is never printed.
  * Skips, saying so, when PostgreSQL is not reachable or dist/ is not built.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +135,91 @@ describe.skipIf(!run)('the CLI on archive.kind postgres (built dist/)', () => {
     expect(Object.keys(want).length).toBeGreaterThan(3);
     expect(dataFiles(path.join(work, 'pg', 'l0'))).toEqual(want);
   }, 240_000);
+
+  it('tm archive without files fills the parameter archive from the PostgreSQL packet archive as from SQLite', () => {
+    const defs = path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml');
+    const filled = ['lite', 'pg'].map((dir) => {
+      const r = idoc(dir, ['tm', 'archive', '--defs', defs, '--json']);
+      expect(r.status, r.stderr).toBeLessThanOrEqual(1);
+      const s = result(r.stdout) as { archive?: string; packets: number; samples: number };
+      return { ...s, archive: undefined };
+    });
+    expect(filled[0]!.samples).toBeGreaterThan(1000);
+    expect(filled[1]).toEqual(filled[0]);
+    const q = ['tm', 'query', 'DET_TEMP', 'HV_LEVEL', '--json'];
+    const [a, b] = [idoc('lite', q), idoc('pg', q)];
+    expect(b.status, b.stderr).toBe(0);
+    // NDJSON samples: the same values at the same times, line for line.
+    expect(a.stdout.split('\n').length).toBeGreaterThan(100);
+    expect(b.stdout).toBe(a.stdout);
+  }, 120_000);
+
+  it('feed serve on the archive directory serves the PostgreSQL archive\'s packets as it serves the SQLite one\'s', async () => {
+    const serve = (dir: string, root: string) => new Promise<{ url: string; packets: number; stop: () => Promise<void> }>((resolve, reject) => {
+      const c = spawn(process.execPath, [BIN, 'feed', 'serve', '--root', root, '--port', '0', '--json'], { cwd: path.join(work, dir), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IDOC_PG_URL: PG_URL } });
+      let out = '', err = '';
+      c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      c.on('exit', (code) => reject(new Error(`feed serve exited ${code}: ${err}`)));
+      c.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!out.includes('\n')) return;
+        outputs.push(out, err);
+        const r = result(out.split('\n')[0]!) as { url: string; packets: number };
+        c.removeAllListeners('exit');
+        resolve({ ...r, stop: () => new Promise((done) => { c.on('exit', () => done()); c.kill('SIGTERM'); }) });
+      });
+    });
+    const [lite, pg] = [await serve('lite', 'archive'), await serve('pg', 'shared')];
+    try {
+      expect(lite.packets).toBeGreaterThan(1000);
+      expect(pg.packets).toBe(lite.packets);
+      const q = '/packets?apid=1100,1120&from=2026-01-02T00:05:00Z&to=2026-01-03T00:10:00Z&limit=1000000';
+      const [a, b] = await Promise.all([fetch(lite.url + q), fetch(pg.url + q)]);
+      expect(b.status).toBe(200);
+      const [x, y] = [Buffer.from(await a.arrayBuffer()), Buffer.from(await b.arrayBuffer())];
+      expect(x.length).toBeGreaterThan(10_000);
+      expect(y.equals(x)).toBe(true);
+    } finally {
+      await Promise.all([lite.stop(), pg.stop()]);
+    }
+  }, 120_000);
+
+  it('the console\'s parameter plots read the PostgreSQL archive as they read the SQLite one', async () => {
+    const hash = spawnSync(process.execPath, [BIN, 'console', 'hash-password'], { input: 'pw-console\n', encoding: 'utf8' });
+    expect(hash.status, hash.stderr).toBe(0);
+    writeFileSync(path.join(work, 'users.json'), JSON.stringify({ users: [{ name: 'op', password: hash.stdout.trim(), role: 'operator' }] }));
+    const defs = path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml');
+    const start = (dir: string) => new Promise<{ url: string; stop: () => Promise<void> }>((resolve, reject) => {
+      const c = spawn(process.execPath, [BIN, 'console', '--users', path.join(work, 'users.json'), '--tmdb', defs, '--port', '0'], { cwd: path.join(work, dir), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IDOC_PG_URL: PG_URL } });
+      let out = '', err = '';
+      c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      c.on('exit', (code) => reject(new Error(`console exited ${code}: ${err}`)));
+      c.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /^console (\S+)\n/.exec(out);
+        if (!m) return;
+        outputs.push(out, err);
+        c.removeAllListeners('exit');
+        resolve({ url: new URL(m[1]!).origin, stop: () => new Promise((done) => { c.on('exit', () => done()); c.kill('SIGTERM'); }) });
+      });
+    });
+    const series = async (url: string) => {
+      const login = await fetch(`${url}/api/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'op', password: 'pw-console' }) });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const r = await fetch(`${url}/api/console/parameters/series?names=DET_TEMP,HV_LEVEL&from=2026-01-02T00:00:00Z&to=2026-01-03T00:10:00Z`, { headers: { cookie } });
+      expect(r.status).toBe(200);
+      return r.json() as Promise<{ truncated: boolean; series: { name: string; t: number[] }[] }>;
+    };
+    const [lite, pg] = [await start('lite'), await start('pg')];
+    try {
+      const want = await series(lite.url);
+      expect(want.series.map((x) => x.t.length).every((n) => n > 100)).toBe(true);
+      expect(await series(pg.url)).toEqual(want);
+    } finally {
+      await Promise.all([lite.stop(), pg.stop()]);
+    }
+  }, 120_000);
 
   it('users and serve: accounts in PostgreSQL, the catalogue from the registry, a granted token sees its route', () => {
     const add = idoc('pg', ['users', 'add', 'alice', '--role', 'co-investigator', '--route', 'SIM_HK_FAST', '--json'], { IDOC_PASSWORD: 'alice-pw' });

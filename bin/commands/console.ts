@@ -77,8 +77,11 @@ export async function consoleSources(flags: Omit<ConsoleFlags, 'users'>) {
   const [{ resolveMission }, store, path] = await Promise.all([import('../../src/config/mission.js'), import('../../src/store/index.js'), import('node:path')]);
   const mission = await resolveMission(flags);
   const { dir } = store.archiveSettings(mission.config, flags.archive);
+  // archive.kind postgres: live status, gaps and parameter plots read PostgreSQL through the port.
+  const pg = (await import('../../src/store/config.js')).archiveKind(mission.config).kind === 'postgres';
+  const openReader = pg ? async () => (await import('../../src/archive-of.js')).openConfiguredReader(mission.config, dir) : undefined;
   return {
-    mission, archiveDir: dir, ...(await consoleExtras(flags)),
+    mission, archiveDir: dir, ...(openReader ? { openReader } : {}), ...(await consoleExtras(flags)),
     ...(flags.products !== undefined ? { productsDir: path.resolve(flags.products) } : {}),
   };
 }

@@ -64,7 +64,11 @@ export const registerFeed: RegisterCommand = (program, ctx) => {
       const s = await stat(root).catch(() => undefined);
       if (!s?.isDirectory()) throw new InputError(`--root ${root}: not a folder`);
       const mission = await resolveMission(flags);
-      const index = await indexPacketFolder(root, { read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength }, profile: mission.profile, timeSource });
+      // --root naming the configured archive directory of a PostgreSQL archive (archive.kind postgres): served from it.
+      const { archiveKind, archiveSettings } = await import('../../src/store/config.js');
+      const pg = archiveKind(mission.config).kind === 'postgres' && (await import('node:path')).resolve(root) === archiveSettings(mission.config).dir;
+      const archive = pg ? async () => (await import('../../src/archive-of.js')).openConfiguredReader(mission.config, archiveSettings(mission.config).dir) : undefined;
+      const index = await indexPacketFolder(root, { read: { crc: mission.crc, maxPacketLength: mission.config.maxPacketLength }, profile: mission.profile, timeSource, ...(archive ? { archive } : {}) });
       for (const p of index.problems) ctx.io.err(`idoc feed serve: ${p.file}: ${p.message}\n`);
       const log = (level: string, message: string): void => ctx.io.err(`${new Date().toISOString()} ${level} feed serve: ${message}\n`);
       if (!digests) log('warn', `no token (--token-file, ${FEED_TOKEN_ENV}): any process on this machine may read the feed`);

@@ -67,7 +67,12 @@ export const registerIngest: RegisterCommand = (program, ctx) => {
       const progress = createProgress(ctx.io);
       const log = flags.quiet ? silentLogger : jsonLineLogger((l) => progress.log(l));
       const publisher = flags.publish ? (await import('../../telemetry/bus/index.js')).BusPublisher : undefined;
-      const setup = await openIngest(mission, flags.archive, publisher ? () => publisher.open({ mission: mission.config.mission.name }) : undefined);
+      const busLimits = publisher ? (await import('../../src/store/config.js')).busLimitsOf(mission.config) : undefined;
+      // Back-pressure (archive.bus): a publisher waiting for the archive says so, and again when it goes on.
+      const setup = await openIngest(mission, flags.archive, publisher ? () => publisher.open({
+        mission: mission.config.mission.name, ...(busLimits ? { limits: busLimits } : {}),
+        onThrottle: (t) => log.event(t ? 'publish-throttled' : 'publish-resumed', t ? { reason: t.reason, routes: t.routes } : {}),
+      }) : undefined);
       const { dir, archive, feeds } = setup;
       let packets = 0, bytes = 0;
       const counted = ctx.io.errIsTty

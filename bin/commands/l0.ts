@@ -228,6 +228,7 @@ function addWorker(l0: Command, ctx: CommandContext): void {
             provenance: await configProvenance(mission.config),
           },
           ...(flags.quiet ? {} : {
+            onLockWait: (key, h) => ctx.io.err(`${JSON.stringify({ event: 'lock-wait', window: key, holder: h })}\n`),
             onRebuilt: (e) => ctx.io.err(`${JSON.stringify({ event: 'rebuilt', route: e.route, products: e.products.map((p) => ({ lidvid: p.lidvid, status: p.status })) })}\n`),
           }),
         });

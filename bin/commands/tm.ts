@@ -183,8 +183,10 @@ export const registerTm: RegisterCommand = (program, ctx) => {
           }, time ? { time } : {});
           progress.done();
         } else {
+          // The packet archive of the config's kind (SQLite in dir, or PostgreSQL); parameters.sqlite in dir either way.
+          const reader = await (await import('../../src/archive-of.js')).openConfiguredReader(mission.config, dir);
           r = await fill.fillFromPacketArchive(dir, db, {
-            ...(keep ? { keep } : {}), ...(apids ? { apids: apids.ranges } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}),
+            reader, ...(keep ? { keep } : {}), ...(apids ? { apids: apids.ranges } : {}), ...(fromTai !== undefined ? { fromTai } : {}), ...(toTai !== undefined ? { toTai } : {}),
             ...(time ? { time } : {}),
           });
         }

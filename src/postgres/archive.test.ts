@@ -103,6 +103,16 @@ describe.skipIf(PG_DOWN !== undefined)('PostgreSQL archive: the SQLite store\'s 
     expect(await reader.cursors()).toEqual(new Map([['f', '6']]));
   });
 
+  it('a stored key on the first row of a COPY of many chunks: the batch falls back to the staging table (no unhandled stream error)', async () => {
+    // ~40k rows: several MiB of COPY data, so the server refuses the COPY while chunks are still being written.
+    const first = pusPacket(1100, 0, utcToTai('2025-06-01T09:00:00Z'));
+    const many = Array.from({ length: 40_000 }, (_, i) => pusPacket(1100, (i + 1) & 0x3fff, utcToTai('2025-06-01T09:00:00Z') + (i + 1) * 0.5));
+    const { results, pgRows, liteRows } = await both([delivery([first], 0x15, T), delivery([first, ...many], 0x15, T)]);
+    for (const [lite, pg] of results) expect(pg).toEqual(lite);
+    expect(results[1]![1]).toMatchObject({ stored: 40_000, duplicates: 1 });
+    expect(pgRows.length).toBe(liteRows.length);
+  }, 120_000);
+
   it('property: random batches of copies from two stations give what SQLite gives', async () => {
     await fc.assert(fc.asyncProperty(
       fc.array(fc.record({

@@ -470,14 +470,33 @@ export class PgArchiveWriter implements ArchiveWriter {
   }
 }
 
-/** Write COPY data in chunks of 256 KiB (with back-pressure) and end the stream. */
+/**
+ * Write COPY data in chunks of 256 KiB (with back-pressure) and end the stream. The server may refuse the COPY
+ * while chunks are still being written (a unique violation, 23505, on an early row): the error is listened for
+ * from the first chunk on, so it rejects here (and the caller's savepoint falls back) instead of being an
+ * unhandled 'error' event, or a wait for a 'drain' that never comes.
+ */
 async function writeAll(stream: Writable, data: Uint8Array): Promise<void> {
   const CHUNK = 256 * 1024;
-  for (let k = 0; k < data.length; k += CHUNK) {
-    if (!stream.write(data.subarray(k, Math.min(data.length, k + CHUNK)))) await new Promise<void>((res) => stream.once('drain', res));
+  let failed: Error | undefined;
+  let wake: (() => void) | undefined;
+  // Left attached: an error the stream emits after this function gave up is the same refusal, already reported.
+  stream.on('error', (e: Error) => {
+    failed ??= e;
+    wake?.();
+  });
+  for (let k = 0; k < data.length && !failed; k += CHUNK) {
+    if (!stream.write(data.subarray(k, Math.min(data.length, k + CHUNK)))) {
+      await new Promise<void>((res) => {
+        wake = res;
+        stream.once('drain', res);
+      });
+      wake = undefined;
+    }
   }
+  if (failed) throw failed;
   await new Promise<void>((res, rej) => {
-    stream.once('error', rej);
+    wake = () => rej(failed);
     stream.once('finish', res);
     stream.end();
   });

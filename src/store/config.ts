@@ -7,7 +7,9 @@ import type { MissionConfig } from '../config/index.js';
 import type { ArchiveOptions } from './archive.js';
 import { checkedSection, configRelative } from '../config/section.js';
 
-interface ArchiveSection { kind?: 'sqlite' | 'postgres'; schema?: string; dir?: string; segmentMegabytes?: number; synchronous?: 'full' | 'normal' }
+/** `archive.bus`: the ingest bus's stream limits and publisher back-pressure (telemetry/bus). */
+export interface BusLimitsSection { maxMessages?: number; maxBytes?: number; maxLagMessages?: number; retrySeconds?: number }
+interface ArchiveSection { kind?: 'sqlite' | 'postgres'; schema?: string; dir?: string; segmentMegabytes?: number; synchronous?: 'full' | 'normal'; bus?: BusLimitsSection }
 
 /**
  * Which implementation holds the archive (`archive.kind`, default `sqlite`) and, for PostgreSQL, the schema (one
@@ -16,6 +18,11 @@ interface ArchiveSection { kind?: 'sqlite' | 'postgres'; schema?: string; dir?: 
 export function archiveKind(config: MissionConfig): { kind: 'sqlite' | 'postgres'; schema: string } {
   const s = checkedSection<ArchiveSection>(config, 'archive') ?? {};
   return { kind: s.kind ?? 'sqlite', schema: s.schema ?? 'idoc' };
+}
+
+/** The ingest bus's limits (`archive.bus`), undefined when the section has none (a stream keeping everything). */
+export function busLimitsOf(config: MissionConfig): BusLimitsSection | undefined {
+  return checkedSection<ArchiveSection>(config, 'archive')?.bus;
 }
 
 /** The default archive folder name. */

@@ -7,6 +7,7 @@
 import type { Mission } from '../../src/config/mission.js';
 import { InputError } from '../../src/errors.js';
 import { archiveSettings } from '../../src/store/index.js';
+import { busLimitsOf } from '../../src/store/config.js';
 import { timeSettings } from '../../src/time/config.js';
 import { PROFILE_PRESETS } from '../../src/ccsds/profile.js';
 import { openConfiguredWriter } from '../ingest/archive-of.js';
@@ -32,12 +33,13 @@ export async function consumeCommand(mission: Mission, o: { archive?: string; on
         .catch((e: NodeJS.ErrnoException) => { throw new InputError(`--metrics ${o.metricsPort}: cannot listen on 127.0.0.1 (${e.code ?? e.message})`); });
       o.err(`${JSON.stringify({ event: 'metrics-listening', url: metrics.url })}\n`);
     }
+    const limits = busLimitsOf(mission.config);
     let t0 = performance.now();
     const totals = await consumeBus({
       batch: () => writer.batch(),
       store: async (b, c) => { t0 = performance.now(); const r = await writer.store(b, c); latency.observe((performance.now() - t0) / 1000); return r; },
     }, {
-      mission: mission.config.mission.name, untilIdle: o.once, signal: stop.signal,
+      mission: mission.config.mission.name, untilIdle: o.once, signal: stop.signal, ...(limits ? { limits } : {}),
       ...(o.quiet ? {} : { onStored: (r) => o.err(`${JSON.stringify({ event: 'stored', subject: r.subject, stored: r.stored, duplicates: r.duplicates, repeats: r.repeats })}\n`) }),
     });
     return { archive: writer.name, ...totals };

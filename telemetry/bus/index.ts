@@ -2,7 +2,9 @@
  * @module The NATS JetStream ingest bus (issue 19): `idoc ingest --publish` publishes packed batches per mission
  * and route, `idoc ingest --consume` stores them into the archive exactly once. Public door of telemetry/bus.
  */
-export { BusPublisher, consumeBus, openBus, streamOf, subjectOf, msgIdOf, natsName, DEFAULT_NATS_URL, type BusOptions, type BusSink, type ConsumeOptions, type ConsumeTotals } from './bus.js';
+export {
+  BusPublisher, consumeBus, openBus, streamOf, subjectOf, msgIdOf, natsName, publishersBucketOf, throttledPublishers, DEFAULT_NATS_URL, type BusLimits, type PublisherThrottle, type BusOptions, type BusSink, type ConsumeOptions, type ConsumeTotals,
+} from './bus.js';
 export { encodeBatch, decodeBatch } from './wire.js';
 export { fitBatch, sliceBatch, splitByRoute } from './split.js';
 export { consumeCommand } from './command.js';

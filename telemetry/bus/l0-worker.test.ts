@@ -76,6 +76,13 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
   const idoc = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {
     cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, IDOC_NATS_URL: NATS_URL, ...(TEST_PG_URL !== undefined ? { IDOC_PG_URL: TEST_PG_URL } : {}) },
   });
+  const idocAsync = (args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const c = spawn(process.execPath, [BIN, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IDOC_NATS_URL: NATS_URL, ...(TEST_PG_URL !== undefined ? { IDOC_PG_URL: TEST_PG_URL } : {}) } });
+    let out = '', err = '';
+    c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    c.on('exit', (code) => resolve({ code, out, err }));
+  });
   const DEFS = path.join(ROOT, 'fixtures/sample-mission/sim-tm.xml');
   /** The L1 tables (.csv) of a folder, by name. */
   const tables = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(path.join(work, dir)).filter((f) => f.endsWith('.csv')).sort()
@@ -228,6 +235,27 @@ describe.skipIf(why !== undefined)('idoc l0 worker: products follow the committe
     // Nothing more announced: the worker has nothing to do.
     expect(result(step(['l0', 'worker', '--once', '--json', '--out-dir', 'l0']).stdout)).toMatchObject({ announcements: 0, rebuilds: 0 });
     expect((result(step(['ingest', 'status', '--bus', '--json']).stdout) as Lag).builders.find((b) => b.durable === 'l0')).toMatchObject({ pending: 0, ackPending: 0 });
+
+    // Two workers (durables of their own: each gets every announcement) on one products folder, at the same time:
+    // the window locks let one write each version; the other waits and finds it (no version written twice).
+    const both = await Promise.all(['twoA', 'twoB'].map((d) => idocAsync(['l0', 'worker', '--once', '--json', '--durable', d, '--out-dir', 'l0two'])));
+    for (const r of both) expect(r.code, r.err).toBe(0);
+    const written = both.flatMap((r) => r.err.trim().split('\n').map((l) => JSON.parse(l) as { event: string; products?: { lidvid: string; status: string }[] })
+      .filter((e) => e.event === 'rebuilt').flatMap((e) => e.products!).filter((p) => p.status !== 'unchanged').map((p) => p.lidvid));
+    expect(written.length).toBeGreaterThan(0);
+    expect(new Set(written).size).toBe(written.length);
+    const totals = both.map((r) => result(r.out) as Record<string, number>);
+    expect(totals[0]!['new']! + totals[1]!['new']!).toBe(Object.keys(latestData(path.join(work, 'l0two'))).filter((k) => !k.endsWith('_index')).length);
+    expect(latestData(path.join(work, 'l0two'))).toEqual(latestData(path.join(work, 'fresh')));
+    expect(readdirSync(path.join(work, 'l0two', '.idoc-locks'))).toEqual([]);
+    // The same for two L1 workers on one folder: each window's table written once (version 1 of both days, then
+    // version 2 of day 1 when the late announcements come in a later batch), the latest tables those of `tm l1`.
+    const l1two = await Promise.all(['l1A', 'l1B'].map((d) => idocAsync(['tm', 'l1-worker', 'DET_TEMP,HV_LEVEL', '--defs', DEFS, '--out-dir', 'l1two', '--once', '--json', '--durable', d])));
+    for (const r of l1two) expect(r.code, r.err).toBe(0);
+    const tables = l1two.flatMap((r) => r.err.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; lidvid?: string }).filter((e) => e.event === 'written').map((e) => e.lidvid!));
+    expect(tables.length, l1two.map((r) => r.out + r.err).join('\n')).toBeGreaterThanOrEqual(2);
+    expect(new Set(tables).size).toBe(tables.length);
+    expect(Object.values(workerTables('l1two'))).toEqual(ref2);
   }, 240_000);
 });
 

@@ -21,6 +21,8 @@ import { ParameterArchiveReader, ParameterArchiveWriter } from '../parameters/ar
 import { writeL1, type L1Written } from '../parameters/l1.js';
 import { orbitsFor, productsConfig, windowFunction } from '../products/index.js';
 import { openBus } from './bus.js';
+import { busLimitsOf } from '../../src/store/config.js';
+import { withWindowLocks } from './window-lock.js';
 import { consumeCommitted } from './committed.js';
 
 export interface L1WorkerOptions {
@@ -69,7 +71,8 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
   const products = productsConfig(o.mission.config);
   const windowOf = windowFunction(products.window, await orbitsFor({ products }));
   const m = o.mission.config.mission;
-  const { nc, js } = await openBus({ mission: m.name, ...(o.url !== undefined ? { url: o.url } : {}) });
+  const limits = busLimitsOf(o.mission.config);
+  const { nc, js } = await openBus({ mission: m.name, ...(o.url !== undefined ? { url: o.url } : {}), ...(limits ? { limits } : {}) });
   const totals: L1WorkerTotals = { announcements: 0, windows: 0, products: 0, unchanged: 0 };
   try {
     totals.announcements = await consumeCommitted({
@@ -94,7 +97,8 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
           const reader = new ParameterArchiveReader(dir);
           try {
             if (o.names.some((n) => !reader.parameter(n))) continue; // none of these parameters in the window
-            const written = writeL1(reader, {
+            // One writer per L1 folder and window (window-lock.ts): two workers never write the same next version.
+            const written = await withWindowLocks(o.outDir, [`l1@${fromTai}`], async () => writeL1(reader, {
               names: o.names, outDir: o.outDir, bundle: products.bundle, fromTai, toTai, ...(o.name !== undefined ? { name: o.name } : {}),
               idTime: taiToUtcIso(fromTai, 0), versioned: true,
               label: {
@@ -102,7 +106,7 @@ export async function runL1Worker(o: L1WorkerOptions): Promise<L1WorkerTotals> {
                 targetName: products.target.name, targetType: products.target.type, source: `the packet archive (${o.names.length} parameter(s))`,
                 ...(products.context.investigation !== undefined ? { investigationLid: products.context.investigation } : {}),
               },
-            });
+            }));
             if (written.status === 'unchanged') {
               totals.unchanged++;
               continue;

@@ -8,11 +8,14 @@
  * `idoc ingest --consume --watch --metrics`.
  *
  * The count of messages after the floor is asked of the server with a short-lived consumer per route (starting
- * at the floor + 1, no acks, in memory), deleted at once: one round trip per route and scrape. */
-import { AckPolicy, DeliverPolicy, type JetStreamManager } from 'nats';
+ * at the floor + 1, no acks, in memory), deleted at once: one round trip per route and scrape. A bounded stream
+ * (`archive.bus`, a work queue) holds only messages not yet acknowledged: its per-subject counts are the lag.
+ * The publishers waiting for the archive (back-pressure) come from the KV bucket they record themselves in. */
+import { AckPolicy, DeliverPolicy, RetentionPolicy, type JetStreamManager } from 'nats';
+import { busLimitsOf } from '../../src/store/config.js';
 import type { MissionConfig } from '../../src/config/index.js';
 import { openConfiguredReader } from '../../src/archive-of.js';
-import { openBus } from './bus.js';
+import { openBus, throttledPublishers, type PublisherThrottle } from './bus.js';
 import { committedStreamOf } from './committed.js';
 
 export interface RouteLag {
@@ -36,14 +39,20 @@ export interface BusLag {
   readonly consumer: { readonly pending: number; readonly ackPending: number; readonly redelivered: number } | undefined;
   /** Product builders (durables on the committed stream): announcements waiting. */
   readonly builders: readonly { readonly durable: string; readonly pending: number; readonly ackPending: number }[];
+  /** Bounded stream (work queue, `archive.bus`): its limits; undefined when it keeps everything. */
+  readonly limits?: { readonly maxMessages: number; readonly maxBytes: number; readonly bytes: number };
+  /** Publishers waiting for the archive now (back-pressure). */
+  readonly throttled: readonly PublisherThrottle[];
 }
 
 /**
  * Measure the lag of `durable` (default `archive`) against the archive's cursors (`cursors()` of the reader).
  * @throws Error when the stream does not exist.
  */
-export async function busLag(jsm: JetStreamManager, mission: string, stream: string, cursors: ReadonlyMap<string, string>, durable = 'archive'): Promise<BusLag> {
+export async function busLag(jsm: JetStreamManager, mission: string, stream: string, cursors: ReadonlyMap<string, string>, durable = 'archive',
+  throttled: readonly PublisherThrottle[] = []): Promise<BusLag> {
   const info = await jsm.streams.info(stream, { subjects_filter: '>' });
+  const queue = info.config.retention === RetentionPolicy.Workqueue;
   const subjects = Object.entries(info.state.subjects ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const c = await jsm.consumers.info(stream, durable).catch(() => undefined);
   const consumer = c ? { pending: c.num_pending, ackPending: c.num_ack_pending, redelivered: c.num_redelivered } : undefined;
@@ -52,7 +61,7 @@ export async function busLag(jsm: JetStreamManager, mission: string, stream: str
   for (const [subject, messages] of subjects) {
     const committedSeq = Number(cursors.get(`bus:${durable}:${subject}`) ?? 0);
     let lag = messages;
-    if (ackFloor > 0) {
+    if (ackFloor > 0 && !queue) {
       const e = await jsm.consumers.add(stream, {
         filter_subject: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: ackFloor + 1,
         ack_policy: AckPolicy.None, inactive_threshold: 5 * 1e9, mem_storage: true,
@@ -70,7 +79,10 @@ export async function busLag(jsm: JetStreamManager, mission: string, stream: str
   } catch {
     // No committed stream yet: no builders.
   }
-  return { stream, durable, ackFloor, routes, consumer, builders };
+  return {
+    stream, durable, ackFloor, routes, consumer, builders, throttled,
+    ...(queue ? { limits: { maxMessages: info.config.max_msgs, maxBytes: info.config.max_bytes, bytes: info.state.bytes } } : {}),
+  };
 }
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -93,6 +105,8 @@ export function renderBusMetrics(l: BusLag): string {
   }
   gauge('idoc_bus_builder_pending_announcements', 'Committed-window announcements waiting for a product builder, by builder durable.',
     l.builders.map((b) => [{ durable: b.durable }, b.pending + b.ackPending]));
+  gauge('idoc_bus_publishers_throttled', 'Publishers waiting for the archive (back-pressure), by reason.',
+    (['stream-full', 'lag'] as const).map((reason) => [{ reason }, l.throttled.filter((t) => t.reason === reason).length]));
   return `${out.join('\n')}\n`;
 }
 
@@ -102,6 +116,14 @@ export function formatBusLag(l: BusLag): string {
     `${'route'.padEnd(20)} ${'messages'.padStart(10)} ${'committed seq'.padStart(14)} ${'lag'.padStart(10)}`];
   for (const r of l.routes) lines.push(`${r.route.padEnd(20)} ${String(r.messages).padStart(10)} ${String(r.committedSeq).padStart(14)} ${String(r.lag).padStart(10)}`);
   for (const b of l.builders) lines.push(`builder ${b.durable}: ${b.pending + b.ackPending} announcement(s) waiting`);
+  if (l.limits) {
+    const lim = (v: number) => (v < 0 ? 'unbounded' : String(v));
+    lines.push(`bounded stream: ${l.routes.reduce((t, r) => t + r.messages, 0)} of ${lim(l.limits.maxMessages)} messages, ${l.limits.bytes} of ${lim(l.limits.maxBytes)} octets`);
+  }
+  for (const t of l.throttled) {
+    lines.push(`publisher ${t.host} pid ${t.pid} THROTTLED since ${t.since}: ${t.reason === 'stream-full' ? 'stream full' : 'lag over the bound'} (route ${t.routes.join(', ')})`);
+  }
+  if (l.limits && l.throttled.length === 0) lines.push('no publisher throttled');
   return `${lines.join('\n')}\n`;
 }
 
@@ -113,9 +135,10 @@ export async function busLagOfMission(config: MissionConfig, dir: string, url?: 
   const reader = await openConfiguredReader(config, dir);
   try {
     const cursors = await reader.cursors();
-    const { nc, stream } = await openBus({ mission: config.mission.name, ...(url !== undefined ? { url } : {}) });
+    const limits = busLimitsOf(config);
+    const { nc, js, stream } = await openBus({ mission: config.mission.name, ...(url !== undefined ? { url } : {}), ...(limits ? { limits } : {}) });
     try {
-      return await busLag(await nc.jetstreamManager(), config.mission.name, stream, cursors);
+      return await busLag(await nc.jetstreamManager(), config.mission.name, stream, cursors, 'archive', await throttledPublishers(js, config.mission.name));
     } finally {
       await nc.close();
     }

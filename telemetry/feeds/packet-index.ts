@@ -18,6 +18,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { packetTimeOf, timeOffsetOf } from '../../src/ccsds/secondary-header.js';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
+import type { ArchiveReader } from '../../src/archive/port.js';
 import { taiToUtcUnix } from '../../src/time/index.js';
 import { openPacketFile, type ReadOptions } from '../framing/index.js';
 import { guessProfile } from '../inspect/walk.js';
@@ -40,6 +41,8 @@ export interface IndexOptions {
   readonly profile?: PacketProfile | 'auto';
   /** Default `auto`. */
   readonly timeSource?: TimeSource;
+  /** Serve this archive (e.g. PostgreSQL, archive.kind postgres, whose segment files are under `root`) instead of indexing `root`. */
+  readonly archive?: () => Promise<ArchiveReader>;
 }
 
 /** A file that could not be indexed. */
@@ -137,9 +140,8 @@ class IndexBuilder {
  * Index the packets of an idoc archive through the archive port (a reader kept open to read packet bytes until
  * `close`). The index keeps each packet's opaque octet ref (`raw`) in `offset`.
  */
-async function indexArchive(root: string, source: TimeSource): Promise<PacketIndex> {
-  const { openSqliteArchiveReader } = await import('../../src/store/index.js');
-  const archive = await openSqliteArchiveReader(root);
+async function indexArchive(root: string, source: TimeSource, open?: () => Promise<ArchiveReader>): Promise<PacketIndex> {
+  const archive = open ? await open() : await (await import('../../src/store/index.js')).openSqliteArchiveReader(root);
   /** Rows that arrived after `seen` (the archive's arrival order) → an index after `prev`. */
   const build = async (prev: PacketIndex | undefined, seen: number): Promise<PacketIndex> => {
     const b = new IndexBuilder();
@@ -199,6 +201,7 @@ async function listFiles(root: string): Promise<string[]> {
  */
 export async function indexPacketFolder(root: string, options: IndexOptions = {}): Promise<PacketIndex> {
   const source = options.timeSource ?? 'auto';
+  if (options.archive) return indexArchive(root, source, options.archive);
   if (existsSync(path.join(root, ARCHIVE_INDEX_FILE))) return indexArchive(root, source);
   return indexFiles(root, options, undefined, new Set());
 }

@@ -68,6 +68,8 @@ export interface ArchiveFillOptions extends FillOptions {
   readonly apids?: readonly (readonly [number, number])[];
   readonly fromTai?: number;
   readonly toTai?: number;
+  /** The packet archive to read (default: the SQLite archive in `dir`); closed here. A PostgreSQL archive's reader (archive.kind postgres). */
+  readonly reader?: ArchiveReader;
 }
 
 interface Failure { apid: number; reason: string; packets: number; first: string }
@@ -122,7 +124,7 @@ export async function decodeArchiveRows(
  * recorded, so decoding after later ingest runs goes on from there.
  */
 export async function fillFromPacketArchive(dir: string, db: TmDatabase, o: ArchiveFillOptions = {}): Promise<FillReport> {
-  const reader = await openSqliteArchiveReader(dir);
+  const reader = o.reader ?? await openSqliteArchiveReader(dir);
   const keep = o.time ? withTime(o.keep, o.time) : o.keep;
   const decoder: Decoder = compileDecoder(db, keep ? { keep } : {});
   const w = new ParameterArchiveWriter(dir, true);

@@ -11,8 +11,8 @@ import type { Mission } from '../../src/config/mission.js';
 import { InputError } from '../../src/errors.js';
 import type { TmDatabase } from '../../src/mdb/types.js';
 import type { ArchiveReader } from '../../src/archive/index.js';
-import { openArchive, openSqliteArchiveReader, type Archive } from '../../src/store/index.js';
-import { taiToUnixMs, utcUnixToTai } from '../../src/time/index.js';
+import { openSqliteArchiveReader } from '../../src/store/index.js';
+import { asTai, taiToUnixMs, utcUnixToTai } from '../../src/time/index.js';
 
 const unixMsToTai = (ms: number): number => utcUnixToTai(ms / 1000);
 import { findGaps, gapRecord, gapWindows, resetRecord, windowRequestId, writeGapRequests, type ArchiveReset, type GapWindow } from '../gaps/index.js';
@@ -44,12 +44,6 @@ export interface ConsoleSources {
 export function instrumentOf(m: Mission, apid: number): string | undefined {
   const d = m.config.apids.find((x) => apid >= x.apids.from && apid <= x.apids.to);
   return d?.instrument ?? m.config.mission.instrument;
-}
-
-function withArchive<T>(dir: string, f: (a: Archive) => T): T | undefined {
-  if (!existsSync(path.join(dir, 'index.sqlite'))) return undefined;
-  const a = openArchive(dir, { readonly: true });
-  try { return f(a); } finally { a.close(); }
 }
 
 /** The archive through the port (status, gaps); undefined when there is none yet. */
@@ -115,7 +109,7 @@ export async function gapsReport(src: ConsoleSources, user: ConsoleUser, q: { fr
     const apids = (await a.status()).apids.filter((x) => maySee(user, instrumentOf(src.mission, x.apid)));
     const gaps = await findGaps(a, {
       apids: apids.map((x) => [x.apid, x.apid] as const), periodOf: src.mission.periodOf,
-      ...(fromMs !== undefined ? { fromTai: unixMsToTai(fromMs) } : {}), ...(toMs !== undefined ? { toTai: unixMsToTai(toMs) } : {}),
+      ...(fromMs !== undefined ? { fromTai: asTai(unixMsToTai(fromMs)) } : {}), ...(toMs !== undefined ? { toTai: asTai(unixMsToTai(toMs)) } : {}),
     }, resets);
     return { apids, gaps };
   });
@@ -256,8 +250,8 @@ export function parameterList(src: ConsoleSources) {
   }));
 }
 
-/** Decoded samples of `names` over a range from the archive, APIDs the user may see only. */
-export function parameterSeries(src: ConsoleSources, user: ConsoleUser, q: { names: readonly string[]; from?: string; to?: string; maxPackets?: number }) {
+/** Decoded samples of `names` over a range from the archive (through the port: SQLite or PostgreSQL), APIDs the user may see only. */
+export async function parameterSeries(src: ConsoleSources, user: ConsoleUser, q: { names: readonly string[]; from?: string; to?: string; maxPackets?: number }) {
   if (!src.tmdb) throw new InputError('parameters: no mission database configured (--tmdb)');
   const known = new Set(parameterList(src).map((p) => p.name));
   for (const n of q.names) if (!known.has(n)) throw new InputError(`name: unknown numeric parameter ${JSON.stringify(n.slice(0, 80))}`);
@@ -266,13 +260,19 @@ export function parameterSeries(src: ConsoleSources, user: ConsoleUser, q: { nam
   const dec = compileDecoder(src.tmdb, { keep: new Set(q.names) });
   const max = q.maxPackets ?? 200_000;
   let seen = 0;
-  withArchive(src.archiveDir, (a) => {
-    for (const apid of a.apids()) {
+  await withReader(src, async (a) => {
+    const window = { ...(fromMs !== undefined ? { fromTai: asTai(unixMsToTai(fromMs)) } : {}), ...(toMs !== undefined ? { toTai: asTai(unixMsToTai(toMs)) } : {}) };
+    for (const apid of await a.apids()) {
       if (!maySee(user, instrumentOf(src.mission, apid))) continue;
-      for (const row of a.apidRows(apid, fromMs !== undefined ? unixMsToTai(fromMs) : undefined, toMs !== undefined ? unixMsToTai(toMs) : undefined)) {
-        if (++seen > max) return;
-        const b = a.bytesOf(row);
-        dec.decode(b, 0, b.length, row.tai, apid);
+      for await (const page of a.rows({ apids: [[apid, apid]], ...window })) {
+        // Read no more octets than the packet budget needs (one over it marks the answer truncated).
+        const rows = page.slice(0, Math.max(0, max + 1 - seen));
+        const octets = await a.bytes(rows);
+        for (let k = 0; k < rows.length; k++) {
+          if (++seen > max) return;
+          const b = octets[k]!;
+          dec.decode(b, 0, b.length, rows[k]!.tai, apid);
+        }
       }
     }
   });

@@ -181,7 +181,7 @@ export function registerConsoleRoutes(app: FastifyInstance, o: ConsoleRouteOptio
     const names = (q['names'] ?? '').split(',').filter(Boolean);
     if (names.length === 0 || names.length > 8) return reply.code(400).send({ error: 'names: expected 1 to 8 parameter names, comma-separated' });
     try {
-      return parameterSeries(o.sources, u, { names, ...(q['from'] ? { from: q['from'] } : {}), ...(q['to'] ? { to: q['to'] } : {}) });
+      return await parameterSeries(o.sources, u, { names, ...(q['from'] ? { from: q['from'] } : {}), ...(q['to'] ? { to: q['to'] } : {}) });
     } catch (e) { return bad(reply, e); }
   });
 
