@@ -185,7 +185,13 @@ async function decodePackets(spec: JobSpec, reader: ArchiveReader, dir: string):
     import('../../src/mdb/load.js'), import('../parameters/compile.js'), import('../parameters/archive.js'),
   ]);
   const names = p['PARAMETER']!.split(',');
-  const db = loadTmDatabase(spec.tmDatabase);
+  // A MIB's absolute times (PTC 9) count from the mission's epoch, as `tm decode` reads them.
+  let epoch: { epochTai: number } | undefined;
+  if (spec.config !== undefined) {
+    const m = await (await import('../../src/config/mission.js')).resolveMission({ config: spec.config });
+    epoch = { epochTai: (m.profile === 'auto' ? m.guessHint.base : m.profile).time.epochTai };
+  }
+  const db = loadTmDatabase(spec.tmDatabase, undefined, epoch ?? {});
   const unknown = names.filter((n) => !db.parameters.some((x) => x.name === n));
   if (unknown.length) throw new Error(`no parameter ${unknown.join(', ').slice(0, 200)} in the mission database`);
   const decoder = compileDecoder(db, { keep: new Set(names) });
