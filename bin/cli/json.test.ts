@@ -19,11 +19,14 @@ async function idoc(args: string[]): Promise<{ code: number; out: string; err: s
 
 describe('the --json envelope (bin/cli/json.ts, idoc help json)', () => {
   it('wraps a result: command, version, ok, problems, result; bigints as decimal strings', () => {
-    expect(envelope('routes', { a: 1 })).toEqual({ command: 'routes', version: IDOC_VERSION, ok: true, problems: [], result: { a: 1 } });
+    expect(envelope('routes', { a: 1 })).toEqual({ command: 'routes', version: IDOC_VERSION, ok: true, problems: [], a: 1, result: { a: 1 } });
+    // The result's fields beside the envelope's (bare-object readers), but never over them.
+    expect(envelope('x', { ok: 'mine', problems: 3, products: [1] })).toEqual({ command: 'x', version: IDOC_VERSION, ok: true, problems: [], products: [1], result: { ok: 'mine', problems: 3, products: [1] } });
+    expect(Object.keys(envelope('x', [1, 2]))).toEqual(['command', 'version', 'ok', 'problems', 'result']);
     expect(envelope('x', [], { problems: ['one'] })).toMatchObject({ ok: false, problems: [{ message: 'one' }] });
     expect(envelope('x', null, { ok: false })).toMatchObject({ ok: false, problems: [] });
     expect(JSON.parse(jsonOut('tc decode', { v: 2n ** 64n }))).toMatchObject({ result: { v: '18446744073709551616' } });
-    expect(jsonOut('serve', { url: 'u' }, { compact: true })).toBe(`{"command":"serve","version":"${IDOC_VERSION}","ok":true,"problems":[],"result":{"url":"u"}}\n`);
+    expect(jsonOut('serve', { url: 'u' }, { compact: true })).toBe(`{"command":"serve","version":"${IDOC_VERSION}","ok":true,"problems":[],"url":"u","result":{"url":"u"}}\n`);
   });
 
   it('a failed run is one line: ok false, no result, the error and its located problems', () => {

@@ -9,7 +9,10 @@
  * - `problems`: `{ code?, path?, message }` objects, the ones the command reports (empty when none; for an
  *   input or usage error, the error itself, with `result: null`);
  * - `result`: the command's own answer, the fields its text output shows (an object, or an array where the
- *   command answers with a list).
+ *   command answers with a list);
+ * - an object result's fields also stand at the top level, beside the envelope's (its own `command`, `version`,
+ *   `ok`, `problems` and `result`, where it has them, only in `result`): scripts written against the bare objects
+ *   idoc printed before the envelope (`j.products`, `j.totals`) read on unchanged.
  * Streams of records (`packets dump`, `archive query`, `tm decode`) are NDJSON instead: one record per line, no
  * envelope, so a reader can start before the end.
  */
@@ -42,10 +45,16 @@ export interface EnvelopeOptions {
   readonly compact?: boolean;
 }
 
-/** The envelope of a command's result. */
+/** The envelope's own keys: a result's fields of these names stay inside `result` only. */
+const ENVELOPE_KEYS = new Set(['command', 'version', 'ok', 'problems', 'result']);
+
+/** The envelope of a command's result (an object result's other fields lifted beside the envelope's keys). */
 export function envelope<T>(command: string, result: T, o: Omit<EnvelopeOptions, 'compact'> = {}): JsonEnvelope<T> {
   const problems = (o.problems ?? []).map((p): EnvelopeProblem => (typeof p === 'string' ? { message: p } : p));
-  return { command, version: IDOC_VERSION, ok: o.ok ?? problems.length === 0, problems, result };
+  const lifted = result !== null && typeof result === 'object' && !Array.isArray(result)
+    ? Object.fromEntries(Object.entries(result).filter(([k]) => !ENVELOPE_KEYS.has(k)))
+    : {};
+  return { command, version: IDOC_VERSION, ok: o.ok ?? problems.length === 0, problems, ...lifted, result };
 }
 
 /** BigInts (telecommand values) as decimal strings. */
