@@ -91,7 +91,7 @@ describe('idoc time convert', () => {
     expect(j.unix).toBeGreaterThanOrEqual(Math.floor(before));
     expect(j.unix).toBeLessThanOrEqual(after + 1);
     expect(j.utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-    expect(JSON.parse((await idoc('time', 'convert', '--as', 'tai', '--json', '0')).out)).toEqual({ command: 'time convert', version: '0.1.0', ok: true, problems: [], result: { tai: 0 } });
+    expect(JSON.parse((await idoc('time', 'convert', '--as', 'tai', '--json', '0')).out)).toEqual({ command: 'time convert', version: '0.1.0', ok: true, problems: [], tai: 0, result: { tai: 0 } });
   });
 
   it('bad values and options exit 2 with one line', async () => {

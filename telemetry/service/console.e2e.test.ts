@@ -230,6 +230,8 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     // Gaps by keyboard: the gap marker is a button reached by Tab, Enter opens it, Enter again prepares the request.
     await page.goto(`${url}#/gaps`);
     await page.getByRole('heading', { level: 2, name: 'Gaps timeline' }).waitFor();
+    // The gaps arrive after the heading: tab only once their markers are drawn.
+    await page.getByTestId('gap').first().waitFor();
     let onGap = false;
     for (let i = 0; i < 12 && !onGap; i++) {
       await page.keyboard.press('Tab');
