@@ -8,12 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { generateSim } from '../../fixtures/sim-instrument.js';
 import { writeWithDamage } from '../../fixtures/damage.js';
@@ -21,25 +19,11 @@ import { buildPacket } from '../../src/ccsds/packet.js';
 import { PackedBatchBuilder, type PackedBatch } from '../../src/archive/index.js';
 import { openArchive, openSqliteArchiveWriter } from '../../src/store/index.js';
 import { BusPublisher, committedStreamOf, consumeBus, publishersBucketOf, streamOf, throttledPublishers, type PublisherThrottle } from './index.js';
+import { BIN, BUILT, NATS_DOWN, NATS_URL, ROOT } from './_test-bus.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'dist/bin/idoc.js');
 const CONFIG = path.join(ROOT, 'fixtures/sample-mission/idoc.json');
-const NATS_URL = process.env['IDOC_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
-async function natsDown(): Promise<string | undefined> {
-  try {
-    const nc = await connect({ servers: NATS_URL, timeout: 2000 });
-    await (await nc.jetstreamManager()).getAccountInfo();
-    await nc.close();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-const NATS_DOWN = await natsDown();
 if (NATS_DOWN !== undefined) console.warn(`NATS JetStream not reachable at ${NATS_URL} (${NATS_DOWN}): the back-pressure tests are skipped`);
-const BUILT = existsSync(BIN);
 if (!BUILT) console.warn('dist/bin/idoc.js missing (npm run build): the back-pressure end-to-end test is skipped');
 
 /** `n` packets over `routes` (route k for APID 100 + k). */

@@ -9,11 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { generateSim } from '../../fixtures/sim-instrument.js';
 import { writeWithDamage } from '../../fixtures/damage.js';
@@ -23,25 +21,11 @@ import { openArchive } from '../../src/store/index.js';
 import { openPgArchiveReader } from '../../src/postgres/index.js';
 import { freshPgArchive, PG_DOWN } from '../../src/postgres/_test-pg.js';
 import { BusPublisher, committedStreamOf, consumeBus, fitBatch, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
+import { BIN, BUILT, NATS_DOWN, NATS_URL, ROOT } from './_test-bus.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'dist/bin/idoc.js');
 const CONFIG = path.join(ROOT, 'fixtures/sample-mission/idoc.json');
-const NATS_URL = process.env['IDOC_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
-async function natsDown(): Promise<string | undefined> {
-  try {
-    const nc = await connect({ servers: NATS_URL, timeout: 2000 });
-    await (await nc.jetstreamManager()).getAccountInfo();
-    await nc.close();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-const NATS_DOWN = await natsDown();
 if (NATS_DOWN !== undefined) console.warn(`NATS JetStream not reachable at ${NATS_URL} (${NATS_DOWN}): the bus tests that need it are skipped`);
-const BUILT = existsSync(BIN);
 if (!BUILT) console.warn('dist/bin/idoc.js missing (npm run build): the bus end-to-end tests are skipped');
 
 /** A batch of `n` packets over `routes` (route k for APID 100 + k), sources a.dat / b.dat. */

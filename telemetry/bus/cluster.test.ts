@@ -17,7 +17,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from 'nats';
 import { buildPacket, pusCTmSecondaryHeader } from '../../src/ccsds/packet.js';
@@ -27,23 +26,10 @@ import { encodeDdsHeader, DDS_HEADER_LENGTH } from '../framing/dds/layout.js';
 import { freshPgArchive, PG_DOWN, TEST_PG_URL } from '../../src/postgres/_test-pg.js';
 import { openPgArchiveReader } from '../../src/postgres/index.js';
 import { busLag, committedStreamOf, streamOf } from './index.js';
+import { BIN, NATS_DOWN, NATS_URL, ROOT } from './_test-bus.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'dist/bin/idoc.js');
-const NATS_URL = process.env['IDOC_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const PG_URL = TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function natsDown(): Promise<string | undefined> {
-  try {
-    const nc = await connect({ servers: NATS_URL, timeout: 2000 });
-    await (await nc.jetstreamManager()).getAccountInfo();
-    await nc.close();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-const NATS_DOWN = await natsDown();
 const why = NATS_DOWN !== undefined ? `NATS not reachable (${NATS_DOWN})` : PG_DOWN !== undefined ? `PostgreSQL not reachable (${PG_DOWN})` : !existsSync(BIN) ? 'dist/ not built' : undefined;
 if (why) console.warn(`cluster test skipped: ${why}`);
 

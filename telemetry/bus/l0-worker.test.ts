@@ -9,33 +9,18 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from 'nats';
 import { generateSim } from '../../fixtures/sim-instrument.js';
 import { writeWithDamage } from '../../fixtures/damage.js';
 import { freshPgArchive, PG_DOWN, TEST_PG_URL } from '../../src/postgres/_test-pg.js';
 import { committedStreamOf, mergeWindows, parseCommitted, streamOf } from './index.js';
+import { BIN, BUILT, NATS_DOWN, NATS_URL, ROOT } from './_test-bus.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'dist/bin/idoc.js');
-const NATS_URL = process.env['IDOC_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
-async function natsDown(): Promise<string | undefined> {
-  try {
-    const nc = await connect({ servers: NATS_URL, timeout: 2000 });
-    await (await nc.jetstreamManager()).getAccountInfo();
-    await nc.close();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-const NATS_DOWN = await natsDown();
-const BUILT = existsSync(BIN);
 const why = NATS_DOWN !== undefined ? `NATS not reachable (${NATS_DOWN})` : PG_DOWN !== undefined ? `PostgreSQL not reachable (${PG_DOWN})` : !BUILT ? 'dist/ not built' : undefined;
 /** The `result` of a command's --json envelope. */
 const result = (stdout: string): unknown => (JSON.parse(stdout) as { result: unknown }).result;
