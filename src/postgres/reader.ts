@@ -4,12 +4,11 @@
  * cursors and the products registry. Rows are turned into {@link PacketRow}s exactly as the SQLite store does.
  */
 import { checkProductRecord } from '../archive/product-record.js';
-import { InputError } from '../errors.js';
 import { asTai, asUtcUnixMs, type Tai, type UtcUnixMs } from '../time/tai.js';
 import { utcToTai } from '../time/utc.js';
 import type { ArchiveReader, ArchiveSummary, ApidSummary, PacketQuery, PacketRow, ProductQuery, ProductRecord, ProductRegistry, RowColumns, ScanQuery } from '../archive/port.js';
-import { pgConnect, pgError, pgName, pgTarget, type PgTarget, type Sql } from './connection.js';
-import { PG_SCHEMA_VERSION, pgSchemaVersion } from './schema.js';
+import { pgError, pgTarget, type PgTarget, type Sql } from './connection.js';
+import { openMigrated, PG_SCHEMA_VERSION } from './schema.js';
 import { PgSegmentReader } from './segments.js';
 
 const ORIGIN_ROUTE = 16_777_216;
@@ -36,20 +35,7 @@ export interface PgReaderOptions {
  * @throws InputError when the server cannot be reached or the schema is missing or of another version.
  */
 export async function openPgArchiveReader(opts: PgReaderOptions): Promise<PgArchiveReader> {
-  const target = opts.target ?? pgTarget(opts.schema);
-  const name = pgName(target);
-  const sql = pgConnect(target, 2);
-  try {
-    const v = await pgSchemaVersion(sql, target.schema);
-    if (v !== PG_SCHEMA_VERSION) {
-      throw new InputError(`${name}: archive schema version ${v}, this idoc reads ${PG_SCHEMA_VERSION}${v < PG_SCHEMA_VERSION ? ': run idoc archive migrate' : ''}`);
-    }
-    return new PgArchiveReader(sql, name, opts.dir);
-  } catch (e) {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-    if (e instanceof InputError) throw e;
-    throw pgError(e, name, 'cannot open the archive');
-  }
+  return openMigrated(opts.target ?? pgTarget(opts.schema), 2, 'reads', 'cannot open the archive', async (sql, name) => new PgArchiveReader(sql, name, opts.dir));
 }
 
 export class PgArchiveReader implements ArchiveReader {

@@ -14,7 +14,8 @@
  * of TAI (30 days). Partitions are created on demand by the writer (partitions.ts) before the batch that needs
  * them. The primary key holds both partition keys, as PostgreSQL requires of a unique index on a partitioned table.
  */
-import type { Sql } from './connection.js';
+import { InputError } from '../errors.js';
+import { pgConnect, pgError, pgName, type PgTarget, type Sql } from './connection.js';
 
 export interface PgMigration {
   readonly version: number;
@@ -131,4 +132,25 @@ export async function migratePg(sql: Sql, schema: string): Promise<MigrateResult
     }
     return { before, after: PG_SCHEMA_VERSION, applied };
   });
+}
+
+/**
+ * Connect to the archive in `target` with `max` connections, check that its schema is this idoc's version, then run
+ * `setUp` on the connection; on any failure the connection is closed and one located InputError thrown (`verb`:
+ * what this idoc does with it, `what`: the open that failed).
+ */
+export async function openMigrated<T>(target: PgTarget, max: number, verb: 'reads' | 'writes' | 'uses', what: string, setUp: (sql: Sql, name: string) => Promise<T>): Promise<T> {
+  const name = pgName(target);
+  const sql = pgConnect(target, max);
+  try {
+    const v = await pgSchemaVersion(sql, target.schema);
+    if (v !== PG_SCHEMA_VERSION) {
+      throw new InputError(`${name}: archive schema version ${v}, this idoc ${verb} ${PG_SCHEMA_VERSION}${v < PG_SCHEMA_VERSION ? ': run idoc archive migrate' : ''}`);
+    }
+    return await setUp(sql, name);
+  } catch (e) {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+    if (e instanceof InputError) throw e;
+    throw pgError(e, name, what);
+  }
 }

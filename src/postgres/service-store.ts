@@ -6,8 +6,8 @@
  */
 import { InputError } from '../errors.js';
 import type { AuditEntry, JobRecord, Role, ServiceStore, TokenRecord, UserRecord } from '../archive/service-port.js';
-import { pgConnect, pgError, pgName, pgTarget, type PgTarget, type Sql } from './connection.js';
-import { PG_SCHEMA_VERSION, pgSchemaVersion } from './schema.js';
+import { pgTarget, type PgTarget, type Sql } from './connection.js';
+import { openMigrated } from './schema.js';
 
 interface UserRow { name: string; role: string; password: string | null; created_ms: number; disabled: boolean }
 interface TokenRow { id: string; owner: string; digest: string; created_ms: number; revoked_ms: number | null }
@@ -24,20 +24,7 @@ const rows = <T>(r: unknown): T[] => r as T[];
  * not migrated to this idoc's version.
  */
 export async function openPgServiceStore(opts: { readonly schema?: string; readonly target?: PgTarget } = {}): Promise<ServiceStore> {
-  const target = opts.target ?? pgTarget(opts.schema);
-  const name = pgName(target);
-  const sql = pgConnect(target, 2);
-  try {
-    const v = await pgSchemaVersion(sql, target.schema);
-    if (v !== PG_SCHEMA_VERSION) {
-      throw new InputError(`${name}: archive schema version ${v}, this idoc uses ${PG_SCHEMA_VERSION}${v < PG_SCHEMA_VERSION ? ': run idoc archive migrate' : ''}`);
-    }
-  } catch (e) {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-    if (e instanceof InputError) throw e;
-    throw pgError(e, name, 'cannot open the service store');
-  }
-  return pgServiceStore(sql, name);
+  return openMigrated(opts.target ?? pgTarget(opts.schema), 2, 'uses', 'cannot open the service store', async (sql, name) => pgServiceStore(sql, name));
 }
 
 function pgServiceStore(sql: Sql, name: string): ServiceStore {

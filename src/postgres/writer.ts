@@ -24,8 +24,8 @@ import { InputError } from '../errors.js';
 import { CAPTURE_TIME_BIT, I, INTS, PackedBatchBuilder, R, REALS, type PackedBatch } from '../archive/packed-batch.js';
 import { DEFAULT_TIME_SETTINGS, type TimeSettings } from '../time/packet-times.js';
 import type { ArchiveWriter, FeedCursor, StoreResult } from '../archive/port.js';
-import { pgConnect, pgError, pgName, pgTarget, type PgTarget, type Sql } from './connection.js';
-import { ensurePgArrivalIndex, PG_SCHEMA_VERSION, pgSchemaVersion, TIME_SPAN } from './schema.js';
+import { pgError, pgTarget, type PgTarget, type Sql } from './connection.js';
+import { ensurePgArrivalIndex, openMigrated, TIME_SPAN } from './schema.js';
 import { DEFAULT_PG_SEGMENT_BYTES, PgSegmentWriter, SEGMENT_SPAN, segmentFile } from './segments.js';
 import { BinaryCopy, type PacketRowValues } from './copy-binary.js';
 
@@ -62,13 +62,7 @@ interface Copy { seq: number; ground: number; source: number; soff: number; meta
  */
 export async function openPgArchiveWriter(opts: PgArchiveOptions): Promise<PgArchiveWriter> {
   const target = opts.target ?? pgTarget(opts.schema);
-  const name = pgName(target);
-  const sql = pgConnect(target, 1);
-  try {
-    const v = await pgSchemaVersion(sql, target.schema);
-    if (v !== PG_SCHEMA_VERSION) {
-      throw new InputError(`${name}: archive schema version ${v}, this idoc writes ${PG_SCHEMA_VERSION}${v < PG_SCHEMA_VERSION ? ': run idoc archive migrate' : ''}`);
-    }
+  return openMigrated(target, 1, 'writes', 'cannot open the archive', async (sql, name) => {
     if (opts.arrivalIndex) await ensurePgArrivalIndex(sql, target.schema);
     await sql.unsafe(`CREATE TEMPORARY TABLE IF NOT EXISTS idoc_stage (
       apid integer NOT NULL, tkey double precision NOT NULL, seq integer NOT NULL, digest integer NOT NULL,
@@ -79,11 +73,7 @@ export async function openPgArchiveWriter(opts: PgArchiveOptions): Promise<PgArc
     const w = new PgArchiveWriter(sql, target, name, opts);
     for (const p of parts as unknown as { name: string }[]) w.partitions.add(p.name);
     return w;
-  } catch (e) {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-    if (e instanceof InputError) throw e;
-    throw pgError(e, name, 'cannot open the archive');
-  }
+  });
 }
 
 const partitionName = (apid: number, k: number): string => `packets_a${apid}_t${k < 0 ? `m${-k}` : k}`;
