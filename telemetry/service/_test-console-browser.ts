@@ -119,3 +119,12 @@ export function launchChromium(profile: string): Promise<BrowserContext> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Log in on the page's login form (already shown) and wait for the live status page. */
+export async function fillLogin(page: Page, user: { readonly name: string; readonly password: string }): Promise<Page> {
+  await page.getByLabel('User').fill(user.name);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Live status' }).waitFor();
+  return page;
+}

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT, checkPlanTimeline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
+import { BUILT, checkPlanTimeline, fillLogin, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
 import { consoleScenario, IDOC, REPO, type ConsoleScenario } from './console-fixture.js';
 
 const OP = { name: 'ops-lead', password: 'serve-op-pass' };
@@ -58,11 +58,7 @@ describe.skipIf(!haveBrowser)('operations console through idoc serve, in Chromiu
     await browser.clearCookies();
     const page = await browser.newPage();
     await page.goto(`${base}/console/`);
-    await page.getByLabel('User').fill(user.name);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { level: 2, name: 'Live status' }).waitFor();
-    return page;
+    return fillLogin(page, user);
   }
 
   it('logs the operator in with the password `idoc users add` stored, and refuses a wrong one', async () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchPlanJson } from '../../bench/planning.bench.js';
-import { axeSerious, BUILT, checkPlanTimeline, focusOutline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
+import { axeSerious, BUILT, checkPlanTimeline, fillLogin, focusOutline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
 import { consoleScenario, IDOC, REPO, USERS, type ConsoleScenario } from './console-fixture.js';
 
 describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
@@ -41,11 +41,7 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     await page.setViewportSize(size);
     await browser.clearCookies();
     await page.goto(url);
-    await page.getByLabel('User').fill(user.name);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { level: 2, name: 'Live status' }).waitFor();
-    return page;
+    return fillLogin(page, user);
   }
 
   it('refuses a wrong password and lets the operator in', async () => {
