@@ -13,6 +13,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OctetRefs, RowColumns } from '../archive/port.js';
 
+/**
+ * The first octets of the index file the scan's connection reads through a memory map (beyond, pages are read as
+ * usual): mapped pages count in the process's resident size, so this bounds what they add to it (a 1 GB day: ~32 MB).
+ */
+const SCAN_MMAP_BYTES = 256 << 20;
 /** The archive schema version this scan understands. */
 export const SCAN_SCHEMA_VERSION = 2;
 const SEGMENT_SPAN = 2 ** 32;
@@ -164,6 +169,9 @@ export class ArchiveScan {
     try {
       const v = (db.prepare('SELECT MAX(version) FROM schema_version').pluck().get() as number | null) ?? 0;
       if (v !== SCAN_SCHEMA_VERSION) { db.close(); return undefined; }
+      // Pages read through a memory map instead of a read call each (a million-row scan: about a fifth less time).
+      // The archive's index is never truncated in place (no VACUUM), so a mapped page cannot vanish under a reader.
+      db.pragma(`mmap_size = ${SCAN_MMAP_BYTES}`);
       return new ArchiveScan(dir, db);
     } catch {
       db.close();
@@ -348,7 +356,9 @@ export class ArchiveScan {
         end = stop;
         e++;
       }
-      const inPlace = !adjacent && disjoint && at[k]! + end - start <= into.length;
+      // In place only where the range is mostly wanted octets: a sparse range (another route's packets between these)
+      // read in place would touch pages of `into` far beyond what it keeps (fresh pages cost more than the copy).
+      const inPlace = !adjacent && disjoint && at[k]! + end - start <= into.length && end - start <= 2 * (at[e - 1]! + rows.length[order[e - 1]!]! - at[k]!);
       const buf = adjacent || inPlace ? to.subarray(at[k]!, at[k]! + end - start) : this.scratch(end - start);
       let got = 0;
       while (got < buf.length) {

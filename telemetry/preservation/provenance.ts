@@ -72,6 +72,9 @@ export class SourceTracker {
   private lastName: string | undefined;
   private lastAcc: Acc | undefined;
 
+  /** How many sources the packets came from. */
+  get size(): number { return this.bySource.size; }
+
   add(p: TrackedPacket): void {
     this.addFields(p.source, p.bytes.length, p.groundUnixMs ?? p.receivedUnixMs, p.station, p.virtualChannel);
   }
@@ -97,19 +100,22 @@ export class SourceTracker {
   /**
    * The sources, sorted by name; files that exist are hashed whole (once per process per file version).
    * `dataMd5`: the data file's md5 (the packets' checksum when there is one source); `packets`: the product's
-   * packets again, for a sha256 per source when there are several (left out: no per-source checksum).
+   * packets again, for a sha256 per source when there are several (left out: no per-source checksum), or those
+   * sha256s (hex) by source name, computed by the caller.
    */
-  async sources(dataMd5: string, packets?: readonly TrackedPacket[]): Promise<SourceUse[]> {
+  async sources(dataMd5: string, packets?: readonly TrackedPacket[] | ReadonlyMap<string, string>): Promise<SourceUse[]> {
     const out: SourceUse[] = [];
     let digests: Map<string, Hash> | undefined;
-    if (this.bySource.size > 1 && packets) {
+    const given = packets instanceof Map ? packets as ReadonlyMap<string, string> : undefined;
+    if (this.bySource.size > 1 && packets && !given) {
       digests = new Map([...this.bySource.keys()].map((k) => [k, createHash('sha256')]));
-      for (const p of packets) digests.get(p.source ?? '(unknown source)')?.update(p.bytes);
+      for (const p of packets as readonly TrackedPacket[]) digests.get(p.source ?? '(unknown source)')?.update(p.bytes);
     }
     for (const name of [...this.bySource.keys()].sort()) {
       const a = this.bySource.get(name)!;
       const file = await wholeFile(name);
-      const digest = this.bySource.size === 1 ? `md5:${dataMd5}` : digests ? `sha256:${digests.get(name)!.digest('hex')}` : undefined;
+      const hex = given?.get(name) ?? digests?.get(name)!.digest('hex');
+      const digest = this.bySource.size === 1 ? `md5:${dataMd5}` : hex !== undefined ? `sha256:${hex}` : undefined;
       out.push({
         name: file ? path.basename(name) : name, packets: a.packets, octets: a.octets, ...(digest !== undefined ? { packetsDigest: digest } : {}),
         ...(file ? { file } : {}),

@@ -22,7 +22,7 @@ import { taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
 import { prepareCodecs } from './_codecs.js';
 import { newSequenceCarry, type SequenceCarry } from './checks.js';
 import { partsOf, sameContent, sameParts, writeAllParts, writeAtomic, writeAtomicParts, type Parts } from './_files.js';
-import { blocksOf, manifestOf, manifestText } from './block-fixity.js';
+import { blocksOf, manifestOf, manifestText, type FileBlocks } from './block-fixity.js';
 import { routeToken, type ProductsConfig, type RouteConfig } from './config.js';
 import { encodeIndex, type EncodedIndex } from './index-file.js';
 import { pds3Label } from './pds3-label.js';
@@ -30,7 +30,7 @@ import { collectionInventory, collectionLabel, l0Label, type L0Quality } from '.
 import type { CitationDoi } from './pds4/l0-label.js';
 import { framesFileArea, indexFileArea } from './pds4/l0-index-area.js';
 import { processStream, type ProcessedStream } from './process.js';
-import { encodePiece, newPieceTotals, pieceOctets, type PacketPiece } from './piece-columns.js';
+import { encodePiece, markSteppedBack, newPieceTotals, pieceOctets, retroFlags, sourceDigests, type PacketPiece } from './piece-columns.js';
 import { FileHashStream } from './_stream-hash.js';
 import type { L0Packet, L0Summary } from './types.js';
 import { windowFunction, type OrbitNumbering, type ProductWindow, type WindowSpec } from './window.js';
@@ -146,8 +146,24 @@ export interface WindowBatch {
   readonly pieces?: AsyncIterable<PacketPiece> | Iterable<PacketPiece>;
   /** The pieces are read into the reader's recycled read buffers (`ArchiveReader.recycle`, a reader without `scanOctets`). */
   readonly readBuffers?: boolean;
+  /**
+   * Where the route stands among the routes (its configured order): a caller that hands windows over in another
+   * order than route by route (a {@link WindowGroup}) gives it, and the report lists the products route by route.
+   */
+  readonly rank?: number;
 }
 type Bucket = WindowBatch;
+
+/**
+ * One window of several routes whose pieces come from one read of the archive (from-archive.ts: a day of
+ * interleaved APIDs is read once, not once per route): each member has `pieces`, and they are written together,
+ * since a member's next piece may wait for the others to take theirs.
+ */
+export interface WindowGroup {
+  readonly group: readonly WindowBatch[];
+  /** Stop the group's reading: a member failed (the others' pieces would otherwise wait for it). */
+  readonly stop: (why: Error) => void;
+}
 
 export type PacketInput = AsyncIterable<L0Packet | readonly L0Packet[]> | Iterable<L0Packet>;
 
@@ -228,6 +244,9 @@ export async function buildL0(packets: PacketInput, options: BuildOptions): Prom
   return { ...r, packets: count, bytes, unrouted };
 }
 
+/** A member of a {@link WindowGroup} stopped because another member failed (that one's error is the one reported). */
+export class GroupStopped extends Error {}
+
 /** Products still being written while the next window is read (each holds its window's read buffers). */
 export const WRITES_IN_FLIGHT = 2;
 
@@ -236,7 +255,7 @@ export const WRITES_IN_FLIGHT = 2;
  * written, so a caller streaming windows holds one window at a time), then the collection. `packets` and
  * `bytes` of the report count the batches' packets; `unrouted` is 0 (the caller filtered).
  */
-export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterable<WindowBatch>, optionsIn: BuildOptions): Promise<BuildReport> {
+export async function buildWindows(batches: AsyncIterable<WindowBatch | WindowGroup> | Iterable<WindowBatch | WindowGroup>, optionsIn: BuildOptions): Promise<BuildReport> {
   let options = optionsIn;
   const cfg = options.products;
   if (options.geometry === undefined && cfg.geometry !== undefined && cfg.orbitSource !== undefined && options.format !== 'pds3') {
@@ -253,18 +272,57 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
   // Per route, the sequence state at the end of its previous window (windows of a route come in time order):
   // a gap across a window boundary is reported by the product after it, as a single product over both would.
   const carries = new Map<string, SequenceCarry>();
+  const carryOf = (route: string): SequenceCarry => {
+    let carry = carries.get(route);
+    if (!carry) { carry = newSequenceCarry(); carries.set(route, carry); }
+    return carry;
+  };
+  // Route by route in the report, whatever order the windows came in (groups: window by window).
+  const rankOf = new Map<Promise<BuiltProduct>, readonly [number, number]>();
+  const track = (b: WindowBatch, p: Promise<BuiltProduct>): Promise<BuiltProduct> => {
+    if (b.rank !== undefined) rankOf.set(p, [b.rank, b.window.startTai]);
+    return p;
+  };
+  const ranked = new Map<BuiltProduct, readonly [number, number]>();
+  const take = async (): Promise<void> => {
+    const w = writing.shift()!;
+    const p = await w;
+    const r = rankOf.get(w);
+    if (r) { ranked.set(p, r); rankOf.delete(w); }
+    built.push(p);
+  };
   try {
-    for await (const b of batches) {
-      let carry = carries.get(b.route.name);
-      if (!carry) { carry = newSequenceCarry(); carries.set(b.route.name, carry); }
+    for await (const x of batches) {
+      if ('group' in x) {
+        // Every member's pieces are taken at once (their reads are shared); a member that fails stops the others.
+        const started = await Promise.allSettled(x.group.map((m) => writePieces(m, options, carryOf(m.route.name)).catch((e: unknown) => {
+          x.stop(e instanceof Error ? e : new Error(String(e)));
+          throw e;
+        })));
+        for (const [k, r] of started.entries()) {
+          if (r.status !== 'fulfilled') continue;
+          const m = x.group[k]!;
+          count += r.value.packets; bytes += r.value.bytes;
+          writing.push(track(m, r.value.done));
+          writing.at(-1)!.catch(() => undefined); // awaited in turn
+        }
+        const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        // The member that failed first, not one the failure stopped.
+        if (failed.length) throw (failed.find((r) => !(r.reason instanceof GroupStopped)) ?? failed[0]!).reason;
+        while (writing.length > WRITES_IN_FLIGHT) await take();
+        continue;
+      }
+      const b = x;
+      const carry = carryOf(b.route.name);
       if (b.pieces) {
         // Pieces read into the reader's recycled read buffers would reuse those of the windows still being written:
         // finish those first. Otherwise the product's last writes, hashes and label go on while the next window is read.
-        if (b.readBuffers) while (writing.length) built.push(await writing.shift()!);
-        const { done } = await writePieces(b, options, carry);
-        writing.push(done.then((p) => { count += p.summary.packets; bytes += p.summary.bytes; return p; }));
+        if (b.readBuffers) while (writing.length) await take();
+        const { done, packets, bytes: octets } = await writePieces(b, options, carry);
+        count += packets; bytes += octets;
+        writing.push(track(b, done));
         writing.at(-1)!.catch(() => undefined); // awaited in turn
-        while (writing.length > WRITES_IN_FLIGHT) built.push(await writing.shift()!);
+        while (writing.length > WRITES_IN_FLIGHT) await take();
         continue;
       }
       if (!codecsReady && b.route.compression === 'science-frame') { await prepareCodecs(); codecsReady = true; }
@@ -275,16 +333,23 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
         maxSegments: cfg.maxSegments, maxFrameLength: cfg.maxFrameLength, timeRange: cfg.timeRange, carry,
         ...(options.periodOf ? { periodOf: options.periodOf } : {}),
       });
-      const w = writeProduct(b, processed, options);
+      const w = track(b, writeProduct(b, processed, options));
       w.catch(() => undefined); // awaited in turn
       writing.push(w);
       // Before the next batch is read (into the buffers of the oldest one still being written).
-      while (writing.length > WRITES_IN_FLIGHT) built.push(await writing.shift()!);
+      while (writing.length > WRITES_IN_FLIGHT) await take();
     }
-    while (writing.length) built.push(await writing.shift()!);
+    while (writing.length) await take();
   } finally {
     // A failure: let the products being written finish (or fail) before returning.
     await Promise.allSettled(writing);
+  }
+  if (ranked.size) {
+    const at = new Map(built.map((p, i) => [p, i]));
+    built.sort((x, y) => {
+      const rx = ranked.get(x), ry = ranked.get(y);
+      return rx && ry ? rx[0] - ry[0] || rx[1] - ry[1] : at.get(x)! - at.get(y)!;
+    });
   }
   const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built, cfg.collection, 'Data');
   const geometryCollection = options.geometry === undefined || built.length === 0 ? undefined : await updateCollection(options, built, cfg.geometry?.collection ?? 'geometry', 'Geometry');
@@ -301,13 +366,15 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch> | Iterabl
 /** Products written in pieces so far in this process (which hashing thread takes the next one's data md5). */
 let piecesProducts = 0;
 
-async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<{ readonly done: Promise<BuiltProduct> }> {
+async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarry): Promise<{ readonly done: Promise<BuiltProduct>; readonly packets: number; readonly bytes: number }> {
   const cfg = options.products;
   const productId = `${routeToken(b.route.name)}_l0_${b.window.id}`;
   const dir = path.join(options.out, cfg.collection, routeToken(b.route.name));
   await mkdir(dir, { recursive: true });
   const tmp = { data: path.join(dir, `.${productId}.${process.pid}.dat.tmp`), index: path.join(dir, `.${productId}.${process.pid}_index.dat.tmp`) };
-  const fd = await open(tmp.data, 'w'), fi = await open(tmp.index, 'w');
+  // Both read back too: the index's flags of earlier pieces may be set once later ones are seen (`markSteppedBack`),
+  // the data for a checksum per source (`sourceDigests`).
+  const fd = await open(tmp.data, 'w+'), fi = await open(tmp.index, 'w+');
   // md5 and block SHA-256 of both files in hashing threads while the next piece is read and processed (the data's
   // md5, the longest job, on alternate threads from one product to the next: they overlap).
   const hd = new FileHashStream(piecesProducts % 2), hi = new FileHashStream((piecesProducts + 1) % 2);
@@ -315,6 +382,8 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   const totals = newPieceTotals(new SourceTracker());
   const pieceOptions = { profile: options.profile, carry, ...(cfg.timeRange ? { timeRange: cfg.timeRange } : {}), ...(options.periodOf ? { periodOf: options.periodOf } : {}) };
   let offset = 0, indexSize = 0;
+  // The packets and octets given (as a whole window's batch counts them: before duplicates are removed).
+  let given = 0, givenOctets = 0;
   // Two pieces in turn: one being written and hashed while the next is processed (with an output buffer each, for a
   // piece whose packets are not in L0 order already). The pieces' own buffers are reused after that (from-archive.ts).
   // Buffers are reused, not made per piece: a buffer handed to a hashing thread lives until that thread collects it.
@@ -329,6 +398,8 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   };
   try {
     for await (const piece of b.pieces!) {
+      given += piece.count;
+      givenOctets += pieceOctets(piece);
       turn ^= 1;
       await busy[turn];
       const spare = (): Uint8Array => {
@@ -357,18 +428,26 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
   }
   const done = finish();
   done.catch(() => undefined); // the caller awaits it
-  return { done };
+  return { done, packets: given, bytes: givenOctets };
 
   async function finish(): Promise<BuiltProduct> {
+    // Packets of earlier pieces that one of a later piece arrived before (their own piece could not see it).
+    let reread: { md5: string; blocks: FileBlocks } | undefined;
+    let digests: Map<string, string> | undefined;
     try {
       await Promise.all(busy);
+      const back = retroFlags(totals.monotonic);
+      if (back.length) reread = await markSteppedBack(fi, indexSize, back, totals.summary);
+      // Packets from several sources: a checksum of each source's packets (as the whole-window path records).
+      if (totals.tracker.size > 1) digests = await sourceDigests(fd, totals.sourceRuns);
       await Promise.all([fd.sync(), fi.sync()]);
     } catch (e) {
       await cleanUp();
       throw e;
     }
     await Promise.all([fd.close(), fi.close()]);
-    const [dataHash, indexHash] = await Promise.all([hd.digest(), hi.digest()]);
+    const [dataHash, streamed] = await Promise.all([hd.digest(), hi.digest()]);
+    const indexHash = reread ?? streamed;
     const sum = totals.summary;
     let { startTai, stopTai } = totals;
     const newest = totals.newest;
@@ -408,7 +487,7 @@ async function writePieces(b: Bucket, options: BuildOptions, carry: SequenceCarr
     const label = await pds4Label({
       b, options, productId, version, lid: `${cfg.bundle}:${cfg.collection}:${productId}`, vid: `${version}.0`, title: `${b.route.title} ${b.window.title ?? b.window.id}`,
       startTai, stopTai, start, stop, productTime, names, sources: [...sourceSet].sort(), clockStart, clockStop, packetCount: sum.packets, quality, extra,
-      data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5),
+      data: { size: offset, md5: dataMd5 }, index: { size: indexSize, md5: indexMd5, tables }, dir, uses: await tracker.sources(dataMd5, digests),
     });
     // The fixity manifest before the label (block_fixity.ts): a label is never there without it.
     await writeAtomic(manifestOf(path.join(dir, names.label)), manifestText({ [names.data]: dataHash.blocks, [names.index]: indexHash.blocks }));

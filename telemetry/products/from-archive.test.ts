@@ -223,7 +223,7 @@ describe('L0 products from the archive', () => {
     try {
       const stats = { packets: 0, bytes: 0, unroutedApids: [] as number[] };
       const batches: WindowBatch[] = [];
-      for await (const b of archiveWindows(ro, { ...options, routes: ['SIM_HK_FAST', 'SIM_SCI'], window: { kind: 'duration', seconds: 60, text: 'PT1M' } }, stats)) batches.push(b);
+      for await (const b of archiveWindows(ro, { ...options, routes: ['SIM_HK_FAST', 'SIM_SCI'], window: { kind: 'duration', seconds: 60, text: 'PT1M' } }, stats)) batches.push(...('group' in b ? b.group : [b]));
       expect(batches.map((b) => [b.route.name, b.window.id, b.packets.length])).toEqual([
         ['SIM_HK_FAST', '20260101t000000', 60], ['SIM_HK_FAST', '20260101t000100', 60],
         ['SIM_SCI', '20260101t000000', sim.filter((p) => p.apid === SIM_APIDS.science && p.tai < sim[0]!.tai + 60).length],

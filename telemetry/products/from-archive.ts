@@ -13,7 +13,7 @@
 import type { ArchiveReader, RowColumns } from '../../src/archive/index.js';
 import { routeLookup } from '../../src/config/index.js';
 import { asTai, taiToUtcIso, utcUnixToTai } from '../../src/time/index.js';
-import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch } from './build.js';
+import { buildWindows, defaultRoute, DEFAULT_PIECE_BYTES, GroupStopped, orbitsFor, WRITES_IN_FLIGHT, type BuildOptions, type BuildReport, type WindowBatch, type WindowGroup } from './build.js';
 import type { ProductsConfig, RouteConfig } from './config.js';
 import type { L0Packet } from './types.js';
 import type { PacketPiece } from './piece-columns.js';
@@ -207,7 +207,7 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
         views.forEach((v, j) => into.set(v, offset[j]!));
       }
       if (stats) { stats.packets += p.count; stats.bytes += octets; }
-      return { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length, hold: (done) => { entry.busy = done; } };
+      return { count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, arrival: p.arrival, dds: p.dds, source: p.source, sourceName, octets: into, offset, length: p.length, hold: (done) => { entry.busy = done; } };
     })();
     read.catch(() => undefined); // awaited in turn
     return { e, read };
@@ -224,31 +224,253 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
 }
 
 /**
+ * Buffers of a group's slices, used in turn: each holds the pieces of all the routes of one slice, end to end, and
+ * is read into again once every route has written its piece of it. Kept from build to build in this process
+ * (see {@link spareBuffers}); the shared read of a slice goes into `union`.
+ */
+interface GroupBuffers { readonly pool: { buf: Uint8Array; busy: Promise<unknown> | undefined }[]; turn: number; union: Uint8Array | undefined }
+let spareGroupBuffers: GroupBuffers | undefined;
+/** A group's slices are a quarter of a piece: all its routes' pieces of a slice are in memory at once. */
+const GROUP_SLICE_PART = 4;
+/** Routes read together at most (more are read in several groups): a route's pieces stay a sizeable part of a read. */
+const GROUP_ROUTES = 8;
+/** Rows a group's scan aims at (one scan of the archive's index per about this many packets of all its routes). */
+const GROUP_SCAN_ROWS = 1 << 16;
+
+/**
+ * Where a group's rows come from: the window's time span scanned in consecutive ranges of about
+ * {@link GROUP_SCAN_ROWS} rows (the range's length follows the packet rate seen), so the columns of a window of any
+ * size stay small. Each range is whole in time: packets of one time are never split across two.
+ */
+function rangeScans(reader: ArchiveReader, apids: readonly number[], fromTai: number, toTai: number): () => Promise<ScanRows | undefined> {
+  let t = fromTai;
+  let step = (toTai - fromTai) / 16;
+  return async () => {
+    while (t < toTai) {
+      // Straight to the next packet (a day with an hour of data is not scanned in empty ranges).
+      let first = Infinity;
+      for (const a of apids) { const f = await reader.firstTime(a, asTai(t)); if (f !== undefined && f < first) first = f; }
+      if (!(first < toTai)) { t = toTai; return undefined; }
+      const end = Math.min(toTai, first + Math.max(step, 1e-3));
+      const rows = await reader.scan({ apids, fromTai: asTai(first), toTai: asTai(end) });
+      t = end;
+      step = Math.max(1e-3, (end - first) * Math.min(4, Math.max(0.25, GROUP_SCAN_ROWS / Math.max(1, rows.count))));
+      if (rows.count > 0) return rows;
+    }
+    return undefined;
+  };
+}
+
+/** `rows` in L0 order (time, APID, arrival): its runs of one APID (the scan's order) merged, each sorted first if needed. */
+function l0OrderOf(rows: ScanRows): Int32Array {
+  const n = rows.count;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const l0Order = (x: number, y: number): number => rows.tai[x]! - rows.tai[y]! || rows.apid[x]! - rows.apid[y]! || rows.arrival[x]! - rows.arrival[y]!;
+  const starts: number[] = [];
+  for (let i = 0; i < n; i++) if (i === 0 || rows.apid[i] !== rows.apid[i - 1]) starts.push(i);
+  starts.push(n);
+  if (starts.length > 9) return order.sort(l0Order); // many APIDs: a merge of that many runs costs more than a sort
+  for (let r = 0; r + 1 < starts.length; r++) {
+    let sorted = true;
+    for (let i = starts[r]! + 1; i < starts[r + 1]! && sorted; i++) sorted = l0Order(i - 1, i) < 0;
+    if (!sorted) order.subarray(starts[r]!, starts[r + 1]!).sort(l0Order);
+  }
+  if (starts.length <= 2) return order;
+  const out = new Int32Array(n);
+  const head = starts.slice(0, -1);
+  const end = starts.slice(1);
+  for (let k = 0; k < n; k++) {
+    let best = -1;
+    for (let r = 0; r < head.length; r++) if (head[r]! < end[r]! && (best < 0 || l0Order(order[head[r]!]!, order[head[best]!]!) < 0)) best = r;
+    out[k] = order[head[best]!]!;
+    head[best]!++;
+  }
+  return out;
+}
+
+/**
+ * The pieces of the routes of one window, read together (issue 12: a day of APIDs interleaved in the segment
+ * files, read route by route, was read once for every route). The routes' rows come in ranges of time
+ * ({@link rangeScans}); in L0 order (time, APID, arrival) they are cut into slices as {@link scanPieces} cuts one
+ * route's, at a {@link GROUP_SLICE_PART} of the size (about `pieceBytes / 4` of the segment files, where the time
+ * steps forward). Each slice's octets are read once, in arrival order (the segment files' order: one read per
+ * range), and copied to its routes' pieces, end to end in one of {@link PIECE_BUFFERS} buffers used in turn.
+ * Returns one generator per route (`memberOfApid[apid]` its index), all of which must be taken from at once: a slice
+ * is read when the first route asks for it, and waits for every route to have written its piece of the slice
+ * {@link PIECE_BUFFERS} before.
+ */
+function groupPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>, scanNext: () => Promise<ScanRows | undefined>, memberOfApid: Int16Array, members: number, pieceBytes: number, stats: ArchiveReadStats | undefined, buffers: GroupBuffers): { pieces: AsyncGenerator<PacketPiece>[]; stop: (why: Error) => void } {
+  const sourceName = (id: number): string => sources.get(id) ?? '?';
+  const sliceBytes = Math.max(1, Math.floor(pieceBytes / GROUP_SLICE_PART));
+  const most = Math.max(1, Math.floor(piecePackets(pieceBytes) / GROUP_SLICE_PART));
+  let rows: ScanRows | undefined;
+  let order: Int32Array = new Int32Array(0);
+  let k = 0;
+  let stopped: Error | undefined;
+  /** Releases of the slice buffers whose pieces a route has not taken yet (all called when the group stops). */
+  const pending = new Set<() => void>();
+
+  /** The next slice's pieces, one per route (undefined: none for that route), or undefined after the last. */
+  const read = async (): Promise<(PacketPiece | undefined)[] | undefined> => {
+    if (stopped) throw stopped;
+    while (!rows || k >= rows.count) {
+      rows = await scanNext();
+      if (!rows) return undefined;
+      order = l0OrderOf(rows);
+      k = 0;
+    }
+    const r = rows;
+    const n = r.count;
+    let e = k, lo = Infinity, hi = -Infinity;
+    for (; e < n; e++) {
+      const i = order[e]!;
+      const at = r.raw[i]!;
+      const span = Math.max(hi, at + r.length[i]!) - Math.min(lo, at);
+      if (e > k && r.tai[i] !== r.tai[order[e - 1]!] && (span > sliceBytes || e - k >= most)) break;
+      lo = Math.min(lo, at);
+      hi = Math.max(hi, at + r.length[i]!);
+    }
+    const idx = order.slice(k, e);
+    k = e;
+    let arrivalOrder = true;
+    for (let j = 1; j < idx.length && arrivalOrder; j++) arrivalOrder = r.arrival[idx[j - 1]!]! < r.arrival[idx[j]!]!;
+    if (!arrivalOrder) idx.sort((x, y) => r.arrival[x]! - r.arrival[y]!);
+    const memberOf = new Int16Array(idx.length);
+    const count = new Int32Array(members);
+    const octets = new Float64Array(members);
+    let total = 0;
+    for (let j = 0; j < idx.length; j++) {
+      const m = memberOf[j] = memberOfApid[r.apid[idx[j]!]! & 0x7ff]!;
+      const len = r.length[idx[j]!]!;
+      count[m] = count[m]! + 1;
+      octets[m] = octets[m]! + len;
+      total += len;
+    }
+    // This turn's buffer, once every route has written its piece of the slice PIECE_BUFFERS before.
+    const turn = buffers.turn = (buffers.turn + 1) % PIECE_BUFFERS;
+    const slot = buffers.pool[turn];
+    if (slot?.busy) { await slot.busy.catch(() => undefined); slot.busy = undefined; }
+    if (stopped) throw stopped;
+    if (!slot || slot.buf.length < total) buffers.pool[turn] = { buf: new Uint8Array(new SharedArrayBuffer(Math.max(total, 2 * (slot?.buf.length ?? 0), 1 << 20))), busy: undefined };
+    const entry = buffers.pool[turn]!;
+    // The slice's octets in one pass (arrival order is the segment files' order), then each route's end to end.
+    if (!buffers.union || buffers.union.length < total) buffers.union = new Uint8Array(new SharedArrayBuffer(Math.max(total, 2 * (buffers.union?.length ?? 0), 1 << 20)));
+    const union = buffers.union;
+    await reader.scanOctets!(r, union, idx);
+    if (stopped) throw stopped;
+    const base = new Float64Array(members);
+    for (let m = 1; m < members; m++) base[m] = base[m - 1]! + octets[m - 1]!;
+    const pos = Float64Array.from(base);
+    const to = entry.buf;
+    for (let j = 0, at = 0; j < idx.length;) {
+      const m = memberOf[j]!;
+      let len = r.length[idx[j]!]!;
+      let q = j + 1;
+      for (; q < idx.length && memberOf[q] === m; q++) len += r.length[idx[q]!]!;
+      to.set(union.subarray(at, at + len), pos[m]!);
+      pos[m] = pos[m]! + len;
+      at += len;
+      j = q;
+    }
+    const fill = new Int32Array(members);
+    const mine = Array.from({ length: members }, (_, m) => (count[m] ? new Int32Array(count[m]!) : undefined));
+    for (let j = 0; j < idx.length; j++) { const m = memberOf[j]!; mine[m]![fill[m]!] = idx[j]!; fill[m] = fill[m]! + 1; }
+    if (stats) { stats.packets += idx.length; stats.bytes += total; }
+    const held: Promise<void>[] = [];
+    const pieces = mine.map((rowsOf, m) => {
+      if (!rowsOf) return undefined;
+      const p = pick(r, rowsOf);
+      const offset = new Float64Array(p.count);
+      for (let j = 0, o = 0; j < p.count; j++) { offset[j] = o; o += p.length[j]!; }
+      // Taken by its route until written (`hold`), or until the group stops.
+      let release!: () => void;
+      held.push(new Promise<void>((done) => { release = done; }));
+      pending.add(release);
+      const piece: PacketPiece = {
+        count: p.count, apid: p.apid, tai: p.tai, seq: p.seq, meta: p.meta, received: p.received, arrival: p.arrival, dds: p.dds, source: p.source, sourceName,
+        octets: to.subarray(base[m]!, base[m]! + octets[m]!), offset, length: p.length,
+        hold: (done) => { pending.delete(release); done.then(release, release); },
+      };
+      return piece;
+    });
+    entry.busy = Promise.all(held);
+    return pieces;
+  };
+  /** Slices read so far (each let go once every route is past it), read one after the other. */
+  const made: (Promise<(PacketPiece | undefined)[] | undefined> | undefined)[] = [];
+  const passed: number[] = [];
+  let chain: Promise<unknown> = Promise.resolve();
+  const slice = (s: number): Promise<(PacketPiece | undefined)[] | undefined> => {
+    while (made.length <= s) {
+      const r = chain.then(read);
+      r.catch(() => undefined); // awaited by the routes
+      made.push(r);
+      passed.push(0);
+      chain = r;
+    }
+    return made[s]!;
+  };
+  const stop = (why: Error): void => {
+    stopped ??= why;
+    for (const release of pending) release();
+    pending.clear();
+  };
+  const pieces = Array.from({ length: members }, async function* route(_, m): AsyncGenerator<PacketPiece> {
+    let done = false;
+    try {
+      for (let s = 0; ; s++) {
+        const pieces = await slice(s);
+        passed[s] = passed[s]! + 1;
+        if (passed[s] === members) made[s] = undefined; // the last route past a slice lets go of it
+        if (!pieces) break;
+        const piece = pieces[m];
+        if (piece) yield piece;
+      }
+      done = true;
+    } finally {
+      if (!done) stop(new GroupStopped('another route of this window failed'));
+    }
+  });
+  return { pieces, stop };
+}
+
+/**
  * The archive's packets as window batches for `buildWindows`: routes in configured order, windows in time
  * order within a route. `stats` (when given) receives counts and the APIDs no route claims.
  */
-export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelection, stats?: ArchiveReadStats): AsyncGenerator<WindowBatch> {
+export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelection, stats?: ArchiveReadStats): AsyncGenerator<WindowBatch | WindowGroup> {
   const windowOf = windowFunction(sel.window ?? sel.products.window, sel.orbits);
-  const { routes, unrouted } = archiveRoutes(await reader.apids(), sel);
+  const { routes: all, unrouted } = archiveRoutes(await reader.apids(), sel);
   if (stats) stats.unroutedApids = unrouted;
   const sources = await reader.sources();
   const from = sel.fromTai ?? 0;
   const to = sel.toTai ?? Number.MAX_VALUE;
+  const ranked = all.map((r, rank) => ({ ...r, rank }));
+  // Routes built in pieces are read together, window by window, when there are several (`groupPieces`); the
+  // others (reassembly, decompression) route by route.
+  const pieceRoute = (r: { route: RouteConfig }): boolean => sel.pieceBytes !== undefined && reader.scanOctets !== undefined && !r.route.reassemble && r.route.compression === 'none';
+  const together = ranked.filter(pieceRoute).length >= 2 ? ranked.filter(pieceRoute) : [];
+  const routes = ranked.filter((r) => !together.includes(r));
+  // At most GROUP_ROUTES routes a group (each one's pieces of a read are about 1/GROUP_ROUTES of it, at least).
+  const groups: (typeof together)[] = [];
+  for (let k = 0; k < together.length; k += GROUP_ROUTES) groups.push(together.slice(k, k + GROUP_ROUTES));
+  if (groups.length > 1 && groups.at(-1)!.length === 1) routes.push(groups.pop()![0]!);
   /** The windows to build, route by route, each in time order. */
-  async function* plan(): AsyncGenerator<{ route: RouteConfig; apids: number[]; w: ReturnType<typeof windowOf> }> {
-    for (const { route, apids } of routes) {
+  async function* plan(): AsyncGenerator<{ route: RouteConfig; apids: number[]; rank: number; w: ReturnType<typeof windowOf> }> {
+    for (const { route, apids, rank } of routes) {
       let next = from;
       for (;;) {
         let min = Infinity;
         for (const a of apids) { const t = await reader.firstTime(a, asTai(next)); if (t !== undefined && t < to && t < min) min = t; }
         if (min === Infinity) break;
         const w = windowOf(min);
-        yield { route, apids, w };
+        yield { route, apids, rank, w };
         next = w.stopTai;
       }
     }
   }
-  type Planned = IteratorResult<{ route: RouteConfig; apids: number[]; w: ReturnType<typeof windowOf> }>;
+  type Planned = IteratorResult<{ route: RouteConfig; apids: number[]; rank: number; w: ReturnType<typeof windowOf> }>;
   const plans = plan();
   const scanOf = (x: Planned): Promise<ScanRows> | undefined => {
     if (x.done) return undefined;
@@ -265,7 +487,7 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
     let cur: Planned = await plans.next();
     let curRows = scanOf(cur);
     while (!cur.done) {
-      const { route, w } = cur.value;
+      const { route, w, rank } = cur.value;
       if (sel.reuseBuffers) reader.recycle?.(WRITES_IN_FLIGHT + 1);
       const rows = await curRows!;
       let asked: Promise<{ plan: Planned; rows: Promise<ScanRows> | undefined }> | undefined;
@@ -278,11 +500,11 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
       if (octets > sel.pieceBytes! || (octets > 0 && rows.count > piecePackets(sel.pieceBytes!))) {
         // The pieces read the scanned columns after this batch is handed over: `buildWindows` takes every piece before
         // it asks for the next batch (the next scan, which reuses the columns unless `scanAhead`).
-        yield { route, window: w, packets: [], pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers, lastAsked), ...(reader.scanOctets ? {} : { readBuffers: true }) };
+        yield { route, window: w, packets: [], rank, pieces: scanPieces(reader, sources, rows, sel.pieceBytes!, !!sel.reuseBuffers, stats, buffers, lastAsked), ...(reader.scanOctets ? {} : { readBuffers: true }) };
       } else {
         const packets = await scanPackets(reader, sources, [rows], stats);
         lastAsked?.();
-        yield { route, window: w, packets };
+        yield { route, window: w, packets, rank };
       }
       const n = await askNext();
       cur = n.plan;
@@ -290,6 +512,37 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
     }
   } finally {
     spareBuffers = buffers;
+  }
+  for (const group of groups) yield* groupWindows(group);
+
+  /** The windows of the routes read together, in time order, each window's routes at once. */
+  async function* groupWindows(members: readonly { route: RouteConfig; apids: number[]; rank: number }[]): AsyncGenerator<WindowGroup> {
+    const buffers = spareGroupBuffers ?? { pool: [], turn: 0, union: undefined };
+    spareGroupBuffers = undefined;
+    try {
+      let next = from;
+      for (;;) {
+        // The next window holding a packet of any of the routes, and which of them have packets in it.
+        const firsts = await Promise.all(members.map(async (m) => {
+          let min = Infinity;
+          for (const a of m.apids) { const t = await reader.firstTime(a, asTai(next)); if (t !== undefined && t < to && t < min) min = t; }
+          return min;
+        }));
+        const min = Math.min(...firsts);
+        if (min === Infinity) break;
+        const w = windowOf(min);
+        const start = Math.max(w.startTai, from), stop = Math.min(w.stopTai, to);
+        next = w.stopTai;
+        const present = members.filter((_, k) => firsts[k]! < stop);
+        const memberOfApid = new Int16Array(2048).fill(-1);
+        present.forEach((m, k) => { for (const a of m.apids) memberOfApid[a & 0x7ff] = k; });
+        // `buildWindows` takes every piece of the group before it asks for the next window.
+        const { pieces, stop: halt } = groupPieces(reader, sources, rangeScans(reader, present.flatMap((m) => m.apids), start, stop), memberOfApid, present.length, sel.pieceBytes!, stats, buffers);
+        yield { group: present.map((m, k) => ({ route: m.route, window: w, packets: [], rank: m.rank, pieces: pieces[k]! })), stop: (why) => halt(new GroupStopped(`another route of this window failed: ${why.message}`)) };
+      }
+    } finally {
+      spareGroupBuffers = buffers;
+    }
   }
 }
 

@@ -13,7 +13,8 @@ import type { L0Packet } from './types.js';
 const CRC_NAME = ['none', 'ok', 'bad', 'none'] as const;
 
 /** A seeded piece in arrival order, with what makes the rules fire: same-time runs, duplicates, CRC-failed copies, late packets, gaps, resets, untimed and unsynchronised packets, length errors, DDS fields, two sources. */
-function randomPiece(seed: number, n: number, t0: number): { piece: PacketPiece; packets: L0Packet[] } {
+/** `arrivedFrom`: the arrival number of the first row (rows arrive in their order). */
+function randomPiece(seed: number, n: number, t0: number, arrivedFrom = 0): { piece: PacketPiece; packets: L0Packet[] } {
   let x = seed;
   const rnd = (m: number): number => { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; return (x >>> 8) % m; };
   const rows: { bytes: Uint8Array; apid: number; seq: number; tai: number; meta: number; received: number; dds: number; source: string }[] = [];
@@ -49,7 +50,7 @@ function randomPiece(seed: number, n: number, t0: number): { piece: PacketPiece;
   rows.forEach((r, i) => octets.set(r.bytes, offset[i]!));
   const piece: PacketPiece = {
     count, apid: Uint16Array.from(rows, (r) => r.apid), tai: Float64Array.from(rows, (r) => r.tai), seq: Uint16Array.from(rows, (r) => r.seq),
-    meta: Uint16Array.from(rows, (r) => r.meta), received: Float64Array.from(rows, (r) => r.received), dds: Uint32Array.from(rows, (r) => r.dds),
+    meta: Uint16Array.from(rows, (r) => r.meta), received: Float64Array.from(rows, (r) => r.received), arrival: Float64Array.from(rows, (_, i) => arrivedFrom + i), dds: Uint32Array.from(rows, (r) => r.dds),
     source: Int32Array.from(rows, (r) => (r.source === 'a.bin' ? 1 : 2)), sourceName: (id) => (id === 1 ? 'a.bin' : 'b.bin'), octets: octets.subarray(0, total), offset, length,
   };
   // As from-archive.ts made them for the object path (`scanPackets`).
@@ -71,7 +72,7 @@ describe('L0 pieces as columns', () => {
     let offset = 0;
     const seen = { duplicates: 0, crcErrors: 0, gaps: 0, resets: 0, timeProblems: 0, lengthErrors: 0, pusHeaderErrors: 0, reordered: 0 };
     for (let k = 0; k < 6; k++) {
-      const { piece, packets } = randomPiece(17 + k, 400, t0 + k * 200);
+      const { piece, packets } = randomPiece(17 + k, 400, t0 + k * 200, k * 1000);
       const s = processStream(packets, { profile: SIM_PROFILE, timeRange, carry: carryA });
       const offsets = new Float64Array(s.packets.length);
       let o = offset;
@@ -106,7 +107,7 @@ describe('L0 pieces as columns', () => {
       ps.forEach((p, i) => { offset[i] = n; n += p.length; });
       const octets = new Uint8Array(new SharedArrayBuffer(n));
       ps.forEach((p, i) => octets.set(p, offset[i]!));
-      return { count: ps.length, apid: new Uint16Array(ps.length).fill(1200), tai: Float64Array.from(tai), seq: Uint16Array.from(ps, (p) => ((p[2]! & 0x3f) << 8) | p[3]!), meta: new Uint16Array(ps.length).fill(7), received: new Float64Array(ps.length), dds: new Uint32Array(ps.length), source: new Int32Array(ps.length), sourceName: () => 's', octets, offset, length };
+      return { count: ps.length, apid: new Uint16Array(ps.length).fill(1200), tai: Float64Array.from(tai), seq: Uint16Array.from(ps, (p) => ((p[2]! & 0x3f) << 8) | p[3]!), meta: new Uint16Array(ps.length).fill(7), received: new Float64Array(ps.length), arrival: Float64Array.from(ps, (_, i) => i), dds: new Uint32Array(ps.length), source: new Int32Array(ps.length), sourceName: () => 's', octets, offset, length };
     };
     const a = mk(0, t0), b = mk(1, t0 + 1);
     const inOrder = piece([a, b], [t0, t0 + 1]);

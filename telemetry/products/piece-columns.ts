@@ -7,12 +7,15 @@
  * compare them); this path exists because a day of a million small packets spent most of its time making,
  * hashing and collecting per-packet objects.
  */
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { PacketProfile } from '../../src/ccsds/profile.js';
 import { timeOffsetOf } from '../../src/ccsds/secondary-header.js';
 import { utcUnixToTai } from '../../src/time/index.js';
 import { ContinuityState, usableObt } from '../checks/continuity.js';
 import type { SequenceCarry } from './checks.js';
+import { BlockHasher, type FileBlocks } from './block-fixity.js';
 import { PACKET_RECORD_LENGTH } from './index-file.js';
 import { sequenceDelta } from './sort.js';
 import { QualityFlag, type L0Summary } from './types.js';
@@ -29,6 +32,8 @@ export interface PacketPiece {
   readonly meta: Uint16Array;
   /** Ground time, Unix ms. */
   readonly received: Float64Array;
+  /** Arrival order in the archive (larger: stored later): the order time monotonicity is judged in. */
+  readonly arrival: Float64Array;
   /** DDS station << 16 | virtual channel (0 without a DDS header). */
   readonly dds: Uint32Array;
   /** Source of each packet: an id, named by `sourceName`. */
@@ -61,12 +66,118 @@ export interface PieceTotals {
   last: { hi: number; lo: number; has: boolean } | undefined;
   readonly sources: Set<string>;
   readonly tracker: SourceTracker;
+  readonly monotonic: MonotonicState;
+  /** The data file as runs of packets of one source (name, octets), in order: for a checksum per source. */
+  readonly sourceRuns: { readonly name: string; octets: number }[];
+}
+
+/**
+ * Time monotonicity across the pieces of a product (checks.ts judges a whole window: a packet is flagged when a
+ * packet of its APID and source that arrived before it has a later time). Pieces come in time order, so a packet
+ * of a later piece that arrived before a packet of an earlier one makes that one a step back: `encodePiece` judges
+ * each piece and notes such a packet here (`inversion`), with every kept packet's arrival and key in record order;
+ * `retroFlags` then finds the packets of earlier pieces to flag. The same flags as one whole window, however the
+ * window is cut.
+ */
+export interface MonotonicState {
+  /** Source names by number (the key of a packet is its source's number << 11 | its APID). */
+  readonly names: Map<string, number>;
+  /** Per piece, its kept packets' arrival (NaN: no time) and key, in record order. */
+  readonly pieces: { readonly arrival: Float64Array; readonly key: Uint32Array }[];
+  /** The latest arrival per source number and APID over the pieces so far (NaN: none). */
+  readonly latest: Float64Array[];
+  /** Whether a packet arrived before a packet of the same key in an earlier piece. */
+  inversion: boolean;
+}
+
+/**
+ * Records (numbers in the product's index) of earlier pieces that a packet of a later piece, of the same APID and
+ * source, arrived before: those whose time steps back, which their own piece could not see.
+ */
+export function retroFlags(state: MonotonicState): number[] {
+  if (!state.inversion) return [];
+  const out: number[] = [];
+  const earliestAfter = new Map<number, number>();
+  let end = state.pieces.reduce((n, p) => n + p.arrival.length, 0);
+  for (let j = state.pieces.length - 1; j >= 0; j--) {
+    const { arrival, key } = state.pieces[j]!;
+    const start = end - arrival.length;
+    for (let r = 0; r < arrival.length; r++) {
+      const a = arrival[r]!;
+      if (Number.isNaN(a)) continue;
+      const after = earliestAfter.get(key[r]!);
+      if (after !== undefined && after < a) out.push(start + r);
+    }
+    for (let r = 0; r < arrival.length; r++) {
+      const a = arrival[r]!;
+      if (Number.isNaN(a)) continue;
+      const k = key[r]!, after = earliestAfter.get(k);
+      if (after === undefined || a < after) earliestAfter.set(k, a);
+    }
+    end = start;
+  }
+  return out.sort((x, y) => x - y);
 }
 
 export const newPieceTotals = (tracker: SourceTracker): PieceTotals => ({
   summary: { packets: 0, bytes: 0, duplicates: 0, gaps: 0, missingPackets: 0, resets: 0, crcErrors: 0, lengthErrors: 0, timeProblems: 0, pusHeaderErrors: 0, frames: 0, decompressionFailures: 0, incompleteFrames: 0, orphanSegments: 0, flaggedPackets: 0 },
   startTai: undefined, stopTai: undefined, newest: -Infinity, first: undefined, last: undefined, sources: new Set(), tracker,
+  monotonic: { names: new Map(), pieces: [], latest: [], inversion: false }, sourceRuns: [],
 });
+
+/**
+ * The sha256 (hex) of each source's packets in the data file `data` (the product's order), by source name, from
+ * `runs` (PieceTotals.sourceRuns): what the provenance records when a product's packets came from several sources.
+ */
+export async function sourceDigests(data: FileHandle, runs: PieceTotals['sourceRuns']): Promise<Map<string, string>> {
+  const hashes = new Map<string, ReturnType<typeof createHash>>();
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let at = 0;
+  for (const run of runs) {
+    const h = hashes.get(run.name) ?? hashes.set(run.name, createHash('sha256')).get(run.name)!;
+    for (let left = run.octets; left > 0;) {
+      const { bytesRead } = await data.read(buf, 0, Math.min(buf.length, left), at);
+      if (bytesRead === 0) throw new Error(`data file: octets missing at offset ${at}`);
+      h.update(buf.subarray(0, bytesRead));
+      at += bytesRead;
+      left -= bytesRead;
+    }
+  }
+  return new Map([...hashes].map(([name, h]) => [name, h.digest('hex')]));
+}
+
+/** Offset of the quality flags (u32) in an index record (index-file.ts; encodePiece writes them there). */
+const RECORD_FLAGS = 18;
+
+/**
+ * Set the time-not-monotonic flag of `records` (numbers in the index file `index`, already written) and count
+ * them in `summary` as encodePiece would have; then the index file's md5 and block SHA-256, read back (the ones
+ * computed while it was written are stale).
+ */
+export async function markSteppedBack(index: FileHandle, size: number, records: readonly number[], summary: PieceTotals['summary']): Promise<{ md5: string; blocks: FileBlocks }> {
+  const timeBits = QualityFlag.TimeMissing | QualityFlag.TimeNotMonotonic | QualityFlag.TimeOutOfRange;
+  const field = Buffer.alloc(4);
+  for (const r of records) {
+    const at = r * PACKET_RECORD_LENGTH + RECORD_FLAGS;
+    await index.read(field, 0, 4, at);
+    const f = field.readUInt32BE(0);
+    if (f & QualityFlag.TimeNotMonotonic) continue;
+    if (f === 0) summary.flaggedPackets++;
+    if ((f & timeBits) === 0) summary.timeProblems++;
+    field.writeUInt32BE((f | QualityFlag.TimeNotMonotonic) >>> 0, 0);
+    await index.write(field, 0, 4, at);
+  }
+  const md5 = createHash('md5'), blocks = new BlockHasher();
+  const buf = Buffer.allocUnsafe(4 << 20);
+  for (let at = 0; at < size;) {
+    const { bytesRead } = await index.read(buf, 0, Math.min(buf.length, size - at), at);
+    if (bytesRead === 0) throw new Error(`index file: ${size - at} octets missing at offset ${at}`);
+    md5.update(buf.subarray(0, bytesRead));
+    blocks.update(buf.subarray(0, bytesRead));
+    at += bytesRead;
+  }
+  return { md5: md5.digest('hex'), blocks: blocks.digest() };
+}
 
 /** Octets the packets of `piece` take (an upper bound of its data). */
 export const pieceOctets = (piece: PacketPiece): number => (piece.count === 0 ? 0 : piece.offset[piece.count - 1]! + piece.length[piece.count - 1]!);
@@ -176,10 +287,18 @@ export function encodePiece(piece: PacketPiece, opts: PieceOptions, dataOffset: 
   let arrivalInOrder = true;
   for (let k = 1; k < m && arrivalInOrder; k++) arrivalInOrder = kept[k - 1]! < kept[k]!;
   if (!arrivalInOrder) order = Int32Array.from({ length: m }, (_, k) => k).sort((x, y) => kept[x]! - kept[y]!);
+  // Across pieces: each kept packet's arrival and key in record order, and whether one arrived before a packet of
+  // its key in an earlier piece (MonotonicState).
+  const mono = totals.monotonic;
+  const arrivals = new Float64Array(m).fill(NaN), keys = new Uint32Array(m);
+  /** This piece's latest arrival per source number and APID (in arrival order here: the last one seen). */
+  const latest: Float64Array[] = [];
   const perSource = new Map<string, Float64Array>();
   let lastId = NaN, lastName = '';
   let lastKey: string | undefined;
   let lastBySource: Float64Array | undefined;
+  let nameNo = 0;
+  let earlier: Float64Array = new Float64Array(0), here: Float64Array = new Float64Array(0);
   for (let r = 0; r < m; r++) {
     const k = order ? order[r]! : r;
     const i = kept[k]!;
@@ -190,12 +309,27 @@ export function encodePiece(piece: PacketPiece, opts: PieceOptions, dataOffset: 
       lastBySource = perSource.get(key);
       if (!lastBySource) { lastBySource = new Float64Array(2048).fill(NaN); perSource.set(key, lastBySource); }
       lastKey = key;
+      let no = mono.names.get(key);
+      if (no === undefined) { no = mono.names.size; mono.names.set(key, no); mono.latest.push(new Float64Array(2048).fill(NaN)); }
+      nameNo = no;
+      earlier = mono.latest[no]!;
+      here = latest[no] ??= new Float64Array(2048).fill(NaN);
     }
     const a = apid[i]! & 0x7ff;
     const prevT = lastBySource[a]!;
     if (!Number.isNaN(prevT) && tai[i]! < prevT) flags[k] = flags[k]! | QualityFlag.TimeNotMonotonic;
     else lastBySource[a] = tai[i]!;
+    const at = piece.arrival[i]!;
+    arrivals[k] = at;
+    keys[k] = nameNo * 2048 + a;
+    if (at < earlier[a]!) mono.inversion = true; // false while NaN (no earlier piece had the key)
+    here[a] = at;
   }
+  latest.forEach((now, no) => {
+    const all = mono.latest[no]!;
+    for (let a = 0; a < 2048; a++) if (now[a]! > all[a]! || Number.isNaN(all[a]!)) all[a] = now[a]!;
+  });
+  mono.pieces.push({ arrival: arrivals, key: keys });
   // index-file.ts records, packet-times.ts times; the data file's octets; the product's running totals.
   const index = indexBuffer(m * PACKET_RECORD_LENGTH).subarray(0, m * PACKET_RECORD_LENGTH);
   const v = new DataView(index.buffer, index.byteOffset, index.length);
@@ -262,6 +396,9 @@ export function encodePiece(piece: PacketPiece, opts: PieceOptions, dataOffset: 
     if (piece.source[i] !== lastId) { lastId = piece.source[i]!; lastName = piece.sourceName(lastId); }
     const source = lastName;
     totals.tracker.addFields(source, len, ms, dds !== 0 ? dds >>> 16 : undefined, dds !== 0 ? dds & 0xffff : undefined);
+    const run = totals.sourceRuns[totals.sourceRuns.length - 1];
+    if (run?.name === source) run.octets += len;
+    else totals.sourceRuns.push({ name: source, octets: len });
     if (source !== lastSource) { lastSource = source; totals.sources.add(path.basename(source)); }
     if (!timed) continue;
     if (totals.startTai === undefined) { totals.startTai = t; totals.first = { hi, lo, has }; }
