@@ -228,7 +228,7 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
  * is read into again once every route has written its piece of it. Kept from build to build in this process
  * (see {@link spareBuffers}); the shared read of a slice goes into `union`.
  */
-interface GroupBuffers { readonly pool: { buf: Uint8Array; busy: Promise<unknown> | undefined }[]; turn: number; union: Uint8Array | undefined }
+interface GroupBuffers { readonly pool: { buf: Uint8Array; cols: ArrayBuffer | undefined; busy: Promise<unknown> | undefined }[]; turn: number; union: Uint8Array | undefined }
 let spareGroupBuffers: GroupBuffers | undefined;
 /** A group's slices are a quarter of a piece: all its routes' pieces of a slice are in memory at once. */
 const GROUP_SLICE_PART = 4;
@@ -352,8 +352,12 @@ function groupPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>
     const slot = buffers.pool[turn];
     if (slot?.busy) { await slot.busy.catch(() => undefined); slot.busy = undefined; }
     if (stopped) throw stopped;
-    if (!slot || slot.buf.length < total) buffers.pool[turn] = { buf: new Uint8Array(new SharedArrayBuffer(Math.max(total, 2 * (slot?.buf.length ?? 0), 1 << 20))), busy: undefined };
+    if (!slot || slot.buf.length < total) buffers.pool[turn] = { buf: new Uint8Array(new SharedArrayBuffer(Math.max(total, 2 * (slot?.buf.length ?? 0), 1 << 20))), cols: slot?.cols, busy: undefined };
     const entry = buffers.pool[turn]!;
+    // The pieces' columns too, in a buffer of the slot (reused, as its octets: fresh memory is slow to touch).
+    const colBytes = idx.length * PICKED_ROW + members * 8;
+    if (!entry.cols || entry.cols.byteLength < colBytes) entry.cols = new ArrayBuffer(Math.max(colBytes, 2 * (entry.cols?.byteLength ?? 0), 1 << 16));
+    const cols = { mem: entry.cols, at: 0 };
     // The slice's octets in one pass (arrival order is the segment files' order), then each route's end to end.
     if (!buffers.union || buffers.union.length < total) buffers.union = new Uint8Array(new SharedArrayBuffer(Math.max(total, 2 * (buffers.union?.length ?? 0), 1 << 20)));
     const union = buffers.union;
@@ -380,7 +384,7 @@ function groupPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>
     const held: Promise<void>[] = [];
     const pieces = mine.map((rowsOf, m) => {
       if (!rowsOf) return undefined;
-      const p = pick(r, rowsOf);
+      const p = pick(r, rowsOf, cols);
       const offset = new Float64Array(p.count);
       for (let j = 0, o = 0; j < p.count; j++) { offset[j] = o; o += p.length[j]!; }
       // Taken by its route until written (`hold`), or until the group stops.
@@ -547,14 +551,26 @@ export async function* archiveWindows(reader: ArchiveReader, sel: ArchiveSelecti
 }
 
 /** Rows `idx` of `r` (a loop per column type: each stays monomorphic). */
-function pick(r: ScanRows, idx: Int32Array): ScanRows {
+function pick(r: ScanRows, idx: Int32Array, into?: { mem: ArrayBuffer; at: number }): ScanRows {
   const n = idx.length;
-  const f64 = (a: Float64Array): Float64Array => { const b = new Float64Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
-  const u16 = (a: Uint16Array): Uint16Array => { const b = new Uint16Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
-  const u32 = (a: Uint32Array): Uint32Array => { const b = new Uint32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
-  const i32 = (a: Int32Array): Int32Array => { const b = new Int32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
-  return { count: n, apid: u16(r.apid), tai: f64(r.tai), seq: u16(r.seq), meta: u16(r.meta), arrival: f64(r.arrival), received: f64(r.received), source: i32(r.source), raw: f64(r.raw), length: u32(r.length), dds: u32(r.dds) };
+  // In `into` (from `at`, which moves past them) when given: 8-octet columns first, so each stays aligned.
+  const place = <T>(make: new (b: ArrayBuffer, o: number, n: number) => T, size: number): T => {
+    const t = new make(into!.mem, into!.at, n);
+    into!.at += size * n;
+    return t;
+  };
+  const f64 = (a: Float64Array): Float64Array => { const b = into ? place(Float64Array, 8) : new Float64Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const u32 = (a: Uint32Array): Uint32Array => { const b = into ? place(Uint32Array, 4) : new Uint32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const i32 = (a: Int32Array): Int32Array => { const b = into ? place(Int32Array, 4) : new Int32Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const u16 = (a: Uint16Array): Uint16Array => { const b = into ? place(Uint16Array, 2) : new Uint16Array(n); for (let k = 0; k < n; k++) b[k] = a[idx[k]!]!; return b; };
+  const tai = f64(r.tai), arrival = f64(r.arrival), received = f64(r.received), raw = f64(r.raw);
+  const source = i32(r.source), length = u32(r.length), dds = u32(r.dds);
+  const apid = u16(r.apid), seq = u16(r.seq), meta = u16(r.meta);
+  if (into) into.at = Math.ceil(into.at / 8) * 8;
+  return { count: n, apid, tai, seq, meta, arrival, received, source, raw, length, dds };
 }
+/** Octets {@link pick} takes in a buffer per row (eight columns of 8 and 4, three of 2). */
+const PICKED_ROW = 50;
 
 /**
  * Build (or update) the L0 products of the archive's packets (see `buildWindows`): one window of one route in
