@@ -3,7 +3,8 @@
  * page it touches, so this is what a cron job's `idoc l0 build` costs. Prints one JSON line:
  * `{ ms, cpuMs, bytes, packets, products, maxRssMB }` (`cpuMs`: the process's user + system CPU, all threads, from
  * its start; `maxRssMB`: its peak resident set, VmHWM). Modes: `build`; `read` (the archive's object query, `apidRows` + `bytesOf`, as `idoc archive query`);
- * `scan` (the port's columnar scan of every APID over all time + `scanOctets`, what L0 building reads); `plain`
+ * `scan` (the port's columnar scan of all APIDs over all time + `scanOctets` in arrival order in 8 MiB parts, what L0
+ * building reads when it reads its routes together); `plain`
  * (bare better-sqlite3: the same rows' columns iterated as arrays, and the segment files read front to back in
  * 16 MiB reads: the floor of reading the same index and octets).
  * Usage: `node dist/bench/l0-child.js build|read|scan|plain ARCHIVE OUT WINDOW ROUTES_JSON`.
@@ -29,14 +30,17 @@ if (mode === 'read') {
   for (const apid of a.apids()) for (const r of a.apidRows(apid)) { bytes += a.bytesOf(r).length; packets++; }
   a.close();
 } else if (mode === 'scan') {
+  // As L0 reads routes together: all APIDs' rows at once, their octets in arrival order in parts of 8 MiB.
   const r = await openSqliteArchiveReader(archiveDir);
-  for (const apid of await r.apids()) {
-    const cols = await r.scan({ apids: [apid], fromTai: asTai(0), toTai: asTai(Number.MAX_VALUE) });
-    let n = 0;
-    for (let i = 0; i < cols.count; i++) n += cols.length[i]!;
-    const into = new Uint8Array(new SharedArrayBuffer(n));
-    await r.scanOctets!(cols, into);
-    bytes += n; packets += cols.count;
+  const cols = await r.scan({ apids: await r.apids(), fromTai: asTai(0), toTai: asTai(Number.MAX_VALUE) });
+  const order = Int32Array.from({ length: cols.count }, (_, i) => i).sort((x, y) => cols.arrival[x]! - cols.arrival[y]!);
+  const into = new Uint8Array(new SharedArrayBuffer(8 << 20));
+  for (let k = 0; k < order.length;) {
+    let e = k, n = 0;
+    while (e < order.length && (e === k || n + cols.length[order[e]!]! <= into.length)) n += cols.length[order[e++]!]!;
+    await r.scanOctets!(cols, into, order.subarray(k, e));
+    bytes += n; packets += e - k;
+    k = e;
   }
   await r.close();
 } else if (mode === 'plain') {

@@ -361,7 +361,8 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch | WindowGr
  * state carried from the previous one, its packets appended to the data file and its records to the index file
  * (md5 while writing), then, as for a whole window, the version decision (md5s against the latest version's
  * label), the renames, the geometry and the label. Memory: one piece at a time. The time-monotonicity check
- * (arrival order per source) sees one piece at a time.
+ * (arrival order per APID and source) is judged piece by piece and completed across pieces at the end
+ * (`retroFlags`, `markSteppedBack`: the flags of a whole window, however it was cut).
  */
 /** Products written in pieces so far in this process (which hashing thread takes the next one's data md5). */
 let piecesProducts = 0;
