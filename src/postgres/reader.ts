@@ -10,6 +10,7 @@ import type { ArchiveReader, ArchiveSummary, ApidSummary, PacketQuery, PacketRow
 import { pgError, pgTarget, type PgTarget, type Sql } from './connection.js';
 import { openMigrated, PG_SCHEMA_VERSION } from './schema.js';
 import { PgSegmentReader } from './segments.js';
+import { receivedAt, type Receipts } from '../archive/receipts.js';
 
 const ORIGIN_ROUTE = 16_777_216;
 const REPEAT_BIT = 1 << 11;
@@ -43,7 +44,7 @@ export class PgArchiveReader implements ArchiveReader {
   private readonly segments: PgSegmentReader;
   private routeNames = new Map<number, string>();
   private sourceNames = new Map<number, { feed: string; source: string }>();
-  private receipts: { raw: Float64Array; received: Float64Array } | undefined;
+  private receipts: Receipts | undefined;
 
   private closed = false;
 
@@ -80,19 +81,7 @@ export class PgArchiveReader implements ArchiveReader {
 
   /** Receipt time of the batch a row's octets came with (the last receipt at or before its position). */
   private receivedAt(raw: number): number {
-    const r = this.receipts;
-    if (!r) return NaN;
-    let lo = 0;
-    let hi = r.raw.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (r.raw[mid]! <= raw) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found < 0 ? NaN : r.received[found]!;
+    return this.receipts ? receivedAt(this.receipts, raw) : NaN;
   }
 
   private async prepare(rows: readonly Row[]): Promise<void> {

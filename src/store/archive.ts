@@ -32,6 +32,7 @@ import { Checkpointer } from './checkpointer.js';
 import { DEFAULT_TIME_SETTINGS, PacketTimer, type TimeSettings } from '../time/packet-times.js';
 import type { Tai } from '../time/tai.js';
 import type { ApidSummary, ArchiveSummary, PacketQuery, PacketRow, StoredPacketInput, StoreResult } from './types.js';
+import { receivedAt, type Receipts } from '../archive/receipts.js';
 
 /** The index file inside an archive directory. */
 export const INDEX_FILE = 'index.sqlite';
@@ -583,7 +584,7 @@ class SqliteArchive implements Archive {
   }
 
   /** Receipt times by the position of their batch's first packet, ascending (loaded when first needed). */
-  private receipts: { raw: Float64Array; received: Float64Array } | undefined;
+  private receipts: Receipts | undefined;
 
   /**
    * Rows at or below this position were checked against receipts stored after {@link receipts} was read. Infinity
@@ -615,17 +616,7 @@ class SqliteArchive implements Archive {
       }
       this.receiptsCheckedTo = Infinity;
     }
-    let lo = 0;
-    let hi = r.raw.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (r.raw[mid]! <= raw) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found < 0 ? NaN : r.received[found]!;
+    return receivedAt(r, raw);
   }
 
   private toRow(r: Row): PacketRow {

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OctetRefs, RowColumns } from '../archive/port.js';
+import { receiptIndex, type Receipts } from '../archive/receipts.js';
 
 /**
  * The first octets of the index file the scan's connection reads through a memory map (beyond, pages are read as
@@ -124,19 +125,12 @@ export class ArchiveScan {
     const args = 'tkey, (seq & 16383) | (meta << 14), raw >> 32, raw & 4294967295, ground, origin % 16777216, len, coalesce(dds, 0)';
     // Ground time: the DDS time, or (NULL) the receipt time of the row's batch (schema.ts `receipts`).
     const receipts = db.prepare('SELECT raw, received FROM receipts ORDER BY raw').raw().all() as [number, number][];
-    const rAt = Float64Array.from(receipts, (x) => x[0]);
-    const rMs = Float64Array.from(receipts, (x) => x[1]);
+    const r: Receipts = { raw: Float64Array.from(receipts, (x) => x[0]), received: Float64Array.from(receipts, (x) => x[1]) };
     let hit = -1;
     const receiptOf = (raw: number): number => {
-      // Rows come in time order, mostly from one batch after another: try the last hit and its successor first.
-      if (hit >= 0 && rAt[hit]! <= raw && (hit + 1 === rAt.length || rAt[hit + 1]! > raw)) return rMs[hit]!;
-      let lo = 0, hi = rAt.length - 1;
-      hit = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        if (rAt[mid]! <= raw) { hit = mid; lo = mid + 1; } else hi = mid - 1;
-      }
-      return hit < 0 ? NaN : rMs[hit]!;
+      // Rows come in time order, mostly from one batch after another: the last hit is tried first.
+      hit = receiptIndex(r, raw, hit);
+      return hit < 0 ? NaN : r.received[hit]!;
     };
     db.function('idoc_scan_row', { deterministic: false }, (tkey, sm, seg, off, received, source, len, dds) => {
       if ((tkey as number) < this.lastTkey) this.misordered = true;
