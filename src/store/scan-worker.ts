@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ArchiveScan } from './scan.js';
+import { InputError } from '../errors.js';
 import type { ScanFromWorker, ScanToWorker } from './scan-thread.js';
 
 const port = parentPort!;
@@ -36,6 +37,6 @@ port.on('message', (m: ScanToWorker) => {
     scan.octets({ count: m.raw.length, raw: m.raw, length: m.length }, m.order, into);
     post({ id: m.id });
   } catch (e) {
-    post({ id: m.id, error: (e as Error).message, input: false });
+    post({ id: m.id, error: (e as Error).message, input: e instanceof InputError });
   }
 });

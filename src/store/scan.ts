@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OctetRefs, RowColumns } from '../archive/port.js';
 import { receiptIndex, type Receipts } from '../archive/receipts.js';
+import { InputError } from '../errors.js';
 
 /**
  * The first octets of the index file the scan's connection reads through a memory map (beyond, pages are read as
@@ -297,7 +298,7 @@ export class ArchiveScan {
       let got = 0;
       while (got < buf.length) {
         const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
-        if (m === 0) throw new Error(`${path.join(this.dir, 'segments', this.segmentFiles.get(seg) ?? String(seg))}: offset ${start + got}: octets referenced by the index are missing`);
+        if (m === 0) throw this.missing(seg, start + got);
         got += m;
       }
       for (let j = k; j < e; j++) {
@@ -357,7 +358,7 @@ export class ArchiveScan {
       let got = 0;
       while (got < buf.length) {
         const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
-        if (m === 0) throw new Error(`${path.join(this.dir, 'segments', this.segmentFiles.get(seg) ?? String(seg))}: offset ${start + got}: octets referenced by the index are missing`);
+        if (m === 0) throw this.missing(seg, start + got);
         got += m;
       }
       if (inPlace) {
@@ -387,6 +388,11 @@ export class ArchiveScan {
       }
       k = e;
     }
+  }
+
+  /** A damaged archive (input, exit 2): the segment file holds fewer octets than the index references. */
+  private missing(seg: number, at: number): InputError {
+    return new InputError(`${path.join(this.dir, 'segments', this.segmentFiles.get(seg) ?? String(seg))}: offset ${at}: octets referenced by the index are missing`);
   }
 
   private scratchBuf: Buffer | undefined;

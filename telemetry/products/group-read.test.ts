@@ -5,13 +5,14 @@
  * what real deliveries hold (interleaved APIDs of hundreds of lengths, routes of several APIDs, an APID no route
  * claims, a second station, damaged copies, and a late re-delivery of one station's packets whose times step back).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPacket, pusCTmSecondaryHeader } from '../../src/ccsds/packet.js';
 import { packetTimeOf } from '../../src/ccsds/secondary-header.js';
 import { defaultConfig } from '../../src/config/index.js';
+import { InputError } from '../../src/errors.js';
 import { openArchive, openSqliteArchiveReader } from '../../src/store/index.js';
 import { BUILT_SCAN_WORKER } from '../../src/store/_test-packets.js';
 import { encodeCuc, utcToTai } from '../../src/time/index.js';
@@ -135,6 +136,25 @@ describe('routes read together', () => {
       mkdirSync(path.join(out, 'data_raw'), { recursive: true });
       writeFileSync(path.join(out, 'data_raw', 'b'), 'not a folder'); // where route B's products go
       await expect(buildL0FromArchive(r, { ...options, out, pieceBytes: 40_000 })).rejects.toThrow(/data_raw[/\\]b/);
+      expect([...tree(out).keys()].filter((f) => f.endsWith('.tmp') || f.endsWith('.xml'))).toEqual([]);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('octets missing from a segment file fail the build naming the file and offset, leaving no partial file', async () => {
+    const copy = tmp();
+    cpSync(archive, copy, { recursive: true });
+    const segments = path.join(copy, 'segments');
+    const file = readdirSync(segments).sort()[0]!;
+    truncateSync(path.join(segments, file), 150_000);
+    const r = await openSqliteArchiveReader(copy, { scanThread: 'never' });
+    try {
+      const out = tmp();
+      // An input error (the CLI's exit 2 and one line), not an internal one.
+      const failed = buildL0FromArchive(r, { ...options, out, pieceBytes: 40_000 });
+      await expect(failed).rejects.toThrow(new RegExp(`${file}: offset \\d+: octets referenced by the index are missing`));
+      await expect(failed).rejects.toBeInstanceOf(InputError);
       expect([...tree(out).keys()].filter((f) => f.endsWith('.tmp') || f.endsWith('.xml'))).toEqual([]);
     } finally {
       await r.close();
