@@ -147,6 +147,31 @@ export function releasePieceBuffers(): void {
 const piecePackets = (pieceBytes: number): number => Math.max(1, Math.floor(pieceBytes / 512));
 
 /**
+ * Where the piece starting at `order[k]` ends (rows `order[k..e)`, `order` in L0 order): at `bytes` of octets READ (its
+ * packets' span in the segment files: reads are coalesced over the packets of others lying between), at most `most`
+ * packets, and only where the time steps forward (so that sorting each piece gives the window's order).
+ */
+function pieceEnd(rows: ScanRows, order: Int32Array, k: number, bytes: number, most: number): number {
+  let e = k, lo = Infinity, hi = -Infinity;
+  for (; e < order.length; e++) {
+    const i = order[e]!;
+    const r = rows.raw[i]!;
+    const span = Math.max(hi, r + rows.length[i]!) - Math.min(lo, r);
+    if (e > k && rows.tai[i] !== rows.tai[order[e - 1]!] && (span > bytes || e - k >= most)) break;
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r + rows.length[i]!);
+  }
+  return e;
+}
+
+/** Rows `idx` in arrival order (sorted in place when they are not). */
+function byArrival(rows: ScanRows, idx: Int32Array): Int32Array {
+  let inOrder = true;
+  for (let j = 1; j < idx.length && inOrder; j++) inOrder = rows.arrival[idx[j - 1]!]! < rows.arrival[idx[j]!]!;
+  return inOrder ? idx : idx.sort((x, y) => rows.arrival[x]! - rows.arrival[y]!);
+}
+
+/**
  * The packets of a window's timed `rows` in pieces of about `pieceBytes` octets: rows in L0 order (time, APID,
  * arrival), cut only where the time steps forward (so sorting each piece gives the window's order), each piece
  * in arrival order, as columns with the octets end to end (piece-columns.ts), in buffers used in turn (see
@@ -168,21 +193,8 @@ async function* scanPieces(reader: ArchiveReader, sources: ReadonlyMap<number, s
   const ask = (k: number): { e: number; read: Promise<PacketPiece> } => {
     // A piece ends at `pieceBytes` of octets READ: its packets' span in the segment files (reads are coalesced over
     // the other routes' packets between them), at most `piecePackets`, and only where the time steps forward.
-    let e = k, lo = Infinity, hi = -Infinity;
-    for (; e < n; e++) {
-      const i = order[e]!;
-      const sameTime = e > k && rows.tai[i] === rows.tai[order[e - 1]!];
-      const r = rows.raw[i]!;
-      const span = Math.max(hi, r + rows.length[i]!) - Math.min(lo, r);
-      if (e > k && !sameTime && (span > pieceBytes || e - k >= most)) break;
-      lo = Math.min(lo, r);
-      hi = Math.max(hi, r + rows.length[i]!);
-    }
-    // The piece in arrival order.
-    const idx = order.slice(k, e);
-    let arrivalOrder = true;
-    for (let j = 1; j < idx.length && arrivalOrder; j++) arrivalOrder = rows.arrival[idx[j - 1]!]! < rows.arrival[idx[j]!]!;
-    if (!arrivalOrder) idx.sort((x, y) => rows.arrival[x]! - rows.arrival[y]!);
+    const e = pieceEnd(rows, order, k, pieceBytes, most);
+    const idx = byArrival(rows, order.slice(k, e));
     const p = pick(rows, idx);
     const offset = new Float64Array(p.count);
     let octets = 0;
@@ -321,21 +333,9 @@ function groupPieces(reader: ArchiveReader, sources: ReadonlyMap<number, string>
       k = 0;
     }
     const r = rows;
-    const n = r.count;
-    let e = k, lo = Infinity, hi = -Infinity;
-    for (; e < n; e++) {
-      const i = order[e]!;
-      const at = r.raw[i]!;
-      const span = Math.max(hi, at + r.length[i]!) - Math.min(lo, at);
-      if (e > k && r.tai[i] !== r.tai[order[e - 1]!] && (span > sliceBytes || e - k >= most)) break;
-      lo = Math.min(lo, at);
-      hi = Math.max(hi, at + r.length[i]!);
-    }
-    const idx = order.slice(k, e);
+    const e = pieceEnd(r, order, k, sliceBytes, most);
+    const idx = byArrival(r, order.slice(k, e));
     k = e;
-    let arrivalOrder = true;
-    for (let j = 1; j < idx.length && arrivalOrder; j++) arrivalOrder = r.arrival[idx[j - 1]!]! < r.arrival[idx[j]!]!;
-    if (!arrivalOrder) idx.sort((x, y) => r.arrival[x]! - r.arrival[y]!);
     const memberOf = new Int16Array(idx.length);
     const count = new Int32Array(members);
     const octets = new Float64Array(members);
