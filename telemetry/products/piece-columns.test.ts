@@ -5,7 +5,14 @@ import { SIM_TIME } from '../../fixtures/sim-instrument.js';
 import { SourceTracker } from '../preservation/provenance.js';
 import { newSequenceCarry } from './checks.js';
 import { encodeIndex } from './index-file.js';
-import { encodePiece, newPieceTotals, pieceOctets, type PacketPiece } from './piece-columns.js';
+import { encodePiece, markSteppedBack, newPieceTotals, pieceOctets, retroFlags, type PacketPiece } from './piece-columns.js';
+import { BlockHasher } from './block-fixity.js';
+import { QualityFlag } from './types.js';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { processStream } from './process.js';
 import { SIM_PROFILE } from './_test-helpers.js';
 import type { L0Packet } from './types.js';
@@ -119,5 +126,38 @@ describe('L0 pieces as columns', () => {
     const r2 = encodePiece(swapped, { profile: SIM_PROFILE, carry: newSequenceCarry() }, 0, () => spare, idx, newPieceTotals(new SourceTracker()));
     expect(r2.data.buffer).toBe(spare.buffer);
     expect(Buffer.from(r2.data)).toEqual(Buffer.concat([a, b]));
+  });
+
+  it('flags across pieces: the packets of earlier pieces a later one arrived before, set in the index file in one pass', async () => {
+    // Three pieces (time order) of one APID and source; arrival numbers: piece 2 holds one that arrived before two
+    // packets of piece 0 and one of piece 1.
+    const state = newPieceTotals(new SourceTracker()).monotonic;
+    state.pieces.push({ arrival: Float64Array.from([1, 2, 50, 60]), key: new Uint32Array(4).fill(7) });
+    state.pieces.push({ arrival: Float64Array.from([3, 55, NaN]), key: new Uint32Array(3).fill(7) });
+    state.pieces.push({ arrival: Float64Array.from([4, 40]), key: Uint32Array.from([7, 8]) });
+    state.inversion = true;
+    expect(retroFlags(state)).toEqual([2, 3, 5]);
+    // An index of 100,000 records (over 6 MB: more than one part of the pass), some flagged already.
+    const dir = mkdtempSync(path.join(tmpdir(), 'idoc-steps-'));
+    try {
+      const n = 100_000, file = path.join(dir, 'index.dat');
+      const bytes = Buffer.alloc(n * 63);
+      bytes.writeUInt32BE(QualityFlag.Crc, 70_000 * 63 + 18);
+      bytes.writeUInt32BE(QualityFlag.TimeNotMonotonic, 90_000 * 63 + 18);
+      writeFileSync(file, bytes);
+      const records = [0, 66_577, 70_000, 90_000, 99_999];
+      const summary = newPieceTotals(new SourceTracker()).summary;
+      const fh = await open(file, 'r+');
+      const got = await markSteppedBack(fh, bytes.length, records, summary);
+      await fh.close();
+      const after = readFileSync(file);
+      for (const r of records) bytes.writeUInt32BE((bytes.readUInt32BE(r * 63 + 18) | QualityFlag.TimeNotMonotonic) >>> 0, r * 63 + 18);
+      expect(after.equals(bytes)).toBe(true);
+      // Counted once each: the CRC-flagged one had no time problem; the one already flagged is not counted again.
+      expect([summary.flaggedPackets, summary.timeProblems]).toEqual([3, 4]);
+      expect(got).toEqual({ md5: createHash('md5').update(after).digest('hex'), blocks: new BlockHasher().update(after).digest() });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

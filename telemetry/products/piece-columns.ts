@@ -156,25 +156,32 @@ const RECORD_FLAGS = 18;
  */
 export async function markSteppedBack(index: FileHandle, size: number, records: readonly number[], summary: PieceTotals['summary']): Promise<{ md5: string; blocks: FileBlocks }> {
   const timeBits = QualityFlag.TimeMissing | QualityFlag.TimeNotMonotonic | QualityFlag.TimeOutOfRange;
-  const field = Buffer.alloc(4);
-  for (const r of records) {
-    const at = r * PACKET_RECORD_LENGTH + RECORD_FLAGS;
-    await index.read(field, 0, 4, at);
-    const f = field.readUInt32BE(0);
-    if (f & QualityFlag.TimeNotMonotonic) continue;
-    if (f === 0) summary.flaggedPackets++;
-    if ((f & timeBits) === 0) summary.timeProblems++;
-    field.writeUInt32BE((f | QualityFlag.TimeNotMonotonic) >>> 0, 0);
-    await index.write(field, 0, 4, at);
-  }
   const md5 = createHash('md5'), blocks = new BlockHasher();
-  const buf = Buffer.allocUnsafe(4 << 20);
+  // One pass in whole records: each part read, its flags set, written back when changed, and hashed.
+  const part = Math.floor((4 << 20) / PACKET_RECORD_LENGTH) * PACKET_RECORD_LENGTH;
+  const buf = Buffer.allocUnsafe(part);
+  let next = 0; // the next of `records` (ascending)
   for (let at = 0; at < size;) {
-    const { bytesRead } = await index.read(buf, 0, Math.min(buf.length, size - at), at);
-    if (bytesRead === 0) throw new Error(`index file: ${size - at} octets missing at offset ${at}`);
-    md5.update(buf.subarray(0, bytesRead));
-    blocks.update(buf.subarray(0, bytesRead));
-    at += bytesRead;
+    const want = Math.min(part, size - at);
+    for (let got = 0; got < want;) {
+      const { bytesRead } = await index.read(buf, got, want - got, at + got);
+      if (bytesRead === 0) throw new Error(`index file: ${size - at - got} octets missing at offset ${at + got}`);
+      got += bytesRead;
+    }
+    let changed = false;
+    for (; next < records.length && records[next]! * PACKET_RECORD_LENGTH < at + want; next++) {
+      const o = records[next]! * PACKET_RECORD_LENGTH + RECORD_FLAGS - at;
+      const f = buf.readUInt32BE(o);
+      if (f & QualityFlag.TimeNotMonotonic) continue;
+      if (f === 0) summary.flaggedPackets++;
+      if ((f & timeBits) === 0) summary.timeProblems++;
+      buf.writeUInt32BE((f | QualityFlag.TimeNotMonotonic) >>> 0, o);
+      changed = true;
+    }
+    if (changed) for (let put = 0; put < want;) put += (await index.write(buf, put, want - put, at + put)).bytesWritten;
+    md5.update(buf.subarray(0, want));
+    blocks.update(buf.subarray(0, want));
+    at += want;
   }
   return { md5: md5.digest('hex'), blocks: blocks.digest() };
 }
