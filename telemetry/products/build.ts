@@ -277,19 +277,19 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch | WindowGr
     if (!carry) { carry = newSequenceCarry(); carries.set(route, carry); }
     return carry;
   };
-  // Route by route in the report, whatever order the windows came in (groups: window by window).
-  const rankOf = new Map<Promise<BuiltProduct>, readonly [number, number]>();
+  // Route by route in the report, whatever order the windows came in (groups: window by window): each product's
+  // route rank and window start, beside `writing` and then `built`.
+  const writingAt: (readonly [number, number] | undefined)[] = [];
+  const builtAt: (readonly [number, number] | undefined)[] = [];
   const track = (b: WindowBatch, p: Promise<BuiltProduct>): Promise<BuiltProduct> => {
-    if (b.rank !== undefined) rankOf.set(p, [b.rank, b.window.startTai]);
+    writingAt.push(b.rank === undefined ? undefined : [b.rank, b.window.startTai]);
     return p;
   };
-  const ranked = new Map<BuiltProduct, readonly [number, number]>();
   const take = async (): Promise<void> => {
     const w = writing.shift()!;
-    const p = await w;
-    const r = rankOf.get(w);
-    if (r) { ranked.set(p, r); rankOf.delete(w); }
-    built.push(p);
+    const at = writingAt.shift();
+    built.push(await w);
+    builtAt.push(at);
   };
   try {
     for await (const x of batches) {
@@ -344,12 +344,9 @@ export async function buildWindows(batches: AsyncIterable<WindowBatch | WindowGr
     // A failure: let the products being written finish (or fail) before returning.
     await Promise.allSettled(writing);
   }
-  if (ranked.size) {
-    const at = new Map(built.map((p, i) => [p, i]));
-    built.sort((x, y) => {
-      const rx = ranked.get(x), ry = ranked.get(y);
-      return rx && ry ? rx[0] - ry[0] || rx[1] - ry[1] : at.get(x)! - at.get(y)!;
-    });
+  if (builtAt.every((r) => r !== undefined) && builtAt.length) {
+    const order = built.map((_, i) => i).sort((x, y) => builtAt[x]![0] - builtAt[y]![0] || builtAt[x]![1] - builtAt[y]![1] || x - y);
+    built.splice(0, built.length, ...order.map((i) => built[i]!));
   }
   const collection = options.format === 'pds3' || built.length === 0 ? undefined : await updateCollection(options, built, cfg.collection, 'Data');
   const geometryCollection = options.geometry === undefined || built.length === 0 ? undefined : await updateCollection(options, built, cfg.geometry?.collection ?? 'geometry', 'Geometry');
