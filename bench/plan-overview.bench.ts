@@ -4,33 +4,17 @@
  * plus eclipses, every station's passes, constraint windows, power and data-volume curves over the one geometry
  * scan), alternating A/B within the same run so the machine's load falls on both alike.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ephemerisFromText } from '../planning/ephemeris/load.js';
-import { planFromJson } from '../planning/plan/load.js';
 import { planOverview } from '../planning/validate/overview.js';
-import { parseRules } from '../planning/validate/rules-file.js';
 import { validatePlan } from '../planning/validate/validate.js';
-import { parseTcDatabase } from '../telecommand/database/load.js';
-import { benchPlanJson } from './planning.bench.js';
+import { median } from './_common.js';
+import { benchPlanInput } from './planning.bench.js';
 
-async function fixture(name: string): Promise<{ text: string; file: string }> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const up of ['..', '../..']) {
-    const file = path.resolve(here, up, 'fixtures/planning', name);
-    try { return { text: await readFile(file, 'utf8'), file }; } catch { /* try the next */ }
-  }
-  throw new Error(`fixtures/planning/${name} not found`);
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Median of `runs` (≥ 5) of each, alternating; the overview's median is the one reported, the validation beside it. */
 export async function benchPlanOverview(runs = 5): Promise<{ name: string; medianMs: number; runs: number; validateMedianMs: number; ratio: number; passes: number; eclipses: number; curvePoints: number }> {
-  const [tle, db, rulesText] = await Promise.all([fixture('samplesat.tle'), fixture('sim.tcdb.json'), fixture('sim.rules.json')]);
-  const rules = parseRules(rulesText.text.replace('"maxCommands": 100', '"maxCommands": 20000'), rulesText.file);
-  const input = { plan: planFromJson(benchPlanJson(), 'bench.plan.json'), db: parseTcDatabase(db.text, db.file), rules, ephemeris: ephemerisFromText(tle.text, tle.file) };
+  const input = await benchPlanInput();
   const a: number[] = [];
   const b: number[] = [];
   const n = Math.max(5, runs);

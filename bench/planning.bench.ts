@@ -46,21 +46,23 @@ export function benchPlanJson(n = 10_000, days = 7): Parameters<typeof planFromJ
   };
 }
 
+/** What the planning benches validate: the 10,000-command plan, the SIM database, every rule kind (schedule capacity raised to fit) and the SAMPLESAT TLE. */
+export async function benchPlanInput(): Promise<Parameters<typeof validatePlan>[0]> {
+  const [tle, db, rulesText] = await Promise.all([fixture('samplesat.tle'), fixture('sim.tcdb.json'), fixture('sim.rules.json')]);
+  const rules = parseRules(rulesText.text.replace('"maxCommands": 100', '"maxCommands": 20000'), rulesText.file);
+  return { plan: planFromJson(benchPlanJson(), 'bench.plan.json'), db: parseTcDatabase(db.text, db.file), rules, ephemeris: ephemerisFromText(tle.text, tle.file) };
+}
+
 /** Run the planning benchmark: median of `runs` (≥ 5) whole validations. */
 export async function benchPlanning(runs = 5): Promise<{ name: string; medianMs: number; runs: number }> {
-  const tle = await fixture('samplesat.tle');
-  const db = await fixture('sim.tcdb.json');
-  const rulesText = await fixture('sim.rules.json');
-  const rules = parseRules(rulesText.text.replace('"maxCommands": 100', '"maxCommands": 20000'), rulesText.file);
-  const tcdb = parseTcDatabase(db.text, db.file);
-  const ephemeris = ephemerisFromText(tle.text, tle.file);
-  const plan = planFromJson(benchPlanJson(), 'bench.plan.json');
+  const input = await benchPlanInput();
+  const { rules } = input;
   const times: number[] = [];
   const n = Math.max(5, runs);
   let violations = 0;
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    violations = validatePlan({ plan, db: tcdb, rules, ephemeris }).violations.length;
+    violations = validatePlan(input).violations.length;
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
