@@ -12,13 +12,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { generateSim } from '../../fixtures/sim-instrument.js';
 import { writeWithDamage } from '../../fixtures/damage.js';
 import { buildPacket } from '../../src/ccsds/packet.js';
 import { PackedBatchBuilder, type PackedBatch } from '../../src/archive/index.js';
 import { openArchive, openSqliteArchiveWriter } from '../../src/store/index.js';
-import { BusPublisher, committedStreamOf, consumeBus, publishersBucketOf, streamOf, throttledPublishers, type PublisherThrottle } from './index.js';
+import { BusPublisher, committedStreamOf, consumeBus, publishersBucketOf, streamOf, throttledPublishers, type BusLimits, type PublisherThrottle } from './index.js';
 import { BIN, BUILT, NATS_DOWN, NATS_URL, ROOT } from './_test-bus.js';
 
 const CONFIG = path.join(ROOT, 'fixtures/sample-mission/idoc.json');
@@ -71,15 +71,26 @@ describe.skipIf(NATS_DOWN !== undefined)('bus back-pressure, in process', () => 
     a.close();
     return n;
   };
-
-  it('a full stream refuses (discard new); the publisher waits, re-sends after the worker drained it; each packet stored once', async () => {
-    const mission = `BPF${process.pid}${Date.now().toString(36)}`;
-    const limits = { maxMessages: 1, retrySeconds: 0.05 };
+  /** A fresh mission's publisher (with `limits`), an archive folder and a NATS connection for `body`; all gone after. */
+  async function onFreshBus(prefix: string, limits: BusLimits, body: (t: { mission: string; pub: BusPublisher; dir: string; nc: NatsConnection; seen: (PublisherThrottle | undefined)[] }) => Promise<void>): Promise<void> {
+    const mission = `${prefix}${process.pid}${Date.now().toString(36)}`;
     const seen: (PublisherThrottle | undefined)[] = [];
     const pub = await BusPublisher.open({ mission, url: NATS_URL, limits, onThrottle: (t) => seen.push(t) });
     const dir = await mkdtemp(path.join(tmpdir(), 'idoc-bp-'));
     const nc = await connect({ servers: NATS_URL });
     try {
+      await body({ mission, pub, dir, nc, seen });
+    } finally {
+      await pub.close();
+      await nc.close();
+      await rm(dir, { recursive: true, force: true });
+      await dropMission(mission);
+    }
+  }
+
+  it('a full stream refuses (discard new); the publisher waits, re-sends after the worker drained it; each packet stored once', async () => {
+    const limits = { maxMessages: 1, retrySeconds: 0.05 };
+    await onFreshBus('BPF', limits, async ({ mission, pub, dir, nc, seen }) => {
       // Two routes: two messages; the stream holds one, refuses the other.
       const sent = pub.store(pub.batch().load(batchOf(30, ['hk', 'sci'], 1)), { feed: 'f', value: 'c1' });
       const t = await until(async () => pub.throttled(), 'the publisher to wait');
@@ -101,21 +112,12 @@ describe.skipIf(NATS_DOWN !== undefined)('bus back-pressure, in process', () => 
       expect((await jsm.streams.info(streamOf(mission))).state.messages).toBe(0);
       expect(await pub.store(pub.batch().load(batchOf(30, ['hk', 'sci'], 1)), { feed: 'f', value: 'c1' })).toMatchObject({ stored: 0, duplicates: 30 });
       expect(await throttledPublishers(nc.jetstream(), mission)).toEqual([]);
-    } finally {
-      await pub.close();
-      await nc.close();
-      await rm(dir, { recursive: true, force: true });
-      await dropMission(mission);
-    }
+    });
   }, 60_000);
 
   it('a route over its lag bound holds the publisher back before the batch; other routes are not counted', async () => {
-    const mission = `BPL${process.pid}${Date.now().toString(36)}`;
     const limits = { maxLagMessages: 2, retrySeconds: 0.05 };
-    const pub = await BusPublisher.open({ mission, url: NATS_URL, limits });
-    const dir = await mkdtemp(path.join(tmpdir(), 'idoc-bp-'));
-    const nc = await connect({ servers: NATS_URL });
-    try {
+    await onFreshBus('BPL', limits, async ({ mission, pub, dir, nc }) => {
       expect(await pub.store(pub.batch().load(batchOf(10, ['hk'], 1)), { feed: 'f', value: 'c1' })).toMatchObject({ stored: 10 });
       expect(await pub.store(pub.batch().load(batchOf(10, ['sci'], 2)), { feed: 'f', value: 'c2' })).toMatchObject({ stored: 10 });
       expect(await pub.store(pub.batch().load(batchOf(10, ['hk'], 3)), { feed: 'f', value: 'c3' })).toMatchObject({ stored: 10 });
@@ -130,12 +132,7 @@ describe.skipIf(NATS_DOWN !== undefined)('bus back-pressure, in process', () => 
       expect(stored).toBe(40);
       expect(packetsIn(dir)).toBe(40);
       expect(pub.cursor('f')).toBe('c4');
-    } finally {
-      await pub.close();
-      await nc.close();
-      await rm(dir, { recursive: true, force: true });
-      await dropMission(mission);
-    }
+    });
   }, 60_000);
 
   it('limits asked of an existing stream that keeps everything: one line saying what to do', async () => {
