@@ -4,7 +4,7 @@
  * processes, and the plan page's checks both run. Skipped, visibly, only when no Chromium is installed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -112,12 +112,24 @@ export const focusOutline = (page: Page) => page.evaluate(() => {
   return { tag: el.tagName.toLowerCase(), style: cs.outlineStyle, width: parseFloat(cs.outlineWidth) };
 });
 
-/** A headless Chromium with a fresh profile folder (playwright passes it as --user-data-dir). */
-export function launchChromium(profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
+/**
+ * A headless Chromium with a fresh profile folder in `work` (playwright passes it as --user-data-dir); the
+ * screenshot folder made when screenshots are asked for.
+ */
+export async function launchChromium(work: string): Promise<BrowserContext> {
+  const browser = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
     executablePath: CHROMIUM, headless: true, viewport: { width: 1366, height: 768 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  return browser;
+}
+
+/** The end of a browser suite: the browser closed, the idoc server stopped, the work folder removed. */
+export async function endBrowserRun(browser: BrowserContext | undefined, server: ChildProcess | undefined, work: string | undefined): Promise<void> {
+  await browser?.close();
+  await stop(server);
+  if (work) rmSync(work, { recursive: true, force: true });
 }
 
 /** Log in on the page's login form (already shown) and wait for the live status page. */

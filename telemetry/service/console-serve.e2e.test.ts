@@ -6,12 +6,12 @@
  * (granted the route SIM_EVT) seeing only that instrument, in the browser and with their token.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT, checkPlanTimeline, fillLogin, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
+import { BUILT, checkPlanTimeline, endBrowserRun, fillLogin, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start } from './_test-console-browser.js';
 import { consoleScenario, IDOC, REPO, type ConsoleScenario } from './console-fixture.js';
 
 const OP = { name: 'ops-lead', password: 'serve-op-pass' };
@@ -45,14 +45,9 @@ describe.skipIf(!haveBrowser)('operations console through idoc serve, in Chromiu
     const data = sc.consoleArgs.slice(1).filter((_, i, a) => a[i] !== '--users' && a[i - 1] !== '--users');
     server = start(['serve', '--port', '0', '--json', ...data], sc.dir);
     base = (JSON.parse((await lineOf(server, /(\{.*\})\n/))[1]!) as { result: { url: string } }).result.url;
-    browser = await launchChromium(path.join(work, 'chromium-profile'));
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium(work);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => endBrowserRun(browser, server, work));
 
   async function login(user: { name: string; password: string }): Promise<Page> {
     await browser.clearCookies();

@@ -4,13 +4,13 @@
  * telemetry. Skipped, visibly, only when no Chromium is installed (`.ci/run` installs it with apt-get).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchPlanJson } from '../../bench/planning.bench.js';
-import { axeSerious, BUILT, checkPlanTimeline, fillLogin, focusOutline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
+import { axeSerious, BUILT, checkPlanTimeline, endBrowserRun, fillLogin, focusOutline, freePort, haveBrowser, launchChromium, lineOf, POLL, SHOTS, start, stop } from './_test-console-browser.js';
 import { consoleScenario, IDOC, REPO, USERS, type ConsoleScenario } from './console-fixture.js';
 
 describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
@@ -26,15 +26,9 @@ describe.skipIf(!haveBrowser)('operations console in Chromium', () => {
     sc = await consoleScenario(work, await freePort());
     server = start([...sc.consoleArgs, '--port', '0'], work);
     url = (await lineOf(server, /console (http:\/\/\S+)\n/))[1]!;
-    // A fresh profile folder (playwright passes it as --user-data-dir).
-    browser = await launchChromium(path.join(work, 'chromium-profile'));
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium(work);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stop(server);
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => endBrowserRun(browser, server, work));
 
   async function login(user: { name: string; password: string }, size = { width: 1366, height: 768 }): Promise<Page> {
     const page = await browser.newPage();
