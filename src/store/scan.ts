@@ -93,6 +93,32 @@ class RowBuilder {
   }
 }
 
+/**
+ * The read starting at row `order[byPos[k]]` (rows visited in segment order, `byPos`): rows `k..e` of one segment
+ * less than {@link COALESCE_GAP} apart, at most {@link MAX_RANGE} in all, as [start, end) of segment `seg`;
+ * `adjacent`: each row starts where the one before it ended; `disjoint`: no row starts before the one before ended.
+ */
+function rangeFrom(rows: OctetRefs, order: Int32Array, byPos: Int32Array, k: number): { seg: number; start: number; end: number; e: number; adjacent: boolean; disjoint: boolean } {
+  const first = order[byPos[k]!]!;
+  const seg = Math.floor(rows.raw[first]! / SEGMENT_SPAN);
+  const start = rows.raw[first]! - seg * SEGMENT_SPAN;
+  let end = start + rows.length[first]!;
+  let adjacent = true, disjoint = true;
+  let e = k + 1;
+  for (; e < byPos.length; e++) {
+    const i = order[byPos[e]!]!;
+    const r = rows.raw[i]!;
+    if (Math.floor(r / SEGMENT_SPAN) !== seg) break;
+    const off = r - seg * SEGMENT_SPAN;
+    const stop = Math.max(end, off + rows.length[i]!);
+    if (off > end + COALESCE_GAP || stop - start > MAX_RANGE) break;
+    adjacent &&= off === end;
+    disjoint &&= off >= end;
+    end = stop;
+  }
+  return { seg, start, end, e, adjacent, disjoint };
+}
+
 /** An open scan of one archive directory. */
 export class ArchiveScan {
   private readonly timed: Database.Statement;
@@ -279,28 +305,9 @@ export class ArchiveScan {
     if (!inOrder) byPos.sort((x, y) => rows.raw[order[x]!]! - rows.raw[order[y]!]!);
     let k = 0;
     while (k < n) {
-      const first = order[byPos[k]!]!;
-      const seg = Math.floor(rows.raw[first]! / SEGMENT_SPAN);
-      const start = rows.raw[first]! - seg * SEGMENT_SPAN;
-      let end = start + rows.length[first]!;
-      let e = k + 1;
-      while (e < n) {
-        const i = order[byPos[e]!]!;
-        const r = rows.raw[i]!;
-        if (Math.floor(r / SEGMENT_SPAN) !== seg) break;
-        const off = r - seg * SEGMENT_SPAN;
-        const stop = Math.max(end, off + rows.length[i]!);
-        if (off > end + COALESCE_GAP || stop - start > MAX_RANGE) break;
-        end = stop;
-        e++;
-      }
+      const { seg, start, end, e } = rangeFrom(rows, order, byPos, k);
       const buf = this.alloc(end - start);
-      let got = 0;
-      while (got < buf.length) {
-        const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
-        if (m === 0) throw this.missing(seg, start + got);
-        got += m;
-      }
+      this.readFully(seg, buf, start);
       for (let j = k; j < e; j++) {
         const pos = byPos[j]!;
         const i = order[pos]!;
@@ -331,36 +338,16 @@ export class ArchiveScan {
     const to = Buffer.from(into.buffer, into.byteOffset, into.length);
     let k = 0;
     while (k < n) {
-      const first = order[byPos[k]!]!;
-      const seg = Math.floor(rows.raw[first]! / SEGMENT_SPAN);
-      const start = rows.raw[first]! - seg * SEGMENT_SPAN;
-      let end = start + rows.length[first]!;
+      const range = rangeFrom(rows, order, byPos, k);
+      const { seg, start, end, e } = range;
       // Each packet starting where the one before it in `order` ended: the range is read straight into place.
       // Packets apart but in order and not overlapping: read into `into` where the first goes, then moved down.
-      let adjacent = inOrder, disjoint = inOrder;
-      let e = k + 1;
-      while (e < n) {
-        const i = order[byPos[e]!]!;
-        const r = rows.raw[i]!;
-        if (Math.floor(r / SEGMENT_SPAN) !== seg) break;
-        const off = r - seg * SEGMENT_SPAN;
-        const stop = Math.max(end, off + rows.length[i]!);
-        if (off > end + COALESCE_GAP || stop - start > MAX_RANGE) break;
-        adjacent &&= off === end;
-        disjoint &&= off >= end;
-        end = stop;
-        e++;
-      }
+      const adjacent = inOrder && range.adjacent, disjoint = inOrder && range.disjoint;
       // In place only where the range is mostly wanted octets: a sparse range (another route's packets between these)
       // read in place would touch pages of `into` far beyond what it keeps (fresh pages cost more than the copy).
       const inPlace = !adjacent && disjoint && at[k]! + end - start <= into.length && end - start <= 2 * (at[e - 1]! + rows.length[order[e - 1]!]! - at[k]!);
       const buf = adjacent || inPlace ? to.subarray(at[k]!, at[k]! + end - start) : this.scratch(end - start);
-      let got = 0;
-      while (got < buf.length) {
-        const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
-        if (m === 0) throw this.missing(seg, start + got);
-        got += m;
-      }
+      this.readFully(seg, buf, start);
       if (inPlace) {
         // Down, in order (each packet's place is at or below where it was read; packets next to each other move together).
         const base = at[k]!;
@@ -387,6 +374,15 @@ export class ArchiveScan {
         if (from >= 0) into.set(buf.subarray(from, from + len), dest);
       }
       k = e;
+    }
+  }
+
+  /** `buf.length` octets of segment `seg` from `start`, all of them. */
+  private readFully(seg: number, buf: Uint8Array, start: number): void {
+    for (let got = 0; got < buf.length;) {
+      const m = fs.readSync(this.fd(seg), buf, got, buf.length - got, start + got);
+      if (m === 0) throw this.missing(seg, start + got);
+      got += m;
     }
   }
 
