@@ -17,6 +17,7 @@ import { archiveSettings } from '../../src/store/index.js';
 import { asTai } from '../../src/time/tai.js';
 import { taiToUtcIso } from '../../src/time/index.js';
 import { compileDecoder } from '../parameters/compile.js';
+import { decodeArchiveRows } from '../parameters/fill.js';
 import { ParameterArchiveReader, ParameterArchiveWriter } from '../parameters/archive.js';
 import { writeL1, type L1Written } from '../parameters/l1.js';
 import { orbitsFor, productsConfig, windowFunction } from '../products/index.js';
@@ -51,12 +52,8 @@ async function fillWindow(o: L1WorkerOptions, dir: string, fromTai: number, toTa
   const decoder = compileDecoder(o.db, { keep: new Set(o.names) });
   const w = new ParameterArchiveWriter(dir, true);
   try {
-    for await (const rows of reader.rows({ fromTai: asTai(fromTai), toTai: asTai(toTai) })) {
-      const octets = await reader.bytes(rows);
-      for (let i = 0; i < rows.length; i++) decoder.decode(octets[i]!, 0, octets[i]!.length, rows[i]!.tai, rows[i]!.apid);
-      w.addDecoded(decoder);
-      decoder.reset();
-    }
+    // Packets that do not decode are left out, as `tm archive` leaves them out (its report counts them).
+    await decodeArchiveRows(reader, { fromTai: asTai(fromTai), toTai: asTai(toTai) }, decoder, w, new Map());
     w.close();
   } catch (e) {
     w.abort();
