@@ -3,6 +3,7 @@
  * and whether it answers with JetStream (the tests that need it skip visibly when not).
  */
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
@@ -25,3 +26,17 @@ async function natsDown(): Promise<string | undefined> {
   }
 }
 export const NATS_DOWN = await natsDown();
+
+/**
+ * `dir/idoc.json`: the sample mission renamed `mission`, a drop folder `drop` polled every 50 ms, the SIM routes
+ * and the `archive` section given.
+ */
+export async function writeBusMission(dir: string, mission: string, archive: Record<string, unknown>): Promise<void> {
+  const config = JSON.parse(await readFile(path.join(ROOT, 'fixtures/sample-mission/idoc.json'), 'utf8')) as Record<string, unknown> & { mission: Record<string, unknown> };
+  delete config['$schema'];
+  config.mission = { ...config.mission, name: mission };
+  config['feeds'] = { drop: { kind: 'drop-folder', dir: 'drop', pollSeconds: 0.05 } };
+  config['routes'] = { SIM_HK: { apids: [1100, 1101] }, SIM_SCI: { apids: [1110] }, SIM_EVT: { apids: [1120] } };
+  config['archive'] = archive;
+  await writeFile(path.join(dir, 'idoc.json'), JSON.stringify(config));
+}

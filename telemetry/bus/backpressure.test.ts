@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,9 +19,8 @@ import { buildPacket } from '../../src/ccsds/packet.js';
 import { PackedBatchBuilder, type PackedBatch } from '../../src/archive/index.js';
 import { openArchive, openSqliteArchiveWriter } from '../../src/store/index.js';
 import { BusPublisher, committedStreamOf, consumeBus, publishersBucketOf, streamOf, throttledPublishers, type BusLimits, type PublisherThrottle } from './index.js';
-import { BIN, BUILT, NATS_DOWN, NATS_URL, ROOT } from './_test-bus.js';
+import { BIN, BUILT, NATS_DOWN, NATS_URL, writeBusMission } from './_test-bus.js';
 
-const CONFIG = path.join(ROOT, 'fixtures/sample-mission/idoc.json');
 
 if (NATS_DOWN !== undefined) console.warn(`NATS JetStream not reachable at ${NATS_URL} (${NATS_DOWN}): the back-pressure tests are skipped`);
 if (!BUILT) console.warn('dist/bin/idoc.js missing (npm run build): the back-pressure end-to-end test is skipped');
@@ -165,13 +164,7 @@ describe.skipIf(NATS_DOWN !== undefined || !BUILT)('ingest --publish held back b
       const packets = await generateSim({ start: `2026-01-0${k + 2}T00:00:00Z`, seconds: 600, seed: k + 1 });
       await writeFile(path.join(dir, 'drop', `sim_${framing}.dat`), writeWithDamage('x', packets, framing, []).bytes);
     }
-    const config = JSON.parse(await readFile(CONFIG, 'utf8')) as Record<string, unknown> & { mission: Record<string, unknown> };
-    delete config['$schema'];
-    config.mission = { ...config.mission, name: mission };
-    config['feeds'] = { drop: { kind: 'drop-folder', dir: 'drop', pollSeconds: 0.05 } };
-    config['routes'] = { SIM_HK: { apids: [1100, 1101] }, SIM_SCI: { apids: [1110] }, SIM_EVT: { apids: [1120] } };
-    config['archive'] = archive;
-    await writeFile(path.join(dir, 'idoc.json'), JSON.stringify(config));
+    await writeBusMission(dir, mission, archive);
     return dir;
   }
 

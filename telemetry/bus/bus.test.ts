@@ -21,9 +21,8 @@ import { openArchive } from '../../src/store/index.js';
 import { openPgArchiveReader } from '../../src/postgres/index.js';
 import { freshPgArchive, PG_DOWN } from '../../src/postgres/_test-pg.js';
 import { BusPublisher, committedStreamOf, consumeBus, fitBatch, decodeBatch, encodeBatch, splitByRoute, streamOf } from './index.js';
-import { BIN, BUILT, NATS_DOWN, NATS_URL, ROOT } from './_test-bus.js';
+import { BIN, BUILT, NATS_DOWN, NATS_URL, writeBusMission } from './_test-bus.js';
 
-const CONFIG = path.join(ROOT, 'fixtures/sample-mission/idoc.json');
 
 if (NATS_DOWN !== undefined) console.warn(`NATS JetStream not reachable at ${NATS_URL} (${NATS_DOWN}): the bus tests that need it are skipped`);
 if (!BUILT) console.warn('dist/bin/idoc.js missing (npm run build): the bus end-to-end tests are skipped');
@@ -142,13 +141,7 @@ describe.skipIf(NATS_DOWN !== undefined || !BUILT)('ingest --publish / --consume
     const dir = path.join(work, name);
     await mkdir(path.join(dir, 'drop'), { recursive: true });
     for (const f of ['sim_raw.dat', 'sim_dds.dat']) await writeFile(path.join(dir, 'drop', f), await readFile(path.join(work, 'seed', f)));
-    const config = JSON.parse(await readFile(CONFIG, 'utf8')) as Record<string, unknown> & { mission: Record<string, unknown> };
-    delete config['$schema'];
-    config.mission = { ...config.mission, name: mission };
-    config['feeds'] = { drop: { kind: 'drop-folder', dir: 'drop', pollSeconds: 0.05 } };
-    config['routes'] = { SIM_HK: { apids: [1100, 1101] }, SIM_SCI: { apids: [1110] }, SIM_EVT: { apids: [1120] } };
-    config['archive'] = archive;
-    await writeFile(path.join(dir, 'idoc.json'), JSON.stringify(config));
+    await writeBusMission(dir, mission, archive);
     return dir;
   }
 

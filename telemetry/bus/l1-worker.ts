@@ -14,11 +14,9 @@ import type { Mission } from '../../src/config/mission.js';
 import type { TmDatabase } from '../../src/mdb/types.js';
 import { openConfiguredReader } from '../../src/archive-of.js';
 import { archiveSettings } from '../../src/store/index.js';
-import { asTai } from '../../src/time/tai.js';
 import { taiToUtcIso } from '../../src/time/index.js';
-import { compileDecoder } from '../parameters/compile.js';
-import { decodeArchiveRows } from '../parameters/fill.js';
-import { ParameterArchiveReader, ParameterArchiveWriter } from '../parameters/archive.js';
+import { fillFromPacketArchive } from '../parameters/fill.js';
+import { ParameterArchiveReader } from '../parameters/archive.js';
 import { writeL1, type L1Written } from '../parameters/l1.js';
 import { orbitsFor, productsConfig, windowFunction } from '../products/index.js';
 import { openBus } from './bus.js';
@@ -45,22 +43,14 @@ export interface L1WorkerOptions {
 /** `products`: versions written (new or updated); `unchanged`: windows whose latest version already held the table. */
 export interface L1WorkerTotals { announcements: number; windows: number; products: number; unchanged: number }
 
-/** Decode the packets of [fromTai, toTai) into a fresh parameter archive in `dir`. */
+/**
+ * Decode the packets of [fromTai, toTai) into a fresh parameter archive in `dir`, as `tm archive` fills one (packets
+ * that do not decode are left out).
+ */
 async function fillWindow(o: L1WorkerOptions, dir: string, fromTai: number, toTai: number): Promise<void> {
   const { dir: archiveDir } = archiveSettings(o.mission.config, o.archive);
   const reader = await openConfiguredReader(o.mission.config, archiveDir);
-  const decoder = compileDecoder(o.db, { keep: new Set(o.names) });
-  const w = new ParameterArchiveWriter(dir, true);
-  try {
-    // Packets that do not decode are left out, as `tm archive` leaves them out (its report counts them).
-    await decodeArchiveRows(reader, { fromTai: asTai(fromTai), toTai: asTai(toTai) }, decoder, w, new Map());
-    w.close();
-  } catch (e) {
-    w.abort();
-    throw e;
-  } finally {
-    await reader.close();
-  }
+  await fillFromPacketArchive(dir, o.db, { reader, keep: new Set(o.names), fromTai, toTai });
 }
 
 /** Run the worker until idle (`untilIdle`) or until `signal` aborts. @throws InputError when NATS or the archive cannot be opened. */
